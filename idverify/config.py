@@ -1,0 +1,133 @@
+"""The service's configuration: one frozen, typed object, read once at start-up.
+
+Sources, later ones winning: built-in defaults, a TOML file (``--config FILE`` or
+``IDVERIFY_CONFIG``), environment variables ``IDVERIFY_<SECTION>__<KEY>`` (values parsed as TOML
+scalars, so ``IDVERIFY_SERVER__PORT=6000`` is an int), then command-line flags. The result is
+validated once (:func:`idverify.settings.build`) and passed down explicitly; nothing reads the
+environment after start-up.
+
+Each subsystem owns its section's dataclass beside its code; this module only composes them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from idverify.errors import ConfigError
+from idverify.settings import build
+
+__all__ = ["Config", "ServerSettings", "StoreSettings", "default_db_path", "load_config"]
+
+ENV_PREFIX = "IDVERIFY_"
+
+
+def default_db_path() -> Path:
+    """The embedded SQLite store's default location: the per-user data directory."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("idverify", appauthor=False)) / "idverify.sqlite3"
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """How the gRPC server listens and bounds its work."""
+
+    #: Interface to listen on.
+    host: str = "127.0.0.1"
+    #: TCP port; 0 picks a free one (tests).
+    port: int = 50051
+    #: Largest request or response message in bytes (16 MiB).
+    max_message_bytes: int = 16 * 1024 * 1024
+    #: Seconds in-flight calls get to finish after SIGTERM or SIGINT.
+    grace_seconds: float = 10.0
+    #: Threads handling calls; CPU-heavy work goes to worker processes.
+    threads: int = 16
+    #: Processes for CPU-bound work (face and document pipelines); 0 means one per core.
+    worker_processes: int = 0
+
+    def validate(self) -> None:
+        if not 0 <= self.port <= 65535:
+            raise ConfigError(f"server.port must be 0-65535, not {self.port}", reason="CONFIG_VALUE")
+        if not 1024 <= self.max_message_bytes <= 1024 * 1024 * 1024:
+            raise ConfigError("server.max_message_bytes must be 1 KiB to 1 GiB", reason="CONFIG_VALUE")
+        if self.grace_seconds < 0:
+            raise ConfigError("server.grace_seconds must be >= 0", reason="CONFIG_VALUE")
+        if self.threads < 1:
+            raise ConfigError("server.threads must be >= 1", reason="CONFIG_VALUE")
+        if self.worker_processes < 0:
+            raise ConfigError("server.worker_processes must be >= 0", reason="CONFIG_VALUE")
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    """Where accounts, links and verification history live."""
+
+    #: A SQLite file path, or a ``postgresql://`` URL; empty means the per-user default file.
+    url: str = ""
+
+    def resolved(self) -> str:
+        """The store location with the default filled in."""
+        return self.url or str(default_db_path())
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting of the service, by section (one TOML table each)."""
+
+    server: ServerSettings = field(default_factory=ServerSettings)
+    store: StoreSettings = field(default_factory=StoreSettings)
+
+
+def load_config(
+    path: str | Path | None = None,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Config:
+    """Read and validate the configuration from a TOML file, the environment and overrides.
+
+    ``overrides`` maps section to key to value (from command-line flags); ``None`` values are
+    ignored. Raises :class:`ConfigError` with the offending path on any invalid value.
+    """
+    environ = os.environ if environ is None else environ
+    data: dict[str, dict[str, Any]] = {}
+    path = path or environ.get(ENV_PREFIX + "CONFIG") or None
+    if path:
+        try:
+            with open(path, "rb") as fh:
+                loaded = tomllib.load(fh)
+        except OSError as exc:
+            raise ConfigError(f"cannot read config file {path}: {exc.strerror}", reason="CONFIG_UNREADABLE") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file {path} is not valid TOML: {exc}", reason="CONFIG_SYNTAX") from exc
+        for section, table in loaded.items():
+            if not isinstance(table, dict):
+                raise ConfigError(f"{section} must be a table in {path}", reason="CONFIG_TYPE")
+            data[section] = dict(table)
+    for name, raw in environ.items():
+        if not name.startswith(ENV_PREFIX) or "__" not in name:
+            continue
+        section, _, key = name[len(ENV_PREFIX):].lower().partition("__")
+        data.setdefault(section, {})[key] = _parse_env_value(raw)
+    for section, table in (overrides or {}).items():
+        for key, value in table.items():
+            if value is not None:
+                data.setdefault(section, {})[key] = value
+    return build(Config, data)
+
+
+def _parse_env_value(raw: str) -> Any:
+    try:
+        return tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        return raw
+
+
+def section_names() -> list[str]:
+    """The TOML tables the configuration accepts."""
+    return [f.name for f in dataclasses.fields(Config)]

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Set up everything idverify needs on a fresh Debian/Ubuntu machine (run as root), idempotently:
+# Debian packages (Tesseract with English data, the OCR-B font for generated documents, DejaVu,
+# PostgreSQL for the store tests, Chromium for the QA-report test), a virtual environment in
+# .venv, and the project with its test extras. Prints the venv's path on the last line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBS=(tesseract-ocr tesseract-ocr-eng fonts-ocr-b fonts-dejavu-core postgresql chromium)
+# A python3 that can make virtual environments is enough (it may be a non-Debian build);
+# otherwise Debian's python3 with venv and headers.
+if ! python3 -c "import venv, ensurepip" 2>/dev/null; then
+  DEBS+=(python3 python3-venv python3-dev)
+fi
+missing=()
+for deb in "${DEBS[@]}"; do
+  dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "install ok installed" || missing+=("$deb")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+VENV=${IDVERIFY_VENV:-.venv}
+if [ ! -x "$VENV/bin/python" ]; then
+  python3 -m venv "$VENV"
+fi
+"$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
+"$VENV/bin/python" -m pip install -q -e ".[test]"
+# face_recognition itself declares a dependency on the source-built `dlib`; dlib-bin (installed
+# above) provides the same module prebuilt, so install face_recognition without its dependencies.
+# It is used as the reference (naive) pipeline in tests and benchmarks.
+"$VENV/bin/python" -m pip install -q --no-deps "face-recognition==1.3.0"
+"$VENV/bin/python" -m pip check >/dev/null 2>&1 || "$VENV/bin/python" -m pip check | grep -v "face-recognition" || true
+echo "$VENV"
