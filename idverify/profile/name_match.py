@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
-from idverify.profile.name_normalize import NameToken, tokenize
+from idverify.profile.name_normalize import PARTICLES, NameToken, tokenize
 from idverify.profile.nickname_table import NicknameTable, default_nickname_table
 from idverify.profile.settings import ProfileSettings
 
@@ -106,6 +106,8 @@ _STRONG = frozenset(
     {TokenKind.EXACT, TokenKind.TRANSLITERATED, TokenKind.NICKNAME, TokenKind.FUZZY, TokenKind.TRUNCATED}
 )
 _PARTICLE_WEIGHT = 0.1
+# Particles that appear glued to the surname in an MRZ, longest first so DELLA wins over DE.
+_JOINABLE_PARTICLES = tuple(sorted((p for p in PARTICLES if len(p) >= 2), key=len, reverse=True))
 _COMPOUND_SCORE = 97.0
 
 # OCR-B and typeface confusions seen when machine-readable zones and printed names are read:
@@ -258,6 +260,8 @@ class NameMatcher:
             return None
         if given and any(self.nicknames.related(x, y) for x in d.forms for y in t.forms):
             return TokenKind.NICKNAME, 90.0
+        if not given and (_strip_particles(b) in d.forms or _strip_particles(a) in t.forms):
+            return TokenKind.EXACT, 95.0  # a particle joined on one side, omitted on the other
         if truncatable and 2 <= len(b) and any(len(f) > len(b) and f.startswith(b) for f in d.forms):
             return TokenKind.TRUNCATED, 95.0
         if given and a != b and self.nicknames.is_known(a) and self.nicknames.is_known(b):
@@ -328,7 +332,11 @@ class NameMatcher:
 
         given = [j for j, entry in enumerate(doc) if entry[1] == 1]
         first_kind = pairs[doc_match[given[0]]][2] if given and doc_match[given[0]] >= 0 else None
-        given_order = [pairs[doc_match[j]][0][0] for j in given if doc_match[j] >= 0]
+        given_order = []
+        for j in given:
+            if doc_match[j] >= 0 and (not given_order or given_order[-1][0] != doc_match[j]):
+                given_order.append((doc_match[j], pairs[doc_match[j]][0][0]))
+        given_order = [index for _, index in given_order]
         order_ok = all(x < y for x, y in zip(given_order, given_order[1:]))
         if not order_ok:
             notes.append("given names in a different order")
@@ -356,6 +364,18 @@ class NameMatcher:
             else:
                 level = NameLevel.NO_MATCH
         return NameComparison(score, level, tuple(tokens), tuple(notes))
+
+
+def _strip_particles(text: str) -> str:
+    """``text`` without up to two leading surname particles (DELOSSANTOS -> SANTOS)."""
+    for _ in range(2):
+        for particle in _JOINABLE_PARTICLES:
+            if text.startswith(particle) and len(text) - len(particle) >= 3:
+                text = text[len(particle) :]
+                break
+        else:
+            break
+    return text
 
 
 def _joined_forms(tokens: Sequence[NameToken]) -> tuple[frozenset[str], str]:

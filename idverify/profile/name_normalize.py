@@ -11,7 +11,10 @@ appear on a document:
   with anyascii's transliteration for other scripts (Юлия -> YULIYA, the pre-2013 Russian
   passport spelling);
 * ``folded``: the ICAO form with the digraphs AE, OE, UE, AA folded to one vowel, so that a
-  declared "Muller" meets an MRZ "MUELLER" that no longer shows it was a Müller.
+  declared "Muller" meets an MRZ "MUELLER" that no longer shows it was a Müller;
+* ``romanised``: a key that merges the common romanisations of Cyrillic names (IU and YU,
+  IA and YA, a final II, IY or IJ), so that a declared "Yuriy Yakovlev" meets the ICAO
+  "IURII IAKOVLEV" (tokens of four letters or more).
 
 Punctuation separates tokens (hyphens, commas, MRZ fillers ``<``), except apostrophes, which
 ICAO 9303 omits (O'Brien -> OBRIEN). NFKC folds compatibility forms (full-width letters,
@@ -28,7 +31,7 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-__all__ = ["ICAO_TRANSLITERATION", "PARTICLES", "NameToken", "tokenize"]
+__all__ = ["ICAO_TRANSLITERATION", "PARTICLES", "NameToken", "clear_caches", "tokenize"]
 
 #: ICAO Doc 9303 Part 3 (8th edition), section 6 and Table B: the characters whose MRZ
 #: spelling is not simply the letter without its diacritic. Lower case (input is case-folded).
@@ -58,6 +61,9 @@ _APOSTROPHES = dict.fromkeys(map(ord, "'’ʼ`´‘ʻ"), None)
 _NON_ASCII_ALNUM = re.compile(r"[^a-z0-9]")
 _FOLD = re.compile(r"ae|oe|ue|aa")
 _FOLD_MAP = {"ae": "a", "oe": "o", "ue": "u", "aa": "a"}
+_ROMAN = re.compile(r"iu|ia|(?:ii|iy|ij|yi)$")
+_ROMAN_MAP = {"iu": "yu", "ia": "ya", "ii": "i", "iy": "i", "ij": "i", "yi": "i"}
+_ASCII_SEPARATORS = re.compile(r"[^a-z0-9]+")
 
 
 def _is_syllabic(char: str) -> bool:
@@ -80,18 +86,35 @@ class NameToken:
     ``forms`` is the set of the three; ``particle`` says whether it is a surname particle.
     """
 
-    __slots__ = ("folded", "forms", "icao", "particle", "plain", "text")
+    __slots__ = ("folded", "forms", "icao", "particle", "plain", "romanised", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.icao = _NON_ASCII_ALNUM.sub("", anyascii(text.translate(_ICAO_TABLE)).lower())
-        self.plain = _NON_ASCII_ALNUM.sub("", anyascii(text).lower())
-        self.folded = _FOLD.sub(lambda m: _FOLD_MAP[m.group(0)], self.icao)
-        self.forms = frozenset((self.icao, self.plain, self.folded))
+        if text.isascii():  # the common case: no transliteration needed
+            self.icao = self.plain = text
+        else:
+            self.icao = _NON_ASCII_ALNUM.sub("", anyascii(text.translate(_ICAO_TABLE)).lower())
+            self.plain = _NON_ASCII_ALNUM.sub("", anyascii(text).lower())
+        self.folded = _FOLD.sub(_fold, self.icao)
+        self.romanised = _ROMAN.sub(_romanise, self.icao) if len(self.icao) >= 4 else self.icao
+        self.forms = frozenset((self.icao, self.plain, self.folded, self.romanised))
         self.particle = self.plain in PARTICLES
 
     def __repr__(self) -> str:
         return f"NameToken({self.plain!r})"
+
+
+def _fold(match: re.Match[str]) -> str:
+    return _FOLD_MAP[match.group(0)]
+
+
+def _romanise(match: re.Match[str]) -> str:
+    return _ROMAN_MAP[match.group(0)]
+
+
+@lru_cache(maxsize=65536)
+def _token(text: str) -> NameToken:
+    return NameToken(text)
 
 
 @lru_cache(maxsize=65536)
@@ -100,6 +123,9 @@ def tokenize(name: str) -> tuple[NameToken, ...]:
 
     Empty tokens (a token made only of characters that transliterate to nothing) are dropped.
     """
+    if name.isascii():  # fast path: no Unicode normalisation or script handling needed
+        text = name.lower().replace("'", "").replace("`", "")
+        return tuple(_token(part) for part in _ASCII_SEPARATORS.sub(" ", text).split())
     text = unicodedata.normalize("NFKC", name).casefold().translate(_APOSTROPHES)
     chars = []
     for char in text:
@@ -114,7 +140,13 @@ def tokenize(name: str) -> tuple[NameToken, ...]:
             chars.append(" ")
     tokens = []
     for part in "".join(chars).split():
-        token = NameToken(unicodedata.normalize("NFC", part))
+        token = _token(unicodedata.normalize("NFC", part))
         if token.plain or token.icao:
             tokens.append(token)
     return tuple(tokens)
+
+
+def clear_caches() -> None:
+    """Forget every cached tokenisation (benchmarks measuring cold throughput)."""
+    tokenize.cache_clear()
+    _token.cache_clear()

@@ -69,7 +69,12 @@ SUPPLEMENT: tuple[frozenset[str], ...] = tuple(
 _EXTRA_KNOWN = frozenset(
     """ana anna anne ann annie andrea andreas carla carlo carlos christiane christian daniela
     elena helena ines jana jan janna lena lina luca lucas lukas marco marcos mario marta maria
-    marie mario nina paula paulo pablo sara sarah simone tobias yana zoe""".split()
+    marie mario nina paula paulo pablo sara sarah simone tobias yana zoe marina martina mariana
+    adriana gabriela roberta antonia michaela erika erik jana ivana karin karen julia julie
+    lucia luisa luis louise louis elisa eliza emil emilia emilie emma ella ellen elena eleni
+    oskar oscar hanna hannah johanna jonas jon jonah lea leah leo leon leonie noah noa mila
+    milan milena nico nicola nicole nils nora pia rosa rosalie theo tim timo vera viktor
+    viktoria""".split()
 )
 
 
