@@ -289,32 +289,37 @@ class NameMatcher:
         tokens: list[TokenAlignment] = []
         notes: list[str] = []
         numerator = denominator = 0.0
-        surname_total = sum(1 for t, block, _, _ in doc if block == 0 and not t.particle)
-        surname_hits = 0
-        for p in pairs:
-            if any(doc[j][1] == 0 and not doc[j][0].particle for j in p[1]) and p[2] != TokenKind.INITIAL:
-                surname_hits += 1
-        seen: set[int] = set()
+        # Core surname tokens: the non-particle ones (all of them when all are particles, as
+        # for the Vietnamese surname LE).
+        core = [j for j, entry in enumerate(doc) if entry[1] == 0 and not entry[0].particle]
+        if not core:
+            core = [j for j, entry in enumerate(doc) if entry[1] == 0]
+        surname_hits = sum(
+            1 for j in core if doc_match[j] >= 0 and pairs[doc_match[j]][2] != TokenKind.INITIAL
+        )
+        done = -1
         for j, (t, block, k, weight) in enumerate(doc):
             p_index = doc_match[j]
             if p_index >= 0:
-                if p_index in seen:
+                if p_index == done:  # the rest of a document run already reported
                     continue
-                seen.add(p_index)
+                done = p_index
                 d_idx, t_idx, kind, score = pairs[p_index]
-                w = sum(doc[x][3] for x in t_idx)
+                if len(t_idx) == 1:
+                    w = weight
+                    document = t.text
+                else:
+                    w = sum(doc[x][3] for x in t_idx)
+                    document = " ".join(doc[x][0].text for x in t_idx)
+                declared = dec[d_idx[0]].text if len(d_idx) == 1 else " ".join(dec[i].text for i in d_idx)
                 numerator += w * score / 100.0
                 denominator += w
-                tokens.append(
-                    TokenAlignment(
-                        " ".join(dec[i].text for i in d_idx), " ".join(doc[x][0].text for x in t_idx), kind, score
-                    )
-                )
+                tokens.append(TokenAlignment(declared, document, kind, score))
                 continue
-            first_given = block == 1 and k == 0
-            lone_surname = block == 0 and not t.particle and surname_hits == 0
-            factor = 1.0 if first_given or lone_surname else s.missing_token_factor
-            denominator += weight * factor
+            if (block == 1 and k == 0) or (surname_hits == 0 and j in core):
+                denominator += weight  # the first given name, or the surname, left out
+            else:
+                denominator += weight * s.missing_token_factor
             tokens.append(TokenAlignment("", t.text, TokenKind.MISSING, 0.0))
         extras = 0
         for i, d in enumerate(dec):
@@ -340,7 +345,7 @@ class NameMatcher:
         order_ok = all(x < y for x, y in zip(given_order, given_order[1:]))
         if not order_ok:
             notes.append("given names in a different order")
-        if surname_total and surname_hits == 0:
+        if core and surname_hits == 0:
             notes.append("surname not matched")
             level = NameLevel.NO_MATCH
         elif given and not given_order:
