@@ -5,6 +5,7 @@
     idverify read-document FRONT [BACK]
     idverify verify --photo P --document FRONT [--document BACK] --name ... --dob ...
     idverify health
+    idverify keys create --client NAME --scope verify [--scope link] --keys-file FILE
 
 Client commands take ``--target host:port`` (default 127.0.0.1:50051), ``--timeout`` seconds
 and ``--json``. Exit codes: 0 the call succeeded (whatever the decision), 2 usage error,
@@ -65,6 +66,13 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--account-id", default="")
 
     client("health", "ask the server's health service")
+
+    keys = sub.add_parser("keys", help="manage API keys").add_subparsers(dest="keys_command", required=True)
+    create = keys.add_parser("create", help="make a key, print it once, store only its hash")
+    create.add_argument("--client", required=True, help="client id, e.g. signup-backend")
+    create.add_argument("--scope", action="append", required=True,
+                        choices=["verify", "link", "review", "admin"], help="repeat for several")
+    create.add_argument("--keys-file", required=True, help="TOML keys file (auth.keys_file)")
     return parser
 
 
@@ -73,6 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args)
+    if args.command == "keys":
+        return _create_key(args)
     from idverify import client  # grpc stubs only for client commands
 
     try:
@@ -98,6 +108,17 @@ def _serve(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"idverify: configuration error: {exc.message}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _create_key(args: argparse.Namespace) -> int:
+    from idverify.server.auth import append_key, new_key
+
+    key, digest = new_key()
+    append_key(args.keys_file, args.client, digest, args.scope)
+    print(key)
+    print(f"stored the hash for client {args.client!r} in {args.keys_file}; the key is shown only now",
+          file=sys.stderr)
+    return EXIT_OK
 
 
 if __name__ == "__main__":
