@@ -5,8 +5,10 @@ Every unary call passes through :class:`ErrorInterceptor`, which first runs the 
 :mod:`idverify.server.limits`), then the servicer, then records metrics and one access-log line
 (method, status, duration, client, request id: never request content). On the way:
 
-- a request that does not parse as its protobuf message is refused with INVALID_ARGUMENT and
-  reason ``MALFORMED_REQUEST`` (grpcio would otherwise answer INTERNAL);
+- a request that does not parse as its protobuf message (including invalid UTF-8 in a string)
+  is refused with INVALID_ARGUMENT and reason ``MALFORMED_REQUEST`` (grpcio would otherwise
+  answer INTERNAL); one that breaks a generic limit (:mod:`idverify.server.validation`: string
+  length, item count, non-finite floats) with INVALID_ARGUMENT and its reason;
 - an :class:`~idverify.errors.IdverifyError` becomes its status code, with a
   ``google.rpc.ErrorInfo`` detail carrying the machine-readable reason (grpcio-status);
 - an RPC whose servicer method is not built yet becomes UNIMPLEMENTED (``NOT_IMPLEMENTED``);
@@ -30,12 +32,14 @@ from typing import Any
 
 import grpc
 from google.protobuf import any_pb2
+from google.protobuf.message import Message
 from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from idverify.errors import ERROR_DOMAIN, IdverifyError, InvalidInput
 from idverify.server.calls import CallInfo, is_open_method
 from idverify.server.metrics import Metrics
+from idverify.server.validation import validate_request
 
 __all__ = ["ErrorInterceptor", "Guard", "REQUEST_ID_KEY", "abort_with_error"]
 
@@ -122,6 +126,8 @@ class ErrorInterceptor(grpc.ServerInterceptor):
                             f"the request is not a valid message for {method} ({request.detail})",
                             reason="MALFORMED_REQUEST",
                         )
+                    if isinstance(request, Message):
+                        validate_request(request)
                     response = inner(request, context)
                     return response
             except IdverifyError as exc:
