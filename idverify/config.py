@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from idverify.errors import ConfigError
+from idverify.reverify.settings import ReverifySettings
 from idverify.server.auth import AuthSettings
 from idverify.server.limits import LimitSettings
 from idverify.server.metrics import MetricsSettings
@@ -91,6 +92,7 @@ class Config:
     auth: AuthSettings = field(default_factory=AuthSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
     metrics: MetricsSettings = field(default_factory=MetricsSettings)
+    reverify: ReverifySettings = field(default_factory=ReverifySettings)
 
     def validate(self) -> None:
         needed = self.limits.max_concurrent_calls + self.limits.max_queued_calls + 2
