@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from idverify.errors import ConfigError
+from idverify.policy.rules import PolicySettings
+from idverify.profile.settings import ProfileSettings
 from idverify.reverify.settings import ReverifySettings
 from idverify.server.auth import AuthSettings
 from idverify.server.limits import LimitSettings
@@ -93,6 +95,8 @@ class Config:
     limits: LimitSettings = field(default_factory=LimitSettings)
     metrics: MetricsSettings = field(default_factory=MetricsSettings)
     reverify: ReverifySettings = field(default_factory=ReverifySettings)
+    profile: ProfileSettings = field(default_factory=ProfileSettings)
+    policy: PolicySettings = field(default_factory=PolicySettings)
 
     def validate(self) -> None:
         needed = self.limits.max_concurrent_calls + self.limits.max_queued_calls + 2

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from idverify.config import Config
+from idverify.policy import Policy, load_policy
+from idverify.profile.name_match import NameMatcher, default_name_matcher
 from idverify.server.metrics import Metrics
 
 __all__ = ["Dependencies", "build_dependencies"]
@@ -26,6 +28,10 @@ class Dependencies:
     config: Config
     #: The service's Prometheus metrics.
     metrics: Metrics = field(default_factory=Metrics)
+    #: Name matcher with ``config.profile`` and the nicknames table, shared by every call.
+    name_matcher: NameMatcher = field(default_factory=default_name_matcher)
+    #: The VerifyIdentity decision policy (``config.policy.path``), validated at start-up.
+    policy: Policy = field(default_factory=load_policy)
     #: Called in reverse order by :meth:`close`.
     closers: list[Callable[[], None]] = field(default_factory=list)
 
@@ -41,4 +47,8 @@ class Dependencies:
 
 def build_dependencies(config: Config) -> Dependencies:
     """Build every heavy object once, from the validated configuration."""
-    return Dependencies(config=config)
+    return Dependencies(
+        config=config,
+        name_matcher=NameMatcher(config.profile),
+        policy=load_policy(config.policy.path),
+    )

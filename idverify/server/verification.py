@@ -7,7 +7,9 @@ defined here are answered UNIMPLEMENTED by the generated base class.
 
 from __future__ import annotations
 
+from idverify.profile.match import match_profile
 from idverify.server.deps import Dependencies
+from idverify.v1 import verification_service_pb2 as pb
 from idverify.v1 import verification_service_pb2_grpc as pb_grpc
 
 __all__ = ["VerificationServicer"]
@@ -18,3 +20,14 @@ class VerificationServicer(pb_grpc.VerificationServiceServicer):
 
     def __init__(self, deps: Dependencies) -> None:
         self._deps = deps
+
+    def MatchProfile(self, request: pb.MatchProfileRequest, context) -> pb.MatchProfileResponse:
+        """Match a declared profile against document fields and known contact data."""
+        return match_profile(
+            request.declared,
+            request.document,
+            request.known_emails,
+            request.known_phones,
+            self._deps.config.profile,
+            matcher=self._deps.name_matcher,
+        )
