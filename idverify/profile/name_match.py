@@ -171,13 +171,13 @@ class NameMatcher:
         # pairs: (declared indices, document indices, kind, score)
         pairs: list[tuple[tuple[int, ...], tuple[int, ...], TokenKind, float]] = []
 
-        # Pass 1: identical or transliterated tokens.
-        for i, d in enumerate(dec):
-            for j in range(n_doc):
-                if doc_match[j] >= 0:
-                    continue
-                t = doc[j][0]
-                if d.text == t.text or d.forms & t.forms:
+        # Pass 1: identical or transliterated tokens. Given names pick first, each the earliest
+        # declared token equal to it, so that a token repeated as given name and surname
+        # (Thomas Thomas) keeps the given names in their declared order.
+        for j in [*range(len(sur), n_doc), *range(len(sur))]:
+            t = doc[j][0]
+            for i, d in enumerate(dec):
+                if dec_match[i] < 0 and (d.text == t.text or d.forms & t.forms):
                     kind = TokenKind.EXACT if d.text == t.text else TokenKind.TRANSLITERATED
                     dec_match[i] = doc_match[j] = len(pairs)
                     pairs.append(((i,), (j,), kind, 100.0 if kind == TokenKind.EXACT else 98.0))
