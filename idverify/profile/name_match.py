@@ -35,9 +35,10 @@ Pure; the :class:`NameMatcher` caches token-pair results, so build one and share
 from __future__ import annotations
 
 import enum
+import re
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz.distance import OSA
 
@@ -78,8 +79,7 @@ class NameLevel(enum.IntEnum):
     NOT_COMPARED = 4
 
 
-@dataclass(frozen=True, slots=True)
-class TokenAlignment:
+class TokenAlignment(NamedTuple):
     """One line of the explanation: a declared token (or run) against a document token (or run).
 
     ``declared`` and ``document`` are the normalised tokens, space-joined for a compound, empty
@@ -92,8 +92,7 @@ class TokenAlignment:
     score: float
 
 
-@dataclass(frozen=True, slots=True)
-class NameComparison:
+class NameComparison(NamedTuple):
     """The name score (0-100), its level, the token explanation and readable notes."""
 
     score: float
@@ -107,7 +106,9 @@ _STRONG = frozenset(
 )
 _PARTICLE_WEIGHT = 0.1
 # Particles that appear glued to the surname in an MRZ, longest first so DELLA wins over DE.
-_JOINABLE_PARTICLES = tuple(sorted((p for p in PARTICLES if len(p) >= 2), key=len, reverse=True))
+_PARTICLE_PREFIX = re.compile(
+    "|".join(sorted((p for p in PARTICLES if len(p) >= 2), key=len, reverse=True))
+)
 _COMPOUND_SCORE = 97.0
 
 # OCR-B and typeface confusions seen when machine-readable zones and printed names are read:
@@ -374,12 +375,10 @@ class NameMatcher:
 def _strip_particles(text: str) -> str:
     """``text`` without up to two leading surname particles (DELOSSANTOS -> SANTOS)."""
     for _ in range(2):
-        for particle in _JOINABLE_PARTICLES:
-            if text.startswith(particle) and len(text) - len(particle) >= 3:
-                text = text[len(particle) :]
-                break
-        else:
+        match = _PARTICLE_PREFIX.match(text)
+        if match is None or len(text) - match.end() < 3:
             break
+        text = text[match.end() :]
     return text
 
 
