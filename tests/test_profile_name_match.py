@@ -56,6 +56,7 @@ CASES = [
     # Nicknames and short forms.
     ("nickname", "Bob Smith", "SMITH", "ROBERT", False, M, {"robert": TokenKind.NICKNAME}),
     ("nickname", "Sasha Ivanova", "IVANOVA", "ALEKSANDRA", False, M, {"aleksandra": TokenKind.NICKNAME}),
+    ("nickname", "Kate Middleton", "MIDDLETON", "CATHERINE", False, M, {"catherine": TokenKind.NICKNAME}),
     ("nickname-near", "Bob Smith", "SMITH", "RICHARD", False, N, {}),
     # MRZ truncation.
     ("truncation", "Charlotte Vanderberghe", "VANDERBERGHE", "CH", True, M, {"ch": TokenKind.TRUNCATED}),
@@ -72,6 +73,8 @@ CASES = [
     ("typo", "John Smtih", "SMITH", "JOHN", False, M, {"smith": TokenKind.FUZZY}),
     ("typo-near", "Daniel Weber", "WEBER", "DANIELA", False, N, {}),
     ("typo-near", "Paul Weber", "WEBER", "PAULA", False, N, {}),
+    ("typo-near", "Francesco Rossi", "ROSSI", "FRANCESCA", False, N, {}),  # final vowel: gender
+    ("typo-near", "Giovanni Bianchi", "BIANCHI", "GIOVANNA", False, N, {}),
     # Punctuation.
     ("punctuation", "Sean O'Brien", "OBRIEN", "SEAN", False, M, {"obrien": TokenKind.EXACT}),
     ("punctuation-near", "Sean O'Brien", "OBRADOVIC", "SEAN", False, N, {}),

@@ -105,6 +105,7 @@ _STRONG = frozenset(
     {TokenKind.EXACT, TokenKind.TRANSLITERATED, TokenKind.NICKNAME, TokenKind.FUZZY, TokenKind.TRUNCATED}
 )
 _PARTICLE_WEIGHT = 0.1
+_VOWELS = frozenset("aeiouy")
 # Particles that appear glued to the surname in an MRZ, longest first so DELLA wins over DE.
 _PARTICLE_PREFIX = re.compile(
     "|".join(sorted((p for p in PARTICLES if len(p) >= 2), key=len, reverse=True))
@@ -261,6 +262,8 @@ class NameMatcher:
             return None
         if given and any(self.nicknames.related(x, y) for x in d.forms for y in t.forms):
             return TokenKind.NICKNAME, 90.0
+        if given and (self._nickname_of_spelling(a, b) or self._nickname_of_spelling(b, a)):
+            return TokenKind.NICKNAME, 85.0  # Kate -> Katherine, written Catherine
         if not given and (_strip_particles(b) in d.forms or _strip_particles(a) in t.forms):
             return TokenKind.EXACT, 95.0  # a particle joined on one side, omitted on the other
         if truncatable and 2 <= len(b) and any(len(f) > len(b) and f.startswith(b) for f in d.forms):
@@ -273,8 +276,7 @@ class NameMatcher:
                 return TokenKind.FUZZY, 92.0
             shorter = min(len(x), len(y))
             allowed = 0 if shorter < s.fuzzy_min_length else 1 if shorter < s.fuzzy_two_edit_length else 2
-            if not allowed or abs(len(x) - len(y)) > allowed or x.startswith(y) or y.startswith(x):
-                # A prefix is an added suffix (Daniel, Daniela; Paul, Paula), not a typo.
+            if not allowed or abs(len(x) - len(y)) > allowed or not _typo_like(x, y, given):
                 continue
             edits = OSA.distance(x, y, score_cutoff=allowed)
             if edits <= allowed:
@@ -282,6 +284,22 @@ class NameMatcher:
                 if best is None or score > best[1]:
                     best = (TokenKind.FUZZY, score)
         return best
+
+    def _nickname_of_spelling(self, nickname: str, name: str) -> bool:
+        """True when ``nickname`` stands for a spelling of ``name`` one letter different.
+
+        Kate is a short form of Katherine, and Catherine is Katherine spelt with a C; an added
+        letter, an added suffix or a changed final vowel (Alexandria, Alexandra) makes another
+        name, not a spelling.
+        """
+        if len(name) < 5:
+            return False
+        return any(
+            len(full) == len(name)
+            and _typo_like(full, name)
+            and OSA.distance(full, name, score_cutoff=1) <= 1
+            for full in self.nicknames.related_names(nickname)
+        )
 
     # -- verdict ----------------------------------------------------------------------------
 
@@ -370,6 +388,17 @@ class NameMatcher:
             else:
                 level = NameLevel.NO_MATCH
         return NameComparison(score, level, tuple(tokens), tuple(notes))
+
+
+def _typo_like(x: str, y: str, given: bool = True) -> bool:
+    """False for differences that make another name rather than a typo.
+
+    A prefix is an added suffix (Daniel, Daniela; Paul, Paula); in a given name a different
+    final vowel changes its gender or form (Francesco, Francesca; Giovanni, Giovanna).
+    """
+    if x.startswith(y) or y.startswith(x):
+        return False
+    return not (given and len(x) == len(y) and x[:-1] == y[:-1] and x[-1] in _VOWELS and y[-1] in _VOWELS)
 
 
 def _strip_particles(text: str) -> str:

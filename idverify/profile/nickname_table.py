@@ -111,6 +111,10 @@ class NicknameTable:
         """True when ``a`` is a nickname, full form or variant of ``b`` (lower-case ASCII)."""
         return b in self._related.get(a, ())
 
+    def related_names(self, name: str) -> frozenset[str]:
+        """Every name ``name`` (lower-case ASCII) may stand for or be a short form of."""
+        return self._related.get(name, frozenset())
+
     def is_known(self, name: str) -> bool:
         """True when ``name`` (lower-case ASCII) is a given name the table knows."""
         return name in self._known
