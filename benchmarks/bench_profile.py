@@ -9,7 +9,8 @@ positive when its expected level is MATCH (the same person, to be accepted); the
 predicts positive when it returns MATCH. The baseline is ``rapidfuzz.fuzz.token_sort_ratio``
 on the declared name against "given names + surname" (with rapidfuzz's default processor),
 positive at or above the threshold that gives the baseline its best F1 on this very set (an
-optimistic baseline). Speed is comparisons per second on one core, median of the repeats:
+optimistic baseline). Speed is comparisons per CPU-second on one core (single-threaded,
+``time.process_time``), median of the repeats:
 "cold" clears every cache before each pass over the (distinct) pairs, "warm" does not (a
 server sees the same given names and surnames over and over). Also prints the 3-level
 confusion matrix, the errors by kind, and a sweep of ``name_match_score``.
@@ -63,14 +64,18 @@ def baseline_scores(rows: list[dict[str, str]]) -> list[float]:
 
 
 def timed(fn, repeats: int, before=None) -> float:
-    """Median seconds of ``fn()`` over ``repeats`` runs; ``before`` runs untimed before each."""
+    """Median CPU seconds of ``fn()`` over ``repeats`` runs; ``before`` runs untimed before each.
+
+    CPU time of this process (``time.process_time``), not wall-clock: the machine is shared,
+    and time spent waiting for the CPU is not time spent comparing names.
+    """
     times = []
     for _ in range(repeats):
         if before:
             before()
-        start = time.perf_counter()
+        start = time.process_time()
         fn()
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     return statistics.median(times)
 
 

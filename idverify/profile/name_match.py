@@ -185,6 +185,11 @@ class NameMatcher:
                     pairs.append(((i,), (j,), kind, 100.0 if kind == TokenKind.EXACT else 98.0))
                     break
 
+        if -1 not in dec_match and -1 not in doc_match:
+            fast = self._all_paired(dec, doc, pairs, len(sur))
+            if fast is not None:
+                return fast
+
         # Pass 2: compounds, when both sides still have unmatched tokens.
         if -1 in dec_match and -1 in doc_match:
             self._compounds(dec, doc, dec_match, doc_match, pairs)
@@ -206,6 +211,36 @@ class NameMatcher:
                 pairs.append(((i,), (j,), kind, score))
 
         return self._verdict(dec, doc, dec_match, doc_match, pairs, truncated)
+
+    def _all_paired(self, dec, doc, pairs, n_sur: int) -> NameComparison | None:
+        """The common case: every token paired one to one in pass 1, given names in order.
+
+        Gives the result :meth:`_verdict` would, without its general bookkeeping; ``None``
+        when the given names are out of order (the general path explains that).
+        """
+        previous = -1
+        numerator = denominator = 0.0
+        tokens = []
+        for d_idx, t_idx, kind, score in sorted(pairs, key=lambda p: p[1][0]):
+            j = t_idx[0]
+            if j >= n_sur:
+                if d_idx[0] < previous:
+                    return None
+                previous = d_idx[0]
+            weight = doc[j][3]
+            numerator += weight * score
+            denominator += weight
+            tokens.append(TokenAlignment(dec[d_idx[0]].text, doc[j][0].text, kind, score))
+        score = round(numerator / denominator, 2)
+        s = self.settings
+        level = (
+            NameLevel.MATCH
+            if score >= s.name_match_score
+            else NameLevel.PARTIAL
+            if score >= s.name_partial_score
+            else NameLevel.NO_MATCH
+        )
+        return NameComparison(score, level, tuple(tokens))
 
     def _compounds(self, dec, doc, dec_match, doc_match, pairs) -> None:
         # Declared run of 2-3 adjacent unmatched tokens against one unmatched document token.

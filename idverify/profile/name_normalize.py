@@ -95,8 +95,9 @@ class NameToken:
         else:
             self.icao = _NON_ASCII_ALNUM.sub("", anyascii(text.translate(_ICAO_TABLE)).lower())
             self.plain = _NON_ASCII_ALNUM.sub("", anyascii(text).lower())
-        self.folded = _FOLD.sub(_fold, self.icao)
-        self.romanised = _ROMAN.sub(_romanise, self.icao) if len(self.icao) >= 4 else self.icao
+        icao = self.icao
+        self.folded = _FOLD.sub(_fold, icao) if _FOLD.search(icao) else icao
+        self.romanised = _ROMAN.sub(_romanise, icao) if len(icao) >= 4 and "i" in icao else icao
         self.forms = frozenset((self.icao, self.plain, self.folded, self.romanised))
         self.particle = self.plain in PARTICLES
 
