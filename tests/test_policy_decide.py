@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from idverify.policy import decide, load_policy, parse_policy
 from idverify.v1 import verification_service_pb2 as pb
@@ -160,3 +162,20 @@ def test_effects_come_from_the_policy() -> None:
     lenient = parse_policy({"version": "lenient", "effects": {"FACE_MISMATCH": "review", "NAME_PARTIAL": "approve"}})
     assert decide(_face(pb.FACE_DECISION_NO_MATCH), _doc(), _profile(), lenient)[0] == REVIEW
     assert decide(_face(), _doc(), _profile("NAME_PARTIAL"), lenient)[0] == APPROVE
+
+
+_CODES = st.sampled_from(sorted(POLICY.effects) + ["UNLISTED_CODE"])
+
+
+@given(st.lists(_CODES, max_size=8), st.lists(_CODES, max_size=8),
+       st.sampled_from([pb.FACE_DECISION_MATCH, pb.FACE_DECISION_NO_MATCH, pb.FACE_DECISION_INCONCLUSIVE]))  # fmt: skip
+def test_decision_is_the_most_severe_effect(doc_codes, profile_codes, face_decision) -> None:
+    from idverify.policy.rules import EFFECT_SEVERITY
+
+    verdict, reasons = decide(_face(face_decision), _doc(*doc_codes), _profile(*profile_codes), POLICY)
+    severities = [EFFECT_SEVERITY[POLICY.effect_of(r.code)] for r in reasons]
+    assert severities == sorted(severities, reverse=True)
+    assert len({r.code for r in reasons}) == len(reasons)
+    assert set(doc_codes) | set(profile_codes) <= {r.code for r in reasons}
+    expected = max(severities, default=0)
+    assert verdict == {0: APPROVE, 1: REVIEW, 2: REJECT}[expected]
