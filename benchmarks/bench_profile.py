@@ -30,7 +30,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, utils
 
 from idverify.profile import name_normalize
-from idverify.profile.name_match import NameLevel, NameMatcher
+from idverify.profile.name_match import MatchLevel, NameMatcher
 from idverify.profile.settings import ProfileSettings
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "name_pairs.csv"
@@ -89,7 +89,7 @@ def main() -> int:
     matcher = NameMatcher(ProfileSettings())
 
     results = run_matcher(matcher, rows)
-    predicted = [c.level == NameLevel.MATCH for c in results]
+    predicted = [c.level == MatchLevel.MATCH for c in results]
     p, r, f = prf(labels, predicted)
 
     base = baseline_scores(rows)
@@ -139,21 +139,21 @@ def main() -> int:
     holdout = load(HOLDOUT)
     h_labels = [r["expected"] == "MATCH" for r in holdout]
     h_results = run_matcher(matcher, holdout)
-    hp, hr, hf = prf(h_labels, [c.level == NameLevel.MATCH for c in h_results])
+    hp, hr, hf = prf(h_labels, [c.level == MatchLevel.MATCH for c in h_results])
     h_base = baseline_scores(holdout)
     hbp, hbr, hbf = prf(h_labels, [x >= bt for x in h_base])
     print(f"hand-written hold-out set: {len(holdout)} pairs ({sum(h_labels)} positive)")
     print(f"  idverify NameMatcher           precision {hp:.4f}  recall {hr:.4f}  F1 {hf:.4f}")
     print(f"  token_sort_ratio >= {bt:<3d}        precision {hbp:.4f}  recall {hbr:.4f}  F1 {hbf:.4f}")
     for row, c in zip(holdout, h_results):
-        if (row["expected"] == "MATCH") != (c.level == NameLevel.MATCH):
+        if (row["expected"] == "MATCH") != (c.level == MatchLevel.MATCH):
             print(f"  error: {row['kind']}: expected {row['expected']}, got {c.level.name}")
 
     print()
     print("sweep of name_match_score (binary F1)")
     for threshold in (60, 70, 75, 80, 85, 90, 95):
         m = NameMatcher(replace(ProfileSettings(), name_match_score=float(threshold)))
-        pred = [c.level == NameLevel.MATCH for c in run_matcher(m, rows)]
+        pred = [c.level == MatchLevel.MATCH for c in run_matcher(m, rows)]
         sp, sr, sf = prf(labels, pred)
         print(f"  {threshold:5d}  precision {sp:.4f}  recall {sr:.4f}  F1 {sf:.4f}")
 

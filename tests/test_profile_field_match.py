@@ -16,10 +16,10 @@ from idverify.profile.field_match import (
     compare_phone,
     parse_declared_birth_date,
 )
-from idverify.profile.name_match import NameLevel
+from idverify.profile.name_match import MatchLevel
 
 TODAY = dt.date(2026, 11, 24)
-M, P, N, NC = NameLevel.MATCH, NameLevel.PARTIAL, NameLevel.NO_MATCH, NameLevel.NOT_COMPARED
+M, P, N, NC = MatchLevel.MATCH, MatchLevel.PARTIAL, MatchLevel.NO_MATCH, MatchLevel.NOT_COMPARED
 
 
 @pytest.mark.parametrize(

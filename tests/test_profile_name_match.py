@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from idverify.profile.name_match import NameLevel, NameMatcher, TokenKind, compare_names
+from idverify.profile.name_match import MatchLevel, NameMatcher, TokenKind, compare_names
 from idverify.profile.settings import ProfileSettings
 from idverify.v1 import verification_service_pb2 as pb
 
 DATA = Path(__file__).parent / "data" / "name_pairs.csv"
-M, P, N = NameLevel.MATCH, NameLevel.PARTIAL, NameLevel.NO_MATCH
+M, P, N = MatchLevel.MATCH, MatchLevel.PARTIAL, MatchLevel.NO_MATCH
 
 # (kind, declared, surname, given names, truncated, expected level, expected kinds by document token)
 CASES = [
@@ -97,12 +97,12 @@ def test_variant(kind, declared, surname, given_names, truncated, level, kinds) 
 
 @pytest.mark.parametrize("declared", ["Thomas Paul Thomas", "Thomas Thomas Paul"])
 def test_given_name_equal_to_surname(declared: str) -> None:
-    assert compare_names(declared, "THOMAS", "THOMAS PAUL").level == NameLevel.MATCH
+    assert compare_names(declared, "THOMAS", "THOMAS PAUL").level == MatchLevel.MATCH
 
 
 def test_not_compared_when_a_side_is_empty() -> None:
-    assert compare_names("", "SMITH", "JOHN").level == NameLevel.NOT_COMPARED
-    assert compare_names("John Smith", "", "").level == NameLevel.NOT_COMPARED
+    assert compare_names("", "SMITH", "JOHN").level == MatchLevel.NOT_COMPARED
+    assert compare_names("John Smith", "", "").level == MatchLevel.NOT_COMPARED
 
 
 def test_explanation_lists_missing_and_extra() -> None:
@@ -114,19 +114,19 @@ def test_explanation_lists_missing_and_extra() -> None:
         ("michael", "", TokenKind.EXTRA),
         ("smith", "smith", TokenKind.EXACT),
     ]
-    assert result.level == NameLevel.PARTIAL
+    assert result.level == MatchLevel.PARTIAL
 
 
 def test_enums_equal_the_proto() -> None:
     for kind in TokenKind:
         assert pb.TokenMatchKind.Value(f"TOKEN_MATCH_KIND_{kind.name}") == kind
-    for level in NameLevel:
+    for level in MatchLevel:
         assert pb.MatchLevel.Value(f"MATCH_LEVEL_{level.name}") == level
 
 
 def test_thresholds_from_settings() -> None:
     strict = NameMatcher(ProfileSettings(name_match_score=99.5, name_partial_score=10.0))
-    assert strict.compare("Bob Smith", "SMITH", "ROBERT").level == NameLevel.PARTIAL
+    assert strict.compare("Bob Smith", "SMITH", "ROBERT").level == MatchLevel.PARTIAL
     assert strict.compare("Bob Smith", "SMITH", "ROBERT").score == 95.0
 
 
@@ -139,8 +139,8 @@ _NAME = st.from_regex(r"[BCDFGKLMNPRSTV][aeiou]([bcdfgklmnprstv][aeiou]){1,3}[bc
 def test_a_name_matches_itself_in_either_order(given_names: list[str], surname: str) -> None:
     # Given names are distinct; the surname may repeat one of them (Thomas Thomas).
     doc_given = " ".join(given_names).upper()
-    assert compare_names(" ".join([*given_names, surname]), surname.upper(), doc_given).level == NameLevel.MATCH
-    assert compare_names(" ".join([surname, *given_names]), surname.upper(), doc_given).level == NameLevel.MATCH
+    assert compare_names(" ".join([*given_names, surname]), surname.upper(), doc_given).level == MatchLevel.MATCH
+    assert compare_names(" ".join([surname, *given_names]), surname.upper(), doc_given).level == MatchLevel.MATCH
 
 
 @given(st.text(max_size=30), st.text(max_size=20), st.text(max_size=20), st.booleans())
@@ -157,7 +157,7 @@ def test_labelled_set_f1() -> None:
     tp = fp = fn = 0
     for row in rows:
         result = compare_names(row["declared"], row["surname"], row["given_names"], row["truncated"] == "1")
-        truth, predicted = row["expected"] == "MATCH", result.level == NameLevel.MATCH
+        truth, predicted = row["expected"] == "MATCH", result.level == MatchLevel.MATCH
         tp += truth and predicted
         fp += predicted and not truth
         fn += truth and not predicted

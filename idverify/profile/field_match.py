@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 from idverify.errors import InvalidInput
 from idverify.profile.contacts import normalize_email, normalize_phone
 from idverify.profile.countries import to_alpha2, to_alpha3
-from idverify.profile.name_match import NameLevel
+from idverify.profile.name_match import MatchLevel
 
 __all__ = [
     "FieldResult",
@@ -40,7 +40,7 @@ _EARLIEST_BIRTH = dt.date(1880, 1, 1)
 class FieldResult:
     """One field's comparison; ``reason`` is an UPPER_SNAKE code or empty."""
 
-    level: NameLevel
+    level: MatchLevel
     score: float
     declared_normalized: str = ""
     reference_normalized: str = ""
@@ -84,20 +84,20 @@ def compare_birth_date(declared: str, document: str, today: dt.date | None = Non
     unreadable. Raises :class:`InvalidInput` for a declared value that is not a date.
     """
     if not declared.strip():
-        return FieldResult(NameLevel.NOT_COMPARED, 0.0, detail="no declared date of birth")
+        return FieldResult(MatchLevel.NOT_COMPARED, 0.0, detail="no declared date of birth")
     born = parse_declared_birth_date(declared, today)
     iso = born.isoformat()
     doc = _DOCUMENT_DATE.fullmatch(document.strip().upper())
     if doc is None:
         detail = "no date of birth on the document" if not document.strip() else "document date unreadable"
-        return FieldResult(NameLevel.NOT_COMPARED, 0.0, iso, document, detail, "DOB_NOT_COMPARED")
+        return FieldResult(MatchLevel.NOT_COMPARED, 0.0, iso, document, detail, "DOB_NOT_COMPARED")
     year, month, day = doc[1], doc[2], doc[3]
     parts = [int(year) == born.year, month == "XX" or int(month) == born.month, day == "XX" or int(day) == born.day]
     reference = f"{year}-{month}-{day}"
     if all(parts):
         unknown = [name for name, part in (("month", month), ("day", day)) if part == "XX"]
         detail = f"{' and '.join(unknown)} unknown on the document" if unknown else "equal"
-        return FieldResult(NameLevel.MATCH, 100.0, iso, reference, detail)
+        return FieldResult(MatchLevel.MATCH, 100.0, iso, reference, detail)
     if (
         int(year) == born.year
         and born.day <= 12
@@ -107,10 +107,10 @@ def compare_birth_date(declared: str, document: str, today: dt.date | None = Non
         and int(month) == born.day
         and int(day) == born.month
     ):
-        return FieldResult(NameLevel.PARTIAL, 80.0, iso, reference, "day and month swapped", "DOB_PARTIAL")
+        return FieldResult(MatchLevel.PARTIAL, 80.0, iso, reference, "day and month swapped", "DOB_PARTIAL")
     differing = [name for name, ok in zip(("year", "month", "day"), parts) if not ok]
     return FieldResult(
-        NameLevel.NO_MATCH,
+        MatchLevel.NO_MATCH,
         round(100.0 * sum(parts) / 3, 2),
         iso,
         reference,
@@ -128,7 +128,7 @@ def compare_country(declared: str, nationality: str, issuing_country: str) -> Fi
     declared code names no country.
     """
     if not declared.strip():
-        return FieldResult(NameLevel.NOT_COMPARED, 0.0, detail="no declared country")
+        return FieldResult(MatchLevel.NOT_COMPARED, 0.0, detail="no declared country")
     alpha2 = to_alpha2(declared)
     if alpha2 is None:
         raise InvalidInput(
@@ -140,13 +140,13 @@ def compare_country(declared: str, nationality: str, issuing_country: str) -> Fi
     codes = [(label, code.strip().strip("<").upper()) for label, code in (("nationality", nationality), ("issuing country", issuing_country))]
     codes = [(label, code) for label, code in codes if code]
     if not codes:
-        return FieldResult(NameLevel.NOT_COMPARED, 0.0, alpha3, "", "no country on the document")
+        return FieldResult(MatchLevel.NOT_COMPARED, 0.0, alpha3, "", "no country on the document")
     reference = "/".join(dict.fromkeys(code for _, code in codes))
     for label, code in codes:
         if to_alpha2(code) == alpha2:
-            return FieldResult(NameLevel.MATCH, 100.0, alpha3, reference, f"matches the {label}")
+            return FieldResult(MatchLevel.MATCH, 100.0, alpha3, reference, f"matches the {label}")
     return FieldResult(
-        NameLevel.NO_MATCH, 0.0, alpha3, reference, "neither nationality nor issuing country", "COUNTRY_MISMATCH"
+        MatchLevel.NO_MATCH, 0.0, alpha3, reference, "neither nationality nor issuing country", "COUNTRY_MISMATCH"
     )
 
 
@@ -160,11 +160,11 @@ def compare_email(declared: str, known: Sequence[str]) -> FieldResult:
     declared or no valid address is known. Known values that are not emails are ignored.
     """
     if not declared.strip():
-        return FieldResult(NameLevel.NOT_COMPARED, 0.0, detail="no declared email")
+        return FieldResult(MatchLevel.NOT_COMPARED, 0.0, detail="no declared email")
     try:
         mine = normalize_email(declared)
     except InvalidInput:
-        return FieldResult(NameLevel.NO_MATCH, 0.0, "", "", "not a valid email address", "EMAIL_INVALID")
+        return FieldResult(MatchLevel.NO_MATCH, 0.0, "", "", "not a valid email address", "EMAIL_INVALID")
     return _compare_known(mine, _normalized(known, normalize_email), "email", "EMAIL_MISMATCH")
 
 
@@ -178,11 +178,11 @@ def compare_phone(declared: str, known: Sequence[str], default_region: str | Non
     number is known.
     """
     if not declared.strip():
-        return FieldResult(NameLevel.NOT_COMPARED, 0.0, detail="no declared phone")
+        return FieldResult(MatchLevel.NOT_COMPARED, 0.0, detail="no declared phone")
     try:
         mine = normalize_phone(declared, default_region)
     except InvalidInput:
-        return FieldResult(NameLevel.NO_MATCH, 0.0, "", "", "not a valid phone number", "PHONE_INVALID")
+        return FieldResult(MatchLevel.NO_MATCH, 0.0, "", "", "not a valid phone number", "PHONE_INVALID")
     return _compare_known(mine, _normalized(known, lambda v: normalize_phone(v, default_region)), "phone", "PHONE_MISMATCH")
 
 
@@ -198,10 +198,10 @@ def _normalized(values: Sequence[str], normalize) -> list[str]:
 
 def _compare_known(mine: str, known: list[str], what: str, reason: str) -> FieldResult:
     if not known:
-        return FieldResult(NameLevel.NOT_COMPARED, 0.0, mine, "", f"valid; no known {what} to compare with")
+        return FieldResult(MatchLevel.NOT_COMPARED, 0.0, mine, "", f"valid; no known {what} to compare with")
     if mine in known:
-        return FieldResult(NameLevel.MATCH, 100.0, mine, mine, f"same {what} as a known one")
+        return FieldResult(MatchLevel.MATCH, 100.0, mine, mine, f"same {what} as a known one")
     closest = max(known, key=lambda k: fuzz.ratio(mine, k))
     return FieldResult(
-        NameLevel.NO_MATCH, round(fuzz.ratio(mine, closest), 2), mine, closest, f"differs from every known {what}", reason
+        MatchLevel.NO_MATCH, round(fuzz.ratio(mine, closest), 2), mine, closest, f"differs from every known {what}", reason
     )

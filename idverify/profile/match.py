@@ -23,13 +23,13 @@ from idverify.profile.field_match import (
     compare_email,
     compare_phone,
 )
-from idverify.profile.name_match import NameComparison, NameLevel, NameMatcher, default_name_matcher
+from idverify.profile.name_match import NameComparison, MatchLevel, NameMatcher, default_name_matcher
 from idverify.profile.settings import ProfileSettings
 from idverify.v1 import verification_service_pb2 as pb
 
 __all__ = ["match_profile", "mrz_name_field_full"]
 
-_SEVERITY = {NameLevel.MATCH: 0, NameLevel.PARTIAL: 1, NameLevel.NO_MATCH: 2}
+_SEVERITY = {MatchLevel.MATCH: 0, MatchLevel.PARTIAL: 1, MatchLevel.NO_MATCH: 2}
 # Where the name field ends in each MRZ layout: (line index, line length).
 _NAME_FIELD_LINE = {
     pb.MRZ_FORMAT_TD1: (2, 30),
@@ -91,7 +91,7 @@ def match_profile(
             reasons.append(pb.Reason(code=result.reason, message=f"{label}: {result.detail}", source="profile"))
 
     levels = [r.level for r in (name, birth, country, email, phone) if r.level in _SEVERITY]
-    overall = max(levels, key=_SEVERITY.__getitem__) if levels else NameLevel.NOT_COMPARED
+    overall = max(levels, key=_SEVERITY.__getitem__) if levels else MatchLevel.NOT_COMPARED
     return pb.MatchProfileResponse(
         level=int(overall),
         name=pb.NameMatch(
@@ -130,11 +130,11 @@ def _matcher_for(settings: ProfileSettings) -> NameMatcher:
 
 def _name_reasons(name: NameComparison, declared: bool) -> list[pb.Reason]:
     notes = f" ({'; '.join(name.notes)})" if name.notes else ""
-    if name.level == NameLevel.NO_MATCH:
+    if name.level == MatchLevel.NO_MATCH:
         return [pb.Reason(code="NAME_MISMATCH", message=f"name score {name.score:.1f}{notes}", source="profile")]
-    if name.level == NameLevel.PARTIAL:
+    if name.level == MatchLevel.PARTIAL:
         return [pb.Reason(code="NAME_PARTIAL", message=f"name score {name.score:.1f}{notes}", source="profile")]
-    if name.level == NameLevel.NOT_COMPARED and declared:
+    if name.level == MatchLevel.NOT_COMPARED and declared:
         return [pb.Reason(code="NAME_NOT_COMPARED", message="no name on the document", source="profile")]
     return []
 

@@ -2,7 +2,7 @@
 
 Measuring and deciding are kept apart: every declared token is aligned with a document token
 and the pair is explained (:class:`TokenKind`) and scored; the name score is the weighted mean
-of the token scores; the level (:class:`NameLevel`) then follows from the score and a few
+of the token scores; the level (:class:`MatchLevel`) then follows from the score and a few
 structural rules. The alignment is independent of order (family name first or last) and runs
 in three passes:
 
@@ -13,13 +13,17 @@ in three passes:
 3. an optimal assignment (maximum total weighted score) over the remaining tokens, scored as
    nickname, initial, MRZ truncation, OCR confusion or typo.
 
-Token scores (0-100): exact 100, transliterated 98, compound 97, truncated 95, OCR confusion
-92, nickname 90, typo 90 for one edit and 85 for two, initial 70. Weights: each surname token
-and the first given name 1.0, middle names ``middle_name_weight``, particles (de, van, al)
-0.1. A document token left out by the declared name counts with ``missing_token_factor`` of
-its weight (users omit middle names and second surnames), except the first given name and the
-only matched surname, which count in full; a declared token that the document lacks counts
-``extra_token_weight`` (nothing when the document name is truncated).
+Token scores (0-100): exact 100, transliterated 98, compound 97, a surname with its particle
+glued on one side and left out on the other (LEBLANC and Blanc) 95, truncated 95, OCR
+confusion 92, nickname 90 (85 when the nickname's full name is one letter away: Kate and
+CATHERINE), typo 90 for one edit and 85 for two, initial 70. A typo never adds a suffix or
+changes a given name's final vowel (Daniel and DANIELA, Francesco and FRANCESCA are other
+names). Weights: each surname token and the first given name 1.0, middle names
+``middle_name_weight``, particles (de, van, al) 0.1. A document token the declared name leaves
+out counts with ``missing_token_factor`` of its weight (users omit middle names and second
+surnames), except the first given name, and the surname when no surname token matched, which
+count in full; a declared token that the document lacks counts ``extra_token_weight`` (nothing
+when the document name is truncated).
 
 Levels: MATCH needs the score at or above ``name_match_score``, some surname token matched,
 the first given name matched by more than an initial, no declared token the document lacks,
@@ -48,7 +52,7 @@ from idverify.profile.settings import ProfileSettings
 
 __all__ = [
     "NameComparison",
-    "NameLevel",
+    "MatchLevel",
     "NameMatcher",
     "TokenAlignment",
     "TokenKind",
@@ -70,8 +74,8 @@ class TokenKind(enum.IntEnum):
     EXTRA = 8
 
 
-class NameLevel(enum.IntEnum):
-    """The name verdict; values equal ``idverify.v1.MatchLevel``."""
+class MatchLevel(enum.IntEnum):
+    """A comparison verdict (names and other fields); values equal ``idverify.v1.MatchLevel``."""
 
     MATCH = 1
     PARTIAL = 2
@@ -96,7 +100,7 @@ class NameComparison(NamedTuple):
     """The name score (0-100), its level, the token explanation and readable notes."""
 
     score: float
-    level: NameLevel
+    level: MatchLevel
     tokens: tuple[TokenAlignment, ...]
     notes: tuple[str, ...] = ()
 
@@ -152,7 +156,7 @@ class NameMatcher:
         sur = tokenize(surname)
         giv = tokenize(given_names)
         if not dec or not (sur or giv):
-            return NameComparison(0.0, NameLevel.NOT_COMPARED, ())
+            return NameComparison(0.0, MatchLevel.NOT_COMPARED, ())
         return self._compare(dec, sur, giv, truncated)
 
     # -- alignment --------------------------------------------------------------------------
@@ -234,11 +238,11 @@ class NameMatcher:
         score = round(numerator / denominator, 2)
         s = self.settings
         level = (
-            NameLevel.MATCH
+            MatchLevel.MATCH
             if score >= s.name_match_score
-            else NameLevel.PARTIAL
+            else MatchLevel.PARTIAL
             if score >= s.name_partial_score
-            else NameLevel.NO_MATCH
+            else MatchLevel.NO_MATCH
         )
         return NameComparison(score, level, tuple(tokens))
 
@@ -401,13 +405,13 @@ class NameMatcher:
             notes.append("given names in a different order")
         if core and surname_hits == 0:
             notes.append("surname not matched")
-            level = NameLevel.NO_MATCH
+            level = MatchLevel.NO_MATCH
         elif given and not given_order:
             notes.append("no given name matched")
-            level = NameLevel.NO_MATCH
+            level = MatchLevel.NO_MATCH
         elif given and first_kind is None and extras:
             notes.append("a different first given name")
-            level = NameLevel.NO_MATCH
+            level = MatchLevel.NO_MATCH
         else:
             if first_kind == TokenKind.INITIAL:
                 notes.append("first given name only as an initial")
@@ -417,11 +421,11 @@ class NameMatcher:
                 notes.append("declared name has tokens the document lacks")
             strict = (not given or first_kind in _STRONG) and not extras and order_ok
             if strict and score >= s.name_match_score:
-                level = NameLevel.MATCH
+                level = MatchLevel.MATCH
             elif score >= s.name_partial_score:
-                level = NameLevel.PARTIAL
+                level = MatchLevel.PARTIAL
             else:
-                level = NameLevel.NO_MATCH
+                level = MatchLevel.NO_MATCH
         return NameComparison(score, level, tuple(tokens), tuple(notes))
 
 
