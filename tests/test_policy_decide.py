@@ -75,6 +75,18 @@ def test_sideless_no_face_is_attributed() -> None:
     assert "NO_FACE_ON_PROFILE_PHOTO" in _codes(decide(face, _doc(), _profile(), POLICY)[1])
 
 
+def test_repeated_image_reasons_keep_their_side() -> None:
+    """The faces step copies an image's NO_FACE into CompareFacesResponse.reasons."""
+    no_face = pb.Reason(code="NO_FACE", message="no face was found on the reference image")
+    face = _face(
+        pb.FACE_DECISION_INCONCLUSIVE,
+        reasons=[no_face],
+        reference=pb.ImageAnalysis(selected_face_index=-1, reasons=[no_face]),
+        probe=pb.ImageAnalysis(faces=[pb.DetectedFace(selected=True)], selected_face_index=0),
+    )
+    assert _codes(decide(face, _doc(), _profile(), POLICY)[1]) == ["NO_FACE_ON_DOCUMENT", "FACE_INCONCLUSIVE"]
+
+
 def test_multiple_faces_and_low_quality_review() -> None:
     bad = pb.FaceQuality(acceptable=False, reasons=[pb.Reason(code="BLURRY")])
     face = _face(

@@ -74,7 +74,12 @@ def _face_reasons(face: pb.CompareFacesResponse | None) -> list[pb.Reason]:
             if analysis.faces[selected].HasField("quality") and not quality.acceptable:
                 codes = ", ".join(r.code for r in quality.reasons) or "below the thresholds"
                 out.append(_reason("LOW_QUALITY", f"{side}: face quality {codes}", "face"))
+    # CompareFacesResponse.reasons repeats the images' reasons when a side has no usable face;
+    # those were attributed to their side above.
+    seen = {(r.code, r.message) for r in (*face.probe.reasons, *face.reference.reasons)}
     for reason in face.reasons:
+        if (reason.code, reason.message) in seen:
+            continue
         code = reason.code
         if code in _NO_FACE:
             code = "NO_FACE_ON_PROFILE_PHOTO" if not face.probe.faces else "NO_FACE_ON_DOCUMENT"
