@@ -39,20 +39,28 @@ def test_custom_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("data", "key"),
     [
-        ({"version": "1", "effect": {}}, "policy.effect"),
-        ({"version": "1", "effects": {"FACE_MISMATCH": "deny"}}, "policy.effects.FACE_MISMATCH"),
-        ({"version": "1", "effects": {"face_mismatch": "reject"}}, "policy.effects.face_mismatch"),
-        ({"version": "1", "default_effect": "maybe"}, "policy.default_effect"),
-        ({"version": ""}, "policy.version"),
-        ({}, "policy.version"),
-        ({"version": "1", "effects": ["FACE_MISMATCH"]}, "policy.effects"),
-        ({"version": "1", "effects": {"FACE_MISMATCH": 2}}, "policy.effects.FACE_MISMATCH"),
+        ({"version": "1", "effect": {}}, "effect"),
+        ({"version": "1", "effects": {"FACE_MISMATCH": "deny"}}, "effects.FACE_MISMATCH"),
+        ({"version": "1", "effects": {"face_mismatch": "reject"}}, "effects.face_mismatch"),
+        ({"version": "1", "default_effect": "maybe"}, "default_effect"),
+        ({"version": ""}, "version"),
+        ({}, "version"),
+        ({"version": "1", "effects": ["FACE_MISMATCH"]}, "effects"),
+        ({"version": "1", "effects": {"FACE_MISMATCH": 2}}, "effects.FACE_MISMATCH"),
     ],
 )
 def test_invalid_policies_name_the_key(data, key) -> None:
     with pytest.raises(ConfigError) as info:
         parse_policy(data)
     assert key in info.value.message
+
+
+def test_file_errors_name_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "policy.toml"
+    path.write_text('version = "1"\n[effects]\nFACE_MISMATCH = "deny"\n')
+    with pytest.raises(ConfigError) as info:
+        load_policy(path)
+    assert "effects.FACE_MISMATCH" in info.value.message and str(path) in info.value.message
 
 
 def test_unreadable_and_malformed_files(tmp_path: Path) -> None:

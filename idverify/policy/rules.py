@@ -54,30 +54,32 @@ class Policy:
         return self.effects.get(code, self.default_effect)
 
 
-def parse_policy(data: Mapping[str, Any], where: str = "policy") -> Policy:
+def parse_policy(data: Mapping[str, Any], source: str = "the policy") -> Policy:
     """Validate a policy mapping (a parsed TOML document) into a :class:`Policy`.
 
-    Raises :class:`ConfigError` naming the key for unknown keys, a missing or empty
-    ``version``, effects other than approve/review/reject and codes that are not UPPER_SNAKE.
+    Raises :class:`ConfigError` naming the key (``effects.FACE_MISMATCH``) and ``source`` for
+    unknown keys, a missing or empty ``version``, effects other than approve/review/reject and
+    codes that are not UPPER_SNAKE.
     """
+    where = f" in {source}"
     unknown = sorted(set(data) - _TOP_LEVEL)
     if unknown:
         raise ConfigError(
-            f"unknown key(s) {', '.join(f'{where}.{k}' for k in unknown)}; known: {', '.join(sorted(_TOP_LEVEL))}",
+            f"unknown key(s) {', '.join(unknown)}{where}; known: {', '.join(sorted(_TOP_LEVEL))}",
             reason="CONFIG_UNKNOWN_KEY",
         )
     version = data.get("version")
     if not isinstance(version, str) or not version.strip():
-        raise ConfigError(f"{where}.version must be a non-empty string", reason="CONFIG_VALUE")
-    default_effect = _effect(data.get("default_effect", "review"), f"{where}.default_effect")
+        raise ConfigError(f"version must be a non-empty string{where}", reason="CONFIG_VALUE")
+    default_effect = _effect(data.get("default_effect", "review"), "default_effect", where)
     table = data.get("effects", {})
     if not isinstance(table, Mapping):
-        raise ConfigError(f"{where}.effects must be a table", reason="CONFIG_TYPE")
+        raise ConfigError(f"effects must be a table{where}", reason="CONFIG_TYPE")
     effects: dict[str, Effect] = {}
     for code, value in table.items():
         if not isinstance(code, str) or not _CODE.fullmatch(code):
-            raise ConfigError(f"{where}.effects.{code} is not an UPPER_SNAKE reason code", reason="CONFIG_VALUE")
-        effects[code] = _effect(value, f"{where}.effects.{code}")
+            raise ConfigError(f"effects.{code} is not an UPPER_SNAKE reason code{where}", reason="CONFIG_VALUE")
+        effects[code] = _effect(value, f"effects.{code}", where)
     return Policy(version.strip(), default_effect, MappingProxyType(effects))
 
 
@@ -102,10 +104,12 @@ def load_policy(path: str | Path | None = None) -> Policy:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"policy file {where} is not valid TOML: {exc}", reason="CONFIG_SYNTAX") from exc
-    return parse_policy(data)
+    return parse_policy(data, f"policy file {where}")
 
 
-def _effect(value: Any, where: str) -> Effect:
-    if value not in EFFECT_SEVERITY:
-        raise ConfigError(f"{where} must be one of 'approve', 'review', 'reject', not {value!r}", reason="CONFIG_VALUE")
+def _effect(value: Any, key: str, where: str) -> Effect:
+    if not isinstance(value, str) or value not in EFFECT_SEVERITY:
+        raise ConfigError(
+            f"{key} must be one of 'approve', 'review', 'reject', not {value!r}{where}", reason="CONFIG_VALUE"
+        )
     return value
