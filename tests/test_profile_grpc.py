@@ -74,3 +74,19 @@ def test_unevaluable_request_is_invalid_argument(start_server, declared, reason)
         stub.MatchProfile(pb.MatchProfileRequest(declared=declared, document=DOCUMENT), timeout=10)
     assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert error_reason(info.value) == reason
+
+
+def test_servicer_uses_the_shared_matcher(start_server, tmp_path) -> None:
+    """The name thresholds come from the matcher built once in Dependencies."""
+    from idverify.config import Config, ServerSettings, StoreSettings
+    from idverify.profile.name_match import NameMatcher
+    from idverify.profile.settings import ProfileSettings
+    from idverify.server.deps import Dependencies
+
+    strict = ProfileSettings(name_match_score=99.9, name_partial_score=0.0)
+    config = Config(server=ServerSettings(port=0), store=StoreSettings(url=str(tmp_path / "s.sqlite3")), profile=strict)
+    channel, _ = start_server(Dependencies(config=config, name_matcher=NameMatcher(strict)))
+    request = pb.MatchProfileRequest(declared=pb.DeclaredProfile(full_name="Hans Muller"), document=DOCUMENT)
+    response = pb_grpc.VerificationServiceStub(channel).MatchProfile(request, timeout=10)
+    assert response.name.level == pb.MATCH_LEVEL_PARTIAL
+    assert [r.code for r in response.reasons] == ["NAME_PARTIAL"]
