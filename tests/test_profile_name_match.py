@@ -78,6 +78,10 @@ CASES = [
     # Punctuation.
     ("punctuation", "Sean O'Brien", "OBRIEN", "SEAN", False, M, {"obrien": TokenKind.EXACT}),
     ("punctuation-near", "Sean O'Brien", "OBRADOVIC", "SEAN", False, N, {}),
+    # Titles and generational suffixes.
+    ("title", "Dr. Maria Garcia", "GARCIA", "MARIA", False, M, {}),
+    ("title", "John Smith Jr.", "SMITH", "JOHN", False, M, {}),
+    ("title-near", "Dr. Maria Garcia", "GARCIA", "MARTA", False, N, {}),
     # Hard negatives.
     ("same-surname", "Jane Smith", "SMITH", "JOHN", False, N, {"john": TokenKind.MISSING}),
     ("siblings", "Anna Maria Schmidt", "SCHMIDT", "JULIA MARIA", False, N, {}),

@@ -23,7 +23,8 @@ names). Weights: each surname token and the first given name 1.0, middle names
 out counts with ``missing_token_factor`` of its weight (users omit middle names and second
 surnames), except the first given name, and the surname when no surname token matched, which
 count in full; a declared token that the document lacks counts ``extra_token_weight`` (nothing
-when the document name is truncated).
+when the document name is truncated; a particle or a title such as Dr, Mrs or Jr weighs 0.1 and
+does not count as a name the document lacks).
 
 Levels: MATCH needs the score at or above ``name_match_score``, some surname token matched,
 the first given name matched by more than an initial, no declared token the document lacks,
@@ -110,6 +111,9 @@ _STRONG = frozenset(
 )
 _PARTICLE_WEIGHT = 0.1
 _VOWELS = frozenset("aeiouy")
+# Titles and generational suffixes users type and documents rarely print: left over on the
+# declared side they weigh like a particle and are not "a name the document lacks".
+_HONORIFICS = frozenset("mr mrs ms miss mx dr prof sir dame jr jnr sr snr ii iii iv".split())
 # Particles that appear glued to the surname in an MRZ, longest first so DELLA wins over DE.
 _PARTICLE_PREFIX = re.compile(
     "|".join(sorted((p for p in PARTICLES if len(p) >= 2), key=len, reverse=True))
@@ -386,7 +390,7 @@ class NameMatcher:
             tokens.append(TokenAlignment(d.text, "", TokenKind.EXTRA, 0.0))
             if truncated:
                 continue
-            if d.particle:
+            if d.particle or d.plain in _HONORIFICS:
                 denominator += _PARTICLE_WEIGHT
             else:
                 extras += 1
