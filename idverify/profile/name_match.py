@@ -106,6 +106,9 @@ class NameComparison(NamedTuple):
     notes: tuple[str, ...] = ()
 
 
+# Module constants: enum attribute look-ups are slow on the hot path.
+_EXACT = TokenKind.EXACT
+_TRANSLITERATED = TokenKind.TRANSLITERATED
 _STRONG = frozenset(
     {TokenKind.EXACT, TokenKind.TRANSLITERATED, TokenKind.NICKNAME, TokenKind.FUZZY, TokenKind.TRUNCATED}
 )
@@ -187,10 +190,15 @@ class NameMatcher:
         for j in [*range(len(sur), n_doc), *range(len(sur))]:
             t = doc[j][0]
             for i, d in enumerate(dec):
-                if dec_match[i] < 0 and (d.text == t.text or d.forms & t.forms):
-                    kind = TokenKind.EXACT if d.text == t.text else TokenKind.TRANSLITERATED
+                if dec_match[i] >= 0:
+                    continue
+                if d.text == t.text:
                     dec_match[i] = doc_match[j] = len(pairs)
-                    pairs.append(((i,), (j,), kind, 100.0 if kind == TokenKind.EXACT else 98.0))
+                    pairs.append(((i,), (j,), _EXACT, 100.0))
+                    break
+                if not d.forms.isdisjoint(t.forms):
+                    dec_match[i] = doc_match[j] = len(pairs)
+                    pairs.append(((i,), (j,), _TRANSLITERATED, 98.0))
                     break
 
         if -1 not in dec_match and -1 not in doc_match:
@@ -259,7 +267,7 @@ class NameMatcher:
                     continue
                 joined = _joined_forms([dec[i] for i in run])
                 for j, (t, _, _, _) in enumerate(doc):
-                    if doc_match[j] < 0 and joined[0] & t.forms:
+                    if doc_match[j] < 0 and not joined[0].isdisjoint(t.forms):
                         kind = TokenKind.EXACT if joined[1] == t.text else TokenKind.TRANSLITERATED
                         for i in run:
                             dec_match[i] = len(pairs)
@@ -274,7 +282,7 @@ class NameMatcher:
                     continue
                 joined = _joined_forms([doc[j][0] for j in run])
                 for i, d in enumerate(dec):
-                    if dec_match[i] < 0 and joined[0] & d.forms:
+                    if dec_match[i] < 0 and not joined[0].isdisjoint(d.forms):
                         kind = TokenKind.EXACT if joined[1] == d.text else TokenKind.TRANSLITERATED
                         for j in run:
                             doc_match[j] = len(pairs)
