@@ -167,3 +167,17 @@ def test_labelled_set_f1() -> None:
         fn += truth and not predicted
     f1 = 2 * tp / (2 * tp + fp + fn)
     assert f1 >= 0.98
+
+
+class _GeneralPathOnly(NameMatcher):
+    def _all_paired(self, *args, **kwargs):  # force the general verdict
+        return None
+
+
+def test_fast_path_agrees_with_the_general_verdict() -> None:
+    fast, general = NameMatcher(), _GeneralPathOnly()
+    with DATA.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        args = (row["declared"], row["surname"], row["given_names"], row["truncated"] == "1")
+        assert fast.compare(*args) == general.compare(*args), row
