@@ -35,3 +35,9 @@ def test_custom_table() -> None:
     assert table.related("liz", "elizabeth")
     assert table.related("anita", "ana")
     assert not table.related("bob", "robert")
+
+
+def test_related_names_of_length() -> None:
+    table = NicknameTable([("katherine", "kate"), ("kathleen", "kate")])
+    assert set(table.related_names_of_length("kate", 9)) == {"katherine"}
+    assert table.related_names_of_length("kate", 3) == ()

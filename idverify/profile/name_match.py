@@ -346,10 +346,8 @@ class NameMatcher:
         if len(name) < 5:
             return False
         return any(
-            len(full) == len(name)
-            and _typo_like(full, name)
-            and OSA.distance(full, name, score_cutoff=1) <= 1
-            for full in self.nicknames.related_names(nickname)
+            _typo_like(full, name) and OSA.distance(full, name, score_cutoff=1) <= 1
+            for full in self.nicknames.related_names_of_length(nickname, len(name))
         )
 
     # -- verdict ----------------------------------------------------------------------------

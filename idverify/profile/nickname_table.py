@@ -81,7 +81,7 @@ _EXTRA_KNOWN = frozenset(
 class NicknameTable:
     """Which given names may stand for one another, and which tokens are known given names."""
 
-    __slots__ = ("_known", "_related")
+    __slots__ = ("_known", "_related", "_related_by_length")
 
     def __init__(self, pairs: Iterable[tuple[str, str]], groups: Iterable[Iterable[str]] = ()) -> None:
         related: dict[str, set[str]] = {}
@@ -93,6 +93,11 @@ class NicknameTable:
             for name in names:
                 related.setdefault(name, set()).update(names - {name})
         self._related: Mapping[str, frozenset[str]] = {k: frozenset(v) for k, v in related.items()}
+        by_length: dict[tuple[str, int], list[str]] = {}
+        for name, others in self._related.items():
+            for other in others:
+                by_length.setdefault((name, len(other)), []).append(other)
+        self._related_by_length = {k: tuple(v) for k, v in by_length.items()}
         self._known = frozenset(self._related) | _EXTRA_KNOWN
 
     @classmethod
@@ -114,6 +119,10 @@ class NicknameTable:
     def related_names(self, name: str) -> frozenset[str]:
         """Every name ``name`` (lower-case ASCII) may stand for or be a short form of."""
         return self._related.get(name, frozenset())
+
+    def related_names_of_length(self, name: str, length: int) -> tuple[str, ...]:
+        """The :meth:`related_names` of ``name`` that have ``length`` letters."""
+        return self._related_by_length.get((name, length), ())
 
     def is_known(self, name: str) -> bool:
         """True when ``name`` (lower-case ASCII) is a given name the table knows."""
