@@ -181,3 +181,27 @@ def test_fast_path_agrees_with_the_general_verdict() -> None:
     for row in rows:
         args = (row["declared"], row["surname"], row["given_names"], row["truncated"] == "1")
         assert fast.compare(*args) == general.compare(*args), row
+
+
+def test_assignment_is_optimal_where_greedy_is_not() -> None:
+    from idverify.profile.name_match import _best_assignment
+
+    candidates = [(0, 0, None, 0, 10.0), (0, 1, None, 0, 9.0), (1, 0, None, 0, 9.0)]
+    assert sum(c[4] for c in _best_assignment(candidates)) == 18.0
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.floats(1, 100)), max_size=10))
+def test_assignment_matches_brute_force(raw) -> None:
+    import itertools
+
+    from idverify.profile.name_match import _best_assignment
+
+    candidates = [(i, j, None, 0, w) for i, j, w in raw]
+    chosen = _best_assignment(candidates)
+    assert len({c[0] for c in chosen}) == len(chosen) == len({c[1] for c in chosen})
+    best = 0.0
+    for size in range(len(candidates) + 1):
+        for subset in itertools.combinations(candidates, size):
+            if len({c[0] for c in subset}) == size == len({c[1] for c in subset}):
+                best = max(best, sum(c[4] for c in subset))
+    assert sum(c[4] for c in chosen) == pytest.approx(best)
