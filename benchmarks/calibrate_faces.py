@@ -1,0 +1,136 @@
+"""Calibrate the face-decision thresholds on ../shared/faces and document-like portraits.
+
+    PYTHONPATH=. /work/venv/bin/python benchmarks/calibrate_faces.py [--shared ../shared/faces]
+
+For every pair in pairs.csv (94 same-person, 1391 different-person) it measures the embedding
+distance (a) photo against photo and (b) a document-like portrait made from photo a (face
+60-80 px wide, grey, softened, JPEG quality 40, as on a printed ID photographed by a phone)
+against photo b. It prints the distance distributions, FAR (different-person pairs at or
+below a threshold) and FRR (same-person pairs above it) at candidate thresholds, and the
+quality measures of the degraded portraits. Nothing is written to disk; no image is logged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import statistics
+import sys
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+from idverify.faces.models import load_face_models
+from idverify.faces.pipeline import analyse_image
+from idverify.faces.settings import FaceSettings
+from idverify.images import ImageSettings, decode_image
+from idverify.faces.detect import detect_faces
+
+DEFAULT_SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "faces"
+FACE_WIDTHS = (60, 70, 80)
+
+
+def document_portrait(data: bytes, face_width: int, models, settings) -> bytes:
+    """A document-like portrait from a photo: 35x45 framing, face ``face_width`` px, grey,
+    slightly soft, JPEG quality 40."""
+    image = decode_image(data)
+    boxes = detect_faces(image.rgb, models, settings)
+    if not boxes:
+        raise ValueError("no face to build a portrait from")
+    box = boxes[0]
+    cx, cy = (box.left + box.right) / 2, (box.top + box.bottom) / 2
+    w = box.width * 1.8
+    h = w * 45 / 35
+    left, top = cx - w / 2, cy - h * 0.45
+    pil = Image.fromarray(image.rgb)
+    # crop() pads outside the image with black; the framing stays the same for every photo.
+    portrait = pil.crop((round(left), round(top), round(left + w), round(top + h)))
+    scale = face_width / box.width
+    portrait = portrait.resize((max(1, round(w * scale)), max(1, round(h * scale))), Image.Resampling.LANCZOS)
+    portrait = portrait.convert("L").filter(ImageFilter.GaussianBlur(0.6))
+    buf = io.BytesIO()
+    portrait.save(buf, format="JPEG", quality=40)
+    return buf.getvalue()
+
+
+def rates(genuine: list[float], impostor: list[float], t: float) -> tuple[float, float]:
+    """(FAR, FRR) in percent at threshold ``t``: impostors <= t, genuine > t."""
+    far = 100.0 * sum(d <= t for d in impostor) / len(impostor)
+    frr = 100.0 * sum(d > t for d in genuine) / len(genuine)
+    return far, frr
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    args = parser.parse_args(argv)
+    pairs_csv = args.shared / "pairs.csv"
+    if not pairs_csv.is_file():
+        print(f"no {pairs_csv}; nothing to calibrate", file=sys.stderr)
+        return 2
+    with open(pairs_csv, newline="") as fh:
+        pairs = [(r["a"], r["b"], r["same"] == "1") for r in csv.DictReader(fh)]
+    settings, image_settings = FaceSettings(), ImageSettings()
+    models = load_face_models(settings)
+    names = sorted({p for a, b, _ in pairs for p in (a, b)})
+    photo, portrait, portrait_q = {}, {}, {}
+    for i, name in enumerate(names):
+        data = (args.shared / name).read_bytes()
+        a = analyse_image(data, side="probe", document=False, models=models, settings=settings, image_settings=image_settings)
+        photo[name] = a.embedding
+        small = document_portrait(data, FACE_WIDTHS[i % len(FACE_WIDTHS)], models, settings)
+        r = analyse_image(small, side="reference", document=False, models=models, settings=settings, image_settings=image_settings)
+        portrait[name] = r.embedding
+        portrait_q[name] = (r.measures[r.message.selected_face_index] if r.embedding is not None else None, [x.code for x in r.message.reasons])
+    missing_photo = [n for n in names if photo[n] is None]
+    missing_portrait = [n for n in names if portrait[n] is None]
+    print(f"images: {len(names)}; no face on photo: {len(missing_photo)}; no face on portrait: {len(missing_portrait)}")
+
+    results = {}
+    for label, left in (("photo vs photo", photo), ("document portrait vs photo", portrait)):
+        genuine, impostor = [], []
+        for a, b, same in pairs:
+            if left[a] is None or photo[b] is None:
+                continue
+            d = float(np.linalg.norm(left[a] - photo[b]))
+            (genuine if same else impostor).append(d)
+        results[label] = (genuine, impostor)
+        print(f"\n### {label}: {len(genuine)} genuine, {len(impostor)} impostor pairs\n")
+        print("| | min | p5 | median | p95 | max |\n|---|---|---|---|---|---|")
+        for kind, ds in (("genuine", genuine), ("impostor", impostor)):
+            q = np.percentile(ds, [0, 5, 50, 95, 100])
+            print(f"| {kind} | " + " | ".join(f"{v:.3f}" for v in q) + " |")
+    all_genuine = [d for g, _ in results.values() for d in g]
+    all_impostor = [d for _, i in results.values() for d in i]
+    print("\n### FAR / FRR by threshold (percent)\n")
+    header = "| threshold | " + " | ".join(f"{k} FAR | {k} FRR" for k in results) + " |"
+    print(header)
+    print("|---" * (1 + 2 * len(results)) + "|")
+    for t in np.arange(0.40, 0.71, 0.02):
+        cells = []
+        for genuine, impostor in results.values():
+            far, frr = rates(genuine, impostor, float(t))
+            cells += [f"{far:.2f}", f"{frr:.2f}"]
+        print(f"| {t:.2f} | " + " | ".join(cells) + " |")
+    print(f"\nlargest genuine distance: {max(all_genuine):.3f}; smallest impostor distance: {min(all_impostor):.3f}")
+    s = settings
+    for t, what in ((s.match_distance, "match_distance"), (s.no_match_distance, "no_match_distance")):
+        far, frr = rates(all_genuine, all_impostor, t)
+        print(f"at {what} = {t:.2f}: FAR {far:.2f}% FRR {frr:.2f}% (both sets together)")
+    band = sum(s.match_distance < d <= s.no_match_distance for d in all_genuine + all_impostor)
+    print(f"pairs in the INCONCLUSIVE band: {band} of {len(all_genuine) + len(all_impostor)}")
+
+    measured = [m for m, _ in portrait_q.values() if m is not None]
+    print("\n### document-like portraits: quality measures (min / median / max)\n")
+    for attr in ("face_width_px", "inter_eye_distance_px", "sharpness", "brightness", "contrast", "yaw_degrees", "pitch_degrees"):
+        v = [getattr(m, attr) for m in measured]
+        print(f"- {attr}: {min(v):.1f} / {statistics.median(v):.1f} / {max(v):.1f}")
+    flagged = {n: c for n, (_, c) in portrait_q.items() if c}
+    print(f"- portraits with image reasons: {len(flagged)} {sorted(set(x for c in flagged.values() for x in c))}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
