@@ -25,7 +25,7 @@ from idverify.faces.settings import FaceSettings
 from idverify.images import DecodedImage, ImageSettings, decode_image
 from idverify.v1 import verification_service_pb2 as pb
 
-__all__ = ["FaceAnalysis", "analyse_image", "compare_faces"]
+__all__ = ["FaceAnalysis", "analyse_image", "combine_analyses", "compare_faces"]
 
 _DECISIONS = {
     Decision.MATCH: pb.FACE_DECISION_MATCH,
@@ -150,6 +150,19 @@ def compare_faces(
         probe, side="probe", document=False, models=models, settings=settings,
         image_settings=image_settings, timer=timer,
     )
+    return combine_analyses(ref, prb, settings=settings, timer=timer)
+
+
+def combine_analyses(
+    ref: FaceAnalysis, prb: FaceAnalysis, *, settings: FaceSettings, timer: _Timer | None = None
+) -> pb.CompareFacesResponse:
+    """The CompareFacesResponse for two analysed images: distance, similarity and decision.
+
+    INCONCLUSIVE with the images' reasons when either side has no usable face; a MATCH or
+    NO_MATCH becomes INCONCLUSIVE (reason LOW_QUALITY) when a selected face fails quality and
+    ``settings.low_quality_is_inconclusive`` is set.
+    """
+    timer = timer or _Timer()
     start = time.perf_counter()
     response = pb.CompareFacesResponse(
         reference=ref.message,
