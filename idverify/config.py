@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from idverify.errors import ConfigError
+from idverify.faces.settings import FaceSettings
+from idverify.images.settings import ImageSettings
 from idverify.server.auth import AuthSettings
 from idverify.server.limits import LimitSettings
 from idverify.server.metrics import MetricsSettings
@@ -91,6 +93,8 @@ class Config:
     auth: AuthSettings = field(default_factory=AuthSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
     metrics: MetricsSettings = field(default_factory=MetricsSettings)
+    images: ImageSettings = field(default_factory=ImageSettings)
+    faces: FaceSettings = field(default_factory=FaceSettings)
 
     def validate(self) -> None:
         needed = self.limits.max_concurrent_calls + self.limits.max_queued_calls + 2

@@ -28,8 +28,13 @@ def grace():
     return decode_image(GRACE.read_bytes()).rgb
 
 
-def test_encoding_equals_face_recognition(models, grace):
-    # face_recognition.api builds its models at import: fine in a test, never in the service.
+def test_encoding_equals_face_recognition(models, grace, monkeypatch):
+    # face_recognition.api builds its models at import (fine in a test, never in the service)
+    # and sets Pillow's LOAD_TRUNCATED_IMAGES globally; monkeypatch restores it afterwards so
+    # truncated uploads stay refused in the other tests.
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", ImageFile.LOAD_TRUNCATED_IMAGES)
     import face_recognition
 
     box = detect_faces(grace, models, FaceSettings())[0]

@@ -8,11 +8,17 @@ own. :meth:`Dependencies.close` releases everything on shutdown.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from idverify.config import Config
 from idverify.server.metrics import Metrics
+
+if TYPE_CHECKING:
+    from idverify.faces.service import FaceService
+    from idverify.workers import WorkerPool
 
 __all__ = ["Dependencies", "build_dependencies"]
 
@@ -26,6 +32,10 @@ class Dependencies:
     config: Config
     #: The service's Prometheus metrics.
     metrics: Metrics = field(default_factory=Metrics)
+    #: Worker processes for CPU-bound work (dlib, Tesseract), shared by every engine.
+    workers: WorkerPool | None = None
+    #: CompareFaces: the face pipeline, run in ``workers``; None answers UNAVAILABLE.
+    faces: FaceService | None = None
     #: Called in reverse order by :meth:`close`.
     closers: list[Callable[[], None]] = field(default_factory=list)
 
@@ -41,4 +51,16 @@ class Dependencies:
 
 def build_dependencies(config: Config) -> Dependencies:
     """Build every heavy object once, from the validated configuration."""
-    return Dependencies(config=config)
+    from idverify.faces.service import FaceService
+    from idverify.workers import WorkerPool
+
+    deps = Dependencies(config=config)
+    processes = config.server.worker_processes or os.cpu_count() or 1
+    # Every engine that submits CPU work adds its initializer here, so each worker process
+    # loads all models once, at start-up.
+    pool = WorkerPool(processes, initializers=[FaceService.initializer(config.faces)])
+    deps.closers.append(pool.close)
+    pool.warm_up()
+    deps.workers = pool
+    deps.faces = FaceService(config.faces, config.images, pool)
+    return deps

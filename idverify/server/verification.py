@@ -7,7 +7,11 @@ defined here are answered UNIMPLEMENTED by the generated base class.
 
 from __future__ import annotations
 
+import grpc
+
+from idverify.errors import InvalidInput, Unavailable
 from idverify.server.deps import Dependencies
+from idverify.v1 import verification_service_pb2 as pb
 from idverify.v1 import verification_service_pb2_grpc as pb_grpc
 
 __all__ = ["VerificationServicer"]
@@ -18,3 +22,18 @@ class VerificationServicer(pb_grpc.VerificationServiceServicer):
 
     def __init__(self, deps: Dependencies) -> None:
         self._deps = deps
+
+    def CompareFaces(self, request: pb.CompareFacesRequest, context: grpc.ServicerContext) -> pb.CompareFacesResponse:
+        """Reference (document or portrait) against probe (profile photo): see idverify.faces."""
+        faces = self._deps.faces
+        if faces is None:
+            raise Unavailable("face comparison is not configured on this server", reason="FACES_UNAVAILABLE")
+        for name in ("reference", "probe"):
+            if not request.HasField(name):
+                raise InvalidInput(f"{name} is required", reason="MISSING_FIELD", metadata={"field": name})
+        return faces.compare(
+            request.reference.content,
+            request.probe.content,
+            request.reference_kind,
+            timeout=context.time_remaining(),
+        )
