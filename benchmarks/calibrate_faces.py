@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageFilter
 
+from idverify.faces.decide import decide
 from idverify.faces.models import load_face_models
 from idverify.faces.pipeline import analyse_image
 from idverify.faces.settings import FaceSettings
@@ -75,28 +76,37 @@ def main(argv: list[str] | None = None) -> int:
     settings, image_settings = FaceSettings(), ImageSettings()
     models = load_face_models(settings)
     names = sorted({p for a, b, _ in pairs for p in (a, b)})
-    photo, portrait, portrait_q = {}, {}, {}
+    photo, portrait, portrait_q, ok = {}, {}, {}, {}
     for i, name in enumerate(names):
         data = (args.shared / name).read_bytes()
         a = analyse_image(data, side="probe", document=False, models=models, settings=settings, image_settings=image_settings)
         photo[name] = a.embedding
+        ok[("photo", name)] = a.acceptable
         small = document_portrait(data, FACE_WIDTHS[i % len(FACE_WIDTHS)], models, settings)
         r = analyse_image(small, side="reference", document=False, models=models, settings=settings, image_settings=image_settings)
         portrait[name] = r.embedding
+        ok[("portrait", name)] = r.acceptable
         portrait_q[name] = (r.measures[r.message.selected_face_index] if r.embedding is not None else None, [x.code for x in r.message.reasons])
     missing_photo = [n for n in names if photo[n] is None]
     missing_portrait = [n for n in names if portrait[n] is None]
     print(f"images: {len(names)}; no face on photo: {len(missing_photo)}; no face on portrait: {len(missing_portrait)}")
 
-    results = {}
-    for label, left in (("photo vs photo", photo), ("document portrait vs photo", portrait)):
+    results, decisions = {}, {}
+    for label, kind, left in (("photo vs photo", "photo", photo), ("document portrait vs photo", "portrait", portrait)):
         genuine, impostor = [], []
+        counts = {(same, d): 0 for same in (True, False) for d in ("MATCH", "INCONCLUSIVE", "NO_MATCH")}
         for a, b, same in pairs:
             if left[a] is None or photo[b] is None:
+                counts[(same, "INCONCLUSIVE")] += 1
                 continue
             d = float(np.linalg.norm(left[a] - photo[b]))
             (genuine if same else impostor).append(d)
+            decision = decide(d, settings.match_distance, settings.no_match_distance).value
+            if not (ok[(kind, a)] and ok[("photo", b)]) and settings.low_quality_is_inconclusive:
+                decision = "INCONCLUSIVE"
+            counts[(same, decision)] += 1
         results[label] = (genuine, impostor)
+        decisions[label] = counts
         print(f"\n### {label}: {len(genuine)} genuine, {len(impostor)} impostor pairs\n")
         print("| | min | p5 | median | p95 | max |\n|---|---|---|---|---|---|")
         for kind, ds in (("genuine", genuine), ("impostor", impostor)):
@@ -105,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     all_genuine = [d for g, _ in results.values() for d in g]
     all_impostor = [d for _, i in results.values() for d in i]
     print("\n### FAR / FRR by threshold (percent)\n")
+    print("FAR: different-person pairs at or below the threshold; FRR: same-person pairs above it.\n")
     header = "| threshold | " + " | ".join(f"{k} FAR | {k} FRR" for k in results) + " |"
     print(header)
     print("|---" * (1 + 2 * len(results)) + "|")
@@ -121,6 +132,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"at {what} = {t:.2f}: FAR {far:.2f}% FRR {frr:.2f}% (both sets together)")
     band = sum(s.match_distance < d <= s.no_match_distance for d in all_genuine + all_impostor)
     print(f"pairs in the INCONCLUSIVE band: {band} of {len(all_genuine) + len(all_impostor)}")
+    print(
+        f"\n### decisions at match_distance {s.match_distance:.2f} / no_match_distance "
+        f"{s.no_match_distance:.2f}, with the quality gate (counts)\n"
+    )
+    print("| set | pairs | MATCH | INCONCLUSIVE | NO_MATCH |\n|---|---|---|---|---|")
+    for label, counts in decisions.items():
+        for same, name in ((True, "same person"), (False, "different people")):
+            row = [counts[(same, d)] for d in ("MATCH", "INCONCLUSIVE", "NO_MATCH")]
+            print(f"| {label}, {name} | {sum(row)} | " + " | ".join(map(str, row)) + " |")
 
     measured = [m for m, _ in portrait_q.values() if m is not None]
     print("\n### document-like portraits: quality measures (min / median / max)\n")

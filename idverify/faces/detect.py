@@ -55,8 +55,9 @@ def working_scale(width: int, height: int, settings: FaceSettings) -> float:
 def detect_faces(rgb: np.ndarray, models: FaceModels, settings: FaceSettings) -> list[FaceBox]:
     """Find faces on ``rgb`` (H x W x 3 uint8); return boxes in its pixels, largest first.
 
-    Runs on the working copy with ``settings.upsample`` passes, retrying with more passes up to
-    ``settings.max_upsample`` when nothing is found (small faces in large photos).
+    Runs on the working copy with ``settings.upsample`` passes, then with more passes (up to
+    ``settings.max_upsample``) while the faces found are too small to rule out a comparable
+    face below the current pass's smallest detectable size, or nothing was found at all.
     """
     height, width = rgb.shape[:2]
     scale = working_scale(width, height, settings)
@@ -71,7 +72,11 @@ def detect_faces(rgb: np.ndarray, models: FaceModels, settings: FaceSettings) ->
     for upsample in range(settings.upsample, settings.max_upsample + 1):
         candidates = _run_detector(work, models, upsample, settings.fallback_threshold)
         found = [c for c in candidates if c[4] >= settings.detection_threshold]
-        if found:
+        # Each upsampling pass costs about 4x the previous one, so stop at the first pass that
+        # could have seen every face that matters: one at least dominance_ratio of the largest
+        # face found, which selection would need to see to report MULTIPLE_FACES.
+        smallest_visible = _window(models) / (2**upsample)
+        if found and max(c[2] - c[0] for c in found) * settings.dominance_ratio >= smallest_visible:
             break
         # Tiny weak candidates are texture (grass, coins), not faces worth a fallback.
         weak.extend(c for c in candidates if (c[2] - c[0]) / scale >= settings.min_face_width_px)
@@ -92,6 +97,12 @@ def detect_faces(rgb: np.ndarray, models: FaceModels, settings: FaceSettings) ->
             boxes.append(box)
     boxes.sort(key=lambda b: (-b.width, b.left, b.top))
     return boxes
+
+
+def _window(models: FaceModels) -> float:
+    """The smallest face, in working-copy pixels, the detector finds without upsampling: the
+    HOG detector's 80 x 80 window; the MMOD CNN finds faces down to about 40 px."""
+    return 40.0 if models.detector_kind == "cnn" else 80.0
 
 
 def _run_detector(

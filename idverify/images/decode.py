@@ -29,6 +29,8 @@ __all__ = ["DecodedImage", "decode_image"]
 # "not an image at all" (UNSUPPORTED_FORMAT) when Pillow cannot identify the bytes.
 _HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif")
 
+_ORIENTATION = 0x0112  # EXIF tag
+
 _heif_lock = threading.Lock()
 _heif_registered = False
 
@@ -122,7 +124,8 @@ def _to_rgb(image: Image.Image) -> np.ndarray:
     if getattr(image, "n_frames", 1) > 1:
         image.seek(0)
     image.load()
-    oriented = ImageOps.exif_transpose(image) or image
+    # exif_transpose copies the image even when there is nothing to turn: 36 MB at 12 MP.
+    oriented = ImageOps.exif_transpose(image) if image.getexif().get(_ORIENTATION, 1) != 1 else image
     mode = oriented.mode
     if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
         array = _scale_to_8bit(np.asarray(oriented))
