@@ -98,9 +98,9 @@ def test_match_through_the_server(stub, grace, portrait):
     assert {"reference.decode", "probe.encode", "decide", "worker_queue"} <= stages
 
 
-def test_no_face_through_the_server(stub, grace):
+def test_no_face_through_the_server_without_a_deadline(stub, grace):
     blank = _png(np.full((300, 400, 3), 180, np.uint8))
-    response = stub.CompareFaces(_request(grace, blank), timeout=60)
+    response = stub.CompareFaces(_request(grace, blank))
     assert response.decision == pb.FACE_DECISION_INCONCLUSIVE
     assert "NO_FACE" in [r.code for r in response.reasons]
 
@@ -122,6 +122,13 @@ def test_bad_images_are_invalid_argument_and_the_server_stays_serving(server, st
         stub.CompareFaces(_request(grace, probe), timeout=60)
     assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert error_reason(info.value) == reason
+    assert _serving(server[1])
+
+
+def test_short_deadline_is_deadline_exceeded(server, stub, grace, portrait):
+    with pytest.raises(grpc.RpcError) as info:
+        stub.CompareFaces(_request(portrait, grace), timeout=0.02)
+    assert info.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
     assert _serving(server[1])
 
 

@@ -35,5 +35,12 @@ class VerificationServicer(pb_grpc.VerificationServiceServicer):
             request.reference.content,
             request.probe.content,
             request.reference_kind,
-            timeout=context.time_remaining(),
+            timeout=_deadline_seconds(context),
         )
+
+
+def _deadline_seconds(context: grpc.ServicerContext) -> float | None:
+    """Seconds left before the caller's deadline; None when the caller set none (grpc then
+    reports a remaining time too large for a lock wait)."""
+    remaining = context.time_remaining()
+    return remaining if remaining is not None and remaining < 86_400 else None
