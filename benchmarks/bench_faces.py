@@ -86,7 +86,8 @@ def bench_pairs(pairs, size, models, settings, images) -> dict:
         naive_match = nd is not None and nd <= NAIVE_TOLERANCE
         ours = pb.FaceDecision.Name(response.decision).removeprefix("FACE_DECISION_")
         agree = (ours == "MATCH") == naive_match and ours != "INCONCLUSIVE"
-        rows.append((same, nd, response.distance if response.has_distance else None, naive_match, ours, agree))
+        reasons = ",".join(r.code for r in response.reasons)
+        rows.append((same, nd, response.distance if response.has_distance else None, naive_match, ours, agree, reasons))
     return {"naive": statistics.median(naive_ms), "ours": statistics.median(ours_ms), "rows": rows}
 
 
@@ -168,12 +169,12 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         details[label] = result["rows"]
-    print("\nper pair (same person, naive distance, idverify distance, naive match, idverify decision):")
+    print("\nper pair (same person, naive distance, idverify distance, naive match, idverify decision, reasons):")
     for label, rows in details.items():
-        for same, nd, od, nm, ours, _ in rows:
+        for same, nd, od, nm, ours, _, reasons in rows:
             nds = f"{nd:.3f}" if nd is not None else "no face"
             ods = f"{od:.3f}" if od is not None else "-"
-            print(f"  {label}: same={int(same)} naive={nds} idverify={ods} naive_match={nm} idverify={ours}")
+            print(f"  {label}: same={int(same)} naive={nds} idverify={ods} naive_match={nm} idverify={ours} {reasons}")
 
     if not args.skip_rps:
         pair = choose_pairs(2)[0]
