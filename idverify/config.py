@@ -22,6 +22,7 @@ from typing import Any
 from idverify.errors import ConfigError
 from idverify.faces.settings import FaceSettings
 from idverify.images.settings import ImageSettings
+from idverify.reverify.settings import ReverifySettings
 from idverify.server.auth import AuthSettings
 from idverify.server.limits import LimitSettings
 from idverify.server.metrics import MetricsSettings
@@ -93,6 +94,7 @@ class Config:
     auth: AuthSettings = field(default_factory=AuthSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
     metrics: MetricsSettings = field(default_factory=MetricsSettings)
+    reverify: ReverifySettings = field(default_factory=ReverifySettings)
     images: ImageSettings = field(default_factory=ImageSettings)
     faces: FaceSettings = field(default_factory=FaceSettings)
 
