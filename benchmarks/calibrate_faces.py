@@ -127,9 +127,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {t:.2f} | " + " | ".join(cells) + " |")
     print(f"\nlargest genuine distance: {max(all_genuine):.3f}; smallest impostor distance: {min(all_impostor):.3f}")
     s = settings
-    for t, what in ((s.match_distance, "match_distance"), (s.no_match_distance, "no_match_distance")):
-        far, frr = rates(all_genuine, all_impostor, t)
-        print(f"at {what} = {t:.2f}: FAR {far:.2f}% FRR {frr:.2f}% (both sets together)")
+    far, not_matched = rates(all_genuine, all_impostor, s.match_distance)
+    not_rejected, frr = rates(all_genuine, all_impostor, s.no_match_distance)
+    print(
+        f"both sets together: FAR (different people decided MATCH) {far:.2f}% at match_distance "
+        f"{s.match_distance:.2f}; FRR (same person decided NO_MATCH) {frr:.2f}% at no_match_distance "
+        f"{s.no_match_distance:.2f}; left to review: {not_matched:.2f}% of same-person and "
+        f"{not_rejected:.2f}% of different-person pairs"
+    )
     band = sum(s.match_distance < d <= s.no_match_distance for d in all_genuine + all_impostor)
     print(f"pairs in the INCONCLUSIVE band: {band} of {len(all_genuine) + len(all_impostor)}")
     print(

@@ -8,6 +8,7 @@ at construction (tools, benchmarks, single-process deployments).
 
 from __future__ import annotations
 
+import threading
 import time
 
 from idverify.errors import InvalidInput
@@ -58,6 +59,9 @@ class FaceService:
         self.pool = pool
         # In-process mode loads the models here, at start-up, never on a request.
         self._models = None if pool is not None else load_face_models(settings)
+        # dlib's DNN keeps its activations in the network object: one comparison at a time
+        # per model set (worker processes each have their own).
+        self._lock = threading.Lock()
 
     @staticmethod
     def initializer(settings: FaceSettings):
@@ -80,10 +84,11 @@ class FaceService:
                 f"unknown reference_kind {reference_kind}", reason="INVALID_ENUM", metadata={"field": "reference_kind"}
             )
         if self.pool is None:
-            return compare_faces(
-                reference, probe, reference_kind,
-                models=self._models, settings=self.settings, image_settings=self.image_settings,
-            )
+            with self._lock:
+                return compare_faces(
+                    reference, probe, reference_kind,
+                    models=self._models, settings=self.settings, image_settings=self.image_settings,
+                )
         start = time.perf_counter()
         data = self.pool.run(
             compare_job, reference, probe, reference_kind, self.settings, self.image_settings, timeout=timeout
