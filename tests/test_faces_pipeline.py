@@ -236,3 +236,20 @@ def test_unusable_image_is_rejected_naming_the_field(models, grace_bytes, data, 
         _compare(models, grace_bytes, data)
     assert info.value.reason == reason
     assert info.value.metadata["field"] == "probe"
+
+
+def test_heic_probe_with_exif_rotation_matches(models, grace_bytes, grace_rgb):
+    # A phone photo: HEIC with the pixels stored sideways and EXIF orientation 6 to turn them
+    # upright. Without the orientation the face lies on its side and HOG finds nothing.
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    sideways = Image.fromarray(grace_rgb).transpose(Image.Transpose.ROTATE_90)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    buf = io.BytesIO()
+    sideways.save(buf, format="HEIF", exif=exif.tobytes(), quality=90)
+    response = _compare(models, grace_bytes, buf.getvalue(), pb.REFERENCE_KIND_PORTRAIT)
+    assert response.probe.format == "HEIF"
+    assert (response.probe.width, response.probe.height) == (grace_rgb.shape[1], grace_rgb.shape[0])
+    assert response.decision == pb.FACE_DECISION_MATCH
