@@ -52,12 +52,17 @@ def working_scale(width: int, height: int, settings: FaceSettings) -> float:
     return 1.0
 
 
-def detect_faces(rgb: np.ndarray, models: FaceModels, settings: FaceSettings) -> list[FaceBox]:
+def detect_faces(
+    rgb: np.ndarray, models: FaceModels, settings: FaceSettings, *, exhaustive: bool = True
+) -> list[FaceBox]:
     """Find faces on ``rgb`` (H x W x 3 uint8); return boxes in its pixels, largest first.
 
     Runs on the working copy with ``settings.upsample`` passes, then with more passes (up to
     ``settings.max_upsample``) while the faces found are too small to rule out a comparable
-    face below the current pass's smallest detectable size, or nothing was found at all.
+    face below the current pass's smallest detectable size, or nothing was found at all. With
+    ``exhaustive=False`` (documents, where the largest face is the portrait whatever else is
+    printed) detection stops after one upsampling pass once a face is found: ghost portraits
+    of 40 px and more are still listed, and a 12 MP document photo never costs a second pass.
     """
     height, width = rgb.shape[:2]
     scale = working_scale(width, height, settings)
@@ -76,7 +81,10 @@ def detect_faces(rgb: np.ndarray, models: FaceModels, settings: FaceSettings) ->
         # could have seen every face that matters: one at least dominance_ratio of the largest
         # face found, which selection would need to see to report MULTIPLE_FACES.
         smallest_visible = _window(models) / (2**upsample)
-        if found and max(c[2] - c[0] for c in found) * settings.dominance_ratio >= smallest_visible:
+        if found and (
+            max(c[2] - c[0] for c in found) * settings.dominance_ratio >= smallest_visible
+            or (not exhaustive and upsample >= 1)
+        ):
             break
         # Tiny weak candidates are texture (grass, coins), not faces worth a fallback.
         weak.extend(c for c in candidates if (c[2] - c[0]) / scale >= settings.min_face_width_px)

@@ -87,7 +87,8 @@ def analyse_image(
         exc.metadata["field"] = side
         raise
     start = timer.since(f"{side}.decode", start)
-    boxes = detect_faces(image.rgb, models, settings)
+    # Only a known document may skip the passes that rule out a second comparable face.
+    boxes = detect_faces(image.rgb, models, settings, exhaustive=document is not True)
     start = timer.since(f"{side}.detect", start)
     widths = [b.width for b in boxes]
     is_document = looks_like_document(image.width, image.height, widths) if document is None else document
