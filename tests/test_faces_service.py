@@ -141,7 +141,8 @@ def test_missing_probe_is_invalid_argument(stub, grace):
 
 def test_killed_worker_gives_unavailable_then_recovers(server, stub, grace, portrait):
     deps, channel = server
-    pids = list(deps.workers._executor._processes)  # the live worker processes
+    pids = deps.workers.worker_pids()
+    assert len(pids) == 2
     os.kill(pids[0], signal.SIGKILL)
     time.sleep(0.5)  # let the executor notice the dead process
     codes = []

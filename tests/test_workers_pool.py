@@ -57,6 +57,7 @@ def test_initializers_run_once_per_process(pool):
         assert state == ["faces", "documents"]
         pids.add(pid)
     assert len(pids) <= 2
+    assert pids <= set(pool.worker_pids())
 
 
 def test_two_processes_run_in_parallel(pool):

@@ -113,6 +113,11 @@ class WorkerPool:
         except BrokenProcessPool as exc:
             raise Unavailable("worker processes failed to start", reason="WORKERS_UNAVAILABLE") from exc
 
+    def worker_pids(self) -> list[int]:
+        """Process ids of the current workers (for diagnostics, metrics and tests)."""
+        processes = getattr(self._current(), "_processes", None) or {}
+        return sorted(processes)
+
     def submit(self, function: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future:
         """Queue ``function(*args, **kwargs)`` in a worker; the future's result may be a
         ``_Failure`` — use :meth:`run` unless you need the future itself."""
