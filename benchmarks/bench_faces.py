@@ -139,6 +139,31 @@ def bench_rps(processes: int, requests: int, concurrency: int, reference: bytes,
     return requests / elapsed
 
 
+def _spin(n: int) -> float:
+    """A pure-Python CPU job for the control measurement; returns its CPU seconds."""
+    start = time.process_time()
+    x = 0
+    for i in range(n):
+        x += i * i
+    return time.process_time() - start
+
+
+def control_rate(processes: int, jobs: int = 8, n: int = 3_000_000) -> float:
+    """Jobs per second of a pure-Python busy loop through a WorkerPool of ``processes``: the
+    scaling the machine allows right now, whatever our code does."""
+    from idverify.workers import WorkerPool
+
+    pool = WorkerPool(processes)
+    try:
+        pool.warm_up()
+        start = time.perf_counter()
+        for future in [pool.submit(_spin, n) for _ in range(jobs)]:
+            future.result()
+        return jobs / (time.perf_counter() - start)
+    finally:
+        pool.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=8, help="pairs at 640x480")
@@ -189,12 +214,20 @@ def main(argv: list[str] | None = None) -> int:
         )
         print("|---|---|---|")
         rps: dict[int, list[float]] = {1: [], 2: []}
+        control: dict[int, list[float]] = {1: [], 2: []}
         for _ in range(args.rounds):  # alternate, so background load hits both alike
             for processes in (1, 2):
                 rps[processes].append(bench_rps(processes, args.rps_requests, args.concurrency, reference, probe))
+                control[processes].append(control_rate(processes))
         for processes, values in rps.items():
             print(f"| {processes} | {', '.join(f'{v:.2f}' for v in values)} | {statistics.median(values):.2f} |")
         print(f"\nspeed-up two vs one (medians): {statistics.median(rps[2]) / statistics.median(rps[1]):.2f}x")
+        print(
+            "control, a pure-Python busy loop through the same pool (jobs/s, median): "
+            f"1 process {statistics.median(control[1]):.2f}, 2 processes {statistics.median(control[2]):.2f}, "
+            f"speed-up {statistics.median(control[2]) / statistics.median(control[1]):.2f}x "
+            "(below 1.9x means the machine, not the service, limits the scaling)"
+        )
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
