@@ -60,7 +60,11 @@ def build_dependencies(config: Config) -> Dependencies:
     # loads all models once, at start-up.
     pool = WorkerPool(processes, initializers=[FaceService.initializer(config.faces)])
     deps.closers.append(pool.close)
-    pool.warm_up()
+    try:
+        pool.warm_up()  # models load now, not on the first request
+    except BaseException:
+        deps.close()
+        raise
     deps.workers = pool
     deps.faces = FaceService(config.faces, config.images, pool)
     return deps
