@@ -103,8 +103,8 @@ def judge_quality(m: QualityMeasures, settings: FaceSettings) -> list[tuple[str,
 def _head_pose(points68: np.ndarray, width: int, height: int) -> tuple[float, float]:
     """Yaw and pitch in degrees from a perspective fit of six landmarks to a generic face."""
     image_points = points68[_LANDMARK_IDS].astype(np.float64)
-    # A focal length of one face-region width approximates a phone camera's field of view;
-    # the pose angles depend little on it.
+    # A focal length of the image's longer side approximates a phone camera's field of view
+    # (about 53 degrees); the pose angles depend little on it.
     focal = float(max(width, height))
     camera = np.array([[focal, 0, width / 2.0], [0, focal, height / 2.0], [0, 0, 1]], dtype=np.float64)
     ok, rvec, _ = cv2.solvePnP(_MODEL_POINTS, image_points, camera, np.zeros(4), flags=cv2.SOLVEPNP_ITERATIVE)
