@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from idverify.errors import ConfigError
+from idverify.faces.settings import FaceSettings
+from idverify.images.settings import ImageSettings
 from idverify.policy.rules import PolicySettings
 from idverify.profile.settings import ProfileSettings
 from idverify.reverify.settings import ReverifySettings
@@ -97,6 +99,8 @@ class Config:
     reverify: ReverifySettings = field(default_factory=ReverifySettings)
     profile: ProfileSettings = field(default_factory=ProfileSettings)
     policy: PolicySettings = field(default_factory=PolicySettings)
+    images: ImageSettings = field(default_factory=ImageSettings)
+    faces: FaceSettings = field(default_factory=FaceSettings)
 
     def validate(self) -> None:
         needed = self.limits.max_concurrent_calls + self.limits.max_queued_calls + 2

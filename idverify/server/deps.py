@@ -8,13 +8,19 @@ own. :meth:`Dependencies.close` releases everything on shutdown.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from idverify.config import Config
 from idverify.policy import Policy, load_policy
 from idverify.profile.name_match import NameMatcher, default_name_matcher
 from idverify.server.metrics import Metrics
+
+if TYPE_CHECKING:
+    from idverify.faces.service import FaceService
+    from idverify.workers import WorkerPool
 
 __all__ = ["Dependencies", "build_dependencies"]
 
@@ -32,6 +38,10 @@ class Dependencies:
     name_matcher: NameMatcher = field(default_factory=default_name_matcher)
     #: The VerifyIdentity decision policy (``config.policy.path``), validated at start-up.
     policy: Policy = field(default_factory=load_policy)
+    #: Worker processes for CPU-bound work (dlib, Tesseract), shared by every engine.
+    workers: WorkerPool | None = None
+    #: CompareFaces: the face pipeline, run in ``workers``; None answers UNAVAILABLE.
+    faces: FaceService | None = None
     #: Called in reverse order by :meth:`close`.
     closers: list[Callable[[], None]] = field(default_factory=list)
 
@@ -47,8 +57,24 @@ class Dependencies:
 
 def build_dependencies(config: Config) -> Dependencies:
     """Build every heavy object once, from the validated configuration."""
-    return Dependencies(
+    from idverify.faces.service import FaceService
+    from idverify.workers import WorkerPool
+
+    deps = Dependencies(
         config=config,
         name_matcher=NameMatcher(config.profile),
         policy=load_policy(config.policy.path),
     )
+    processes = config.server.worker_processes or os.cpu_count() or 1
+    # Every engine that submits CPU work adds its initializer here, so each worker process
+    # loads all models once, at start-up.
+    pool = WorkerPool(processes, initializers=[FaceService.initializer(config.faces)])
+    deps.closers.append(pool.close)
+    try:
+        pool.warm_up()  # models load now, not on the first request
+    except BaseException:
+        deps.close()
+        raise
+    deps.workers = pool
+    deps.faces = FaceService(config.faces, config.images, pool)
+    return deps

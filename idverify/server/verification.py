@@ -7,6 +7,9 @@ defined here are answered UNIMPLEMENTED by the generated base class.
 
 from __future__ import annotations
 
+import grpc
+
+from idverify.errors import InvalidInput, Unavailable
 from idverify.profile.match import match_profile
 from idverify.server.deps import Dependencies
 from idverify.v1 import verification_service_pb2 as pb
@@ -31,3 +34,25 @@ class VerificationServicer(pb_grpc.VerificationServiceServicer):
             self._deps.config.profile,
             matcher=self._deps.name_matcher,
         )
+
+    def CompareFaces(self, request: pb.CompareFacesRequest, context: grpc.ServicerContext) -> pb.CompareFacesResponse:
+        """Reference (document or portrait) against probe (profile photo): see idverify.faces."""
+        faces = self._deps.faces
+        if faces is None:
+            raise Unavailable("face comparison is not configured on this server", reason="FACES_UNAVAILABLE")
+        for name in ("reference", "probe"):
+            if not request.HasField(name):
+                raise InvalidInput(f"{name} is required", reason="MISSING_FIELD", metadata={"field": name})
+        return faces.compare(
+            request.reference.content,
+            request.probe.content,
+            request.reference_kind,
+            timeout=_deadline_seconds(context),
+        )
+
+
+def _deadline_seconds(context: grpc.ServicerContext) -> float | None:
+    """Seconds left before the caller's deadline; None when the caller set none (grpc then
+    reports a remaining time too large for a lock wait)."""
+    remaining = context.time_remaining()
+    return remaining if remaining is not None and remaining < 86_400 else None
