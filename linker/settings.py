@@ -1,0 +1,70 @@
+"""The linker's settings: one frozen, typed object (the ``[linker]`` TOML table).
+
+The store location comes from ``[store] url`` unless ``linker.store_url`` overrides it. The
+keyed-hash secret is required: the service refuses to start without ``hash_key`` unless
+``dev_generate_key`` is true, in which case a random key is generated once and persisted beside
+an SQLite store (``<store>.linker-key``, mode 0600) so hashes stay comparable across restarts.
+Never use the dev flag in production: anyone with the file can test guesses against the hashes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from idverify.errors import ConfigError
+
+__all__ = ["LinkerSettings"]
+
+
+@dataclass(frozen=True)
+class LinkerSettings:
+    """How accounts are linked, how strong each signal is and when a value becomes generic."""
+
+    #: HMAC-SHA256 secret (hex, or any string of at least 16 characters). Required.
+    hash_key: str = ""
+    #: Development only: generate a random key and persist it beside the SQLite store.
+    dev_generate_key: bool = False
+    #: A SQLite path or ``postgresql://`` URL; empty means ``[store] url``.
+    store_url: str = ""
+    #: Face embeddings closer than this (Euclidean distance in dlib's 128-d space) are the same
+    #: person: strong evidence. dlib's documented tolerance is 0.6; 0.45 keeps false links rare
+    #: across a million faces.
+    face_match_distance: float = 0.45
+    #: Faces between ``face_match_distance`` and this distance are medium evidence.
+    face_medium_distance: float = 0.52
+    #: One account presenting faces farther apart than this is shared (SHARED_ACCOUNT).
+    face_different_distance: float = 0.6
+    #: Name similarity in [0, 1] at or above which a same-birth-date name is the same identity.
+    name_match_similarity: float = 0.99
+    #: Name similarity at or above which a same-birth-date name is medium evidence.
+    name_medium_similarity: float = 0.5
+    #: A value shared by more than this many accounts is generic and stops linking, per type.
+    #: Strong payment and identity values get a small cap (a card is rarely shared by more
+    #: than a family); weak network values a larger one.
+    cap_strong: int = 10
+    cap_medium: int = 20
+    cap_weak: int = 50
+    #: Risk in [0, 1] at or above which weak-only overlap leads to REVIEW.
+    risk_review_threshold: float = 0.6
+    #: Nearest faces fetched from the vector index per probe embedding.
+    face_search_k: int = 10
+    #: hnswlib graph degree (M) and build/search breadth (ef); see :mod:`linker.faceindex`.
+    hnsw_m: int = 16
+    hnsw_ef_construction: int = 100
+    hnsw_ef_search: int = 64
+
+    def validate(self) -> None:
+        if not 0 < self.face_match_distance <= self.face_medium_distance <= self.face_different_distance:
+            raise ConfigError(
+                "linker face distances must satisfy 0 < match <= medium <= different",
+                reason="CONFIG_VALUE",
+            )
+        if not 0 < self.name_medium_similarity <= self.name_match_similarity <= 1:
+            raise ConfigError("linker name similarities must satisfy 0 < medium <= match <= 1", reason="CONFIG_VALUE")
+        for name in ("cap_strong", "cap_medium", "cap_weak", "face_search_k", "hnsw_m"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"linker.{name} must be >= 1", reason="CONFIG_VALUE")
+        if not 0 < self.risk_review_threshold <= 1:
+            raise ConfigError("linker.risk_review_threshold must be in (0, 1]", reason="CONFIG_VALUE")
+        if self.hash_key and len(self.hash_key) < 16:
+            raise ConfigError("linker.hash_key must be at least 16 characters", reason="CONFIG_VALUE")
