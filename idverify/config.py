@@ -25,6 +25,7 @@ from idverify.server.limits import LimitSettings
 from idverify.server.metrics import MetricsSettings
 from idverify.server.tls import TlsSettings
 from idverify.settings import build
+from linker.settings import LinkerSettings
 
 __all__ = ["Config", "ServerSettings", "StoreSettings", "default_db_path", "load_config"]
 
@@ -91,6 +92,7 @@ class Config:
     auth: AuthSettings = field(default_factory=AuthSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
     metrics: MetricsSettings = field(default_factory=MetricsSettings)
+    linker: LinkerSettings = field(default_factory=LinkerSettings)
 
     def validate(self) -> None:
         needed = self.limits.max_concurrent_calls + self.limits.max_queued_calls + 2

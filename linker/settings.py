@@ -20,6 +20,10 @@ __all__ = ["LinkerSettings"]
 class LinkerSettings:
     """How accounts are linked, how strong each signal is and when a value becomes generic."""
 
+    #: Serve LinkingService. Off by default because it needs a secret: when true the server
+    #: refuses to start without ``hash_key`` (or ``dev_generate_key``). When off, every
+    #: LinkingService call answers FAILED_PRECONDITION (reason LINKER_DISABLED).
+    enabled: bool = False
     #: HMAC-SHA256 secret (hex, or any string of at least 16 characters). Required.
     hash_key: str = ""
     #: Development only: generate a random key and persist it beside the SQLite store.

@@ -177,7 +177,7 @@ def test_erasure_leaves_no_trace(linker):
     # The bridge is gone: the two remaining accounts are different persons again, stable ids.
     pa, pc = linker.store.persons_of(["keep-1", "keep-2"]).values()
     assert pa == a.person_id and pc != pa
-    assert ref in {r[3] for r in dump["events"]}  # the log keeps only the erased pseudonym
+    assert ref in {r[3] for r in dump["link_events"]}  # the log keeps only the erased pseudonym
     assert linker.delete("erase-me") == (False, 0, [])
 
 

@@ -10,9 +10,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from idverify.config import Config
 from idverify.server.metrics import Metrics
+
+if TYPE_CHECKING:
+    from linker.engine import Linker
 
 __all__ = ["Dependencies", "build_dependencies"]
 
@@ -26,6 +30,8 @@ class Dependencies:
     config: Config
     #: The service's Prometheus metrics.
     metrics: Metrics = field(default_factory=Metrics)
+    #: The account linker (store, hash key, face index); None when ``linker.enabled`` is false.
+    linker: Linker | None = None
     #: Called in reverse order by :meth:`close`.
     closers: list[Callable[[], None]] = field(default_factory=list)
 
@@ -41,4 +47,10 @@ class Dependencies:
 
 def build_dependencies(config: Config) -> Dependencies:
     """Build every heavy object once, from the validated configuration."""
-    return Dependencies(config=config)
+    deps = Dependencies(config=config)
+    if config.linker.enabled:
+        from linker.engine import Linker
+
+        deps.linker = Linker.open(config.linker, config.linker.store_url or config.store.resolved())
+        deps.closers.append(deps.linker.close)
+    return deps

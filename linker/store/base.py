@@ -33,7 +33,8 @@ from linker.store.migrations import MIGRATIONS
 __all__ = ["AccountRow", "FaceRow", "LinkStore", "NameRow", "decode_name", "encode_name"]
 
 #: Tables in erasure order; an erased account leaves no row in any of them (events hold refs).
-TABLES = ("signals", "names", "faces", "memberships", "reviews", "contracts", "accounts", "persons", "events")
+TABLES = tuple("link_" + t for t in (
+    "signals", "names", "faces", "memberships", "reviews", "contracts", "accounts", "persons", "events"))
 
 
 @dataclass(frozen=True)
@@ -195,21 +196,21 @@ class LinkStore(ABC):
     @final
     def _migrate(self) -> None:
         with self.write():
-            self._exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+            self._exec("CREATE TABLE IF NOT EXISTS link_schema_migrations (version INTEGER PRIMARY KEY, "
                        f"description TEXT NOT NULL, applied_at {self.types['real']} NOT NULL)")
-            applied = {row[0] for row in self._all_rows("SELECT version FROM schema_migrations")}
+            applied = {row[0] for row in self._all_rows("SELECT version FROM link_schema_migrations")}
             for version, description, statements in MIGRATIONS:
                 if version in applied:
                     continue
                 for statement in statements:
                     self._exec(statement.format(**self.types))
-                self._exec("INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
+                self._exec("INSERT INTO link_schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
                            (version, description, time.time()))
 
     @final
     def schema_versions(self) -> list[int]:
         """The applied migration versions, ascending."""
-        return [r[0] for r in self._all_rows("SELECT version FROM schema_migrations ORDER BY version")]
+        return [r[0] for r in self._all_rows("SELECT version FROM link_schema_migrations ORDER BY version")]
 
     # ---- accounts ---------------------------------------------------------------------------
     _ACCOUNT_COLS = "seq, account_id, kind, owner_account_id, ref, created_at"
@@ -217,7 +218,7 @@ class LinkStore(ABC):
     @final
     def account(self, account_id: str) -> AccountRow | None:
         """The stored account, or None."""
-        rows = self._all_rows(f"SELECT {self._ACCOUNT_COLS} FROM accounts WHERE account_id = ?", (account_id,))
+        rows = self._all_rows(f"SELECT {self._ACCOUNT_COLS} FROM link_accounts WHERE account_id = ?", (account_id,))
         return AccountRow(*rows[0]) if rows else None
 
     @final
@@ -227,7 +228,7 @@ class LinkStore(ABC):
         out: dict[str, AccountRow] = {}
         for chunk in _chunks(ids):
             for row in self._all_rows(
-                f"SELECT {self._ACCOUNT_COLS} FROM accounts WHERE account_id IN ({_marks(len(chunk))})", chunk
+                f"SELECT {self._ACCOUNT_COLS} FROM link_accounts WHERE account_id IN ({_marks(len(chunk))})", chunk
             ):
                 out[row[1]] = AccountRow(*row)
         return out
@@ -236,7 +237,7 @@ class LinkStore(ABC):
     def upsert_account(self, account_id: str, kind: int, owner_account_id: str, now: float) -> AccountRow:
         """Insert the account, or update its kind and owner; returns the stored row."""
         self._exec(
-            "INSERT INTO accounts (account_id, kind, owner_account_id, ref, created_at, updated_at) "
+            "INSERT INTO link_accounts (account_id, kind, owner_account_id, ref, created_at, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_id) DO UPDATE SET kind = excluded.kind, "
             "owner_account_id = excluded.owner_account_id, updated_at = excluded.updated_at",
             (account_id, kind, owner_account_id, secrets.token_hex(12), now, now),
@@ -248,7 +249,7 @@ class LinkStore(ABC):
     @final
     def account_count(self) -> int:
         """How many accounts are stored."""
-        return int(self._all_rows("SELECT COUNT(*) FROM accounts")[0][0])
+        return int(self._all_rows("SELECT COUNT(*) FROM link_accounts")[0][0])
 
     # ---- signals ----------------------------------------------------------------------------
     @final
@@ -256,7 +257,7 @@ class LinkStore(ABC):
         """Store ``(type, digest, first_seen)`` rows; a value seen before keeps its first time."""
         for signal_type, digest, first_seen in rows:
             self._exec(
-                "INSERT INTO signals (account_id, type, digest, first_seen) VALUES (?, ?, ?, ?) "
+                "INSERT INTO link_signals (account_id, type, digest, first_seen) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (account_id, type, digest) DO NOTHING",
                 (account_id, signal_type, digest, first_seen),
             )
@@ -267,7 +268,7 @@ class LinkStore(ABC):
         return [
             (r[0], r[1])
             for r in self._all_rows(
-                "SELECT account_id, first_seen FROM signals WHERE type = ? AND digest = ? LIMIT ?",
+                "SELECT account_id, first_seen FROM link_signals WHERE type = ? AND digest = ? LIMIT ?",
                 (signal_type, digest, limit),
             )
         ]
@@ -277,7 +278,7 @@ class LinkStore(ABC):
         """An account's ``(type, digest, first_seen)`` rows."""
         return [
             (r[0], bytes(r[1]), r[2])
-            for r in self._all_rows("SELECT type, digest, first_seen FROM signals WHERE account_id = ?", (account_id,))
+            for r in self._all_rows("SELECT type, digest, first_seen FROM link_signals WHERE account_id = ?", (account_id,))
         ]
 
     @final
@@ -289,7 +290,7 @@ class LinkStore(ABC):
             out += self._all_rows(
                 "SELECT x.account_id, y.account_id, x.type, x.digest, "
                 "CASE WHEN x.first_seen > y.first_seen THEN x.first_seen ELSE y.first_seen END "
-                "FROM signals x JOIN signals y ON x.type = y.type AND x.digest = y.digest "
+                "FROM link_signals x JOIN link_signals y ON x.type = y.type AND x.digest = y.digest "
                 f"AND x.account_id < y.account_id WHERE x.account_id IN ({marks}) AND y.account_id IN ({marks})",
                 (*chunk, *chunk),
             )
@@ -300,7 +301,7 @@ class LinkStore(ABC):
     def add_name(self, account_id: str, digest: bytes, block: bytes, name: NameKey, first_seen: float) -> None:
         """Store a name-and-birth-date key (keyed hashes only)."""
         self._exec(
-            "INSERT INTO names (account_id, digest, block, tokens, first_seen) VALUES (?, ?, ?, ?, ?) "
+            "INSERT INTO link_names (account_id, digest, block, tokens, first_seen) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (account_id, digest) DO NOTHING",
             (account_id, digest, block, encode_name(name), first_seen),
         )
@@ -311,7 +312,7 @@ class LinkStore(ABC):
         return [
             NameRow(r[0], bytes(r[1]), bytes(r[2]), decode_name(r[3]), r[4])
             for r in self._all_rows(
-                "SELECT account_id, digest, block, tokens, first_seen FROM names WHERE block = ? LIMIT ?",
+                "SELECT account_id, digest, block, tokens, first_seen FROM link_names WHERE block = ? LIMIT ?",
                 (block, limit),
             )
         ]
@@ -324,7 +325,7 @@ class LinkStore(ABC):
             out += [
                 NameRow(r[0], bytes(r[1]), bytes(r[2]), decode_name(r[3]), r[4])
                 for r in self._all_rows(
-                    "SELECT account_id, digest, block, tokens, first_seen FROM names "
+                    "SELECT account_id, digest, block, tokens, first_seen FROM link_names "
                     f"WHERE account_id IN ({_marks(len(chunk))})",
                     chunk,
                 )
@@ -336,7 +337,7 @@ class LinkStore(ABC):
     def add_face(self, account_id: str, embedding: np.ndarray, first_seen: float) -> int:
         """Store a face embedding; returns its id (the vector index label)."""
         rows = self._all_rows(
-            "INSERT INTO faces (account_id, embedding, first_seen) VALUES (?, ?, ?) RETURNING face_id",
+            "INSERT INTO link_faces (account_id, embedding, first_seen) VALUES (?, ?, ?) RETURNING face_id",
             (account_id, np.asarray(embedding, dtype=np.float32).tobytes(), first_seen),
         )
         return int(rows[0][0])
@@ -349,7 +350,7 @@ class LinkStore(ABC):
             out += [
                 _face(r)
                 for r in self._all_rows(
-                    "SELECT face_id, account_id, embedding, first_seen FROM faces "
+                    "SELECT face_id, account_id, embedding, first_seen FROM link_faces "
                     f"WHERE account_id IN ({_marks(len(chunk))})",
                     chunk,
                 )
@@ -362,7 +363,7 @@ class LinkStore(ABC):
         out: dict[int, tuple[str, float]] = {}
         for chunk in _chunks(sorted(set(int(i) for i in face_ids))):
             for r in self._all_rows(
-                f"SELECT face_id, account_id, first_seen FROM faces WHERE face_id IN ({_marks(len(chunk))})", chunk
+                f"SELECT face_id, account_id, first_seen FROM link_faces WHERE face_id IN ({_marks(len(chunk))})", chunk
             ):
                 out[int(r[0])] = (r[1], r[2])
         return out
@@ -373,7 +374,7 @@ class LinkStore(ABC):
         return [
             _face(r)
             for r in self._all_rows(
-                "SELECT face_id, account_id, embedding, first_seen FROM faces WHERE face_id > ? "
+                "SELECT face_id, account_id, embedding, first_seen FROM link_faces WHERE face_id > ? "
                 "ORDER BY face_id LIMIT ?",
                 (face_id, limit),
             )
@@ -382,7 +383,7 @@ class LinkStore(ABC):
     @final
     def face_ids(self) -> set[int]:
         """Every stored face id (to drop erased ones from a persisted index)."""
-        return {int(r[0]) for r in self._all_rows("SELECT face_id FROM faces")}
+        return {int(r[0]) for r in self._all_rows("SELECT face_id FROM link_faces")}
 
     # ---- persons ----------------------------------------------------------------------------
     @final
@@ -391,7 +392,7 @@ class LinkStore(ABC):
         out: dict[str, str] = {}
         for chunk in _chunks(sorted(set(account_ids))):
             for r in self._all_rows(
-                f"SELECT account_id, person_id FROM memberships WHERE account_id IN ({_marks(len(chunk))})", chunk
+                f"SELECT account_id, person_id FROM link_memberships WHERE account_id IN ({_marks(len(chunk))})", chunk
             ):
                 out[r[0]] = r[1]
         return out
@@ -402,7 +403,7 @@ class LinkStore(ABC):
         out: dict[str, list[str]] = {}
         for chunk in _chunks(sorted(set(person_ids))):
             for r in self._all_rows(
-                f"SELECT person_id, account_id FROM memberships WHERE person_id IN ({_marks(len(chunk))}) "
+                f"SELECT person_id, account_id FROM link_memberships WHERE person_id IN ({_marks(len(chunk))}) "
                 "ORDER BY account_id",
                 chunk,
             ):
@@ -415,7 +416,7 @@ class LinkStore(ABC):
         out: dict[str, int] = {}
         for chunk in _chunks(sorted(set(person_ids))):
             for r in self._all_rows(
-                f"SELECT person_id, rank FROM persons WHERE person_id IN ({_marks(len(chunk))})", chunk
+                f"SELECT person_id, rank FROM link_persons WHERE person_id IN ({_marks(len(chunk))})", chunk
             ):
                 out[r[0]] = int(r[1])
         return out
@@ -426,15 +427,15 @@ class LinkStore(ABC):
         before = set(self.persons_of(person_of).values())
         for person_id, rank in ranks.items():
             self._exec(
-                "INSERT INTO persons (person_id, rank, created_at) VALUES (?, ?, ?) "
+                "INSERT INTO link_persons (person_id, rank, created_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (person_id) DO NOTHING",
                 (person_id, rank, now),
             )
         for account_id, person_id in person_of.items():
             self._exec(
-                "INSERT INTO memberships (account_id, person_id, since) VALUES (?, ?, ?) "
+                "INSERT INTO link_memberships (account_id, person_id, since) VALUES (?, ?, ?) "
                 "ON CONFLICT (account_id) DO UPDATE SET person_id = excluded.person_id, since = excluded.since "
-                "WHERE memberships.person_id <> excluded.person_id",
+                "WHERE link_memberships.person_id <> excluded.person_id",
                 (account_id, person_id, now),
             )
         self._drop_empty_persons(before)
@@ -443,8 +444,8 @@ class LinkStore(ABC):
     def _drop_empty_persons(self, person_ids: Iterable[str]) -> None:
         for person_id in person_ids:
             self._exec(
-                "DELETE FROM persons WHERE person_id = ? AND NOT EXISTS "
-                "(SELECT 1 FROM memberships WHERE memberships.person_id = persons.person_id)",
+                "DELETE FROM link_persons WHERE person_id = ? AND NOT EXISTS "
+                "(SELECT 1 FROM link_memberships WHERE link_memberships.person_id = link_persons.person_id)",
                 (person_id,),
             )
 
@@ -454,7 +455,7 @@ class LinkStore(ABC):
         """Record (replace) the reviewer decision on the unordered pair ``a``, ``b``."""
         a, b = min(a, b), max(a, b)
         self._exec(
-            "INSERT INTO reviews (account_a, account_b, action, reviewer, note, at) VALUES (?, ?, ?, ?, ?, ?) "
+            "INSERT INTO link_reviews (account_a, account_b, action, reviewer, note, at) VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (account_a, account_b) DO UPDATE SET action = excluded.action, "
             "reviewer = excluded.reviewer, note = excluded.note, at = excluded.at",
             (a, b, action, reviewer, note, now),
@@ -463,7 +464,7 @@ class LinkStore(ABC):
     @final
     def clear_review(self, a: str, b: str) -> None:
         """Withdraw the decision on the pair."""
-        self._exec("DELETE FROM reviews WHERE account_a = ? AND account_b = ?", (min(a, b), max(a, b)))
+        self._exec("DELETE FROM link_reviews WHERE account_a = ? AND account_b = ?", (min(a, b), max(a, b)))
 
     @final
     def reviews_for(self, account_ids: Iterable[str]) -> list[tuple[str, str, int, str, str, float]]:
@@ -472,7 +473,7 @@ class LinkStore(ABC):
         for chunk in _chunks(sorted(set(account_ids))):
             marks = _marks(len(chunk))
             out.update(self._all_rows(
-                "SELECT account_a, account_b, action, reviewer, note, at FROM reviews "
+                "SELECT account_a, account_b, action, reviewer, note, at FROM link_reviews "
                 f"WHERE account_a IN ({marks}) OR account_b IN ({marks})",
                 (*chunk, *chunk),
             ))
@@ -482,7 +483,7 @@ class LinkStore(ABC):
     def add_contract(self, contract_id: str, client: str, freelancer: str, decision: int, now: float) -> None:
         """Record (or update) a contract and its decision."""
         self._exec(
-            "INSERT INTO contracts (contract_id, client_account_id, freelancer_account_id, decision, at) "
+            "INSERT INTO link_contracts (contract_id, client_account_id, freelancer_account_id, decision, at) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (contract_id) DO UPDATE SET "
             "client_account_id = excluded.client_account_id, "
             "freelancer_account_id = excluded.freelancer_account_id, decision = excluded.decision, at = excluded.at",
@@ -497,7 +498,7 @@ class LinkStore(ABC):
     ) -> int:
         """Append an event (link, unlink, merge, split, review, delete, contract); returns its id."""
         rows = self._all_rows(
-            "INSERT INTO events (at, kind, account_ref, other_ref, person_id, other_person_id, detail) "
+            "INSERT INTO link_events (at, kind, account_ref, other_ref, person_id, other_person_id, detail) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING event_id",
             (time.time() if now is None else now, kind, account_ref, other_ref, person_id, other_person_id, detail),
         )
@@ -507,7 +508,7 @@ class LinkStore(ABC):
     def events(self, after: int = 0, limit: int = 1000) -> list[tuple]:
         """Events after an id: ``(event_id, at, kind, account_ref, other_ref, person, other, detail)``."""
         return self._all_rows(
-            "SELECT event_id, at, kind, account_ref, other_ref, person_id, other_person_id, detail FROM events "
+            "SELECT event_id, at, kind, account_ref, other_ref, person_id, other_person_id, detail FROM link_events "
             "WHERE event_id > ? ORDER BY event_id LIMIT ?",
             (after, limit),
         )
@@ -518,16 +519,16 @@ class LinkStore(ABC):
         """Delete every row naming the account (the caller recomputes its person); returns the
         number of signals erased (values, names and faces)."""
         erased = 0
-        for table in ("signals", "names", "faces"):
+        for table in ("link_signals", "link_names", "link_faces"):
             erased += self._exec(f"DELETE FROM {table} WHERE account_id = ?", (account_id,)).rowcount
         person = self.persons_of([account_id]).get(account_id)
-        self._exec("DELETE FROM memberships WHERE account_id = ?", (account_id,))
+        self._exec("DELETE FROM link_memberships WHERE account_id = ?", (account_id,))
         if person:
             self._drop_empty_persons([person])
-        self._exec("DELETE FROM reviews WHERE account_a = ? OR account_b = ?", (account_id, account_id))
-        self._exec("DELETE FROM contracts WHERE client_account_id = ? OR freelancer_account_id = ?",
+        self._exec("DELETE FROM link_reviews WHERE account_a = ? OR account_b = ?", (account_id, account_id))
+        self._exec("DELETE FROM link_contracts WHERE client_account_id = ? OR freelancer_account_id = ?",
                    (account_id, account_id))
-        self._exec("DELETE FROM accounts WHERE account_id = ?", (account_id,))
+        self._exec("DELETE FROM link_accounts WHERE account_id = ?", (account_id,))
         return erased
 
     @final
