@@ -53,6 +53,9 @@ __all__ = [
 #: Dimensions of a face embedding (dlib's ResNet descriptor).
 EMBEDDING_DIM = 128
 
+#: Largest magnitude accepted in an embedding; dlib's values stay well below 1.
+_EMBEDDING_MAX = 1e3
+
 #: How much one shared value of each type says, before generic-value caps.
 STRENGTHS: dict[int, int] = {
     pb.SIGNAL_TYPE_DOCUMENT_NUMBER: pb.SIGNAL_STRENGTH_STRONG,
@@ -182,10 +185,10 @@ def parse_embedding(values: Sequence[float]) -> np.ndarray:
             reason="EMBEDDING_INVALID",
             metadata={"dimensions": str(len(values))},
         )
-    array = np.asarray(values, dtype=np.float32)
-    if not np.all(np.isfinite(array)) or not all(math.isfinite(v) for v in values):
-        raise InvalidInput("face embedding must be finite", reason="EMBEDDING_INVALID")
-    return array
+    if not all(math.isfinite(v) and abs(v) <= _EMBEDDING_MAX for v in values):
+        raise InvalidInput(f"face embedding values must be finite and within ±{_EMBEDDING_MAX:g}",
+                           reason="EMBEDDING_INVALID")
+    return np.asarray(values, dtype=np.float32)
 
 
 class SignalHasher:
