@@ -56,7 +56,9 @@ class FaceIndex:
             capacity = self._index.get_max_elements()
             if needed > capacity:
                 self._index.resize_index(max(needed, capacity * 2))
-            self._index.add_items(vectors, labels, replace_deleted=True)
+            # One thread for the usual single insert: hnswlib's pool costs more than it saves.
+            self._index.add_items(vectors, labels, num_threads=1 if len(labels) < 64 else -1,
+                                  replace_deleted=True)
             self._labels.update(labels.tolist())
 
     def remove(self, labels: Iterable[int]) -> None:

@@ -48,14 +48,16 @@ class LinkerSettings:
     cap_strong: int = 10
     cap_medium: int = 20
     cap_weak: int = 50
-    #: Risk in [0, 1] at or above which weak-only overlap leads to REVIEW.
-    risk_review_threshold: float = 0.6
+    #: Risk in [0, 1] at or above which weak-only overlap leads to REVIEW. 0.7 needs three kinds
+    #: of weak/medium overlap (device, IP and browser); a household sharing a home IP and a
+    #: tablet (0.65) stays ALLOW.
+    risk_review_threshold: float = 0.7
     #: Nearest faces fetched from the vector index per probe embedding.
     face_search_k: int = 10
     #: hnswlib graph degree (M) and build/search breadth (ef); see :mod:`linker.faceindex`.
     hnsw_m: int = 16
     hnsw_ef_construction: int = 100
-    hnsw_ef_search: int = 64
+    hnsw_ef_search: int = 128
 
     def validate(self) -> None:
         if not 0 < self.face_match_distance <= self.face_medium_distance <= self.face_different_distance:

@@ -117,8 +117,9 @@ def test_fuzzy_name_and_birth_date_links(linker):
 
 
 def test_device_joins_only_with_other_medium_evidence(linker):
-    reg(linker, "d1", F, sig(pb.SIGNAL_TYPE_DEVICE_ID, "dev-1"), ip("198.51.100.4"))
-    only_device = reg(linker, "d2", C, sig(pb.SIGNAL_TYPE_DEVICE_ID, "dev-1"), ip("198.51.100.4"))
+    browser = sig(pb.SIGNAL_TYPE_BROWSER_FINGERPRINT, "bf-1")
+    reg(linker, "d1", F, sig(pb.SIGNAL_TYPE_DEVICE_ID, "dev-1"), ip("198.51.100.4"), browser)
+    only_device = reg(linker, "d2", C, sig(pb.SIGNAL_TYPE_DEVICE_ID, "dev-1"), ip("198.51.100.4"), browser)
     assert not only_device.linked_account_ids
     assert only_device.decision == REVIEW and only_device.reasons[0].code == "SHARED_WEAK_SIGNAL"
     reg(linker, "d3", F, sig(pb.SIGNAL_TYPE_DEVICE_ID, "dev-9"),
