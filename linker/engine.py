@@ -168,10 +168,17 @@ class Linker:
     def open(cls, settings: LinkerSettings, store_location: str) -> Linker:
         """Open the store (migrating it), resolve the hash key and rebuild the face index."""
         key = resolve_hash_key(settings, store_location)
-        return cls(open_store(store_location), SignalHasher(key), settings)
+        store = open_store(store_location)
+        index = None
+        if settings.index_path:
+            index = FaceIndex.load(settings.index_path, store, settings.hnsw_m, settings.hnsw_ef_construction,
+                                   settings.hnsw_ef_search)
+        return cls(store, SignalHasher(key), settings, index)
 
     def close(self) -> None:
-        """Close the store's connections."""
+        """Save the face index (when ``index_path`` is set) and close the store's connections."""
+        if self.settings.index_path:
+            self.index.save(self.settings.index_path)
         self.store.close()
 
     # ---- input ------------------------------------------------------------------------------
@@ -232,9 +239,11 @@ class Linker:
             if old is None or _rank(ev) > _rank(old):
                 per[ev.signal_type] = ev
 
+        caps = [self._caps[strength] + 2 for _, strength, _, _ in probe.exact]
+        holders_of = self.store.signal_holders_many([(t, d) for t, _, d, _ in probe.exact], caps)
         for t, strength, digest, seen in probe.exact:
             cap = self._caps[strength]
-            holders = self.store.signal_holders(t, digest, cap + 2)
+            holders = holders_of[(t, digest)]
             count = len({h for h, _ in holders} | {account_id})
             generic = count > cap
             for other, first in holders:
@@ -381,6 +390,7 @@ class Linker:
             face_spread=_spread([f for f, _ in probe.faces]),
             distinct_documents=len({d for t, _, d, _ in probe.exact if t == _DOC}),
             distinct_identities=self._identities(probe),
+            self_contracts=len(self.store.contracts_between(account.account_id, mates)) if mates else 0,
         )
         decision: Decision = _policy.decide_account(
             facts, risk_threshold=self.settings.risk_review_threshold,
@@ -406,6 +416,7 @@ class Linker:
             self._require(owner_account_id, "owner_account_id")
         with self.store.write():
             account = self.store.upsert_account(account_id, kind, owner_account_id, now)
+            is_new = account.created_at == now
             new = _Probe.of(signals)
             evidence = self._evidence(account_id, new, stored=True)
             joined = [o for o, ev in evidence.items() if _policy.joins(ev)]
@@ -414,16 +425,24 @@ class Linker:
                 self.store.add_name(account_id, digest, block, key, seen)
             for embedding, seen in new.faces:
                 self.store.add_face(account_id, embedding, seen)
-            assignment = self._place(account, joined)
-            previous = self.store.persons_of(assignment.person_of)
-            refs = {a: r.ref for a, r in self.store.accounts(assignment.person_of).items()}
-            self._apply(assignment, previous, now, refs)
-            person_id = assignment.person_of[account_id]
-            mates = [m for m in self.store.members([person_id]).get(person_id, []) if m != account_id]
+            if is_new and not joined:
+                # The common case: a new account with no joining evidence is a new person.
+                person_id = _persons.new_person_id(account.seq)
+                self.store.add_person(account_id, person_id, account.seq, now)
+                mates: list[str] = []
+            else:
+                assignment = self._place(account, joined)
+                previous = self.store.persons_of(assignment.person_of)
+                refs = {a: r.ref for a, r in self.store.accounts(assignment.person_of).items()}
+                self._apply(assignment, previous, now, refs)
+                person_id = assignment.person_of[account_id]
+                mates = [m for m in self.store.members([person_id]).get(person_id, []) if m != account_id]
             view = AccountView(account_id, kind, owner_account_id, account.seq)
-            result = self._decide(view, person_id, mates, evidence, self._stored_probe(account_id))
+            history = new if is_new else self._stored_probe(account_id)
+            result = self._decide(view, person_id, mates, evidence, history)
             self.store.append_event("register", account_ref=account.ref, person_id=person_id, now=now,
                                     detail=json.dumps({"decision": result.decision, "signals": len(signals),
+                                                       "new_person": is_new and not joined,
                                                        "reasons": [r.code for r in result.reasons]}))
         self.index.sync(self.store)
         return result

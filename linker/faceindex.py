@@ -10,13 +10,19 @@ drifts, and its exact flat index costs O(N) per query (tens of milliseconds at a
 The index is derived data: the store's ``faces`` table is the truth. :meth:`FaceIndex.sync`
 catches the index up with faces committed since its last sync (by this or another replica), so
 a new process rebuilds it on start; erased faces are deleted here and, for erasures by other
-replicas, filtered out when search results are checked against the store.
+replicas, filtered out when search results are checked against the store. With
+``linker.index_path`` set, :meth:`FaceIndex.save` writes the graph at shutdown and
+:meth:`FaceIndex.load` reads it back at start, then catches up with the store (new faces added,
+erased ones dropped), so a restart at a million faces takes seconds instead of minutes.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import threading
 from collections.abc import Iterable
+from pathlib import Path
 
 import hnswlib
 import numpy as np
@@ -96,6 +102,40 @@ class FaceIndex:
             self.add([r.face_id for r in rows], np.stack([r.embedding for r in rows]))
             self.synced_to = max(self.synced_to, rows[-1].face_id)
             added += len(rows)
+
+    def save(self, path: str | Path) -> None:
+        """Write the graph and its labels to ``path`` (and ``path.json``), atomically."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._lock:
+            self._index.save_index(str(path) + ".tmp")
+            meta = {"synced_to": self.synced_to, "labels": sorted(self._labels)}
+        Path(str(path) + ".json.tmp").write_text(json.dumps(meta))
+        os.replace(str(path) + ".tmp", path)
+        os.replace(str(path) + ".json.tmp", str(path) + ".json")
+
+    @classmethod
+    def load(cls, path: str | Path, store: LinkStore, m: int = 16, ef_construction: int = 100,
+             ef_search: int = 128) -> FaceIndex:
+        """The index saved at ``path`` caught up with ``store``; a fresh rebuild when the file is
+        missing or unreadable (the store is the truth, the file only a cache)."""
+        index = cls(m, ef_construction, ef_search)
+        path = Path(path)
+        try:
+            meta = json.loads(Path(str(path) + ".json").read_text())
+            labels, synced_to = set(meta["labels"]), int(meta["synced_to"])
+            loaded = hnswlib.Index(space="l2", dim=EMBEDDING_DIM)
+            loaded.load_index(str(path), allow_replace_deleted=True)
+            loaded.set_ef(ef_search)
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError):
+            index.sync(store)
+            return index
+        index._index = loaded
+        index._labels = labels
+        index.synced_to = synced_to
+        index.remove(index._labels - store.face_ids())
+        index.sync(store)
+        return index
 
     def labels(self) -> set[int]:
         """The labels currently searchable (for erasure audits)."""

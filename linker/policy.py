@@ -21,7 +21,8 @@ Decisions (reason codes):
   numbers, or names and birth dates of different people: REVIEW.
 - ``SHARED_WEAK_SIGNAL``: weak overlap with another person's account at or above the risk
   threshold: REVIEW.
-- ``FEEDBACK_BUILDING``: a contract between two accounts of one person: BLOCK; between
+- ``FEEDBACK_BUILDING``: a contract between two accounts of one person: BLOCK, both when the
+  contract is recorded and when the accounts are linked later; between
   accounts with risky weak overlap: REVIEW (``FEEDBACK_BUILDING_SUSPECTED``).
 """
 
@@ -104,7 +105,8 @@ class PolicyInput:
     ``same_person`` lists the other accounts of its person; ``risk_score`` is the highest
     :func:`pair_risk` with an account of another person; ``face_spread`` the largest distance
     between the account's own faces (embedding distance); ``distinct_documents`` and
-    ``distinct_identities`` count its document numbers and mutually non-matching names.
+    ``distinct_identities`` count its document numbers and mutually non-matching names;
+    ``self_contracts`` counts contracts between it and accounts of its own person.
     """
 
     account: AccountView
@@ -113,6 +115,7 @@ class PolicyInput:
     face_spread: float = 0.0
     distinct_documents: int = 0
     distinct_identities: int = 0
+    self_contracts: int = 0
 
 
 def joins(evidence: Iterable[Evidence]) -> bool:
@@ -181,6 +184,10 @@ def decide_account(facts: PolicyInput, *, risk_threshold: float, face_different_
             out.append((pb.LINK_DECISION_ALLOW, Reason(
                 "SAME_PERSON_ALLOWED", "one freelancer and one client account of one person are allowed"
             )))
+    if facts.self_contracts:
+        out.append((pb.LINK_DECISION_BLOCK, Reason(
+            "FEEDBACK_BUILDING", f"{facts.self_contracts} contract(s) with accounts of the same person"
+        )))
     if facts.face_spread > face_different_distance:
         out.append((pb.LINK_DECISION_REVIEW, Reason(
             "SHARED_ACCOUNT", f"the account presented different faces (distance {facts.face_spread:.2f})"

@@ -33,9 +33,9 @@ class LinkerSettings:
     #: Face embeddings closer than this (Euclidean distance in dlib's 128-d space) are the same
     #: person: strong evidence. dlib's documented tolerance is 0.6; 0.45 keeps false links rare
     #: across a million faces.
-    face_match_distance: float = 0.45
+    face_match_distance: float = 0.40
     #: Faces between ``face_match_distance`` and this distance are medium evidence.
-    face_medium_distance: float = 0.52
+    face_medium_distance: float = 0.50
     #: One account presenting faces farther apart than this is shared (SHARED_ACCOUNT).
     face_different_distance: float = 0.6
     #: Name similarity in [0, 1] at or above which a same-birth-date name is the same identity.
@@ -54,6 +54,9 @@ class LinkerSettings:
     risk_review_threshold: float = 0.7
     #: Nearest faces fetched from the vector index per probe embedding.
     face_search_k: int = 10
+    #: Where to keep the face index between runs (saved at shutdown, caught up with the store at
+    #: start); empty rebuilds it from the store on every start.
+    index_path: str = ""
     #: hnswlib graph degree (M) and build/search breadth (ef); see :mod:`linker.faceindex`.
     hnsw_m: int = 16
     hnsw_ef_construction: int = 100

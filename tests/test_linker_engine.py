@@ -223,6 +223,14 @@ def test_shared_account_and_feedback_building(linker):
     reg(linker, "hire-c", C, card("self-card"))
     decision, path = linker.contract("k-1", "hire-c", "hire-f")
     assert decision.decision == BLOCK and decision.reasons[0].code == "FEEDBACK_BUILDING" and path
+    # A contract first, the link later: the account that reveals it is blocked for it.
+    reg(linker, "late-f", F, email("late-f@example.com"))
+    reg(linker, "late-c", C, email("late-c@example.com"))
+    assert linker.contract("k-0", "late-c", "late-f")[0].decision == ALLOW
+    revealed = reg(linker, "late-c", C, card("late-card"), email("late-c@example.com"))
+    assert revealed.decision == ALLOW
+    revealed = reg(linker, "late-f", F, card("late-card"))
+    assert revealed.decision == BLOCK and revealed.reasons[0].code == "FEEDBACK_BUILDING"
     reg(linker, "ok-c", C, email("someone@example.com"))
     ok, path = linker.contract("k-2", "ok-c", "hire-f")
     assert ok.decision == ALLOW and not path

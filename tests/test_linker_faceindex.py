@@ -30,4 +30,16 @@ def test_search_delete_resize_and_sync(tmp_path):
     fresh = FaceIndex()
     assert fresh.sync(store) == 5 and fresh.sync(store) == 0
     assert fresh.search(vectors[3], 1)[0][0] == ids[3]
+
+    # Saved, then the store changes (one face erased, one added): loading catches up.
+    fresh.save(tmp_path / "faces.hnsw")
+    with store.write():
+        store.erase_account("a")
+        store.upsert_account("b", 1, "", 2.0)
+        added = store.add_face("b", vectors[7], 2.0)
+    loaded = FaceIndex.load(tmp_path / "faces.hnsw", store)
+    assert loaded.labels() == {added}
+    assert loaded.search(vectors[7], 1)[0][0] == added
+    (tmp_path / "stale.hnsw.json").write_text("{}")  # metadata without a graph: rebuild
+    assert FaceIndex.load(tmp_path / "stale.hnsw", store).labels() == {added}
     store.close()

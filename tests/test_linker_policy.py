@@ -60,6 +60,7 @@ def test_shared_account_and_weak_risk():
     assert decide(F, face_spread=0.8).reasons[0].code == "SHARED_ACCOUNT"
     assert decide(F, face_spread=0.4).decision == ALLOW
     assert decide(F, distinct_documents=2).decision == REVIEW
+    assert decide(F, self_contracts=1).reasons[0].code == "FEEDBACK_BUILDING"
     assert decide(F, distinct_identities=2).decision == REVIEW
     assert decide(F, risk_score=0.65).reasons[0].code == "SHARED_WEAK_SIGNAL"
     both = decide(F, [AccountView("o", F, "", 1)], risk_score=0.9)

@@ -154,6 +154,20 @@ class LinkStore(ABC):
             raise mapped from exc
 
     @final
+    def _exec_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        conn = self._conn()
+        try:
+            cursor = conn.cursor()
+            cursor.executemany(self._translate(sql), [tuple(r) for r in rows])
+        except Exception as exc:
+            mapped = self._translate_error(exc)
+            if mapped is None:
+                raise
+            raise mapped from exc
+
+    @final
     def _all_rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         return list(self._exec(sql, params).fetchall())
 
@@ -236,15 +250,14 @@ class LinkStore(ABC):
     @final
     def upsert_account(self, account_id: str, kind: int, owner_account_id: str, now: float) -> AccountRow:
         """Insert the account, or update its kind and owner; returns the stored row."""
-        self._exec(
+        rows = self._all_rows(
             "INSERT INTO link_accounts (account_id, kind, owner_account_id, ref, created_at, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_id) DO UPDATE SET kind = excluded.kind, "
-            "owner_account_id = excluded.owner_account_id, updated_at = excluded.updated_at",
+            "owner_account_id = excluded.owner_account_id, updated_at = excluded.updated_at "
+            f"RETURNING {self._ACCOUNT_COLS}",
             (account_id, kind, owner_account_id, secrets.token_hex(12), now, now),
         )
-        row = self.account(account_id)
-        assert row is not None
-        return row
+        return AccountRow(*rows[0])
 
     @final
     def account_count(self) -> int:
@@ -255,12 +268,11 @@ class LinkStore(ABC):
     @final
     def add_signals(self, account_id: str, rows: Iterable[tuple[int, bytes, float]]) -> None:
         """Store ``(type, digest, first_seen)`` rows; a value seen before keeps its first time."""
-        for signal_type, digest, first_seen in rows:
-            self._exec(
-                "INSERT INTO link_signals (account_id, type, digest, first_seen) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (account_id, type, digest) DO NOTHING",
-                (account_id, signal_type, digest, first_seen),
-            )
+        self._exec_many(
+            "INSERT INTO link_signals (account_id, type, digest, first_seen) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (account_id, type, digest) DO NOTHING",
+            [(account_id, signal_type, digest, first_seen) for signal_type, digest, first_seen in rows],
+        )
 
     @final
     def signal_holders(self, signal_type: int, digest: bytes, limit: int) -> list[tuple[str, float]]:
@@ -272,6 +284,37 @@ class LinkStore(ABC):
                 (signal_type, digest, limit),
             )
         ]
+
+    @final
+    def signal_holders_many(
+        self, values: Sequence[tuple[int, bytes]], limit: int | Sequence[int]
+    ) -> dict[tuple[int, bytes], list[tuple[str, float]]]:
+        """:meth:`signal_holders` for many values in one round trip; ``limit`` per value."""
+        values = list(dict.fromkeys(values))
+        limits = [limit] * len(values) if isinstance(limit, int) else list(limit)
+        out: dict[tuple[int, bytes], list[tuple[str, float]]] = {v: [] for v in values}
+        for start in range(0, len(values), 50):
+            part = values[start : start + 50]
+            sql = " UNION ALL ".join(
+                f"SELECT * FROM (SELECT type, digest, account_id, first_seen FROM link_signals "
+                f"WHERE type = ? AND digest = ? LIMIT ?) AS q{i}"
+                for i in range(len(part))
+            )
+            params: list[Any] = []
+            for (t, d), n in zip(part, limits[start : start + 50], strict=True):
+                params += [t, d, n]
+            for t, d, account_id, first_seen in self._all_rows(sql, params):
+                out[(t, bytes(d))].append((account_id, first_seen))
+        return out
+
+    @final
+    def add_person(self, account_id: str, person_id: str, rank: int, now: float) -> None:
+        """Record a brand-new person with its first account (the fast path of a new account)."""
+        self._exec("INSERT INTO link_persons (person_id, rank, created_at) VALUES (?, ?, ?) "
+                   "ON CONFLICT (person_id) DO NOTHING", (person_id, rank, now))
+        self._exec("INSERT INTO link_memberships (account_id, person_id, since) VALUES (?, ?, ?) "
+                   "ON CONFLICT (account_id) DO UPDATE SET person_id = excluded.person_id, since = excluded.since",
+                   (account_id, person_id, now))
 
     @final
     def signals_of(self, account_id: str) -> list[tuple[int, bytes, float]]:
@@ -489,6 +532,20 @@ class LinkStore(ABC):
             "freelancer_account_id = excluded.freelancer_account_id, decision = excluded.decision, at = excluded.at",
             (contract_id, client, freelancer, decision, now),
         )
+
+    @final
+    def contracts_between(self, account_id: str, others: Iterable[str]) -> list[str]:
+        """Ids of contracts between ``account_id`` and any of ``others`` (either direction)."""
+        out: list[str] = []
+        for chunk in _chunks(sorted(set(others))):
+            marks = _marks(len(chunk))
+            out += [r[0] for r in self._all_rows(
+                "SELECT contract_id FROM link_contracts WHERE "
+                f"(client_account_id = ? AND freelancer_account_id IN ({marks})) OR "
+                f"(freelancer_account_id = ? AND client_account_id IN ({marks}))",
+                (account_id, *chunk, account_id, *chunk),
+            )]
+        return sorted(out)
 
     # ---- events -----------------------------------------------------------------------------
     @final
