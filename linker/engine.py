@@ -227,7 +227,7 @@ class Linker:
             probe.faces.append((face.embedding, face.first_seen))
         return probe
 
-    def _evidence(self, account_id: str, probe: _Probe, stored: bool) -> dict[str, list[Evidence]]:
+    def _evidence(self, account_id: str, probe: _Probe) -> dict[str, list[Evidence]]:
         """Evidence between the probe and every other account, by other account id."""
         found: dict[str, dict[int, Evidence]] = {}
 
@@ -418,7 +418,7 @@ class Linker:
             account = self.store.upsert_account(account_id, kind, owner_account_id, now)
             is_new = account.created_at == now
             new = _Probe.of(signals)
-            evidence = self._evidence(account_id, new, stored=True)
+            evidence = self._evidence(account_id, new)
             joined = [o for o, ev in evidence.items() if _policy.joins(ev)]
             self.store.add_signals(account_id, [(t, d, s) for t, _, d, s in new.exact])
             for digest, block, key, seen in new.names:
@@ -450,7 +450,8 @@ class Linker:
     def check(self, account_id: str, kind: int, signals: Sequence[PreparedSignal],
               owner_account_id: str = "") -> LinkResult:
         """What :meth:`register` would decide, without storing anything. With no signals, the
-        stored account is re-evaluated from its stored signals."""
+        stored account is re-evaluated from its stored signals; with signals, ``account_id`` may
+        be empty (a prospective account)."""
         stored = self.store.account(account_id) if account_id else None
         if not signals:
             if stored is None:
@@ -459,14 +460,16 @@ class Linker:
             kind = kind or stored.kind
             owner_account_id = owner_account_id or stored.owner_account_id
             probe = self._stored_probe(account_id)
-            evidence = self._evidence(account_id, probe, stored=True)
+            evidence = self._evidence(account_id, probe)
             person_id = self.store.persons_of([account_id]).get(account_id, "")
             mates = [m for m in self.store.members([person_id]).get(person_id, []) if m != account_id]
             view = AccountView(account_id, kind, owner_account_id, stored.seq)
             return self._decide(view, person_id, mates, evidence, probe)
-        self._check_kind(account_id, kind)
+        if kind not in _KINDS:
+            raise InvalidInput("kind must be FREELANCER, CLIENT or AGENCY", reason="ACCOUNT_KIND_INVALID",
+                               metadata={"field": "kind"})
         new = _Probe.of(signals)
-        evidence = self._evidence(account_id, new, stored=False)
+        evidence = self._evidence(account_id, new)
         joined = [o for o, ev in evidence.items() if _policy.joins(ev)]
         seq = stored.seq if stored else 1 << 62
         ghost = stored or AccountRow(seq, account_id, kind, owner_account_id, "", 0.0)
@@ -490,7 +493,7 @@ class Linker:
             if account_id in (a, b):
                 direct[b if a == account_id else a] = ev
         if include_weak:
-            for other, ev in self._evidence(account_id, self._stored_probe(account_id), stored=True).items():
+            for other, ev in self._evidence(account_id, self._stored_probe(account_id)).items():
                 direct.setdefault(other, ev)
         others = sorted(set(mates) | set(direct))
         rows = self.store.accounts(others)

@@ -241,7 +241,7 @@ def test_check_is_a_dry_run(linker):
     before = linker.store.dump()
     result = linker.check("c2", F, linker.prepare([card("dry")]))
     assert result.decision == BLOCK and result.person_id and result.linked_account_ids == ["c1"]
-    fresh = linker.check("c3", F, linker.prepare([card("nobody")]))
+    fresh = linker.check("", F, linker.prepare([card("nobody")]))  # a prospective account
     assert fresh.decision == ALLOW and fresh.person_id == ""
     assert linker.store.dump() == before
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from idverify.errors import InvalidInput
@@ -89,6 +89,7 @@ def test_embeddings():
         assert info.value.reason == "EMBEDDING_INVALID"
 
 
+@settings(deadline=None)  # the machine is shared: no wall-clock deadline
 @given(st.text(max_size=40))
 def test_card_canonicalisation_is_idempotent(value):
     try:
@@ -98,6 +99,7 @@ def test_card_canonicalisation_is_idempotent(value):
     assert canonical_value(pb.SIGNAL_TYPE_CARD_FINGERPRINT, once) == once
 
 
+@settings(deadline=None)  # the machine is shared: no wall-clock deadline
 @given(st.ip_addresses(v=6))
 def test_ipv6_addresses_in_one_64_share_a_group(address):
     sibling = address.exploded[:19] + ":ffff:ffff:ffff:ffff"
