@@ -50,8 +50,6 @@ __all__ = [
 _KINDS = (pb.ACCOUNT_KIND_FREELANCER, pb.ACCOUNT_KIND_CLIENT, pb.ACCOUNT_KIND_AGENCY)
 _STRONG, _MEDIUM, _WEAK = pb.SIGNAL_STRENGTH_STRONG, pb.SIGNAL_STRENGTH_MEDIUM, pb.SIGNAL_STRENGTH_WEAK
 _FACE, _NAME, _DOC = pb.SIGNAL_TYPE_FACE_EMBEDDING, pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, pb.SIGNAL_TYPE_DOCUMENT_NUMBER
-#: A birth date shared by more accounts than this is a placeholder: no fuzzy names in its block.
-BIRTH_DATE_BLOCK_CAP = 2000
 
 
 @dataclass(frozen=True)
@@ -251,8 +249,8 @@ class Linker:
                                     "generic value" if generic else "same value"))
         s = self.settings
         for _digest, block, key, seen in probe.names:
-            rows = self.store.names_in_block(block, BIRTH_DATE_BLOCK_CAP + 1)
-            if len(rows) > BIRTH_DATE_BLOCK_CAP:
+            rows = self.store.names_in_block(block, s.cap_birth_date + 1)
+            if len(rows) > s.cap_birth_date:
                 continue  # a placeholder birth date: names in it say nothing
             for row in rows:
                 sim = name_similarity(key, row.name)

@@ -48,6 +48,9 @@ class LinkerSettings:
     cap_strong: int = 10
     cap_medium: int = 20
     cap_weak: int = 50
+    #: A birth date shared by more accounts than this is a placeholder (1900-01-01, 1970-01-01):
+    #: fuzzy name matching stops inside it (about 50 accounts share a real date per million).
+    cap_birth_date: int = 2000
     #: Risk in [0, 1] at or above which weak-only overlap leads to REVIEW. 0.7 needs three kinds
     #: of weak/medium overlap (device, IP and browser); a household sharing a home IP and a
     #: tablet (0.65) stays ALLOW.
@@ -70,7 +73,7 @@ class LinkerSettings:
             )
         if not 0 < self.name_medium_similarity <= self.name_match_similarity <= 1:
             raise ConfigError("linker name similarities must satisfy 0 < medium <= match <= 1", reason="CONFIG_VALUE")
-        for name in ("cap_strong", "cap_medium", "cap_weak", "face_search_k", "hnsw_m"):
+        for name in ("cap_strong", "cap_medium", "cap_weak", "cap_birth_date", "face_search_k", "hnsw_m"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"linker.{name} must be >= 1", reason="CONFIG_VALUE")
         if not 0 < self.risk_review_threshold <= 1:

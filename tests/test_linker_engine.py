@@ -116,6 +116,17 @@ def test_fuzzy_name_and_birth_date_links(linker):
     assert not other_day.linked_account_ids and not sibling.linked_account_ids
 
 
+def test_placeholder_birth_date_stops_fuzzy_names(store_url):
+    lk = open_linker(store_url, cap_birth_date=3)
+    try:
+        for i, name in enumerate(["Ann Lee", "Bo Chen", "Cy Diaz", "Di Eko"]):
+            reg(lk, f"ph{i}", F, sig(pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, name, birth_date="1900-01-01"))
+        typo = reg(lk, "ph-typo", F, sig(pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, "Anna Lee", birth_date="1900-01-01"))
+        assert not typo.linked_account_ids  # a typo-level match inside a placeholder date says nothing
+    finally:
+        lk.close()
+
+
 def test_device_joins_only_with_other_medium_evidence(linker):
     browser = sig(pb.SIGNAL_TYPE_BROWSER_FINGERPRINT, "bf-1")
     reg(linker, "d1", F, sig(pb.SIGNAL_TYPE_DEVICE_ID, "dev-1"), ip("198.51.100.4"), browser)
