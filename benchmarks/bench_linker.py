@@ -322,7 +322,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--accounts", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--store", default="", help="SQLite path or postgresql:// URL (default: a temp SQLite file)")
+    ap.add_argument("--store", default="", help="SQLite path, postgresql:// URL, or 'throwaway-postgresql' "
+                    "(a temporary server from Debian's postgresql, as in the tests); default: a temp SQLite file")
     ap.add_argument("--checks", type=int, default=2000, help="CheckAccount calls to time")
     ap.add_argument("--face-queries", type=int, default=500)
     ap.add_argument("--face-only", action="store_true", help="only the 1:N face search section")
@@ -356,6 +357,17 @@ def main(argv: list[str] | None = None) -> int:
 
     tmp = tempfile.TemporaryDirectory(prefix="bench-linker-")
     location = args.store or os.path.join(tmp.name, "linker.sqlite3")
+    pg_server = None
+    if args.store == "throwaway-postgresql":
+        from tests.postgres import ThrowawayPostgres, find_bin_dir
+
+        bin_dir = find_bin_dir()
+        if bin_dir is None:
+            print("PostgreSQL binaries not found under /usr/lib/postgresql/*/bin", file=sys.stderr)
+            return 2
+        pg_server = ThrowawayPostgres(bin_dir)
+        pg_server.start()
+        location = pg_server.new_database()
     store = open_store(location)
     held: dict[tuple[int, int], int] = {}
     if args.prefill:
@@ -450,6 +462,8 @@ def main(argv: list[str] | None = None) -> int:
     queries = matrix[picks] + rng.normal(0, 0.02, (len(picks), 128)).astype(np.float32)
     bench_faces(matrix, queries, settings, linker.index, labels, index_build_s)
     linker.close()
+    if pg_server is not None:
+        pg_server.stop()
     tmp.cleanup()
     return 0
 
