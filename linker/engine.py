@@ -278,7 +278,26 @@ class Linker:
                 strength = _STRONG if dist <= s.face_match_distance else _MEDIUM
                 add(other, Evidence(_FACE, strength, max(first, seen_face), _face_similarity(dist), False,
                                     f"face distance {dist:.3f}"))
-        return {o: sorted(per.values(), key=_order) for o, per in found.items()}
+        out = {o: sorted(per.values(), key=_order) for o, per in found.items()}
+        return self._contradictions(out, [f for f, _ in probe.faces])
+
+    def _contradictions(self, evidence: dict[str, list[Evidence]],
+                        probe_faces: Sequence[np.ndarray]) -> dict[str, list[Evidence]]:
+        """Demote name evidence to accounts whose faces show a different person."""
+        name_only = [o for o, ev in evidence.items()
+                     if any(e.signal_type == _NAME and e.strength == _STRONG for e in ev)
+                     and not any(e.strength == _STRONG and not e.generic and e.signal_type != _NAME for e in ev)]
+        if not name_only or not probe_faces:
+            return evidence
+        theirs: dict[str, list[np.ndarray]] = {}
+        for face in self.store.faces_of(name_only):
+            theirs.setdefault(face.account_id, []).append(face.embedding)
+        for other in name_only:
+            if other in theirs:
+                evidence[other] = _policy.demote_contradicted(
+                    evidence[other], _min_distance(probe_faces, theirs[other]),
+                    self.settings.face_different_distance)
+        return evidence
 
     def _pair_evidence(self, accounts: Sequence[str]) -> dict[tuple[str, str], list[Evidence]]:
         """Evidence between every pair within ``accounts`` (a person or two), a < b."""
@@ -322,7 +341,17 @@ class Linker:
                     strength = _STRONG if dist <= s.face_match_distance else _MEDIUM
                     add(x.account_id, y.account_id, Evidence(_FACE, strength, max(x.first_seen, y.first_seen),
                                                              _face_similarity(dist), False, f"face distance {dist:.3f}"))
-        return {k: sorted(v.values(), key=_order) for k, v in out.items()}
+        by_account: dict[str, list[np.ndarray]] = {}
+        for f in faces:
+            by_account.setdefault(f.account_id, []).append(f.embedding)
+        result = {}
+        for (a, b), per in out.items():
+            evs = sorted(per.values(), key=_order)
+            if a in by_account and b in by_account:
+                evs = _policy.demote_contradicted(evs, _min_distance(by_account[a], by_account[b]),
+                                                  s.face_different_distance)
+            result[(a, b)] = evs
+        return result
 
     # ---- persons ----------------------------------------------------------------------------
     def _constraints(self, accounts: Iterable[str]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -620,6 +649,12 @@ def _order(ev: Evidence) -> tuple[int, int, float, int]:
 def _face_similarity(distance: float) -> float:
     """Face distance mapped to [0, 1]: 1 at distance 0, 0 at distance 1 and beyond."""
     return max(0.0, 1.0 - distance)
+
+
+def _min_distance(xs: Sequence[np.ndarray], ys: Sequence[np.ndarray]) -> float:
+    """The smallest distance between any face of one account and any of the other."""
+    a, b = np.stack(xs), np.stack(ys)
+    return float(np.linalg.norm(a[:, None, :] - b[None, :, :], axis=2).min())
 
 
 def _spread(embeddings: Sequence[np.ndarray]) -> float:

@@ -8,6 +8,9 @@ Evidence between two accounts is a list of :class:`Evidence` items, one per shar
 - Medium evidence (a device id, a face in the grey zone, a partly matching name with the same
   birth date) joins only with a second medium item of another kind.
 - Weak evidence (IP address, browser fingerprint) never joins; it raises the risk score.
+- A name and birth date shared by two accounts whose faces are clearly different people is a
+  namesake, not a duplicate: the name evidence is demoted to medium
+  (:func:`demote_contradicted`), as Senzing weighs disclosed contradicting features.
 - Generic values (shared by more accounts than the type's cap) never join and barely count.
 
 Decisions (reason codes):
@@ -42,6 +45,7 @@ __all__ = [
     "RISK_WEIGHTS",
     "decide_account",
     "decide_contract",
+    "demote_contradicted",
     "joins",
     "pair_risk",
 ]
@@ -129,6 +133,22 @@ def joins(evidence: Iterable[Evidence]) -> bool:
         if item.strength == pb.SIGNAL_STRENGTH_MEDIUM:
             medium.add(item.signal_type)
     return len(medium) >= 2
+
+
+def demote_contradicted(evidence: list[Evidence], min_face_distance: float | None,
+                        face_different_distance: float) -> list[Evidence]:
+    """Demote strong name evidence to medium when the two accounts' faces are known to differ
+    (their closest faces farther apart than ``face_different_distance``, embedding distance).
+    ``min_face_distance`` is None when either account has no face."""
+    if min_face_distance is None or min_face_distance <= face_different_distance:
+        return evidence
+    out = []
+    for item in evidence:
+        if item.signal_type == pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE and item.strength == pb.SIGNAL_STRENGTH_STRONG:
+            item = Evidence(item.signal_type, pb.SIGNAL_STRENGTH_MEDIUM, item.seen_at, item.similarity,
+                            item.generic, f"{item.note}; faces differ (distance {min_face_distance:.2f})")
+        out.append(item)
+    return out
 
 
 def pair_risk(evidence: Iterable[Evidence]) -> float:

@@ -116,6 +116,17 @@ def test_fuzzy_name_and_birth_date_links(linker):
     assert not other_day.linked_account_ids and not sibling.linked_account_ids
 
 
+def test_namesake_with_a_different_face_does_not_join(linker):
+    name = sig(pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, "James Smith", birth_date="1980-05-05")
+    reg(linker, "ns1", F, name, sig(pb.SIGNAL_TYPE_FACE_EMBEDDING, embedding=face(21, 1)))
+    other = reg(linker, "ns2", F, name, sig(pb.SIGNAL_TYPE_FACE_EMBEDDING, embedding=face(22, 1)))
+    assert not other.linked_account_ids and other.decision == ALLOW
+    (edge,) = [e for e in other.evidence if e.evidence.signal_type == pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE]
+    assert edge.evidence.strength == pb.SIGNAL_STRENGTH_MEDIUM and "faces differ" in edge.evidence.note
+    same = reg(linker, "ns3", F, name)  # no face to contradict: the name and birth date join
+    assert same.linked_account_ids
+
+
 def test_placeholder_birth_date_stops_fuzzy_names(store_url):
     lk = open_linker(store_url, cap_birth_date=3)
     try:

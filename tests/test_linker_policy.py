@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from linker.policy import AccountView, Evidence, PolicyInput, decide_account, decide_contract, joins, pair_risk
+from linker.policy import (
+    AccountView,
+    Evidence,
+    PolicyInput,
+    decide_account,
+    decide_contract,
+    demote_contradicted,
+    joins,
+    pair_risk,
+)
 from linker.v1 import linking_service_pb2 as pb
 
 S, M, W = pb.SIGNAL_STRENGTH_STRONG, pb.SIGNAL_STRENGTH_MEDIUM, pb.SIGNAL_STRENGTH_WEAK
@@ -22,6 +31,14 @@ def test_joins():
     assert not joins([ev(pb.SIGNAL_TYPE_IP_ADDRESS, W), ev(pb.SIGNAL_TYPE_BROWSER_FINGERPRINT, W)])
     assert not joins([ev(pb.SIGNAL_TYPE_DEVICE_ID, M), ev(pb.SIGNAL_TYPE_IP_ADDRESS, W)])
     assert joins([ev(pb.SIGNAL_TYPE_DEVICE_ID, M), ev(pb.SIGNAL_TYPE_FACE_EMBEDDING, M)])
+
+
+def test_demote_contradicted():
+    name = [ev(pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, S), ev(pb.SIGNAL_TYPE_IP_ADDRESS, W)]
+    assert demote_contradicted(name, None, 0.6) == name
+    assert demote_contradicted(name, 0.3, 0.6) == name
+    demoted = demote_contradicted(name, 0.9, 0.6)
+    assert demoted[0].strength == M and not joins(demoted) and demoted[1] == name[1]
 
 
 def test_risk():
