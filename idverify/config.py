@@ -30,6 +30,7 @@ from idverify.server.limits import LimitSettings
 from idverify.server.metrics import MetricsSettings
 from idverify.server.tls import TlsSettings
 from idverify.settings import build
+from linker.settings import LinkerSettings
 
 __all__ = ["Config", "ServerSettings", "StoreSettings", "default_db_path", "load_config"]
 
@@ -101,6 +102,7 @@ class Config:
     policy: PolicySettings = field(default_factory=PolicySettings)
     images: ImageSettings = field(default_factory=ImageSettings)
     faces: FaceSettings = field(default_factory=FaceSettings)
+    linker: LinkerSettings = field(default_factory=LinkerSettings)
 
     def validate(self) -> None:
         needed = self.limits.max_concurrent_calls + self.limits.max_queued_calls + 2

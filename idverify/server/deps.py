@@ -21,6 +21,7 @@ from idverify.server.metrics import Metrics
 if TYPE_CHECKING:
     from idverify.faces.service import FaceService
     from idverify.workers import WorkerPool
+    from linker.engine import Linker
 
 __all__ = ["Dependencies", "build_dependencies"]
 
@@ -42,6 +43,8 @@ class Dependencies:
     workers: WorkerPool | None = None
     #: CompareFaces: the face pipeline, run in ``workers``; None answers UNAVAILABLE.
     faces: FaceService | None = None
+    #: The account linker (store, hash key, face index); None when ``linker.enabled`` is false.
+    linker: Linker | None = None
     #: Called in reverse order by :meth:`close`.
     closers: list[Callable[[], None]] = field(default_factory=list)
 
@@ -77,4 +80,9 @@ def build_dependencies(config: Config) -> Dependencies:
         raise
     deps.workers = pool
     deps.faces = FaceService(config.faces, config.images, pool)
+    if config.linker.enabled:
+        from linker.engine import Linker
+
+        deps.linker = Linker.open(config.linker, config.linker.store_url or config.store.resolved())
+        deps.closers.append(deps.linker.close)
     return deps
