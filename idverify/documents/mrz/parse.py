@@ -294,9 +294,12 @@ def _candidates(cells: list[tuple[int, int]], grid: _Grid, alphabets: dict[tuple
 
 
 def _cost(old: str, new: str) -> int:
-    """How unlikely a substitution is: a letter/digit look-alike or K/< is the usual slip."""
-    if (old in _DIGITS) != (new in _DIGITS) and "<" not in (old, new):
+    """How unlikely a substitution is: a letter read for a digit is the usual slip (numbers
+    hold more digits than letters), then a digit read for a letter and K for the filler."""
+    if old not in _DIGITS and new in _DIGITS and old != "<":
         return 1
+    if old in _DIGITS and new not in _DIGITS and new != "<":
+        return 2
     if {old, new} == {"K", "<"}:
         return 1
     return 3
@@ -342,12 +345,44 @@ def _correct(check: Check, grid: _Grid, layout: Layout, alphabets: dict, locked:
         winner = winners[costs.index(best)]
         # A digit-for-digit (or letter-for-letter) change is a weaker guess than a look-alike:
         # take it only when the composite digit confirms it as well.
-        if best > len(winner[0]) and not winner[1]:
+        if best > 2 * len(winner[0]) and not winner[1]:
             return False
         for (ln, p), new in winner[0]:
             grid.set(ln, p, new, check.name)
         return True
     return False
+
+
+_LETTER_CONFUSIONS = {
+    "O": "DQCU", "D": "OB", "Q": "O", "C": "OG", "U": "OV", "I": "LTJ", "L": "IE", "T": "I",
+    "E": "FBL", "F": "EP", "P": "FR", "R": "PB", "B": "ER", "M": "NH", "N": "MH", "H": "NM",
+    "V": "UY", "Y": "V", "G": "C", "K": "X", "X": "K", "S": "B", "Z": "", "A": "", "W": "",
+}
+
+
+def _repair_codes(grid: _Grid, layout: Layout) -> None:
+    """Country codes and the document code have no check digit, but they come from short
+    lists: an unknown code one look-alike away from exactly one known code is repaired."""
+    for name in ("issuing_country", "nationality"):
+        f = layout.field(name)
+        text = grid.get(f.line, f.start, f.end)
+        if is_known_country(normalize_country(text)):
+            continue
+        fixes = set()
+        for k, ch in enumerate(text):
+            for alt in _LETTER_CONFUSIONS.get(ch, ""):
+                cand = text[:k] + alt + text[k + 1:]
+                if is_known_country(normalize_country(cand)):
+                    fixes.add((k, alt))
+        if len(fixes) == 1:
+            k, alt = fixes.pop()
+            grid.set(f.line, f.start + k, alt, "alphabet")
+    f = layout.field("document_type")
+    first = grid.rows[f.line][f.start]
+    if first not in "PIACV":
+        options = [c for c in _LETTER_CONFUSIONS.get(first, "") if c in "PIACV"]
+        if len(options) == 1:
+            grid.set(f.line, f.start, options[0], "alphabet")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -398,6 +433,7 @@ def parse_mrz(lines: list[str] | tuple[str, ...], *, today: dt.date | None = Non
         for check in layout.checks:
             if check.name == "composite" and not _evaluate(check, grid, layout)[0]:
                 _correct(check, grid, layout, alphabets, locked)
+        _repair_codes(grid, layout)
     corrected_by = {c.reason for c in grid.corrections}
     alpha_cells = {(c.line, c.position) for c in grid.corrections}
     checks = []

@@ -1,0 +1,133 @@
+"""From a grey image to a parsed MRZ: orientation search, deskew, OCR, best-read selection.
+
+The MRZ is searched as the image stands, then turned by 90, 180 and 270 degrees; a zone found
+at a slant is deskewed and found again, so every character cell is upright. Whether a
+horizontal zone is upright or upside down is decided by the filler glyphs: an upright MRZ
+shows ``<`` chevrons, an upside-down one ``>`` shapes that match no filler. Lines are read with
+Otsu binarisation first; only when the check digits do not all pass is the adaptive
+binarisation read as well, and every combination of line reads is parsed: the best
+:func:`~idverify.documents.mrz.parse_mrz` score wins (PassportEye's ``valid_score`` idea).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from idverify.documents.mrz import MrzFormatError, MrzResult, parse_mrz
+from idverify.documents.mrz_locate import MrzZone, find_mrz
+from idverify.documents.mrz_ocr import LineRead, _binarize, _classify, cell_strip, consensus, read_zone
+from idverify.documents.locate import rotate_bound
+from idverify.documents.tesseract import TesseractEngine
+
+__all__ = ["MrzReading", "read_mrz"]
+
+
+@dataclass(frozen=True)
+class MrzReading:
+    """The best MRZ read from one image."""
+
+    result: MrzResult
+    #: Mean per-character OCR confidence of the chosen lines, 0-1.
+    ocr_confidence: float
+    #: The zone's box (left, top, width, height) on the oriented working image.
+    zone_box: tuple[int, int, int, int]
+    #: Rotation applied to the input to read it, degrees counter-clockwise.
+    rotation: float
+    #: The upright, deskewed grey image the zone was read on.
+    upright: np.ndarray
+    #: 3x3 matrix from ``upright`` pixels to the pixels of the image given to :func:`read_mrz`.
+    to_input: np.ndarray
+
+
+def _filler_score(gray: np.ndarray, zone: MrzZone) -> int:
+    total = 0
+    for line in zone.lines:
+        strip = _binarize(cell_strip(gray, line), "otsu")
+        total += sum(1 for c, s, _ in _classify(strip, line.length) if c == "<" and s > 0.6)
+    return total
+
+
+def _rot90_matrix(k: int, w: int, h: int) -> np.ndarray:
+    """3x3 matrix taking pixels of ``np.rot90(img, k)`` back to ``img`` (w x h)."""
+    if k == 1:  # view (x, y) <- img (W-1-y, x)
+        return np.array([[0, -1, w - 1], [1, 0, 0], [0, 0, 1]], np.float64)
+    if k == 3:
+        return np.array([[0, 1, 0], [-1, 0, h - 1], [0, 0, 1]], np.float64)
+    return np.eye(3)
+
+
+def _flip_matrix(w: int, h: int) -> np.ndarray:
+    return np.array([[-1, 0, w - 1], [0, -1, h - 1], [0, 0, 1]], np.float64)
+
+
+def _orient(gray: np.ndarray) -> list[tuple[float, np.ndarray, MrzZone, np.ndarray]]:
+    """Upright, deskewed views holding an MRZ: (rotation, view, zone, view->input matrix)."""
+    h, w = gray.shape
+    for quarter in (0, 1, 3):
+        view = np.ascontiguousarray(np.rot90(gray, quarter)) if quarter else gray
+        to_input = _rot90_matrix(quarter, w, h)
+        zone = find_mrz(view)
+        if zone is None:
+            continue
+        rotation = 90.0 * quarter
+        if abs(zone.angle) > 1.0:
+            rotated, m = rotate_bound(view, -zone.angle)
+            zone2 = find_mrz(rotated)
+            if zone2 is not None:
+                back = np.linalg.inv(np.vstack([m, [0, 0, 1]]))
+                view, zone, to_input = rotated, zone2, to_input @ back
+                rotation -= zone.angle
+        vh, vw = view.shape
+        flipped = np.ascontiguousarray(view[::-1, ::-1])
+        zone_f = find_mrz(flipped)
+        up = _filler_score(view, zone)
+        down = _filler_score(flipped, zone_f) if zone_f is not None else -1
+        if down > up:
+            return [(rotation + 180.0, flipped, zone_f, to_input @ _flip_matrix(vw, vh))]
+        return [(rotation, view, zone, to_input)]
+    return []
+
+
+def _best(reads: dict[str, list[LineRead]], today: dt.date) -> tuple[MrzResult, float] | None:
+    per_line = list(zip(*reads.values()))  # for each line, its reads by method
+    best = None
+    seen = set()
+    for combo in itertools.product(*per_line):
+        texts = tuple(r.text for r in combo)
+        if texts in seen:
+            continue
+        seen.add(texts)
+        try:
+            result = parse_mrz(texts, today=today)
+        except MrzFormatError:
+            continue
+        conf = float(np.mean([c for r in combo for c in r.confidence]))
+        key = (result.score, conf)
+        if best is None or key > best[0]:
+            best = (key, result, conf)
+    return (best[1], best[2]) if best else None
+
+
+def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_side: int = 1600) -> MrzReading | None:
+    """Find and read the MRZ on ``gray`` (uint8, any orientation); None when there is none."""
+    h, w = gray.shape
+    scale = 1.0
+    if max(h, w) > max_side:
+        scale = max_side / max(h, w)
+        gray = cv2.resize(gray, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA)
+    unscale = np.diag([1 / scale, 1 / scale, 1.0])
+    for rotation, view, zone, to_input in _orient(gray):
+        reads = read_zone(engine, view, zone, ("otsu", "template"))
+        best = _best(reads, today)
+        if best is None or best[0].score < 100:
+            reads.update(read_zone(engine, view, zone, ("adaptive",)))
+            reads["consensus"] = [consensus(list(rs)) for rs in zip(*reads.values())]
+            best = _best(reads, today) or best
+        if best is not None:
+            return MrzReading(best[0], best[1], zone.box, rotation, view, unscale @ to_input)
+    return None
