@@ -1,0 +1,125 @@
+"""The ``idverify`` command: run the server, or call a running one.
+
+    idverify serve [--host H] [--port 50051] [--db PATH|URL] [--config FILE]
+    idverify compare REFERENCE PROBE [--reference-kind auto|portrait|document]
+    idverify read-document FRONT [BACK]
+    idverify verify --photo P --document FRONT [--document BACK] --name ... --dob ...
+    idverify health
+    idverify keys create --client NAME --scope verify [--scope link] --keys-file FILE
+
+Client commands take ``--target host:port`` (default 127.0.0.1:50051), ``--timeout`` seconds
+and ``--json``. Exit codes: 0 the call succeeded (whatever the decision), 2 usage error,
+3 server unreachable, 4 the server refused the request (bad input), 5 any other RPC error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_REFUSED, EXIT_RPC = 0, 2, 3, 4, 5
+DEFAULT_TARGET = "127.0.0.1:50051"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="idverify", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="run the gRPC server")
+    serve.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default 50051; 0 picks a free one)")
+    serve.add_argument("--db", help="SQLite file or postgresql:// URL (default: per-user data dir)")
+    serve.add_argument("--config", help="TOML configuration file")
+    serve.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+
+    def client(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--target", default=DEFAULT_TARGET, help=f"server host:port (default {DEFAULT_TARGET})")
+        p.add_argument("--timeout", type=float, default=60.0, help="deadline in seconds (default 60)")
+        p.add_argument("--json", action="store_true", help="print the response as JSON")
+        return p
+
+    compare = client("compare", "compare the faces on two images")
+    compare.add_argument("reference", type=Path, help="ID document photo or its portrait")
+    compare.add_argument("probe", type=Path, help="profile photo")
+    compare.add_argument("--reference-kind", choices=["auto", "portrait", "document"], default="auto")
+
+    read = client("read-document", "read an ID document")
+    read.add_argument("front", type=Path)
+    read.add_argument("back", type=Path, nargs="?")
+
+    verify = client("verify", "verify a person: profile photo, document and declared profile")
+    verify.add_argument("--photo", type=Path, required=True, help="profile photo")
+    verify.add_argument("--document", type=Path, action="append", required=True,
+                        help="document photo; give twice for front and back")
+    verify.add_argument("--name", default="", help="declared full name")
+    verify.add_argument("--dob", default="", help="declared date of birth, YYYY-MM-DD")
+    verify.add_argument("--email", default="")
+    verify.add_argument("--phone", default="")
+    verify.add_argument("--country", default="", help="ISO 3166 alpha-2 or alpha-3")
+    verify.add_argument("--account-id", default="")
+
+    client("health", "ask the server's health service")
+
+    keys = sub.add_parser("keys", help="manage API keys").add_subparsers(dest="keys_command", required=True)
+    create = keys.add_parser("create", help="make a key, print it once, store only its hash")
+    create.add_argument("--client", required=True, help="client id, e.g. signup-backend")
+    create.add_argument("--scope", action="append", required=True,
+                        choices=["verify", "link", "review", "admin"], help="repeat for several")
+    create.add_argument("--keys-file", required=True, help="TOML keys file (auth.keys_file)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``idverify`` console script; returns the exit code."""
+    args = _parser().parse_args(argv)
+    if args.command == "serve":
+        return _serve(args)
+    if args.command == "keys":
+        return _create_key(args)
+    from idverify import client  # grpc stubs only for client commands
+
+    try:
+        return client.run(args)
+    except client.ClientError as exc:
+        print(f"idverify: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from idverify.config import load_config
+    from idverify.errors import ConfigError
+    from idverify.logs import configure_logging
+    from idverify.server.app import serve
+
+    try:
+        config = load_config(
+            args.config,
+            overrides={"server": {"host": args.host, "port": args.port}, "store": {"url": args.db}},
+        )
+        configure_logging(args.log_level)
+        return serve(config)
+    except ConfigError as exc:
+        print(f"idverify: configuration error: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _create_key(args: argparse.Namespace) -> int:
+    from idverify.server.auth import append_key, new_key
+
+    key, digest = new_key()
+    append_key(args.keys_file, args.client, digest, args.scope)
+    print(key)
+    print(f"stored the hash for client {args.client!r} in {args.keys_file}; the key is shown only now",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""The real server: health, reflection, error mapping, size limit, graceful SIGTERM shutdown."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import grpc
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+
+from idverify.client import error_reason
+from idverify.v1 import verification_service_pb2 as pb
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _health(channel: grpc.Channel, service: str = "") -> int:
+    stub = health_pb2_grpc.HealthStub(channel)
+    return stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=5).status
+
+
+def test_health_is_serving_for_server_and_both_services(start_server):
+    channel, _ = start_server()
+    for service in ("", "idverify.v1.VerificationService", "linker.v1.LinkingService"):
+        assert _health(channel, service) == health_pb2.HealthCheckResponse.SERVING
+
+
+def test_reflection_lists_both_services(start_server):
+    channel, _ = start_server()
+    stub = reflection_pb2_grpc.ServerReflectionStub(channel)
+    request = reflection_pb2.ServerReflectionRequest(list_services="")
+    response = next(stub.ServerReflectionInfo(iter([request]), timeout=5))
+    names = {s.name for s in response.list_services_response.service}
+    assert {"idverify.v1.VerificationService", "linker.v1.LinkingService",
+            "grpc.health.v1.Health"} <= names
+
+
+def test_unknown_method_is_unimplemented(start_server):
+    channel, _ = start_server()
+    call = channel.unary_unary("/idverify.v1.VerificationService/NoSuchMethod")
+    with pytest.raises(grpc.RpcError) as info:
+        call(b"", timeout=5)
+    assert info.value.code() == grpc.StatusCode.UNIMPLEMENTED
+
+
+def test_malformed_request_is_invalid_argument_with_reason(start_server):
+    channel, _ = start_server()
+    call = channel.unary_unary("/idverify.v1.VerificationService/VerifyIdentity")
+    with pytest.raises(grpc.RpcError) as info:
+        call(b"\xff\xff\xff\xff", timeout=5)  # not a protobuf message
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert error_reason(info.value) == "MALFORMED_REQUEST"
+    assert _health(channel) == health_pb2.HealthCheckResponse.SERVING
+
+
+def test_oversize_message_is_resource_exhausted(start_server):
+    channel, _ = start_server(max_message_bytes=64 * 1024)
+    call = channel.unary_unary(
+        "/idverify.v1.VerificationService/CompareFaces",
+        request_serializer=pb.CompareFacesRequest.SerializeToString,
+        response_deserializer=pb.CompareFacesResponse.FromString,
+    )
+    request = pb.CompareFacesRequest(reference=pb.Image(content=b"\0" * 100_000))
+    with pytest.raises(grpc.RpcError) as info:
+        call(request, timeout=5)
+    assert info.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert _health(channel) == health_pb2.HealthCheckResponse.SERVING
+
+
+def test_sigterm_shuts_down_cleanly(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "IDVERIFY_SERVER__GRACE_SECONDS": "2",
+           "IDVERIFY_METRICS__PORT": "0"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "idverify.cli", "serve", "--port", "0", "--db", str(tmp_path / "s.sqlite3")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path,
+    )
+    try:
+        line = proc.stdout.readline()
+        assert "serving on" in line, proc.stderr.read() if proc.poll() is not None else line
+        port = int(line.rsplit(":", 1)[1])
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            assert _health(channel) == health_pb2.HealthCheckResponse.SERVING
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+        assert time.monotonic() - started < 15
+        assert "Traceback" not in proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+@pytest.mark.shared
+def test_contract_checker_passes(start_server, shared_dir):
+    _, port = start_server()
+    result = subprocess.run(
+        [sys.executable, str(shared_dir / "tools" / "check_contract.py"), f"127.0.0.1:{port}"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "contract: holds" in result.stdout
