@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from idverify.documents.settings import DocumentSettings
 from idverify.errors import ConfigError
 from idverify.reverify.settings import ReverifySettings
 from idverify.server.auth import AuthSettings
@@ -93,6 +94,7 @@ class Config:
     limits: LimitSettings = field(default_factory=LimitSettings)
     metrics: MetricsSettings = field(default_factory=MetricsSettings)
     reverify: ReverifySettings = field(default_factory=ReverifySettings)
+    documents: DocumentSettings = field(default_factory=DocumentSettings)
 
     def validate(self) -> None:
         needed = self.limits.max_concurrent_calls + self.limits.max_queued_calls + 2

@@ -166,8 +166,10 @@ def generate_document(
         doc_type = "DL"
         state, iin = rng.choice(_STATES)
         first, _, middle = ident.given_names.partition(" ")
-        barcode = compose_aamva(iin=iin, document_number=ident.document_number, surname=ident.surname,
-                                first_name=first, middle_names=middle, birth_date=ident.birth_date,
+        from anyascii import anyascii  # AAMVA barcodes hold plain ASCII names
+
+        barcode = compose_aamva(iin=iin, document_number=ident.document_number, surname=anyascii(ident.surname),
+                                first_name=anyascii(first), middle_names=anyascii(middle), birth_date=ident.birth_date,
                                 expiry_date=ident.expiry_date, issue_date=ident.issue_date, sex=ident.sex, state=state)
         sides = [render_dl_front(ident, face, rng, state=state, ghost=ghost), render_dl_back(barcode, rng)]
     else:

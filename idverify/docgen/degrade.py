@@ -47,7 +47,10 @@ class Photo:
 
 def _encode(rgb: np.ndarray, fmt: str, quality: int = 95) -> bytes:
     buf = io.BytesIO()
-    Image.fromarray(rgb).save(buf, format=fmt, quality=quality) if fmt == "JPEG" else Image.fromarray(rgb).save(buf, format=fmt)
+    if fmt == "JPEG":
+        Image.fromarray(rgb).save(buf, format=fmt, quality=quality)
+    else:
+        Image.fromarray(rgb).save(buf, format=fmt, compress_level=1)
     return buf.getvalue()
 
 

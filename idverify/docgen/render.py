@@ -56,18 +56,22 @@ def _mm(v: float) -> int:
 
 
 def _background(size: tuple[int, int], rng: random.Random, tint: tuple[int, int, int]) -> Image.Image:
-    """A pale security background: a tint gradient and fine guilloche lines."""
+    """A pale security background: a tint gradient and fine guilloche lines (drawn at half
+    resolution and scaled up, which is four times faster and looks the same)."""
+    import cv2
+
     w, h = size
-    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
-    base = np.array(tint, np.float32)
-    grad = (0.04 * np.sin(x / w * math.pi * rng.uniform(0.5, 1.5)) + 0.03 * np.cos(y / h * math.pi))[..., None]
-    img = np.clip(base * (1.0 - grad), 0, 255)
+    hw, hh = w // 2, h // 2
+    y, x = np.mgrid[0:hh, 0:hw].astype(np.float32) * 2
+    grad = 0.04 * np.sin(x / w * math.pi * rng.uniform(0.5, 1.5)) + 0.03 * np.cos(y / h * math.pi)
+    shade = 1.0 - grad
     phase = rng.uniform(0, 6.28)
     for k in range(3):
         f = rng.uniform(0.015, 0.04)
         wave = np.sin(x * f + 8 * np.sin(y * f * 0.7 + phase + k))
-        lines = (np.abs(wave) < 0.06)[..., None]
-        img = np.where(lines, img * 0.93, img)
+        shade = np.where(np.abs(wave) < 0.09, shade * 0.93, shade)
+    shade = cv2.resize(shade, (w, h), interpolation=cv2.INTER_LINEAR)
+    img = np.clip(np.array(tint, np.float32)[None, None, :] * shade[..., None], 0, 255)
     return Image.fromarray(img.astype(np.uint8), "RGB")
 
 

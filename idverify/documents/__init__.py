@@ -14,7 +14,26 @@
     settings      DocumentSettings
 """
 
-from idverify.documents.reader import DocumentReader, build_document_reader, read_document
-from idverify.documents.settings import DocumentSettings
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 __all__ = ["DocumentReader", "DocumentSettings", "build_document_reader", "read_document"]
+
+if TYPE_CHECKING:
+    from idverify.documents.reader import DocumentReader, build_document_reader, read_document
+    from idverify.documents.settings import DocumentSettings
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy: the configuration imports DocumentSettings, and must not pull in OpenCV and the
+    # protobuf messages with it.
+    if name == "DocumentSettings":
+        from idverify.documents.settings import DocumentSettings
+
+        return DocumentSettings
+    if name in ("DocumentReader", "build_document_reader", "read_document"):
+        from idverify.documents import reader
+
+        return getattr(reader, name)
+    raise AttributeError(name)

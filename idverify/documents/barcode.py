@@ -62,9 +62,11 @@ def parse_aamva(text: str) -> AamvaLicence | None:
     # The first element follows the subfile type ("DL" or "ID") on the first subfile.
     for raw in re.split(r"[\n\r\x1e]+", body):
         raw = raw.strip()
-        m = re.search(r"(DL|ID)(DAQ|DCA|DCS|DAA|DBA)", raw)
-        if m and not _ELEMENT.match(raw):
-            raw = raw[m.start() + 2:]
+        if not _ELEMENT.match(raw):
+            # The header line: the first element follows the subfile designator(s).
+            m = re.search(r"(DAQ|DCA|DCS|DAA|DBA|DAB)", raw[12:] if raw.startswith("ANSI") else raw)
+            if m:
+                raw = (raw[12:] if raw.startswith("ANSI") else raw)[m.start():]
         m = _ELEMENT.match(raw)
         if m and m.group(1) not in elements:
             elements[m.group(1)] = m.group(2).strip()

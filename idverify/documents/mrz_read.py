@@ -93,12 +93,18 @@ def _orient(gray: np.ndarray) -> list[tuple[float, np.ndarray, MrzZone, np.ndarr
     return []
 
 
+#: Which read wins a tie on the parse score: Tesseract reads letters best (names carry no
+#: check digit, so ties are decided on them), the template matcher is the fallback.
+_PRIORITY = {"otsu": 0, "adaptive": 1, "consensus": 2, "template": 3}
+
+
 def _best(reads: dict[str, list[LineRead]], today: dt.date) -> tuple[MrzResult, float] | None:
-    per_line = list(zip(*reads.values()))  # for each line, its reads by method
+    methods = list(reads)
+    per_line = list(zip(*(list(zip([m] * len(reads[m]), reads[m])) for m in methods)))
     best = None
     seen = set()
     for combo in itertools.product(*per_line):
-        texts = tuple(r.text for r in combo)
+        texts = tuple(r.text for _, r in combo)
         if texts in seen:
             continue
         seen.add(texts)
@@ -106,8 +112,8 @@ def _best(reads: dict[str, list[LineRead]], today: dt.date) -> tuple[MrzResult, 
             result = parse_mrz(texts, today=today)
         except MrzFormatError:
             continue
-        conf = float(np.mean([c for r in combo for c in r.confidence]))
-        key = (result.score, conf)
+        conf = float(np.mean([c for _, r in combo for c in r.confidence]))
+        key = (result.score, -sum(_PRIORITY.get(m, 9) for m, _ in combo), conf)
         if best is None or key > best[0]:
             best = (key, result, conf)
     return (best[1], best[2]) if best else None

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from idverify.config import Config
+from idverify.documents.reader import DocumentReader
 from idverify.server.metrics import Metrics
 
 __all__ = ["Dependencies", "build_dependencies"]
@@ -26,6 +27,8 @@ class Dependencies:
     config: Config
     #: The service's Prometheus metrics.
     metrics: Metrics = field(default_factory=Metrics)
+    #: Tesseract and the face detector for ReadDocument; None answers UNAVAILABLE.
+    documents: DocumentReader | None = None
     #: Called in reverse order by :meth:`close`.
     closers: list[Callable[[], None]] = field(default_factory=list)
 
@@ -41,4 +44,9 @@ class Dependencies:
 
 def build_dependencies(config: Config) -> Dependencies:
     """Build every heavy object once, from the validated configuration."""
-    return Dependencies(config=config)
+    from idverify.documents import build_document_reader
+
+    deps = Dependencies(config=config)
+    deps.documents = build_document_reader(config.documents)
+    deps.closers.append(deps.documents.engine.close)
+    return deps
