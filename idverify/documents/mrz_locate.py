@@ -123,22 +123,38 @@ def _grid(chain: list[tuple[int, int, int, int]], n: int, left: float, right: fl
     """Fit ``n`` evenly spaced cells through the chain's components between ``left`` and
     ``right`` (the zone's edges: MRZ lines are equally long and aligned, so a character the
     component filter missed at one end of one line does not shift that line's grid)."""
-    xs = np.array([x + w / 2 for x, _, w, _ in chain], np.float64)
-    ys = np.array([y + h / 2 for _, y, _, h in chain], np.float64)
-    hs = np.array([h for *_, h in chain], np.float64)
+    boxes = sorted(chain)
+    xs = np.array([x + w / 2 for x, _, w, _ in boxes], np.float64)
+    ys = np.array([y + h / 2 for _, y, _, h in boxes], np.float64)
+    hs = np.array([h for *_, h in boxes], np.float64)
     span = right - left
     pitch = span / (n - 0.31)
-    x0 = left + 0.345 * pitch
-    # Assign components to cells and refit a quadratic (perspective makes the pitch drift).
-    for _ in range(2):
-        idx = np.clip(np.round((xs - x0) / pitch), 0, n - 1)
-        if len(set(idx.tolist())) < 3:
+    # Walk the components left to right, counting cells by the local pitch: perspective makes
+    # the pitch drift along a line, so one global pitch would slip a cell on long lines.
+    idx = np.zeros(len(xs))
+    idx[0] = max(0.0, round((xs[0] - (left + 0.345 * pitch)) / pitch))
+    local = pitch
+    for k in range(1, len(xs)):
+        step = (xs[k] - xs[k - 1]) / local
+        idx[k] = idx[k - 1] + max(0, round(step))
+        if 0.75 < step < 1.25:
+            local = 0.8 * local + 0.2 * (xs[k] - xs[k - 1])
+    if idx[-1] > n - 1:
+        return None
+    # Pin the ends: the first and last cells sit at the zone's edges.
+    if xs[-1] > right - pitch:
+        idx += (n - 1) - idx[-1]
+        if idx[0] < 0:
             return None
-        deg = 2 if len(set(idx.tolist())) > n * 0.6 else 1
-        coef = np.polyfit(idx, xs, deg)
-        cells = np.polyval(coef, np.arange(n))
-        x0 = cells[0]
-        pitch = float(np.median(np.diff(cells)))
+    uniq = len(set(idx.tolist()))
+    if uniq < 3:
+        return None
+    deg = 2 if uniq > n * 0.6 else 1
+    coef = np.polyfit(idx, xs, deg)
+    cells = np.polyval(coef, np.arange(n))
+    pitch = float(np.median(np.diff(cells)))
+    if pitch <= 0:
+        return None
     ycoef = np.polyfit(xs, ys, 1)
     centers = np.stack([cells, np.polyval(ycoef, cells)], axis=1)
     return MrzLine(centers, pitch, float(np.median(hs)))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from idverify.documents.mrz import MrzFormatError, MrzResult, parse_mrz
+from idverify.documents.mrz import LAYOUTS, MrzFormatError, MrzResult, parse_mrz
 from idverify.documents.mrz_locate import MrzZone, find_mrz
 from idverify.documents.mrz_ocr import LineRead, _binarize, _classify, cell_strip, consensus, read_zone
 from idverify.documents.locate import rotate_bound
@@ -83,9 +83,13 @@ def _orient(gray: np.ndarray) -> list[tuple[float, np.ndarray, MrzZone, np.ndarr
                 view, zone, to_input = rotated, zone2, to_input @ back
                 rotation -= zone.angle
         vh, vw = view.shape
+        up = _filler_score(view, zone)
+        cells = sum(line.length for line in zone.lines)
+        if up >= 0.2 * cells and not zone.upper_half:
+            # Plenty of upright chevrons at the foot of the page: no need to look upside down.
+            return [(rotation, view, zone, to_input)]
         flipped = np.ascontiguousarray(view[::-1, ::-1])
         zone_f = find_mrz(flipped)
-        up = _filler_score(view, zone)
         down = _filler_score(flipped, zone_f) if zone_f is not None else -1
         if down > up:
             return [(rotation + 180.0, flipped, zone_f, to_input @ _flip_matrix(vw, vh))]
@@ -95,6 +99,8 @@ def _orient(gray: np.ndarray) -> list[tuple[float, np.ndarray, MrzZone, np.ndarr
 
 #: Which read wins a tie on the parse score: Tesseract reads letters best (names carry no
 #: check digit, so ties are decided on them), the template matcher is the fallback.
+#: Mean Tesseract confidence (0-1) of a line below which the adaptive binarisation is read too.
+_SURE = 0.88
 _PRIORITY = {"otsu": 0, "adaptive": 1, "consensus": 2, "template": 3}
 
 
@@ -119,6 +125,37 @@ def _best(reads: dict[str, list[LineRead]], today: dt.date) -> tuple[MrzResult, 
     return (best[1], best[2]) if best else None
 
 
+def _name_cells(result: MrzResult) -> tuple[int, int, int]:
+    """(line, start, end) of the name field."""
+    f = LAYOUTS[result.format].field("name")
+    return f.line, f.start, f.end
+
+
+def _vote_names(result: MrzResult, reads: dict[str, list[LineRead]], today: dt.date) -> MrzResult:
+    """Names carry no check digit: settle each name character by a two-of-three vote of the
+    Otsu, adaptive and template reads, keeping the chosen character when they all differ."""
+    if not all(m in reads for m in ("otsu", "adaptive", "template")):
+        return result
+    line, start, end = _name_cells(result)
+    chosen = list(result.lines[line])
+    changed = False
+    for k in range(start, end):
+        votes = [reads[m][line].text[k] for m in ("otsu", "adaptive", "template")]
+        for c in set(votes):
+            if votes.count(c) >= 2 and c != chosen[k] and (c.isalpha() or c == "<"):
+                chosen[k] = c
+                changed = True
+    if not changed:
+        return result
+    lines = list(result.lines)
+    lines[line] = "".join(chosen)
+    try:
+        voted = parse_mrz(lines, today=today)
+    except MrzFormatError:
+        return result
+    return voted if voted.score >= result.score else result
+
+
 def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_side: int = 1600) -> MrzReading | None:
     """Find and read the MRZ on ``gray`` (uint8, any orientation); None when there is none."""
     h, w = gray.shape
@@ -130,10 +167,13 @@ def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_s
     for rotation, view, zone, to_input in _orient(gray):
         reads = read_zone(engine, view, zone, ("otsu", "template"))
         best = _best(reads, today)
-        if best is None or best[0].score < 100:
+        # A second binarisation when a check digit fails or Tesseract was unsure of a line.
+        unsure = min(float(np.mean(r.confidence)) for r in reads["otsu"]) < _SURE
+        if best is None or best[0].score < 100 or unsure:
             reads.update(read_zone(engine, view, zone, ("adaptive",)))
             reads["consensus"] = [consensus(list(rs)) for rs in zip(*reads.values())]
             best = _best(reads, today) or best
         if best is not None:
-            return MrzReading(best[0], best[1], zone.box, rotation, view, unscale @ to_input)
+            result = _vote_names(best[0], reads, today)
+            return MrzReading(result, best[1], zone.box, rotation, view, unscale @ to_input)
     return None

@@ -111,18 +111,22 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
     if out.located is not None:
         bases.append((out.located.image, out.located.to_photo))
     bases.append((rgb, np.eye(3)))
+    # The rectified document first; the whole photo too unless that read was perfect (the
+    # outline found may be a part of the document, such as one side of a two-sided scan).
     for base, base_to_photo in bases:
         gray = cv2.cvtColor(base, cv2.COLOR_RGB2GRAY)
         reading = read_mrz(reader.engine, gray, today=today, max_side=s.max_working_side_px)
-        if reading is not None:
+        if reading is not None and (out.mrz is None or reading.result.score > out.mrz.result.score):
             out.mrz = reading
             out.mrz_zone_found = True
             out.view_to_photo = base_to_photo @ reading.to_input
-            vh, vw = reading.upright.shape
-            # The upright view at the working scale of the MRZ search.
-            out.view = _warp_view(rgb, out.view_to_photo, (vw, vh))
             out.mrz_top = reading.zone_box[1]
+        if out.mrz is not None and out.mrz.result.score == 100:
             break
+    if out.mrz is not None:
+        vh, vw = out.mrz.upright.shape
+        # The upright view at the working scale of the MRZ search.
+        out.view = _warp_view(rgb, out.view_to_photo, (vw, vh))
     timer.add("mrz", t)
     if out.mrz is None:
         t = time.perf_counter()

@@ -379,6 +379,9 @@ def _repair_codes(grid: _Grid, layout: Layout) -> None:
             grid.set(f.line, f.start + k, alt, "alphabet")
     f = layout.field("document_type")
     first = grid.rows[f.line][f.start]
+    if first == "I" and grid.rows[f.line][f.start + 1] in "O0Q":
+        # No identity-card code has O as its second letter; "ID" is the common one.
+        grid.set(f.line, f.start + 1, "D", "alphabet")
     if first not in "PIACV":
         options = [c for c in _LETTER_CONFUSIONS.get(first, "") if c in "PIACV"]
         if len(options) == 1:
