@@ -131,29 +131,37 @@ def _name_cells(result: MrzResult) -> tuple[int, int, int]:
     return f.line, f.start, f.end
 
 
-def _vote_names(result: MrzResult, reads: dict[str, list[LineRead]], today: dt.date) -> MrzResult:
-    """Names carry no check digit: settle each name character by a two-of-three vote of the
-    Otsu, adaptive and template reads, keeping the chosen character when they all differ."""
+def _vote(result: MrzResult, reads: dict[str, list[LineRead]], today: dt.date) -> MrzResult:
+    """Settle characters by a two-of-three vote of the Otsu, adaptive and template reads.
+
+    Names carry no check digit, and some confusions leave a check digit valid (G and 6 have
+    the same value modulo 10), so the score cannot choose there. A character two reads agree
+    on replaces the chosen one; the vote is kept only if the parse score does not drop (first
+    for every field, then for the name alone)."""
     if not all(m in reads for m in ("otsu", "adaptive", "template")):
         return result
-    line, start, end = _name_cells(result)
-    chosen = list(result.lines[line])
-    changed = False
-    for k in range(start, end):
-        votes = [reads[m][line].text[k] for m in ("otsu", "adaptive", "template")]
-        for c in set(votes):
-            if votes.count(c) >= 2 and c != chosen[k] and (c.isalpha() or c == "<"):
-                chosen[k] = c
-                changed = True
-    if not changed:
-        return result
-    lines = list(result.lines)
-    lines[line] = "".join(chosen)
-    try:
-        voted = parse_mrz(lines, today=today)
-    except MrzFormatError:
-        return result
-    return voted if voted.score >= result.score else result
+    name_line, start, end = _name_cells(result)
+    lines_all = [list(line) for line in result.lines]
+    lines_names = [list(line) for line in result.lines]
+    for li, line in enumerate(result.lines):
+        for k in range(len(line)):
+            votes = [reads[m][li].text[k] for m in ("otsu", "adaptive", "template")]
+            for c in set(votes):
+                if votes.count(c) >= 2 and c != line[k]:
+                    lines_all[li][k] = c
+                    if li == name_line and start <= k < end and (c.isalpha() or c == "<"):
+                        lines_names[li][k] = c
+    for candidate in (lines_all, lines_names):
+        texts = ["".join(x) for x in candidate]
+        if tuple(texts) == result.lines:
+            continue
+        try:
+            voted = parse_mrz(texts, today=today)
+        except MrzFormatError:
+            continue
+        if voted.score >= result.score:
+            return voted
+    return result
 
 
 def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_side: int = 1600) -> MrzReading | None:
@@ -174,6 +182,6 @@ def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_s
             reads["consensus"] = [consensus(list(rs)) for rs in zip(*reads.values())]
             best = _best(reads, today) or best
         if best is not None:
-            result = _vote_names(best[0], reads, today)
+            result = _vote(best[0], reads, today)
             return MrzReading(result, best[1], zone.box, rotation, view, unscale @ to_input)
     return None

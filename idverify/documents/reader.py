@@ -107,21 +107,24 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
     out.located = locate_document(rgb, max_width=s.document_width_px)
     timer.add("locate", t)
     t = time.perf_counter()
-    bases: list[tuple[np.ndarray, np.ndarray]] = []  # (image, image->photo)
+    bases: list[tuple[np.ndarray, np.ndarray]] = [(rgb, np.eye(3))]  # (image, image->photo)
     if out.located is not None:
         bases.append((out.located.image, out.located.to_photo))
-    bases.append((rgb, np.eye(3)))
-    # The rectified document first; the whole photo too unless that read was perfect (the
-    # outline found may be a part of the document, such as one side of a two-sided scan).
+    # The photo first (the MRZ search deskews by itself, and an outline found may be only a
+    # part of the document, such as one side of a two-sided scan); the rectified outline
+    # second, when the photo's read is not perfect (perspective, low resolution).
     for base, base_to_photo in bases:
         gray = cv2.cvtColor(base, cv2.COLOR_RGB2GRAY)
         reading = read_mrz(reader.engine, gray, today=today, max_side=s.max_working_side_px)
-        if reading is not None and (out.mrz is None or reading.result.score > out.mrz.result.score):
+        # A second view replaces the first only for a clearly better read: one point of score
+        # is one corrected character, and names (which no digit checks) read better unwarped.
+        if reading is not None and (out.mrz is None or reading.result.score > out.mrz.result.score + 3
+                                    or (reading.result.valid and not out.mrz.result.valid)):
             out.mrz = reading
             out.mrz_zone_found = True
             out.view_to_photo = base_to_photo @ reading.to_input
             out.mrz_top = reading.zone_box[1]
-        if out.mrz is not None and out.mrz.result.score == 100:
+        if out.mrz is not None and out.mrz.result.valid and out.mrz.result.score >= 95:
             break
     if out.mrz is not None:
         vh, vw = out.mrz.upright.shape
@@ -130,7 +133,7 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
     timer.add("mrz", t)
     if out.mrz is None:
         t = time.perf_counter()
-        for base, _ in bases:
+        for base, _ in reversed(bases):
             text = decode_pdf417(base)
             if text:
                 out.barcode = parse_aamva(text)
@@ -140,7 +143,7 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
     if out.view is not None:
         out.faces = detect_faces(reader.face_detector, out.view)
     else:
-        base, base_to_photo = bases[0]
+        base, base_to_photo = bases[-1]
         for k in (0, 2, 1, 3):
             view = np.ascontiguousarray(np.rot90(base, k)) if k else base
             faces = detect_faces(reader.face_detector, view)
