@@ -139,13 +139,12 @@ def _grid(chain: list[tuple[int, int, int, int]], n: int, left: float, right: fl
         idx[k] = idx[k - 1] + max(0, round(step))
         if 0.75 < step < 1.25:
             local = 0.8 * local + 0.2 * (xs[k] - xs[k - 1])
-    if idx[-1] > n - 1:
-        return None
     # Pin the ends: the first and last cells sit at the zone's edges.
-    if xs[-1] > right - pitch:
+    if idx[-1] <= n - 1 and xs[-1] > right - pitch:
         idx += (n - 1) - idx[-1]
-        if idx[0] < 0:
-            return None
+    if idx[-1] > n - 1 or idx[0] < 0:
+        # The walk slipped (merged or broken characters): fall back to one global pitch.
+        idx = np.clip(np.round((xs - (left + 0.345 * pitch)) / pitch), 0, n - 1)
     uniq = len(set(idx.tolist()))
     if uniq < 3:
         return None

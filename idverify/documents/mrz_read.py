@@ -164,6 +164,31 @@ def _vote(result: MrzResult, reads: dict[str, list[LineRead]], today: dt.date) -
     return result
 
 
+def _splice(result: MrzResult, reads: dict[str, list[LineRead]], today: dt.date) -> MrzResult:
+    """Mix reads field by field: for each field whose check digit fails, take the characters
+    of the first other read that makes it pass (greedy; kept only when the score rises).
+    Different binarisations fail on different characters, so a line no read got right may
+    still be assembled from parts they did."""
+    layout = LAYOUTS[result.format]
+    best = result
+    for check in layout.checks:
+        if next(c for c in best.checks if c.field == check.name).valid:
+            continue
+        cells = [(ln, p) for ln, a, b in check.spans for p in range(a, b)] + [check.digit]
+        for method, lines in reads.items():
+            rows = [list(x) for x in best.lines]
+            for ln, p in cells:
+                rows[ln][p] = lines[ln].text[p]
+            try:
+                cand = parse_mrz(["".join(r) for r in rows], today=today)
+            except MrzFormatError:
+                continue
+            if cand.score > best.score:
+                best = cand
+                break
+    return best
+
+
 def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_side: int = 1600) -> MrzReading | None:
     """Find and read the MRZ on ``gray`` (uint8, any orientation); None when there is none."""
     h, w = gray.shape
@@ -182,6 +207,6 @@ def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_s
             reads["consensus"] = [consensus(list(rs)) for rs in zip(*reads.values())]
             best = _best(reads, today) or best
         if best is not None:
-            result = _vote(best[0], reads, today)
+            result = _vote(_splice(best[0], reads, today), reads, today)
             return MrzReading(result, best[1], zone.box, rotation, view, unscale @ to_input)
     return None

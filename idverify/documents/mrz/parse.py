@@ -354,7 +354,7 @@ def _correct(check: Check, grid: _Grid, layout: Layout, alphabets: dict, locked:
 
 
 _LETTER_CONFUSIONS = {
-    "O": "DQCU", "D": "OB", "Q": "O", "C": "OG", "U": "OV", "I": "LTJ", "L": "IE", "T": "I",
+    "O": "DQCU", "D": "OB", "Q": "O", "C": "OG", "U": "OV", "I": "LTJE", "L": "IE", "T": "I",
     "E": "FBL", "F": "EP", "P": "FR", "R": "PB", "B": "ER", "M": "NH", "N": "MH", "H": "NM",
     "V": "UY", "Y": "V", "G": "C", "K": "X", "X": "K", "S": "B", "Z": "", "A": "", "W": "",
 }
@@ -379,13 +379,13 @@ def _repair_codes(grid: _Grid, layout: Layout) -> None:
             grid.set(f.line, f.start + k, alt, "alphabet")
     f = layout.field("document_type")
     first = grid.rows[f.line][f.start]
-    if first == "I" and grid.rows[f.line][f.start + 1] in "O0Q":
-        # No identity-card code has O as its second letter; "ID" is the common one.
-        grid.set(f.line, f.start + 1, "D", "alphabet")
     if first not in "PIACV":
         options = [c for c in _LETTER_CONFUSIONS.get(first, "") if c in "PIACV"]
         if len(options) == 1:
             grid.set(f.line, f.start, options[0], "alphabet")
+    if grid.rows[f.line][f.start] == "I" and grid.rows[f.line][f.start + 1] in "O0Q":
+        # No identity-card code has O as its second letter; "ID" is the common one.
+        grid.set(f.line, f.start + 1, "D", "alphabet")
 
 
 # ---------------------------------------------------------------------------------------------
