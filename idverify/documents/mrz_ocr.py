@@ -183,5 +183,6 @@ def read_zone(engine: TesseractEngine, gray: np.ndarray, zone: MrzZone, methods:
         if method == "template":
             out[method] = [template_read(_binarize(s, "otsu"), line.length) for s, line in zip(strips, zone.lines)]
         else:
-            out[method] = [_read_line(engine, _binarize(s, method), line.length) for s, line in zip(strips, zone.lines)]
+            binaries = [_binarize(s, method) for s in strips]
+            out[method] = engine.map(lambda b, n: _read_line(engine, b, n), binaries, [line.length for line in zone.lines])
     return out

@@ -222,7 +222,7 @@ def _barcode_fields(b: AamvaLicence) -> dict[str, tuple[str, float]]:
 
 def _png(rgb: np.ndarray) -> bytes:
     buf = io.BytesIO()
-    Image.fromarray(rgb).save(buf, format="PNG")
+    Image.fromarray(rgb).save(buf, format="PNG", compress_level=1)
     return buf.getvalue()
 
 

@@ -17,7 +17,10 @@ import atexit
 import ctypes
 import ctypes.util
 import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -61,6 +64,7 @@ RUNTIME_VARIABLES = {
 }
 
 _RIL_WORD, _RIL_SYMBOL, _RIL_TEXTLINE = 3, 4, 2
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -120,7 +124,7 @@ class TesseractEngine:
     missing. Cheap to share; close() frees the handles.
     """
 
-    def __init__(self, datapath: str | None = None) -> None:
+    def __init__(self, datapath: str | None = None, threads: int = 2) -> None:
         try:
             self._lib = _load_library()
         except OSError as exc:
@@ -129,6 +133,8 @@ class TesseractEngine:
         self._local = threading.local()
         self._handles: list[int] = []
         self._lock = threading.Lock()
+        # Lines of one MRZ are read in parallel: the C call releases the GIL.
+        self._pool = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="tesseract")
         self._quiet_leptonica()
         self._handle()  # fail at start-up, not on the first request
         atexit.register(self.close)
@@ -210,8 +216,14 @@ class TesseractEngine:
         api, it = self._run(gray, PSM_SPARSE_TEXT, whitelist)
         return [Word(t.strip(), c, box) for t, c, box in self._items(api, it, _RIL_WORD) if t.strip()]
 
+    def map(self, fn: Callable[..., T], *iterables: Iterable[Any]) -> list[T]:
+        """``[fn(*args) ...]`` run on the engine's threads (each with its own handle)."""
+        return list(self._pool.map(fn, *iterables))
+
     def close(self) -> None:
-        """Free every handle (registered to run at exit; safe to call twice)."""
+        """Stop the threads and free every handle (registered to run at exit; safe to call
+        twice). The engine cannot be used afterwards."""
+        self._pool.shutdown(wait=True)
         with self._lock:
             for api in self._handles:
                 self._lib.TessBaseAPIEnd(api)
