@@ -22,7 +22,7 @@ from PIL import Image, ImageDraw, ImageFont
 from idverify.documents.mrz_locate import MrzLine, MrzZone
 from idverify.documents.tesseract import MRZ_WHITELIST, TesseractEngine
 
-__all__ = ["CELL_H", "CELL_W", "LineRead", "cell_strip", "read_zone"]
+__all__ = ["CELL_H", "CELL_W", "LineRead", "cell_strip", "consensus", "count_fillers", "read_zone", "template_read"]
 
 #: Width and height of one normalised character cell, pixels.
 CELL_W, CELL_H = 24, 34
@@ -150,6 +150,16 @@ def _read_line(engine: TesseractEngine, binary: np.ndarray, n: int) -> LineRead:
             chars[k] = tpl[k][0]
             conf[k] = max(0.0, tpl[k][1]) * 0.5
     return LineRead("".join(chars), tuple(conf))
+
+
+def count_fillers(gray: np.ndarray, zone: MrzZone) -> int:
+    """How many cells of the zone hold a confident ``<``: many for an upright MRZ, almost none
+    for one upside down (its chevrons point the other way)."""
+    total = 0
+    for line in zone.lines:
+        strip = _binarize(cell_strip(gray, line), "otsu")
+        total += sum(1 for c, s, _ in _classify(strip, line.length) if c == "<" and s > 0.6)
+    return total
 
 
 def template_read(binary: np.ndarray, n: int) -> LineRead:

@@ -20,7 +20,7 @@ import numpy as np
 
 from idverify.documents.mrz import LAYOUTS, MrzFormatError, MrzResult, parse_mrz
 from idverify.documents.mrz_locate import MrzZone, find_mrz
-from idverify.documents.mrz_ocr import LineRead, _binarize, _classify, cell_strip, consensus, read_zone
+from idverify.documents.mrz_ocr import LineRead, consensus, count_fillers, read_zone
 from idverify.documents.locate import rotate_bound
 from idverify.documents.tesseract import TesseractEngine
 
@@ -42,14 +42,6 @@ class MrzReading:
     upright: np.ndarray
     #: 3x3 matrix from ``upright`` pixels to the pixels of the image given to :func:`read_mrz`.
     to_input: np.ndarray
-
-
-def _filler_score(gray: np.ndarray, zone: MrzZone) -> int:
-    total = 0
-    for line in zone.lines:
-        strip = _binarize(cell_strip(gray, line), "otsu")
-        total += sum(1 for c, s, _ in _classify(strip, line.length) if c == "<" and s > 0.6)
-    return total
 
 
 def _rot90_matrix(k: int, w: int, h: int) -> np.ndarray:
@@ -80,27 +72,27 @@ def _orient(gray: np.ndarray) -> list[tuple[float, np.ndarray, MrzZone, np.ndarr
             zone2 = find_mrz(rotated)
             if zone2 is not None:
                 back = np.linalg.inv(np.vstack([m, [0, 0, 1]]))
-                view, zone, to_input = rotated, zone2, to_input @ back
                 rotation -= zone.angle
+                view, zone, to_input = rotated, zone2, to_input @ back
         vh, vw = view.shape
-        up = _filler_score(view, zone)
+        up = count_fillers(view, zone)
         cells = sum(line.length for line in zone.lines)
         if up >= 0.2 * cells and not zone.upper_half:
             # Plenty of upright chevrons at the foot of the page: no need to look upside down.
             return [(rotation, view, zone, to_input)]
         flipped = np.ascontiguousarray(view[::-1, ::-1])
         zone_f = find_mrz(flipped)
-        down = _filler_score(flipped, zone_f) if zone_f is not None else -1
+        down = count_fillers(flipped, zone_f) if zone_f is not None else -1
         if down > up:
             return [(rotation + 180.0, flipped, zone_f, to_input @ _flip_matrix(vw, vh))]
         return [(rotation, view, zone, to_input)]
     return []
 
 
-#: Which read wins a tie on the parse score: Tesseract reads letters best (names carry no
-#: check digit, so ties are decided on them), the template matcher is the fallback.
 #: Mean Tesseract confidence (0-1) of a line below which the adaptive binarisation is read too.
 _SURE = 0.88
+#: Which read wins a tie on the parse score: Tesseract reads letters best (names carry no
+#: check digit, so ties are decided on them), the template matcher is the fallback.
 _PRIORITY = {"otsu": 0, "adaptive": 1, "consensus": 2, "template": 3}
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from idverify.documents.mrz.checkdigit import check_digit
 from idverify.documents.mrz.layout import MrzFormat
-from idverify.documents.mrz.transliterate import mrz_name_field, transliterate
+from idverify.documents.mrz.transliterate import mrz_name_field
 
 __all__ = ["MrzFields", "compose_mrz"]
 
@@ -87,6 +87,3 @@ def compose_mrz(f: MrzFields) -> tuple[tuple[str, ...], bool]:
     assert len(body) == length, (f.format, len(body))
     return (line1, body), truncated
 
-
-# Re-exported for callers composing names by hand.
-transliterate = transliterate
