@@ -61,6 +61,8 @@ RUNTIME_VARIABLES = {
     "classify_bln_numeric_mode": "0",
     "tessedit_do_invert": "0",
     "user_defined_dpi": "300",
+    # Tesseract prints notes such as "Detected 3 diacritics" to stderr; keep the log clean.
+    "debug_file": "/dev/null",
 }
 
 _RIL_WORD, _RIL_SYMBOL, _RIL_TEXTLINE = 3, 4, 2
