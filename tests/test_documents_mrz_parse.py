@@ -312,3 +312,9 @@ def test_a_correction_never_breaks_a_valid_check(f, data):
     r = parse(bad)
     r2 = parse(r.lines, correct=False)
     assert [c.valid for c in r.checks] == [c.valid for c in r2.checks]
+
+
+def test_document_number_may_start_with_k():
+    lines, _ = compose_mrz(_fields(MrzFormat.TD1, document_number="KK6725121"))
+    r = parse(lines)
+    assert r.valid and r.document_number == "KK6725121" and not r.corrections

@@ -206,7 +206,7 @@ def _coerce(grid: _Grid, layout: Layout) -> None:
                     grid.set(f.line, f.start + k, _DIGIT_TO_LETTER[ch], "alphabet")
             _fillers(grid, f.line, f.start, f.end)
         elif f.alphabet is Alphabet.ALNUM:
-            _fillers(grid, f.line, f.start, f.end)
+            _fillers(grid, f.line, f.start, f.end, field_start_is_filler=False)
         elif f.alphabet is Alphabet.SEX:
             if text == "K":
                 grid.set(f.line, f.start, "<", "alphabet")
@@ -216,7 +216,7 @@ def _coerce(grid: _Grid, layout: Layout) -> None:
                 grid.set(f.line, f.start, "F", "alphabet")
 
 
-def _fillers(grid: _Grid, line: int, start: int, end: int) -> None:
+def _fillers(grid: _Grid, line: int, start: int, end: int, *, field_start_is_filler: bool = True) -> None:
     """Turn a ``K`` that stands among fillers into ``<``.
 
     No name holds ``KKK``: in a run of three or more Ks every K but a first one that follows a
@@ -233,7 +233,11 @@ def _fillers(grid: _Grid, line: int, start: int, end: int) -> None:
     for pos in range(start, end):
         if row[pos] != "K":
             continue
-        prev = row[pos - 1] if pos > start else "<"
+        # A name field starts like a fresh word; a number may well start with K ("KK6725121").
+        if pos > start:
+            prev = row[pos - 1]
+        else:
+            prev = "<" if field_start_is_filler else "^"
         nxt = row[pos + 1] if pos + 1 < end else "<"
         if prev == "<" and nxt in "<K":
             grid.set(line, pos, "<", "alphabet")
