@@ -109,6 +109,41 @@ def _classify(binary_strip: np.ndarray, n: int) -> list[tuple[str, float, float]
     return out
 
 
+def _c_or_g(cell: np.ndarray) -> str | None:
+    """'G' or 'C' from the ink where OCR-B's G has its bar (right half, just below the middle)
+    and C is open; Tesseract's English model reads OCR-B's G as C."""
+    ys, xs = np.nonzero(cell)
+    if len(xs) < 12:
+        return None
+    c = cell[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+    h, w = c.shape
+    bar = c[int(0.45 * h):int(0.62 * h) + 1, int(0.55 * w):int(0.9 * w) + 1]
+    return "G" if bar.size and bar.mean() > 0.3 else "C"
+
+
+def _d_or_o(cell: np.ndarray) -> str | None:
+    """'D' or 'O' from the ink in the left corners: D's stem meets its bowls there at right
+    angles, O is round."""
+    ys, xs = np.nonzero(cell)
+    if len(xs) < 12:
+        return None
+    c = cell[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+    h, w = c.shape
+    corners = np.concatenate([c[: int(0.12 * h) + 1, : int(0.2 * w) + 1].ravel(), c[int(0.88 * h):, : int(0.2 * w) + 1].ravel()])
+    return "D" if corners.size and corners.mean() > 0.5 else "O"
+
+
+def _fix_look_alikes(binary: np.ndarray, chars: list[str]) -> None:
+    """Settle C/G and D/O by the stroke that tells them apart in OCR-B."""
+    ink = binary < 128
+    for k, c in enumerate(chars):
+        test = _c_or_g if c in ("C", "G") else _d_or_o if c in ("D", "O") else None
+        if test is not None:
+            decided = test(ink[2:-2, k * CELL_W + 1:(k + 1) * CELL_W - 1])
+            if decided:
+                chars[k] = decided
+
+
 def _read_line(engine: TesseractEngine, binary: np.ndarray, n: int) -> LineRead:
     tpl = _classify(binary, n)
     is_filler = [c == "<" and s > 0.55 for c, s, _ in tpl]
@@ -149,6 +184,7 @@ def _read_line(engine: TesseractEngine, binary: np.ndarray, n: int) -> LineRead:
         if not chars[k]:
             chars[k] = tpl[k][0]
             conf[k] = max(0.0, tpl[k][1]) * 0.5
+    _fix_look_alikes(binary, chars)
     return LineRead("".join(chars), tuple(conf))
 
 
@@ -165,7 +201,9 @@ def count_fillers(gray: np.ndarray, zone: MrzZone) -> int:
 def template_read(binary: np.ndarray, n: int) -> LineRead:
     """The line read by OCR-B template matching alone (no Tesseract)."""
     tpl = _classify(binary, n)
-    return LineRead("".join(c for c, _, _ in tpl), tuple(max(0.0, s) for _, s, _ in tpl))
+    chars = [c for c, _, _ in tpl]
+    _fix_look_alikes(binary, chars)
+    return LineRead("".join(chars), tuple(max(0.0, s) for _, s, _ in tpl))
 
 
 def consensus(reads: list[LineRead]) -> LineRead:
