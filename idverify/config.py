@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from idverify.documents.settings import DocumentSettings
 from idverify.errors import ConfigError
 from idverify.faces.settings import FaceSettings
 from idverify.images.settings import ImageSettings
@@ -103,6 +104,7 @@ class Config:
     images: ImageSettings = field(default_factory=ImageSettings)
     faces: FaceSettings = field(default_factory=FaceSettings)
     linker: LinkerSettings = field(default_factory=LinkerSettings)
+    documents: DocumentSettings = field(default_factory=DocumentSettings)
 
     def validate(self) -> None:
         needed = self.limits.max_concurrent_calls + self.limits.max_queued_calls + 2

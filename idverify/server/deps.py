@@ -19,6 +19,7 @@ from idverify.profile.name_match import NameMatcher, default_name_matcher
 from idverify.server.metrics import Metrics
 
 if TYPE_CHECKING:
+    from idverify.documents.service import DocumentService
     from idverify.faces.service import FaceService
     from idverify.workers import WorkerPool
     from linker.engine import Linker
@@ -43,6 +44,9 @@ class Dependencies:
     workers: WorkerPool | None = None
     #: CompareFaces: the face pipeline, run in ``workers``; None answers UNAVAILABLE.
     faces: FaceService | None = None
+    #: ReadDocument: Tesseract and the portrait detector, run in ``workers``; None answers
+    #: UNAVAILABLE.
+    documents: DocumentService | None = None
     #: The account linker (store, hash key, face index); None when ``linker.enabled`` is false.
     linker: Linker | None = None
     #: Called in reverse order by :meth:`close`.
@@ -60,6 +64,7 @@ class Dependencies:
 
 def build_dependencies(config: Config) -> Dependencies:
     """Build every heavy object once, from the validated configuration."""
+    from idverify.documents.service import DocumentService
     from idverify.faces.service import FaceService
     from idverify.workers import WorkerPool
 
@@ -71,7 +76,8 @@ def build_dependencies(config: Config) -> Dependencies:
     processes = config.server.worker_processes or os.cpu_count() or 1
     # Every engine that submits CPU work adds its initializer here, so each worker process
     # loads all models once, at start-up.
-    pool = WorkerPool(processes, initializers=[FaceService.initializer(config.faces)])
+    pool = WorkerPool(processes, initializers=[FaceService.initializer(config.faces),
+                                               DocumentService.initializer(config.documents)])
     deps.closers.append(pool.close)
     try:
         pool.warm_up()  # models load now, not on the first request
@@ -80,6 +86,7 @@ def build_dependencies(config: Config) -> Dependencies:
         raise
     deps.workers = pool
     deps.faces = FaceService(config.faces, config.images, pool)
+    deps.documents = DocumentService(config.documents, pool)
     if config.linker.enabled:
         from linker.engine import Linker
 

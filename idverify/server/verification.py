@@ -56,3 +56,9 @@ def _deadline_seconds(context: grpc.ServicerContext) -> float | None:
     reports a remaining time too large for a lock wait)."""
     remaining = context.time_remaining()
     return remaining if remaining is not None and remaining < 86_400 else None
+    def ReadDocument(self, request: pb.ReadDocumentRequest, context) -> pb.ReadDocumentResponse:
+        """Read a document from its photos (see :func:`idverify.documents.read_document`)."""
+        if self._deps.documents is None:
+            raise Unavailable("document reading is not set up on this server", reason="DOCUMENTS_UNAVAILABLE")
+        return self._deps.documents.read([image.content for image in request.images],
+                                         timeout=_deadline_seconds(context))
