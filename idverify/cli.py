@@ -5,6 +5,7 @@
     idverify read-document FRONT [BACK]
     idverify verify --photo P --document FRONT [--document BACK] --name ... --dob ...
     idverify health
+    idverify qa run|compare|build ...   (fixture suites; see idverify/qa/cli.py)
 
 Client commands take ``--target host:port`` (default 127.0.0.1:50051), ``--timeout`` seconds
 and ``--json``. Exit codes: 0 the call succeeded (whatever the decision), 2 usage error,
@@ -65,6 +66,10 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--account-id", default="")
 
     client("health", "ask the server's health service")
+
+    from idverify.qa.cli import add_parser as add_qa_parser  # argparse only; the runner loads lazily
+
+    add_qa_parser(sub)
     return parser
 
 
@@ -73,6 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args)
+    if args.command == "qa":
+        from idverify.qa.cli import run as run_qa
+
+        return run_qa(args)
     from idverify import client  # grpc stubs only for client commands
 
     try:

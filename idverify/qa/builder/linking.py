@@ -1,0 +1,238 @@
+"""Linking scenarios: ordered LinkingService calls with the expected decisions and persons.
+
+Values that identify someone (document numbers, cards, emails) carry ``{ns}``, which the runner
+replaces by a per-run, per-scenario namespace, so scenarios never link to each other or to an
+earlier run's data. IP addresses come from the documentation ranges, one per scenario. Face
+embeddings are synthetic 128-d vectors on the scale of dlib's (a near-identical face is the same
+vector plus noise of norm about 0.15; another person's is an independent vector, distance about
+1.4), plus one pair measured with dlib on the packaged photos when face_recognition is there.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import numpy as np
+
+from idverify.qa.builder.spec import CaseSpec
+
+__all__ = ["linking_cases"]
+
+_SUITE = "linking"
+
+
+def _sig(kind: str, value: str = "", **extra: Any) -> dict[str, Any]:
+    return {"type": kind, "value": value, **extra}
+
+
+def _register(account: str, kind: str, signals: list[dict], expect: dict | None = None, owner: str | None = None) -> dict:
+    step: dict[str, Any] = {"call": "RegisterAccount", "account": account, "kind": kind, "signals": signals}
+    if owner:
+        step["owner"] = owner
+    if expect:
+        step["expect"] = expect
+    return step
+
+
+def _identity(rng: random.Random, tag: str, name: str, birth: str) -> list[dict]:
+    number = f"X{rng.randrange(10**7):07d}{{ns}}"
+    return [_sig("DOCUMENT_NUMBER", number, country="UTO"), _sig("NAME_AND_BIRTH_DATE", name, birth_date=birth),
+            _sig("EMAIL", f"{tag}.{{ns}}@example.org")]
+
+
+class _Faces:
+    """Synthetic embeddings: independent people far apart, the same person close."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = np.random.default_rng(seed)
+
+    def person(self) -> np.ndarray:
+        return self.rng.normal(0.0, 0.09, 128)
+
+    def again(self, base: np.ndarray) -> np.ndarray:
+        return base + self.rng.normal(0.0, 0.013, 128)
+
+    @staticmethod
+    def signal(vector: np.ndarray) -> dict[str, Any]:
+        return {"type": "FACE_EMBEDDING", "embedding": [round(float(x), 5) for x in vector]}
+
+
+def _real_embeddings() -> tuple[np.ndarray, np.ndarray] | None:
+    """dlib embeddings of hopper's portrait and of a mirrored, relit copy; None without dlib."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            # face_recognition_models imports pkg_resources, which warns; under -W error the
+            # import would fail and face_recognition would quit() the process
+            warnings.simplefilter("ignore")
+            import face_recognition
+    except (ImportError, SystemExit):
+        return None
+    from PIL import ImageEnhance, ImageOps
+
+    from idverify.qa.builder.images import portrait
+
+    first = portrait("hopper")
+    second = ImageEnhance.Brightness(ImageOps.mirror(first)).enhance(1.15)
+    encodings = [face_recognition.face_encodings(np.asarray(image))[:1] for image in (first, second)]
+    if not all(encodings):
+        return None
+    return encodings[0][0], encodings[1][0]
+
+
+def _scenarios(rng: random.Random, faces: _Faces, index: int) -> list[tuple[str, str, list[dict], list[list[str]] | None]]:
+    """(name, description, steps, groups) of every scenario template, with fresh values."""
+    ip = f"203.0.113.{(index * 17 + rng.randrange(16)) % 250 + 1}" if index else "198.51.100.20"
+    card = f"card_{rng.randrange(10**8):08d}_{{ns}}"
+    out = []
+
+    office = []
+    for n, (name, birth) in enumerate([("Alice Martin", "1990-01-02"), ("Bruno Costa", "1987-05-06"),
+                                       ("Chen Li", "1992-09-10"), ("Dana Weiss", "1979-11-12")]):
+        office.append(_register(f"a{n + 1}", "FREELANCER", _identity(rng, f"office{n}", name, birth)
+                                + [_sig("IP_ADDRESS", ip)],
+                                {"decision": ["ALLOW", "REVIEW"], "reasons_exclude": ["DUPLICATE_PERSON"]}))
+    out.append(("office_nat_shared_ip", "four colleagues behind one office NAT address: weak evidence never merges",
+                office, [["a1"], ["a2"], ["a3"], ["a4"]]))
+
+    same_doc = _identity(rng, "dup", "Alice Martin", "1990-01-02")
+    out.append(("duplicate_document_other_name", "a second freelancer account with the same document under "
+                "another name and email",
+                [_register("a1", "FREELANCER", same_doc, {"decision": "ALLOW"}),
+                 _register("a2", "FREELANCER", [same_doc[0], _sig("NAME_AND_BIRTH_DATE", "Alicia Marten",
+                                                                  birth_date="1991-03-04"),
+                                                _sig("EMAIL", "am.second.{ns}@example.net")],
+                           {"decision": "BLOCK", "reasons_include": ["DUPLICATE_PERSON"], "linked_include": ["a1"],
+                            "same_person": [["a1", "a2"]]})],
+                [["a1", "a2"]]))
+
+    out.append(("shared_card_other_name", "two freelancer accounts under different names paying with one card",
+                [_register("a1", "FREELANCER", _identity(rng, "cardA", "Tom Baker", "1980-02-03")
+                           + [_sig("CARD_FINGERPRINT", card)], {"decision": "ALLOW"}),
+                 _register("a2", "FREELANCER", _identity(rng, "cardB", "Peter Davison", "1982-04-05")
+                           + [_sig("CARD_FINGERPRINT", card)],
+                           {"decision": "BLOCK", "reasons_include": ["DUPLICATE_PERSON"], "same_person": [["a1", "a2"]]})],
+                [["a1", "a2"]]))
+
+    base = faces.person()
+    out.append(("near_identical_face_other_name", "the same face under a new name, document and email",
+                [_register("a1", "FREELANCER", _identity(rng, "faceA", "Olga Ivanova", "1975-07-08")
+                           + [faces.signal(base)], {"decision": "ALLOW"}),
+                 _register("a2", "FREELANCER", _identity(rng, "faceB", "Helga Ivanov", "1976-08-09")
+                           + [faces.signal(faces.again(base))],
+                           {"decision": "BLOCK", "same_person": [["a1", "a2"]]})],
+                [["a1", "a2"]]))
+
+    out.append(("different_faces_no_link", "two people with unrelated faces and data stay apart",
+                [_register("a1", "FREELANCER", _identity(rng, "dfA", "Ana Silva", "1991-01-01") + [faces.signal(faces.person())],
+                           {"decision": "ALLOW"}),
+                 _register("a2", "FREELANCER", _identity(rng, "dfB", "Ben Okafor", "1989-02-02") + [faces.signal(faces.person())],
+                           {"decision": "ALLOW", "reasons_exclude": ["DUPLICATE_PERSON"],
+                            "different_person": [["a1", "a2"]]})],
+                [["a1"], ["a2"]]))
+
+    person = _identity(rng, "fc", "Ravi Kumar", "1988-03-03")
+    out.append(("freelancer_and_client_allowed", "one person with a freelancer and a client profile is allowed",
+                [_register("f", "FREELANCER", person, {"decision": "ALLOW"}),
+                 _register("c", "CLIENT", person, {"decision": "ALLOW", "reasons_exclude": ["DUPLICATE_PERSON"],
+                                                   "same_person": [["f", "c"]]})],
+                [["f", "c"]]))
+
+    person = _identity(rng, "fb", "Sam Carter", "1984-04-04")
+    out.append(("feedback_building_self_hire", "a person hires their own freelancer account from their client account",
+                [_register("f", "FREELANCER", person, {"decision": "ALLOW"}),
+                 _register("c", "CLIENT", person[:1] + [_sig("EMAIL", "sc.buyer.{ns}@example.net")], {"decision": "ALLOW"}),
+                 {"call": "RecordContract", "contract": "k1", "client": "c", "freelancer": "f",
+                  "expect": {"decision": "BLOCK", "reasons_include": ["FEEDBACK_BUILDING"]}}],
+                [["f", "c"]]))
+
+    out.append(("contract_between_strangers", "an ordinary contract between two different people",
+                [_register("f", "FREELANCER", _identity(rng, "csF", "Lena Vogel", "1993-05-05"), {"decision": "ALLOW"}),
+                 _register("c", "CLIENT", _identity(rng, "csC", "Marco Bianchi", "1970-06-06"), {"decision": "ALLOW"}),
+                 {"call": "RecordContract", "contract": "k1", "client": "c", "freelancer": "f",
+                  "expect": {"decision": "ALLOW", "reasons_exclude": ["FEEDBACK_BUILDING", "FEEDBACK_BUILDING_SUSPECTED"]}}],
+                [["f"], ["c"]]))
+
+    person = _identity(rng, "ag", "Nora Lind", "1986-07-07")
+    out.append(("agency_owned_by_person", "an agency owned by the person's freelancer account shares their identity",
+                [_register("f", "FREELANCER", person + [_sig("CARD_FINGERPRINT", card.replace("card_", "agcard_"))],
+                           {"decision": "ALLOW"}),
+                 _register("agency", "AGENCY", [_sig("CARD_FINGERPRINT", card.replace("card_", "agcard_"))],
+                           {"decision": "ALLOW", "reasons_exclude": ["DUPLICATE_PERSON", "AGENCY_OWNER_MISMATCH"]},
+                           owner="f")],
+                None))
+
+    shared = _sig("CARD_FINGERPRINT", card.replace("card_", "rvcard_"))
+    out.append(("review_force_unlink_sticks", "a reviewer separates two accounts linked by a family card; "
+                "later evidence does not undo it",
+                [_register("a1", "FREELANCER", _identity(rng, "rvA", "Kim Park", "1990-08-08") + [shared]),
+                 _register("a2", "CLIENT", _identity(rng, "rvB", "Min Park", "1994-09-09") + [shared],
+                           {"same_person": [["a1", "a2"]]}),
+                 {"call": "RecordReview", "a": "a1", "b": "a2", "action": "FORCE_UNLINK", "reviewer": "qa-reviewer-1",
+                  "note": "spouses sharing a card", "expect": {"different_person": [["a1", "a2"]]}},
+                 _register("a2", "CLIENT", _identity(rng, "rvB2", "Min Park", "1994-09-09") + [shared],
+                           {"different_person": [["a1", "a2"]]})],
+                [["a1"], ["a2"]]))
+
+    doc = _identity(rng, "del", "Eva Novak", "1983-10-10")
+    out.append(("erasure_recomputes_person", "erasing an account removes its evidence: a later account links to the "
+                "remaining one only",
+                [_register("a1", "FREELANCER", doc, {"decision": "ALLOW"}),
+                 _register("a2", "CLIENT", doc[:1], {"same_person": [["a1", "a2"]]}),
+                 {"call": "DeleteAccount", "account": "a2", "reason": "gdpr_erasure", "expect": {"deleted": True}},
+                 _register("a3", "CLIENT", doc[:1], {"linked_include": ["a1"], "linked_exclude": ["a2"],
+                                                     "same_person": [["a1", "a3"]]})],
+                [["a1", "a3"]]))
+
+    out.append(("shared_account_two_documents", "one account presents a second person's document and face later",
+                [_register("a1", "FREELANCER", _identity(rng, "shA", "Ivo Petrov", "1981-11-11")
+                           + [faces.signal(faces.person())], {"decision": "ALLOW"}),
+                 _register("a1", "FREELANCER", _identity(rng, "shB", "Jana Horak", "1996-12-12")
+                           + [faces.signal(faces.person())],
+                           {"decision": ["REVIEW", "BLOCK"], "reasons_include": ["SHARED_ACCOUNT"]})],
+                None))
+
+    doc = _identity(rng, "dry", "Omar Haddad", "1978-01-13")
+    out.append(("check_account_dry_run", "CheckAccount decides like RegisterAccount but stores nothing",
+                [_register("a1", "FREELANCER", doc, {"decision": "ALLOW"}),
+                 {"call": "CheckAccount", "account": "probe", "kind": "FREELANCER", "signals": doc[:1],
+                  "expect": {"decision": "BLOCK", "reasons_include": ["DUPLICATE_PERSON"], "linked_include": ["a1"]}},
+                 _register("a2", "FREELANCER", _identity(rng, "dry2", "Pia Berg", "1999-02-14"),
+                           {"decision": "ALLOW", "different_person": [["a1", "a2"]]})],
+                [["a1"], ["a2"]]))
+
+    out.append(("name_and_birth_date_nickname", "Bob and Robert Smith with the same date of birth and device: one person",
+                [_register("a1", "FREELANCER", [_sig("NAME_AND_BIRTH_DATE", "Robert Smith", birth_date="1985-02-03"),
+                                                _sig("EMAIL", "rs.{ns}@example.org")], {"decision": "ALLOW"}),
+                 _register("a2", "FREELANCER", [_sig("NAME_AND_BIRTH_DATE", "Bob Smith", birth_date="1985-02-03"),
+                                                _sig("EMAIL", "bob.{ns}@example.com")],
+                           {"decision": ["REVIEW", "BLOCK"], "same_person": [["a1", "a2"]]})],
+                [["a1", "a2"]]))
+    return out
+
+
+def linking_cases(seed: int, size: str) -> list[CaseSpec]:
+    """The linking suite; "large" repeats every template with fresh values."""
+    rng = random.Random(f"linking:{seed}")
+    faces = _Faces(seed)
+    rounds = 1 if size == "small" else 10
+    cases = []
+    for round_index in range(rounds):
+        suffix = "" if round_index == 0 else f"_{round_index:02d}"
+        for name, description, steps, groups in _scenarios(rng, faces, round_index):
+            data: dict[str, Any] = {"rpc": "LinkingScenario", "description": description, "steps": steps}
+            if groups is not None:
+                data["groups"] = groups
+            cases.append(CaseSpec(_SUITE, f"{name}{suffix}", data))
+    real = _real_embeddings()
+    if real is not None:
+        steps = [_register("a1", "FREELANCER", _identity(rng, "rf1", "Grace Hopper", "1906-12-09")
+                           + [_Faces.signal(real[0])], {"decision": "ALLOW"}),
+                 _register("a2", "FREELANCER", _identity(rng, "rf2", "Amazing Grace", "1907-01-01")
+                           + [_Faces.signal(real[1])], {"decision": "BLOCK", "same_person": [["a1", "a2"]]})]
+        cases.append(CaseSpec(_SUITE, "real_face_other_name", {
+            "rpc": "LinkingScenario", "description": "dlib embeddings of two photos of one person (packaged photo, "
+            "mirrored and relit) under different names", "steps": steps, "groups": [["a1", "a2"]]}))
+    return cases
