@@ -2,7 +2,7 @@
 
     idverify qa run PATH [--target HOST:PORT] [--jobs N] [--out DIR] [--config FILE] [--timeout S]
     idverify qa compare OLD.json NEW.json
-    idverify qa build [--out fixtures/] [--seed N] [--size small|large] [--from-portraits DIR]
+    idverify qa build [--out fixtures/] [--seed N] [--size small|large] [--today DATE] [--from-portraits DIR]
 
 ``run`` starts the server in-process on 127.0.0.1:0 (fresh store) unless ``--target`` names a
 running one, runs the cases on ``--jobs`` threads with a progress bar on a terminal, and writes
@@ -44,9 +44,20 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     build_p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     build_p.add_argument("--size", choices=["small", "large"], default="small",
                          help="small: the committed suite; large: many more generated variants")
+    build_p.add_argument("--today", type=_date, help="build date documents' expiry and age count from, YYYY-MM-DD "
+                         "(default: today); the same seed and date rebuild the same bytes")
     build_p.add_argument("--from-portraits", type=Path, metavar="DIR",
                          help="build from a folder of portraits, one sub-folder per person, instead")
     return qa
+
+
+def _date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from exc
 
 
 def run(args: argparse.Namespace) -> int:
@@ -154,9 +165,9 @@ def _build(args: argparse.Namespace) -> int:
     from idverify.qa.builder import build_from_portraits, build_suite
 
     if args.from_portraits is not None:
-        written = build_from_portraits(args.from_portraits, args.out, seed=args.seed)
+        written = build_from_portraits(args.from_portraits, args.out, seed=args.seed, today=args.today)
     else:
-        written = build_suite(args.out, seed=args.seed, size=args.size)
+        written = build_suite(args.out, seed=args.seed, size=args.size, today=args.today)
     print(f"wrote {len(written)} cases under {args.out}")
     return EXIT_OK
 

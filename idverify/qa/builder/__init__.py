@@ -49,10 +49,11 @@ def build_suite(out: str | Path, *, seed: int = 7, size: str = "small", today: d
     return write_cases(Path(out), specs)
 
 
-def build_from_portraits(portraits: str | Path, out: str | Path, *, seed: int = 7) -> list[Path]:
+def build_from_portraits(portraits: str | Path, out: str | Path, *, seed: int = 7,
+                         today: dt.date | None = None) -> list[Path]:
     """Write a suite of genuine and impostor cases from ``portraits/<person>/*.jpg`` under
     ``out``, marked ignored for git; return the case folders written."""
     out = Path(out)
-    written = write_cases(out, portrait_cases(Path(portraits), seed))
+    written = write_cases(out, portrait_cases(Path(portraits), seed, today=today))
     (out / ".gitignore").write_text("# generated from a portrait corpus: never commit\n*\n", encoding="utf-8")
     return written
