@@ -28,8 +28,9 @@ _CSS = """
 body{font:14px/1.4 system-ui,-apple-system,"DejaVu Sans",sans-serif;margin:24px;color:#1b1f24;background:#fff}
 h1{font-size:22px;margin:0 0 4px} h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #d0d7de}
 .meta{color:#57606a} .badge{display:inline-block;padding:2px 10px;border-radius:12px;font-weight:600;margin-right:6px}
-.pass{background:#dafbe1;color:#116329} .fail{background:#ffebe9;color:#a40e26} .error{background:#fff1c2;color:#7d4e00}
-.plots img{border:1px solid #d0d7de;margin:0 12px 12px 0;width:600px;height:360px}
+.badge.pass{background:#dafbe1;color:#116329} .badge.fail{background:#ffebe9;color:#a40e26}
+.badge.error{background:#fff1c2;color:#7d4e00}
+.plots{display:flex;flex-wrap:wrap;gap:12px;margin-bottom:12px} .plots img{border:1px solid #d0d7de;width:580px;height:348px}
 table{border-collapse:collapse;margin:6px 0} td,th{border:1px solid #d0d7de;padding:4px 8px;vertical-align:top;text-align:left}
 th{background:#f6f8fa} td.n{text-align:right} td.hit{background:#dafbe1} td.miss{background:#ffebe9}
 .case{border:1px solid #d0d7de;border-radius:6px;margin:10px 0;padding:8px 12px}
@@ -39,7 +40,7 @@ th{background:#f6f8fa} td.n{text-align:right} td.hit{background:#dafbe1} td.miss
 .noimg{display:inline-flex;align-items:center;justify-content:center;width:120px;background:#f6f8fa;color:#57606a;font-size:11px}
 ul.failures{color:#a40e26;margin:4px 0} code,pre{font:12px/1.35 ui-monospace,"DejaVu Sans Mono",monospace}
 details pre{max-height:300px;overflow:auto;background:#f6f8fa;padding:6px}
-.cols{display:flex;gap:16px} .cols>div{flex:1}
+.cols{display:flex;flex-wrap:wrap;gap:16px} .cols>div{flex:0 0 auto}
 """
 
 
