@@ -56,7 +56,7 @@ def test_report_renders_images_and_plots_in_headless_chromium(tmp_path):
     # image-less page and hold the plots' line colours (genuine blue, impostor red)
     band = slice(0, 700)
     changed = np.abs(shot[band] - bare[band]).sum(axis=2) > 30
-    assert changed.mean() > 0.05, "the plots did not render"
+    assert changed.sum() > 15_000, "the plots did not render"
     assert _near(shot[band], (0x1F, 0x77, 0xB4)).sum() > 500, "no genuine-distance bars or FRR curve"
     assert _near(shot[band], (0xD6, 0x27, 0x28)).sum() > 300, "no impostor bars or FAR curve"
     # the face cases' thumbnails are magenta squares: many magenta pixels on screen, none without images
