@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageEnhance, ImageFilter, ImageOps
 
-__all__ = ["PEOPLE", "augment", "encode", "packaged", "portrait", "side_by_side", "truncated"]
+__all__ = ["PEOPLE", "augment", "encode", "face_recognition_module", "packaged", "portrait", "side_by_side",
+           "truncated"]
 
 #: Person -> (package, path inside it, portrait crop box left, top, right, bottom in pixels).
 PEOPLE: dict[str, tuple[str, tuple[str, ...], tuple[int, int, int, int]]] = {
@@ -101,3 +102,26 @@ def encode(image: Image.Image, fmt: str = "JPEG", quality: int = 90) -> bytes:
 def truncated(data: bytes, keep: float = 0.35) -> bytes:
     """The first ``keep`` share of an encoded image: what an interrupted upload leaves."""
     return data[: max(16, int(len(data) * keep))]
+
+
+def face_recognition_module():
+    """face_recognition, imported without its side effects; None when it cannot be imported.
+
+    Its import sets PIL's process-wide ``ImageFile.LOAD_TRUNCATED_IMAGES`` (so truncated uploads
+    would decode in the same process), warns about pkg_resources (an error under ``-W error``)
+    and calls ``quit()`` when its models are missing: all three are contained here.
+    """
+    import warnings
+
+    from PIL import ImageFile
+
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import face_recognition
+    except (ImportError, SystemExit):
+        return None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
+    return face_recognition

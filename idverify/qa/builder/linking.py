@@ -60,19 +60,13 @@ class _Faces:
 
 def _real_embeddings() -> tuple[np.ndarray, np.ndarray] | None:
     """dlib embeddings of hopper's portrait and of a mirrored, relit copy; None without dlib."""
-    import warnings
-
-    try:
-        with warnings.catch_warnings():
-            # face_recognition_models imports pkg_resources, which warns; under -W error the
-            # import would fail and face_recognition would quit() the process
-            warnings.simplefilter("ignore")
-            import face_recognition
-    except (ImportError, SystemExit):
-        return None
     from PIL import ImageEnhance, ImageOps
 
-    from idverify.qa.builder.images import portrait
+    from idverify.qa.builder.images import face_recognition_module, portrait
+
+    face_recognition = face_recognition_module()
+    if face_recognition is None:
+        return None
 
     first = portrait("hopper")
     second = ImageEnhance.Brightness(ImageOps.mirror(first)).enhance(1.15)
