@@ -71,7 +71,8 @@ def _faces(path: Path, upsample: int = 1) -> tuple[list, list]:
     face_recognition = im.face_recognition_module()
     if face_recognition is None:
         pytest.skip("face_recognition is not importable")
-    pixels = np.asarray(Image.open(path).convert("RGB"))
+    with Image.open(path) as image:
+        pixels = np.asarray(image.convert("RGB"))
     boxes = face_recognition.face_locations(pixels, number_of_times_to_upsample=upsample)
     return boxes, face_recognition.face_encodings(pixels, boxes)
 
@@ -90,8 +91,8 @@ def test_face_images_say_what_the_cases_claim(built):
     assert len(_faces(built / "faces" / "multiple_faces_probe" / "probe.jpg")[0]) == 2
     truncated = built / "faces" / "unreadable_truncated_probe" / "probe.jpg"
     assert not truncated.read_bytes().endswith(b"\xff\xd9")  # a JPEG start without its end marker
-    with pytest.raises(OSError):
-        Image.open(truncated).load()
+    with Image.open(truncated) as image, pytest.raises(OSError):
+        image.load()
 
 
 def test_importing_face_recognition_leaves_pil_strict():
