@@ -27,7 +27,7 @@ from idverify.qa.calls import run_case, run_scenario
 from idverify.qa.evaluate import evaluate_case, evaluate_scenario
 from idverify.qa.suite import Case, Suite
 
-__all__ = ["CaseResult", "RunResult", "expectation_dict", "local_server", "run_suite"]
+__all__ = ["CaseResult", "RunResult", "expectation_dict", "local_server", "new_run_token", "run_one", "run_suite"]
 
 _MAX_MESSAGE = 64 * 1024 * 1024
 
@@ -122,7 +122,13 @@ def _namespace(token: str, case: Case) -> str:
     return f"qa{token}-{slug}"
 
 
-def _run_one(channel: grpc.Channel, case: Case, token: str, timeout: float) -> CaseResult:
+def new_run_token() -> str:
+    """A random token that keeps one run's linking accounts apart from every other run's."""
+    return secrets.token_hex(4)
+
+
+def run_one(channel: grpc.Channel, case: Case, token: str, timeout: float) -> CaseResult:
+    """Run and evaluate one case over ``channel`` (``token`` from :func:`new_run_token`)."""
     started = time.perf_counter()
     try:
         return _evaluate(channel, case, token, timeout, started)
@@ -152,7 +158,7 @@ def run_suite(suite: Suite, target: str, *, jobs: int = 4, timeout: float = 120.
     ``timeout`` is each call's deadline in seconds. ``on_result`` is called (from the calling
     thread) as each case finishes, for progress display. Results come back in case-id order.
     """
-    token = secrets.token_hex(4)
+    token = new_run_token()
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     started = time.perf_counter()
     channel = grpc.insecure_channel(target, options=[("grpc.max_send_message_length", _MAX_MESSAGE),
@@ -160,7 +166,7 @@ def run_suite(suite: Suite, target: str, *, jobs: int = 4, timeout: float = 120.
     results: list[CaseResult] = []
     try:
         with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="qa") as pool:
-            futures = {pool.submit(_run_one, channel, case, token, timeout): case for case in suite.cases}
+            futures = {pool.submit(run_one, channel, case, token, timeout): case for case in suite.cases}
             for future in as_completed(futures):
                 result = future.result()
                 results.append(result)
