@@ -139,9 +139,24 @@ class FakeLinking(lpb_grpc.LinkingServiceServicer):
                                           reasons=[lpb.Reason(code="FEEDBACK_BUILDING")] if same else [])
 
 
-def start_fake_server() -> tuple[grpc.Server, str]:
-    """Start the fake on 127.0.0.1:0; return the server and its address."""
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
+class _RequireKey(grpc.ServerInterceptor):
+    def __init__(self, key: str) -> None:
+        self._key = key
+
+    def intercept_service(self, continuation, handler_call_details):
+        if ("authorization", f"Bearer {self._key}") in tuple(handler_call_details.invocation_metadata):
+            return continuation(handler_call_details)
+
+        def refuse(request, context):
+            context.abort(grpc.StatusCode.UNAUTHENTICATED, "no valid API key")
+
+        return grpc.unary_unary_rpc_method_handler(refuse)
+
+
+def start_fake_server(api_key: str | None = None) -> tuple[grpc.Server, str]:
+    """Start the fake on 127.0.0.1:0 (requiring ``api_key`` when given); return it and its address."""
+    interceptors = [_RequireKey(api_key)] if api_key else []
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8), interceptors=interceptors)
     pb_grpc.add_VerificationServiceServicer_to_server(FakeVerification(), server)
     lpb_grpc.add_LinkingServiceServicer_to_server(FakeLinking(), server)
     port = server.add_insecure_port("127.0.0.1:0")

@@ -71,6 +71,18 @@ def test_an_invalid_suite_is_a_usage_error_naming_file_and_field(tmp_path, capsy
     assert "inputs.reference: is required" in err
 
 
+def test_the_api_key_is_sent_on_every_call(tmp_path):
+    server, target = start_fake_server(api_key="k-123")
+    try:
+        suite = load_suite(write_fake_suite(tmp_path / "suite"))
+        assert run_suite(suite, target, jobs=2, timeout=10, api_key="k-123").ok
+        refused = run_suite(suite, target, jobs=2, timeout=10)
+        assert {r.status for r in refused.results} == {"error"}
+        assert all("UNAUTHENTICATED" in r.failures[0] for r in refused.results)
+    finally:
+        server.stop(0).wait()
+
+
 def test_an_unreachable_target_reads_as_errors_not_failures(tmp_path):
     suite = load_suite(write_fake_suite(tmp_path / "suite"))
     run = run_suite(suite, "127.0.0.1:1", jobs=2, timeout=2)

@@ -1,6 +1,7 @@
 """``idverify qa``: run fixture suites, compare runs, build the project's suite.
 
     idverify qa run PATH [--target HOST:PORT] [--jobs N] [--out DIR] [--config FILE] [--timeout S]
+                    [--api-key KEY]
     idverify qa compare OLD.json NEW.json
     idverify qa build [--out fixtures/] [--seed N] [--size small|large] [--today DATE] [--from-portraits DIR]
 
@@ -14,6 +15,7 @@ Exit codes: 0 every case passed (``compare``: nothing got worse), 1 a case faile
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -33,6 +35,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     run_p.add_argument("--jobs", type=int, default=4, help="cases run in parallel (default 4)")
     run_p.add_argument("--out", type=Path, default=Path("qa-report"), help="report folder (default qa-report/)")
     run_p.add_argument("--config", help="TOML configuration for the in-process server")
+    run_p.add_argument("--api-key", default=os.environ.get("IDVERIFY_API_KEY"),
+                       help="API key for a server with auth enabled (default: $IDVERIFY_API_KEY)")
     run_p.add_argument("--timeout", type=float, default=120.0, help="deadline per call in seconds (default 120)")
 
     cmp_p = qa_sub.add_parser("compare", help="list cases that improved or got worse between two runs")
@@ -99,7 +103,8 @@ def _run(args: argparse.Namespace) -> int:
     if not args.target:
         console.print("starting the server in-process (loading models) ...")
     with server as target, _progress(console, len(suite.cases)) as advance:
-        run_result = run_suite(suite, target, jobs=args.jobs, timeout=args.timeout, on_result=advance)
+        run_result = run_suite(suite, target, jobs=args.jobs, timeout=args.timeout,
+                               api_key=args.api_key, on_result=advance)
     args.out.mkdir(parents=True, exist_ok=True)
     paths = [write_json(run_result, args.out / "report.json"), write_junit(run_result, args.out / "junit.xml"),
              write_html(run_result, args.out / "report.html")]

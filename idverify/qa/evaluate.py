@@ -19,7 +19,7 @@ __all__ = ["INFRASTRUCTURE_CODES", "Verdict", "evaluate_case", "evaluate_scenari
 
 #: Status codes that mean "the build or the server could not answer", not "the answer was wrong".
 INFRASTRUCTURE_CODES = frozenset({"UNIMPLEMENTED", "UNAVAILABLE", "DEADLINE_EXCEEDED", "INTERNAL", "UNKNOWN",
-                                  "CANCELLED"})
+                                  "CANCELLED", "UNAUTHENTICATED", "PERMISSION_DENIED"})
 
 
 @dataclass(frozen=True)

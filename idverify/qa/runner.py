@@ -95,16 +95,23 @@ def _jsonable(value: Any) -> Any:
 def local_server(config_path: str | Path | None = None) -> Iterator[str]:
     """Start the real server in this process on 127.0.0.1:0; yield its ``host:port``.
 
-    The store is a fresh SQLite file in a temporary folder, so every local run starts empty.
-    Models load once here (``build_dependencies``), before the first case runs.
+    The store is a fresh SQLite file in a temporary folder, so every local run starts empty, and
+    the linker is enabled with a random hash key. Models load once here
+    (``build_dependencies``), before the first case runs.
     """
     from idverify.config import load_config
     from idverify.server.app import create_server
     from idverify.server.deps import build_dependencies
 
+    from idverify.config import Config
+
     with tempfile.TemporaryDirectory(prefix="idverify-qa-") as tmp:
-        config = load_config(config_path, overrides={"server": {"host": "127.0.0.1", "port": 0},
-                                                     "store": {"url": str(Path(tmp) / "qa.sqlite3")}})
+        overrides: dict[str, dict[str, Any]] = {"server": {"host": "127.0.0.1", "port": 0},
+                                                "store": {"url": str(Path(tmp) / "qa.sqlite3")}}
+        if "linker" in {f.name for f in dataclasses.fields(Config)}:
+            # a throwaway store gets a throwaway keyed-hash secret: linking scenarios need the linker
+            overrides["linker"] = {"enabled": True, "hash_key": secrets.token_hex(16)}
+        config = load_config(config_path, overrides=overrides)
         deps = build_dependencies(config)
         try:
             running, port = create_server(config, deps)
@@ -151,18 +158,31 @@ def _evaluate(channel: grpc.Channel, case: Case, token: str, timeout: float, sta
                       observation=observation, milliseconds=round(ms, 2))
 
 
-def run_suite(suite: Suite, target: str, *, jobs: int = 4, timeout: float = 120.0,
+class _ApiKey(grpc.UnaryUnaryClientInterceptor):
+    """Adds ``authorization: Bearer <key>`` to every call (servers with ``auth.enabled``)."""
+
+    def __init__(self, key: str) -> None:
+        self._metadata = ("authorization", f"Bearer {key}")
+
+    def intercept_unary_unary(self, continuation, client_call_details, request):
+        metadata = list(client_call_details.metadata or []) + [self._metadata]
+        return continuation(client_call_details._replace(metadata=metadata), request)
+
+
+def run_suite(suite: Suite, target: str, *, jobs: int = 4, timeout: float = 120.0, api_key: str | None = None,
               on_result: Callable[[CaseResult], None] | None = None) -> RunResult:
     """Run every case of ``suite`` against the server at ``target`` with ``jobs`` threads.
 
-    ``timeout`` is each call's deadline in seconds. ``on_result`` is called (from the calling
+    ``timeout`` is each call's deadline in seconds; ``api_key`` is sent as a bearer token.
+    ``on_result`` is called (from the calling
     thread) as each case finishes, for progress display. Results come back in case-id order.
     """
     token = new_run_token()
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     started = time.perf_counter()
-    channel = grpc.insecure_channel(target, options=[("grpc.max_send_message_length", _MAX_MESSAGE),
-                                                     ("grpc.max_receive_message_length", _MAX_MESSAGE)])
+    raw_channel = grpc.insecure_channel(target, options=[("grpc.max_send_message_length", _MAX_MESSAGE),
+                                                         ("grpc.max_receive_message_length", _MAX_MESSAGE)])
+    channel = grpc.intercept_channel(raw_channel, _ApiKey(api_key)) if api_key else raw_channel
     results: list[CaseResult] = []
     try:
         with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="qa") as pool:
@@ -173,7 +193,7 @@ def run_suite(suite: Suite, target: str, *, jobs: int = 4, timeout: float = 120.
                 if on_result is not None:
                     on_result(result)
     finally:
-        channel.close()
+        raw_channel.close()
     results.sort(key=lambda r: r.case.id)
     return RunResult(suite=suite, target=target, started_at=started_at,
                      seconds=round(time.perf_counter() - started, 3), results=results)

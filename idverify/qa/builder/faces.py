@@ -64,9 +64,9 @@ def face_cases(seed: int, size: str) -> list[CaseSpec]:
     cases.append(_case("no_face_probe", "a photo of a coffee cup as the profile photo: never a match",
                        im.encode(im.scaled(hopper, 300)), im.encode(im.scene("coffee")),
                        {"decision": _NOT_A_MATCH, "reasons_include": ["NO_FACE"]}, tags=("no_face",)))
-    cases.append(_case("multiple_faces_probe", "two people of comparable size on the profile photo",
+    cases.append(_case("multiple_faces_probe", "two people, faces of the same size, on the profile photo",
                        im.encode(im.scaled(hopper, 300)),
-                       im.encode(im.side_by_side(im.portrait("hopper"), im.portrait("astronaut"))),
+                       im.encode(im.two_faces()),
                        {"decision": _NOT_A_MATCH, "reasons_include": ["MULTIPLE_FACES"]}, tags=("multiple_faces",)))
     whole = im.encode(im.scaled(im.augment(hopper, rng, strength=0.4), 300))
     cases.append(_case("unreadable_truncated_probe", "an upload cut off after a third of the JPEG",

@@ -24,6 +24,8 @@ PEOPLE: dict[str, tuple[str, tuple[str, ...], tuple[int, int, int, int]]] = {
     "hopper": ("matplotlib", ("mpl-data", "sample_data", "grace_hopper.jpg"), (98, 29, 448, 479)),
     "astronaut": ("skimage", ("data", "astronaut.png"), (120, 10, 330, 270)),
 }
+#: Width in pixels of each person's face (dlib's box) on the portrait crop above.
+FACE_WIDTHS: dict[str, int] = {"hopper": 186, "astronaut": 90}
 #: Scenes without a face.
 SCENES: dict[str, tuple[str, tuple[str, ...]]] = {
     "coffee": ("skimage", ("data", "coffee.png")),
@@ -79,10 +81,16 @@ def scaled(image: Image.Image, width: int) -> Image.Image:
     return image.resize((width, height), Image.Resampling.LANCZOS)
 
 
+def two_faces(face_width: int = 120) -> Image.Image:
+    """Both packaged people side by side, each scaled so their faces are ``face_width`` px wide:
+    two faces of the same size, which no selection rule may resolve to one."""
+    left, right = (scaled(portrait(p), round(portrait(p).width * face_width / FACE_WIDTHS[p])) for p in ("hopper", "astronaut"))
+    return side_by_side(left, right)
+
+
 def side_by_side(left: Image.Image, right: Image.Image) -> Image.Image:
-    """Two photos at the same height on one canvas: two faces of comparable size."""
-    height = min(left.height, right.height)
-    left, right = scaled(left, round(left.width * height / left.height)), scaled(right, round(right.width * height / right.height))
+    """Two photos on one canvas, top-aligned."""
+    height = max(left.height, right.height)
     canvas = Image.new("RGB", (left.width + right.width + 40, height + 40), (235, 235, 235))
     canvas.paste(left, (10, 20))
     canvas.paste(right, (left.width + 30, 20))
