@@ -6,6 +6,7 @@
     idverify verify --photo P --document FRONT [--document BACK] --name ... --dob ...
     idverify health
     idverify qa run|compare|build ...   (fixture suites; see idverify/qa/cli.py)
+    idverify keys create --client NAME --scope verify [--scope link] --keys-file FILE
 
 Client commands take ``--target host:port`` (default 127.0.0.1:50051), ``--timeout`` seconds
 and ``--json``. Exit codes: 0 the call succeeded (whatever the decision), 2 usage error,
@@ -70,6 +71,12 @@ def _parser() -> argparse.ArgumentParser:
     from idverify.qa.cli import add_parser as add_qa_parser  # argparse only; the runner loads lazily
 
     add_qa_parser(sub)
+    keys = sub.add_parser("keys", help="manage API keys").add_subparsers(dest="keys_command", required=True)
+    create = keys.add_parser("create", help="make a key, print it once, store only its hash")
+    create.add_argument("--client", required=True, help="client id, e.g. signup-backend")
+    create.add_argument("--scope", action="append", required=True,
+                        choices=["verify", "link", "review", "admin"], help="repeat for several")
+    create.add_argument("--keys-file", required=True, help="TOML keys file (auth.keys_file)")
     return parser
 
 
@@ -82,6 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from idverify.qa.cli import run as run_qa
 
         return run_qa(args)
+    if args.command == "keys":
+        return _create_key(args)
     from idverify import client  # grpc stubs only for client commands
 
     try:
@@ -107,6 +116,17 @@ def _serve(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"idverify: configuration error: {exc.message}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _create_key(args: argparse.Namespace) -> int:
+    from idverify.server.auth import append_key, new_key
+
+    key, digest = new_key()
+    append_key(args.keys_file, args.client, digest, args.scope)
+    print(key)
+    print(f"stored the hash for client {args.client!r} in {args.keys_file}; the key is shown only now",
+          file=sys.stderr)
+    return EXIT_OK
 
 
 if __name__ == "__main__":

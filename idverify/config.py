@@ -20,6 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from idverify.errors import ConfigError
+from idverify.reverify.settings import ReverifySettings
+from idverify.server.auth import AuthSettings
+from idverify.server.limits import LimitSettings
+from idverify.server.metrics import MetricsSettings
+from idverify.server.tls import TlsSettings
 from idverify.settings import build
 
 __all__ = ["Config", "ServerSettings", "StoreSettings", "default_db_path", "load_config"]
@@ -46,8 +51,9 @@ class ServerSettings:
     max_message_bytes: int = 16 * 1024 * 1024
     #: Seconds in-flight calls get to finish after SIGTERM or SIGINT.
     grace_seconds: float = 10.0
-    #: Threads handling calls; CPU-heavy work goes to worker processes.
-    threads: int = 16
+    #: Threads handling calls, running or queued (see [limits]); CPU-heavy work goes to worker
+    #: processes. Calls beyond this many at once are refused by grpc with RESOURCE_EXHAUSTED.
+    threads: int = 64
     #: Processes for CPU-bound work (face and document pipelines); 0 means one per core.
     worker_processes: int = 0
 
@@ -82,6 +88,20 @@ class Config:
 
     server: ServerSettings = field(default_factory=ServerSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
+    tls: TlsSettings = field(default_factory=TlsSettings)
+    auth: AuthSettings = field(default_factory=AuthSettings)
+    limits: LimitSettings = field(default_factory=LimitSettings)
+    metrics: MetricsSettings = field(default_factory=MetricsSettings)
+    reverify: ReverifySettings = field(default_factory=ReverifySettings)
+
+    def validate(self) -> None:
+        needed = self.limits.max_concurrent_calls + self.limits.max_queued_calls + 2
+        if self.server.threads < needed:
+            raise ConfigError(
+                f"server.threads ({self.server.threads}) must be at least limits.max_concurrent_calls "
+                f"+ limits.max_queued_calls + 2 ({needed}) so queued calls have threads to wait on",
+                reason="CONFIG_VALUE",
+            )
 
 
 def load_config(

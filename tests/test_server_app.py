@@ -74,7 +74,8 @@ def test_oversize_message_is_resource_exhausted(start_server):
 
 
 def test_sigterm_shuts_down_cleanly(tmp_path):
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "IDVERIFY_SERVER__GRACE_SECONDS": "2"}
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "IDVERIFY_SERVER__GRACE_SECONDS": "2",
+           "IDVERIFY_METRICS__PORT": "0"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "idverify.cli", "serve", "--port", "0", "--db", str(tmp_path / "s.sqlite3")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path,

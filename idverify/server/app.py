@@ -21,7 +21,10 @@ from grpc_reflection.v1alpha import reflection
 from idverify.config import Config
 from idverify.errors import ConfigError
 from idverify.server.deps import Dependencies, build_dependencies
-from idverify.server.interceptors import ErrorInterceptor
+from idverify.server.auth import Authenticator, load_keys
+from idverify.server.interceptors import ErrorInterceptor, Guard
+from idverify.server.limits import Admission, RateLimiter
+from idverify.server.tls import server_credentials
 from idverify.server.verification import VerificationServicer
 from idverify.v1 import verification_service_pb2, verification_service_pb2_grpc
 from linker.v1 import linking_service_pb2, linking_service_pb2_grpc
@@ -68,8 +71,9 @@ def create_server(config: Config, deps: Dependencies) -> tuple[RunningServer, in
     ]
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="grpc"),
-        interceptors=[ErrorInterceptor()],
+        interceptors=[ErrorInterceptor(_guards(config, deps), deps.metrics)],
         options=options,
+        maximum_concurrent_rpcs=settings.threads,
     )
     verification_service_pb2_grpc.add_VerificationServiceServicer_to_server(VerificationServicer(deps), server)
     _add_linking_service(server, deps)
@@ -89,12 +93,25 @@ def create_server(config: Config, deps: Dependencies) -> tuple[RunningServer, in
     )
     address = f"{settings.host}:{settings.port}"
     try:
-        port = server.add_insecure_port(address)
+        if config.tls.enabled:
+            port = server.add_secure_port(address, server_credentials(config.tls))
+        else:
+            port = server.add_insecure_port(address)
     except RuntimeError as exc:  # grpcio raises RuntimeError when it cannot bind
         raise ConfigError(f"cannot listen on {address}: {exc}", reason="CONFIG_BIND") from exc
     if port == 0:
         raise ConfigError(f"cannot listen on {address}", reason="CONFIG_BIND")
     return RunningServer(server, health_servicer, settings.grace_seconds), port
+
+
+def _guards(config: Config, deps: Dependencies) -> list[Guard]:
+    """Authentication first (so rate limits know the client), then rate limits, then admission."""
+    guards: list[Guard] = []
+    if config.auth.enabled:
+        guards.append(Authenticator(load_keys(config.auth.keys_file)))
+    guards.append(RateLimiter(config.limits))
+    guards.append(Admission(config.limits, on_change=deps.metrics.set_queue))
+    return guards
 
 
 def _add_linking_service(server: grpc.Server, deps: Dependencies) -> None:
@@ -118,6 +135,10 @@ def serve(config: Config) -> int:
 
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
+        if config.metrics.enabled:
+            metrics_port = deps.metrics.serve(config.metrics)
+            deps.closers.append(deps.metrics.close)
+            log.info("metrics", extra={"host": config.metrics.host, "port": metrics_port})
         running.start()
         log.info("serving", extra={"host": config.server.host, "port": port,
                                    "store": _store_label(config)})

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from idverify.config import Config
+from idverify.server.metrics import Metrics
 
 __all__ = ["Dependencies", "build_dependencies"]
 
@@ -23,6 +24,8 @@ class Dependencies:
     """Everything a servicer needs besides the request."""
 
     config: Config
+    #: The service's Prometheus metrics.
+    metrics: Metrics = field(default_factory=Metrics)
     #: Called in reverse order by :meth:`close`.
     closers: list[Callable[[], None]] = field(default_factory=list)
 

@@ -1,0 +1,161 @@
+"""API-key authentication and scopes.
+
+Clients send ``authorization: Bearer <key>`` (or ``x-api-key: <key>``) as call metadata. Keys
+are random tokens of at least 128 bits made by ``idverify keys create``; the server keeps only
+their SHA-256 (a fast hash is right for high-entropy tokens: there is nothing to brute-force),
+with the client id and its scopes, in a TOML keys file:
+
+    [[keys]]
+    client = "signup-backend"
+    sha256 = "9f86d0..."
+    scopes = ["verify", "link"]
+
+Scopes: ``verify`` (VerificationService), ``link`` (registering, checking and explaining
+accounts, contracts), ``review`` (RecordReview), ``admin`` (DeleteAccount, and every scope).
+Health and reflection stay open. A call with no or an unknown key gets UNAUTHENTICATED; a key
+without the method's scope gets PERMISSION_DENIED.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import secrets
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from idverify.errors import ConfigError, PermissionDenied, Unauthenticated
+from idverify.server.calls import CallInfo, is_open_method
+
+__all__ = ["ApiKey", "AuthSettings", "Authenticator", "SCOPES", "new_key", "required_scope"]
+
+Scope = Literal["verify", "link", "review", "admin"]
+SCOPES: tuple[str, ...] = ("verify", "link", "review", "admin")
+KEY_PREFIX = "idv_"
+
+_SCOPE_OF_RPC = {
+    "linker.v1.LinkingService/RecordReview": "review",
+    "linker.v1.LinkingService/DeleteAccount": "admin",
+}
+_SCOPE_OF_SERVICE = {"idverify.v1.VerificationService": "verify", "linker.v1.LinkingService": "link"}
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    """Whether calls need an API key, and where the hashed keys live."""
+
+    #: When false every call is accepted as client "anonymous" (development only).
+    enabled: bool = False
+    #: TOML file of hashed keys (see the module docstring); required when enabled.
+    keys_file: str = ""
+
+    def validate(self) -> None:
+        if self.enabled and not self.keys_file:
+            raise ConfigError("auth.enabled needs auth.keys_file", reason="CONFIG_VALUE")
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """One client's hashed key and scopes."""
+
+    client: str
+    sha256: str
+    scopes: frozenset[str] = field(default_factory=frozenset)
+
+
+def required_scope(method: str) -> str | None:
+    """The scope ``/pkg.Service/Method`` needs, or None for open methods."""
+    if is_open_method(method):
+        return None
+    path = method.strip("/")
+    return _SCOPE_OF_RPC.get(path) or _SCOPE_OF_SERVICE.get(path.split("/")[0], "admin")
+
+
+def new_key() -> tuple[str, str]:
+    """A fresh random key (256 bits) and its SHA-256 hex digest; show the key once, keep the hash."""
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    return key, hash_key(key)
+
+
+def hash_key(key: str) -> str:
+    """SHA-256 hex digest of a key."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def load_keys(path: str | Path) -> list[ApiKey]:
+    """Read and validate a keys file; raises ConfigError naming the bad entry."""
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"cannot read keys file {path}: {exc.strerror}", reason="CONFIG_UNREADABLE") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"keys file {path} is not valid TOML: {exc}", reason="CONFIG_SYNTAX") from exc
+    keys = []
+    for i, entry in enumerate(data.get("keys", [])):
+        where = f"{path}: keys[{i}]"
+        if not isinstance(entry, Mapping):
+            raise ConfigError(f"{where} must be a table", reason="CONFIG_TYPE")
+        client, digest, scopes = entry.get("client"), entry.get("sha256"), entry.get("scopes", [])
+        if not isinstance(client, str) or not client:
+            raise ConfigError(f"{where}.client must be a non-empty string", reason="CONFIG_VALUE")
+        if not isinstance(digest, str) or len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
+            raise ConfigError(f"{where}.sha256 must be 64 lower-case hex digits", reason="CONFIG_VALUE")
+        if not isinstance(scopes, list) or not all(s in SCOPES for s in scopes):
+            raise ConfigError(f"{where}.scopes must be a list of {', '.join(SCOPES)}", reason="CONFIG_VALUE")
+        keys.append(ApiKey(client=client, sha256=digest, scopes=frozenset(scopes)))
+    return keys
+
+
+def append_key(path: str | Path, client: str, digest: str, scopes: list[str]) -> None:
+    """Add a hashed key to a keys file (created if absent)."""
+    bad = [s for s in scopes if s not in SCOPES]
+    if bad or not scopes:
+        raise ConfigError(f"scopes must be some of {', '.join(SCOPES)}", reason="CONFIG_VALUE")
+    path = Path(path)
+    entry = (f'\n[[keys]]\nclient = "{client}"\nsha256 = "{digest}"\n'
+             f"scopes = [{', '.join(repr(s).replace(chr(39), chr(34)) for s in scopes)}]\n")
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(entry)
+    path.chmod(0o600)
+
+
+class Authenticator:
+    """A call guard: checks the key and the scope before the servicer runs."""
+
+    def __init__(self, keys: list[ApiKey]) -> None:
+        self._by_hash = {k.sha256: k for k in keys}
+
+    @contextlib.contextmanager
+    def __call__(self, call: CallInfo) -> Iterator[None]:
+        scope = required_scope(call.method)
+        if scope is not None:
+            key = self._presented_key(call.metadata)
+            if key is None:
+                raise Unauthenticated("this call needs an API key: send `authorization: Bearer <key>`",
+                                      reason="API_KEY_MISSING")
+            entry = self._lookup(key)
+            if entry is None:
+                raise Unauthenticated("the API key is not valid", reason="API_KEY_INVALID")
+            call.client_id, call.scopes = entry.client, entry.scopes
+            if scope not in entry.scopes and "admin" not in entry.scopes:
+                raise PermissionDenied(f"the key of client {entry.client!r} lacks the {scope!r} scope",
+                                       reason="SCOPE_MISSING", metadata={"scope": scope})
+        yield
+
+    @staticmethod
+    def _presented_key(metadata: Mapping[str, str]) -> str | None:
+        auth = metadata.get("authorization", "")
+        if auth.lower().startswith("bearer "):
+            return auth[7:].strip() or None
+        return metadata.get("x-api-key") or None
+
+    def _lookup(self, key: str) -> ApiKey | None:
+        digest = hash_key(key)
+        entry = self._by_hash.get(digest)
+        # compare_digest keeps the final comparison constant-time
+        return entry if entry is not None and hmac.compare_digest(entry.sha256, digest) else None

@@ -1,0 +1,40 @@
+"""What every guard and observer of a call sees: its method, request id, metadata and client."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import grpc
+
+__all__ = ["CallInfo", "OPEN_METHOD_PREFIXES", "is_open_method"]
+
+#: Methods that need no credentials and are never throttled: probes must keep working.
+OPEN_METHOD_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
+
+
+def is_open_method(method: str) -> bool:
+    """True for health checks and reflection."""
+    return method.startswith(OPEN_METHOD_PREFIXES)
+
+
+@dataclass
+class CallInfo:
+    """One call as the interceptor sees it; guards may fill ``client_id`` and ``scopes``."""
+
+    method: str
+    request_id: str
+    metadata: dict[str, str]
+    context: grpc.ServicerContext
+    #: The authenticated client's id ("anonymous" when authentication is off).
+    client_id: str = "anonymous"
+    scopes: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def service(self) -> str:
+        """``/pkg.Service/Method`` -> ``pkg.Service``."""
+        return self.method.strip("/").split("/")[0]
+
+    @property
+    def rpc(self) -> str:
+        """``/pkg.Service/Method`` -> ``Method``."""
+        return self.method.rsplit("/", 1)[-1]

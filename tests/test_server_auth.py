@@ -1,0 +1,114 @@
+"""API keys and scopes on a real server: UNAUTHENTICATED, PERMISSION_DENIED, health stays open."""
+
+from __future__ import annotations
+
+import grpc
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from idverify.cli import main
+from idverify.client import error_reason
+from idverify.config import Config, ServerSettings
+from idverify.errors import ConfigError
+from idverify.server.auth import AuthSettings, load_keys, required_scope
+from idverify.server.deps import Dependencies
+from idverify.v1 import verification_service_pb2 as pb
+from idverify.v1 import verification_service_pb2_grpc as pb_grpc
+from linker.v1 import linking_service_pb2 as lpb
+from linker.v1 import linking_service_pb2_grpc as lpb_grpc
+
+
+@pytest.fixture
+def keys(tmp_path, capsys):
+    path = tmp_path / "keys.toml"
+    made = {}
+    for client, scopes in {"signup": ["verify", "link"], "reviewer": ["review"]}.items():
+        argv = ["keys", "create", "--client", client, "--keys-file", str(path)]
+        for scope in scopes:
+            argv += ["--scope", scope]
+        assert main(argv) == 0
+        made[client] = capsys.readouterr().out.strip()
+    return path, made
+
+
+def test_keys_file_holds_only_hashes(keys):
+    path, made = keys
+    text = path.read_text()
+    assert all(key not in text for key in made.values())
+    assert [k.client for k in load_keys(path)] == ["signup", "reviewer"]
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.fixture
+def secured(keys, start_server):
+    path, made = keys
+    config = Config(server=ServerSettings(port=0), auth=AuthSettings(enabled=True, keys_file=str(path)))
+    channel, _ = start_server(Dependencies(config=config))
+    return channel, made
+
+
+def _code_and_reason(fn):
+    with pytest.raises(grpc.RpcError) as info:
+        fn()
+    return info.value.code(), error_reason(info.value)
+
+
+def test_missing_and_wrong_keys_are_unauthenticated(secured):
+    channel, _ = secured
+    stub = pb_grpc.VerificationServiceStub(channel)
+    assert _code_and_reason(lambda: stub.ReadDocument(pb.ReadDocumentRequest(), timeout=5)) == (
+        grpc.StatusCode.UNAUTHENTICATED, "API_KEY_MISSING")
+    assert _code_and_reason(lambda: stub.ReadDocument(
+        pb.ReadDocumentRequest(), timeout=5, metadata=(("authorization", "Bearer idv_nope"),))) == (
+        grpc.StatusCode.UNAUTHENTICATED, "API_KEY_INVALID")
+
+
+def test_missing_scope_is_permission_denied(secured):
+    channel, made = secured
+    stub = pb_grpc.VerificationServiceStub(channel)
+    meta = (("authorization", f"Bearer {made['reviewer']}"),)
+    code, reason = _code_and_reason(lambda: stub.ReadDocument(pb.ReadDocumentRequest(), timeout=5, metadata=meta))
+    assert (code, reason) == (grpc.StatusCode.PERMISSION_DENIED, "SCOPE_MISSING")
+    linking = lpb_grpc.LinkingServiceStub(channel)
+    meta = (("x-api-key", made["signup"]),)
+    code, reason = _code_and_reason(lambda: linking.DeleteAccount(
+        lpb.DeleteAccountRequest(account_id="a"), timeout=5, metadata=meta))
+    assert (code, reason) == (grpc.StatusCode.PERMISSION_DENIED, "SCOPE_MISSING")
+
+
+def test_valid_key_with_scope_reaches_the_servicer(secured):
+    channel, made = secured
+    stub = pb_grpc.VerificationServiceStub(channel)
+    meta = (("authorization", f"Bearer {made['signup']}"),)
+    # Past authentication, a malformed request is judged on its own merits.
+    call = channel.unary_unary("/idverify.v1.VerificationService/ReadDocument")
+    with pytest.raises(grpc.RpcError) as info:
+        call(b"\xff\xff", timeout=5, metadata=meta)
+    assert error_reason(info.value) == "MALFORMED_REQUEST"
+    del stub
+
+
+def test_health_stays_open(secured):
+    channel, _ = secured
+    status = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=5).status
+    assert status == health_pb2.HealthCheckResponse.SERVING
+
+
+def test_scope_table():
+    assert required_scope("/idverify.v1.VerificationService/VerifyIdentity") == "verify"
+    assert required_scope("/linker.v1.LinkingService/RegisterAccount") == "link"
+    assert required_scope("/linker.v1.LinkingService/RecordReview") == "review"
+    assert required_scope("/linker.v1.LinkingService/DeleteAccount") == "admin"
+    assert required_scope("/grpc.health.v1.Health/Check") is None
+
+
+@pytest.mark.parametrize("body", [
+    '[[keys]]\nclient = ""\nsha256 = "' + "a" * 64 + '"\nscopes = ["verify"]\n',
+    '[[keys]]\nclient = "x"\nsha256 = "short"\nscopes = ["verify"]\n',
+    '[[keys]]\nclient = "x"\nsha256 = "' + "a" * 64 + '"\nscopes = ["root"]\n',
+])
+def test_bad_keys_file_is_rejected(tmp_path, body):
+    path = tmp_path / "k.toml"
+    path.write_text(body)
+    with pytest.raises(ConfigError):
+        load_keys(path)
