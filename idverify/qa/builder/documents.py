@@ -173,7 +173,9 @@ def _declared(truth, **override: str) -> dict[str, str]:
 
 def verify_cases(seed: int, size: str, today: dt.date) -> list[CaseSpec]:
     """The verify suite: the holder approved, another person's photo, a wrong name, a wrong date
-    of birth, an expired document, an unreadable document, no face on the profile photo."""
+    of birth, an expired document, an unreadable document, no face on the profile photo, an
+    MRZ check-digit failure, an underage holder. Decisions follow the default policy
+    (idverify/policy/default_policy.toml)."""
     from idverify.docgen import generate_document
 
     rng = random.Random(f"verify:{seed}")
@@ -209,7 +211,7 @@ def verify_cases(seed: int, size: str, today: dt.date) -> list[CaseSpec]:
     wrong_dob = truth.birth_date.replace(year=truth.birth_date.year - 3).isoformat()
     cases.append(_verify_case("wrong_birth_date", "the declared date of birth three years off", photo, hopper_doc,
                               _declared(truth, birth_date=wrong_dob),
-                              {"decision": ["REJECT", "REVIEW"], "reasons_include": ["DOB_MISMATCH"]}, pair="genuine",
+                              {"decision": "REJECT", "reasons_include": ["DOB_MISMATCH"]}, pair="genuine",
                               tags=("dob",)))
     expired = generate_document(seed + 300, kind="td3", level="mild", portrait=people["hopper"], today=today,
                                 expired=True)
@@ -220,11 +222,22 @@ def verify_cases(seed: int, size: str, today: dt.date) -> list[CaseSpec]:
     scene = im.scene("rocket")
     unreadable = type(hopper_doc)((im.encode(scene),), (), hopper_doc.truth)
     cases.append(_verify_case("unreadable_document", "a photo of a rocket instead of the document", photo, unreadable,
-                              _declared(truth), {"decision": ["REJECT", "REVIEW"],
+                              _declared(truth), {"decision": "REJECT",
                                                  "reasons_any": ["DOCUMENT_UNREADABLE", "DOCUMENT_NOT_FOUND"]},
                               pair=None, tags=("unreadable",)))
     cases.append(_verify_case("no_face_on_profile_photo", "a profile photo of a coffee cup", im.encode(im.scene("coffee")),
                               hopper_doc, _declared(truth),
-                              {"decision": ["REJECT", "REVIEW"], "reasons_include": ["NO_FACE_ON_PROFILE_PHOTO"],
+                              {"decision": "REJECT", "reasons_include": ["NO_FACE_ON_PROFILE_PHOTO"],
                                "reasons_exclude": ["FACE_MISMATCH"]}, pair=None, tags=("no_face",)))
+    bad = _bad_check_digit(seed + 400, today, people["astronaut"])
+    astronaut_photo = im.encode(im.scaled(im.augment(people["astronaut"], rng, strength=0.5), 420), quality=85)
+    cases.append(_verify_case("mrz_check_digit_failure", "the holder, but the MRZ birth-date check digit is wrong: "
+                              "a misread or a forgery, for a human", astronaut_photo, bad, _declared(bad.truth),
+                              {"decision": "REVIEW", "reasons_include": ["MRZ_INVALID"],
+                               "reasons_exclude": ["FACE_MISMATCH", "NAME_MISMATCH"]}, pair="genuine",
+                              tags=("check_digit",)))
+    minor = _valid(generate_document, seed + 500, today, kind="td3", level="mild", portrait=people["astronaut"], age=12)
+    cases.append(_verify_case("underage_holder", "a genuine holder aged 12 at the build date", astronaut_photo, minor,
+                              _declared(minor.truth), {"decision": "REJECT", "reasons_include": ["UNDERAGE"]},
+                              pair="genuine", tags=("underage",)))
     return cases

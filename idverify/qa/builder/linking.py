@@ -197,11 +197,14 @@ def _scenarios(rng: random.Random, faces: _Faces, index: int) -> list[tuple[str,
                            {"decision": "ALLOW", "different_person": [["a1", "a2"]]})],
                 [["a1"], ["a2"]]))
 
-    out.append(("name_and_birth_date_nickname", "Bob and Robert Smith with the same date of birth and device: one person",
+    device = f"device-{rng.randrange(10**8):08d}-{{ns}}"
+    out.append(("name_and_birth_date_nickname", "Bob and Robert Smith with the same date of birth (medium evidence) "
+                "and the same phone app install (medium): together, one person",
                 [_register("a1", "FREELANCER", [_sig("NAME_AND_BIRTH_DATE", "Robert Smith", birth_date="1985-02-03"),
-                                                _sig("EMAIL", "rs.{ns}@example.org")], {"decision": "ALLOW"}),
+                                                _sig("EMAIL", "rs.{ns}@example.org"), _sig("DEVICE_ID", device)],
+                           {"decision": "ALLOW"}),
                  _register("a2", "FREELANCER", [_sig("NAME_AND_BIRTH_DATE", "Bob Smith", birth_date="1985-02-03"),
-                                                _sig("EMAIL", "bob.{ns}@example.com")],
+                                                _sig("EMAIL", "bob.{ns}@example.com"), _sig("DEVICE_ID", device)],
                            {"decision": ["REVIEW", "BLOCK"], "same_person": [["a1", "a2"]]})],
                 [["a1", "a2"]]))
     return out
