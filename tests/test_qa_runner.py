@@ -105,3 +105,23 @@ def test_in_process_real_server_reports_unimplemented_rpcs_as_errors(tmp_path):
             assert any("UNIMPLEMENTED" in f for f in result.failures)
     # once the engines are merged the fake's rules no longer hold; only check what answered
     assert all(r.status in ("pass", "fail", "error") for r in implemented)
+
+
+def test_progress_bar_on_a_terminal_and_silence_elsewhere(tmp_path, fake_target):
+    import io
+
+    from rich.console import Console
+
+    from idverify.qa.cli import _progress
+
+    suite = load_suite(write_fake_suite(tmp_path / "suite", broken=True))
+    screen = io.StringIO()
+    terminal = Console(file=screen, force_terminal=True, width=100)
+    with _progress(terminal, len(suite.cases)) as advance:
+        run_suite(suite, fake_target, jobs=2, timeout=10, on_result=advance)
+    drawn = screen.getvalue()
+    assert f"{len(suite.cases)}/{len(suite.cases)}" in drawn and "1 failed" in drawn
+    piped = io.StringIO()
+    with _progress(Console(file=piped, force_terminal=False), len(suite.cases)) as advance:
+        run_suite(suite, fake_target, jobs=2, timeout=10, on_result=advance)
+    assert piped.getvalue() == ""
