@@ -74,7 +74,7 @@ def test_garbage_image_is_invalid_argument(stub):
     with pytest.raises(grpc.RpcError) as info:
         stub.ReadDocument(pb.ReadDocumentRequest(images=[pb.Image(content=b"garbage")]), timeout=30)
     assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert error_reason(info.value) == "IMAGE_UNREADABLE"
+    assert error_reason(info.value) == "UNSUPPORTED_FORMAT"
 
 
 def test_server_without_document_reader_is_unavailable(start_server):
