@@ -7,6 +7,8 @@
     idverify health
     idverify qa run|compare|build ...   (fixture suites; see idverify/qa/cli.py)
     idverify keys create --client NAME --scope verify [--scope link] --keys-file FILE
+    idverify reverify [--once] [--target host:port] [--concurrency N]
+    idverify qa run PATH | qa compare OLD.json NEW.json | qa build
 
 Client commands take ``--target host:port`` (default 127.0.0.1:50051), ``--timeout`` seconds
 and ``--json``. Exit codes: 0 the call succeeded (whatever the decision), 2 usage error,
@@ -77,6 +79,10 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--scope", action="append", required=True,
                         choices=["verify", "link", "review", "admin"], help="repeat for several")
     create.add_argument("--keys-file", required=True, help="TOML keys file (auth.keys_file)")
+
+    from idverify.reverify.cli import add_parser as add_reverify
+
+    add_reverify(sub)
     return parser
 
 
@@ -91,6 +97,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_qa(args)
     if args.command == "keys":
         return _create_key(args)
+    if args.command == "reverify":
+        from idverify.reverify.cli import run as run_reverify
+
+        return run_reverify(args)
     from idverify import client  # grpc stubs only for client commands
 
     try:

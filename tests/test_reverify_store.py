@@ -1,4 +1,4 @@
-"""The re-verification store: recording, due queries, leases, exactly-once completion."""
+"""The re-verification store on SQLite and PostgreSQL: recording, due queries, leases, exactly-once."""
 
 from __future__ import annotations
 
@@ -15,9 +15,13 @@ T0 = 1_800_000_000.0
 PV, MV = "policy-1", "model-1"
 
 
+pytest_plugins = ["tests.conftest_linker"]
+
+
 @pytest.fixture
-def location(tmp_path):
-    return str(tmp_path / "store.sqlite3")
+def location(store_url):
+    """Every test runs on SQLite and on a throwaway PostgreSQL."""
+    return store_url
 
 
 @pytest.fixture

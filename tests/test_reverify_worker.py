@@ -1,4 +1,4 @@
-"""The re-verification worker: exactly-once processing, retries, crashes, idempotence.
+"""The re-verification worker on SQLite and PostgreSQL: exactly-once, retries, crashes, idempotence.
 
 The checker here is a small deterministic function: these tests are about leasing, retrying
 and recording, not about the checks themselves (tests/test_reverify_checks.py runs real ones).
@@ -21,6 +21,8 @@ from idverify.reverify.schedule import DAY
 from idverify.reverify.settings import ReverifySettings
 from idverify.reverify.store import Result, open_reverify_store
 from idverify.reverify.worker import Worker
+
+pytest_plugins = ["tests.conftest_linker"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 S = ReverifySettings(batch_size=4, lease_seconds=60, max_attempts=3, backoff_base_seconds=10,
@@ -77,16 +79,27 @@ def _reverify_count(location: str) -> Counter[str]:
     return counts
 
 
-def _worker(location, checker, name, clock, concurrency=2):
-    return Worker(open_reverify_store(location), checker, S, policy_version="p", model_version="m", name=name,
-                  concurrency=concurrency, clock=clock)
+@pytest.fixture
+def make_worker():
+    """Workers on their own store connections, all closed at the end of the test."""
+    stores = []
+
+    def make(location, checker, name, clock, concurrency=2):
+        store = open_reverify_store(location)
+        stores.append(store)
+        return Worker(store, checker, S, policy_version="p", model_version="m", name=name,
+                      concurrency=concurrency, clock=clock)
+
+    yield make
+    for store in stores:
+        store.close()
 
 
-def test_several_workers_process_every_due_account_exactly_once(tmp_path):
-    location = str(tmp_path / "s.sqlite3")
+def test_several_workers_process_every_due_account_exactly_once(store_url, make_worker):
+    location = store_url
     _seed(location, 40)
     checker = Checker()
-    workers = [_worker(location, checker, f"w{i}", Clock(NOW)) for i in range(3)]
+    workers = [make_worker(location, checker, f"w{i}", Clock(NOW)) for i in range(3)]
     threads = [threading.Thread(target=w.run_once) for w in workers]
     for t in threads:
         t.start()
@@ -94,16 +107,16 @@ def test_several_workers_process_every_due_account_exactly_once(tmp_path):
         t.join(60)
     assert set(checker.calls.values()) == {1} and len(checker.calls) == 40
     assert set(_reverify_count(location).values()) == {1}
-    again = _worker(location, Checker(), "w-again", Clock(NOW)).run_once()
+    again = make_worker(location, Checker(), "w-again", Clock(NOW)).run_once()
     assert again.processed == 0  # a second run finds nothing due
 
 
-def test_transient_failures_are_retried_with_backoff_then_parked(tmp_path):
-    location = str(tmp_path / "s.sqlite3")
+def test_transient_failures_are_retried_with_backoff_then_parked(store_url, make_worker):
+    location = store_url
     _seed(location, 3)
     clock = Clock(NOW)
     checker = Checker(transient={"a000"}, permanent={"a001"})
-    worker = _worker(location, checker, "w", clock)
+    worker = make_worker(location, checker, "w", clock)
     stats = worker.run_once()
     assert (stats.processed, stats.retried, stats.failed) == (1, 1, 1)
     assert worker.run_once().processed == 0  # a000 waits for its backoff
@@ -115,8 +128,8 @@ def test_transient_failures_are_retried_with_backoff_then_parked(tmp_path):
     assert worker.backlog() == 0
 
 
-def test_sigkilled_worker_loses_and_duplicates_nothing(tmp_path):
-    location = str(tmp_path / "s.sqlite3")
+def test_sigkilled_worker_loses_and_duplicates_nothing(store_url, make_worker):
+    location = store_url
     _seed(location, 10)
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     proc = subprocess.Popen([sys.executable, str(REPO_ROOT / "tests" / "reverify_crash_worker.py"), location,
@@ -130,7 +143,7 @@ def test_sigkilled_worker_loses_and_duplicates_nothing(tmp_path):
             proc.kill()
         proc.stdout.close()
     clock = Clock(NOW)
-    survivor = _worker(location, Checker(), "survivor", clock)
+    survivor = make_worker(location, Checker(), "survivor", clock)
     first = survivor.run_once()
     assert first.processed == 10 - DOOMED_BATCH  # the dead worker's batch is still leased
     clock.t += S.lease_seconds + 1  # its lease expires

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Executor
 
-from idverify.errors import InvalidInput
+from idverify.errors import InvalidInput, NotFound
 from idverify.reverify.schedule import expiry_timestamp
 from idverify.reverify.store import Lease, Result
 from idverify.v1 import verification_service_pb2 as pb
@@ -87,7 +87,12 @@ class AccountChecker:
         else:
             raise InvalidInput("no evidence or images are stored for the account", reason="EVIDENCE_MISSING")
         if self._check_account is not None:
-            self._apply_links(response, self._check_account(lease.account_id))
+            try:
+                link = self._check_account(lease.account_id)
+            except NotFound:
+                link = None  # the account was never registered with the linker: nothing to check
+            if link is not None:
+                self._apply_links(response, link)
         return result_of(response, declared)
 
     def _from_evidence(self, evidence: pb.VerifyIdentityResponse,

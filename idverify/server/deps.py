@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from idverify.reverify.store import ReverifyStore
     from linker.engine import Linker
 
-__all__ = ["Dependencies", "build_dependencies"]
+__all__ = ["Dependencies", "build_dependencies", "model_version"]
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +59,7 @@ class Dependencies:
     @property
     def model_version(self) -> str:
         """The face model and its decision thresholds: a change makes accounts due again."""
-        faces = self.config.faces
-        return f"dlib_resnet_v1/{faces.match_distance:g}-{faces.no_match_distance:g}"
+        return model_version(self.config)
 
     def close(self) -> None:
         """Release workers, stores and models; safe to call twice."""
@@ -70,6 +69,12 @@ class Dependencies:
                 closer()
             except Exception:  # one failing closer must not keep the others open
                 log.exception("error while closing a dependency")
+
+
+def model_version(config: Config) -> str:
+    """The face model and its thresholds as recorded with each verification."""
+    faces = config.faces
+    return f"dlib_resnet_v1/{faces.match_distance:g}-{faces.no_match_distance:g}"
 
 
 def build_dependencies(config: Config) -> Dependencies:
