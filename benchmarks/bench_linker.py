@@ -36,7 +36,6 @@ import gc
 import os
 import random
 import resource
-import statistics
 import sys
 import tempfile
 import time

@@ -30,7 +30,6 @@ sys.path.insert(0, str(REPO))
 from idverify.config import load_config  # noqa: E402
 from idverify.docgen import generate_document  # noqa: E402
 from idverify.reverify.checks import result_of  # noqa: E402
-from idverify.reverify.store import open_reverify_store  # noqa: E402
 from idverify.server.deps import build_dependencies  # noqa: E402
 from idverify.server.verification import VerificationServicer  # noqa: E402
 from idverify.v1 import verification_service_pb2 as pb  # noqa: E402

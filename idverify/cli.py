@@ -18,8 +18,6 @@ and ``--json``. Exit codes: 0 the call succeeded (whatever the decision), 2 usag
 from __future__ import annotations
 
 import argparse
-import json
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path

@@ -16,7 +16,6 @@ import grpc
 import matplotlib
 import pytest
 
-from idverify.config import Config, ServerSettings, StoreSettings
 from idverify.logs import configure_logging
 from idverify.v1 import verification_service_pb2 as pb
 from idverify.v1 import verification_service_pb2_grpc as pb_grpc

@@ -85,6 +85,18 @@ class Database(ABC):
             raise mapped from exc
 
     @final
+    def _exec_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        try:
+            self._conn().cursor().executemany(self._translate(sql), [tuple(r) for r in rows])
+        except Exception as exc:
+            mapped = self._translate_error(exc)
+            if mapped is None:
+                raise
+            raise mapped from exc
+
+    @final
     def _all_rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         return list(self._exec(sql, params).fetchall())
 

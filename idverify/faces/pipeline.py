@@ -22,7 +22,7 @@ from idverify.faces.models import EMBEDDING_MODEL, FaceModels
 from idverify.faces.quality import QualityMeasures, judge_quality, measure_quality
 from idverify.faces.select import looks_like_document, select_face
 from idverify.faces.settings import FaceSettings
-from idverify.images import DecodedImage, ImageSettings, decode_image
+from idverify.images import ImageSettings, decode_image
 from idverify.v1 import verification_service_pb2 as pb
 
 __all__ = ["FaceAnalysis", "analyse_image", "combine_analyses", "compare_faces"]

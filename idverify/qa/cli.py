@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
             return _compare(args)
         return _build(args)
     except SuiteError as exc:
-        print(f"idverify qa: invalid suite or report:\n  " + "\n  ".join(exc.problems), file=sys.stderr)
+        print("idverify qa: invalid suite or report:\n  " + "\n  ".join(exc.problems), file=sys.stderr)
         return EXIT_USAGE
     except ConfigError as exc:
         print(f"idverify qa: configuration error: {exc.message}", file=sys.stderr)

@@ -1,7 +1,10 @@
 """The store's abstract base class: all SQL and rules live here, backends fill a few hooks.
 
 Following Splink's backend design, every public method is ``@final`` and written once in
-portable SQL (``?`` placeholders; ``ON CONFLICT``; ``RETURNING``). A backend supplies:
+portable SQL (``?`` placeholders; ``ON CONFLICT``; ``RETURNING``). The connection, transaction
+and migration plumbing is :class:`idverify.db.Database`, shared with the re-verification store;
+a backend mixin (:class:`~idverify.db.SqliteBackend`, :class:`~idverify.db.PostgresBackend`)
+supplies:
 
 - :meth:`LinkStore._connect`: a new DB-API connection in autocommit mode (one per thread);
 - :meth:`LinkStore._begin_write`: start a write transaction that serialises linking writers
@@ -16,17 +19,15 @@ Linking writes happen inside :meth:`LinkStore.write`; reads outside it see commi
 
 from __future__ import annotations
 
-import contextlib
 import secrets
-import threading
 import time
-from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, final
+from typing import Any, ClassVar, final
 
 import numpy as np
 
+from idverify.db import Database, Migration
 from linker.names import NameKey
 from linker.store.migrations import MIGRATIONS
 
@@ -98,133 +99,11 @@ def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
-class LinkStore(ABC):
+class LinkStore(Database):
     """Accounts, hashed signals, faces, persons, reviews, contracts and the event log."""
 
-    #: Column types filling the migration templates.
-    types: Mapping[str, str]
-    #: A name for logs and metrics ("sqlite", "postgresql").
-    backend: str
-
-    def __init__(self) -> None:
-        self._local = threading.local()
-        self._all: list[Any] = []
-        self._lock = threading.Lock()
-        self._closed = False
-        self._migrate()
-
-    # ---- hooks -----------------------------------------------------------------------------
-    @abstractmethod
-    def _connect(self) -> Any:
-        """A new connection in autocommit mode."""
-
-    @abstractmethod
-    def _begin_write(self, conn: Any) -> None:
-        """Begin a write transaction that serialises linking writers."""
-
-    def _translate(self, sql: str) -> str:
-        """The SQL in the backend's placeholder style (``?`` by default)."""
-        return sql
-
-    def _translate_error(self, exc: Exception) -> Exception | None:
-        """A domain error for a backend exception, or None to let it propagate."""
-        return None
-
-    # ---- plumbing ---------------------------------------------------------------------------
-    @final
-    def _conn(self) -> Any:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            if self._closed:
-                raise RuntimeError("store is closed")
-            conn = self._connect()
-            self._local.conn = conn
-            with self._lock:
-                self._all.append(conn)
-        return conn
-
-    @final
-    def _exec(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        try:
-            return self._conn().execute(self._translate(sql), tuple(params))
-        except Exception as exc:
-            mapped = self._translate_error(exc)
-            if mapped is None:
-                raise
-            raise mapped from exc
-
-    @final
-    def _exec_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        if not rows:
-            return
-        conn = self._conn()
-        try:
-            cursor = conn.cursor()
-            cursor.executemany(self._translate(sql), [tuple(r) for r in rows])
-        except Exception as exc:
-            mapped = self._translate_error(exc)
-            if mapped is None:
-                raise
-            raise mapped from exc
-
-    @final
-    def _all_rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-        return list(self._exec(sql, params).fetchall())
-
-    @final
-    @contextlib.contextmanager
-    def write(self) -> Iterator[None]:
-        """A serialised write transaction: commits on success, rolls back on any error."""
-        conn = self._conn()
-        if getattr(self._local, "in_tx", False):
-            yield
-            return
-        try:
-            self._begin_write(conn)
-        except Exception as exc:
-            mapped = self._translate_error(exc)
-            if mapped is None:
-                raise
-            raise mapped from exc
-        self._local.in_tx = True
-        try:
-            yield
-        except BaseException:
-            self._local.in_tx = False
-            conn.execute("ROLLBACK")
-            raise
-        self._local.in_tx = False
-        self._exec("COMMIT")
-
-    @final
-    def close(self) -> None:
-        """Close every connection this store opened (in any thread)."""
-        self._closed = True
-        with self._lock:
-            conns, self._all = self._all, []
-        for conn in conns:
-            with contextlib.suppress(Exception):
-                conn.close()
-        self._local = threading.local()
-
-    @final
-    def _migrate(self) -> None:
-        with self.write():
-            self._exec("CREATE TABLE IF NOT EXISTS link_schema_migrations (version INTEGER PRIMARY KEY, "
-                       f"description TEXT NOT NULL, applied_at {self.types['real']} NOT NULL)")
-            applied = {row[0] for row in self._all_rows("SELECT version FROM link_schema_migrations")}
-            for version, description, statements in MIGRATIONS:
-                if version in applied:
-                    continue
-                for statement in statements:
-                    self._exec(statement.format(**self.types))
-                self._exec("INSERT INTO link_schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
-                           (version, description, time.time()))
-
-    @final
-    def schema_versions(self) -> list[int]:
-        """The applied migration versions, ascending."""
-        return [r[0] for r in self._all_rows("SELECT version FROM link_schema_migrations ORDER BY version")]
+    migrations: ClassVar[Sequence[Migration]] = MIGRATIONS
+    migrations_table: ClassVar[str] = "link_schema_migrations"
 
     # ---- accounts ---------------------------------------------------------------------------
     _ACCOUNT_COLS = "seq, account_id, kind, owner_account_id, ref, created_at"
