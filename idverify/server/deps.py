@@ -14,11 +14,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from idverify.config import Config
+from idverify.policy import Policy, load_policy
+from idverify.profile.name_match import NameMatcher, default_name_matcher
 from idverify.server.metrics import Metrics
 
 if TYPE_CHECKING:
+    from idverify.documents.service import DocumentService
     from idverify.faces.service import FaceService
     from idverify.workers import WorkerPool
+    from linker.engine import Linker
 
 __all__ = ["Dependencies", "build_dependencies"]
 
@@ -32,10 +36,19 @@ class Dependencies:
     config: Config
     #: The service's Prometheus metrics.
     metrics: Metrics = field(default_factory=Metrics)
+    #: Name matcher with ``config.profile`` and the nicknames table, shared by every call.
+    name_matcher: NameMatcher = field(default_factory=default_name_matcher)
+    #: The VerifyIdentity decision policy (``config.policy.path``), validated at start-up.
+    policy: Policy = field(default_factory=load_policy)
     #: Worker processes for CPU-bound work (dlib, Tesseract), shared by every engine.
     workers: WorkerPool | None = None
     #: CompareFaces: the face pipeline, run in ``workers``; None answers UNAVAILABLE.
     faces: FaceService | None = None
+    #: ReadDocument: Tesseract and the portrait detector, run in ``workers``; None answers
+    #: UNAVAILABLE.
+    documents: DocumentService | None = None
+    #: The account linker (store, hash key, face index); None when ``linker.enabled`` is false.
+    linker: Linker | None = None
     #: Called in reverse order by :meth:`close`.
     closers: list[Callable[[], None]] = field(default_factory=list)
 
@@ -51,14 +64,20 @@ class Dependencies:
 
 def build_dependencies(config: Config) -> Dependencies:
     """Build every heavy object once, from the validated configuration."""
+    from idverify.documents.service import DocumentService
     from idverify.faces.service import FaceService
     from idverify.workers import WorkerPool
 
-    deps = Dependencies(config=config)
+    deps = Dependencies(
+        config=config,
+        name_matcher=NameMatcher(config.profile),
+        policy=load_policy(config.policy.path),
+    )
     processes = config.server.worker_processes or os.cpu_count() or 1
     # Every engine that submits CPU work adds its initializer here, so each worker process
     # loads all models once, at start-up.
-    pool = WorkerPool(processes, initializers=[FaceService.initializer(config.faces)])
+    pool = WorkerPool(processes, initializers=[FaceService.initializer(config.faces),
+                                               DocumentService.initializer(config.documents)])
     deps.closers.append(pool.close)
     try:
         pool.warm_up()  # models load now, not on the first request
@@ -67,4 +86,10 @@ def build_dependencies(config: Config) -> Dependencies:
         raise
     deps.workers = pool
     deps.faces = FaceService(config.faces, config.images, pool)
+    deps.documents = DocumentService(config.documents, pool)
+    if config.linker.enabled:
+        from linker.engine import Linker
+
+        deps.linker = Linker.open(config.linker, config.linker.store_url or config.store.resolved())
+        deps.closers.append(deps.linker.close)
     return deps

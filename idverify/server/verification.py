@@ -10,6 +10,7 @@ from __future__ import annotations
 import grpc
 
 from idverify.errors import InvalidInput, Unavailable
+from idverify.profile.match import match_profile
 from idverify.server.deps import Dependencies
 from idverify.v1 import verification_service_pb2 as pb
 from idverify.v1 import verification_service_pb2_grpc as pb_grpc
@@ -22,6 +23,17 @@ class VerificationServicer(pb_grpc.VerificationServiceServicer):
 
     def __init__(self, deps: Dependencies) -> None:
         self._deps = deps
+
+    def MatchProfile(self, request: pb.MatchProfileRequest, context) -> pb.MatchProfileResponse:
+        """Match a declared profile against document fields and known contact data."""
+        return match_profile(
+            request.declared,
+            request.document,
+            request.known_emails,
+            request.known_phones,
+            self._deps.config.profile,
+            matcher=self._deps.name_matcher,
+        )
 
     def CompareFaces(self, request: pb.CompareFacesRequest, context: grpc.ServicerContext) -> pb.CompareFacesResponse:
         """Reference (document or portrait) against probe (profile photo): see idverify.faces."""
@@ -44,3 +56,9 @@ def _deadline_seconds(context: grpc.ServicerContext) -> float | None:
     reports a remaining time too large for a lock wait)."""
     remaining = context.time_remaining()
     return remaining if remaining is not None and remaining < 86_400 else None
+    def ReadDocument(self, request: pb.ReadDocumentRequest, context) -> pb.ReadDocumentResponse:
+        """Read a document from its photos (see :func:`idverify.documents.read_document`)."""
+        if self._deps.documents is None:
+            raise Unavailable("document reading is not set up on this server", reason="DOCUMENTS_UNAVAILABLE")
+        return self._deps.documents.read([image.content for image in request.images],
+                                         timeout=_deadline_seconds(context))
