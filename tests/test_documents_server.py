@@ -42,7 +42,7 @@ def test_concurrent_reads_in_worker_processes(start_server, tmp_path):
     docs = [generate_document(60 + i, kind="td1" if i % 2 else "td3", level="clean") for i in range(4)]
     with ThreadPoolExecutor(4) as threads:
         replies = list(threads.map(lambda g: stub.ReadDocument(
-            pb.ReadDocumentRequest(images=[pb.Image(content=g.images[0])]), timeout=120), docs))
+            pb.ReadDocumentRequest(images=[pb.Image(content=img) for img in g.images]), timeout=120), docs))
     assert [r.document.document_number for r in replies] == [g.truth.document_number for g in docs]
 
 
@@ -74,7 +74,7 @@ def test_garbage_image_is_invalid_argument(stub):
     with pytest.raises(grpc.RpcError) as info:
         stub.ReadDocument(pb.ReadDocumentRequest(images=[pb.Image(content=b"garbage")]), timeout=30)
     assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert error_reason(info.value) == "IMAGE_UNREADABLE"
+    assert error_reason(info.value) == "UNSUPPORTED_FORMAT"
 
 
 def test_server_without_document_reader_is_unavailable(start_server):

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from idverify.documents.service import DocumentService
     from idverify.faces.service import FaceService
     from idverify.workers import WorkerPool
+    from idverify.reverify.store import ReverifyStore
     from linker.engine import Linker
 
 __all__ = ["Dependencies", "build_dependencies"]
@@ -49,8 +50,17 @@ class Dependencies:
     documents: DocumentService | None = None
     #: The account linker (store, hash key, face index); None when ``linker.enabled`` is false.
     linker: Linker | None = None
+    #: Verification history and re-verification leases, in the store (``[store] url``); None
+    #: records nothing (tests that do not need it).
+    history: ReverifyStore | None = None
     #: Called in reverse order by :meth:`close`.
     closers: list[Callable[[], None]] = field(default_factory=list)
+
+    @property
+    def model_version(self) -> str:
+        """The face model and its decision thresholds: a change makes accounts due again."""
+        faces = self.config.faces
+        return f"dlib_resnet_v1/{faces.match_distance:g}-{faces.no_match_distance:g}"
 
     def close(self) -> None:
         """Release workers, stores and models; safe to call twice."""
@@ -68,11 +78,16 @@ def build_dependencies(config: Config) -> Dependencies:
     from idverify.faces.service import FaceService
     from idverify.workers import WorkerPool
 
+    from idverify.reverify.store import open_reverify_store
+
     deps = Dependencies(
         config=config,
         name_matcher=NameMatcher(config.profile),
         policy=load_policy(config.policy.path),
     )
+    # The store is created here on first start (SQLite in the per-user data directory by default).
+    deps.history = open_reverify_store(config.store.resolved())
+    deps.closers.append(deps.history.close)
     processes = config.server.worker_processes or os.cpu_count() or 1
     # Every engine that submits CPU work adds its initializer here, so each worker process
     # loads all models once, at start-up.
