@@ -9,6 +9,10 @@ dimensions against :class:`ImageSettings`, and only then decode pixels. Every fa
     IMAGE_UNREADABLE     a known format whose header or pixels are corrupt or truncated
     IMAGE_TOO_LARGE      more pixels or a longer side than allowed (decompression bombs)
     IMAGE_TOO_SMALL      a side shorter than allowed
+
+Truncated files are refused through Pillow's default ``ImageFile.LOAD_TRUNCATED_IMAGES =
+False``; importing ``face_recognition.api`` sets it to True for the whole process, which is one
+more reason the service never imports it.
 """
 
 from __future__ import annotations
