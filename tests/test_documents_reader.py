@@ -142,3 +142,13 @@ def test_round_trip_generate_render_read(mrz_only_reader, seed, kind):
     resp = read_document(g.images, mrz_only_reader, today=TODAY)
     assert list(resp.document.mrz_lines) == list(g.truth.mrz_lines)
     assert resp.document.document_number == g.truth.document_number
+
+
+def test_a_printed_name_missing_a_word_is_a_partial_read_not_a_mismatch():
+    from idverify.documents.reader import _viz_name_is_partial_read
+
+    assert _viz_name_is_partial_read("MARIA JOSE", "MARIA")
+    assert _viz_name_is_partial_read("DE LA CRUZ", "CRUZ")
+    assert not _viz_name_is_partial_read("MARIA JOSE", "MARTA")
+    assert not _viz_name_is_partial_read("MARIA JOSE", "MARIA JOSE LUISA")
+    assert not _viz_name_is_partial_read("MARIA", "")

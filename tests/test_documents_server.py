@@ -1,6 +1,7 @@
 """ReadDocument through a real gRPC server on port 0."""
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import grpc
 import numpy as np
@@ -10,7 +11,9 @@ from PIL import Image
 from idverify.client import error_reason
 from idverify.config import Config, ServerSettings, StoreSettings
 from idverify.docgen import generate_document
-from idverify.documents import DocumentSettings, build_document_reader
+from idverify.documents import DocumentSettings
+from idverify.documents.service import DocumentService
+from idverify.workers import WorkerPool
 from idverify.server.deps import Dependencies
 from idverify.v1 import verification_service_pb2 as pb
 from idverify.v1 import verification_service_pb2_grpc as pb_grpc
@@ -21,10 +24,26 @@ def stub(start_server, tmp_path):
     config = Config(server=ServerSettings(port=0), store=StoreSettings(url=str(tmp_path / "s.sqlite3")),
                     documents=DocumentSettings(viz="fallback"))
     deps = Dependencies(config=config)
-    deps.documents = build_document_reader(config.documents)
-    deps.closers.append(deps.documents.engine.close)
+    deps.documents = DocumentService(config.documents)
+    deps.closers.append(deps.documents.close)
     channel, _ = start_server(deps)
     return pb_grpc.VerificationServiceStub(channel)
+
+
+@pytest.mark.slow
+def test_concurrent_reads_in_worker_processes(start_server, tmp_path):
+    """Several ReadDocument calls at once (the portrait detector is not thread-safe)."""
+    config = Config(server=ServerSettings(port=0), store=StoreSettings(url=str(tmp_path / "s.sqlite3")))
+    pool = WorkerPool(2, initializers=[DocumentService.initializer(config.documents)])
+    deps = Dependencies(config=config, workers=pool, documents=DocumentService(config.documents, pool))
+    deps.closers.append(pool.close)
+    channel, _ = start_server(deps)
+    stub = pb_grpc.VerificationServiceStub(channel)
+    docs = [generate_document(60 + i, kind="td1" if i % 2 else "td3", level="clean") for i in range(4)]
+    with ThreadPoolExecutor(4) as threads:
+        replies = list(threads.map(lambda g: stub.ReadDocument(
+            pb.ReadDocumentRequest(images=[pb.Image(content=img) for img in g.images]), timeout=120), docs))
+    assert [r.document.document_number for r in replies] == [g.truth.document_number for g in docs]
 
 
 @pytest.mark.slow
@@ -55,7 +74,7 @@ def test_garbage_image_is_invalid_argument(stub):
     with pytest.raises(grpc.RpcError) as info:
         stub.ReadDocument(pb.ReadDocumentRequest(images=[pb.Image(content=b"garbage")]), timeout=30)
     assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert error_reason(info.value) == "IMAGE_UNREADABLE"
+    assert error_reason(info.value) == "UNSUPPORTED_FORMAT"
 
 
 def test_server_without_document_reader_is_unavailable(start_server):

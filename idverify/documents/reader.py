@@ -182,6 +182,18 @@ def _similarity(field_name: str, a: str, b: str, truncated: bool) -> float:
     return float(fuzz.ratio(a, b))
 
 
+def _viz_name_is_partial_read(mrz_value: str, other_value: str) -> bool:
+    """True when every token read from the printed name is one of the MRZ's name tokens.
+
+    OCR of the printed zone drops words (an accented second given name, a word behind a
+    hologram) far more often than it invents them, and a dropped word contradicts nothing;
+    a different or extra word still counts as a mismatch.
+    """
+    mrz_tokens = set(_name_key(mrz_value).split())
+    other_tokens = _name_key(other_value).split()
+    return bool(other_tokens) and all(t in mrz_tokens for t in other_tokens)
+
+
 def _mrz_fields(m: MrzResult, conf: float) -> dict[str, tuple[str, float]]:
     by = {c.field: c for c in m.checks}
 
@@ -317,6 +329,8 @@ def read_document(images: Sequence[bytes], reader: DocumentReader, *, today: dt.
                 if name in values and values[name][0] and mrz_values[name][0]:
                     sim = _similarity(name, mrz_values[name][0], values[name][0], mrz_result.name_truncated)
                     agree = sim >= (100.0 if name in ("birth_date", "expiry_date", "sex", "nationality") else s.viz_agreement_similarity)
+                    if not agree and name in ("surname", "given_names"):
+                        agree = _viz_name_is_partial_read(mrz_values[name][0], values[name][0])
                     resp.comparisons.append(pb.FieldComparison(field=name, mrz_value=mrz_values[name][0], other_value=values[name][0], other_source=source, agree=agree, similarity=sim))
                     if not agree:
                         mismatched.append(name)

@@ -1,0 +1,474 @@
+"""Linker benchmark: a synthetic marketplace population with ground truth, ingested through the
+real engine and store, then measured side by side with the naive/exact alternatives.
+
+    PYTHONPATH=. python benchmarks/bench_linker.py --accounts 100000
+    PYTHONPATH=. python benchmarks/bench_linker.py --accounts 1000000 --face-only   # 1:N faces at 1M
+    PYTHONPATH=. python benchmarks/bench_linker.py --accounts 20000 --store postgresql://...
+
+The population (seeded, reproducible):
+
+- persons with a name, a birth date, a face, an email, a phone, a passport, a card and a home
+  IP. Faces: an identity centre drawn in a ``--face-dim``-dimensional subspace of the 128-d
+  space (default 32: Gong, Boddeti and Jain, CVPR 2019, measured the intrinsic dimensionality of
+  128-d face representations at roughly 10-20, so 32 is on the hard side for a vector index),
+  scaled so two people are ~0.9 apart as in dlib's space; each photo adds isotropic noise so two
+  photos of one person are ~0.25-0.45 apart. ``--face-dim 128`` is the isotropic worst case;
+- 10% hold a freelancer and a client account (allowed), 3% own an agency account (allowed);
+- 5% open a duplicate account of the same kind: a varied name (typo, diacritics, order, a
+  middle name, or a nickname the matcher cannot know), a new email, and each of face (new
+  photo), card, phone, document, device, IP reused with its own probability;
+- households of 2-5 different people share a home IP and often a device (must not merge);
+- offices of 100-300 different people share one NAT IP and a browser fingerprint (must not
+  merge);
+- fraud rings: one operator opens 3-6 accounts under invented identities sharing a card and a
+  device (ground truth: one person, so BLOCK is right).
+
+Quality: a BLOCK is correct when the account's true person already held an account of the same
+kind; precision is over BLOCK decisions, recall over those true duplicates. Timings are medians
+and percentiles of wall-clock per call on this (shared, noisy) machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import gc
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from linker.engine import Linker  # noqa: E402
+from linker.faceindex import FaceIndex  # noqa: E402
+from linker.settings import LinkerSettings  # noqa: E402
+from linker.signals import SignalHasher  # noqa: E402
+from linker.store import open_store  # noqa: E402
+from linker.v1 import linking_service_pb2 as pb  # noqa: E402
+
+FIRST = ("James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara Richard Susan "
+         "Joseph Jessica Thomas Sarah Charles Karen Christopher Lisa Daniel Nancy Matthew Betty Anthony Sandra "
+         "Mark Margaret Donald Ashley Steven Kimberly Andrew Emily Paul Donna Joshua Michelle Kenneth Carol "
+         "Kevin Amanda Brian Melissa George Deborah Timothy Stephanie Ronald Rebecca Jason Sharon Edward Laura "
+         "Jeffrey Cynthia Ryan Dorothy Jacob Amy Gary Kathleen Nicholas Angela Eric Shirley Jonathan Emma "
+         "Stephen Brenda Larry Pamela Justin Nicole Scott Anna Brandon Samantha Benjamin Katherine Samuel "
+         "Christine Gregory Debra Alexander Rachel Patrick Carolyn Frank Janet Raymond Maria Jack Olivia "
+         "Dennis Heather Jerry Helen Tyler Catherine Aaron Diane José Julie Adam Victoria Nathan Joyce Henry "
+         "Lauren Zachary Kelly Douglas Christina Peter Ruth Kyle Joan Noah Virginia Ethan Judith Jeremy "
+         "Evelyn Christian Hannah Walter Andrea Keith Megan Austin Cheryl Roger Jacqueline Terry Madison "
+         "Sean Teresa Gerald Abigail Carl Sophia Dylan Martha Harold Sara Jordan Gloria Jesse Janice Bryan "
+         "Kathryn Lawrence Ann Arthur Isabella Gabriel Judy Bruce Charlotte Logan Julia Billy Grace Joe Amber "
+         "Alan Alice Juan Jean Elijah Denise Willie Frances Albert Danielle Wayne Marilyn Randy Natalie "
+         "Mason Beverly Vincent Diana Liam Brittany Roy Theresa Bobby Kayla Caleb Alexis Bradley Doris "
+         "Russell Lori Lucas Tiffany Jürgen Łukasz Zoë Søren Dmitri Aiko Chidi Priya Mateus Ingrid").split()
+LAST = ("Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez "
+        "Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris Sanchez Clark "
+        "Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill Flores Green Adams "
+        "Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts Gomez Phillips Evans Turner Diaz Parker "
+        "Cruz Edwards Collins Reyes Stewart Morris Morales Murphy Cook Rogers Gutierrez Ortiz Morgan Cooper "
+        "Peterson Bailey Reed Kelly Howard Ramos Kim Cox Ward Richardson Watson Brooks Chavez Wood James "
+        "Bennett Gray Mendoza Ruiz Hughes Price Alvarez Castillo Sanders Patel Myers Long Ross Foster "
+        "Jimenez Powell Jenkins Perry Russell Sullivan Bell Coleman Butler Henderson Barnes Gonzales Fisher "
+        "Vasquez Simmons Romero Jordan Patterson Alexander Hamilton Graham Reynolds Griffin Wallace Moreno "
+        "West Cole Hayes Bryant Herrera Gibson Ellis Tran Medina Aguilar Stevens Murray Ford Castro Marshall "
+        "Owens Harrison Fernandez McDonald Woods Washington Kennedy Wells Vargas Henry Chen Freeman Webb "
+        "Tucker Guzman Burns Crawford Olson Simpson Porter Hunter Gordon Mendez Silva Shaw Snyder Mason "
+        "Dixon Muñoz Hunt Hicks Holmes Palmer Wagner Black Robertson Boyd Rose Stone Salazar Fox Warren "
+        "Mills Meyer Rice Schmidt Garza Daniels Ferguson Nichols Stephens Soto Weaver Ryan Gardner Payne "
+        "Grant Dunn Kelley Spencer Hawkins Arnold Pierce Vazquez Hansen Peters Santos Hart Bradley Knight "
+        "Müller Schäfer Kowalski Nowak Dubois Rossi Bianchi Yamamoto Okafor Novák Øberg Svensson").split()
+NICK = {"Robert": "Bob", "William": "Bill", "Richard": "Dick", "Elizabeth": "Liz", "Margaret": "Peggy",
+        "James": "Jim", "Michael": "Mike", "Katherine": "Kate", "Jennifer": "Jen", "Thomas": "Tom"}
+
+F, C, A = pb.ACCOUNT_KIND_FREELANCER, pb.ACCOUNT_KIND_CLIENT, pb.ACCOUNT_KIND_AGENCY
+
+
+@dataclass
+class Person:
+    pid: int
+    first: str
+    last: str
+    dob: str
+    centre: np.ndarray
+    spread: float
+    email: str
+    phone: str
+    passport: str
+    card: str
+    ip: str
+    device: str
+    browser: str
+    synthetic_identity: bool = False
+
+
+@dataclass
+class Account:
+    account_id: str
+    person: int
+    kind: int
+    signals: list = field(default_factory=list)
+    owner: str = ""
+
+
+def photo(p: Person, rng: np.random.Generator) -> np.ndarray:
+    return (p.centre + rng.normal(0, p.spread, 128)).astype(np.float32)
+
+
+def vary_name(first: str, last: str, rnd: random.Random) -> tuple[str, bool]:
+    """A duplicate's name and whether a matcher on hashed tokens can be expected to match it."""
+    roll = rnd.random()
+    if roll < 0.25:
+        return f"{last}, {first}", True
+    if roll < 0.45:
+        i = rnd.randrange(1, len(last)) if len(last) > 4 else 1
+        return f"{first} {last[:i]}{rnd.choice('aeiou')}{last[i + 1:]}", True  # one substitution
+    if roll < 0.6:
+        return f"{first} {rnd.choice(FIRST)} {last}", True  # an added middle name
+    if roll < 0.75 and first in NICK:
+        return f"{NICK[first]} {last}", False
+    return f"{first} {last}".upper(), True
+
+
+def generate(n_accounts: int, seed: int, face_dim: int = 32) -> tuple[list[Account], dict[str, int]]:
+    rnd = random.Random(seed)
+    rng = np.random.default_rng(seed)
+    basis = np.linalg.qr(rng.normal(size=(128, face_dim)))[0].T.astype(np.float32)
+    centre_scale = 0.9 / np.sqrt(2 * face_dim)
+
+    def centre() -> np.ndarray:
+        return (rng.normal(0, centre_scale, face_dim).astype(np.float32) @ basis).astype(np.float32)
+    accounts: list[Account] = []
+    persons: list[Person] = []
+
+    def new_person(ip: str, device: str, browser: str) -> Person:
+        pid = len(persons)
+        day = rnd.randrange(0, 20000)
+        year, rest = 1950 + day // 365, day % 365
+        p = Person(pid, rnd.choice(FIRST), rnd.choice(LAST),
+                   f"{year:04d}-{1 + rest // 31 % 12:02d}-{1 + rest % 28:02d}",
+                   centre(), rnd.uniform(0.015, 0.026),
+                   f"user{pid}@mail{pid % 97}.example", f"+4915{pid:09d}", f"P{pid:08d}", f"card_{pid:x}",
+                   ip, device, browser)
+        persons.append(p)
+        return p
+
+    def signals(p: Person, *, face=True, card=True, phone=True, doc=True, device=True, ip=True,
+                name: str | None = None, email: str | None = None) -> list[tuple]:
+        # Plain tuples, turned into protobuf messages just before each call: a million accounts'
+        # worth of standalone messages would hold gigabytes of protobuf arenas.
+        out = [(pb.SIGNAL_TYPE_EMAIL, email or p.email, "", "", None),
+               (pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, name or f"{p.first} {p.last}", "", p.dob, None),
+               (pb.SIGNAL_TYPE_BROWSER_FINGERPRINT, p.browser, "", "", None)]
+        if face:
+            out.append((pb.SIGNAL_TYPE_FACE_EMBEDDING, "", "", "", photo(p, rng)))
+        if card:
+            out.append((pb.SIGNAL_TYPE_CARD_FINGERPRINT, p.card, "", "", None))
+        if phone:
+            out.append((pb.SIGNAL_TYPE_PHONE, p.phone, "", "", None))
+        if doc:
+            out.append((pb.SIGNAL_TYPE_DOCUMENT_NUMBER, p.passport, "DEU", "", None))
+        if device:
+            out.append((pb.SIGNAL_TYPE_DEVICE_ID, p.device, "", "", None))
+        if ip:
+            out.append((pb.SIGNAL_TYPE_IP_ADDRESS, p.ip, "", "", None))
+        return out
+
+    def ip_of(i: int) -> str:
+        return f"10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}"
+
+    group = 0
+    late: list[Account] = []
+    while len(accounts) + len(late) < n_accounts:
+        group += 1
+        roll = rnd.random()
+        if roll < 0.002:  # an office behind one NAT address, one standard browser image
+            members = [new_person(ip_of(group), f"dev-{group}-{k}", f"office-browser-{group}")
+                       for k in range(rnd.randrange(100, 300))]
+        elif roll < 0.25:  # a household: shared home IP, often a shared device
+            shared_dev = f"dev-{group}-home"
+            members = [new_person(ip_of(group), shared_dev if rnd.random() < 0.6 else f"dev-{group}-{k}",
+                                  f"browser-{group}-{k}") for k in range(rnd.randrange(2, 6))]
+        elif roll < 0.255:  # a fraud ring: one operator, invented identities, one card, one device
+            op = new_person(ip_of(group), f"dev-{group}-ring", f"browser-{group}")
+            for k in range(rnd.randrange(3, 7)):
+                fake = Person(op.pid, rnd.choice(FIRST), rnd.choice(LAST), f"19{rnd.randrange(60, 99)}-0{rnd.randrange(1, 9)}-1{k}",
+                              centre(), 0.02, f"ring{group}-{k}@x.example",
+                              f"+4916{group:06d}{k:03d}", f"R{group:06d}{k}", op.card, op.ip, op.device, op.browser)
+                accounts.append(Account(f"a{len(accounts)}", op.pid, F if k % 2 == 0 else C,
+                                        signals(fake, phone=False, doc=False)))
+            continue
+        else:
+            members = [new_person(ip_of(group), f"dev-{group}", f"browser-{group}")]
+        for p in members:
+            first_kind = F if rnd.random() < 0.6 else C
+            main = Account(f"a{len(accounts)}", p.pid, first_kind, signals(p))
+            accounts.append(main)
+            if rnd.random() < 0.10:
+                late.append(Account("", p.pid, C if first_kind == F else F,
+                                    signals(p, doc=False, email=f"alt.{p.email}")))
+            if rnd.random() < 0.03:
+                late.append(Account("", p.pid, A, signals(p, face=False, doc=False, email=f"biz.{p.email}"),
+                                    owner=main.account_id))
+            if rnd.random() < 0.05:
+                name, _ = vary_name(p.first, p.last, rnd)
+                late.append(Account("", p.pid, first_kind, signals(
+                    p, name=name, email=f"second.{p.pid}@other.example",
+                    face=rnd.random() < 0.9, card=rnd.random() < 0.5, phone=rnd.random() < 0.3,
+                    doc=rnd.random() < 0.4, device=rnd.random() < 0.6, ip=rnd.random() < 0.7)))
+    # Later accounts arrive spread through the rest of the stream, always after their person's first.
+    first_at = {}
+    for i, acc in enumerate(accounts):
+        first_at.setdefault(acc.person, i)
+    timed = [(float(i), acc) for i, acc in enumerate(accounts)]
+    for k, acc in enumerate(late):
+        acc.account_id = f"a{len(accounts) + k}"
+        timed.append((rnd.uniform(first_at[acc.person] + 0.5, len(accounts) + 0.5), acc))
+    timed.sort(key=lambda t: t[0])
+    merged = [acc for _, acc in timed][:n_accounts]
+    return merged, {a.account_id: a.person for a in merged}
+
+
+def messages(signals: list[tuple]) -> list[pb.Signal]:
+    """The protobuf messages a client would send for an account's signals."""
+    return [pb.Signal(type=t, value=v, country=c, birth_date=b,
+                      embedding=e.tolist() if e is not None else ()) for t, v, c, b, e in signals]
+
+
+def prefill(store, hasher: SignalHasher, accounts: list[Account]) -> None:
+    """Bulk-load accounts as singleton persons, without linking, to reach a large store quickly.
+
+    Values from the generator are already canonical, so they are hashed directly; the first
+    500 accounts are checked against the full normalisation path to prove the digests agree.
+    """
+    from linker.persons import new_person_id
+
+    t0 = time.perf_counter()
+    for k, acc in enumerate(accounts):
+        if k % 5000 == 0:
+            if k:
+                store._exec("COMMIT")
+                store._local.in_tx = False
+            store._begin_write(store._conn())
+            store._local.in_tx = True
+        row = store.upsert_account(acc.account_id, acc.kind, acc.owner, 1.0)
+        exact = []
+        for t, v, c, b, e in acc.signals:
+            if t == pb.SIGNAL_TYPE_FACE_EMBEDDING:
+                store.add_face(acc.account_id, e, 1.0)
+            elif t == pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE:
+                ps = hasher.prepare(t, v, c, b, (), 1.0)
+                store.add_name(acc.account_id, ps.digest, ps.block, ps.name, 1.0)
+                exact.append((t, ps.digest, 1.0))
+            else:
+                canonical = f"{c}:{v}" if t == pb.SIGNAL_TYPE_DOCUMENT_NUMBER else v
+                digest = hasher.digest(str(t), canonical)
+                if k < 500:
+                    assert digest == hasher.prepare(t, v, c, b, (), 1.0).digest, pb.SignalType.Name(t)
+                exact.append((t, digest, 1.0))
+        store.add_signals(acc.account_id, exact)
+        store.add_person(acc.account_id, new_person_id(row.seq), row.seq, 1.0)
+        if (k + 1) % 100000 == 0:
+            print(f"  prefilled {k + 1:,} ({(k + 1) / (time.perf_counter() - t0):,.0f}/s)", file=sys.stderr, flush=True)
+    store._exec("COMMIT")
+    store._local.in_tx = False
+    print(f"(prefilled {len(accounts):,} accounts without linking in {time.perf_counter() - t0:.0f} s)")
+
+
+def pct(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_faces(embeddings: np.ndarray, queries: np.ndarray, settings: LinkerSettings,
+                index: FaceIndex | None = None, labels: np.ndarray | None = None,
+                build: float | None = None) -> None:
+    """hnswlib against exact numpy search on the same embeddings; ``labels[i]`` is row i's label."""
+    print(f"\n## 1:N face search over {len(embeddings):,} faces ({len(queries)} queries, new photos)\n")
+    if index is None:
+        t0 = time.perf_counter()
+        index = FaceIndex(settings.hnsw_m, settings.hnsw_ef_construction, settings.hnsw_ef_search,
+                          capacity=len(embeddings))
+        index.add(range(len(embeddings)), embeddings)
+        build = time.perf_counter() - t0
+    labels = np.arange(len(embeddings)) if labels is None else labels
+    hnsw_t, exact_t, agree = [], [], 0
+    for q in queries:
+        t = time.perf_counter()
+        got = index.search(q, 1)
+        hnsw_t.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        d = ((embeddings - q) ** 2).sum(axis=1)
+        best = int(labels[int(np.argmin(d))])
+        exact_t.append((time.perf_counter() - t) * 1000)
+        agree += bool(got) and got[0][0] == best
+    print("| method | p50 ms | p99 ms | recall@1 vs exact | build s |")
+    print("|---|---|---|---|---|")
+    print(f"| hnswlib (M={settings.hnsw_m}, ef={settings.hnsw_ef_search}) | {pct(hnsw_t, 50):.3f} | "
+          f"{pct(hnsw_t, 99):.3f} | {agree / len(queries):.4f} | "
+          f"{'incremental, during ingest' if build is None else f'{build:.1f}'} |")
+    print(f"| numpy brute force (exact) | {pct(exact_t, 50):.3f} | {pct(exact_t, 99):.3f} | 1.0000 | 0 |")
+    print(f"| ratio exact / hnsw (p50) | {pct(exact_t, 50) / pct(hnsw_t, 50):.0f}x | | | |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--accounts", type=int, default=100_000)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--store", default="", help="SQLite path, postgresql:// URL, or 'throwaway-postgresql' "
+                    "(a temporary server from Debian's postgresql, as in the tests); default: a temp SQLite file")
+    ap.add_argument("--checks", type=int, default=2000, help="CheckAccount calls to time")
+    ap.add_argument("--face-queries", type=int, default=500)
+    ap.add_argument("--face-only", action="store_true", help="only the 1:N face search section")
+    ap.add_argument("--prefill", type=int, default=0,
+                    help="bulk-load this many accounts first (no linking), then link and time the rest")
+    ap.add_argument("--face-dim", type=int, default=32, help="intrinsic dimension of synthetic faces")
+    args = ap.parse_args(argv)
+
+    settings = LinkerSettings(hash_key="0" * 64)
+    t0 = time.perf_counter()
+    stream, truth = generate(args.accounts, args.seed, args.face_dim)
+    print(f"# bench_linker: {len(stream):,} accounts, {len(set(truth.values())):,} true persons, "
+          f"seed {args.seed}, face dim {args.face_dim} (generated in {time.perf_counter() - t0:.1f} s)")
+
+    if args.face_only:
+        rng = np.random.default_rng(args.seed + 1)
+        faces, owners = [], []
+        for acc in stream:
+            for t, _, _, _, e in acc.signals:
+                if t == pb.SIGNAL_TYPE_FACE_EMBEDDING:
+                    faces.append(e)
+                    owners.append(acc.person)
+        matrix = np.stack(faces)
+        del faces, stream
+        gc.collect()
+        picks = rng.choice(len(matrix), args.face_queries, replace=False)
+        queries = matrix[picks] + rng.normal(0, 0.02, (len(picks), 128)).astype(np.float32)
+        bench_faces(matrix, queries, settings)
+        print(f"\npeak RSS {peak_rss_mb():,.0f} MB")
+        return 0
+
+    tmp = tempfile.TemporaryDirectory(prefix="bench-linker-")
+    location = args.store or os.path.join(tmp.name, "linker.sqlite3")
+    pg_server = None
+    if args.store == "throwaway-postgresql":
+        from tests.postgres import ThrowawayPostgres, find_bin_dir
+
+        bin_dir = find_bin_dir()
+        if bin_dir is None:
+            print("PostgreSQL binaries not found under /usr/lib/postgresql/*/bin", file=sys.stderr)
+            return 2
+        pg_server = ThrowawayPostgres(bin_dir)
+        pg_server.start()
+        location = pg_server.new_database()
+    store = open_store(location)
+    held: dict[tuple[int, int], int] = {}
+    if args.prefill:
+        for acc in stream[: args.prefill]:
+            held[(acc.person, acc.kind)] = held.get((acc.person, acc.kind), 0) + 1
+        prefill(store, SignalHasher(bytes(32)), stream[: args.prefill])
+        stream = stream[args.prefill:]
+    t = time.perf_counter()
+    linker = Linker(store, SignalHasher(bytes(32)), settings)
+    index_build_s = time.perf_counter() - t
+    if args.prefill:
+        print(f"(face index over the prefilled store built in {index_build_s:.0f} s)")
+    decisions: dict[str, int] = {}
+    true_dup: set[str] = set()
+    reg_t: list[float] = []
+    false_causes: collections.Counter[str] = collections.Counter()
+    t_ingest = time.perf_counter()
+    for i, acc in enumerate(stream):
+        if acc.kind != A:
+            if held.get((acc.person, acc.kind)):
+                true_dup.add(acc.account_id)
+            held[(acc.person, acc.kind)] = held.get((acc.person, acc.kind), 0) + 1
+        request = messages(acc.signals)
+        t = time.perf_counter()
+        result = linker.register(acc.account_id, acc.kind, linker.prepare(request), acc.owner)
+        reg_t.append((time.perf_counter() - t) * 1000)
+        decisions[acc.account_id] = result.decision
+        if result.decision == pb.LINK_DECISION_BLOCK and acc.account_id not in true_dup:
+            # Which evidence joined a wrong person: the strongest non-generic edge to each mate.
+            kinds = sorted({pb.SignalType.Name(e.evidence.signal_type).removeprefix("SIGNAL_TYPE_")
+                            + ("" if e.evidence.strength == pb.SIGNAL_STRENGTH_STRONG else "(medium)")
+                            for e in result.evidence
+                            if not e.evidence.generic and e.evidence.strength != pb.SIGNAL_STRENGTH_WEAK
+                            and truth.get(e.to_account_id) != acc.person})
+            false_causes["+".join(kinds) or "chain through an earlier false link"] += 1
+        if (i + 1) % 20000 == 0:
+            rate = (i + 1) / (time.perf_counter() - t_ingest)
+            print(f"  ingested {i + 1:,} ({rate:,.0f}/s)", file=sys.stderr, flush=True)
+    ingest_s = time.perf_counter() - t_ingest
+
+    blocks = [a for a, d in decisions.items() if d == pb.LINK_DECISION_BLOCK]
+    reviews = [a for a, d in decisions.items() if d == pb.LINK_DECISION_REVIEW]
+    tp = sum(1 for a in blocks if a in true_dup)
+    precision = tp / len(blocks) if blocks else float("nan")
+    recall = tp / len(true_dup) if true_dup else float("nan")
+    linked = sum(1 for a in true_dup if decisions[a] != pb.LINK_DECISION_ALLOW)
+
+    # CheckAccount: dry runs for new accounts presenting an existing person's signals (with a
+    # new face photo) and for fresh strangers, half each.
+    rnd = random.Random(args.seed + 2)
+    sample = rnd.sample(stream, min(args.checks, len(stream)))
+    check_t: list[float] = []
+    for k, acc in enumerate(sample):
+        sigs = messages(acc.signals if k % 2 == 0 else [s for s in acc.signals if s[0] in (
+            pb.SIGNAL_TYPE_IP_ADDRESS, pb.SIGNAL_TYPE_BROWSER_FINGERPRINT)])
+        t = time.perf_counter()
+        linker.check(f"probe-{k}", F, linker.prepare(sigs))
+        check_t.append((time.perf_counter() - t) * 1000)
+
+    where = f" on top of {args.prefill:,} prefilled" if args.prefill else ""
+    print(f"\n## Linking {len(stream):,} accounts{where} ({linker.store.backend})\n")
+    print("| metric | value | target |")
+    print("|---|---|---|")
+    print(f"| ingest rate (RegisterAccount, engine, one writer) | {len(stream) / ingest_s:,.0f} accounts/s | >= 2,000/s |")
+    print(f"| RegisterAccount p50 / p99 | {pct(reg_t, 50):.2f} / {pct(reg_t, 99):.2f} ms | |")
+    print(f"| CheckAccount p50 / p99 ({len(check_t)} calls) | {pct(check_t, 50):.2f} / {pct(check_t, 99):.2f} ms"
+          " | <= 5 / <= 20 ms |")
+    print(f"| BLOCK decisions | {len(blocks):,} ({tp:,} true duplicates) | |")
+    print(f"| REVIEW decisions | {len(reviews):,} | |")
+    print(f"| precision of BLOCK | {precision:.4f} | >= 0.999 |")
+    print(f"| recall of true duplicates (BLOCK) | {recall:.4f} ({tp:,}/{len(true_dup):,}) | >= 0.98 |")
+    print(f"| true duplicates flagged (BLOCK or REVIEW) | {linked / max(1, len(true_dup)):.4f} | |")
+    print(f"| peak RSS | {peak_rss_mb():,.0f} MB | |")
+    if false_causes:
+        print("\nEvidence behind wrong BLOCKs (to accounts of other true persons):\n")
+        print("| evidence | wrong BLOCKs |\n|---|---|")
+        for cause, n in false_causes.most_common():
+            print(f"| {cause} | {n} |")
+        print()
+    t = time.perf_counter()
+    reopened = Linker(open_store(location), SignalHasher(bytes(32)), settings)
+    print(f"| restart: reopen store + rebuild face index | {time.perf_counter() - t:.1f} s | |")
+    reopened.close()
+
+    # Face search side by side at this population size, on the stored embeddings.
+    rows = linker.store.faces_after(0, 10_000_000)
+    matrix = np.stack([r.embedding for r in rows])
+    labels = np.array([r.face_id for r in rows])
+    del rows
+    rng = np.random.default_rng(args.seed + 3)
+    picks = rng.choice(len(matrix), min(args.face_queries, len(matrix)), replace=False)
+    queries = matrix[picks] + rng.normal(0, 0.02, (len(picks), 128)).astype(np.float32)
+    bench_faces(matrix, queries, settings, linker.index, labels, index_build_s if args.prefill else None)
+    linker.close()
+    if pg_server is not None:
+        pg_server.stop()
+    tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

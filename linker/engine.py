@@ -1,0 +1,695 @@
+"""The linking engine: evidence from the store and the face index, persons, and decisions.
+
+Data flow for :meth:`Linker.register` (``check`` is the same without writing)::
+
+    raw signals --signals.SignalHasher--> keyed hashes, name keys, embeddings
+      --exact lookups (store indexes), birth-date blocks + name match, face index k-NN-->
+    evidence per other account --policy.joins--> joining accounts
+      --persons.cluster + assign_person_ids (reviews as constraints)--> stable person ids
+      --policy.decide_account--> ALLOW / REVIEW / BLOCK with reasons
+
+Writes run in one serialised store transaction, so concurrent registrations (threads or
+replicas) never both miss each other and never create two persons for one. The face index is
+caught up from the store inside that transaction and after each commit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import time
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from idverify.errors import ConfigError, InvalidInput, NotFound
+from linker import persons as _persons
+from linker import policy as _policy
+from linker.faceindex import FaceIndex
+from linker.names import NameKey, name_similarity
+from linker.policy import AccountView, Decision, Evidence, Reason
+from linker.settings import LinkerSettings
+from linker.signals import PreparedSignal, SignalHasher
+from linker.store import LinkStore, open_store
+from linker.store.base import AccountRow
+from linker.v1 import linking_service_pb2 as pb
+
+__all__ = [
+    "Edge",
+    "ExplainResult",
+    "LinkResult",
+    "LinkedAccountResult",
+    "Linker",
+    "resolve_hash_key",
+]
+
+_KINDS = (pb.ACCOUNT_KIND_FREELANCER, pb.ACCOUNT_KIND_CLIENT, pb.ACCOUNT_KIND_AGENCY)
+_STRONG, _MEDIUM, _WEAK = pb.SIGNAL_STRENGTH_STRONG, pb.SIGNAL_STRENGTH_MEDIUM, pb.SIGNAL_STRENGTH_WEAK
+_FACE, _NAME, _DOC = pb.SIGNAL_TYPE_FACE_EMBEDDING, pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, pb.SIGNAL_TYPE_DOCUMENT_NUMBER
+
+
+@dataclass(frozen=True)
+class Edge:
+    """Evidence between two accounts."""
+
+    from_account_id: str
+    to_account_id: str
+    evidence: Evidence
+
+
+@dataclass
+class LinkResult:
+    """The outcome of registering or checking an account."""
+
+    decision: int
+    reasons: tuple[Reason, ...]
+    person_id: str
+    linked_account_ids: list[str]
+    risk_score: float
+    evidence: list[Edge]
+
+
+@dataclass
+class LinkedAccountResult:
+    """One account linked with another (same person, or a weaker risk link)."""
+
+    account_id: str
+    kind: int
+    person_id: str
+    same_person: bool
+    evidence: list[Edge]
+
+
+@dataclass
+class ExplainResult:
+    """Why two accounts are linked: the evidence path and reviewer decisions."""
+
+    same_person: bool
+    person_id_a: str
+    person_id_b: str
+    path: list[Edge]
+    reviews: list[Reason]
+
+
+@dataclass
+class _Probe:
+    """An account's signals in stored form: exact digests, name keys and face embeddings."""
+
+    exact: list[tuple[int, int, bytes, float]] = field(default_factory=list)  # type, strength, digest, seen
+    names: list[tuple[bytes, bytes, NameKey, float]] = field(default_factory=list)  # digest, block, key, seen
+    faces: list[tuple[np.ndarray, float]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, signals: Iterable[PreparedSignal]) -> _Probe:
+        probe = cls()
+        for s in signals:
+            if s.type == _FACE:
+                probe.faces.append((s.embedding, s.observed_at))
+                continue
+            probe.exact.append((s.type, s.strength, s.digest, s.observed_at))
+            if s.type == _NAME and s.name is not None:
+                probe.names.append((s.digest, s.block, s.name, s.observed_at))
+        return probe
+
+    def extend(self, other: _Probe) -> _Probe:
+        return _Probe(self.exact + other.exact, self.names + other.names, self.faces + other.faces)
+
+
+def resolve_hash_key(settings: LinkerSettings, store_location: str) -> bytes:
+    """The HMAC key: ``linker.hash_key`` (hex or text), or with ``dev_generate_key`` a random
+    key persisted beside the SQLite store; anything else refuses to start (ConfigError)."""
+    if settings.hash_key:
+        try:
+            key = bytes.fromhex(settings.hash_key)
+            if len(key) >= 16:
+                return key
+        except ValueError:
+            pass
+        return settings.hash_key.encode()
+    if not settings.dev_generate_key:
+        raise ConfigError(
+            "linker.hash_key is required (HMAC secret for signal hashes); for development only, "
+            "set linker.dev_generate_key = true to generate one beside the SQLite store",
+            reason="CONFIG_MISSING",
+        )
+    if store_location.startswith(("postgresql://", "postgres://")):
+        raise ConfigError("linker.dev_generate_key needs an SQLite store; set linker.hash_key",
+                          reason="CONFIG_VALUE")
+    path = Path(store_location + ".linker-key")
+    if path.exists():
+        return bytes.fromhex(path.read_text().strip())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_bytes(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key.hex())
+    return key
+
+
+class Linker:
+    """Links accounts into persons and decides on them; built once and shared by all calls."""
+
+    def __init__(self, store: LinkStore, hasher: SignalHasher, settings: LinkerSettings,
+                 index: FaceIndex | None = None) -> None:
+        self.store = store
+        self.hasher = hasher
+        self.settings = settings
+        self.index = index or FaceIndex(settings.hnsw_m, settings.hnsw_ef_construction, settings.hnsw_ef_search)
+        self.index.sync(store)
+        self._caps = {_STRONG: settings.cap_strong, _MEDIUM: settings.cap_medium, _WEAK: settings.cap_weak}
+
+    @classmethod
+    def open(cls, settings: LinkerSettings, store_location: str) -> Linker:
+        """Open the store (migrating it), resolve the hash key and rebuild the face index."""
+        key = resolve_hash_key(settings, store_location)
+        store = open_store(store_location)
+        index = None
+        if settings.index_path:
+            index = FaceIndex.load(settings.index_path, store, settings.hnsw_m, settings.hnsw_ef_construction,
+                                   settings.hnsw_ef_search)
+        return cls(store, SignalHasher(key), settings, index)
+
+    def close(self) -> None:
+        """Save the face index (when ``index_path`` is set) and close the store's connections."""
+        if self.settings.index_path:
+            self.index.save(self.settings.index_path)
+        self.store.close()
+
+    # ---- input ------------------------------------------------------------------------------
+    def prepare(self, signals: Iterable[pb.Signal], now: float | None = None) -> list[PreparedSignal]:
+        """Validate, normalise and hash request signals (InvalidInput names the bad one)."""
+        now = time.time() if now is None else now
+        out = []
+        for i, s in enumerate(signals):
+            if s.type == pb.SIGNAL_TYPE_UNSPECIFIED:
+                raise InvalidInput(f"signals[{i}].type is unspecified", reason="SIGNAL_TYPE_INVALID",
+                                   metadata={"field": f"signals[{i}].type"})
+            seen = s.observed_at.ToDatetime().timestamp() if s.HasField("observed_at") else now
+            try:
+                out.append(self.hasher.prepare(s.type, s.value, s.country, s.birth_date, s.embedding, seen))
+            except InvalidInput as exc:
+                exc.metadata.setdefault("field", f"signals[{i}]")
+                raise
+        return out
+
+    def _require(self, account_id: str, field_name: str = "account_id") -> AccountRow:
+        if not account_id:
+            raise InvalidInput(f"{field_name} is empty", reason="MISSING_FIELD", metadata={"field": field_name})
+        row = self.store.account(account_id)
+        if row is None:
+            raise NotFound(f"unknown account in {field_name}", reason="ACCOUNT_NOT_FOUND",
+                           metadata={"field": field_name})
+        return row
+
+    @staticmethod
+    def _check_kind(account_id: str, kind: int) -> None:
+        if not account_id:
+            raise InvalidInput("account_id is empty", reason="MISSING_FIELD", metadata={"field": "account_id"})
+        if kind not in _KINDS:
+            raise InvalidInput("kind must be FREELANCER, CLIENT or AGENCY", reason="ACCOUNT_KIND_INVALID",
+                               metadata={"field": "kind"})
+
+    # ---- evidence ---------------------------------------------------------------------------
+    def _stored_probe(self, account_id: str) -> _Probe:
+        probe = _Probe()
+        strengths = {t: _policy_strength(t) for t in range(1, 12)}
+        for t, digest, seen in self.store.signals_of(account_id):
+            probe.exact.append((t, strengths[t], digest, seen))
+        for row in self.store.names_of([account_id]):
+            probe.names.append((row.digest, row.block, row.name, row.first_seen))
+        for face in self.store.faces_of([account_id]):
+            probe.faces.append((face.embedding, face.first_seen))
+        return probe
+
+    def _evidence(self, account_id: str, probe: _Probe) -> dict[str, list[Evidence]]:
+        """Evidence between the probe and every other account, by other account id."""
+        found: dict[str, dict[int, Evidence]] = {}
+
+        def add(other: str, ev: Evidence) -> None:
+            if other == account_id:
+                return
+            per = found.setdefault(other, {})
+            old = per.get(ev.signal_type)
+            if old is None or _rank(ev) > _rank(old):
+                per[ev.signal_type] = ev
+
+        caps = [self._caps[strength] + 2 for _, strength, _, _ in probe.exact]
+        holders_of = self.store.signal_holders_many([(t, d) for t, _, d, _ in probe.exact], caps)
+        for t, strength, digest, seen in probe.exact:
+            cap = self._caps[strength]
+            holders = holders_of[(t, digest)]
+            count = len({h for h, _ in holders} | {account_id})
+            generic = count > cap
+            for other, first in holders:
+                add(other, Evidence(t, strength, max(first, seen), 1.0, generic,
+                                    "generic value" if generic else "same value"))
+        s = self.settings
+        for _digest, block, key, seen in probe.names:
+            rows = self.store.names_in_block(block, s.cap_birth_date + 1)
+            if len(rows) > s.cap_birth_date:
+                continue  # a placeholder birth date: names in it say nothing
+            for row in rows:
+                sim = name_similarity(key, row.name)
+                if sim >= s.name_match_similarity:
+                    strength = _STRONG
+                elif sim >= s.name_medium_similarity:
+                    strength = _MEDIUM
+                else:
+                    continue
+                add(row.account_id, Evidence(_NAME, strength, max(seen, row.first_seen), sim, False,
+                                             f"same birth date, name similarity {sim:.2f}"))
+        if probe.faces:
+            self.index.sync(self.store)
+            hits: dict[int, float] = {}
+            for embedding, _ in probe.faces:
+                for label, dist in self.index.search(embedding, s.face_search_k):
+                    if dist <= s.face_medium_distance:
+                        hits[label] = min(dist, hits.get(label, dist))
+            owners = self.store.faces_by_id(hits) if hits else {}
+            seen_face = max(t for _, t in probe.faces)
+            for label, dist in hits.items():
+                if label not in owners:
+                    continue  # erased by another replica
+                other, first = owners[label]
+                strength = _STRONG if dist <= s.face_match_distance else _MEDIUM
+                add(other, Evidence(_FACE, strength, max(first, seen_face), _face_similarity(dist), False,
+                                    f"face distance {dist:.3f}"))
+        out = {o: sorted(per.values(), key=_order) for o, per in found.items()}
+        return self._contradictions(out, [f for f, _ in probe.faces])
+
+    def _contradictions(self, evidence: dict[str, list[Evidence]],
+                        probe_faces: Sequence[np.ndarray]) -> dict[str, list[Evidence]]:
+        """Demote name evidence to accounts whose faces show a different person."""
+        name_only = [o for o, ev in evidence.items()
+                     if any(e.signal_type == _NAME and e.strength == _STRONG for e in ev)
+                     and not any(e.strength == _STRONG and not e.generic and e.signal_type != _NAME for e in ev)]
+        if not name_only or not probe_faces:
+            return evidence
+        theirs: dict[str, list[np.ndarray]] = {}
+        for face in self.store.faces_of(name_only):
+            theirs.setdefault(face.account_id, []).append(face.embedding)
+        for other in name_only:
+            if other in theirs:
+                evidence[other] = _policy.demote_contradicted(
+                    evidence[other], _min_distance(probe_faces, theirs[other]),
+                    self.settings.face_different_distance)
+        return evidence
+
+    def _pair_evidence(self, accounts: Sequence[str]) -> dict[tuple[str, str], list[Evidence]]:
+        """Evidence between every pair within ``accounts`` (a person or two), a < b."""
+        out: dict[tuple[str, str], dict[int, Evidence]] = {}
+
+        def add(a: str, b: str, ev: Evidence) -> None:
+            key = (min(a, b), max(a, b))
+            per = out.setdefault(key, {})
+            old = per.get(ev.signal_type)
+            if old is None or _rank(ev) > _rank(old):
+                per[ev.signal_type] = ev
+
+        generic_cache: dict[tuple[int, bytes], bool] = {}
+        for a, b, t, digest, seen in self.store.shared_signals(accounts):
+            strength = _policy_strength(t)
+            if (t, digest) not in generic_cache:
+                cap = self._caps[strength]
+                generic_cache[(t, digest)] = len(self.store.signal_holders(t, digest, cap + 1)) > cap
+            generic = generic_cache[(t, digest)]
+            add(a, b, Evidence(t, strength, seen, 1.0, generic, "generic value" if generic else "same value"))
+        s = self.settings
+        names = self.store.names_of(accounts)
+        for i, x in enumerate(names):
+            for y in names[i + 1:]:
+                if x.account_id == y.account_id or x.block != y.block:
+                    continue
+                sim = name_similarity(x.name, y.name)
+                if sim >= s.name_medium_similarity:
+                    strength = _STRONG if sim >= s.name_match_similarity else _MEDIUM
+                    add(x.account_id, y.account_id, Evidence(_NAME, strength, max(x.first_seen, y.first_seen),
+                                                             sim, False, f"same birth date, name similarity {sim:.2f}"))
+        faces = self.store.faces_of(accounts)
+        if len(faces) > 1:
+            matrix = np.stack([f.embedding for f in faces])
+            dists = np.linalg.norm(matrix[:, None, :] - matrix[None, :, :], axis=2)
+            for i, x in enumerate(faces):
+                for j in range(i + 1, len(faces)):
+                    y, dist = faces[j], float(dists[i, j])
+                    if x.account_id == y.account_id or dist > s.face_medium_distance:
+                        continue
+                    strength = _STRONG if dist <= s.face_match_distance else _MEDIUM
+                    add(x.account_id, y.account_id, Evidence(_FACE, strength, max(x.first_seen, y.first_seen),
+                                                             _face_similarity(dist), False, f"face distance {dist:.3f}"))
+        by_account: dict[str, list[np.ndarray]] = {}
+        for f in faces:
+            by_account.setdefault(f.account_id, []).append(f.embedding)
+        result = {}
+        for (a, b), per in out.items():
+            evs = sorted(per.values(), key=_order)
+            if a in by_account and b in by_account:
+                evs = _policy.demote_contradicted(evs, _min_distance(by_account[a], by_account[b]),
+                                                  s.face_different_distance)
+            result[(a, b)] = evs
+        return result
+
+    # ---- persons ----------------------------------------------------------------------------
+    def _constraints(self, accounts: Iterable[str]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        must, cannot = [], []
+        for a, b, action, *_ in self.store.reviews_for(accounts):
+            (must if action == pb.REVIEW_ACTION_FORCE_LINK else cannot).append((a, b))
+        return must, cannot
+
+    def _place(self, account: AccountRow, joined: Iterable[str]) -> _persons.Assignment:
+        """Persons after ``account`` joins ``joined``: existing persons stay whole (their links
+        go first), reviewer unlinks are honoured, merges keep the oldest id."""
+        joined = set(joined) - {account.account_id}
+        previous = self.store.persons_of(joined | {account.account_id})
+        members = self.store.members(set(previous.values()))
+        scope = {account.account_id} | joined | {m for ms in members.values() for m in ms}
+        previous = self.store.persons_of(scope)
+        chain = [(ms[i], ms[i + 1]) for ms in members.values() for i in range(len(ms) - 1)]
+        must, cannot = self._constraints(scope)
+        comps = _persons.cluster(scope, [(account.account_id, o) for o in joined], chain + must, cannot)
+        seqs = {a: r.seq for a, r in self.store.accounts(scope).items()}
+        seqs.setdefault(account.account_id, account.seq)
+        return _persons.assign_person_ids(comps, previous, seqs, self.store.person_ranks(set(previous.values())))
+
+    def _recompute(self, accounts: Iterable[str]) -> _persons.Assignment:
+        """Persons of ``accounts`` recomputed from scratch from evidence and reviews."""
+        scope = sorted(set(accounts))
+        if not scope:
+            return _persons.Assignment()
+        previous = self.store.persons_of(scope)
+        evidence = self._pair_evidence(scope)
+        edges = [pair for pair, ev in evidence.items() if _policy.joins(ev)]
+        must, cannot = self._constraints(scope)
+        comps = _persons.cluster(scope, edges, must, cannot)
+        seqs = {a: r.seq for a, r in self.store.accounts(scope).items()}
+        return _persons.assign_person_ids(comps, previous, seqs, self.store.person_ranks(set(previous.values())))
+
+    def _apply(self, assignment: _persons.Assignment, previous: Mapping[str, str], now: float,
+               refs: Mapping[str, str]) -> list[str]:
+        """Write an assignment and its events; returns the accounts whose person changed."""
+        changed = {a: p for a, p in assignment.person_of.items() if previous.get(a) != p}
+        self.store.set_persons(changed, {p: assignment.rank[p] for p in set(changed.values())}, now)
+        for retired, kept in sorted(assignment.merged.items()):
+            self.store.append_event("merge", person_id=kept, other_person_id=retired, now=now)
+        for piece, parent in sorted(assignment.split.items()):
+            self.store.append_event("split", person_id=piece, other_person_id=parent, now=now)
+        for account_id, person_id in sorted(changed.items()):
+            kind = "link" if previous.get(account_id) is None else "unlink" if person_id in assignment.split else "move"
+            self.store.append_event(kind, account_ref=refs.get(account_id, ""), person_id=person_id,
+                                    other_person_id=previous.get(account_id, ""), now=now)
+        return sorted(changed)
+
+    # ---- decisions --------------------------------------------------------------------------
+    def _decide(self, account: AccountView, person_id: str, mates: Sequence[str],
+                evidence: Mapping[str, list[Evidence]], probe: _Probe) -> LinkResult:
+        rows = self.store.accounts(mates)
+        same = [AccountView(r.account_id, r.kind, r.owner_account_id, r.seq) for r in rows.values()]
+        mate_set = set(mates)
+        risk = max((_policy.pair_risk(ev) for o, ev in evidence.items() if o not in mate_set), default=0.0)
+        facts = _policy.PolicyInput(
+            account=account,
+            same_person=same,
+            risk_score=risk,
+            face_spread=_spread([f for f, _ in probe.faces]),
+            distinct_documents=len({d for t, _, d, _ in probe.exact if t == _DOC}),
+            distinct_identities=self._identities(probe),
+            self_contracts=len(self.store.contracts_between(account.account_id, mates)) if mates else 0,
+        )
+        decision: Decision = _policy.decide_account(
+            facts, risk_threshold=self.settings.risk_review_threshold,
+            face_different_distance=self.settings.face_different_distance)
+        edges = [Edge(account.account_id, o, ev) for o in sorted(evidence) for ev in evidence[o]]
+        return LinkResult(decision.decision, decision.reasons, person_id, sorted(mate_set), risk, edges)
+
+    def _identities(self, probe: _Probe) -> int:
+        groups: list[tuple[bytes, NameKey]] = []
+        for _d, block, key, _s in probe.names:
+            if not any(b == block and name_similarity(key, k) >= self.settings.name_match_similarity
+                       for b, k in groups):
+                groups.append((block, key))
+        return len(groups)
+
+    # ---- public operations ------------------------------------------------------------------
+    def register(self, account_id: str, kind: int, signals: Sequence[PreparedSignal],
+                 owner_account_id: str = "", now: float | None = None) -> LinkResult:
+        """Store an account's signals, link it into a person and decide on it."""
+        self._check_kind(account_id, kind)
+        now = time.time() if now is None else now
+        if owner_account_id:
+            self._require(owner_account_id, "owner_account_id")
+        with self.store.write():
+            account = self.store.upsert_account(account_id, kind, owner_account_id, now)
+            is_new = account.created_at == now
+            new = _Probe.of(signals)
+            evidence = self._evidence(account_id, new)
+            joined = [o for o, ev in evidence.items() if _policy.joins(ev)]
+            self.store.add_signals(account_id, [(t, d, s) for t, _, d, s in new.exact])
+            for digest, block, key, seen in new.names:
+                self.store.add_name(account_id, digest, block, key, seen)
+            for embedding, seen in new.faces:
+                self.store.add_face(account_id, embedding, seen)
+            if is_new and not joined:
+                # The common case: a new account with no joining evidence is a new person.
+                person_id = _persons.new_person_id(account.seq)
+                self.store.add_person(account_id, person_id, account.seq, now)
+                mates: list[str] = []
+            else:
+                assignment = self._place(account, joined)
+                previous = self.store.persons_of(assignment.person_of)
+                refs = {a: r.ref for a, r in self.store.accounts(assignment.person_of).items()}
+                self._apply(assignment, previous, now, refs)
+                person_id = assignment.person_of[account_id]
+                mates = [m for m in self.store.members([person_id]).get(person_id, []) if m != account_id]
+            view = AccountView(account_id, kind, owner_account_id, account.seq)
+            history = new if is_new else self._stored_probe(account_id)
+            result = self._decide(view, person_id, mates, evidence, history)
+            self.store.append_event("register", account_ref=account.ref, person_id=person_id, now=now,
+                                    detail=json.dumps({"decision": result.decision, "signals": len(signals),
+                                                       "new_person": is_new and not joined,
+                                                       "reasons": [r.code for r in result.reasons]}))
+        self.index.sync(self.store)
+        return result
+
+    def check(self, account_id: str, kind: int, signals: Sequence[PreparedSignal],
+              owner_account_id: str = "") -> LinkResult:
+        """What :meth:`register` would decide, without storing anything. With no signals, the
+        stored account is re-evaluated from its stored signals; with signals, ``account_id`` may
+        be empty (a prospective account)."""
+        stored = self.store.account(account_id) if account_id else None
+        if not signals:
+            if stored is None:
+                self._require(account_id)
+            assert stored is not None
+            kind = kind or stored.kind
+            owner_account_id = owner_account_id or stored.owner_account_id
+            probe = self._stored_probe(account_id)
+            evidence = self._evidence(account_id, probe)
+            person_id = self.store.persons_of([account_id]).get(account_id, "")
+            mates = [m for m in self.store.members([person_id]).get(person_id, []) if m != account_id]
+            view = AccountView(account_id, kind, owner_account_id, stored.seq)
+            return self._decide(view, person_id, mates, evidence, probe)
+        if kind not in _KINDS:
+            raise InvalidInput("kind must be FREELANCER, CLIENT or AGENCY", reason="ACCOUNT_KIND_INVALID",
+                               metadata={"field": "kind"})
+        new = _Probe.of(signals)
+        evidence = self._evidence(account_id, new)
+        joined = [o for o, ev in evidence.items() if _policy.joins(ev)]
+        seq = stored.seq if stored else 1 << 62
+        ghost = stored or AccountRow(seq, account_id, kind, owner_account_id, "", 0.0)
+        assignment = self._place(ghost, joined)
+        person_id = assignment.person_of[account_id]
+        if person_id in assignment.created:
+            person_id = ""
+        mates = sorted(a for a, p in assignment.person_of.items() if p == assignment.person_of[account_id]
+                       and a != account_id)
+        probe = new.extend(self._stored_probe(account_id)) if stored else new
+        return self._decide(AccountView(account_id, kind, owner_account_id, seq), person_id, mates, evidence, probe)
+
+    def linked_accounts(self, account_id: str, include_weak: bool = False) -> tuple[str, list[LinkedAccountResult]]:
+        """The account's person and its linked accounts (with weaker risk links on request)."""
+        self._require(account_id)
+        person_id = self.store.persons_of([account_id]).get(account_id, "")
+        mates = [m for m in self.store.members([person_id]).get(person_id, []) if m != account_id]
+        pairs = self._pair_evidence([account_id, *mates])
+        direct: dict[str, list[Evidence]] = {}
+        for (a, b), ev in pairs.items():
+            if account_id in (a, b):
+                direct[b if a == account_id else a] = ev
+        if include_weak:
+            for other, ev in self._evidence(account_id, self._stored_probe(account_id)).items():
+                direct.setdefault(other, ev)
+        others = sorted(set(mates) | set(direct))
+        rows = self.store.accounts(others)
+        persons = self.store.persons_of(others)
+        out = []
+        for other in others:
+            if other not in rows:
+                continue
+            out.append(LinkedAccountResult(other, rows[other].kind, persons.get(other, ""), other in mates,
+                                           [Edge(account_id, other, e) for e in direct.get(other, [])]))
+        return person_id, out
+
+    def explain(self, a: str, b: str) -> ExplainResult:
+        """The shortest evidence path from ``a`` to ``b`` (joining evidence first) and reviews."""
+        self._require(a, "account_id_a")
+        self._require(b, "account_id_b")
+        persons = self.store.persons_of([a, b])
+        pa, pb_ = persons.get(a, ""), persons.get(b, "")
+        members = self.store.members({pa, pb_} - {""})
+        scope = sorted({a, b} | {m for ms in members.values() for m in ms})
+        pairs = self._pair_evidence(scope)
+        reviews = []
+        for x, y, action, reviewer, note, at in self.store.reviews_for([a, b]):
+            edge_ev = Evidence(pb.SIGNAL_TYPE_UNSPECIFIED, _STRONG, at, 1.0, False,
+                               f"reviewer {'forced link' if action == pb.REVIEW_ACTION_FORCE_LINK else 'forced unlink'}")
+            if {x, y} == {a, b}:
+                name = pb.ReviewAction.Name(action)
+                reviews.append(Reason(name.removeprefix("REVIEW_ACTION_"), f"by {reviewer}: {note}"))
+            if action == pb.REVIEW_ACTION_FORCE_LINK:
+                pairs.setdefault((x, y), []).insert(0, edge_ev)
+        path = _shortest_path(a, b, pairs, joining_only=True) or _shortest_path(a, b, pairs, joining_only=False)
+        return ExplainResult(bool(pa) and pa == pb_, pa, pb_, path, reviews)
+
+    def delete(self, account_id: str, reason: str = "", now: float | None = None) -> tuple[bool, int, list[str]]:
+        """Erase an account everywhere and recompute its person; returns (deleted, signals
+        erased, accounts whose person changed)."""
+        if not account_id:
+            raise InvalidInput("account_id is empty", reason="MISSING_FIELD", metadata={"field": "account_id"})
+        now = time.time() if now is None else now
+        with self.store.write():
+            row = self.store.account(account_id)
+            if row is None:
+                return False, 0, []
+            person_id = self.store.persons_of([account_id]).get(account_id, "")
+            mates = [m for m in self.store.members([person_id]).get(person_id, []) if m != account_id]
+            face_ids = [f.face_id for f in self.store.faces_of([account_id])]
+            erased = self.store.erase_account(account_id)
+            self.store.append_event("delete", account_ref=row.ref, person_id=person_id, now=now,
+                                    detail=json.dumps({"reason": reason[:64], "signals_erased": erased}))
+            assignment = self._recompute(mates)
+            previous = {m: person_id for m in mates}
+            refs = {a: r.ref for a, r in self.store.accounts(mates).items()}
+            affected = self._apply(assignment, previous, now, refs)
+        self.index.remove(face_ids)
+        return True, erased, affected
+
+    def review(self, a: str, b: str, action: int, reviewer: str = "", note: str = "",
+               now: float | None = None) -> tuple[int, str, str]:
+        """Record a reviewer decision on a pair and re-link their persons; returns (event id,
+        person of a, person of b)."""
+        if action not in (pb.REVIEW_ACTION_FORCE_LINK, pb.REVIEW_ACTION_FORCE_UNLINK, pb.REVIEW_ACTION_CLEAR):
+            raise InvalidInput("action must be FORCE_LINK, FORCE_UNLINK or CLEAR", reason="REVIEW_ACTION_INVALID",
+                               metadata={"field": "action"})
+        if a == b:
+            raise InvalidInput("a review needs two different accounts", reason="SAME_ACCOUNT",
+                               metadata={"field": "account_id_b"})
+        now = time.time() if now is None else now
+        with self.store.write():
+            ra, rb = self._require(a, "account_id_a"), self._require(b, "account_id_b")
+            if action == pb.REVIEW_ACTION_CLEAR:
+                self.store.clear_review(a, b)
+            else:
+                self.store.set_review(a, b, action, reviewer, note, now)
+            event_id = self.store.append_event(
+                "review", account_ref=ra.ref, other_ref=rb.ref, now=now,
+                detail=json.dumps({"action": pb.ReviewAction.Name(action), "reviewer": reviewer[:64]}))
+            previous = self.store.persons_of([a, b])
+            members = self.store.members(set(previous.values()))
+            scope = {a, b} | {m for ms in members.values() for m in ms}
+            previous = self.store.persons_of(scope)
+            assignment = self._recompute(scope)
+            refs = {x: r.ref for x, r in self.store.accounts(scope).items()}
+            self._apply(assignment, previous, now, refs)
+        return event_id, assignment.person_of.get(a, ""), assignment.person_of.get(b, "")
+
+    def contract(self, contract_id: str, client: str, freelancer: str,
+                 now: float | None = None) -> tuple[Decision, list[Edge]]:
+        """Record a contract; self-hiring (both accounts one person) is feedback building."""
+        if not contract_id:
+            raise InvalidInput("contract_id is empty", reason="MISSING_FIELD", metadata={"field": "contract_id"})
+        if client == freelancer and client:
+            raise InvalidInput("an account cannot hire itself", reason="SAME_ACCOUNT",
+                               metadata={"field": "freelancer_account_id"})
+        now = time.time() if now is None else now
+        rc = self._require(client, "client_account_id")
+        rf = self._require(freelancer, "freelancer_account_id")
+        explained = self.explain(client, freelancer)
+        direct = self._pair_evidence([client, freelancer]).get((min(client, freelancer), max(client, freelancer)), [])
+        decision = _policy.decide_contract(explained.same_person, _policy.pair_risk(direct),
+                                           risk_threshold=self.settings.risk_review_threshold)
+        with self.store.write():
+            self.store.add_contract(contract_id, client, freelancer, decision.decision, now)
+            self.store.append_event("contract", account_ref=rc.ref, other_ref=rf.ref, now=now,
+                                    detail=json.dumps({"decision": decision.decision,
+                                                       "reasons": [r.code for r in decision.reasons]}))
+        path = explained.path if (explained.same_person or direct) else []
+        return decision, path
+
+
+def _policy_strength(signal_type: int) -> int:
+    from linker.signals import STRENGTHS
+
+    return STRENGTHS.get(signal_type, _WEAK)
+
+
+def _rank(ev: Evidence) -> tuple[int, int, float]:
+    order = {_STRONG: 3, _MEDIUM: 2, _WEAK: 1}
+    return (0 if ev.generic else 1, order.get(ev.strength, 0), ev.similarity)
+
+
+def _order(ev: Evidence) -> tuple[int, int, float, int]:
+    generic, strength, similarity = _rank(ev)
+    return (-generic, -strength, -similarity, ev.signal_type)
+
+
+def _face_similarity(distance: float) -> float:
+    """Face distance mapped to [0, 1]: 1 at distance 0, 0 at distance 1 and beyond."""
+    return max(0.0, 1.0 - distance)
+
+
+def _min_distance(xs: Sequence[np.ndarray], ys: Sequence[np.ndarray]) -> float:
+    """The smallest distance between any face of one account and any of the other."""
+    a, b = np.stack(xs), np.stack(ys)
+    return float(np.linalg.norm(a[:, None, :] - b[None, :, :], axis=2).min())
+
+
+def _spread(embeddings: Sequence[np.ndarray]) -> float:
+    if len(embeddings) < 2:
+        return 0.0
+    m = np.stack(embeddings)
+    return float(np.linalg.norm(m[:, None, :] - m[None, :, :], axis=2).max())
+
+
+def _shortest_path(a: str, b: str, pairs: Mapping[tuple[str, str], list[Evidence]], joining_only: bool) -> list[Edge]:
+    graph: dict[str, list[tuple[str, Evidence]]] = {}
+    for (x, y), evs in pairs.items():
+        if not evs:
+            continue
+        if joining_only and not (_policy.joins(evs) or evs[0].signal_type == pb.SIGNAL_TYPE_UNSPECIFIED):
+            continue
+        best = evs[0]
+        graph.setdefault(x, []).append((y, best))
+        graph.setdefault(y, []).append((x, best))
+    prev: dict[str, tuple[str, Evidence]] = {}
+    queue, seen = deque([a]), {a}
+    while queue:
+        node = queue.popleft()
+        if node == b:
+            break
+        for nxt, ev in sorted(graph.get(node, []), key=lambda t: t[0]):
+            if nxt not in seen:
+                seen.add(nxt)
+                prev[nxt] = (node, ev)
+                queue.append(nxt)
+    if b not in prev:
+        return []
+    path, node = [], b
+    while node != a:
+        parent, ev = prev[node]
+        path.append(Edge(parent, node, ev))
+        node = parent
+    return path[::-1]

@@ -1,0 +1,82 @@
+"""The linker's settings: one frozen, typed object (the ``[linker]`` TOML table).
+
+The store location comes from ``[store] url`` unless ``linker.store_url`` overrides it. The
+keyed-hash secret is required: the service refuses to start without ``hash_key`` unless
+``dev_generate_key`` is true, in which case a random key is generated once and persisted beside
+an SQLite store (``<store>.linker-key``, mode 0600) so hashes stay comparable across restarts.
+Never use the dev flag in production: anyone with the file can test guesses against the hashes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from idverify.errors import ConfigError
+
+__all__ = ["LinkerSettings"]
+
+
+@dataclass(frozen=True)
+class LinkerSettings:
+    """How accounts are linked, how strong each signal is and when a value becomes generic."""
+
+    #: Serve LinkingService. Off by default because it needs a secret: when true the server
+    #: refuses to start without ``hash_key`` (or ``dev_generate_key``). When off, every
+    #: LinkingService call answers FAILED_PRECONDITION (reason LINKER_DISABLED).
+    enabled: bool = False
+    #: HMAC-SHA256 secret (hex, or any string of at least 16 characters). Required.
+    hash_key: str = ""
+    #: Development only: generate a random key and persist it beside the SQLite store.
+    dev_generate_key: bool = False
+    #: A SQLite path or ``postgresql://`` URL; empty means ``[store] url``.
+    store_url: str = ""
+    #: Face embeddings closer than this (Euclidean distance in dlib's 128-d space) are the same
+    #: person: strong evidence. dlib's documented tolerance is 0.6; 0.45 keeps false links rare
+    #: across a million faces.
+    face_match_distance: float = 0.40
+    #: Faces between ``face_match_distance`` and this distance are medium evidence.
+    face_medium_distance: float = 0.50
+    #: One account presenting faces farther apart than this is shared (SHARED_ACCOUNT).
+    face_different_distance: float = 0.6
+    #: Name similarity in [0, 1] at or above which a same-birth-date name is the same identity.
+    name_match_similarity: float = 0.99
+    #: Name similarity at or above which a same-birth-date name is medium evidence.
+    name_medium_similarity: float = 0.5
+    #: A value shared by more than this many accounts is generic and stops linking, per type.
+    #: Strong payment and identity values get a small cap (a card is rarely shared by more
+    #: than a family); weak network values a larger one.
+    cap_strong: int = 10
+    cap_medium: int = 20
+    cap_weak: int = 50
+    #: A birth date shared by more accounts than this is a placeholder (1900-01-01, 1970-01-01):
+    #: fuzzy name matching stops inside it (about 50 accounts share a real date per million).
+    cap_birth_date: int = 2000
+    #: Risk in [0, 1] at or above which weak-only overlap leads to REVIEW. 0.7 needs three kinds
+    #: of weak/medium overlap (device, IP and browser); a household sharing a home IP and a
+    #: tablet (0.65) stays ALLOW.
+    risk_review_threshold: float = 0.7
+    #: Nearest faces fetched from the vector index per probe embedding.
+    face_search_k: int = 10
+    #: Where to keep the face index between runs (saved at shutdown, caught up with the store at
+    #: start); empty rebuilds it from the store on every start.
+    index_path: str = ""
+    #: hnswlib graph degree (M) and build/search breadth (ef); see :mod:`linker.faceindex`.
+    hnsw_m: int = 16
+    hnsw_ef_construction: int = 100
+    hnsw_ef_search: int = 128
+
+    def validate(self) -> None:
+        if not 0 < self.face_match_distance <= self.face_medium_distance <= self.face_different_distance:
+            raise ConfigError(
+                "linker face distances must satisfy 0 < match <= medium <= different",
+                reason="CONFIG_VALUE",
+            )
+        if not 0 < self.name_medium_similarity <= self.name_match_similarity <= 1:
+            raise ConfigError("linker name similarities must satisfy 0 < medium <= match <= 1", reason="CONFIG_VALUE")
+        for name in ("cap_strong", "cap_medium", "cap_weak", "cap_birth_date", "face_search_k", "hnsw_m"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"linker.{name} must be >= 1", reason="CONFIG_VALUE")
+        if not 0 < self.risk_review_threshold <= 1:
+            raise ConfigError("linker.risk_review_threshold must be in (0, 1]", reason="CONFIG_VALUE")
+        if self.hash_key and len(self.hash_key) < 16:
+            raise ConfigError("linker.hash_key must be at least 16 characters", reason="CONFIG_VALUE")

@@ -1,0 +1,234 @@
+"""Signals: their types and strengths, canonical normalisation, and keyed hashing.
+
+A raw signal from a request becomes a :class:`PreparedSignal`: the canonical form of its value
+is hashed with HMAC-SHA256 under the service's secret (``linker.hash_key``) and only that
+digest is kept; faces keep their embedding, names keep a :class:`~linker.names.NameKey` of keyed
+token hashes. Canonical forms, per type:
+
+- ``EMAIL``, ``PAYOUT_EMAIL``: :func:`idverify.profile.contacts.normalize_email`.
+- ``PHONE``: E.164 via :func:`idverify.profile.contacts.normalize_phone`, ``country`` as region.
+- ``DOCUMENT_NUMBER``: ``ISO3:NUMBER``, the number upper case without spaces, ``<`` fillers,
+  dashes, dots or slashes; the issuing country (ISO or ICAO code) as ISO alpha-3. Required.
+- ``NAME_AND_BIRTH_DATE``: ``YYYY-MM-DD:TOKENS`` (folded, sorted tokens), plus a birth-date
+  blocking hash and the name key for fuzzy matching.
+- ``IP_ADDRESS``: IPv4 as is (IPv4-mapped IPv6 unwrapped); IPv6 as its /64 network, because one
+  subscriber usually holds a whole /64 and rotates addresses within it.
+- ``BANK_ACCOUNT``: upper case without spaces or dashes (IBAN print form folded).
+- ``CARD_FINGERPRINT``, ``DEVICE_ID``, ``BROWSER_FINGERPRINT``: opaque, surrounding space only.
+- ``FACE_EMBEDDING``: exactly 128 finite floats (dlib's space), kept as float32.
+
+Pure: no I/O. Invalid values raise :class:`~idverify.errors.InvalidInput` with a reason.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import hmac
+import ipaddress
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from idverify.errors import InvalidInput
+from idverify.profile.contacts import normalize_email, normalize_phone
+from idverify.profile.countries import to_alpha3
+from linker.names import NameKey, fold_name, name_key
+from linker.v1 import linking_service_pb2 as pb
+
+__all__ = [
+    "EMBEDDING_DIM",
+    "EXACT_TYPES",
+    "STRENGTHS",
+    "PreparedSignal",
+    "SignalHasher",
+    "canonical_value",
+    "parse_embedding",
+    "strength_of",
+]
+
+#: Dimensions of a face embedding (dlib's ResNet descriptor).
+EMBEDDING_DIM = 128
+
+#: Largest magnitude accepted in an embedding; dlib's values stay well below 1.
+_EMBEDDING_MAX = 1e3
+
+#: How much one shared value of each type says, before generic-value caps.
+STRENGTHS: dict[int, int] = {
+    pb.SIGNAL_TYPE_DOCUMENT_NUMBER: pb.SIGNAL_STRENGTH_STRONG,
+    pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE: pb.SIGNAL_STRENGTH_STRONG,
+    pb.SIGNAL_TYPE_FACE_EMBEDDING: pb.SIGNAL_STRENGTH_STRONG,
+    pb.SIGNAL_TYPE_DEVICE_ID: pb.SIGNAL_STRENGTH_MEDIUM,
+    pb.SIGNAL_TYPE_BROWSER_FINGERPRINT: pb.SIGNAL_STRENGTH_WEAK,
+    pb.SIGNAL_TYPE_IP_ADDRESS: pb.SIGNAL_STRENGTH_WEAK,
+    pb.SIGNAL_TYPE_CARD_FINGERPRINT: pb.SIGNAL_STRENGTH_STRONG,
+    pb.SIGNAL_TYPE_BANK_ACCOUNT: pb.SIGNAL_STRENGTH_STRONG,
+    pb.SIGNAL_TYPE_PAYOUT_EMAIL: pb.SIGNAL_STRENGTH_STRONG,
+    pb.SIGNAL_TYPE_EMAIL: pb.SIGNAL_STRENGTH_STRONG,
+    pb.SIGNAL_TYPE_PHONE: pb.SIGNAL_STRENGTH_STRONG,
+}
+
+#: Types linked by exact digest lookups (faces go through the vector index).
+EXACT_TYPES = frozenset(t for t in STRENGTHS if t != pb.SIGNAL_TYPE_FACE_EMBEDDING)
+
+_DOC_FILLERS = re.compile(r"[\s<\-./]+")
+_BANK_FILLERS = re.compile(r"[\s\-.]+")
+
+
+def strength_of(signal_type: int) -> int:
+    """The :class:`SignalStrength` of a signal type; raises InvalidInput for unknown types."""
+    try:
+        return STRENGTHS[signal_type]
+    except KeyError:
+        raise InvalidInput(
+            f"signal type {signal_type} is not supported", reason="SIGNAL_TYPE_INVALID"
+        ) from None
+
+
+@dataclass(frozen=True)
+class PreparedSignal:
+    """A signal ready to store: never the raw value.
+
+    ``digest`` is the keyed hash of the canonical value (every type but faces). Names also carry
+    ``block`` (the keyed hash of the birth date, for fuzzy candidates) and ``name``; faces carry
+    ``embedding``. ``observed_at`` is in seconds since the epoch.
+    """
+
+    type: int
+    strength: int
+    observed_at: float
+    digest: bytes = b""
+    block: bytes = b""
+    name: NameKey | None = None
+    embedding: np.ndarray | None = None
+
+
+def canonical_value(signal_type: int, value: str, country: str = "", birth_date: str = "") -> str:
+    """The canonical string of a non-face signal's value (what is hashed); see the module doc."""
+    strength_of(signal_type)
+    value = value.strip()
+    if signal_type == pb.SIGNAL_TYPE_FACE_EMBEDDING:
+        raise InvalidInput("face embeddings have no canonical string", reason="SIGNAL_TYPE_INVALID")
+    if not value:
+        raise InvalidInput("signal value is empty", reason="SIGNAL_VALUE_EMPTY")
+    if signal_type in (pb.SIGNAL_TYPE_EMAIL, pb.SIGNAL_TYPE_PAYOUT_EMAIL):
+        return normalize_email(value)
+    if signal_type == pb.SIGNAL_TYPE_PHONE:
+        return normalize_phone(value, country.strip().upper() or None)
+    if signal_type == pb.SIGNAL_TYPE_DOCUMENT_NUMBER:
+        return f"{_document_country(country)}:{_document_number(value)}"
+    if signal_type == pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE:
+        tokens = fold_name(value)
+        if not tokens:
+            raise InvalidInput("name has no letters", reason="NAME_INVALID")
+        return f"{_birth_date(birth_date)}:{' '.join(tokens)}"
+    if signal_type == pb.SIGNAL_TYPE_IP_ADDRESS:
+        return _ip_group(value)
+    if signal_type == pb.SIGNAL_TYPE_BANK_ACCOUNT:
+        return _BANK_FILLERS.sub("", value).upper()
+    return value  # card and device fingerprints: opaque identifiers from upstream systems
+
+
+def _document_number(value: str) -> str:
+    number = _DOC_FILLERS.sub("", value).upper()
+    if not number.isalnum():
+        raise InvalidInput("document number must be letters and digits", reason="DOCUMENT_NUMBER_INVALID")
+    return number
+
+
+def _document_country(country: str) -> str:
+    code = country.strip().strip("<").upper()
+    if not code:
+        raise InvalidInput(
+            "document number needs its issuing country", reason="MISSING_FIELD", metadata={"field": "country"}
+        )
+    alpha3 = to_alpha3(code)
+    if alpha3 is not None:
+        return alpha3
+    if code.isalpha() and len(code) == 3:
+        return code  # ICAO codes for organisations and stateless persons (UNO, XXA, ...)
+    raise InvalidInput(f"unknown issuing country {code!r}", reason="COUNTRY_INVALID")
+
+
+def _birth_date(raw: str) -> str:
+    try:
+        day = _dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        raise InvalidInput(
+            "birth_date must be YYYY-MM-DD", reason="BIRTH_DATE_INVALID", metadata={"field": "birth_date"}
+        ) from None
+    if len(raw.strip()) != 10:
+        raise InvalidInput("birth_date must be YYYY-MM-DD", reason="BIRTH_DATE_INVALID")
+    return day.isoformat()
+
+
+def _ip_group(raw: str) -> str:
+    try:
+        address = ipaddress.ip_address(raw)
+    except ValueError:
+        raise InvalidInput("not an IP address", reason="IP_ADDRESS_INVALID") from None
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
+def parse_embedding(values: Sequence[float]) -> np.ndarray:
+    """A face embedding as a float32 vector; exactly 128 finite floats or InvalidInput."""
+    if len(values) != EMBEDDING_DIM:
+        raise InvalidInput(
+            f"face embedding must have {EMBEDDING_DIM} values, not {len(values)}",
+            reason="EMBEDDING_INVALID",
+            metadata={"dimensions": str(len(values))},
+        )
+    if not all(math.isfinite(v) and abs(v) <= _EMBEDDING_MAX for v in values):
+        raise InvalidInput(f"face embedding values must be finite and within ±{_EMBEDDING_MAX:g}",
+                           reason="EMBEDDING_INVALID")
+    return np.asarray(values, dtype=np.float32)
+
+
+class SignalHasher:
+    """Keyed hashing (HMAC-SHA256) of canonical values; the key never leaves this object."""
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) < 16:
+            raise ValueError("the hash key must be at least 16 bytes")
+        self._key = key
+
+    def __repr__(self) -> str:
+        return "SignalHasher(<key hidden>)"
+
+    def digest(self, domain: str, canonical: str) -> bytes:
+        """HMAC-SHA256 of ``domain:canonical`` (32 bytes); domains keep types apart."""
+        return hmac.new(self._key, f"{domain}:{canonical}".encode(), hashlib.sha256).digest()
+
+    def prepare(
+        self,
+        signal_type: int,
+        value: str = "",
+        country: str = "",
+        birth_date: str = "",
+        embedding: Sequence[float] = (),
+        observed_at: float = 0.0,
+    ) -> PreparedSignal:
+        """Validate, normalise and hash one raw signal; ``observed_at`` in epoch seconds."""
+        strength = strength_of(signal_type)
+        if signal_type == pb.SIGNAL_TYPE_FACE_EMBEDDING:
+            return PreparedSignal(signal_type, strength, observed_at, embedding=parse_embedding(embedding))
+        canonical = canonical_value(signal_type, value, country, birth_date)
+        digest = self.digest(str(signal_type), canonical)
+        if signal_type != pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE:
+            return PreparedSignal(signal_type, strength, observed_at, digest=digest)
+        dob, _, name = canonical.partition(":")
+        return PreparedSignal(
+            signal_type,
+            strength,
+            observed_at,
+            digest=digest,
+            block=self.digest("dob", dob),
+            name=name_key(name.split(), lambda v: self.digest("tok", v)[:8]),
+        )

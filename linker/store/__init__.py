@@ -1,0 +1,21 @@
+"""The linker's store: one abstract interface, an SQLite and a PostgreSQL backend.
+
+:func:`open_store` picks the backend from the location: a ``postgresql://`` (or
+``postgres://``) URL opens :class:`PostgresStore` (several service replicas share it), anything
+else is a file path for the embedded :class:`SqliteStore`.
+"""
+
+from __future__ import annotations
+
+from linker.store.base import AccountRow, FaceRow, LinkStore, NameRow
+from linker.store.postgres import PostgresStore
+from linker.store.sqlite import SqliteStore
+
+__all__ = ["AccountRow", "FaceRow", "LinkStore", "NameRow", "PostgresStore", "SqliteStore", "open_store"]
+
+
+def open_store(location: str) -> LinkStore:
+    """Open (creating and migrating as needed) the store at a file path or PostgreSQL URL."""
+    if location.startswith(("postgresql://", "postgres://")):
+        return PostgresStore(location)
+    return SqliteStore(location)

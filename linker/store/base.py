@@ -1,0 +1,603 @@
+"""The store's abstract base class: all SQL and rules live here, backends fill a few hooks.
+
+Following Splink's backend design, every public method is ``@final`` and written once in
+portable SQL (``?`` placeholders; ``ON CONFLICT``; ``RETURNING``). A backend supplies:
+
+- :meth:`LinkStore._connect`: a new DB-API connection in autocommit mode (one per thread);
+- :meth:`LinkStore._begin_write`: start a write transaction that serialises linking writers
+  (SQLite ``BEGIN IMMEDIATE``; PostgreSQL ``BEGIN`` plus a transaction advisory lock, so that
+  replicas sharing one database cannot link the same person twice);
+- :attr:`LinkStore.types`: the column types for ``{serial}``, ``{blob}`` and ``{real}``;
+- :meth:`LinkStore._translate`: the backend's placeholder style;
+- :meth:`LinkStore._translate_error`: third-party errors to :class:`~idverify.errors.Unavailable`.
+
+Linking writes happen inside :meth:`LinkStore.write`; reads outside it see committed data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, final
+
+import numpy as np
+
+from linker.names import NameKey
+from linker.store.migrations import MIGRATIONS
+
+__all__ = ["AccountRow", "FaceRow", "LinkStore", "NameRow", "decode_name", "encode_name"]
+
+#: Tables in erasure order; an erased account leaves no row in any of them (events hold refs).
+TABLES = tuple("link_" + t for t in (
+    "signals", "names", "faces", "memberships", "reviews", "contracts", "accounts", "persons", "events"))
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    """A stored account: ``seq`` orders accounts by age; ``ref`` is its event-log pseudonym."""
+
+    seq: int
+    account_id: str
+    kind: int
+    owner_account_id: str
+    ref: str
+    created_at: float
+
+
+@dataclass(frozen=True)
+class NameRow:
+    """A stored name-and-birth-date key of an account."""
+
+    account_id: str
+    digest: bytes
+    block: bytes
+    name: NameKey
+    first_seen: float
+
+
+@dataclass(frozen=True)
+class FaceRow:
+    """A stored face embedding (float32, 128-d) of an account."""
+
+    face_id: int
+    account_id: str
+    embedding: np.ndarray
+    first_seen: float
+
+
+def encode_name(key: NameKey) -> bytes:
+    """Serialise a name key: per token a count byte, then that many 8-byte hashes."""
+    out = bytearray()
+    for variants in key.tokens:
+        items = sorted(variants)
+        out.append(len(items))
+        for item in items:
+            out += item
+    return bytes(out)
+
+
+def decode_name(data: bytes) -> NameKey:
+    """Inverse of :func:`encode_name`."""
+    data = bytes(data)
+    tokens: list[frozenset[bytes]] = []
+    i = 0
+    while i < len(data):
+        n = data[i]
+        i += 1
+        tokens.append(frozenset(data[i + 8 * j : i + 8 * j + 8] for j in range(n)))
+        i += 8 * n
+    return NameKey(tuple(tokens))
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+class LinkStore(ABC):
+    """Accounts, hashed signals, faces, persons, reviews, contracts and the event log."""
+
+    #: Column types filling the migration templates.
+    types: Mapping[str, str]
+    #: A name for logs and metrics ("sqlite", "postgresql").
+    backend: str
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._all: list[Any] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        self._migrate()
+
+    # ---- hooks -----------------------------------------------------------------------------
+    @abstractmethod
+    def _connect(self) -> Any:
+        """A new connection in autocommit mode."""
+
+    @abstractmethod
+    def _begin_write(self, conn: Any) -> None:
+        """Begin a write transaction that serialises linking writers."""
+
+    def _translate(self, sql: str) -> str:
+        """The SQL in the backend's placeholder style (``?`` by default)."""
+        return sql
+
+    def _translate_error(self, exc: Exception) -> Exception | None:
+        """A domain error for a backend exception, or None to let it propagate."""
+        return None
+
+    # ---- plumbing ---------------------------------------------------------------------------
+    @final
+    def _conn(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            if self._closed:
+                raise RuntimeError("store is closed")
+            conn = self._connect()
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    @final
+    def _exec(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        try:
+            return self._conn().execute(self._translate(sql), tuple(params))
+        except Exception as exc:
+            mapped = self._translate_error(exc)
+            if mapped is None:
+                raise
+            raise mapped from exc
+
+    @final
+    def _exec_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        conn = self._conn()
+        try:
+            cursor = conn.cursor()
+            cursor.executemany(self._translate(sql), [tuple(r) for r in rows])
+        except Exception as exc:
+            mapped = self._translate_error(exc)
+            if mapped is None:
+                raise
+            raise mapped from exc
+
+    @final
+    def _all_rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        return list(self._exec(sql, params).fetchall())
+
+    @final
+    @contextlib.contextmanager
+    def write(self) -> Iterator[None]:
+        """A serialised write transaction: commits on success, rolls back on any error."""
+        conn = self._conn()
+        if getattr(self._local, "in_tx", False):
+            yield
+            return
+        try:
+            self._begin_write(conn)
+        except Exception as exc:
+            mapped = self._translate_error(exc)
+            if mapped is None:
+                raise
+            raise mapped from exc
+        self._local.in_tx = True
+        try:
+            yield
+        except BaseException:
+            self._local.in_tx = False
+            conn.execute("ROLLBACK")
+            raise
+        self._local.in_tx = False
+        self._exec("COMMIT")
+
+    @final
+    def close(self) -> None:
+        """Close every connection this store opened (in any thread)."""
+        self._closed = True
+        with self._lock:
+            conns, self._all = self._all, []
+        for conn in conns:
+            with contextlib.suppress(Exception):
+                conn.close()
+        self._local = threading.local()
+
+    @final
+    def _migrate(self) -> None:
+        with self.write():
+            self._exec("CREATE TABLE IF NOT EXISTS link_schema_migrations (version INTEGER PRIMARY KEY, "
+                       f"description TEXT NOT NULL, applied_at {self.types['real']} NOT NULL)")
+            applied = {row[0] for row in self._all_rows("SELECT version FROM link_schema_migrations")}
+            for version, description, statements in MIGRATIONS:
+                if version in applied:
+                    continue
+                for statement in statements:
+                    self._exec(statement.format(**self.types))
+                self._exec("INSERT INTO link_schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
+                           (version, description, time.time()))
+
+    @final
+    def schema_versions(self) -> list[int]:
+        """The applied migration versions, ascending."""
+        return [r[0] for r in self._all_rows("SELECT version FROM link_schema_migrations ORDER BY version")]
+
+    # ---- accounts ---------------------------------------------------------------------------
+    _ACCOUNT_COLS = "seq, account_id, kind, owner_account_id, ref, created_at"
+
+    @final
+    def account(self, account_id: str) -> AccountRow | None:
+        """The stored account, or None."""
+        rows = self._all_rows(f"SELECT {self._ACCOUNT_COLS} FROM link_accounts WHERE account_id = ?", (account_id,))
+        return AccountRow(*rows[0]) if rows else None
+
+    @final
+    def accounts(self, account_ids: Iterable[str]) -> dict[str, AccountRow]:
+        """The stored accounts among ``account_ids``, by id."""
+        ids = sorted(set(account_ids))
+        out: dict[str, AccountRow] = {}
+        for chunk in _chunks(ids):
+            for row in self._all_rows(
+                f"SELECT {self._ACCOUNT_COLS} FROM link_accounts WHERE account_id IN ({_marks(len(chunk))})", chunk
+            ):
+                out[row[1]] = AccountRow(*row)
+        return out
+
+    @final
+    def upsert_account(self, account_id: str, kind: int, owner_account_id: str, now: float) -> AccountRow:
+        """Insert the account, or update its kind and owner; returns the stored row."""
+        rows = self._all_rows(
+            "INSERT INTO link_accounts (account_id, kind, owner_account_id, ref, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_id) DO UPDATE SET kind = excluded.kind, "
+            "owner_account_id = excluded.owner_account_id, updated_at = excluded.updated_at "
+            f"RETURNING {self._ACCOUNT_COLS}",
+            (account_id, kind, owner_account_id, secrets.token_hex(12), now, now),
+        )
+        return AccountRow(*rows[0])
+
+    @final
+    def account_count(self) -> int:
+        """How many accounts are stored."""
+        return int(self._all_rows("SELECT COUNT(*) FROM link_accounts")[0][0])
+
+    # ---- signals ----------------------------------------------------------------------------
+    @final
+    def add_signals(self, account_id: str, rows: Iterable[tuple[int, bytes, float]]) -> None:
+        """Store ``(type, digest, first_seen)`` rows; a value seen before keeps its first time."""
+        self._exec_many(
+            "INSERT INTO link_signals (account_id, type, digest, first_seen) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (account_id, type, digest) DO NOTHING",
+            [(account_id, signal_type, digest, first_seen) for signal_type, digest, first_seen in rows],
+        )
+
+    @final
+    def signal_holders(self, signal_type: int, digest: bytes, limit: int) -> list[tuple[str, float]]:
+        """Up to ``limit`` accounts holding a value, with when each first showed it."""
+        return [
+            (r[0], r[1])
+            for r in self._all_rows(
+                "SELECT account_id, first_seen FROM link_signals WHERE type = ? AND digest = ? LIMIT ?",
+                (signal_type, digest, limit),
+            )
+        ]
+
+    @final
+    def signal_holders_many(
+        self, values: Sequence[tuple[int, bytes]], limit: int | Sequence[int]
+    ) -> dict[tuple[int, bytes], list[tuple[str, float]]]:
+        """:meth:`signal_holders` for many values in one round trip; ``limit`` per value."""
+        values = list(dict.fromkeys(values))
+        limits = [limit] * len(values) if isinstance(limit, int) else list(limit)
+        out: dict[tuple[int, bytes], list[tuple[str, float]]] = {v: [] for v in values}
+        for start in range(0, len(values), 50):
+            part = values[start : start + 50]
+            sql = " UNION ALL ".join(
+                f"SELECT * FROM (SELECT type, digest, account_id, first_seen FROM link_signals "
+                f"WHERE type = ? AND digest = ? LIMIT ?) AS q{i}"
+                for i in range(len(part))
+            )
+            params: list[Any] = []
+            for (t, d), n in zip(part, limits[start : start + 50], strict=True):
+                params += [t, d, n]
+            for t, d, account_id, first_seen in self._all_rows(sql, params):
+                out[(t, bytes(d))].append((account_id, first_seen))
+        return out
+
+    @final
+    def add_person(self, account_id: str, person_id: str, rank: int, now: float) -> None:
+        """Record a brand-new person with its first account (the fast path of a new account)."""
+        self._exec("INSERT INTO link_persons (person_id, rank, created_at) VALUES (?, ?, ?) "
+                   "ON CONFLICT (person_id) DO NOTHING", (person_id, rank, now))
+        self._exec("INSERT INTO link_memberships (account_id, person_id, since) VALUES (?, ?, ?) "
+                   "ON CONFLICT (account_id) DO UPDATE SET person_id = excluded.person_id, since = excluded.since",
+                   (account_id, person_id, now))
+
+    @final
+    def signals_of(self, account_id: str) -> list[tuple[int, bytes, float]]:
+        """An account's ``(type, digest, first_seen)`` rows."""
+        return [
+            (r[0], bytes(r[1]), r[2])
+            for r in self._all_rows("SELECT type, digest, first_seen FROM link_signals WHERE account_id = ?", (account_id,))
+        ]
+
+    @final
+    def shared_signals(self, account_ids: Sequence[str]) -> list[tuple[str, str, int, bytes, float]]:
+        """Values shared among ``account_ids``: ``(a, b, type, digest, seen_at)`` with a < b."""
+        out = []
+        for chunk in _chunks(sorted(set(account_ids)), 400):
+            marks = _marks(len(chunk))
+            out += self._all_rows(
+                "SELECT x.account_id, y.account_id, x.type, x.digest, "
+                "CASE WHEN x.first_seen > y.first_seen THEN x.first_seen ELSE y.first_seen END "
+                "FROM link_signals x JOIN link_signals y ON x.type = y.type AND x.digest = y.digest "
+                f"AND x.account_id < y.account_id WHERE x.account_id IN ({marks}) AND y.account_id IN ({marks})",
+                (*chunk, *chunk),
+            )
+        return [(a, b, t, bytes(d), s) for a, b, t, d, s in out]
+
+    # ---- names ------------------------------------------------------------------------------
+    @final
+    def add_name(self, account_id: str, digest: bytes, block: bytes, name: NameKey, first_seen: float) -> None:
+        """Store a name-and-birth-date key (keyed hashes only)."""
+        self._exec(
+            "INSERT INTO link_names (account_id, digest, block, tokens, first_seen) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (account_id, digest) DO NOTHING",
+            (account_id, digest, block, encode_name(name), first_seen),
+        )
+
+    @final
+    def names_in_block(self, block: bytes, limit: int) -> list[NameRow]:
+        """Up to ``limit`` names sharing a birth-date block."""
+        return [
+            NameRow(r[0], bytes(r[1]), bytes(r[2]), decode_name(r[3]), r[4])
+            for r in self._all_rows(
+                "SELECT account_id, digest, block, tokens, first_seen FROM link_names WHERE block = ? LIMIT ?",
+                (block, limit),
+            )
+        ]
+
+    @final
+    def names_of(self, account_ids: Iterable[str]) -> list[NameRow]:
+        """The names of the given accounts."""
+        out = []
+        for chunk in _chunks(sorted(set(account_ids))):
+            out += [
+                NameRow(r[0], bytes(r[1]), bytes(r[2]), decode_name(r[3]), r[4])
+                for r in self._all_rows(
+                    "SELECT account_id, digest, block, tokens, first_seen FROM link_names "
+                    f"WHERE account_id IN ({_marks(len(chunk))})",
+                    chunk,
+                )
+            ]
+        return out
+
+    # ---- faces ------------------------------------------------------------------------------
+    @final
+    def add_face(self, account_id: str, embedding: np.ndarray, first_seen: float) -> int:
+        """Store a face embedding; returns its id (the vector index label)."""
+        rows = self._all_rows(
+            "INSERT INTO link_faces (account_id, embedding, first_seen) VALUES (?, ?, ?) RETURNING face_id",
+            (account_id, np.asarray(embedding, dtype=np.float32).tobytes(), first_seen),
+        )
+        return int(rows[0][0])
+
+    @final
+    def faces_of(self, account_ids: Iterable[str]) -> list[FaceRow]:
+        """The face embeddings of the given accounts."""
+        out = []
+        for chunk in _chunks(sorted(set(account_ids))):
+            out += [
+                _face(r)
+                for r in self._all_rows(
+                    "SELECT face_id, account_id, embedding, first_seen FROM link_faces "
+                    f"WHERE account_id IN ({_marks(len(chunk))})",
+                    chunk,
+                )
+            ]
+        return out
+
+    @final
+    def faces_by_id(self, face_ids: Iterable[int]) -> dict[int, tuple[str, float]]:
+        """Owner account and first-seen time of each stored face id (erased ids are absent)."""
+        out: dict[int, tuple[str, float]] = {}
+        for chunk in _chunks(sorted(set(int(i) for i in face_ids))):
+            for r in self._all_rows(
+                f"SELECT face_id, account_id, first_seen FROM link_faces WHERE face_id IN ({_marks(len(chunk))})", chunk
+            ):
+                out[int(r[0])] = (r[1], r[2])
+        return out
+
+    @final
+    def faces_after(self, face_id: int, limit: int = 10000) -> list[FaceRow]:
+        """Faces with ids above ``face_id``, ascending (to catch a vector index up)."""
+        return [
+            _face(r)
+            for r in self._all_rows(
+                "SELECT face_id, account_id, embedding, first_seen FROM link_faces WHERE face_id > ? "
+                "ORDER BY face_id LIMIT ?",
+                (face_id, limit),
+            )
+        ]
+
+    @final
+    def face_ids(self) -> set[int]:
+        """Every stored face id (to drop erased ones from a persisted index)."""
+        return {int(r[0]) for r in self._all_rows("SELECT face_id FROM link_faces")}
+
+    # ---- persons ----------------------------------------------------------------------------
+    @final
+    def persons_of(self, account_ids: Iterable[str]) -> dict[str, str]:
+        """Each account's person id (accounts without one are absent)."""
+        out: dict[str, str] = {}
+        for chunk in _chunks(sorted(set(account_ids))):
+            for r in self._all_rows(
+                f"SELECT account_id, person_id FROM link_memberships WHERE account_id IN ({_marks(len(chunk))})", chunk
+            ):
+                out[r[0]] = r[1]
+        return out
+
+    @final
+    def members(self, person_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Each person's accounts, sorted."""
+        out: dict[str, list[str]] = {}
+        for chunk in _chunks(sorted(set(person_ids))):
+            for r in self._all_rows(
+                f"SELECT person_id, account_id FROM link_memberships WHERE person_id IN ({_marks(len(chunk))}) "
+                "ORDER BY account_id",
+                chunk,
+            ):
+                out.setdefault(r[0], []).append(r[1])
+        return out
+
+    @final
+    def person_ranks(self, person_ids: Iterable[str]) -> dict[str, int]:
+        """Each person's creation rank (lower is older)."""
+        out: dict[str, int] = {}
+        for chunk in _chunks(sorted(set(person_ids))):
+            for r in self._all_rows(
+                f"SELECT person_id, rank FROM link_persons WHERE person_id IN ({_marks(len(chunk))})", chunk
+            ):
+                out[r[0]] = int(r[1])
+        return out
+
+    @final
+    def set_persons(self, person_of: Mapping[str, str], ranks: Mapping[str, int], now: float) -> None:
+        """Record memberships and persons; persons left without members are removed."""
+        before = set(self.persons_of(person_of).values())
+        for person_id, rank in ranks.items():
+            self._exec(
+                "INSERT INTO link_persons (person_id, rank, created_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (person_id) DO NOTHING",
+                (person_id, rank, now),
+            )
+        for account_id, person_id in person_of.items():
+            self._exec(
+                "INSERT INTO link_memberships (account_id, person_id, since) VALUES (?, ?, ?) "
+                "ON CONFLICT (account_id) DO UPDATE SET person_id = excluded.person_id, since = excluded.since "
+                "WHERE link_memberships.person_id <> excluded.person_id",
+                (account_id, person_id, now),
+            )
+        self._drop_empty_persons(before)
+
+    @final
+    def _drop_empty_persons(self, person_ids: Iterable[str]) -> None:
+        for person_id in person_ids:
+            self._exec(
+                "DELETE FROM link_persons WHERE person_id = ? AND NOT EXISTS "
+                "(SELECT 1 FROM link_memberships WHERE link_memberships.person_id = link_persons.person_id)",
+                (person_id,),
+            )
+
+    # ---- reviews and contracts --------------------------------------------------------------
+    @final
+    def set_review(self, a: str, b: str, action: int, reviewer: str, note: str, now: float) -> None:
+        """Record (replace) the reviewer decision on the unordered pair ``a``, ``b``."""
+        a, b = min(a, b), max(a, b)
+        self._exec(
+            "INSERT INTO link_reviews (account_a, account_b, action, reviewer, note, at) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (account_a, account_b) DO UPDATE SET action = excluded.action, "
+            "reviewer = excluded.reviewer, note = excluded.note, at = excluded.at",
+            (a, b, action, reviewer, note, now),
+        )
+
+    @final
+    def clear_review(self, a: str, b: str) -> None:
+        """Withdraw the decision on the pair."""
+        self._exec("DELETE FROM link_reviews WHERE account_a = ? AND account_b = ?", (min(a, b), max(a, b)))
+
+    @final
+    def reviews_for(self, account_ids: Iterable[str]) -> list[tuple[str, str, int, str, str, float]]:
+        """Decisions touching any of the accounts: ``(a, b, action, reviewer, note, at)``."""
+        out: set[tuple] = set()
+        for chunk in _chunks(sorted(set(account_ids))):
+            marks = _marks(len(chunk))
+            out.update(self._all_rows(
+                "SELECT account_a, account_b, action, reviewer, note, at FROM link_reviews "
+                f"WHERE account_a IN ({marks}) OR account_b IN ({marks})",
+                (*chunk, *chunk),
+            ))
+        return sorted(out)
+
+    @final
+    def add_contract(self, contract_id: str, client: str, freelancer: str, decision: int, now: float) -> None:
+        """Record (or update) a contract and its decision."""
+        self._exec(
+            "INSERT INTO link_contracts (contract_id, client_account_id, freelancer_account_id, decision, at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (contract_id) DO UPDATE SET "
+            "client_account_id = excluded.client_account_id, "
+            "freelancer_account_id = excluded.freelancer_account_id, decision = excluded.decision, at = excluded.at",
+            (contract_id, client, freelancer, decision, now),
+        )
+
+    @final
+    def contracts_between(self, account_id: str, others: Iterable[str]) -> list[str]:
+        """Ids of contracts between ``account_id`` and any of ``others`` (either direction)."""
+        out: list[str] = []
+        for chunk in _chunks(sorted(set(others))):
+            marks = _marks(len(chunk))
+            out += [r[0] for r in self._all_rows(
+                "SELECT contract_id FROM link_contracts WHERE "
+                f"(client_account_id = ? AND freelancer_account_id IN ({marks})) OR "
+                f"(freelancer_account_id = ? AND client_account_id IN ({marks}))",
+                (account_id, *chunk, account_id, *chunk),
+            )]
+        return sorted(out)
+
+    # ---- events -----------------------------------------------------------------------------
+    @final
+    def append_event(
+        self, kind: str, *, account_ref: str = "", other_ref: str = "", person_id: str = "",
+        other_person_id: str = "", detail: str = "", now: float | None = None,
+    ) -> int:
+        """Append an event (link, unlink, merge, split, review, delete, contract); returns its id."""
+        rows = self._all_rows(
+            "INSERT INTO link_events (at, kind, account_ref, other_ref, person_id, other_person_id, detail) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING event_id",
+            (time.time() if now is None else now, kind, account_ref, other_ref, person_id, other_person_id, detail),
+        )
+        return int(rows[0][0])
+
+    @final
+    def events(self, after: int = 0, limit: int = 1000) -> list[tuple]:
+        """Events after an id: ``(event_id, at, kind, account_ref, other_ref, person, other, detail)``."""
+        return self._all_rows(
+            "SELECT event_id, at, kind, account_ref, other_ref, person_id, other_person_id, detail FROM link_events "
+            "WHERE event_id > ? ORDER BY event_id LIMIT ?",
+            (after, limit),
+        )
+
+    # ---- erasure and audit ------------------------------------------------------------------
+    @final
+    def erase_account(self, account_id: str) -> int:
+        """Delete every row naming the account (the caller recomputes its person); returns the
+        number of signals erased (values, names and faces)."""
+        erased = 0
+        for table in ("link_signals", "link_names", "link_faces"):
+            erased += self._exec(f"DELETE FROM {table} WHERE account_id = ?", (account_id,)).rowcount
+        person = self.persons_of([account_id]).get(account_id)
+        self._exec("DELETE FROM link_memberships WHERE account_id = ?", (account_id,))
+        if person:
+            self._drop_empty_persons([person])
+        self._exec("DELETE FROM link_reviews WHERE account_a = ? OR account_b = ?", (account_id, account_id))
+        self._exec("DELETE FROM link_contracts WHERE client_account_id = ? OR freelancer_account_id = ?",
+                   (account_id, account_id))
+        self._exec("DELETE FROM link_accounts WHERE account_id = ?", (account_id,))
+        return erased
+
+    @final
+    def dump(self) -> dict[str, list[tuple]]:
+        """Every row of every linker table (for audits and erasure tests; small stores only)."""
+        return {table: self._all_rows(f"SELECT * FROM {table}") for table in TABLES}
+
+
+def _face(r: tuple) -> FaceRow:
+    return FaceRow(int(r[0]), r[1], np.frombuffer(bytes(r[2]), dtype=np.float32), r[3])
+
+
+def _chunks(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

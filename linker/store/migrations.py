@@ -1,0 +1,86 @@
+"""Versioned schema migrations, in order. Each is SQL with type placeholders that each backend
+fills (``{serial}`` an auto-increment key, ``{blob}`` bytes, ``{real}`` a float); the applied
+versions live in ``link_schema_migrations``. Every table and index carries the ``link_`` prefix so
+the linker can share a database with the rest of the service. Never edit a released migration: append a new one.
+
+Raw identifiers never reach these tables: ``signals.digest`` and ``names`` hold keyed hashes;
+``events`` refers to accounts only by their random ``ref`` (a pseudonym erased with the account,
+so the append-only log keeps no trace of an erased account's id).
+"""
+
+from __future__ import annotations
+
+__all__ = ["MIGRATIONS"]
+
+MIGRATIONS: list[tuple[int, str, list[str]]] = [
+    (
+        1,
+        "accounts, signals, names, faces, persons, memberships, reviews, contracts, events",
+        [
+            """CREATE TABLE link_accounts (
+                seq {serial},
+                account_id TEXT NOT NULL UNIQUE,
+                kind INTEGER NOT NULL,
+                owner_account_id TEXT NOT NULL DEFAULT '',
+                ref TEXT NOT NULL UNIQUE,
+                created_at {real} NOT NULL,
+                updated_at {real} NOT NULL)""",
+            """CREATE TABLE link_signals (
+                account_id TEXT NOT NULL,
+                type INTEGER NOT NULL,
+                digest {blob} NOT NULL,
+                first_seen {real} NOT NULL,
+                PRIMARY KEY (account_id, type, digest))""",
+            "CREATE INDEX link_signals_by_value ON link_signals (type, digest)",
+            """CREATE TABLE link_names (
+                account_id TEXT NOT NULL,
+                digest {blob} NOT NULL,
+                block {blob} NOT NULL,
+                tokens {blob} NOT NULL,
+                first_seen {real} NOT NULL,
+                PRIMARY KEY (account_id, digest))""",
+            "CREATE INDEX link_names_by_block ON link_names (block)",
+            """CREATE TABLE link_faces (
+                face_id {serial},
+                account_id TEXT NOT NULL,
+                embedding {blob} NOT NULL,
+                first_seen {real} NOT NULL)""",
+            "CREATE INDEX link_faces_by_account ON link_faces (account_id)",
+            """CREATE TABLE link_persons (
+                person_id TEXT PRIMARY KEY,
+                rank BIGINT NOT NULL,
+                created_at {real} NOT NULL)""",
+            """CREATE TABLE link_memberships (
+                account_id TEXT PRIMARY KEY,
+                person_id TEXT NOT NULL,
+                since {real} NOT NULL)""",
+            "CREATE INDEX link_memberships_by_person ON link_memberships (person_id)",
+            """CREATE TABLE link_reviews (
+                account_a TEXT NOT NULL,
+                account_b TEXT NOT NULL,
+                action INTEGER NOT NULL,
+                reviewer TEXT NOT NULL,
+                note TEXT NOT NULL,
+                at {real} NOT NULL,
+                PRIMARY KEY (account_a, account_b))""",
+            "CREATE INDEX link_reviews_by_b ON link_reviews (account_b)",
+            """CREATE TABLE link_contracts (
+                contract_id TEXT PRIMARY KEY,
+                client_account_id TEXT NOT NULL,
+                freelancer_account_id TEXT NOT NULL,
+                decision INTEGER NOT NULL,
+                at {real} NOT NULL)""",
+            "CREATE INDEX link_contracts_by_client ON link_contracts (client_account_id)",
+            "CREATE INDEX link_contracts_by_freelancer ON link_contracts (freelancer_account_id)",
+            """CREATE TABLE link_events (
+                event_id {serial},
+                at {real} NOT NULL,
+                kind TEXT NOT NULL,
+                account_ref TEXT NOT NULL DEFAULT '',
+                other_ref TEXT NOT NULL DEFAULT '',
+                person_id TEXT NOT NULL DEFAULT '',
+                other_person_id TEXT NOT NULL DEFAULT '',
+                detail TEXT NOT NULL DEFAULT '')""",
+        ],
+    ),
+]

@@ -1,0 +1,90 @@
+"""A throwaway PostgreSQL server for tests, from Debian's postgresql package.
+
+PostgreSQL refuses to run as root, so when the tests run as root the server runs as the
+``postgres`` system user (``runuser``). Its data and socket directories live in a fresh temporary
+directory, it listens on 127.0.0.1 on a free port with trust authentication, and
+:meth:`ThrowawayPostgres.stop` removes everything. :func:`find_bin_dir` returns None when the
+binaries are absent, so callers can skip with a clear message.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from pathlib import Path
+
+__all__ = ["ThrowawayPostgres", "find_bin_dir"]
+
+
+def find_bin_dir() -> Path | None:
+    """The newest ``/usr/lib/postgresql/<version>/bin`` with initdb and pg_ctl, or None."""
+    for candidate in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
+        path = Path(candidate)
+        if (path / "initdb").exists() and (path / "pg_ctl").exists():
+            return path
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ThrowawayPostgres:
+    """Start with :meth:`start`, get databases with :meth:`new_database`, :meth:`stop` at the end."""
+
+    def __init__(self, bin_dir: Path) -> None:
+        self.bin_dir = bin_dir
+        self.root = Path(tempfile.mkdtemp(prefix="idverify-pg-"))
+        self.data = self.root / "data"
+        self.sockets = self.root / "sock"
+        self.port = _free_port()
+        self._as_user: list[str] = []
+        if os.geteuid() == 0:
+            user = pwd.getpwnam("postgres")
+            os.chmod(self.root, 0o755)
+            self.sockets.mkdir()
+            os.chown(self.root, user.pw_uid, user.pw_gid)
+            os.chown(self.sockets, user.pw_uid, user.pw_gid)
+            self._as_user = ["runuser", "-u", "postgres", "--"]
+        else:
+            self.sockets.mkdir()
+
+    def _run(self, *args: str) -> None:
+        subprocess.run([*self._as_user, *args], check=True, capture_output=True, timeout=120)
+
+    def start(self) -> None:
+        """initdb and start the server; waits until it accepts connections."""
+        self._run(str(self.bin_dir / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",
+                  "--no-sync", "-E", "UTF8")
+        options = f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 -c fsync=off " \
+                  "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-o", options, "-w", "-t", "60",
+                  "-l", str(self.root / "server.log"), "start")
+
+    def url(self, dbname: str = "postgres") -> str:
+        """A connection URL for a database on this server."""
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{dbname}"
+
+    def new_database(self) -> str:
+        """Create an empty database and return its URL."""
+        import psycopg
+
+        name = "t_" + uuid.uuid4().hex[:12]
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def stop(self) -> None:
+        """Stop the server and remove its directory."""
+        try:
+            self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)

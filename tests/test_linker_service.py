@@ -1,0 +1,138 @@
+"""LinkingService through a real server on port 0, on both store backends."""
+
+from __future__ import annotations
+
+import threading
+
+import grpc
+import pytest
+
+from idverify.client import error_reason
+from idverify.config import Config, ServerSettings, StoreSettings
+from idverify.errors import ConfigError
+from idverify.server.deps import build_dependencies
+from linker.settings import LinkerSettings
+from linker.v1 import linking_service_pb2 as pb
+from linker.v1 import linking_service_pb2_grpc as pb_grpc
+
+pytest_plugins = ["tests.conftest_linker"]
+
+KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+
+
+def _config(tmp_path, store_url: str, **linker) -> Config:
+    return Config(
+        server=ServerSettings(port=0),
+        store=StoreSettings(url=str(tmp_path / "store.sqlite3")),
+        linker=LinkerSettings(**{"enabled": True, "store_url": store_url, **linker}),
+    )
+
+
+@pytest.fixture
+def stub(start_server, tmp_path, store_url):
+    deps = build_dependencies(_config(tmp_path, store_url, hash_key=KEY))
+    channel, _ = start_server(deps)
+    return pb_grpc.LinkingServiceStub(channel)
+
+
+def card(value: str) -> pb.Signal:
+    return pb.Signal(type=pb.SIGNAL_TYPE_CARD_FINGERPRINT, value=value)
+
+
+def test_all_rpcs_through_the_server(stub):
+    first = stub.RegisterAccount(pb.RegisterAccountRequest(
+        account_id="g1", kind=pb.ACCOUNT_KIND_FREELANCER, signals=[card("k1")]), timeout=10)
+    assert first.decision == pb.LINK_DECISION_ALLOW and first.person_id
+    second = stub.RegisterAccount(pb.RegisterAccountRequest(
+        account_id="g2", kind=pb.ACCOUNT_KIND_CLIENT, signals=[card("k1")]), timeout=10)
+    assert second.person_id == first.person_id and list(second.linked_account_ids) == ["g1"]
+    assert second.evidence[0].signal_type == pb.SIGNAL_TYPE_CARD_FINGERPRINT
+    assert second.evidence[0].seen_at.seconds > 0
+    dry = stub.CheckAccount(pb.CheckAccountRequest(
+        account_id="g3", kind=pb.ACCOUNT_KIND_FREELANCER, signals=[card("k1")]), timeout=10)
+    assert dry.decision == pb.LINK_DECISION_BLOCK and dry.reasons[0].code == "DUPLICATE_PERSON"
+    linked = stub.GetLinkedAccounts(pb.GetLinkedAccountsRequest(account_id="g1"), timeout=10)
+    assert [a.account_id for a in linked.accounts] == ["g2"] and linked.accounts[0].same_person
+    why = stub.ExplainLink(pb.ExplainLinkRequest(account_id_a="g1", account_id_b="g2"), timeout=10)
+    assert why.same_person and len(why.path) == 1
+    contract = stub.RecordContract(pb.RecordContractRequest(
+        contract_id="c1", client_account_id="g2", freelancer_account_id="g1"), timeout=10)
+    assert contract.decision == pb.LINK_DECISION_BLOCK and contract.reasons[0].code == "FEEDBACK_BUILDING"
+    review = stub.RecordReview(pb.RecordReviewRequest(
+        account_id_a="g1", account_id_b="g2", action=pb.REVIEW_ACTION_FORCE_UNLINK, reviewer="r1"), timeout=10)
+    assert review.event_id and review.person_id_a != review.person_id_b
+    gone = stub.DeleteAccount(pb.DeleteAccountRequest(account_id="g2", reason="gdpr_erasure"), timeout=10)
+    assert gone.deleted and gone.signals_erased == 1
+
+
+@pytest.mark.parametrize(
+    ("call", "request_", "code", "reason"),
+    [
+        ("RegisterAccount", pb.RegisterAccountRequest(kind=pb.ACCOUNT_KIND_CLIENT),
+         grpc.StatusCode.INVALID_ARGUMENT, "MISSING_FIELD"),
+        ("RegisterAccount", pb.RegisterAccountRequest(account_id="a"),
+         grpc.StatusCode.INVALID_ARGUMENT, "ACCOUNT_KIND_INVALID"),
+        ("RegisterAccount", pb.RegisterAccountRequest(account_id="a", kind=1, signals=[pb.Signal(value="x")]),
+         grpc.StatusCode.INVALID_ARGUMENT, "SIGNAL_TYPE_INVALID"),
+        ("RegisterAccount", pb.RegisterAccountRequest(account_id="a", kind=1, signals=[
+            pb.Signal(type=pb.SIGNAL_TYPE_FACE_EMBEDDING, embedding=[0.5] * 12)]),
+         grpc.StatusCode.INVALID_ARGUMENT, "EMBEDDING_INVALID"),
+        ("RegisterAccount", pb.RegisterAccountRequest(account_id="a", kind=1, signals=[
+            pb.Signal(type=pb.SIGNAL_TYPE_DOCUMENT_NUMBER, value="X123")]),
+         grpc.StatusCode.INVALID_ARGUMENT, "MISSING_FIELD"),
+        ("ExplainLink", pb.ExplainLinkRequest(account_id_a="nope", account_id_b="nada"),
+         grpc.StatusCode.NOT_FOUND, "ACCOUNT_NOT_FOUND"),
+        ("RecordReview", pb.RecordReviewRequest(account_id_a="x", account_id_b="y"),
+         grpc.StatusCode.INVALID_ARGUMENT, "REVIEW_ACTION_INVALID"),
+        ("GetLinkedAccounts", pb.GetLinkedAccountsRequest(account_id="ghost"),
+         grpc.StatusCode.NOT_FOUND, "ACCOUNT_NOT_FOUND"),
+    ],
+)
+def test_bad_input_gets_status_and_reason(stub, call, request_, code, reason):
+    with pytest.raises(grpc.RpcError) as info:
+        getattr(stub, call)(request_, timeout=10)
+    assert info.value.code() == code
+    assert error_reason(info.value) == reason
+
+
+def test_eight_concurrent_clients_lose_nothing(stub):
+    errors: list[Exception] = []
+
+    def client(t: int) -> None:
+        try:
+            for i in range(5):
+                stub.RegisterAccount(pb.RegisterAccountRequest(
+                    account_id=f"c{t}-{i}", kind=pb.ACCOUNT_KIND_FREELANCER, signals=[card(f"ring-{i}")]),
+                    timeout=30)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=client, args=(t,)) for t in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert not errors
+    for i in range(5):
+        people = {stub.GetLinkedAccounts(pb.GetLinkedAccountsRequest(account_id=f"c{t}-{i}"), timeout=10).person_id
+                  for t in range(8)}
+        assert len(people) == 1
+        linked = stub.GetLinkedAccounts(pb.GetLinkedAccountsRequest(account_id=f"c0-{i}"), timeout=10)
+        assert len(linked.accounts) == 7
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=False)
+def test_disabled_linker_and_missing_key(start_server, tmp_path, store_url):
+    with pytest.raises(ConfigError) as info:
+        build_dependencies(_config(tmp_path, str(tmp_path / "l.sqlite3")))
+    assert info.value.reason == "CONFIG_MISSING"
+    dev = build_dependencies(_config(tmp_path, str(tmp_path / "dev.sqlite3"), dev_generate_key=True))
+    key_file = tmp_path / "dev.sqlite3.linker-key"
+    assert key_file.exists() and oct(key_file.stat().st_mode & 0o777) == "0o600"
+    dev.close()
+    off = build_dependencies(_config(tmp_path, "", enabled=False))
+    channel, _ = start_server(off)
+    with pytest.raises(grpc.RpcError) as err:
+        pb_grpc.LinkingServiceStub(channel).ExplainLink(pb.ExplainLinkRequest(account_id_a="a"), timeout=5)
+    assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert error_reason(err.value) == "LINKER_DISABLED"

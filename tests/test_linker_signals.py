@@ -1,0 +1,107 @@
+"""Canonical forms and keyed hashes of every signal type."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from idverify.errors import InvalidInput
+from linker.signals import STRENGTHS, SignalHasher, canonical_value, parse_embedding, strength_of
+from linker.v1 import linking_service_pb2 as pb
+
+H = SignalHasher(b"k" * 32)
+
+
+@pytest.mark.parametrize(
+    ("signal_type", "value", "country", "birth_date", "expected"),
+    [
+        (pb.SIGNAL_TYPE_DOCUMENT_NUMBER, "c01x 00t4<7", "D", "", "DEU:C01X00T47"),
+        (pb.SIGNAL_TYPE_DOCUMENT_NUMBER, "L898-9026.3", "utopia" and "GBR", "", "GBR:L89890263"),
+        (pb.SIGNAL_TYPE_DOCUMENT_NUMBER, "AB123", "de", "", "DEU:AB123"),
+        (pb.SIGNAL_TYPE_DOCUMENT_NUMBER, "AB123", "XXA", "", "XXA:AB123"),
+        (pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, "Müller, Jürgen J.", "", "1979-02-03", "1979-02-03:JURGEN MULLER"),
+        (pb.SIGNAL_TYPE_IP_ADDRESS, "2001:db8:1:2:3:4:5:6", "", "", "2001:db8:1:2::/64"),
+        (pb.SIGNAL_TYPE_IP_ADDRESS, "::ffff:192.0.2.1", "", "", "192.0.2.1"),
+        (pb.SIGNAL_TYPE_IP_ADDRESS, " 203.0.113.9 ", "", "", "203.0.113.9"),
+        (pb.SIGNAL_TYPE_BANK_ACCOUNT, "de89 3704-0044 0532 0130 00", "", "", "DE89370400440532013000"),
+        (pb.SIGNAL_TYPE_CARD_FINGERPRINT, " Xyz9AbC ", "", "", "Xyz9AbC"),
+        (pb.SIGNAL_TYPE_EMAIL, "John.Doe+shop@Gmail.com", "", "", "johndoe@gmail.com"),
+        (pb.SIGNAL_TYPE_PHONE, "030 1234567", "DE", "", "+49301234567"),
+    ],
+)
+def test_canonical_values(signal_type, value, country, birth_date, expected):
+    assert canonical_value(signal_type, value, country, birth_date) == expected
+
+
+@pytest.mark.parametrize(
+    ("signal_type", "value", "country", "birth_date", "reason"),
+    [
+        (pb.SIGNAL_TYPE_DOCUMENT_NUMBER, "AB123", "", "", "MISSING_FIELD"),
+        (pb.SIGNAL_TYPE_DOCUMENT_NUMBER, "AB#123", "DE", "", "DOCUMENT_NUMBER_INVALID"),
+        (pb.SIGNAL_TYPE_DOCUMENT_NUMBER, "AB123", "ZZ9", "", "COUNTRY_INVALID"),
+        (pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, "Ann Lee", "", "03/02/1979", "BIRTH_DATE_INVALID"),
+        (pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, "Ann Lee", "", "19790203", "BIRTH_DATE_INVALID"),
+        (pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, "42", "", "1979-02-03", "NAME_INVALID"),
+        (pb.SIGNAL_TYPE_IP_ADDRESS, "300.1.1.1", "", "", "IP_ADDRESS_INVALID"),
+        (pb.SIGNAL_TYPE_CARD_FINGERPRINT, "   ", "", "", "SIGNAL_VALUE_EMPTY"),
+        (99, "x", "", "", "SIGNAL_TYPE_INVALID"),
+    ],
+)
+def test_invalid_values_raise_with_reason(signal_type, value, country, birth_date, reason):
+    with pytest.raises(InvalidInput) as info:
+        canonical_value(signal_type, value, country, birth_date)
+    assert info.value.reason == reason
+
+
+def test_every_proto_type_has_a_strength():
+    types = [v.number for v in pb.SignalType.DESCRIPTOR.values if v.number]
+    assert sorted(STRENGTHS) == sorted(types)
+    assert strength_of(pb.SIGNAL_TYPE_IP_ADDRESS) == pb.SIGNAL_STRENGTH_WEAK
+    assert strength_of(pb.SIGNAL_TYPE_DEVICE_ID) == pb.SIGNAL_STRENGTH_MEDIUM
+
+
+def test_hashes_are_keyed_domain_separated_and_never_raw():
+    a = H.prepare(pb.SIGNAL_TYPE_CARD_FINGERPRINT, "card_1")
+    assert len(a.digest) == 32 and b"card_1" not in a.digest
+    assert a.digest == H.prepare(pb.SIGNAL_TYPE_CARD_FINGERPRINT, " card_1 ").digest
+    assert a.digest != H.prepare(pb.SIGNAL_TYPE_DEVICE_ID, "card_1").digest
+    assert a.digest != SignalHasher(b"x" * 32).prepare(pb.SIGNAL_TYPE_CARD_FINGERPRINT, "card_1").digest
+    assert "k" * 32 not in repr(H)
+    with pytest.raises(ValueError):
+        SignalHasher(b"short")
+
+
+def test_name_signal_carries_block_and_key():
+    a = H.prepare(pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, "Ann Lee", birth_date="1980-01-01")
+    b = H.prepare(pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, "LEE, Ann", birth_date="1980-01-01")
+    c = H.prepare(pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, "Ann Lee", birth_date="1980-01-02")
+    assert a.digest == b.digest and a.block == b.block and a.block != c.block and a.name == b.name
+
+
+def test_embeddings():
+    assert parse_embedding([0.25] * 128).dtype.name == "float32"
+    for bad in ([0.1] * 127, [0.1] * 129, [math.inf] + [0.0] * 127, [1e39] + [0.0] * 127):
+        with pytest.raises(InvalidInput) as info:
+            parse_embedding(bad)
+        assert info.value.reason == "EMBEDDING_INVALID"
+
+
+@settings(deadline=None)  # the machine is shared: no wall-clock deadline
+@given(st.text(max_size=40))
+def test_card_canonicalisation_is_idempotent(value):
+    try:
+        once = canonical_value(pb.SIGNAL_TYPE_CARD_FINGERPRINT, value)
+    except InvalidInput:
+        return
+    assert canonical_value(pb.SIGNAL_TYPE_CARD_FINGERPRINT, once) == once
+
+
+@settings(deadline=None)  # the machine is shared: no wall-clock deadline
+@given(st.ip_addresses(v=6))
+def test_ipv6_addresses_in_one_64_share_a_group(address):
+    sibling = address.exploded[:19] + ":ffff:ffff:ffff:ffff"
+    assert canonical_value(pb.SIGNAL_TYPE_IP_ADDRESS, str(address)) == \
+        canonical_value(pb.SIGNAL_TYPE_IP_ADDRESS, sibling) or address.ipv4_mapped is not None

@@ -1,0 +1,86 @@
+"""The store on both backends: migrations, signals, names, faces, persons, reviews, erasure."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from linker.names import NameKey
+from linker.store import PostgresStore, SqliteStore, open_store
+from linker.store.base import decode_name, encode_name
+from linker.store.migrations import MIGRATIONS
+
+pytest_plugins = ["tests.conftest_linker"]
+
+
+@pytest.fixture
+def store(store_url):
+    s = open_store(store_url)
+    yield s
+    s.close()
+
+
+def test_open_store_picks_backend_and_migrates(store, store_url):
+    assert isinstance(store, PostgresStore if store_url.startswith("postgresql") else SqliteStore)
+    assert store.schema_versions() == [v for v, _, _ in MIGRATIONS]
+    store.close()
+    again = open_store(store_url)  # re-opening applies nothing twice
+    assert again.schema_versions() == [v for v, _, _ in MIGRATIONS]
+    again.close()
+
+
+def test_signals_round_trip_and_first_seen_sticks(store):
+    with store.write():
+        a = store.upsert_account("a", 1, "", 10.0)
+        b = store.upsert_account("b", 2, "", 11.0)
+        store.add_signals("a", [(7, b"\x01" * 32, 10.0), (6, b"\x02" * 32, 10.0)])
+        store.add_signals("b", [(7, b"\x01" * 32, 11.0)])
+        store.add_signals("a", [(7, b"\x01" * 32, 99.0)])
+    assert a.seq < b.seq and a.ref != b.ref
+    assert sorted(store.signal_holders(7, b"\x01" * 32, 10)) == [("a", 10.0), ("b", 11.0)]
+    assert store.signal_holders(7, b"\x01" * 32, 1) in ([("a", 10.0)], [("b", 11.0)])
+    assert store.shared_signals(["a", "b"]) == [("a", "b", 7, b"\x01" * 32, 11.0)]
+    assert len(store.signals_of("a")) == 2
+
+
+def test_failed_write_rolls_back(store):
+    with pytest.raises(RuntimeError), store.write():
+        store.upsert_account("gone", 1, "", 1.0)
+        raise RuntimeError("boom")
+    assert store.account("gone") is None
+
+
+def test_names_and_faces(store):
+    key = NameKey((frozenset({b"12345678", b"abcdefgh"}), frozenset({b"zzzzzzzz"})))
+    assert decode_name(encode_name(key)) == key
+    emb = np.arange(128, dtype=np.float32) / 128
+    with store.write():
+        store.upsert_account("a", 1, "", 1.0)
+        store.add_name("a", b"d" * 32, b"b" * 32, key, 1.0)
+        face_id = store.add_face("a", emb, 1.0)
+    assert store.names_in_block(b"b" * 32, 10)[0].name == key
+    (row,) = store.faces_of(["a"])
+    assert row.face_id == face_id and np.array_equal(row.embedding, emb)
+    assert store.faces_by_id([face_id, 999]) == {face_id: ("a", 1.0)}
+    assert [f.face_id for f in store.faces_after(0)] == [face_id]
+
+
+def test_persons_reviews_erasure(store):
+    with store.write():
+        for name in "abc":
+            store.upsert_account(name, 1, "", 1.0)
+        store.set_persons({"a": "p1", "b": "p1", "c": "p2"}, {"p1": 1, "p2": 3}, 1.0)
+        store.set_review("b", "a", 2, "rev-1", "different people", 2.0)
+        store.add_contract("k1", "a", "c", 1, 3.0)
+        store.add_signals("a", [(7, b"x" * 32, 1.0)])
+        store.append_event("link", account_ref=store.account("a").ref)
+    assert store.members(["p1"]) == {"p1": ["a", "b"]}
+    assert store.reviews_for(["a"]) == [("a", "b", 2, "rev-1", "different people", 2.0)]
+    with store.write():
+        store.set_persons({"c": "p1"}, {}, 4.0)  # p2 loses its only member
+        assert store.erase_account("a") == 1
+    assert store.person_ranks(["p1", "p2"]) == {"p1": 1}
+    dump = store.dump()
+    flat = repr({k: v for k, v in dump.items() if k != "link_events"})
+    assert "'a'" not in flat
+    assert store.reviews_for(["b"]) == []
