@@ -50,10 +50,16 @@ def _viz_tally(resp, truth) -> None:
             VIZ_TALLY["right"] += got == expected[name]
 
 
+CPU_SECONDS: list[float] = []
+
+
 def _ours(reader, images, today, truth=None) -> tuple[dict, float]:
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     resp = read_document(images, reader, today=today)
     elapsed = time.perf_counter() - t
+    # CPU seconds of this process (all threads): less sensitive than wall time to other
+    # processes competing for the two cores.
+    CPU_SECONDS.append(time.process_time() - c)
     if truth is not None and reader.settings.viz == "always":
         _viz_tally(resp, truth)
     d = resp.document
@@ -127,6 +133,14 @@ class Tally:
                 f"{statistics.median(self.times):.3f} |")
 
 
+def _load() -> str:
+    try:
+        with open("/proc/loadavg") as fh:
+            return " ".join(fh.read().split()[:3])
+    except OSError:
+        return "unknown"
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--n", type=int, default=200, help="generated documents per level (idverify)")
@@ -172,6 +186,9 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(("../shared/documents (real)", ours, ours, pe))
     print(f"\nMRZ fields exact (9 per document), documents with every field right, median seconds per document; "
           f"idverify viz={args.viz}, n={args.n} per level, PassportEye on the first {args.pe_n}.\n")
+    if CPU_SECONDS:
+        print(f"idverify CPU seconds per document (median over all {len(CPU_SECONDS)} reads): "
+              f"{statistics.median(CPU_SECONDS):.3f}; load average at the end: {_load()}.\n")
     if VIZ_TALLY["expected"]:
         v = VIZ_TALLY
         print(f"Printed fields by label (surname, number, birth, expiry) on generated documents: "

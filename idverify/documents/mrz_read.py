@@ -91,6 +91,9 @@ def _orient(gray: np.ndarray) -> list[tuple[float, np.ndarray, MrzZone, np.ndarr
 
 #: Mean Tesseract confidence (0-1) of a line below which the adaptive binarisation is read too.
 _SURE = 0.88
+#: Character height, pixels, below which every MRZ is read three ways (small print slips on
+#: letters no check digit covers, and the vote needs three reads).
+_SMALL_PX = 14
 #: Which read wins a tie on the parse score: Tesseract reads letters best (names carry no
 #: check digit, so ties are decided on them), the template matcher is the fallback.
 _PRIORITY = {"otsu": 0, "adaptive": 1, "consensus": 2, "template": 3}
@@ -192,8 +195,10 @@ def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_s
     for rotation, view, zone, to_input in _orient(gray):
         reads = read_zone(engine, view, zone, ("otsu", "template"))
         best = _best(reads, today)
-        # A second binarisation when a check digit fails or Tesseract was unsure of a line.
-        unsure = min(float(np.mean(r.confidence)) for r in reads["otsu"]) < _SURE
+        # A second binarisation when a check digit fails, Tesseract was unsure of a line, or the
+        # print is small.
+        unsure = (min(float(np.mean(r.confidence)) for r in reads["otsu"]) < _SURE
+                  or min(line.height for line in zone.lines) < _SMALL_PX)
         if best is None or best[0].score < 100 or unsure:
             reads.update(read_zone(engine, view, zone, ("adaptive",)))
             reads["consensus"] = [consensus(list(rs)) for rs in zip(*reads.values())]
