@@ -5,7 +5,10 @@
     idverify read-document FRONT [BACK]
     idverify verify --photo P --document FRONT [--document BACK] --name ... --dob ...
     idverify health
+    idverify qa run|compare|build ...   (fixture suites; see idverify/qa/cli.py)
     idverify keys create --client NAME --scope verify [--scope link] --keys-file FILE
+    idverify reverify [--once] [--target host:port] [--concurrency N]
+    idverify qa run PATH | qa compare OLD.json NEW.json | qa build
 
 Client commands take ``--target host:port`` (default 127.0.0.1:50051), ``--timeout`` seconds
 and ``--json``. Exit codes: 0 the call succeeded (whatever the decision), 2 usage error,
@@ -67,12 +70,19 @@ def _parser() -> argparse.ArgumentParser:
 
     client("health", "ask the server's health service")
 
+    from idverify.qa.cli import add_parser as add_qa_parser  # argparse only; the runner loads lazily
+
+    add_qa_parser(sub)
     keys = sub.add_parser("keys", help="manage API keys").add_subparsers(dest="keys_command", required=True)
     create = keys.add_parser("create", help="make a key, print it once, store only its hash")
     create.add_argument("--client", required=True, help="client id, e.g. signup-backend")
     create.add_argument("--scope", action="append", required=True,
                         choices=["verify", "link", "review", "admin"], help="repeat for several")
     create.add_argument("--keys-file", required=True, help="TOML keys file (auth.keys_file)")
+
+    from idverify.reverify.cli import add_parser as add_reverify
+
+    add_reverify(sub)
     return parser
 
 
@@ -81,8 +91,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args)
+    if args.command == "qa":
+        from idverify.qa.cli import run as run_qa
+
+        return run_qa(args)
     if args.command == "keys":
         return _create_key(args)
+    if args.command == "reverify":
+        from idverify.reverify.cli import run as run_reverify
+
+        return run_reverify(args)
     from idverify import client  # grpc stubs only for client commands
 
     try:

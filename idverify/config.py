@@ -19,7 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from idverify.documents.settings import DocumentSettings
 from idverify.errors import ConfigError
+from idverify.faces.settings import FaceSettings
+from idverify.images.settings import ImageSettings
+from idverify.policy.rules import PolicySettings
+from idverify.profile.settings import ProfileSettings
+from idverify.reverify.settings import ReverifySettings
 from idverify.server.auth import AuthSettings
 from idverify.server.limits import LimitSettings
 from idverify.server.metrics import MetricsSettings
@@ -92,7 +98,13 @@ class Config:
     auth: AuthSettings = field(default_factory=AuthSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
     metrics: MetricsSettings = field(default_factory=MetricsSettings)
+    reverify: ReverifySettings = field(default_factory=ReverifySettings)
+    profile: ProfileSettings = field(default_factory=ProfileSettings)
+    policy: PolicySettings = field(default_factory=PolicySettings)
+    images: ImageSettings = field(default_factory=ImageSettings)
+    faces: FaceSettings = field(default_factory=FaceSettings)
     linker: LinkerSettings = field(default_factory=LinkerSettings)
+    documents: DocumentSettings = field(default_factory=DocumentSettings)
 
     def validate(self) -> None:
         needed = self.limits.max_concurrent_calls + self.limits.max_queued_calls + 2

@@ -56,7 +56,7 @@ def _validate(request: pb.VerifyIdentityRequest) -> None:
             raise InvalidInput(f"document_images[{i}] is empty", reason="MISSING_FIELD",
                                metadata={"field": f"document_images[{i}]"})
     if len(request.document_images) > 2:
-        raise InvalidInput("at most two document images (front and back)", reason="TOO_MANY_IMAGES",
+        raise InvalidInput("at most two document images (front and back)", reason="TOO_MANY_ITEMS",
                            metadata={"field": "document_images"})
 
 

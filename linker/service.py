@@ -73,6 +73,10 @@ class LinkingServicer(pb_grpc.LinkingServiceServicer):
         linker = self._linker
         result = linker.register(request.account_id, request.kind, linker.prepare(request.signals),
                                  request.owner_account_id)
+        history = getattr(self._deps, "history", None)
+        if history is not None and result.linked_account_ids:
+            # New strong evidence: every account of the person is due for re-verification.
+            history.note_link([request.account_id, *result.linked_account_ids])
         return _fill(pb.RegisterAccountResponse(), result)
 
     def CheckAccount(self, request: pb.CheckAccountRequest, context) -> pb.CheckAccountResponse:
@@ -107,6 +111,9 @@ class LinkingServicer(pb_grpc.LinkingServiceServicer):
 
     def DeleteAccount(self, request: pb.DeleteAccountRequest, context) -> pb.DeleteAccountResponse:
         deleted, erased, affected = self._linker.delete(request.account_id, request.reason)
+        history = getattr(self._deps, "history", None)
+        if history is not None:
+            history.erase(request.account_id)  # erasure covers the verification history too
         return pb.DeleteAccountResponse(deleted=deleted, signals_erased=erased, affected_account_ids=affected)
 
     def RecordReview(self, request: pb.RecordReviewRequest, context) -> pb.RecordReviewResponse:

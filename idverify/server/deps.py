@@ -8,17 +8,24 @@ own. :meth:`Dependencies.close` releases everything on shutdown.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from idverify.config import Config
+from idverify.policy import Policy, load_policy
+from idverify.profile.name_match import NameMatcher, default_name_matcher
 from idverify.server.metrics import Metrics
 
 if TYPE_CHECKING:
+    from idverify.documents.service import DocumentService
+    from idverify.faces.service import FaceService
+    from idverify.workers import WorkerPool
+    from idverify.reverify.store import ReverifyStore
     from linker.engine import Linker
 
-__all__ = ["Dependencies", "build_dependencies"]
+__all__ = ["Dependencies", "build_dependencies", "model_version"]
 
 log = logging.getLogger(__name__)
 
@@ -30,10 +37,29 @@ class Dependencies:
     config: Config
     #: The service's Prometheus metrics.
     metrics: Metrics = field(default_factory=Metrics)
+    #: Name matcher with ``config.profile`` and the nicknames table, shared by every call.
+    name_matcher: NameMatcher = field(default_factory=default_name_matcher)
+    #: The VerifyIdentity decision policy (``config.policy.path``), validated at start-up.
+    policy: Policy = field(default_factory=load_policy)
+    #: Worker processes for CPU-bound work (dlib, Tesseract), shared by every engine.
+    workers: WorkerPool | None = None
+    #: CompareFaces: the face pipeline, run in ``workers``; None answers UNAVAILABLE.
+    faces: FaceService | None = None
+    #: ReadDocument: Tesseract and the portrait detector, run in ``workers``; None answers
+    #: UNAVAILABLE.
+    documents: DocumentService | None = None
     #: The account linker (store, hash key, face index); None when ``linker.enabled`` is false.
     linker: Linker | None = None
+    #: Verification history and re-verification leases, in the store (``[store] url``); None
+    #: records nothing (tests that do not need it).
+    history: ReverifyStore | None = None
     #: Called in reverse order by :meth:`close`.
     closers: list[Callable[[], None]] = field(default_factory=list)
+
+    @property
+    def model_version(self) -> str:
+        """The face model and its decision thresholds: a change makes accounts due again."""
+        return model_version(self.config)
 
     def close(self) -> None:
         """Release workers, stores and models; safe to call twice."""
@@ -45,9 +71,42 @@ class Dependencies:
                 log.exception("error while closing a dependency")
 
 
+def model_version(config: Config) -> str:
+    """The face model and its thresholds as recorded with each verification."""
+    faces = config.faces
+    return f"dlib_resnet_v1/{faces.match_distance:g}-{faces.no_match_distance:g}"
+
+
 def build_dependencies(config: Config) -> Dependencies:
     """Build every heavy object once, from the validated configuration."""
-    deps = Dependencies(config=config)
+    from idverify.documents.service import DocumentService
+    from idverify.faces.service import FaceService
+    from idverify.workers import WorkerPool
+
+    from idverify.reverify.store import open_reverify_store
+
+    deps = Dependencies(
+        config=config,
+        name_matcher=NameMatcher(config.profile),
+        policy=load_policy(config.policy.path),
+    )
+    # The store is created here on first start (SQLite in the per-user data directory by default).
+    deps.history = open_reverify_store(config.store.resolved())
+    deps.closers.append(deps.history.close)
+    processes = config.server.worker_processes or os.cpu_count() or 1
+    # Every engine that submits CPU work adds its initializer here, so each worker process
+    # loads all models once, at start-up.
+    pool = WorkerPool(processes, initializers=[FaceService.initializer(config.faces),
+                                               DocumentService.initializer(config.documents)])
+    deps.closers.append(pool.close)
+    try:
+        pool.warm_up()  # models load now, not on the first request
+    except BaseException:
+        deps.close()
+        raise
+    deps.workers = pool
+    deps.faces = FaceService(config.faces, config.images, pool)
+    deps.documents = DocumentService(config.documents, pool)
     if config.linker.enabled:
         from linker.engine import Linker
 

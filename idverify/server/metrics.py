@@ -54,6 +54,10 @@ class Metrics:
         self.running = Gauge("idverify_calls_running", "Calls running now.", registry=r)
         self.queued = Gauge("idverify_calls_queued", "Calls waiting for a slot now.", registry=r)
         self.backlog = Gauge("idverify_reverify_backlog", "Accounts due for re-verification.", registry=r)
+        self.reverified = Counter("idverify_reverify_processed", "Accounts re-verified, by decision.",
+                                  ["decision"], registry=r)
+        self.reverify_failures = Counter("idverify_reverify_failed", "Re-checks that failed, by reason.",
+                                         ["reason"], registry=r)
         self._server: Any = None
 
     def observe_call(self, method: str, code: str, seconds: float, response: Any = None) -> None:

@@ -1,0 +1,146 @@
+"""The abstract base of every SQL store: connections per thread, transactions, migrations."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, ClassVar, final
+
+__all__ = ["Database", "Migration", "is_postgres_url"]
+
+#: ``(version, description, statements)``; never edit a released migration, append a new one.
+Migration = tuple[int, str, list[str]]
+
+
+def is_postgres_url(location: str) -> bool:
+    """True for ``postgresql://`` and ``postgres://`` URLs; anything else is a SQLite path."""
+    return location.startswith(("postgresql://", "postgres://"))
+
+
+class Database(ABC):
+    """Connections (one per thread), serialised write transactions and versioned migrations.
+
+    Subclasses set :attr:`migrations` and :attr:`migrations_table` (one table per store, so
+    several stores share one database without their versions colliding) and write their queries
+    with :meth:`_exec` / :meth:`_all_rows` inside or outside :meth:`write`.
+    """
+
+    #: Column types filling the migration templates (set by the backend).
+    types: ClassVar[Mapping[str, str]]
+    #: The backend's name for logs and metrics.
+    backend: ClassVar[str]
+    #: This store's migrations, in version order.
+    migrations: ClassVar[Sequence[Migration]] = ()
+    #: The table recording this store's applied migration versions.
+    migrations_table: ClassVar[str] = "schema_migrations"
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._all: list[Any] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        self._migrate()
+
+    # ---- backend hooks ----------------------------------------------------------------------
+    @abstractmethod
+    def _connect(self) -> Any:
+        """A new DB-API connection in autocommit mode."""
+
+    @abstractmethod
+    def _begin_write(self, conn: Any) -> None:
+        """Begin a write transaction (serialising writers where the store needs it)."""
+
+    def _translate(self, sql: str) -> str:
+        """The SQL in the backend's placeholder style (``?`` by default)."""
+        return sql
+
+    def _translate_error(self, exc: Exception) -> Exception | None:
+        """A domain error for a backend exception, or None to let it propagate."""
+        return None
+
+    # ---- plumbing ---------------------------------------------------------------------------
+    @final
+    def _conn(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            if self._closed:
+                raise RuntimeError("store is closed")
+            conn = self._connect()
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    @final
+    def _exec(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        try:
+            return self._conn().execute(self._translate(sql), tuple(params))
+        except Exception as exc:
+            mapped = self._translate_error(exc)
+            if mapped is None:
+                raise
+            raise mapped from exc
+
+    @final
+    def _all_rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        return list(self._exec(sql, params).fetchall())
+
+    @final
+    @contextlib.contextmanager
+    def write(self) -> Iterator[None]:
+        """A write transaction: commits on success, rolls back on any error; nests as one."""
+        conn = self._conn()
+        if getattr(self._local, "in_tx", False):
+            yield
+            return
+        try:
+            self._begin_write(conn)
+        except Exception as exc:
+            mapped = self._translate_error(exc)
+            if mapped is None:
+                raise
+            raise mapped from exc
+        self._local.in_tx = True
+        try:
+            yield
+        except BaseException:
+            self._local.in_tx = False
+            with contextlib.suppress(Exception):
+                conn.execute("ROLLBACK")
+            raise
+        self._local.in_tx = False
+        self._exec("COMMIT")
+
+    @final
+    def close(self) -> None:
+        """Close every connection this store opened (in any thread)."""
+        self._closed = True
+        with self._lock:
+            conns, self._all = self._all, []
+        for conn in conns:
+            with contextlib.suppress(Exception):
+                conn.close()
+        self._local = threading.local()
+
+    @final
+    def _migrate(self) -> None:
+        table = self.migrations_table
+        with self.write():
+            self._exec(f"CREATE TABLE IF NOT EXISTS {table} (version INTEGER PRIMARY KEY, "
+                       f"description TEXT NOT NULL, applied_at {self.types['real']} NOT NULL)")
+            applied = {row[0] for row in self._all_rows(f"SELECT version FROM {table}")}
+            for version, description, statements in self.migrations:
+                if version in applied:
+                    continue
+                for statement in statements:
+                    self._exec(statement.format(**self.types))
+                self._exec(f"INSERT INTO {table} (version, description, applied_at) VALUES (?, ?, ?)",
+                           (version, description, time.time()))
+
+    @final
+    def schema_versions(self) -> list[int]:
+        """The applied migration versions of this store, ascending."""
+        return [r[0] for r in self._all_rows(f"SELECT version FROM {self.migrations_table} ORDER BY version")]

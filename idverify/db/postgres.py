@@ -1,0 +1,60 @@
+"""The PostgreSQL backend (psycopg 3) for deployments with several replicas and workers.
+
+Connections are one per thread, in autocommit mode outside transactions. A store that must
+serialise its writers across replicas sets :attr:`PostgresBackend.write_lock_key`: every write
+transaction then takes ``pg_advisory_xact_lock`` on it (released at commit). Stores whose
+writers coordinate through row locks (``FOR UPDATE SKIP LOCKED``) leave it None.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from idverify.errors import Unavailable
+
+__all__ = ["PostgresBackend"]
+
+
+class PostgresBackend:
+    """Backend mixin: put it before the store class (``class X(PostgresBackend, MyStore)``)."""
+
+    types: ClassVar = {"serial": "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "blob": "BYTEA",
+                       "real": "DOUBLE PRECISION"}
+    backend: ClassVar[str] = "postgresql"
+    #: Advisory lock key taken by every write transaction, or None for none.
+    write_lock_key: ClassVar[int | None] = None
+
+    def __init__(self, url: str, *args: Any, connect_timeout_s: int = 10, **kwargs: Any) -> None:
+        self.url = url
+        self._connect_timeout_s = connect_timeout_s
+        self._sql_cache: dict[str, str] = {}
+        super().__init__(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(<url hidden>)"  # the URL may carry a password
+
+    def _connect(self) -> Any:
+        import psycopg
+
+        try:
+            return psycopg.connect(self.url, autocommit=True, connect_timeout=self._connect_timeout_s)
+        except psycopg.Error as exc:
+            raise Unavailable("PostgreSQL store unreachable", reason="STORE_UNAVAILABLE") from exc
+
+    def _begin_write(self, conn: Any) -> None:
+        conn.execute("BEGIN")
+        if self.write_lock_key is not None:
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (self.write_lock_key,))
+
+    def _translate(self, sql: str) -> str:
+        out = self._sql_cache.get(sql)
+        if out is None:
+            out = self._sql_cache[sql] = sql.replace("%", "%%").replace("?", "%s")
+        return out
+
+    def _translate_error(self, exc: Exception) -> Exception | None:
+        import psycopg
+
+        if isinstance(exc, psycopg.OperationalError):
+            return Unavailable("PostgreSQL store unavailable", reason="STORE_UNAVAILABLE")
+        return None

@@ -1,0 +1,67 @@
+"""Document checks as reasons, never exceptions: expiry, age, check digits, MRZ/VIZ agreement,
+readability. Pure: every input (including today's date) is passed in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from idverify.documents.settings import DocumentSettings
+
+__all__ = ["Finding", "document_checks", "age_on"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reason: code (UPPER_SNAKE) and a readable message without personal data."""
+
+    code: str
+    message: str
+
+
+def age_on(birth: dt.date, today: dt.date) -> int:
+    """Whole years between ``birth`` and ``today``."""
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def document_checks(
+    *,
+    found: bool,
+    any_field_read: bool,
+    mrz_found: bool,
+    mrz_score: int | None,
+    mrz_valid: bool | None,
+    failed_check_digits: list[str],
+    expiry: dt.date | None,
+    birth: dt.date | None,
+    mismatched_fields: list[str],
+    settings: DocumentSettings,
+    today: dt.date,
+) -> list[Finding]:
+    """The reasons a read document raises, most severe first.
+
+    ``found``: a document (outline, MRZ, barcode or portrait) was seen at all; ``any_field_read``:
+    at least one field was read from any source; ``mrz_found``: an MRZ zone was located;
+    ``mrz_score`` / ``mrz_valid``: its parse, or None when it could not be parsed.
+    """
+    out: list[Finding] = []
+    if not found:
+        return [Finding("DOCUMENT_NOT_FOUND", "no identity document was found on the image(s)")]
+    if not any_field_read:
+        out.append(Finding("DOCUMENT_UNREADABLE", "a document was found but none of its fields could be read"))
+    if mrz_found and (mrz_score is None or mrz_score < settings.min_mrz_score):
+        out.append(Finding("MRZ_UNREADABLE", f"the machine-readable zone could not be read (score {mrz_score or 0}/100)"))
+    elif mrz_valid is False:
+        out.append(Finding("MRZ_INVALID", "check digit(s) failed: " + ", ".join(failed_check_digits)))
+    if expiry is not None:
+        if expiry < today:
+            out.append(Finding("DOCUMENT_EXPIRED", f"the document expired {(today - expiry).days} day(s) ago"))
+        elif (expiry - today).days <= settings.expiring_within_days:
+            out.append(Finding("DOCUMENT_EXPIRING", f"the document expires in {(expiry - today).days} day(s) (limit {settings.expiring_within_days})"))
+    if birth is not None:
+        age = age_on(birth, today)
+        if age < settings.min_age_years:
+            out.append(Finding("UNDERAGE", f"the holder is {age}, under the minimum age of {settings.min_age_years}"))
+    if mismatched_fields:
+        out.append(Finding("MRZ_VIZ_MISMATCH", "the printed fields disagree with the MRZ: " + ", ".join(mismatched_fields)))
+    return out

@@ -1,0 +1,40 @@
+"""ICAO 9303 machine-readable zones: check digits, layouts, parsing with OCR correction, and
+composing MRZ lines from fields. Pure logic with no I/O (house rule 4).
+
+    layout       where each field sits in TD1, TD2, TD3, MRV-A and MRV-B
+    checkdigit   the 7-3-1 check digit
+    dates        YYMMDD with century inference and unknown day/month
+    countries    ISO 3166 alpha-3 plus the ICAO special codes
+    transliterate  names into the MRZ alphabet (Ä -> AE, ß -> SS, anyascii for the rest)
+    parse        parse_mrz(lines) -> MrzResult (coercion, check-digit-guided correction, score)
+    compose      the inverse: fields -> MRZ lines with correct check digits
+"""
+
+from idverify.documents.mrz.checkdigit import check_digit, is_valid
+from idverify.documents.mrz.compose import MrzFields, compose_mrz
+from idverify.documents.mrz.countries import ICAO_SPECIAL_CODES, is_known_country
+from idverify.documents.mrz.dates import MrzDate, parse_mrz_date
+from idverify.documents.mrz.layout import LAYOUTS, MrzFormat, detect_format
+from idverify.documents.mrz.parse import CheckResult, Correction, MrzFormatError, MrzResult, parse_mrz
+from idverify.documents.mrz.transliterate import mrz_name_field, transliterate
+
+__all__ = [
+    "ICAO_SPECIAL_CODES",
+    "LAYOUTS",
+    "CheckResult",
+    "Correction",
+    "MrzDate",
+    "MrzFields",
+    "MrzFormat",
+    "MrzFormatError",
+    "MrzResult",
+    "check_digit",
+    "compose_mrz",
+    "detect_format",
+    "is_known_country",
+    "is_valid",
+    "mrz_name_field",
+    "parse_mrz",
+    "parse_mrz_date",
+    "transliterate",
+]

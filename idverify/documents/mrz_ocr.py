@@ -1,0 +1,236 @@
+"""Read the characters of a located MRZ: cell images, filler detection, Tesseract, assembly.
+
+Each MRZ line is cut into its character cells along the grid :mod:`mrz_locate` fitted, and the
+cells are laid side by side at a fixed size, which straightens skew and perspective and
+upscales small print. The filler ``<`` is what Tesseract's English model reads worst (as K, or
+it drops or adds a few), so fillers are recognised first by matching each cell against OCR-B
+glyphs, and only the runs of real characters are given to Tesseract, joined into one compact
+line (shorter lines are also faster: the LSTM costs about 5 ms per character). Tesseract's
+symbols are mapped back to cells by position; a cell it leaves empty takes the template's
+answer. Two binarisations are tried; the caller keeps the read with the best check digits.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from idverify.documents.mrz_locate import MrzLine, MrzZone
+from idverify.documents.tesseract import MRZ_WHITELIST, TesseractEngine
+
+__all__ = ["CELL_H", "CELL_W", "LineRead", "cell_strip", "consensus", "count_fillers", "read_zone", "template_read"]
+
+#: Width and height of one normalised character cell, pixels.
+CELL_W, CELL_H = 24, 34
+_FONT = "/usr/share/fonts/opentype/ocr-b/OCRB.otf"
+_TPL = (18, 22)  # template size after ink-height normalisation (w, h)
+
+
+@dataclass(frozen=True)
+class LineRead:
+    """One line's characters and per-character confidence in [0, 1]."""
+
+    text: str
+    confidence: tuple[float, ...]
+
+
+def cell_strip(gray: np.ndarray, line: MrzLine) -> np.ndarray:
+    """The line's cells side by side, each CELL_W x CELL_H, grey, dark text on light."""
+    ph = line.height * 1.45
+    cells = []
+    for cx, cy in line.centers:
+        patch = cv2.getRectSubPix(gray, (max(2, int(round(line.pitch))), max(2, int(round(ph)))), (float(cx), float(cy)))
+        cells.append(cv2.resize(patch, (CELL_W, CELL_H), interpolation=cv2.INTER_CUBIC))
+    return np.hstack(cells)
+
+
+def _binarize(strip: np.ndarray, method: str) -> np.ndarray:
+    if method == "otsu":
+        blur = cv2.GaussianBlur(strip, (3, 3), 0)
+        _, out = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        return out
+    out = cv2.adaptiveThreshold(strip, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 2 * CELL_H + 1, 12)
+    return cv2.medianBlur(out, 3)
+
+
+def _ink_normalise(cell: np.ndarray) -> np.ndarray | None:
+    """Scale a binary cell's ink (True/255) to the template height, keeping its aspect (O is
+    wider than 0 in OCR-B), centred on a template-sized canvas; zero mean, unit norm."""
+    ys, xs = np.nonzero(cell)
+    if len(xs) < 6:
+        return None
+    crop = cell[ys.min():ys.max() + 1, xs.min():xs.max() + 1].astype(np.float32)
+    tw, th = _TPL
+    h, w = crop.shape
+    nw = int(np.clip(round(w * th / h), 1, tw))
+    scaled = cv2.resize(crop, (nw, th), interpolation=cv2.INTER_AREA)
+    norm = np.zeros((th, tw), np.float32)
+    x = (tw - nw) // 2
+    norm[:, x:x + nw] = scaled
+    norm -= norm.mean()
+    n = np.linalg.norm(norm)
+    return norm / n if n > 0 else None
+
+
+@functools.cache
+def _templates() -> tuple[str, np.ndarray]:
+    font = ImageFont.truetype(_FONT, int(round(CELL_W / 0.723)))
+    chars, vecs = [], []
+    for ch in MRZ_WHITELIST:
+        for weight in (0, 1):
+            img = Image.new("L", (CELL_W * 2, CELL_H * 2), 0)
+            ImageDraw.Draw(img).text((CELL_W // 2, CELL_H // 4), ch, font=font, fill=255, stroke_width=weight)
+            v = _ink_normalise(np.asarray(img) > 127)
+            chars.append(ch)
+            vecs.append(v.ravel())
+    return "".join(chars), np.stack(vecs)
+
+
+def _classify(binary_strip: np.ndarray, n: int) -> list[tuple[str, float, float]]:
+    """Per cell: the best template character, its correlation and the filler's correlation."""
+    chars, mat = _templates()
+    out = []
+    ink = binary_strip < 128
+    for i in range(n):
+        cell = ink[:, i * CELL_W:(i + 1) * CELL_W]
+        # Keep the main blob: ink touching the cell borders belongs to neighbours.
+        v = _ink_normalise(cell[2:-2, 1:-1])
+        if v is None:
+            out.append(("<", 0.0, 0.0))
+            continue
+        scores = mat @ v.ravel()
+        best = int(np.argmax(scores))
+        filler = float(max(scores[i2] for i2, c in enumerate(chars) if c == "<"))
+        out.append((chars[best], float(scores[best]), filler))
+    return out
+
+
+def _c_or_g(cell: np.ndarray) -> str | None:
+    """'G' or 'C' from the ink where OCR-B's G has its bar (right half, just below the middle)
+    and C is open; Tesseract's English model reads OCR-B's G as C."""
+    ys, xs = np.nonzero(cell)
+    if len(xs) < 12:
+        return None
+    c = cell[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+    h, w = c.shape
+    bar = c[int(0.45 * h):int(0.62 * h) + 1, int(0.55 * w):int(0.9 * w) + 1]
+    return "G" if bar.size and bar.mean() > 0.3 else "C"
+
+
+def _d_or_o(cell: np.ndarray) -> str | None:
+    """'D' or 'O' from the ink in the left corners: D's stem meets its bowls there at right
+    angles, O is round."""
+    ys, xs = np.nonzero(cell)
+    if len(xs) < 12:
+        return None
+    c = cell[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+    h, w = c.shape
+    corners = np.concatenate([c[: int(0.12 * h) + 1, : int(0.2 * w) + 1].ravel(), c[int(0.88 * h):, : int(0.2 * w) + 1].ravel()])
+    return "D" if corners.size and corners.mean() > 0.5 else "O"
+
+
+def _fix_look_alikes(binary: np.ndarray, chars: list[str]) -> None:
+    """Settle C/G and D/O by the stroke that tells them apart in OCR-B."""
+    ink = binary < 128
+    for k, c in enumerate(chars):
+        test = _c_or_g if c in ("C", "G") else _d_or_o if c in ("D", "O") else None
+        if test is not None:
+            decided = test(ink[2:-2, k * CELL_W + 1:(k + 1) * CELL_W - 1])
+            if decided:
+                chars[k] = decided
+
+
+def _read_line(engine: TesseractEngine, binary: np.ndarray, n: int) -> LineRead:
+    tpl = _classify(binary, n)
+    is_filler = [c == "<" and s > 0.55 for c, s, _ in tpl]
+    chunks: list[tuple[int, int]] = []  # (first cell, last cell + 1) of runs of characters
+    i = 0
+    while i < n:
+        if is_filler[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and not is_filler[j]:
+            j += 1
+        chunks.append((i, j))
+        i = j
+    chars = ["<" if f else "" for f in is_filler]
+    conf = [min(1.0, max(0.0, tpl[k][1])) if is_filler[k] else 0.0 for k in range(n)]
+    if chunks:
+        pad, gap = 12, CELL_W
+        pieces, offsets = [], []
+        x = pad
+        for a, b in chunks:
+            offsets.append((x, a, b))
+            pieces.append(binary[:, a * CELL_W:b * CELL_W])
+            pieces.append(np.full((CELL_H, gap), 255, np.uint8))
+            x += (b - a) * CELL_W + gap
+        compact = np.hstack(pieces[:-1])
+        compact = cv2.copyMakeBorder(compact, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+        for sym in engine.read_symbols(compact, MRZ_WHITELIST):
+            cx = (sym.box[0] + sym.box[2]) / 2.0
+            for start, a, b in offsets:
+                if start - CELL_W / 2 <= cx < start + (b - a) * CELL_W + CELL_W / 2:
+                    k = a + int(np.clip((cx - start) // CELL_W, 0, b - a - 1))
+                    c = sym.text[:1]
+                    if c in MRZ_WHITELIST and sym.confidence / 100.0 > conf[k]:
+                        chars[k], conf[k] = c, sym.confidence / 100.0
+                    break
+    for k in range(n):
+        if not chars[k]:
+            chars[k] = tpl[k][0]
+            conf[k] = max(0.0, tpl[k][1]) * 0.5
+    _fix_look_alikes(binary, chars)
+    return LineRead("".join(chars), tuple(conf))
+
+
+def count_fillers(gray: np.ndarray, zone: MrzZone) -> int:
+    """How many cells of the zone hold a confident ``<``: many for an upright MRZ, almost none
+    for one upside down (its chevrons point the other way)."""
+    total = 0
+    for line in zone.lines:
+        strip = _binarize(cell_strip(gray, line), "otsu")
+        total += sum(1 for c, s, _ in _classify(strip, line.length) if c == "<" and s > 0.6)
+    return total
+
+
+def template_read(binary: np.ndarray, n: int) -> LineRead:
+    """The line read by OCR-B template matching alone (no Tesseract)."""
+    tpl = _classify(binary, n)
+    chars = [c for c, _, _ in tpl]
+    _fix_look_alikes(binary, chars)
+    return LineRead("".join(chars), tuple(max(0.0, s) for _, s, _ in tpl))
+
+
+def consensus(reads: list[LineRead]) -> LineRead:
+    """Per character, the majority of ``reads`` (ties: the most confident)."""
+    chars, confs = [], []
+    for k in range(len(reads[0].text)):
+        votes: dict[str, float] = {}
+        counts: dict[str, int] = {}
+        for r in reads:
+            c = r.text[k]
+            counts[c] = counts.get(c, 0) + 1
+            votes[c] = max(votes.get(c, 0.0), r.confidence[k])
+        best = max(counts, key=lambda c: (counts[c], votes[c]))
+        chars.append(best)
+        confs.append(votes[best] * counts[best] / len(reads))
+    return LineRead("".join(chars), tuple(confs))
+
+
+def read_zone(engine: TesseractEngine, gray: np.ndarray, zone: MrzZone, methods: tuple[str, ...] = ("otsu", "adaptive")) -> dict[str, list[LineRead]]:
+    """Read every line of ``zone`` per method: "otsu" and "adaptive" (Tesseract on that
+    binarisation) and "template" (OCR-B matching on Otsu); returns method -> lines."""
+    strips = [cell_strip(gray, line) for line in zone.lines]
+    out = {}
+    for method in methods:
+        if method == "template":
+            out[method] = [template_read(_binarize(s, "otsu"), line.length) for s, line in zip(strips, zone.lines)]
+        else:
+            binaries = [_binarize(s, method) for s in strips]
+            out[method] = engine.map(lambda b, n: _read_line(engine, b, n), binaries, [line.length for line in zone.lines])
+    return out

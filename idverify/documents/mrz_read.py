@@ -1,0 +1,204 @@
+"""From a grey image to a parsed MRZ: orientation search, deskew, OCR, best-read selection.
+
+The MRZ is searched as the image stands, then turned by 90, 180 and 270 degrees; a zone found
+at a slant is deskewed and found again, so every character cell is upright. Whether a
+horizontal zone is upright or upside down is decided by the filler glyphs: an upright MRZ
+shows ``<`` chevrons, an upside-down one ``>`` shapes that match no filler. Lines are read with
+Otsu binarisation first; only when the check digits do not all pass is the adaptive
+binarisation read as well, and every combination of line reads is parsed: the best
+:func:`~idverify.documents.mrz.parse_mrz` score wins (PassportEye's ``valid_score`` idea).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from idverify.documents.mrz import LAYOUTS, MrzFormatError, MrzResult, parse_mrz
+from idverify.documents.mrz_locate import MrzZone, find_mrz
+from idverify.documents.mrz_ocr import LineRead, consensus, count_fillers, read_zone
+from idverify.documents.locate import rotate_bound
+from idverify.documents.tesseract import TesseractEngine
+
+__all__ = ["MrzReading", "read_mrz"]
+
+
+@dataclass(frozen=True)
+class MrzReading:
+    """The best MRZ read from one image."""
+
+    result: MrzResult
+    #: Mean per-character OCR confidence of the chosen lines, 0-1.
+    ocr_confidence: float
+    #: The zone's box (left, top, width, height) on the oriented working image.
+    zone_box: tuple[int, int, int, int]
+    #: Rotation applied to the input to read it, degrees counter-clockwise.
+    rotation: float
+    #: The upright, deskewed grey image the zone was read on.
+    upright: np.ndarray
+    #: 3x3 matrix from ``upright`` pixels to the pixels of the image given to :func:`read_mrz`.
+    to_input: np.ndarray
+
+
+def _rot90_matrix(k: int, w: int, h: int) -> np.ndarray:
+    """3x3 matrix taking pixels of ``np.rot90(img, k)`` back to ``img`` (w x h)."""
+    if k == 1:  # view (x, y) <- img (W-1-y, x)
+        return np.array([[0, -1, w - 1], [1, 0, 0], [0, 0, 1]], np.float64)
+    if k == 3:
+        return np.array([[0, 1, 0], [-1, 0, h - 1], [0, 0, 1]], np.float64)
+    return np.eye(3)
+
+
+def _flip_matrix(w: int, h: int) -> np.ndarray:
+    return np.array([[-1, 0, w - 1], [0, -1, h - 1], [0, 0, 1]], np.float64)
+
+
+def _orient(gray: np.ndarray) -> list[tuple[float, np.ndarray, MrzZone, np.ndarray]]:
+    """Upright, deskewed views holding an MRZ: (rotation, view, zone, view->input matrix)."""
+    h, w = gray.shape
+    for quarter in (0, 1, 3):
+        view = np.ascontiguousarray(np.rot90(gray, quarter)) if quarter else gray
+        to_input = _rot90_matrix(quarter, w, h)
+        zone = find_mrz(view)
+        if zone is None:
+            continue
+        rotation = 90.0 * quarter
+        if abs(zone.angle) > 1.0:
+            rotated, m = rotate_bound(view, -zone.angle)
+            zone2 = find_mrz(rotated)
+            if zone2 is not None:
+                back = np.linalg.inv(np.vstack([m, [0, 0, 1]]))
+                rotation -= zone.angle
+                view, zone, to_input = rotated, zone2, to_input @ back
+        vh, vw = view.shape
+        up = count_fillers(view, zone)
+        cells = sum(line.length for line in zone.lines)
+        if up >= 0.2 * cells and not zone.upper_half:
+            # Plenty of upright chevrons at the foot of the page: no need to look upside down.
+            return [(rotation, view, zone, to_input)]
+        flipped = np.ascontiguousarray(view[::-1, ::-1])
+        zone_f = find_mrz(flipped)
+        down = count_fillers(flipped, zone_f) if zone_f is not None else -1
+        if down > up:
+            return [(rotation + 180.0, flipped, zone_f, to_input @ _flip_matrix(vw, vh))]
+        return [(rotation, view, zone, to_input)]
+    return []
+
+
+#: Mean Tesseract confidence (0-1) of a line below which the adaptive binarisation is read too.
+_SURE = 0.88
+#: Which read wins a tie on the parse score: Tesseract reads letters best (names carry no
+#: check digit, so ties are decided on them), the template matcher is the fallback.
+_PRIORITY = {"otsu": 0, "adaptive": 1, "consensus": 2, "template": 3}
+
+
+def _best(reads: dict[str, list[LineRead]], today: dt.date) -> tuple[MrzResult, float] | None:
+    methods = list(reads)
+    per_line = list(zip(*(list(zip([m] * len(reads[m]), reads[m])) for m in methods)))
+    best = None
+    seen = set()
+    for combo in itertools.product(*per_line):
+        texts = tuple(r.text for _, r in combo)
+        if texts in seen:
+            continue
+        seen.add(texts)
+        try:
+            result = parse_mrz(texts, today=today)
+        except MrzFormatError:
+            continue
+        conf = float(np.mean([c for _, r in combo for c in r.confidence]))
+        key = (result.score, -sum(_PRIORITY.get(m, 9) for m, _ in combo), conf)
+        if best is None or key > best[0]:
+            best = (key, result, conf)
+    return (best[1], best[2]) if best else None
+
+
+def _name_cells(result: MrzResult) -> tuple[int, int, int]:
+    """(line, start, end) of the name field."""
+    f = LAYOUTS[result.format].field("name")
+    return f.line, f.start, f.end
+
+
+def _vote(result: MrzResult, reads: dict[str, list[LineRead]], today: dt.date) -> MrzResult:
+    """Settle characters by a two-of-three vote of the Otsu, adaptive and template reads.
+
+    Names carry no check digit, and some confusions leave a check digit valid (G and 6 have
+    the same value modulo 10), so the score cannot choose there. A character two reads agree
+    on replaces the chosen one; the vote is kept only if the parse score does not drop (first
+    for every field, then for the name alone)."""
+    if not all(m in reads for m in ("otsu", "adaptive", "template")):
+        return result
+    name_line, start, end = _name_cells(result)
+    lines_all = [list(line) for line in result.lines]
+    lines_names = [list(line) for line in result.lines]
+    for li, line in enumerate(result.lines):
+        for k in range(len(line)):
+            votes = [reads[m][li].text[k] for m in ("otsu", "adaptive", "template")]
+            for c in set(votes):
+                if votes.count(c) >= 2 and c != line[k]:
+                    lines_all[li][k] = c
+                    if li == name_line and start <= k < end and (c.isalpha() or c == "<"):
+                        lines_names[li][k] = c
+    for candidate in (lines_all, lines_names):
+        texts = ["".join(x) for x in candidate]
+        if tuple(texts) == result.lines:
+            continue
+        try:
+            voted = parse_mrz(texts, today=today)
+        except MrzFormatError:
+            continue
+        if voted.score >= result.score:
+            return voted
+    return result
+
+
+def _splice(result: MrzResult, reads: dict[str, list[LineRead]], today: dt.date) -> MrzResult:
+    """Mix reads field by field: for each field whose check digit fails, take the characters
+    of the first other read that makes it pass (greedy; kept only when the score rises).
+    Different binarisations fail on different characters, so a line no read got right may
+    still be assembled from parts they did."""
+    layout = LAYOUTS[result.format]
+    best = result
+    for check in layout.checks:
+        if next(c for c in best.checks if c.field == check.name).valid:
+            continue
+        cells = [(ln, p) for ln, a, b in check.spans for p in range(a, b)] + [check.digit]
+        for method, lines in reads.items():
+            rows = [list(x) for x in best.lines]
+            for ln, p in cells:
+                rows[ln][p] = lines[ln].text[p]
+            try:
+                cand = parse_mrz(["".join(r) for r in rows], today=today)
+            except MrzFormatError:
+                continue
+            if cand.score > best.score:
+                best = cand
+                break
+    return best
+
+
+def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_side: int = 1600) -> MrzReading | None:
+    """Find and read the MRZ on ``gray`` (uint8, any orientation); None when there is none."""
+    h, w = gray.shape
+    scale = 1.0
+    if max(h, w) > max_side:
+        scale = max_side / max(h, w)
+        gray = cv2.resize(gray, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA)
+    unscale = np.diag([1 / scale, 1 / scale, 1.0])
+    for rotation, view, zone, to_input in _orient(gray):
+        reads = read_zone(engine, view, zone, ("otsu", "template"))
+        best = _best(reads, today)
+        # A second binarisation when a check digit fails or Tesseract was unsure of a line.
+        unsure = min(float(np.mean(r.confidence)) for r in reads["otsu"]) < _SURE
+        if best is None or best[0].score < 100 or unsure:
+            reads.update(read_zone(engine, view, zone, ("adaptive",)))
+            reads["consensus"] = [consensus(list(rs)) for rs in zip(*reads.values())]
+            best = _best(reads, today) or best
+        if best is not None:
+            result = _vote(_splice(best[0], reads, today), reads, today)
+            return MrzReading(result, best[1], zone.box, rotation, view, unscale @ to_input)
+    return None

@@ -1,0 +1,362 @@
+"""``read_document``: from document photos to a ReadDocumentResponse.
+
+    decode -> locate (outline, rectify) -> MRZ (find, orient, OCR, parse, correct)
+           -> barcode (PDF417, AAMVA) when there is no MRZ on the image
+           -> portrait (dlib HOG on the upright document; largest face = main portrait)
+           -> printed fields by label (VIZ) -> cross-checks -> document checks (reasons)
+
+Each step is a small module of this package; this one only wires them, picks each field from
+its best source (MRZ, then barcode, then VIZ), and fills the response. Heavy objects (the
+Tesseract engine, the face detector) are built once in :func:`build_document_reader`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from idverify.documents._intake import decode_image
+from idverify.documents.barcode import AamvaLicence, decode_pdf417, parse_aamva
+from idverify.documents.checks import document_checks
+from idverify.documents.locate import Located, locate_document
+from idverify.documents.mrz import MrzFormat, MrzResult, transliterate
+from idverify.documents.mrz_read import MrzReading, read_mrz
+from idverify.documents.portrait import FaceOnDocument, detect_faces, portrait_box
+from idverify.documents.settings import DocumentSettings
+from idverify.documents.tesseract import TesseractEngine
+from idverify.documents.viz import VizField, read_viz
+from idverify.errors import InvalidInput
+from idverify.v1 import verification_service_pb2 as pb
+
+__all__ = ["DocumentReader", "build_document_reader", "read_document"]
+
+_FORMATS = {
+    MrzFormat.TD1: pb.MRZ_FORMAT_TD1,
+    MrzFormat.TD2: pb.MRZ_FORMAT_TD2,
+    MrzFormat.TD3: pb.MRZ_FORMAT_TD3,
+    MrzFormat.MRV_A: pb.MRZ_FORMAT_MRV_A,
+    MrzFormat.MRV_B: pb.MRZ_FORMAT_MRV_B,
+}
+_COMPARED = ("surname", "given_names", "document_number", "birth_date", "expiry_date", "nationality", "sex")
+
+
+@dataclass(frozen=True)
+class DocumentReader:
+    """The heavy objects document reading needs, built once and shared."""
+
+    engine: TesseractEngine
+    face_detector: Any  # dlib.fhog_object_detector
+    settings: DocumentSettings = field(default_factory=DocumentSettings)
+
+
+def build_document_reader(settings: DocumentSettings | None = None) -> DocumentReader:
+    """Build the Tesseract engine and dlib's frontal face detector (about 0.2 s)."""
+    import dlib
+
+    return DocumentReader(TesseractEngine(), dlib.get_frontal_face_detector(), settings or DocumentSettings())
+
+
+@dataclass
+class _ImageRead:
+    index: int
+    rgb: np.ndarray
+    located: Located | None = None
+    mrz: MrzReading | None = None
+    mrz_zone_found: bool = False
+    barcode: AamvaLicence | None = None
+    view: np.ndarray | None = None  # upright RGB document view
+    view_to_photo: np.ndarray | None = None  # 3x3
+    mrz_top: int | None = None  # top of the MRZ zone on the view, pixels
+    faces: list[FaceOnDocument] = field(default_factory=list)
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.stages: dict[str, float] = {}
+
+    def add(self, stage: str, start: float) -> None:
+        self.stages[stage] = self.stages.get(stage, 0.0) + (time.perf_counter() - start) * 1000.0
+
+
+def _warp_view(rgb: np.ndarray, view_to_photo: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    return cv2.warpPerspective(rgb, np.linalg.inv(view_to_photo), size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def _rot90_to_photo(k: int, w: int, h: int) -> np.ndarray:
+    if k == 1:
+        return np.array([[0, -1, w - 1], [1, 0, 0], [0, 0, 1]], np.float64)
+    if k == 2:
+        return np.array([[-1, 0, w - 1], [0, -1, h - 1], [0, 0, 1]], np.float64)
+    if k == 3:
+        return np.array([[0, 1, 0], [-1, 0, h - 1], [0, 0, 1]], np.float64)
+    return np.eye(3)
+
+
+def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer, today: dt.date) -> _ImageRead:
+    s = reader.settings
+    out = _ImageRead(index, rgb)
+    t = time.perf_counter()
+    out.located = locate_document(rgb, max_width=s.document_width_px)
+    timer.add("locate", t)
+    t = time.perf_counter()
+    bases: list[tuple[np.ndarray, np.ndarray]] = [(rgb, np.eye(3))]  # (image, image->photo)
+    if out.located is not None:
+        bases.append((out.located.image, out.located.to_photo))
+    # The photo first (the MRZ search deskews by itself, and an outline found may be only a
+    # part of the document, such as one side of a two-sided scan); the rectified outline
+    # second, when the photo's read is not perfect (perspective, low resolution).
+    for base, base_to_photo in bases:
+        gray = cv2.cvtColor(base, cv2.COLOR_RGB2GRAY)
+        reading = read_mrz(reader.engine, gray, today=today, max_side=s.max_working_side_px)
+        # A second view replaces the first only for a clearly better read: one point of score
+        # is one corrected character, and names (which no digit checks) read better unwarped.
+        if reading is not None and (out.mrz is None or reading.result.score > out.mrz.result.score + 3
+                                    or (reading.result.valid and not out.mrz.result.valid)):
+            out.mrz = reading
+            out.mrz_zone_found = True
+            out.view_to_photo = base_to_photo @ reading.to_input
+            out.mrz_top = reading.zone_box[1]
+        if out.mrz is not None and out.mrz.result.valid and out.mrz.result.score >= 95:
+            break
+    if out.mrz is not None:
+        vh, vw = out.mrz.upright.shape
+        # The upright view at the working scale of the MRZ search.
+        out.view = _warp_view(rgb, out.view_to_photo, (vw, vh))
+    timer.add("mrz", t)
+    if out.mrz is None:
+        t = time.perf_counter()
+        for base, _ in reversed(bases):
+            text = decode_pdf417(base)
+            if text:
+                out.barcode = parse_aamva(text)
+                break
+        timer.add("barcode", t)
+    t = time.perf_counter()
+    if out.view is not None:
+        out.faces = detect_faces(reader.face_detector, out.view)
+    else:
+        base, base_to_photo = bases[-1]
+        for k in (0, 2, 1, 3):
+            view = np.ascontiguousarray(np.rot90(base, k)) if k else base
+            faces = detect_faces(reader.face_detector, view)
+            if faces:
+                out.view, out.faces = view, faces
+                out.view_to_photo = base_to_photo @ _rot90_to_photo(k, base.shape[1], base.shape[0])
+                break
+    timer.add("portrait", t)
+    return out
+
+
+def _map_box(box: tuple[int, int, int, int], m: np.ndarray, shape: tuple[int, ...]) -> pb.BoundingBox:
+    x, y, w, h = box
+    pts = np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float64).reshape(-1, 1, 2)
+    mapped = cv2.perspectiveTransform(pts, m).reshape(-1, 2)
+    x0, y0 = np.clip(mapped.min(0), 0, [shape[1], shape[0]])
+    x1, y1 = np.clip(mapped.max(0), 0, [shape[1], shape[0]])
+    return pb.BoundingBox(left=int(round(x0)), top=int(round(y0)), width=int(round(x1 - x0)), height=int(round(y1 - y0)))
+
+
+def _name_key(text: str) -> str:
+    return transliterate(text).replace("<", " ")
+
+
+def _similarity(field_name: str, a: str, b: str, truncated: bool) -> float:
+    from rapidfuzz import fuzz
+
+    if field_name in ("surname", "given_names"):
+        a, b = _name_key(a), _name_key(b)
+        if truncated and len(b) > len(a):
+            b = b[: len(a)]
+    elif field_name == "document_number":
+        a, b = a.replace("<", "").upper(), b.upper()
+    if field_name in ("birth_date", "expiry_date", "sex", "nationality"):
+        return 100.0 if a == b else 0.0
+    return float(fuzz.ratio(a, b))
+
+
+def _viz_name_is_partial_read(mrz_value: str, other_value: str) -> bool:
+    """True when every token read from the printed name is one of the MRZ's name tokens.
+
+    OCR of the printed zone drops words (an accented second given name, a word behind a
+    hologram) far more often than it invents them, and a dropped word contradicts nothing;
+    a different or extra word still counts as a mismatch.
+    """
+    mrz_tokens = set(_name_key(mrz_value).split())
+    other_tokens = _name_key(other_value).split()
+    return bool(other_tokens) and all(t in mrz_tokens for t in other_tokens)
+
+
+def _mrz_fields(m: MrzResult, conf: float) -> dict[str, tuple[str, float]]:
+    by = {c.field: c for c in m.checks}
+
+    def checked(name: str) -> float:
+        c = by.get(name)
+        if c is None:
+            return round(conf * m.score / 100.0, 3)
+        return 1.0 if c.valid and not c.corrected else (0.9 if c.valid else 0.3)
+
+    named = round(conf * m.score / 100.0, 3)
+    return {
+        "document_type": (m.document_type, named),
+        "issuing_country": (m.issuing_country, 1.0 if m.field_validity["issuing_country"] else 0.3),
+        "surname": (m.surname, named),
+        "given_names": (m.given_names, named),
+        "document_number": (m.document_number, checked("document_number")),
+        "nationality": (m.nationality, 1.0 if m.field_validity["nationality"] else 0.3),
+        "birth_date": (m.birth_date.iso, checked("birth_date")),
+        "sex": (m.sex, named),
+        "expiry_date": (m.expiry_date.iso, checked("expiry_date")),
+        "optional_data": (m.optional_data, checked("composite") if "composite" in by else named),
+    }
+
+
+def _barcode_fields(b: AamvaLicence) -> dict[str, tuple[str, float]]:
+    return {
+        "document_type": ("DL", 1.0),
+        "issuing_country": (b.country, 1.0),
+        "surname": (b.surname, 1.0),
+        "given_names": (b.given_names, 1.0),
+        "document_number": (b.document_number, 1.0),
+        "nationality": (b.country, 0.5),
+        "birth_date": (b.birth_date.isoformat() if b.birth_date else "", 1.0),
+        "sex": (b.sex, 1.0),
+        "expiry_date": (b.expiry_date.isoformat() if b.expiry_date else "", 1.0),
+    }
+
+
+def _png(rgb: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
+
+
+def read_document(images: Sequence[bytes], reader: DocumentReader, *, today: dt.date | None = None) -> pb.ReadDocumentResponse:
+    """Read a document from its photos (front first; encoded JPEG/PNG/... bytes).
+
+    Raises :class:`InvalidInput` (MISSING_FIELD) without images and
+    :class:`~idverify.errors.ImageRejected` for an image that cannot be decoded; everything
+    else, including "no document on the photo", is a result with reasons."""
+    if not images:
+        raise InvalidInput("at least one document image is required", reason="MISSING_FIELD", metadata={"field": "images"})
+    if len(images) > 4:
+        raise InvalidInput("at most 4 document images are accepted", reason="TOO_MANY_ITEMS", metadata={"field": "images"})
+    today = today or dt.date.today()
+    s = reader.settings
+    timer = _Timer()
+    decoded = []
+    t = time.perf_counter()
+    for data in images:
+        rgb, _ = decode_image(data, max_pixels=s.max_image_pixels)
+        decoded.append(rgb)
+    timer.add("decode", t)
+    reads = [_analyse(i, rgb, reader, timer, today) for i, rgb in enumerate(decoded)]
+
+    resp = pb.ReadDocumentResponse(portrait_image_index=-1)
+    mrz_reads = [r for r in reads if r.mrz is not None]
+    best_mrz = max(mrz_reads, key=lambda r: r.mrz.result.score, default=None)
+    barcode = next((r.barcode for r in reads if r.barcode is not None), None)
+
+    # Portrait: the largest face on any image; smaller faces on that image are ghosts.
+    with_faces = [r for r in reads if r.faces]
+    portrait_read = max(with_faces, key=lambda r: r.faces[0].box[2] * r.faces[0].box[3], default=None)
+    if portrait_read is not None:
+        face = portrait_read.faces[0]
+        pbox = portrait_box(face.box, portrait_read.view.shape)
+        resp.portrait_image_index = portrait_read.index
+        resp.portrait_box.CopyFrom(_map_box(pbox, portrait_read.view_to_photo, portrait_read.rgb.shape))
+        x, y, w, h = pbox
+        resp.portrait_png = _png(np.ascontiguousarray(portrait_read.view[y:y + h, x:x + w]))
+
+    # Printed fields, on the image with the portrait (the data page or the card's front).
+    viz: dict[str, VizField] = {}
+    want_viz = s.viz == "always" or (s.viz == "fallback" and best_mrz is None and barcode is None)
+    viz_read = portrait_read or next((r for r in reads if r.view is not None), None)
+    if want_viz and viz_read is not None:
+        t = time.perf_counter()
+        view = viz_read.view.copy()
+        if viz_read.mrz_top is not None and viz_read.mrz is not None:
+            view = view[: max(16, viz_read.mrz_top - 4)]
+        for f in viz_read.faces:
+            x, y, w, h = portrait_box(f.box, view.shape)
+            view[y:y + h, x:x + w] = 255
+        if view.shape[0] >= 32 and view.shape[1] >= 32:
+            viz = read_viz(reader.engine, view, us_dates=barcode is not None)
+        timer.add("viz", t)
+
+    sources: list[tuple[int, dict[str, tuple[str, float]]]] = []
+    mrz_result = None
+    if best_mrz is not None and best_mrz.mrz.result.score >= s.min_mrz_score:
+        mrz_result = best_mrz.mrz.result
+        sources.append((pb.FIELD_SOURCE_MRZ, _mrz_fields(mrz_result, best_mrz.mrz.ocr_confidence)))
+    if barcode is not None:
+        sources.append((pb.FIELD_SOURCE_BARCODE, _barcode_fields(barcode)))
+    if viz:
+        sources.append((pb.FIELD_SOURCE_VIZ, {k: (v.value, round(v.confidence, 3)) for k, v in viz.items()}))
+    doc = resp.document
+    chosen: dict[str, str] = {}
+    for source, values in sources:
+        for name, (value, conf) in values.items():
+            if not value:
+                continue
+            resp.fields.append(pb.FieldReading(field=name, value=value, source=source, confidence=conf))
+            if name not in chosen:
+                chosen[name] = value
+                setattr(doc, name, value)
+    if mrz_result is not None:
+        doc.mrz_lines.extend(mrz_result.lines)
+        doc.mrz_format = _FORMATS[mrz_result.format]
+        doc.name_truncated = mrz_result.name_truncated
+        resp.mrz_score = mrz_result.score
+        for c in mrz_result.checks:
+            resp.check_digits.append(pb.CheckDigit(field=c.field, valid=c.valid, read=c.read, computed=c.computed, corrected=c.corrected))
+    elif best_mrz is not None:
+        resp.mrz_score = best_mrz.mrz.result.score
+
+    # Cross-checks: the MRZ against the printed fields and the barcode.
+    mismatched = []
+    if mrz_result is not None:
+        mrz_values = _mrz_fields(mrz_result, 1.0)
+        for source, values in sources[1:]:
+            for name in _COMPARED:
+                if name in values and values[name][0] and mrz_values[name][0]:
+                    sim = _similarity(name, mrz_values[name][0], values[name][0], mrz_result.name_truncated)
+                    agree = sim >= (100.0 if name in ("birth_date", "expiry_date", "sex", "nationality") else s.viz_agreement_similarity)
+                    if not agree and name in ("surname", "given_names"):
+                        agree = _viz_name_is_partial_read(mrz_values[name][0], values[name][0])
+                    resp.comparisons.append(pb.FieldComparison(field=name, mrz_value=mrz_values[name][0], other_value=values[name][0], other_source=source, agree=agree, similarity=sim))
+                    if not agree:
+                        mismatched.append(name)
+
+    def as_date(iso: str) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(iso)
+        except ValueError:
+            return None  # unknown day or month ("1975-XX-XX") or nothing read
+
+    found = any(r.located is not None or r.mrz_zone_found or r.barcode is not None or r.faces for r in reads)
+    findings = document_checks(
+        found=found,
+        any_field_read=bool(chosen),
+        mrz_found=best_mrz is not None,
+        mrz_score=best_mrz.mrz.result.score if best_mrz else None,
+        mrz_valid=mrz_result.valid if mrz_result is not None else None,
+        failed_check_digits=[c.field for c in mrz_result.checks if not c.valid] if mrz_result is not None else [],
+        expiry=as_date(chosen.get("expiry_date", "")),
+        birth=as_date(chosen.get("birth_date", "")),
+        mismatched_fields=sorted(set(mismatched)),
+        settings=s,
+        today=today,
+    )
+    for f in findings:
+        resp.reasons.append(pb.Reason(code=f.code, message=f.message, source="document"))
+    for stage, ms in timer.stages.items():
+        resp.timings.append(pb.StageTiming(stage=stage, milliseconds=round(ms, 2)))
+    return resp

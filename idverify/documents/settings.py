@@ -1,0 +1,49 @@
+"""Settings of document reading: one frozen, validated object (the ``[documents]`` table)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from idverify.errors import ConfigError
+
+__all__ = ["DocumentSettings"]
+
+
+@dataclass(frozen=True)
+class DocumentSettings:
+    """How documents are read and which checks they must pass."""
+
+    #: Holders younger than this (whole years on the day of reading) get an UNDERAGE reason.
+    min_age_years: int = 18
+    #: A document expiring within this many days gets a DOCUMENT_EXPIRING reason.
+    expiring_within_days: int = 30
+    #: When to read the printed fields by their labels: "always" (also as a cross-check of the
+    #: MRZ; adds about 0.5-1 s), "fallback" (only when no MRZ or barcode was read), "never".
+    viz: Literal["always", "fallback", "never"] = "always"
+    #: Largest side, pixels, a photo is scaled down to before searching it.
+    max_working_side_px: int = 1600
+    #: Width, pixels, of the rectified document used for the portrait and printed fields.
+    document_width_px: int = 1100
+    #: An MRZ whose score (0-100) is below this is reported as MRZ_UNREADABLE.
+    min_mrz_score: int = 50
+    #: Printed and MRZ values agree when their similarity (0-100) reaches this.
+    viz_agreement_similarity: float = 85.0
+    #: Largest decoded image accepted, in pixels (width x height).
+    max_image_pixels: int = 40_000_000
+
+    def validate(self) -> None:
+        if not 0 <= self.min_age_years <= 120:
+            raise ConfigError("documents.min_age_years must be 0-120", reason="CONFIG_VALUE")
+        if self.expiring_within_days < 0:
+            raise ConfigError("documents.expiring_within_days must be >= 0", reason="CONFIG_VALUE")
+        if not 400 <= self.max_working_side_px <= 8000:
+            raise ConfigError("documents.max_working_side_px must be 400-8000", reason="CONFIG_VALUE")
+        if not 400 <= self.document_width_px <= 4000:
+            raise ConfigError("documents.document_width_px must be 400-4000", reason="CONFIG_VALUE")
+        if not 0 <= self.min_mrz_score <= 100:
+            raise ConfigError("documents.min_mrz_score must be 0-100", reason="CONFIG_VALUE")
+        if not 0 <= self.viz_agreement_similarity <= 100:
+            raise ConfigError("documents.viz_agreement_similarity must be 0-100", reason="CONFIG_VALUE")
+        if self.max_image_pixels < 10_000:
+            raise ConfigError("documents.max_image_pixels must be >= 10000", reason="CONFIG_VALUE")

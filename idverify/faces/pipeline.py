@@ -1,0 +1,255 @@
+"""CompareFaces end to end: decode -> detect -> select -> landmarks and quality -> embed -> decide.
+
+Each step is a small module with declared inputs and outputs; this one only wires them and fills
+the ``idverify.v1.CompareFacesResponse`` with the evidence: every face found on each image
+(box, quality, role), which one was used, the distance and similarity, the thresholds, the
+model and per-stage timings. A missing or ambiguous face is a result (INCONCLUSIVE with a
+reason), never a match; only an unusable image raises (:class:`ImageRejected`).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from idverify.errors import ImageRejected
+from idverify.faces.decide import Decision, decide, face_distance, similarity
+from idverify.faces.detect import FaceBox, detect_faces
+from idverify.faces.embed import crop_around, encode_face, landmarks68
+from idverify.faces.models import EMBEDDING_MODEL, FaceModels
+from idverify.faces.quality import QualityMeasures, judge_quality, measure_quality
+from idverify.faces.select import looks_like_document, select_face
+from idverify.faces.settings import FaceSettings
+from idverify.images import DecodedImage, ImageSettings, decode_image
+from idverify.v1 import verification_service_pb2 as pb
+
+__all__ = ["FaceAnalysis", "analyse_image", "combine_analyses", "compare_faces"]
+
+_DECISIONS = {
+    Decision.MATCH: pb.FACE_DECISION_MATCH,
+    Decision.NO_MATCH: pb.FACE_DECISION_NO_MATCH,
+    Decision.INCONCLUSIVE: pb.FACE_DECISION_INCONCLUSIVE,
+}
+
+_IMAGE_REASON_TEXT = {
+    "NO_FACE": "no face was found on the {side} image",
+    "PORTRAIT_NOT_FOUND": "no portrait was found on the document",
+    "MULTIPLE_FACES": "the {side} image shows more than one face of comparable size",
+}
+
+
+class _Timer:
+    """Collects (stage, milliseconds) pairs."""
+
+    def __init__(self) -> None:
+        self.stages: list[tuple[str, float]] = []
+
+    def since(self, stage: str, start: float) -> float:
+        now = time.perf_counter()
+        self.stages.append((stage, (now - start) * 1000.0))
+        return now
+
+
+@dataclass
+class FaceAnalysis:
+    """One image's analysis: the proto message, the selected face's embedding (or None) and
+    whether that face passed quality."""
+
+    message: pb.ImageAnalysis
+    embedding: np.ndarray | None = None
+    acceptable: bool = False
+    measures: list[QualityMeasures] = field(default_factory=list)
+
+
+def analyse_image(
+    data: bytes,
+    *,
+    side: str,
+    document: bool | None,
+    models: FaceModels,
+    settings: FaceSettings,
+    image_settings: ImageSettings,
+    timer: _Timer | None = None,
+) -> FaceAnalysis:
+    """Decode one image, find and judge its faces, and embed the selected one.
+
+    ``side`` ("reference" or "probe") names the image in reasons and errors. ``document`` is
+    True for a whole ID document, False for a portrait, None to guess from the image.
+    Raises :class:`ImageRejected` (metadata ``field`` = side) when the image is unusable.
+    """
+    timer = timer or _Timer()
+    start = time.perf_counter()
+    try:
+        image = decode_image(data, image_settings)
+    except ImageRejected as exc:
+        exc.metadata["field"] = side
+        raise
+    start = timer.since(f"{side}.decode", start)
+    # Only a known document may skip the passes that rule out a second comparable face.
+    boxes = detect_faces(image.rgb, models, settings, exhaustive=document is not True)
+    start = timer.since(f"{side}.detect", start)
+    widths = [b.width for b in boxes]
+    is_document = looks_like_document(image.width, image.height, widths) if document is None else document
+    selection = select_face(widths, document=is_document, dominance_ratio=settings.dominance_ratio)
+
+    message = pb.ImageAnalysis(
+        width=image.width,
+        height=image.height,
+        format=image.format,
+        selected_face_index=selection.index,
+        portrait_cropped=is_document and selection.index >= 0,
+    )
+    analysis = FaceAnalysis(message=message)
+    thresholds = _quality_thresholds(settings)
+    selected_shape = None
+    selected_crop = None
+    for i, (box, role) in enumerate(zip(boxes, selection.roles)):
+        crop = crop_around(image.rgb, box)
+        shape, points = landmarks68(crop, models)
+        measures = measure_quality(image.rgb, box, points)
+        failed = judge_quality(measures, settings)
+        analysis.measures.append(measures)
+        message.faces.append(_detected_face(box, measures, failed, thresholds, role, i == selection.index))
+        if i == selection.index:
+            selected_shape, selected_crop = shape, crop
+            analysis.acceptable = not failed
+    start = timer.since(f"{side}.landmarks_quality", start)
+    for code in selection.reasons:
+        message.reasons.append(_reason(code, _IMAGE_REASON_TEXT[code].format(side=side)))
+    if selected_crop is not None:
+        if not analysis.acceptable:
+            codes = ", ".join(r.code for r in message.faces[selection.index].quality.reasons)
+            message.reasons.append(_reason("LOW_QUALITY", f"the {side} face fails quality: {codes}"))
+        analysis.embedding = encode_face(selected_crop, models, selected_shape, settings.num_jitters)
+        timer.since(f"{side}.encode", start)
+    return analysis
+
+
+def compare_faces(
+    reference: bytes,
+    probe: bytes,
+    reference_kind: int = pb.REFERENCE_KIND_UNSPECIFIED,
+    *,
+    models: FaceModels,
+    settings: FaceSettings,
+    image_settings: ImageSettings,
+) -> pb.CompareFacesResponse:
+    """Compare the face on ``reference`` (document or portrait bytes) with the face on ``probe``
+    (profile photo bytes) and return the full CompareFacesResponse.
+
+    Raises :class:`ImageRejected` only when an image cannot be used at all.
+    """
+    timer = _Timer()
+    document = {pb.REFERENCE_KIND_DOCUMENT: True, pb.REFERENCE_KIND_PORTRAIT: False}.get(reference_kind)
+    ref = analyse_image(
+        reference, side="reference", document=document, models=models, settings=settings,
+        image_settings=image_settings, timer=timer,
+    )
+    prb = analyse_image(
+        probe, side="probe", document=False, models=models, settings=settings,
+        image_settings=image_settings, timer=timer,
+    )
+    return combine_analyses(ref, prb, settings=settings, timer=timer)
+
+
+def combine_analyses(
+    ref: FaceAnalysis, prb: FaceAnalysis, *, settings: FaceSettings, timer: _Timer | None = None
+) -> pb.CompareFacesResponse:
+    """The CompareFacesResponse for two analysed images: distance, similarity and decision.
+
+    INCONCLUSIVE with the images' reasons when either side has no usable face; a MATCH or
+    NO_MATCH becomes INCONCLUSIVE (reason LOW_QUALITY) when a selected face fails quality and
+    ``settings.low_quality_is_inconclusive`` is set.
+    """
+    timer = timer or _Timer()
+    start = time.perf_counter()
+    response = pb.CompareFacesResponse(
+        reference=ref.message,
+        probe=prb.message,
+        thresholds=pb.FaceThresholds(
+            match_distance=settings.match_distance, no_match_distance=settings.no_match_distance
+        ),
+        model=EMBEDDING_MODEL,
+    )
+    if ref.embedding is None or prb.embedding is None:
+        response.decision = pb.FACE_DECISION_INCONCLUSIVE
+        for analysis in (ref, prb):
+            for reason in analysis.message.reasons:
+                if reason.code != "LOW_QUALITY":
+                    response.reasons.append(reason)
+    else:
+        distance = face_distance(ref.embedding, prb.embedding)
+        decision = decide(distance, settings.match_distance, settings.no_match_distance)
+        response.distance = distance
+        response.has_distance = True
+        response.similarity = similarity(distance, settings.match_distance, settings.no_match_distance)
+        low_quality = not (ref.acceptable and prb.acceptable)
+        if decision is Decision.MATCH:
+            pass
+        elif decision is Decision.NO_MATCH:
+            response.reasons.append(_reason(
+                "FACE_MISMATCH",
+                f"distance {distance:.3f} above the no-match threshold {settings.no_match_distance:.2f}",
+            ))
+        else:
+            response.reasons.append(_reason(
+                "FACE_UNCERTAIN",
+                f"distance {distance:.3f} between the thresholds "
+                f"{settings.match_distance:.2f} and {settings.no_match_distance:.2f}",
+            ))
+        if low_quality and settings.low_quality_is_inconclusive and decision is not Decision.INCONCLUSIVE:
+            decision = Decision.INCONCLUSIVE
+        if low_quality:
+            for analysis in (ref, prb):
+                response.reasons.extend(r for r in analysis.message.reasons if r.code == "LOW_QUALITY")
+        response.decision = _DECISIONS[decision]
+    timer.since("decide", start)
+    for stage, ms in timer.stages:
+        response.timings.append(pb.StageTiming(stage=stage, milliseconds=ms))
+    return response
+
+
+def _quality_thresholds(s: FaceSettings) -> pb.FaceQualityThresholds:
+    return pb.FaceQualityThresholds(
+        min_face_width_px=s.min_face_width_px,
+        min_inter_eye_distance_px=s.min_inter_eye_distance_px,
+        min_sharpness=s.min_sharpness,
+        min_brightness=s.min_brightness,
+        max_brightness=s.max_brightness,
+        min_contrast=s.min_contrast,
+        max_yaw_degrees=s.max_yaw_degrees,
+        max_pitch_degrees=s.max_pitch_degrees,
+    )
+
+
+def _detected_face(
+    box: FaceBox,
+    m: QualityMeasures,
+    failed: list[tuple[str, str]],
+    thresholds: pb.FaceQualityThresholds,
+    role: str,
+    selected: bool,
+) -> pb.DetectedFace:
+    return pb.DetectedFace(
+        box=pb.BoundingBox(left=box.left, top=box.top, width=box.width, height=box.height),
+        quality=pb.FaceQuality(
+            face_width_px=m.face_width_px,
+            inter_eye_distance_px=m.inter_eye_distance_px,
+            sharpness=m.sharpness,
+            brightness=m.brightness,
+            contrast=m.contrast,
+            yaw_degrees=m.yaw_degrees,
+            pitch_degrees=m.pitch_degrees,
+            acceptable=not failed,
+            reasons=[_reason(code, text) for code, text in failed],
+            thresholds=thresholds,
+        ),
+        selected=selected,
+        role=role,
+    )
+
+
+def _reason(code: str, message: str) -> pb.Reason:
+    return pb.Reason(code=code, message=message, source="face")

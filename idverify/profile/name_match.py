@@ -1,0 +1,527 @@
+"""Name matching: a declared full name against a document's surname and given names.
+
+Measuring and deciding are kept apart: every declared token is aligned with a document token
+and the pair is explained (:class:`TokenKind`) and scored; the name score is the weighted mean
+of the token scores; the level (:class:`MatchLevel`) then follows from the score and a few
+structural rules. The alignment is independent of order (family name first or last) and runs
+in three passes:
+
+1. identical tokens, and tokens equal under one of the transliterations of
+   :mod:`idverify.profile.name_normalize` (Müller, MUELLER, MULLER);
+2. compounds: two or three adjacent tokens on one side joined into one token of the other
+   (de la Cruz and DELACRUZ, Jean-Pierre and JEANPIERRE, 张小明 and ZHANG XIAOMING);
+3. an optimal assignment (maximum total weighted score) over the remaining tokens, scored as
+   nickname, initial, MRZ truncation, OCR confusion or typo.
+
+Token scores (0-100): exact 100, transliterated 98, compound 97, a surname with its particle
+glued on one side and left out on the other (LEBLANC and Blanc) 95, truncated 95, OCR
+confusion 92, nickname 90 (85 when the nickname's full name is one letter away: Kate and
+CATHERINE), typo 90 for one edit and 85 for two, initial 70. A typo never adds a suffix or
+changes a given name's final vowel (Daniel and DANIELA, Francesco and FRANCESCA are other
+names). Weights: each surname token and the first given name 1.0, middle names
+``middle_name_weight``, particles (de, van, al) 0.1. A document token the declared name leaves
+out counts with ``missing_token_factor`` of its weight (users omit middle names and second
+surnames), except the first given name, and the surname when no surname token matched, which
+count in full; a declared token that the document lacks counts ``extra_token_weight`` (nothing
+when the document name is truncated; a particle or a title such as Dr, Mrs or Jr weighs 0.1 and
+does not count as a name the document lacks).
+
+Levels: MATCH needs the score at or above ``name_match_score``, some surname token matched,
+the first given name matched by more than an initial, no declared token the document lacks,
+and the given names in the document's order. NO_MATCH when no surname token or no given name
+matches, or when the first given name is missing while the declared name has another one
+instead (John and Jane Smith, Daniel and Daniela Weber: two different known given names are
+never a typo of one another). Otherwise PARTIAL when the score reaches
+``name_partial_score``.
+
+Pure; the :class:`NameMatcher` caches token-pair results, so build one and share it.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import threading
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from rapidfuzz.distance import OSA
+
+from idverify.profile.name_normalize import PARTICLES, NameToken, tokenize
+from idverify.profile.nickname_table import NicknameTable, default_nickname_table
+from idverify.profile.settings import ProfileSettings
+
+__all__ = [
+    "NameComparison",
+    "MatchLevel",
+    "NameMatcher",
+    "TokenAlignment",
+    "TokenKind",
+    "compare_names",
+    "default_name_matcher",
+]
+
+
+class TokenKind(enum.IntEnum):
+    """How a token was matched; values equal ``idverify.v1.TokenMatchKind``."""
+
+    EXACT = 1
+    TRANSLITERATED = 2
+    NICKNAME = 3
+    INITIAL = 4
+    FUZZY = 5
+    TRUNCATED = 6
+    MISSING = 7
+    EXTRA = 8
+
+
+class MatchLevel(enum.IntEnum):
+    """A comparison verdict (names and other fields); values equal ``idverify.v1.MatchLevel``."""
+
+    MATCH = 1
+    PARTIAL = 2
+    NO_MATCH = 3
+    NOT_COMPARED = 4
+
+
+class TokenAlignment(NamedTuple):
+    """One line of the explanation: a declared token (or run) against a document token (or run).
+
+    ``declared`` and ``document`` are the normalised tokens, space-joined for a compound, empty
+    for MISSING (``declared``) and EXTRA (``document``). ``score`` is 0-100.
+    """
+
+    declared: str
+    document: str
+    kind: TokenKind
+    score: float
+
+
+class NameComparison(NamedTuple):
+    """The name score (0-100), its level, the token explanation and readable notes."""
+
+    score: float
+    level: MatchLevel
+    tokens: tuple[TokenAlignment, ...]
+    notes: tuple[str, ...] = ()
+
+
+# Module constants: enum attribute look-ups are slow on the hot path.
+_EXACT = TokenKind.EXACT
+_TRANSLITERATED = TokenKind.TRANSLITERATED
+_STRONG = frozenset(
+    {TokenKind.EXACT, TokenKind.TRANSLITERATED, TokenKind.NICKNAME, TokenKind.FUZZY, TokenKind.TRUNCATED}
+)
+_PARTICLE_WEIGHT = 0.1
+_VOWELS = frozenset("aeiouy")
+# Titles and generational suffixes users type and documents rarely print: left over on the
+# declared side they weigh like a particle and are not "a name the document lacks".
+_HONORIFICS = frozenset("mr mrs ms miss mx dr prof sir dame jr jnr sr snr ii iii iv".split())
+# Particles that appear glued to the surname in an MRZ, longest first so DELLA wins over DE.
+_PARTICLE_PREFIX = re.compile(
+    "|".join(sorted((p for p in PARTICLES if len(p) >= 2), key=len, reverse=True))
+)
+_COMPOUND_SCORE = 97.0
+
+# OCR-B and typeface confusions seen when machine-readable zones and printed names are read:
+# multi-character ones first, then single characters folded to one representative.
+_OCR_PAIRS = (("rn", "m"), ("vv", "w"), ("cl", "d"))
+_OCR_TABLE = str.maketrans("0qd1l58z26v", "ooo" + "ii" + "sb" + "zz" + "gu")
+
+
+def _ocr_fold(text: str) -> str:
+    for pair, single in _OCR_PAIRS:
+        text = text.replace(pair, single)
+    return text.translate(_OCR_TABLE)
+
+
+# The document side: (token, block, index in block, weight); block 0 surname, 1 given names.
+_DocToken = tuple[NameToken, int, int, float]
+
+
+class NameMatcher:
+    """Compares names; holds the settings, the nickname table and a cache of token pairs.
+
+    Thread-safe: the cache is a plain dict whose worst case under a race is a recomputation.
+    """
+
+    def __init__(self, settings: ProfileSettings | None = None, nicknames: NicknameTable | None = None) -> None:
+        self.settings = settings or ProfileSettings()
+        self.nicknames = nicknames or default_nickname_table()
+        self._pairs: dict[tuple[str, str, bool, bool], tuple[TokenKind, float] | None] = {}
+
+    def compare(self, declared: str, surname: str, given_names: str, truncated: bool = False) -> NameComparison:
+        """Compare a declared full name with a document's surname and given names.
+
+        ``declared`` is the name as typed, in any order and script; ``surname`` and
+        ``given_names`` are the document's fields (MRZ fillers allowed). ``truncated`` says the
+        document name may be cut short (the MRZ name field was full): its last token may be a
+        prefix of the declared one and declared tokens it lacks are not held against it.
+        Returns NOT_COMPARED when either side is empty.
+        """
+        dec = tokenize(declared)
+        sur = tokenize(surname)
+        giv = tokenize(given_names)
+        if not dec or not (sur or giv):
+            return NameComparison(0.0, MatchLevel.NOT_COMPARED, ())
+        return self._compare(dec, sur, giv, truncated)
+
+    # -- alignment --------------------------------------------------------------------------
+
+    def _compare(
+        self, dec: Sequence[NameToken], sur: Sequence[NameToken], giv: Sequence[NameToken], truncated: bool
+    ) -> NameComparison:
+        s = self.settings
+        doc: list[_DocToken] = []
+        for k, tok in enumerate(sur):
+            doc.append((tok, 0, k, _PARTICLE_WEIGHT if tok.particle and len(sur) > 1 else 1.0))
+        for k, tok in enumerate(giv):
+            doc.append((tok, 1, k, 1.0 if k == 0 else s.middle_name_weight))
+        n_dec, n_doc = len(dec), len(doc)
+        # dec_match[i] / doc_match[j]: index of the partner alignment in ``pairs``, or -1.
+        dec_match = [-1] * n_dec
+        doc_match = [-1] * n_doc
+        # pairs: (declared indices, document indices, kind, score)
+        pairs: list[tuple[tuple[int, ...], tuple[int, ...], TokenKind, float]] = []
+
+        # Pass 1: identical or transliterated tokens. Given names pick first, each the earliest
+        # declared token equal to it, so that a token repeated as given name and surname
+        # (Thomas Thomas) keeps the given names in their declared order.
+        for j in [*range(len(sur), n_doc), *range(len(sur))]:
+            t = doc[j][0]
+            for i, d in enumerate(dec):
+                if dec_match[i] >= 0:
+                    continue
+                if d.text == t.text:
+                    dec_match[i] = doc_match[j] = len(pairs)
+                    pairs.append(((i,), (j,), _EXACT, 100.0))
+                    break
+                if not d.forms.isdisjoint(t.forms):
+                    dec_match[i] = doc_match[j] = len(pairs)
+                    pairs.append(((i,), (j,), _TRANSLITERATED, 98.0))
+                    break
+
+        if -1 not in dec_match and -1 not in doc_match:
+            fast = self._all_paired(dec, doc, pairs, len(sur))
+            if fast is not None:
+                return fast
+
+        # Pass 2: compounds, when both sides still have unmatched tokens.
+        if -1 in dec_match and -1 in doc_match:
+            self._compounds(dec, doc, dec_match, doc_match, pairs)
+
+        # Pass 3: optimal assignment of the rest by nickname, initial, truncation, OCR, typo.
+        rest_dec = [i for i in range(n_dec) if dec_match[i] < 0]
+        rest_doc = [j for j in range(n_doc) if doc_match[j] < 0]
+        if rest_dec and rest_doc:
+            last = n_doc - 1
+            candidates = []
+            for i in rest_dec:
+                for j in rest_doc:
+                    tok, block, _, weight = doc[j]
+                    found = self._pair(dec[i], tok, block == 1, truncated and j == last)
+                    if found is not None:
+                        candidates.append((i, j, found[0], found[1], weight * found[1]))
+            for i, j, kind, score, _ in _best_assignment(candidates):
+                dec_match[i] = doc_match[j] = len(pairs)
+                pairs.append(((i,), (j,), kind, score))
+
+        return self._verdict(dec, doc, dec_match, doc_match, pairs, truncated)
+
+    def _all_paired(self, dec, doc, pairs, n_sur: int) -> NameComparison | None:
+        """The common case: every token paired one to one in pass 1, given names in order.
+
+        Gives the result :meth:`_verdict` would, without its general bookkeeping; ``None``
+        when the given names are out of order (the general path explains that).
+        """
+        previous = -1
+        numerator = denominator = 0.0
+        tokens = []
+        for d_idx, t_idx, kind, score in sorted(pairs, key=lambda p: p[1][0]):
+            j = t_idx[0]
+            if j >= n_sur:
+                if d_idx[0] < previous:
+                    return None
+                previous = d_idx[0]
+            weight = doc[j][3]
+            numerator += weight * score
+            denominator += weight
+            tokens.append(TokenAlignment(dec[d_idx[0]].text, doc[j][0].text, kind, score))
+        score = round(numerator / denominator, 2)
+        s = self.settings
+        level = (
+            MatchLevel.MATCH
+            if score >= s.name_match_score
+            else MatchLevel.PARTIAL
+            if score >= s.name_partial_score
+            else MatchLevel.NO_MATCH
+        )
+        return NameComparison(score, level, tuple(tokens))
+
+    def _compounds(self, dec, doc, dec_match, doc_match, pairs) -> None:
+        # Declared run of 2-3 adjacent unmatched tokens against one unmatched document token.
+        for size in (3, 2):
+            for start in range(len(dec) - size + 1):
+                run = range(start, start + size)
+                if any(dec_match[i] >= 0 for i in run):
+                    continue
+                joined = _joined_forms([dec[i] for i in run])
+                for j, (t, _, _, _) in enumerate(doc):
+                    if doc_match[j] < 0 and not joined[0].isdisjoint(t.forms):
+                        kind = TokenKind.EXACT if joined[1] == t.text else TokenKind.TRANSLITERATED
+                        for i in run:
+                            dec_match[i] = len(pairs)
+                        doc_match[j] = len(pairs)
+                        pairs.append((tuple(run), (j,), kind, _COMPOUND_SCORE))
+                        break
+        # Document run of 2-3 adjacent unmatched tokens of one block against a declared token.
+        for size in (3, 2):
+            for start in range(len(doc) - size + 1):
+                run = range(start, start + size)
+                if any(doc_match[j] >= 0 for j in run) or doc[start][1] != doc[start + size - 1][1]:
+                    continue
+                joined = _joined_forms([doc[j][0] for j in run])
+                for i, d in enumerate(dec):
+                    if dec_match[i] < 0 and not joined[0].isdisjoint(d.forms):
+                        kind = TokenKind.EXACT if joined[1] == d.text else TokenKind.TRANSLITERATED
+                        for j in run:
+                            doc_match[j] = len(pairs)
+                        dec_match[i] = len(pairs)
+                        pairs.append(((i,), tuple(run), kind, _COMPOUND_SCORE))
+                        break
+
+    def _pair(self, d: NameToken, t: NameToken, given: bool, truncatable: bool) -> tuple[TokenKind, float] | None:
+        key = (d.text, t.text, given, truncatable)
+        try:
+            return self._pairs[key]
+        except KeyError:
+            pass
+        result = self._pair_uncached(d, t, given, truncatable)
+        if len(self._pairs) > 200_000:  # bound memory on a long-running server
+            self._pairs.clear()
+        self._pairs[key] = result
+        return result
+
+    def _pair_uncached(self, d: NameToken, t: NameToken, given: bool, truncatable: bool) -> tuple[TokenKind, float] | None:
+        s = self.settings
+        a, b = d.plain, t.plain
+        if given and (len(a) == 1 or len(b) == 1):
+            # An initial stands for a given name; a one-letter surname token is an initial
+            # nowhere, and two different initials never match.
+            if a[:1] == b[:1] or d.icao[:1] == t.icao[:1]:
+                return TokenKind.INITIAL, 70.0
+            return None
+        if given and any(self.nicknames.related(x, y) for x in d.forms for y in t.forms):
+            return TokenKind.NICKNAME, 90.0
+        if given and (self._nickname_of_spelling(a, b) or self._nickname_of_spelling(b, a)):
+            return TokenKind.NICKNAME, 85.0  # Kate -> Katherine, written Catherine
+        if not given and (_strip_particles(b) in d.forms or _strip_particles(a) in t.forms):
+            return TokenKind.EXACT, 95.0  # a particle joined on one side, omitted on the other
+        if truncatable and 2 <= len(b) and any(len(f) > len(b) and f.startswith(b) for f in d.forms):
+            return TokenKind.TRUNCATED, 95.0
+        if given and a != b and self.nicknames.is_known(a) and self.nicknames.is_known(b):
+            return None  # two different given names (Maria, Marta) are not a typo of each other
+        best: tuple[TokenKind, float] | None = None
+        for x, y in ((d.icao, t.icao), (a, b)):
+            if _ocr_fold(x) == _ocr_fold(y) and len(x) >= 3:
+                return TokenKind.FUZZY, 92.0
+            shorter = min(len(x), len(y))
+            allowed = 0 if shorter < s.fuzzy_min_length else 1 if shorter < s.fuzzy_two_edit_length else 2
+            if not allowed or abs(len(x) - len(y)) > allowed or not _typo_like(x, y, given):
+                continue
+            edits = OSA.distance(x, y, score_cutoff=allowed)
+            if edits <= allowed:
+                score = 90.0 - 5.0 * (edits - 1)
+                if best is None or score > best[1]:
+                    best = (TokenKind.FUZZY, score)
+        return best
+
+    def _nickname_of_spelling(self, nickname: str, name: str) -> bool:
+        """True when ``nickname`` stands for a spelling of ``name`` one letter different.
+
+        Kate is a short form of Katherine, and Catherine is Katherine spelt with a C; an added
+        letter, an added suffix or a changed final vowel (Alexandria, Alexandra) makes another
+        name, not a spelling.
+        """
+        if len(name) < 5:
+            return False
+        return any(
+            _typo_like(full, name) and OSA.distance(full, name, score_cutoff=1) <= 1
+            for full in self.nicknames.related_names_of_length(nickname, len(name))
+        )
+
+    # -- verdict ----------------------------------------------------------------------------
+
+    def _verdict(self, dec, doc, dec_match, doc_match, pairs, truncated) -> NameComparison:
+        s = self.settings
+        tokens: list[TokenAlignment] = []
+        notes: list[str] = []
+        numerator = denominator = 0.0
+        # Core surname tokens: the non-particle ones (all of them when all are particles, as
+        # for the Vietnamese surname LE).
+        core = [j for j, entry in enumerate(doc) if entry[1] == 0 and not entry[0].particle]
+        if not core:
+            core = [j for j, entry in enumerate(doc) if entry[1] == 0]
+        surname_hits = sum(
+            1 for j in core if doc_match[j] >= 0 and pairs[doc_match[j]][2] != TokenKind.INITIAL
+        )
+        done = -1
+        for j, (t, block, k, weight) in enumerate(doc):
+            p_index = doc_match[j]
+            if p_index >= 0:
+                if p_index == done:  # the rest of a document run already reported
+                    continue
+                done = p_index
+                d_idx, t_idx, kind, score = pairs[p_index]
+                if len(t_idx) == 1:
+                    w = weight
+                    document = t.text
+                else:
+                    w = sum(doc[x][3] for x in t_idx)
+                    document = " ".join(doc[x][0].text for x in t_idx)
+                declared = dec[d_idx[0]].text if len(d_idx) == 1 else " ".join(dec[i].text for i in d_idx)
+                numerator += w * score / 100.0
+                denominator += w
+                tokens.append(TokenAlignment(declared, document, kind, score))
+                continue
+            if (block == 1 and k == 0) or (surname_hits == 0 and j in core):
+                denominator += weight  # the first given name, or the surname, left out
+            else:
+                denominator += weight * s.missing_token_factor
+            tokens.append(TokenAlignment("", t.text, TokenKind.MISSING, 0.0))
+        extras = 0
+        for i, d in enumerate(dec):
+            if dec_match[i] >= 0:
+                continue
+            tokens.append(TokenAlignment(d.text, "", TokenKind.EXTRA, 0.0))
+            if truncated:
+                continue
+            if d.particle or d.plain in _HONORIFICS:
+                denominator += _PARTICLE_WEIGHT
+            else:
+                extras += 1
+                denominator += s.extra_token_weight
+        score = round(100.0 * numerator / denominator, 2) if denominator else 0.0
+
+        given = [j for j, entry in enumerate(doc) if entry[1] == 1]
+        first_kind = pairs[doc_match[given[0]]][2] if given and doc_match[given[0]] >= 0 else None
+        given_order = []
+        for j in given:
+            if doc_match[j] >= 0 and (not given_order or given_order[-1][0] != doc_match[j]):
+                given_order.append((doc_match[j], pairs[doc_match[j]][0][0]))
+        given_order = [index for _, index in given_order]
+        order_ok = all(x < y for x, y in zip(given_order, given_order[1:]))
+        if not order_ok:
+            notes.append("given names in a different order")
+        if core and surname_hits == 0:
+            notes.append("surname not matched")
+            level = MatchLevel.NO_MATCH
+        elif given and not given_order:
+            notes.append("no given name matched")
+            level = MatchLevel.NO_MATCH
+        elif given and first_kind is None and extras:
+            notes.append("a different first given name")
+            level = MatchLevel.NO_MATCH
+        else:
+            if first_kind == TokenKind.INITIAL:
+                notes.append("first given name only as an initial")
+            elif given and first_kind is None:
+                notes.append("first given name not declared")
+            if extras:
+                notes.append("declared name has tokens the document lacks")
+            strict = (not given or first_kind in _STRONG) and not extras and order_ok
+            if strict and score >= s.name_match_score:
+                level = MatchLevel.MATCH
+            elif score >= s.name_partial_score:
+                level = MatchLevel.PARTIAL
+            else:
+                level = MatchLevel.NO_MATCH
+        return NameComparison(score, level, tuple(tokens), tuple(notes))
+
+
+def _typo_like(x: str, y: str, given: bool = True) -> bool:
+    """False for differences that make another name rather than a typo.
+
+    A prefix is an added suffix (Daniel, Daniela; Paul, Paula); in a given name a different
+    final vowel changes its gender or form (Francesco, Francesca; Giovanni, Giovanna).
+    """
+    if x.startswith(y) or y.startswith(x):
+        return False
+    return not (given and len(x) == len(y) and x[:-1] == y[:-1] and x[-1] in _VOWELS and y[-1] in _VOWELS)
+
+
+def _strip_particles(text: str) -> str:
+    """``text`` without up to two leading surname particles (DELOSSANTOS -> SANTOS)."""
+    for _ in range(2):
+        match = _PARTICLE_PREFIX.match(text)
+        if match is None or len(text) - match.end() < 3:
+            break
+        text = text[match.end() :]
+    return text
+
+
+def _joined_forms(tokens: Sequence[NameToken]) -> tuple[frozenset[str], str]:
+    return (
+        frozenset(
+            (
+                "".join(t.icao for t in tokens),
+                "".join(t.plain for t in tokens),
+                "".join(t.folded for t in tokens),
+            )
+        ),
+        "".join(t.text for t in tokens),
+    )
+
+
+def _best_assignment(candidates: list[tuple]) -> list[tuple]:
+    """The set of candidate pairs, no token used twice, with the largest total weighted score.
+
+    Exhaustive over the (few) candidates left after the exact and compound passes; beyond 12
+    candidates it falls back to the greedy choice by weighted score.
+    """
+    if len(candidates) <= 1:
+        return candidates
+    if len(candidates) > 12:
+        chosen, used_i, used_j = [], set(), set()
+        for c in sorted(candidates, key=lambda c: -c[4]):
+            if c[0] not in used_i and c[1] not in used_j:
+                chosen.append(c)
+                used_i.add(c[0])
+                used_j.add(c[1])
+        return chosen
+    best: list[tuple] = []
+    best_total = -1.0
+
+    def search(start: int, used_i: frozenset, used_j: frozenset, chosen: list, total: float) -> None:
+        nonlocal best, best_total
+        if total > best_total:
+            best, best_total = list(chosen), total
+        for n in range(start, len(candidates)):
+            c = candidates[n]
+            if c[0] in used_i or c[1] in used_j:
+                continue
+            chosen.append(c)
+            search(n + 1, used_i | {c[0]}, used_j | {c[1]}, chosen, total + c[4])
+            chosen.pop()
+
+    search(0, frozenset(), frozenset(), [], 0.0)
+    return best
+
+
+_default: NameMatcher | None = None
+_lock = threading.Lock()
+
+
+def default_name_matcher() -> NameMatcher:
+    """A matcher with default settings and the package nickname table, built on first use."""
+    global _default
+    if _default is None:
+        with _lock:
+            if _default is None:
+                _default = NameMatcher()
+    return _default
+
+
+def compare_names(declared: str, surname: str, given_names: str, truncated: bool = False) -> NameComparison:
+    """Compare names with :func:`default_name_matcher` (see :meth:`NameMatcher.compare`)."""
+    return default_name_matcher().compare(declared, surname, given_names, truncated)

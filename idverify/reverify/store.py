@@ -1,0 +1,312 @@
+"""Verification history and re-verification leases, on SQLite or PostgreSQL.
+
+Tables (migrations in ``reverify_migrations``, beside the linker's tables in the same database):
+
+- ``reverify_accounts``: one row per verified account: when it was last verified and under
+  which policy and model, when it is next due (``next_due_at``, indexed), the last strong-link
+  and re-check-request times, the lease (owner, token, expiry), retry state, and what a re-check
+  without images needs: the declared profile and the last VerifyIdentity response with every
+  image byte stripped (document fields, face distance, reasons).
+- ``verifications``: the append-only history: one row per check with its decision, reason
+  codes, why it was due, the policy and model versions, and which worker ran it.
+- ``retained_images``: raw images, only when ``reverify.retain_images`` is on, deleted by the
+  worker after ``image_retention_days``.
+
+Leasing: :meth:`ReverifyStore.lease` marks up to ``n`` due accounts with a fresh token and an
+expiry in one statement; PostgreSQL adds ``FOR UPDATE SKIP LOCKED`` so concurrent workers on
+several machines take disjoint rows without waiting; SQLite serialises writers with
+``BEGIN IMMEDIATE``. :meth:`ReverifyStore.complete` records a result only while the lease is
+still held, in the same transaction that clears it: a worker whose lease expired (it was
+killed, or stalled) cannot write a duplicate result, and a second run finds nothing due.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from abc import abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar, final
+
+from idverify.db import Database, Migration, PostgresBackend, SqliteBackend, is_postgres_url
+from idverify.reverify.schedule import AccountState, next_due_at
+from idverify.reverify.settings import ReverifySettings
+
+__all__ = ["Lease", "LeaseLost", "Result", "ReverifyStore", "open_reverify_store"]
+
+MIGRATIONS: list[Migration] = [
+    (
+        1,
+        "reverify_accounts, verifications, retained_images",
+        [
+            """CREATE TABLE reverify_accounts (
+                account_id TEXT PRIMARY KEY,
+                verified_at {real} NOT NULL,
+                next_due_at {real} NOT NULL,
+                document_expiry {real},
+                policy_version TEXT NOT NULL,
+                model_version TEXT NOT NULL,
+                last_link_at {real} NOT NULL DEFAULT 0,
+                requested_at {real} NOT NULL DEFAULT 0,
+                lease_owner TEXT NOT NULL DEFAULT '',
+                lease_token TEXT NOT NULL DEFAULT '',
+                lease_expires_at {real} NOT NULL DEFAULT 0,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                retry_at {real} NOT NULL DEFAULT 0,
+                status TEXT NOT NULL DEFAULT 'active',
+                last_decision INTEGER NOT NULL DEFAULT 0,
+                declared {blob},
+                evidence {blob})""",
+            "CREATE INDEX reverify_accounts_due ON reverify_accounts (next_due_at)",
+            """CREATE TABLE verifications (
+                verification_id {serial},
+                account_id TEXT NOT NULL,
+                at {real} NOT NULL,
+                decision INTEGER NOT NULL,
+                reasons TEXT NOT NULL,
+                due_reasons TEXT NOT NULL,
+                policy_version TEXT NOT NULL,
+                model_version TEXT NOT NULL,
+                source TEXT NOT NULL,
+                worker TEXT NOT NULL DEFAULT '')""",
+            "CREATE INDEX verifications_by_account ON verifications (account_id, at)",
+            """CREATE TABLE retained_images (
+                account_id TEXT NOT NULL,
+                role TEXT NOT NULL,
+                content {blob} NOT NULL,
+                stored_at {real} NOT NULL,
+                PRIMARY KEY (account_id, role))""",
+            "CREATE INDEX retained_images_by_age ON retained_images (stored_at)",
+        ],
+    ),
+]
+
+_DUE = ("status = 'active' AND retry_at <= ? AND lease_expires_at < ? AND (next_due_at <= ? "
+        "OR policy_version <> ? OR model_version <> ? OR last_link_at > verified_at "
+        "OR requested_at > verified_at)")
+
+
+class LeaseLost(Exception):
+    """The worker's lease on an account expired and another worker may hold it now."""
+
+
+@dataclass(frozen=True)
+class Lease:
+    """An account leased to one worker until ``expires_at``."""
+
+    account_id: str
+    token: str
+    expires_at: float
+    state: AccountState
+    attempts: int
+    declared: bytes | None
+    evidence: bytes | None
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of one check, as recorded."""
+
+    decision: int
+    reasons: Sequence[str]
+    document_expiry: float | None
+    declared: bytes | None
+    evidence: bytes | None
+
+
+class ReverifyStore(Database):
+    """Verification history and leases (see the module docstring)."""
+
+    migrations: ClassVar[Sequence[Migration]] = MIGRATIONS
+    migrations_table: ClassVar[str] = "reverify_migrations"
+
+    @abstractmethod
+    def _lock_clause(self) -> str:
+        """`` FOR UPDATE SKIP LOCKED`` where the backend has row locks, else empty."""
+
+    # ---- recording ----------------------------------------------------------------------------
+    @final
+    def record_verification(self, account_id: str, result: Result, *, policy_version: str, model_version: str,
+                            settings: ReverifySettings, source: str, due_reasons: Sequence[str] = (),
+                            worker: str = "", now: float | None = None) -> None:
+        """Record a check made outside a lease (VerifyIdentity at signup) and reschedule the account."""
+        now = time.time() if now is None else now
+        with self.write():
+            self._upsert_state(account_id, result, policy_version, model_version, settings, now)
+            self._append(account_id, result, due_reasons, policy_version, model_version, source, worker, now)
+
+    @final
+    def request_recheck(self, account_id: str, now: float | None = None) -> bool:
+        """Make a verified account due now; False when the account was never verified."""
+        now = time.time() if now is None else now
+        with self.write():
+            cur = self._exec("UPDATE reverify_accounts SET requested_at = ?, status = 'active', attempts = 0, "
+                             "retry_at = 0 WHERE account_id = ?", (now, account_id))
+            return cur.rowcount == 1
+
+    @final
+    def note_link(self, account_ids: Sequence[str], now: float | None = None) -> None:
+        """New strong link evidence touched these accounts: they are due for a re-check."""
+        now = time.time() if now is None else now
+        with self.write():
+            for account_id in account_ids:
+                self._exec("UPDATE reverify_accounts SET last_link_at = ? WHERE account_id = ?", (now, account_id))
+
+    # ---- leasing ------------------------------------------------------------------------------
+    @final
+    def due_count(self, policy_version: str, model_version: str, now: float | None = None) -> int:
+        """How many accounts are due and not leased (the backlog)."""
+        now = time.time() if now is None else now
+        rows = self._all_rows(f"SELECT COUNT(*) FROM reverify_accounts WHERE {_DUE}",
+                              (now, now, now, policy_version, model_version))
+        return int(rows[0][0])
+
+    @final
+    def lease(self, worker: str, n: int, policy_version: str, model_version: str, lease_seconds: float,
+              now: float | None = None) -> list[Lease]:
+        """Lease up to ``n`` due accounts to ``worker``, most overdue first."""
+        now = time.time() if now is None else now
+        token = secrets.token_hex(8)
+        expires = now + lease_seconds
+        with self.write():
+            rows = self._all_rows(
+                "UPDATE reverify_accounts SET lease_owner = ?, lease_token = ?, lease_expires_at = ? "
+                "WHERE account_id IN (SELECT account_id FROM reverify_accounts WHERE "
+                f"{_DUE} ORDER BY next_due_at LIMIT ?{self._lock_clause()}) "
+                "RETURNING account_id, verified_at, document_expiry, policy_version, model_version, "
+                "last_link_at, requested_at, attempts, declared, evidence",
+                (worker, token, expires, now, now, now, policy_version, model_version, n),
+            )
+        leases = []
+        for r in rows:
+            state = AccountState(account_id=r[0], verified_at=r[1], document_expiry=r[2], policy_version=r[3],
+                                 model_version=r[4], last_link_at=r[5], requested_at=r[6])
+            leases.append(Lease(r[0], token, expires, state, r[7], _bytes(r[8]), _bytes(r[9])))
+        return sorted(leases, key=lambda lease: lease.account_id)
+
+    @final
+    def complete(self, lease: Lease, result: Result, *, due_reasons: Sequence[str], policy_version: str,
+                 model_version: str, settings: ReverifySettings, worker: str, now: float | None = None) -> None:
+        """Record the lease's result and release it; raises LeaseLost when no longer held."""
+        now = time.time() if now is None else now
+        with self.write():
+            self._hold(lease, now)
+            self._upsert_state(lease.account_id, result, policy_version, model_version, settings, now)
+            self._append(lease.account_id, result, due_reasons, policy_version, model_version, "reverify",
+                         worker, now)
+
+    @final
+    def fail(self, lease: Lease, *, retry_in: float | None, now: float | None = None) -> None:
+        """Release a failed lease: retry after ``retry_in`` seconds, or park it (None) as failed."""
+        now = time.time() if now is None else now
+        with self.write():
+            self._hold(lease, now)
+            if retry_in is None:
+                self._exec("UPDATE reverify_accounts SET status = 'failed', attempts = attempts + 1, "
+                           "lease_owner = '', lease_token = '', lease_expires_at = 0 WHERE account_id = ?",
+                           (lease.account_id,))
+            else:
+                self._exec("UPDATE reverify_accounts SET attempts = attempts + 1, retry_at = ?, "
+                           "lease_owner = '', lease_token = '', lease_expires_at = 0 WHERE account_id = ?",
+                           (now + retry_in, lease.account_id))
+
+    # ---- retained images ----------------------------------------------------------------------
+    @final
+    def retain_image(self, account_id: str, role: str, content: bytes, now: float | None = None) -> None:
+        """Keep one raw image of an account (only called when retention is configured)."""
+        now = time.time() if now is None else now
+        with self.write():
+            self._exec("INSERT INTO retained_images (account_id, role, content, stored_at) VALUES (?, ?, ?, ?) "
+                       "ON CONFLICT (account_id, role) DO UPDATE SET content = excluded.content, "
+                       "stored_at = excluded.stored_at", (account_id, role, content, now))
+
+    @final
+    def retained_images(self, account_id: str) -> dict[str, bytes]:
+        """The retained images of an account by role (profile, document_front, document_back)."""
+        rows = self._all_rows("SELECT role, content FROM retained_images WHERE account_id = ?", (account_id,))
+        return {role: bytes(content) for role, content in rows}
+
+    @final
+    def purge_images(self, older_than: float) -> int:
+        """Delete retained images stored before ``older_than``; returns how many."""
+        with self.write():
+            return self._exec("DELETE FROM retained_images WHERE stored_at < ?", (older_than,)).rowcount
+
+    # ---- reading ------------------------------------------------------------------------------
+    @final
+    def history(self, account_id: str) -> list[tuple]:
+        """``(at, decision, reasons, due_reasons, policy_version, source, worker)`` rows, oldest first."""
+        return self._all_rows(
+            "SELECT at, decision, reasons, due_reasons, policy_version, source, worker FROM verifications "
+            "WHERE account_id = ? ORDER BY at, verification_id", (account_id,))
+
+    @final
+    def erase(self, account_id: str) -> None:
+        """Remove every trace of an account (its erasure in the linker calls this too)."""
+        with self.write():
+            for table in ("retained_images", "verifications", "reverify_accounts"):
+                self._exec(f"DELETE FROM {table} WHERE account_id = ?", (account_id,))
+
+    # ---- internals ----------------------------------------------------------------------------
+    @final
+    def _hold(self, lease: Lease, now: float) -> None:
+        rows = self._all_rows(
+            "SELECT 1 FROM reverify_accounts WHERE account_id = ? AND lease_token = ? AND lease_expires_at >= ?",
+            (lease.account_id, lease.token, now))
+        if not rows:
+            raise LeaseLost(f"the lease on an account expired before its result was recorded ({lease.token})")
+
+    @final
+    def _upsert_state(self, account_id: str, result: Result, policy_version: str, model_version: str,
+                      settings: ReverifySettings, now: float) -> None:
+        due = next_due_at(now, result.document_expiry, settings)
+        self._exec(
+            "INSERT INTO reverify_accounts (account_id, verified_at, next_due_at, document_expiry, policy_version, "
+            "model_version, last_decision, declared, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (account_id) DO UPDATE SET verified_at = excluded.verified_at, "
+            "next_due_at = excluded.next_due_at, document_expiry = excluded.document_expiry, "
+            "policy_version = excluded.policy_version, model_version = excluded.model_version, "
+            "last_decision = excluded.last_decision, "
+            "declared = COALESCE(excluded.declared, reverify_accounts.declared), "
+            "evidence = COALESCE(excluded.evidence, reverify_accounts.evidence), "
+            "lease_owner = '', lease_token = '', lease_expires_at = 0, attempts = 0, retry_at = 0, "
+            "status = 'active'",
+            (account_id, now, due, result.document_expiry, policy_version, model_version, result.decision,
+             result.declared, result.evidence),
+        )
+
+    @final
+    def _append(self, account_id: str, result: Result, due_reasons: Sequence[str], policy_version: str,
+                model_version: str, source: str, worker: str, now: float) -> None:
+        self._exec(
+            "INSERT INTO verifications (account_id, at, decision, reasons, due_reasons, policy_version, "
+            "model_version, source, worker) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (account_id, now, result.decision, ",".join(result.reasons), ",".join(due_reasons), policy_version,
+             model_version, source, worker),
+        )
+
+
+def _bytes(value) -> bytes | None:
+    return None if value is None else bytes(value)
+
+
+class SqliteReverifyStore(SqliteBackend, ReverifyStore):
+    """The re-verification store in the embedded SQLite file."""
+
+    def _lock_clause(self) -> str:
+        return ""  # BEGIN IMMEDIATE already serialises writers
+
+
+class PostgresReverifyStore(PostgresBackend, ReverifyStore):
+    """The re-verification store in PostgreSQL; workers on several machines share it."""
+
+    def _lock_clause(self) -> str:
+        return " FOR UPDATE SKIP LOCKED"
+
+
+def open_reverify_store(location: str) -> ReverifyStore:
+    """Open (creating and migrating as needed) the store at a SQLite path or PostgreSQL URL."""
+    if is_postgres_url(location):
+        return PostgresReverifyStore(location)
+    return SqliteReverifyStore(location)

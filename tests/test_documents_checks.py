@@ -1,0 +1,49 @@
+"""Document checks as reasons (pure)."""
+
+import datetime as dt
+
+from idverify.documents.checks import age_on, document_checks
+from idverify.documents.settings import DocumentSettings
+
+TODAY = dt.date(2026, 11, 24)
+
+
+def run(**kw):
+    base = dict(found=True, any_field_read=True, mrz_found=True, mrz_score=100, mrz_valid=True, failed_check_digits=[],
+                expiry=dt.date(2030, 1, 1), birth=dt.date(1990, 1, 1), mismatched_fields=[], settings=DocumentSettings(), today=TODAY)
+    base.update(kw)
+    return [f.code for f in document_checks(**base)]
+
+
+def test_clean_document_has_no_reasons():
+    assert run() == []
+
+
+def test_not_found_is_the_only_reason():
+    assert run(found=False, any_field_read=False) == ["DOCUMENT_NOT_FOUND"]
+
+
+def test_expired_and_expiring():
+    assert run(expiry=TODAY - dt.timedelta(days=1)) == ["DOCUMENT_EXPIRED"]
+    assert run(expiry=TODAY) == ["DOCUMENT_EXPIRING"]
+    assert run(expiry=TODAY + dt.timedelta(days=30)) == ["DOCUMENT_EXPIRING"]
+    assert run(expiry=TODAY + dt.timedelta(days=31)) == []
+    assert run(expiry=TODAY + dt.timedelta(days=60), settings=DocumentSettings(expiring_within_days=90)) == ["DOCUMENT_EXPIRING"]
+
+
+def test_underage_on_the_birthday_boundary():
+    assert run(birth=dt.date(2008, 11, 24)) == []  # 18 today
+    assert run(birth=dt.date(2008, 11, 25)) == ["UNDERAGE"]
+    assert run(birth=dt.date(2008, 11, 25), settings=DocumentSettings(min_age_years=16)) == []
+    assert age_on(dt.date(2000, 2, 29), dt.date(2026, 2, 28)) == 25
+
+
+def test_mrz_reasons():
+    assert run(mrz_valid=False, failed_check_digits=["birth_date"]) == ["MRZ_INVALID"]
+    assert run(mrz_score=20, mrz_valid=False) == ["MRZ_UNREADABLE"]
+    assert run(mrz_score=None, mrz_valid=None) == ["MRZ_UNREADABLE"]
+    assert run(mismatched_fields=["surname"]) == ["MRZ_VIZ_MISMATCH"]
+
+
+def test_unreadable_document():
+    assert run(any_field_read=False, mrz_found=False, mrz_score=None, mrz_valid=None, expiry=None, birth=None) == ["DOCUMENT_UNREADABLE"]

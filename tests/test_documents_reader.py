@@ -1,0 +1,154 @@
+"""read_document end to end: generated passports, cards and licences through real Tesseract and
+dlib; the checks; photos without a document; bad input."""
+
+import datetime as dt
+import io
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from idverify.docgen import generate_document
+from idverify.documents import DocumentSettings, build_document_reader, read_document
+from idverify.errors import ImageRejected, InvalidInput
+from idverify.v1 import verification_service_pb2 as pb
+
+TODAY = dt.date(2026, 11, 24)
+
+
+@pytest.fixture(scope="module")
+def reader():
+    r = build_document_reader(DocumentSettings(viz="always"))
+    yield r
+    r.engine.close()
+
+
+@pytest.fixture(scope="module")
+def mrz_only_reader(reader):
+    return type(reader)(reader.engine, reader.face_detector, DocumentSettings(viz="fallback"))
+
+
+def _codes(resp):
+    return [r.code for r in resp.reasons]
+
+
+def _iou(a, b):
+    ax0, ay0, aw, ah = a
+    bx0, by0, bw, bh = b
+    ix = max(0, min(ax0 + aw, bx0 + bw) - max(ax0, bx0))
+    iy = max(0, min(ay0 + ah, by0 + bh) - max(ay0, by0))
+    inter = ix * iy
+    return inter / float(aw * ah + bw * bh - inter)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("level", ["clean", "mild"])
+def test_passport_page(reader, level):
+    g = generate_document(31, kind="td3", level=level, today=TODAY, expired=False, age=40)
+    resp = read_document(g.images, reader, today=TODAY)
+    doc, t = resp.document, g.truth
+    assert doc.document_type == "P" and doc.mrz_format == pb.MRZ_FORMAT_TD3
+    assert doc.surname == t.mrz_surname and doc.given_names == t.mrz_given_names
+    assert doc.document_number == t.document_number
+    assert doc.birth_date == t.birth_date.isoformat() and doc.expiry_date == t.expiry_date.isoformat()
+    assert list(doc.mrz_lines) == list(t.mrz_lines)
+    assert resp.mrz_score >= 95 and all(c.valid for c in resp.check_digits)
+    assert {c.field for c in resp.check_digits} == {"document_number", "birth_date", "expiry_date", "optional_data", "composite"}
+    mrz_fields = [f for f in resp.fields if f.source == pb.FIELD_SOURCE_MRZ]
+    assert mrz_fields and all(0 <= f.confidence <= 1 for f in resp.fields)
+    # The printed zone was read and agrees where it was read.
+    viz = {f.field for f in resp.fields if f.source == pb.FIELD_SOURCE_VIZ}
+    assert {"birth_date", "expiry_date"} <= viz
+    assert all(c.agree for c in resp.comparisons if c.field in ("birth_date", "expiry_date", "document_number"))
+    # Main portrait, not the ghost: its box overlaps the truth.
+    assert resp.portrait_image_index == 0
+    box = (resp.portrait_box.left, resp.portrait_box.top, resp.portrait_box.width, resp.portrait_box.height)
+    assert _iou(box, t.portrait_box) > 0.4
+    with Image.open(io.BytesIO(resp.portrait_png)) as im:
+        assert im.format == "PNG" and im.width > 60
+    assert "DOCUMENT_EXPIRED" not in _codes(resp) and "UNDERAGE" not in _codes(resp)
+    assert {t.stage for t in resp.timings} >= {"decode", "locate", "mrz", "portrait", "viz"}
+
+
+@pytest.mark.slow
+def test_card_front_and_back_strong(mrz_only_reader):
+    g = generate_document(32, kind="td1", level="strong", today=TODAY)
+    resp = read_document(g.images, mrz_only_reader, today=TODAY)
+    assert resp.document.mrz_format == pb.MRZ_FORMAT_TD1
+    assert resp.document.document_number == g.truth.document_number
+    assert resp.portrait_image_index == 0  # the portrait is on the front, the MRZ on the back
+
+
+@pytest.mark.slow
+def test_licence_read_from_barcode_and_printed_fields(reader):
+    g = generate_document(33, kind="dl", level="mild", today=TODAY)
+    resp = read_document(g.images, reader, today=TODAY)
+    doc, t = resp.document, g.truth
+    assert doc.document_type == "DL" and doc.mrz_format == pb.MRZ_FORMAT_UNSPECIFIED
+    assert doc.document_number == t.document_number and doc.birth_date == t.birth_date.isoformat()
+    sources = {f.source for f in resp.fields}
+    assert pb.FIELD_SOURCE_BARCODE in sources and pb.FIELD_SOURCE_VIZ in sources
+    assert resp.portrait_image_index == 0
+
+
+@pytest.mark.slow
+def test_expired_and_underage_are_reasons(mrz_only_reader):
+    g = generate_document(34, kind="td3", level="clean", today=TODAY, expired=True, age=15)
+    codes = _codes(read_document(g.images, mrz_only_reader, today=TODAY))
+    assert "DOCUMENT_EXPIRED" in codes and "UNDERAGE" in codes
+
+
+def test_photo_without_a_document(mrz_only_reader):
+    rng = np.random.default_rng(1)
+    img = (rng.random((480, 640, 3)) * 40 + 100).astype(np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(img).save(buf, format="JPEG")
+    resp = read_document([buf.getvalue()], mrz_only_reader, today=TODAY)
+    assert _codes(resp) == ["DOCUMENT_NOT_FOUND"]
+    assert resp.portrait_image_index == -1 and not resp.portrait_png and not resp.document.surname
+
+
+def test_face_photo_is_not_a_document(mrz_only_reader):
+    from idverify.docgen import default_portraits
+
+    path, _ = default_portraits()[0]
+    resp = read_document([path.read_bytes()], mrz_only_reader, today=TODAY)
+    codes = _codes(resp)
+    # A face alone is no document: nothing read, no MRZ, never a crash.
+    assert "DOCUMENT_NOT_FOUND" in codes or "DOCUMENT_UNREADABLE" in codes
+    assert not resp.document.document_number
+
+
+def test_no_images_is_invalid_input(mrz_only_reader):
+    with pytest.raises(InvalidInput) as info:
+        read_document([], mrz_only_reader)
+    assert info.value.reason == "MISSING_FIELD"
+
+
+@pytest.mark.parametrize("data", [b"", b"not an image", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20])
+def test_undecodable_image_is_rejected(mrz_only_reader, data):
+    with pytest.raises(ImageRejected):
+        read_document([data], mrz_only_reader)
+
+
+@pytest.mark.slow
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10_000), kind=st.sampled_from(["td3", "td1"]))
+def test_round_trip_generate_render_read(mrz_only_reader, seed, kind):
+    """Property: whatever the generator draws, a clean rendering reads back to its MRZ."""
+    g = generate_document(seed, kind=kind, level="clean", today=TODAY)
+    resp = read_document(g.images, mrz_only_reader, today=TODAY)
+    assert list(resp.document.mrz_lines) == list(g.truth.mrz_lines)
+    assert resp.document.document_number == g.truth.document_number
+
+
+def test_a_printed_name_missing_a_word_is_a_partial_read_not_a_mismatch():
+    from idverify.documents.reader import _viz_name_is_partial_read
+
+    assert _viz_name_is_partial_read("MARIA JOSE", "MARIA")
+    assert _viz_name_is_partial_read("DE LA CRUZ", "CRUZ")
+    assert not _viz_name_is_partial_read("MARIA JOSE", "MARTA")
+    assert not _viz_name_is_partial_read("MARIA JOSE", "MARIA JOSE LUISA")
+    assert not _viz_name_is_partial_read("MARIA", "")

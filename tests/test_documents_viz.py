@@ -1,0 +1,64 @@
+"""Printed fields by label: date parsing, label/value geometry (pure), and real OCR."""
+
+import pytest
+
+from idverify.docgen import generate_document
+from idverify.documents.tesseract import TesseractEngine, Word
+from idverify.documents.viz import fields_from_words, parse_printed_date, read_viz
+
+
+@pytest.mark.parametrize(
+    ("text", "us", "iso"),
+    [("12 AUG 1974", False, "1974-08-12"), ("05 SEP/SEPT 2026", False, "2026-09-05"), ("12.08.1974", False, "1974-08-12"),
+     ("08/12/1974", True, "1974-08-12"), ("08/12/1974", False, "1974-12-08"), ("1 MAR 2001", False, "2001-03-01"),
+     ("31.02.2000", False, ""), ("no date", False, ""), ("12 XYZ 1974", False, "")],
+)
+def test_printed_dates(text, us, iso):
+    assert parse_printed_date(text, us=us) == iso
+
+
+def W(text, x, y, w=None, h=20, conf=95.0):
+    return Word(text, conf, (x, y, x + (w or 12 * len(text)), y + h))
+
+
+def test_values_below_labels_in_their_column():
+    words = [
+        W("Surname", 100, 10, h=12), W("/", 190, 10, h=12), W("Nom", 200, 10, h=12), W("Sex", 500, 10, h=12),
+        W("MUSTERMANN", 100, 30), W("F", 500, 30),
+        W("Given", 100, 70, h=12), W("names", 160, 70, h=12),
+        W("ERIKA", 100, 90), W("MARIA", 180, 90),
+        W("Date", 100, 130, h=12), W("of", 150, 130, h=12), W("birth", 175, 130, h=12),
+        W("12.08.1964", 100, 150),
+        W("Document", 500, 130, h=12), W("no", 600, 130, h=12),
+        W("C01X00T47", 500, 150),
+    ]
+    f = fields_from_words(words)
+    assert f["surname"].value == "MUSTERMANN" and f["given_names"].value == "ERIKA MARIA"
+    assert f["birth_date"].value == "1964-08-12" and f["document_number"].value == "C01X00T47"
+    assert f["sex"].value == "F"
+
+
+def test_value_beside_a_label():
+    f = fields_from_words([W("DOB", 10, 10), W("01/02/1990", 80, 10)], us_dates=True)
+    assert f["birth_date"].value == "1990-01-02"
+
+
+def test_no_words_no_fields():
+    assert fields_from_words([]) == {}
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return TesseractEngine()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["td1", "dl"])
+def test_real_ocr_of_a_clean_front(engine, kind):
+    g = generate_document(4, kind=kind, level="clean")
+    f = read_viz(engine, g.arrays[0], us_dates=kind == "dl")
+    t = g.truth
+    assert f["birth_date"].value == t.birth_date.isoformat()
+    assert f["expiry_date"].value == t.expiry_date.isoformat()
+    assert f["document_number"].value == t.document_number
+    assert 0.5 < f["surname"].confidence <= 1.0

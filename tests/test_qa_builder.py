@@ -1,0 +1,169 @@
+"""The suite builder: valid, deterministic suites whose images say what the cases claim."""
+
+from __future__ import annotations
+
+import datetime as dt
+import filecmp
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from idverify.cli import main
+from idverify.qa.builder import build_from_portraits, build_suite
+from idverify.qa.builder import images as im
+from idverify.qa.builder.documents import available as documents_available
+from idverify.qa.suite import SuiteError, load_case, load_suite
+
+TODAY = dt.date(2026, 11, 24)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("built")
+    build_suite(out, seed=11, today=TODAY, suites=("faces", "profile", "linking"))
+    return out
+
+
+def test_the_built_suite_is_valid_and_covers_every_kind_of_case(built):
+    suite = load_suite(built)
+    ids = {c.id for c in suite.cases}
+    for expected in ("faces/no_face_probe", "faces/multiple_faces_probe", "faces/unreadable_truncated_probe",
+                     "faces/genuine_small_reference", "profile/name_transliterated_umlaut", "profile/name_nickname_bob",
+                     "profile/name_sibling_same_surname", "profile/dob_day_month_swapped",
+                     "linking/office_nat_shared_ip", "linking/duplicate_document_other_name",
+                     "linking/feedback_building_self_hire", "linking/erasure_recomputes_person"):
+        assert expected in ids
+    pairs = [c.pair for c in suite.cases if c.rpc == "CompareFaces"]
+    assert pairs.count("genuine") >= 4 and pairs.count("impostor") >= 2
+
+
+def test_the_same_seed_rebuilds_the_same_bytes(built, tmp_path):
+    build_suite(tmp_path, seed=11, today=TODAY, suites=("faces", "profile", "linking"))
+    comparison = filecmp.dircmp(built, tmp_path)
+
+    def same(c: filecmp.dircmp) -> bool:
+        _, mismatch, errors = filecmp.cmpfiles(c.left, c.right, c.common_files, shallow=False)
+        return not (c.left_only or c.right_only or mismatch or errors) and all(same(s) for s in c.subdirs.values())
+
+    assert same(comparison)
+
+
+def test_a_rebuild_removes_stale_cases(tmp_path):
+    (tmp_path / "profile" / "stale_case").mkdir(parents=True)
+    build_suite(tmp_path, seed=1, today=TODAY, suites=("profile",))
+    assert not (tmp_path / "profile" / "stale_case").exists()
+
+
+def test_office_nat_scenario_shares_only_the_ip(built):
+    case = load_case(built / "linking" / "office_nat_shared_ip")
+    values: dict[str, list[str]] = {}
+    for step in case.steps:
+        for signal in step.args["signals"]:
+            values.setdefault(f"{signal['type']}:{signal['value']}", []).append(step.args["account"])
+    shared = [k for k, accounts in values.items() if len(accounts) > 1]
+    assert len(shared) == 1 and shared[0].startswith("IP_ADDRESS:")
+    assert case.groups == (("a1",), ("a2",), ("a3",), ("a4",))
+
+
+def _faces(path: Path, upsample: int = 1) -> tuple[list, list]:
+    face_recognition = im.face_recognition_module()
+    if face_recognition is None:
+        pytest.skip("face_recognition is not importable")
+    with Image.open(path) as image:
+        pixels = np.asarray(image.convert("RGB"))
+    boxes = face_recognition.face_locations(pixels, number_of_times_to_upsample=upsample)
+    return boxes, face_recognition.face_encodings(pixels, boxes)
+
+
+@pytest.mark.slow
+def test_face_images_say_what_the_cases_claim(built):
+    """Checked with plain face_recognition (not the service): genuine pairs are one person,
+    impostors two, the no-face and two-face probes hold 0 and 2 faces."""
+    for case in load_suite(built / "faces").cases:
+        if case.pair is None:
+            continue
+        (_, [a]), (_, [b]) = _faces(case.inputs["reference"], 2), _faces(case.inputs["probe"])
+        distance = float(np.linalg.norm(a - b))
+        assert (distance < 0.5) if case.pair == "genuine" else (distance > 0.6), (case.id, distance)
+    assert len(_faces(built / "faces" / "no_face_probe" / "probe.jpg")[0]) == 0
+    assert len(_faces(built / "faces" / "multiple_faces_probe" / "probe.jpg")[0]) == 2
+    truncated = built / "faces" / "unreadable_truncated_probe" / "probe.jpg"
+    assert not truncated.read_bytes().endswith(b"\xff\xd9")  # a JPEG start without its end marker
+    with Image.open(truncated) as image, pytest.raises(OSError):
+        image.load()
+
+
+def test_importing_face_recognition_leaves_pil_strict():
+    from PIL import ImageFile
+
+    im.face_recognition_module()
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+def _portrait_folder(root: Path) -> Path:
+    import random
+
+    rng = random.Random(3)
+    for person in ("hopper", "astronaut"):
+        folder = root / person
+        folder.mkdir(parents=True)
+        for index in range(3):
+            (folder / f"{index}.jpg").write_bytes(im.encode(im.augment(im.portrait(person), rng, strength=0.5)))
+    return root
+
+
+def test_from_portraits_builds_genuine_and_impostor_cases_marked_ignored(tmp_path):
+    out = tmp_path / "out"
+    written = build_from_portraits(_portrait_folder(tmp_path / "people"), out, seed=5, today=TODAY)
+    suite = load_suite(out)
+    assert len(written) == len(suite.cases)
+    compare = [c for c in suite.cases if c.rpc == "CompareFaces"]
+    assert sum(c.pair == "genuine" for c in compare) == 6  # 3 pairs per person
+    assert sum(c.pair == "impostor" for c in compare) == 2
+    assert (out / ".gitignore").read_text().splitlines()[-1] == "*"
+    verify = [c for c in suite.cases if c.rpc == "VerifyIdentity"]
+    assert len(verify) == (4 if documents_available() else 0)
+
+
+def test_from_portraits_needs_two_people(tmp_path):
+    (tmp_path / "only" / "one").mkdir(parents=True)
+    (tmp_path / "only" / "one" / "a.jpg").write_bytes(im.encode(im.portrait("hopper")))
+    with pytest.raises(SuiteError, match="needs at least two person folders"):
+        build_from_portraits(tmp_path / "only", tmp_path / "out")
+
+
+@pytest.mark.shared
+def test_from_portraits_on_the_shared_faces(shared_dir, tmp_path):
+    out = tmp_path / "shared_suite"  # never inside the repository: these are real people
+    build_from_portraits(shared_dir / "faces", out, seed=1, today=TODAY)
+    suite = load_suite(out)
+    people = [p for p in (shared_dir / "faces").iterdir() if p.is_dir()]
+    assert sum(c.pair == "impostor" and c.rpc == "CompareFaces" for c in suite.cases) == 3 * len(people)
+
+
+def test_documents_are_left_out_with_a_note_without_the_generator(tmp_path, capsys):
+    if documents_available():
+        pytest.skip("the document generator is in this build; the documents suites are built instead")
+    build_suite(tmp_path, seed=1, today=TODAY, suites=("documents",))
+    assert "suite documents left out" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_document_suites_when_the_generator_is_there(tmp_path):
+    if not documents_available():
+        pytest.skip("idverify.docgen is not in this build yet (branch documents)")
+    build_suite(tmp_path, seed=2, today=TODAY, suites=("documents", "verify"))
+    suite = load_suite(tmp_path)
+    by_id = suite.by_id()
+    assert "DOCUMENT_EXPIRED" in by_id["documents/td3_expired"].expect.reasons_include
+    assert "MRZ_INVALID" in by_id["documents/td3_check_digit_failure"].expect.reasons_include
+    assert by_id["verify/impostor_on_hopper_document"].expect.decisions == ("REJECT",)
+    assert sum(p.stat().st_size for p in tmp_path.rglob("*") if p.is_file()) < 8_000_000
+
+
+def test_build_command(tmp_path, capsys):
+    assert main(["qa", "build", "--out", str(tmp_path), "--seed", "4", "--today", "2026-01-02"]) == 0
+    assert "cases under" in capsys.readouterr().out
+    assert len(load_suite(tmp_path).cases) >= 40
