@@ -49,6 +49,11 @@ class FaceIndex:
     def __len__(self) -> int:
         return len(self._labels)
 
+    def set_ef(self, ef_search: int) -> None:
+        """Change the search breadth (higher: better recall, slower queries)."""
+        with self._lock:
+            self._index.set_ef(ef_search)
+
     def add(self, labels: Iterable[int], vectors: np.ndarray) -> None:
         """Add embeddings (rows of ``vectors``) under integer labels; known labels are skipped."""
         labels = np.asarray(list(labels), dtype=np.int64)
