@@ -265,7 +265,10 @@ def test_compose_then_parse_round_trip(f):
     assert r.document_number == f.document_number
     assert r.birth_date.raw == f.birth_date and r.expiry_date.raw == f.expiry_date
     assert r.issuing_country == f.issuing_country and r.nationality == f.nationality
-    assert r.name_truncated == truncated
+    # A name that fills its field exactly cannot be told from a truncated one: it is flagged
+    # as possibly truncated (found by hypothesis: AAAAAAÄÄÄÄ<<AAAAAAÄÄÄÄ fills TD1's 30).
+    name_field = lines[2] if f.format is MrzFormat.TD1 else lines[0][5:]
+    assert r.name_truncated == (truncated or not name_field.endswith("<"))
 
 
 _TO_LETTER = {"0": "O", "1": "I", "2": "Z", "5": "S", "6": "G", "8": "B"}

@@ -69,5 +69,5 @@ def test_real_specimens(engine, shared_dir):
                      m.given_names == t["given_names"] and m.birth_date.raw == t["birth_date"] and
                      m.expiry_date.raw == t["expiry_date"] and m.nationality == t["nationality"] and m.sex == t["sex"])
         right += fields_ok
-    # Measured 12 of 14 at the time of writing (see benchmarks/RESULTS_documents.md).
+    # Measured 12 of 14 at the time of writing (see benchmarks/RESULTS.md).
     assert right >= 10

@@ -1,5 +1,5 @@
 """Face pipeline settings (the ``[faces]`` table). Defaults are measured: see
-benchmarks/RESULTS_faces.md for the distances, FAR/FRR and timings behind each number."""
+benchmarks/RESULTS.md for the distances, FAR/FRR and timings behind each number."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ class FaceSettings:
 
     # -- decision: calibrated by benchmarks/calibrate_faces.py on the 94 same-person and 1391
     # different-person pairs of ../shared/faces, photo against photo and document-like
-    # portrait (60-80 px face, grey, JPEG 40) against photo; table in benchmarks/RESULTS_faces.md.
+    # portrait (60-80 px face, grey, JPEG 40) against photo; table in benchmarks/RESULTS.md.
     #: Distances at or below this are MATCH. The closest different-person pair measured 0.573,
     #: so 0.55 accepted no impostor (FAR 0%) while matching 96% of same-person photo pairs.
     match_distance: float = 0.55
@@ -61,7 +61,7 @@ class FaceSettings:
     dominance_ratio: float = 0.7
 
     # -- quality (see FaceQualityThresholds in the proto) ----------------------------------
-    # Measured (benchmarks/RESULTS_faces.md): shared photos have sharpness >= 44, document-like
+    # Measured (benchmarks/RESULTS.md): shared photos have sharpness >= 44, document-like
     # portraits >= 28, and a Gaussian blur of 2% of the face width drops it to 6-19; frontal to
     # three-quarter genuine photos reach |yaw| 42 and |pitch| 34 degrees and still match.
     #: Smallest face box width in pixels (ID portraits print faces of 40-80 px).

@@ -2,7 +2,7 @@
 
 Defaults were measured on the labelled name-pair set in ``tests/data/name_pairs.csv``
 (``python benchmarks/bench_profile.py`` sweeps the thresholds; see
-``benchmarks/RESULTS_profile.md``).
+``benchmarks/RESULTS.md``).
 """
 
 from __future__ import annotations
