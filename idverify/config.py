@@ -30,7 +30,7 @@ from idverify.server.auth import AuthSettings
 from idverify.server.limits import LimitSettings
 from idverify.server.metrics import MetricsSettings
 from idverify.server.tls import TlsSettings
-from idverify.settings import build
+from idverify.settings import build, read_toml
 from linker.settings import LinkerSettings
 
 __all__ = ["Config", "ServerSettings", "StoreSettings", "default_db_path", "load_config"]
@@ -130,13 +130,7 @@ def load_config(
     data: dict[str, dict[str, Any]] = {}
     path = path or environ.get(ENV_PREFIX + "CONFIG") or None
     if path:
-        try:
-            with open(path, "rb") as fh:
-                loaded = tomllib.load(fh)
-        except OSError as exc:
-            raise ConfigError(f"cannot read config file {path}: {exc.strerror}", reason="CONFIG_UNREADABLE") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"config file {path} is not valid TOML: {exc}", reason="CONFIG_SYNTAX") from exc
+        loaded = read_toml(path, "config file")
         for section, table in loaded.items():
             if not isinstance(table, dict):
                 raise ConfigError(f"{section} must be a table in {path}", reason="CONFIG_TYPE")

@@ -9,14 +9,16 @@ of the code receives only valid, immutable settings (house rule 3). Pure: no I/O
 from __future__ import annotations
 
 import dataclasses
+import tomllib
 import types
 import typing
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args, get_origin, get_type_hints
 
 from idverify.errors import ConfigError
 
-__all__ = ["build", "to_mapping"]
+__all__ = ["build", "read_toml", "to_mapping"]
 
 T = TypeVar("T")
 
@@ -44,6 +46,17 @@ def build(cls: type[T], data: Mapping[str, Any] | None, where: str = "") -> T:
     if callable(validate):
         validate()
     return obj
+
+
+def read_toml(path: str | Path, what: str) -> dict[str, Any]:
+    """A TOML file's tables; ConfigError (CONFIG_UNREADABLE, CONFIG_SYNTAX) names ``what`` and the path."""
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"cannot read {what} {path}: {exc.strerror}", reason="CONFIG_UNREADABLE") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{what} {path} is not valid TOML: {exc}", reason="CONFIG_SYNTAX") from exc
 
 
 def to_mapping(obj: Any) -> dict[str, Any]:

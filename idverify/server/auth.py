@@ -22,7 +22,6 @@ import contextlib
 import hashlib
 import hmac
 import secrets
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ from typing import Literal
 
 from idverify.errors import ConfigError, PermissionDenied, Unauthenticated
 from idverify.server.calls import CallInfo, is_open_method
+from idverify.settings import read_toml
 
 __all__ = ["ApiKey", "AuthSettings", "Authenticator", "SCOPES", "new_key", "required_scope"]
 
@@ -88,13 +88,7 @@ def hash_key(key: str) -> str:
 
 def load_keys(path: str | Path) -> list[ApiKey]:
     """Read and validate a keys file; raises ConfigError naming the bad entry."""
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except OSError as exc:
-        raise ConfigError(f"cannot read keys file {path}: {exc.strerror}", reason="CONFIG_UNREADABLE") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"keys file {path} is not valid TOML: {exc}", reason="CONFIG_SYNTAX") from exc
+    data = read_toml(path, "keys file")
     keys = []
     for i, entry in enumerate(data.get("keys", [])):
         where = f"{path}: keys[{i}]"
