@@ -121,7 +121,7 @@ class FaceIndex:
 
     @classmethod
     def load(cls, path: str | Path, store: LinkStore, m: int = 16, ef_construction: int = 100,
-             ef_search: int = 128) -> FaceIndex:
+             ef_search: int = 512) -> FaceIndex:
         """The index saved at ``path`` caught up with ``store``; a fresh rebuild when the file is
         missing or unreadable (the store is the truth, the file only a cache)."""
         index = cls(m, ef_construction, ef_search)
