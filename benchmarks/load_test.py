@@ -1,0 +1,157 @@
+"""Full-size load and fault run on loopback (issue 9); tests/test_load_and_faults.py is the CI size.
+
+    python benchmarks/load_test.py [--requests 2000] [--concurrency 16]
+
+Starts ``idverify serve`` as its own process (linker on, one worker process per core), sends a
+fixed number of calls at the given concurrency (MatchProfile, RegisterAccount and CompareFaces on
+the small sample photo, in turn), and prints status counts, p50/p99 latency per RPC and the
+server's resident memory (with its workers) before, in the middle and after. Then it kills the
+server with SIGKILL during a stream of RegisterAccount calls, restarts it on the same store and
+counts acknowledged registrations that were lost. Bounded in count and time; loopback only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import grpc
+import matplotlib
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(REPO), str(REPO / "tests")]
+
+from serverproc import ServerProcess  # noqa: E402
+
+from idverify.v1 import verification_service_pb2 as pb  # noqa: E402
+from idverify.v1 import verification_service_pb2_grpc as pb_grpc  # noqa: E402
+from linker.v1 import linking_service_pb2 as lpb  # noqa: E402
+from linker.v1 import linking_service_pb2_grpc as lpb_grpc  # noqa: E402
+
+PHOTO = (Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg").read_bytes()
+
+
+def _register(i: int) -> lpb.RegisterAccountRequest:
+    return lpb.RegisterAccountRequest(account_id=f"acct-{i:07d}", kind=lpb.ACCOUNT_KIND_FREELANCER, signals=[
+        lpb.Signal(type=lpb.SIGNAL_TYPE_EMAIL, value=f"user{i}@example.org"),
+        lpb.Signal(type=lpb.SIGNAL_TYPE_IP_ADDRESS, value=f"10.1.{i // 250 % 250}.{i % 250}")])
+
+
+def load(requests: int, concurrency: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        server = ServerProcess(Path(tmp) / "store.sqlite3").start()
+        try:
+            channel = grpc.insecure_channel(f"127.0.0.1:{server.port}")
+            verify, link = pb_grpc.VerificationServiceStub(channel), lpb_grpc.LinkingServiceStub(channel)
+            declared = pb.DeclaredProfile(full_name="Ana María López", birth_date="1990-04-01")
+            document = pb.Document(surname="LOPEZ", given_names="ANA MARIA", birth_date="1990-04-01")
+            image = pb.Image(content=PHOTO)
+            calls = [
+                ("MatchProfile", lambda i: verify.MatchProfile(
+                    pb.MatchProfileRequest(declared=declared, document=document), timeout=60)),
+                ("RegisterAccount", lambda i: link.RegisterAccount(_register(i), timeout=60)),
+                ("CompareFaces", lambda i: verify.CompareFaces(
+                    pb.CompareFacesRequest(reference=image, probe=image), timeout=60)),
+            ]
+            codes: Counter[tuple[str, str]] = Counter()
+            latency: dict[str, list[float]] = defaultdict(list)
+            lock = threading.Lock()
+            rss = {"before": server.rss_bytes()}
+
+            def one(i: int) -> None:
+                name, fn = calls[i % len(calls)]
+                t = time.perf_counter()
+                try:
+                    fn(i)
+                    code = "OK"
+                except grpc.RpcError as exc:
+                    code = exc.code().name
+                ms = (time.perf_counter() - t) * 1000
+                with lock:
+                    codes[(name, code)] += 1
+                    if code == "OK":
+                        latency[name].append(ms)
+                if i == requests // 2:
+                    rss["middle"] = server.rss_bytes()
+
+            started = time.perf_counter()
+            with ThreadPoolExecutor(concurrency) as pool:
+                list(pool.map(one, range(requests)))
+            wall = time.perf_counter() - started
+            rss["after"] = server.rss_bytes()
+            channel.close()
+        finally:
+            server.stop()
+    print(f"\n{requests} calls at concurrency {concurrency} in {wall:.1f} s ({requests / wall:.0f} calls/s)\n")
+    print("| RPC | status | calls | p50 ms | p99 ms |")
+    print("|---|---|---|---|---|")
+    for (name, code), n in sorted(codes.items()):
+        lat = sorted(latency[name]) if code == "OK" else []
+        p50 = f"{statistics.median(lat):.1f}" if lat else ""
+        p99 = f"{lat[min(len(lat) - 1, int(len(lat) * 0.99))]:.1f}" if lat else ""
+        print(f"| {name} | {code} | {n} | {p50} | {p99} |")
+    print("\n| server RSS (with workers) | MB |")
+    print("|---|---|")
+    for key in ("before", "middle", "after"):
+        print(f"| {key} | {rss.get(key, 0) / 2**20:.0f} |")
+
+
+def crash(seconds: float) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Path(tmp) / "store.sqlite3"
+        server = ServerProcess(store).start()
+        acknowledged: list[str] = []
+
+        def stream() -> None:
+            with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel:
+                stub = lpb_grpc.LinkingServiceStub(channel)
+                i = 0
+                while True:
+                    try:
+                        stub.RegisterAccount(_register(i), timeout=10)
+                    except grpc.RpcError:
+                        return
+                    acknowledged.append(f"acct-{i:07d}")
+                    i += 1
+
+        writers = [threading.Thread(target=stream)]
+        writers[0].start()
+        time.sleep(seconds)
+        server.kill()
+        for w in writers:
+            w.join(30)
+        restarted = ServerProcess(store).start()
+        try:
+            with grpc.insecure_channel(f"127.0.0.1:{restarted.port}") as channel:
+                stub = lpb_grpc.LinkingServiceStub(channel)
+                lost = 0
+                for account_id in acknowledged:
+                    try:
+                        stub.GetLinkedAccounts(lpb.GetLinkedAccountsRequest(account_id=account_id), timeout=10)
+                    except grpc.RpcError:
+                        lost += 1
+        finally:
+            restarted.stop()
+    print(f"\nSIGKILL after {seconds:g} s of RegisterAccount: {len(acknowledged)} acknowledged, {lost} lost "
+          "after restart")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--crash-after", type=float, default=10.0, help="seconds of writes before SIGKILL")
+    args = parser.parse_args()
+    load(args.requests, args.concurrency)
+    crash(args.crash_after)
+
+
+if __name__ == "__main__":
+    main()
