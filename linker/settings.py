@@ -60,11 +60,16 @@ class LinkerSettings:
     #: Where to keep the face index between runs (saved at shutdown, caught up with the store at
     #: start); empty rebuilds it from the store on every start.
     index_path: str = ""
-    #: hnswlib graph degree (M) and build/search breadth (ef); see :mod:`linker.faceindex`.
-    #: ef_search 512 keeps recall@1 above 0.99 at a million faces (1.7 ms p50 there).
-    hnsw_m: int = 16
-    hnsw_ef_construction: int = 100
-    hnsw_ef_search: int = 512
+    #: Most accounts in one RegisterAccounts call. A batch holds the write lock while it links
+    #: (about 0.5 ms per account), so single registrations wait up to that long behind one.
+    max_batch: int = 500
+    #: hnswlib graph degree (M) and build/search breadth (ef); see :mod:`linker.faceindex` and
+    #: ``benchmarks/tune_faceindex.py``: a denser, better-built graph (M 32, ef_construction
+    #: 200) reaches recall@1 0.999 at ef 64-128 at 200k faces, where M 16 / 100 needed ef 512
+    #: for 0.997, and costs less per registered account (one insert plus one search).
+    hnsw_m: int = 32
+    hnsw_ef_construction: int = 200
+    hnsw_ef_search: int = 96
 
     def validate(self) -> None:
         if not 0 < self.face_match_distance <= self.face_medium_distance <= self.face_different_distance:
@@ -74,9 +79,12 @@ class LinkerSettings:
             )
         if not 0 < self.name_medium_similarity <= self.name_match_similarity <= 1:
             raise ConfigError("linker name similarities must satisfy 0 < medium <= match <= 1", reason="CONFIG_VALUE")
-        for name in ("cap_strong", "cap_medium", "cap_weak", "cap_birth_date", "face_search_k", "hnsw_m"):
+        for name in ("cap_strong", "cap_medium", "cap_weak", "cap_birth_date", "face_search_k", "hnsw_m", "max_batch"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"linker.{name} must be >= 1", reason="CONFIG_VALUE")
+        if self.max_batch > 1024:
+            raise ConfigError("linker.max_batch must be at most 1024 (the server's limit on repeated fields)",
+                              reason="CONFIG_VALUE")
         if not 0 < self.risk_review_threshold <= 1:
             raise ConfigError("linker.risk_review_threshold must be in (0, 1]", reason="CONFIG_VALUE")
         if self.hash_key and len(self.hash_key) < 16:

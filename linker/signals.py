@@ -23,10 +23,9 @@ Pure: no I/O. Invalid values raise :class:`~idverify.errors.InvalidInput` with a
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
+import functools
 import hmac
 import ipaddress
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -185,26 +184,33 @@ def parse_embedding(values: Sequence[float]) -> np.ndarray:
             reason="EMBEDDING_INVALID",
             metadata={"dimensions": str(len(values))},
         )
-    if not all(math.isfinite(v) and abs(v) <= _EMBEDDING_MAX for v in values):
+    wide = np.asarray(values, dtype=np.float64)  # checked before narrowing: 1e300 is not inf
+    if not (np.isfinite(wide).all() and np.abs(wide).max() <= _EMBEDDING_MAX):
         raise InvalidInput(f"face embedding values must be finite and within ±{_EMBEDDING_MAX:g}",
                            reason="EMBEDDING_INVALID")
-    return np.asarray(values, dtype=np.float32)
+    return wide.astype(np.float32)
 
 
 class SignalHasher:
     """Keyed hashing (HMAC-SHA256) of canonical values; the key never leaves this object."""
 
-    def __init__(self, key: bytes) -> None:
+    def __init__(self, key: bytes, token_cache: int = 100_000) -> None:
         if len(key) < 16:
             raise ValueError("the hash key must be at least 16 bytes")
         self._key = key
+        # Name-token variant hashes repeat across accounts (common given names and surnames):
+        # a bounded in-memory cache saves ~20 HMACs per name. It lives only in this process.
+        self._token_digest = functools.lru_cache(maxsize=token_cache)(self._hash_token)
 
     def __repr__(self) -> str:
         return "SignalHasher(<key hidden>)"
 
     def digest(self, domain: str, canonical: str) -> bytes:
         """HMAC-SHA256 of ``domain:canonical`` (32 bytes); domains keep types apart."""
-        return hmac.new(self._key, f"{domain}:{canonical}".encode(), hashlib.sha256).digest()
+        return hmac.digest(self._key, f"{domain}:{canonical}".encode(), "sha256")
+
+    def _hash_token(self, variant: str) -> bytes:
+        return self.digest("tok", variant)[:8]
 
     def prepare(
         self,
@@ -230,5 +236,5 @@ class SignalHasher:
             observed_at,
             digest=digest,
             block=self.digest("dob", dob),
-            name=name_key(name.split(), lambda v: self.digest("tok", v)[:8]),
+            name=name_key(name.split(), self._token_digest),
         )
