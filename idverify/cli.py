@@ -8,6 +8,7 @@
     idverify qa run|compare|build ...   (fixture suites; see idverify/qa/cli.py)
     idverify keys create --client NAME --scope verify [--scope link] --keys-file FILE
     idverify reverify [--once] [--target host:port] [--concurrency N]
+    idverify import-accounts FILE.jsonl [--batch 256] [--start-line N] [--decisions OUT.jsonl]
     idverify qa run PATH | qa compare OLD.json NEW.json | qa build
 
 Client commands take ``--target host:port`` (default 127.0.0.1:50051), ``--timeout`` seconds
@@ -81,6 +82,9 @@ def _parser() -> argparse.ArgumentParser:
     from idverify.reverify.cli import add_parser as add_reverify
 
     add_reverify(sub)
+    from linker.importer import add_parser as add_import
+
+    add_import(sub)
     return parser
 
 
@@ -99,6 +103,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from idverify.reverify.cli import run as run_reverify
 
         return run_reverify(args)
+    if args.command == "import-accounts":
+        from linker.importer import run as run_import
+
+        return run_import(args)
     from idverify import client  # grpc stubs only for client commands
 
     try:

@@ -31,8 +31,8 @@ class ClientError(Exception):
         self.exit_code = exit_code
 
 
-def error_reason(error: grpc.RpcError) -> str | None:
-    """The ErrorInfo reason of a failed call, or None when the server sent none."""
+def error_info(error: grpc.RpcError) -> error_details_pb2.ErrorInfo | None:
+    """The ErrorInfo of a failed call (reason and metadata such as ``field``), or None."""
     status = rpc_status.from_call(error)  # type: ignore[arg-type]
     if status is None:
         return None
@@ -40,8 +40,14 @@ def error_reason(error: grpc.RpcError) -> str | None:
         if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
             info = error_details_pb2.ErrorInfo()
             detail.Unpack(info)
-            return info.reason
+            return info
     return None
+
+
+def error_reason(error: grpc.RpcError) -> str | None:
+    """The ErrorInfo reason of a failed call, or None when the server sent none."""
+    info = error_info(error)
+    return info.reason if info is not None else None
 
 
 def _image(path: Path | None, label: str) -> pb.Image:

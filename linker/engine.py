@@ -33,7 +33,7 @@ from linker.faceindex import FaceIndex
 from linker.names import NameKey, name_similarity
 from linker.policy import AccountView, Decision, Evidence, Reason
 from linker.settings import LinkerSettings
-from linker.signals import PreparedSignal, SignalHasher
+from linker.signals import EMBEDDING_DIM, PreparedSignal, SignalHasher
 from linker.store import LinkStore, open_store
 from linker.store.base import AccountRow
 from linker.v1 import linking_service_pb2 as pb
@@ -44,6 +44,7 @@ __all__ = [
     "LinkResult",
     "LinkedAccountResult",
     "Linker",
+    "Registration",
     "resolve_hash_key",
 ]
 
@@ -59,6 +60,16 @@ class Edge:
     from_account_id: str
     to_account_id: str
     evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One account of a :meth:`Linker.register_many` batch (signals already prepared)."""
+
+    account_id: str
+    kind: int
+    signals: Sequence[PreparedSignal]
+    owner_account_id: str = ""
 
 
 @dataclass
@@ -177,6 +188,7 @@ class Linker:
         """Save the face index (when ``index_path`` is set) and close the store's connections."""
         if self.settings.index_path:
             self.index.save(self.settings.index_path)
+        self.index.close()
         self.store.close()
 
     # ---- input ------------------------------------------------------------------------------
@@ -192,7 +204,8 @@ class Linker:
             try:
                 out.append(self.hasher.prepare(s.type, s.value, s.country, s.birth_date, s.embedding, seen))
             except InvalidInput as exc:
-                exc.metadata.setdefault("field", f"signals[{i}]")
+                inner = exc.metadata.get("field")
+                exc.metadata["field"] = f"signals[{i}].{inner}" if inner else f"signals[{i}]"
                 raise
         return out
 
@@ -225,8 +238,13 @@ class Linker:
             probe.faces.append((face.embedding, face.first_seen))
         return probe
 
-    def _evidence(self, account_id: str, probe: _Probe) -> dict[str, list[Evidence]]:
-        """Evidence between the probe and every other account, by other account id."""
+    def _evidence(self, account_id: str, probe: _Probe,
+                  face_hits: Sequence[Sequence[tuple[int, float]]] | None = None) -> dict[str, list[Evidence]]:
+        """Evidence between the probe and every other account, by other account id.
+
+        ``face_hits`` (per probe face, ``(face id, distance)`` candidates) replaces the index
+        search when the caller searched already (the batch path); otherwise the index is caught
+        up with the store and searched here."""
         found: dict[str, dict[int, Evidence]] = {}
 
         def add(other: str, ev: Evidence) -> None:
@@ -263,10 +281,12 @@ class Linker:
                 add(row.account_id, Evidence(_NAME, strength, max(seen, row.first_seen), sim, False,
                                              f"same birth date, name similarity {sim:.2f}"))
         if probe.faces:
-            self.index.sync(self.store)
+            if face_hits is None:
+                self.index.sync(self.store)
+                face_hits = [self.index.search(embedding, s.face_search_k) for embedding, _ in probe.faces]
             hits: dict[int, float] = {}
-            for embedding, _ in probe.faces:
-                for label, dist in self.index.search(embedding, s.face_search_k):
+            for per_face in face_hits:
+                for label, dist in per_face:
                     if dist <= s.face_medium_distance:
                         hits[label] = min(dist, hits.get(label, dist))
             owners = self.store.faces_by_id(hits) if hits else {}
@@ -442,37 +462,99 @@ class Linker:
         if owner_account_id:
             self._require(owner_account_id, "owner_account_id")
         with self.store.write():
-            account = self.store.upsert_account(account_id, kind, owner_account_id, now)
-            is_new = account.created_at == now
-            new = _Probe.of(signals)
-            evidence = self._evidence(account_id, new)
-            joined = [o for o, ev in evidence.items() if _policy.joins(ev)]
-            self.store.add_signals(account_id, [(t, d, s) for t, _, d, s in new.exact])
-            for digest, block, key, seen in new.names:
-                self.store.add_name(account_id, digest, block, key, seen)
-            for embedding, seen in new.faces:
-                self.store.add_face(account_id, embedding, seen)
-            if is_new and not joined:
-                # The common case: a new account with no joining evidence is a new person.
-                person_id = _persons.new_person_id(account.seq)
-                self.store.add_person(account_id, person_id, account.seq, now)
-                mates: list[str] = []
-            else:
-                assignment = self._place(account, joined)
-                previous = self.store.persons_of(assignment.person_of)
-                refs = {a: r.ref for a, r in self.store.accounts(assignment.person_of).items()}
-                self._apply(assignment, previous, now, refs)
-                person_id = assignment.person_of[account_id]
-                mates = [m for m in self.store.members([person_id]).get(person_id, []) if m != account_id]
-            view = AccountView(account_id, kind, owner_account_id, account.seq)
-            history = new if is_new else self._stored_probe(account_id)
-            result = self._decide(view, person_id, mates, evidence, history)
-            self.store.append_event("register", account_ref=account.ref, person_id=person_id, now=now,
-                                    detail=json.dumps({"decision": result.decision, "signals": len(signals),
-                                                       "new_person": is_new and not joined,
-                                                       "reasons": [r.code for r in result.reasons]}))
+            result, _ = self._register_locked(account_id, kind, signals, owner_account_id, now)
         self.index.sync(self.store)
         return result
+
+    def register_many(self, items: Sequence[Registration], now: float | None = None) -> list[LinkResult]:
+        """Register accounts in order, deciding each exactly as :meth:`register` would one after
+        the other, but in one store transaction: all or nothing, one commit, one face search
+        for the whole batch on all cores (faces of earlier accounts in the batch are compared
+        exactly), and one batched insert into the face index after the commit.
+
+        Every item is validated before anything is written; errors name the item
+        (``accounts[i]...``). Holds the write lock for the whole batch, so keep batches to a
+        few hundred accounts when single registrations are being served at the same time."""
+        now = time.time() if now is None else now
+        for i, item in enumerate(items):
+            try:
+                self._check_kind(item.account_id, item.kind)
+            except InvalidInput as exc:
+                exc.metadata["field"] = f"accounts[{i}].{exc.metadata.get('field', 'account_id')}"
+                raise
+        s = self.settings
+        with self.store.write():
+            owners = self.store.accounts({it.owner_account_id for it in items if it.owner_account_id})
+            earlier: set[str] = set()
+            for i, item in enumerate(items):
+                if item.owner_account_id and item.owner_account_id not in owners \
+                        and item.owner_account_id not in earlier:
+                    raise NotFound(f"unknown account in accounts[{i}].owner_account_id", reason="ACCOUNT_NOT_FOUND",
+                                   metadata={"field": f"accounts[{i}].owner_account_id"})
+                if item.account_id in earlier:
+                    raise InvalidInput(f"accounts[{i}] repeats an account id of this batch", reason="DUPLICATE_ACCOUNT",
+                                       metadata={"field": f"accounts[{i}].account_id"})
+                earlier.add(item.account_id)
+            self.index.sync(self.store)
+            probes = [_Probe.of(item.signals) for item in items]
+            vectors = [e for p in probes for e, _ in p.faces]
+            from_index = iter(self.index.search_many(np.stack(vectors), s.face_search_k) if vectors else [])
+            batch_ids: list[int] = []  # faces stored by this batch so far, and their embeddings
+            batch_vectors = np.empty((len(vectors), EMBEDDING_DIM), dtype=np.float32)
+            results = []
+            for item, probe in zip(items, probes, strict=True):
+                hits = []
+                for embedding, _ in probe.faces:
+                    per = next(from_index)
+                    if batch_ids:  # the index does not hold this batch's faces yet: exact search
+                        dist = np.linalg.norm(batch_vectors[: len(batch_ids)] - embedding, axis=1)
+                        per = per + [(batch_ids[j], float(dist[j]))
+                                     for j in np.flatnonzero(dist <= s.face_medium_distance)]
+                    hits.append(per)
+                result, added = self._register_locked(item.account_id, item.kind, item.signals,
+                                                      item.owner_account_id, now, hits)
+                for face_id, embedding in added:
+                    batch_vectors[len(batch_ids)] = embedding
+                    batch_ids.append(face_id)
+                results.append(result)
+        self.index.sync(self.store)
+        return results
+
+    def _register_locked(self, account_id: str, kind: int, signals: Sequence[PreparedSignal],
+                         owner_account_id: str, now: float,
+                         face_hits: Sequence[Sequence[tuple[int, float]]] | None = None,
+                         ) -> tuple[LinkResult, list[tuple[int, np.ndarray]]]:
+        """The body of :meth:`register`, inside the caller's write transaction; also returns the
+        stored faces as ``(face id, embedding)``."""
+        account = self.store.upsert_account(account_id, kind, owner_account_id, now)
+        is_new = account.created_at == now
+        new = _Probe.of(signals)
+        evidence = self._evidence(account_id, new, face_hits)
+        joined = [o for o, ev in evidence.items() if _policy.joins(ev)]
+        self.store.add_signals(account_id, [(t, d, s) for t, _, d, s in new.exact])
+        for digest, block, key, seen in new.names:
+            self.store.add_name(account_id, digest, block, key, seen)
+        added = [(self.store.add_face(account_id, embedding, seen), embedding) for embedding, seen in new.faces]
+        if is_new and not joined:
+            # The common case: a new account with no joining evidence is a new person.
+            person_id = _persons.new_person_id(account.seq)
+            self.store.add_person(account_id, person_id, account.seq, now)
+            mates: list[str] = []
+        else:
+            assignment = self._place(account, joined)
+            previous = self.store.persons_of(assignment.person_of)
+            refs = {a: r.ref for a, r in self.store.accounts(assignment.person_of).items()}
+            self._apply(assignment, previous, now, refs)
+            person_id = assignment.person_of[account_id]
+            mates = [m for m in self.store.members([person_id]).get(person_id, []) if m != account_id]
+        view = AccountView(account_id, kind, owner_account_id, account.seq)
+        history = new if is_new else self._stored_probe(account_id)
+        result = self._decide(view, person_id, mates, evidence, history)
+        self.store.append_event("register", account_ref=account.ref, person_id=person_id, now=now,
+                                detail=json.dumps({"decision": result.decision, "signals": len(signals),
+                                                   "new_person": is_new and not joined,
+                                                   "reasons": [r.code for r in result.reasons]}))
+        return result, added
 
     def check(self, account_id: str, kind: int, signals: Sequence[PreparedSignal],
               owner_account_id: str = "") -> LinkResult:

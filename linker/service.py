@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from idverify.errors import FailedPrecondition, InvalidInput
-from linker.engine import Edge, Linker, LinkResult
+from linker.engine import Edge, Linker, LinkResult, Registration
 from linker.policy import Reason
 from linker.v1 import linking_service_pb2 as pb
 from linker.v1 import linking_service_pb2_grpc as pb_grpc
@@ -78,6 +78,31 @@ class LinkingServicer(pb_grpc.LinkingServiceServicer):
             # New strong evidence: every account of the person is due for re-verification.
             history.note_link([request.account_id, *result.linked_account_ids])
         return _fill(pb.RegisterAccountResponse(), result)
+
+    def RegisterAccounts(self, request: pb.RegisterAccountsRequest, context) -> pb.RegisterAccountsResponse:
+        linker = self._linker
+        items = request.accounts
+        if not items:
+            raise InvalidInput("accounts is empty", reason="MISSING_FIELD", metadata={"field": "accounts"})
+        if len(items) > linker.settings.max_batch:
+            raise InvalidInput(f"{len(items)} accounts in one batch; at most {linker.settings.max_batch}",
+                               reason="BATCH_TOO_LARGE", metadata={"field": "accounts",
+                                                                   "max_batch": str(linker.settings.max_batch)})
+        batch = []
+        for i, item in enumerate(items):
+            try:
+                signals = linker.prepare(item.signals)
+            except InvalidInput as exc:
+                exc.metadata["field"] = f"accounts[{i}].{exc.metadata.get('field', 'signals')}"
+                raise
+            batch.append(Registration(item.account_id, item.kind, signals, item.owner_account_id))
+        results = linker.register_many(batch)
+        history = getattr(self._deps, "history", None)
+        if history is not None:
+            for item, result in zip(items, results, strict=True):
+                if result.linked_account_ids:
+                    history.note_link([item.account_id, *result.linked_account_ids])
+        return pb.RegisterAccountsResponse(results=[_fill(pb.RegisterAccountResponse(), r) for r in results])
 
     def CheckAccount(self, request: pb.CheckAccountRequest, context) -> pb.CheckAccountResponse:
         linker = self._linker

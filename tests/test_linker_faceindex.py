@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import numpy as np
 
 from linker.faceindex import FaceIndex
@@ -43,3 +46,69 @@ def test_search_delete_resize_and_sync(tmp_path):
     (tmp_path / "stale.hnsw.json").write_text("{}")  # metadata without a graph: rebuild
     assert FaceIndex.load(tmp_path / "stale.hnsw", store).labels() == {added}
     store.close()
+
+
+def test_pending_faces_are_searchable_and_move_into_the_graph(tmp_path):
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(0, 0.056, (2500, 128)).astype(np.float32)
+    index = FaceIndex(capacity=16)
+    index.add(range(1200), vectors[:1200])  # a bulk addition: straight into the graph
+    index.close()  # no background inserts: the next additions stay pending
+    index.add(range(1200, 1210), vectors[1200:1210])
+    assert len(index._pending) == 10 and len(index) == 1210 and len(index._labels) == 1200
+    assert index.search(vectors[1204], 1)[0] == (1204, 0.0)  # found exactly among the pending
+    hits = index.search_many(vectors[[3, 1207]], 2)
+    assert hits[0][0][0] == 3 and hits[1][0][0] == 1207
+    index.remove([1204, 3])
+    assert 1204 not in index.labels() and 3 not in index.labels()
+    assert all(lab != 1204 for lab, _ in index.search(vectors[1204], 5))
+    index.save(tmp_path / "faces.hnsw")  # saving inserts what is pending first
+    assert not index._pending and index._labels == index.labels() and len(index) == 1208
+
+    live = FaceIndex(capacity=16)
+    live.add(range(2000), vectors[:2000])
+    for label in range(2000, 2500):  # one at a time, as registrations add them
+        live.add([label], vectors[label : label + 1])
+        assert live.search(vectors[label], 1)[0][0] == label
+    deadline = time.monotonic() + 60
+    while live._pending and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not live._pending and len(live._labels) == 2500  # the background thread inserted them all
+    live.close()
+
+
+def test_concurrent_adds_searches_and_removals(tmp_path):
+    rng = np.random.default_rng(2)
+    vectors = rng.normal(0, 0.056, (4000, 128)).astype(np.float32)
+    index = FaceIndex(capacity=16, max_pending=64)
+    index.add(range(1000), vectors[:1000])  # pending, then drained or flushed at max_pending
+    errors: list[BaseException] = []
+
+    def writer(start: int) -> None:
+        try:
+            for label in range(start, start + 1000):
+                index.add([label], vectors[label : label + 1])
+                if label % 7 == 0:
+                    index.remove([label])
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    def reader() -> None:
+        try:
+            for i in range(600):
+                index.search_many(vectors[i : i + 4], 5)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(s,)) for s in (1000, 2000, 3000)] + \
+              [threading.Thread(target=reader) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    expected = {lab for lab in range(4000) if lab < 1000 or lab % 7 != 0}
+    assert index.labels() == expected and len(index) == len(expected)
+    for label in (1002, 2500, 3999):  # not multiples of 7 (those were removed)
+        assert index.search(vectors[label], 1)[0][0] == label
+    index.close()

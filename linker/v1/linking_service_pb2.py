@@ -25,23 +25,23 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1flinker/v1/linking_service.proto\x12\tlinker.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\'\n\x06Reason\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\"\xa5\x01\n\x06Signal\x12#\n\x04type\x18\x01 \x01(\x0e\x32\x15.linker.v1.SignalType\x12\r\n\x05value\x18\x02 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x03 \x01(\t\x12\x12\n\nbirth_date\x18\x04 \x01(\t\x12\x11\n\tembedding\x18\x05 \x03(\x02\x12/\n\x0bobserved_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xf7\x01\n\x0cLinkEvidence\x12\x17\n\x0f\x66rom_account_id\x18\x01 \x01(\t\x12\x15\n\rto_account_id\x18\x02 \x01(\t\x12*\n\x0bsignal_type\x18\x03 \x01(\x0e\x32\x15.linker.v1.SignalType\x12+\n\x08strength\x18\x04 \x01(\x0e\x32\x19.linker.v1.SignalStrength\x12+\n\x07seen_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nsimilarity\x18\x06 \x01(\x01\x12\x0f\n\x07generic\x18\x07 \x01(\x08\x12\x0c\n\x04note\x18\x08 \x01(\t\"\x9c\x01\n\rLinkedAccount\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12$\n\x04kind\x18\x02 \x01(\x0e\x32\x16.linker.v1.AccountKind\x12\x11\n\tperson_id\x18\x03 \x01(\t\x12\x13\n\x0bsame_person\x18\x04 \x01(\x08\x12)\n\x08\x65vidence\x18\x05 \x03(\x0b\x32\x17.linker.v1.LinkEvidence\"\x90\x01\n\x16RegisterAccountRequest\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12$\n\x04kind\x18\x02 \x01(\x0e\x32\x16.linker.v1.AccountKind\x12\"\n\x07signals\x18\x03 \x03(\x0b\x32\x11.linker.v1.Signal\x12\x18\n\x10owner_account_id\x18\x04 \x01(\t\"\xd6\x01\n\x17RegisterAccountResponse\x12)\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0e\x32\x17.linker.v1.LinkDecision\x12\x11\n\tperson_id\x18\x02 \x01(\t\x12\x1a\n\x12linked_account_ids\x18\x03 \x03(\t\x12\"\n\x07reasons\x18\x04 \x03(\x0b\x32\x11.linker.v1.Reason\x12\x12\n\nrisk_score\x18\x05 \x01(\x01\x12)\n\x08\x65vidence\x18\x06 \x03(\x0b\x32\x17.linker.v1.LinkEvidence\"\x8d\x01\n\x13\x43heckAccountRequest\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12$\n\x04kind\x18\x02 \x01(\x0e\x32\x16.linker.v1.AccountKind\x12\"\n\x07signals\x18\x03 \x03(\x0b\x32\x11.linker.v1.Signal\x12\x18\n\x10owner_account_id\x18\x04 \x01(\t\"\xd3\x01\n\x14\x43heckAccountResponse\x12)\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0e\x32\x17.linker.v1.LinkDecision\x12\x11\n\tperson_id\x18\x02 \x01(\t\x12\x1a\n\x12linked_account_ids\x18\x03 \x03(\t\x12\"\n\x07reasons\x18\x04 \x03(\x0b\x32\x11.linker.v1.Reason\x12\x12\n\nrisk_score\x18\x05 \x01(\x01\x12)\n\x08\x65vidence\x18\x06 \x03(\x0b\x32\x17.linker.v1.LinkEvidence\"D\n\x18GetLinkedAccountsRequest\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x14\n\x0cinclude_weak\x18\x02 \x01(\x08\"Z\n\x19GetLinkedAccountsResponse\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12*\n\x08\x61\x63\x63ounts\x18\x02 \x03(\x0b\x32\x18.linker.v1.LinkedAccount\"@\n\x12\x45xplainLinkRequest\x12\x14\n\x0c\x61\x63\x63ount_id_a\x18\x01 \x01(\t\x12\x14\n\x0c\x61\x63\x63ount_id_b\x18\x02 \x01(\t\"\x9f\x01\n\x13\x45xplainLinkResponse\x12\x13\n\x0bsame_person\x18\x01 \x01(\x08\x12\x13\n\x0bperson_id_a\x18\x02 \x01(\t\x12\x13\n\x0bperson_id_b\x18\x03 \x01(\t\x12%\n\x04path\x18\x04 \x03(\x0b\x32\x17.linker.v1.LinkEvidence\x12\"\n\x07reviews\x18\x05 \x03(\x0b\x32\x11.linker.v1.Reason\":\n\x14\x44\x65leteAccountRequest\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"^\n\x15\x44\x65leteAccountResponse\x12\x0f\n\x07\x64\x65leted\x18\x01 \x01(\x08\x12\x16\n\x0esignals_erased\x18\x02 \x01(\x05\x12\x1c\n\x14\x61\x66\x66\x65\x63ted_account_ids\x18\x03 \x03(\t\"\x8a\x01\n\x13RecordReviewRequest\x12\x14\n\x0c\x61\x63\x63ount_id_a\x18\x01 \x01(\t\x12\x14\n\x0c\x61\x63\x63ount_id_b\x18\x02 \x01(\t\x12\'\n\x06\x61\x63tion\x18\x03 \x01(\x0e\x32\x17.linker.v1.ReviewAction\x12\x10\n\x08reviewer\x18\x04 \x01(\t\x12\x0c\n\x04note\x18\x05 \x01(\t\"R\n\x14RecordReviewResponse\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x13\n\x0bperson_id_a\x18\x02 \x01(\t\x12\x13\n\x0bperson_id_b\x18\x03 \x01(\t\"f\n\x15RecordContractRequest\x12\x13\n\x0b\x63ontract_id\x18\x01 \x01(\t\x12\x19\n\x11\x63lient_account_id\x18\x02 \x01(\t\x12\x1d\n\x15\x66reelancer_account_id\x18\x03 \x01(\t\"\x8e\x01\n\x16RecordContractResponse\x12)\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0e\x32\x17.linker.v1.LinkDecision\x12\"\n\x07reasons\x18\x02 \x03(\x0b\x32\x11.linker.v1.Reason\x12%\n\x04path\x18\x03 \x03(\x0b\x32\x17.linker.v1.LinkEvidence*z\n\x0b\x41\x63\x63ountKind\x12\x1c\n\x18\x41\x43\x43OUNT_KIND_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x41\x43\x43OUNT_KIND_FREELANCER\x10\x01\x12\x17\n\x13\x41\x43\x43OUNT_KIND_CLIENT\x10\x02\x12\x17\n\x13\x41\x43\x43OUNT_KIND_AGENCY\x10\x03*\xf7\x02\n\nSignalType\x12\x1b\n\x17SIGNAL_TYPE_UNSPECIFIED\x10\x00\x12\x1f\n\x1bSIGNAL_TYPE_DOCUMENT_NUMBER\x10\x01\x12#\n\x1fSIGNAL_TYPE_NAME_AND_BIRTH_DATE\x10\x02\x12\x1e\n\x1aSIGNAL_TYPE_FACE_EMBEDDING\x10\x03\x12\x19\n\x15SIGNAL_TYPE_DEVICE_ID\x10\x04\x12#\n\x1fSIGNAL_TYPE_BROWSER_FINGERPRINT\x10\x05\x12\x1a\n\x16SIGNAL_TYPE_IP_ADDRESS\x10\x06\x12 \n\x1cSIGNAL_TYPE_CARD_FINGERPRINT\x10\x07\x12\x1c\n\x18SIGNAL_TYPE_BANK_ACCOUNT\x10\x08\x12\x1c\n\x18SIGNAL_TYPE_PAYOUT_EMAIL\x10\t\x12\x15\n\x11SIGNAL_TYPE_EMAIL\x10\n\x12\x15\n\x11SIGNAL_TYPE_PHONE\x10\x0b*\x83\x01\n\x0eSignalStrength\x12\x1f\n\x1bSIGNAL_STRENGTH_UNSPECIFIED\x10\x00\x12\x1a\n\x16SIGNAL_STRENGTH_STRONG\x10\x01\x12\x1a\n\x16SIGNAL_STRENGTH_MEDIUM\x10\x02\x12\x18\n\x14SIGNAL_STRENGTH_WEAK\x10\x03*y\n\x0cLinkDecision\x12\x1d\n\x19LINK_DECISION_UNSPECIFIED\x10\x00\x12\x17\n\x13LINK_DECISION_ALLOW\x10\x01\x12\x18\n\x14LINK_DECISION_REVIEW\x10\x02\x12\x17\n\x13LINK_DECISION_BLOCK\x10\x03*\x84\x01\n\x0cReviewAction\x12\x1d\n\x19REVIEW_ACTION_UNSPECIFIED\x10\x00\x12\x1c\n\x18REVIEW_ACTION_FORCE_LINK\x10\x01\x12\x1e\n\x1aREVIEW_ACTION_FORCE_UNLINK\x10\x02\x12\x17\n\x13REVIEW_ACTION_CLEAR\x10\x03\x32\xe5\x04\n\x0eLinkingService\x12X\n\x0fRegisterAccount\x12!.linker.v1.RegisterAccountRequest\x1a\".linker.v1.RegisterAccountResponse\x12O\n\x0c\x43heckAccount\x12\x1e.linker.v1.CheckAccountRequest\x1a\x1f.linker.v1.CheckAccountResponse\x12^\n\x11GetLinkedAccounts\x12#.linker.v1.GetLinkedAccountsRequest\x1a$.linker.v1.GetLinkedAccountsResponse\x12L\n\x0b\x45xplainLink\x12\x1d.linker.v1.ExplainLinkRequest\x1a\x1e.linker.v1.ExplainLinkResponse\x12R\n\rDeleteAccount\x12\x1f.linker.v1.DeleteAccountRequest\x1a .linker.v1.DeleteAccountResponse\x12O\n\x0cRecordReview\x12\x1e.linker.v1.RecordReviewRequest\x1a\x1f.linker.v1.RecordReviewResponse\x12U\n\x0eRecordContract\x12 .linker.v1.RecordContractRequest\x1a!.linker.v1.RecordContractResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1flinker/v1/linking_service.proto\x12\tlinker.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\'\n\x06Reason\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\"\xa5\x01\n\x06Signal\x12#\n\x04type\x18\x01 \x01(\x0e\x32\x15.linker.v1.SignalType\x12\r\n\x05value\x18\x02 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x03 \x01(\t\x12\x12\n\nbirth_date\x18\x04 \x01(\t\x12\x11\n\tembedding\x18\x05 \x03(\x02\x12/\n\x0bobserved_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xf7\x01\n\x0cLinkEvidence\x12\x17\n\x0f\x66rom_account_id\x18\x01 \x01(\t\x12\x15\n\rto_account_id\x18\x02 \x01(\t\x12*\n\x0bsignal_type\x18\x03 \x01(\x0e\x32\x15.linker.v1.SignalType\x12+\n\x08strength\x18\x04 \x01(\x0e\x32\x19.linker.v1.SignalStrength\x12+\n\x07seen_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nsimilarity\x18\x06 \x01(\x01\x12\x0f\n\x07generic\x18\x07 \x01(\x08\x12\x0c\n\x04note\x18\x08 \x01(\t\"\x9c\x01\n\rLinkedAccount\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12$\n\x04kind\x18\x02 \x01(\x0e\x32\x16.linker.v1.AccountKind\x12\x11\n\tperson_id\x18\x03 \x01(\t\x12\x13\n\x0bsame_person\x18\x04 \x01(\x08\x12)\n\x08\x65vidence\x18\x05 \x03(\x0b\x32\x17.linker.v1.LinkEvidence\"\x90\x01\n\x16RegisterAccountRequest\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12$\n\x04kind\x18\x02 \x01(\x0e\x32\x16.linker.v1.AccountKind\x12\"\n\x07signals\x18\x03 \x03(\x0b\x32\x11.linker.v1.Signal\x12\x18\n\x10owner_account_id\x18\x04 \x01(\t\"\xd6\x01\n\x17RegisterAccountResponse\x12)\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0e\x32\x17.linker.v1.LinkDecision\x12\x11\n\tperson_id\x18\x02 \x01(\t\x12\x1a\n\x12linked_account_ids\x18\x03 \x03(\t\x12\"\n\x07reasons\x18\x04 \x03(\x0b\x32\x11.linker.v1.Reason\x12\x12\n\nrisk_score\x18\x05 \x01(\x01\x12)\n\x08\x65vidence\x18\x06 \x03(\x0b\x32\x17.linker.v1.LinkEvidence\"N\n\x17RegisterAccountsRequest\x12\x33\n\x08\x61\x63\x63ounts\x18\x01 \x03(\x0b\x32!.linker.v1.RegisterAccountRequest\"O\n\x18RegisterAccountsResponse\x12\x33\n\x07results\x18\x01 \x03(\x0b\x32\".linker.v1.RegisterAccountResponse\"\x8d\x01\n\x13\x43heckAccountRequest\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12$\n\x04kind\x18\x02 \x01(\x0e\x32\x16.linker.v1.AccountKind\x12\"\n\x07signals\x18\x03 \x03(\x0b\x32\x11.linker.v1.Signal\x12\x18\n\x10owner_account_id\x18\x04 \x01(\t\"\xd3\x01\n\x14\x43heckAccountResponse\x12)\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0e\x32\x17.linker.v1.LinkDecision\x12\x11\n\tperson_id\x18\x02 \x01(\t\x12\x1a\n\x12linked_account_ids\x18\x03 \x03(\t\x12\"\n\x07reasons\x18\x04 \x03(\x0b\x32\x11.linker.v1.Reason\x12\x12\n\nrisk_score\x18\x05 \x01(\x01\x12)\n\x08\x65vidence\x18\x06 \x03(\x0b\x32\x17.linker.v1.LinkEvidence\"D\n\x18GetLinkedAccountsRequest\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x14\n\x0cinclude_weak\x18\x02 \x01(\x08\"Z\n\x19GetLinkedAccountsResponse\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12*\n\x08\x61\x63\x63ounts\x18\x02 \x03(\x0b\x32\x18.linker.v1.LinkedAccount\"@\n\x12\x45xplainLinkRequest\x12\x14\n\x0c\x61\x63\x63ount_id_a\x18\x01 \x01(\t\x12\x14\n\x0c\x61\x63\x63ount_id_b\x18\x02 \x01(\t\"\x9f\x01\n\x13\x45xplainLinkResponse\x12\x13\n\x0bsame_person\x18\x01 \x01(\x08\x12\x13\n\x0bperson_id_a\x18\x02 \x01(\t\x12\x13\n\x0bperson_id_b\x18\x03 \x01(\t\x12%\n\x04path\x18\x04 \x03(\x0b\x32\x17.linker.v1.LinkEvidence\x12\"\n\x07reviews\x18\x05 \x03(\x0b\x32\x11.linker.v1.Reason\":\n\x14\x44\x65leteAccountRequest\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"^\n\x15\x44\x65leteAccountResponse\x12\x0f\n\x07\x64\x65leted\x18\x01 \x01(\x08\x12\x16\n\x0esignals_erased\x18\x02 \x01(\x05\x12\x1c\n\x14\x61\x66\x66\x65\x63ted_account_ids\x18\x03 \x03(\t\"\x8a\x01\n\x13RecordReviewRequest\x12\x14\n\x0c\x61\x63\x63ount_id_a\x18\x01 \x01(\t\x12\x14\n\x0c\x61\x63\x63ount_id_b\x18\x02 \x01(\t\x12\'\n\x06\x61\x63tion\x18\x03 \x01(\x0e\x32\x17.linker.v1.ReviewAction\x12\x10\n\x08reviewer\x18\x04 \x01(\t\x12\x0c\n\x04note\x18\x05 \x01(\t\"R\n\x14RecordReviewResponse\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x13\n\x0bperson_id_a\x18\x02 \x01(\t\x12\x13\n\x0bperson_id_b\x18\x03 \x01(\t\"f\n\x15RecordContractRequest\x12\x13\n\x0b\x63ontract_id\x18\x01 \x01(\t\x12\x19\n\x11\x63lient_account_id\x18\x02 \x01(\t\x12\x1d\n\x15\x66reelancer_account_id\x18\x03 \x01(\t\"\x8e\x01\n\x16RecordContractResponse\x12)\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0e\x32\x17.linker.v1.LinkDecision\x12\"\n\x07reasons\x18\x02 \x03(\x0b\x32\x11.linker.v1.Reason\x12%\n\x04path\x18\x03 \x03(\x0b\x32\x17.linker.v1.LinkEvidence*z\n\x0b\x41\x63\x63ountKind\x12\x1c\n\x18\x41\x43\x43OUNT_KIND_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x41\x43\x43OUNT_KIND_FREELANCER\x10\x01\x12\x17\n\x13\x41\x43\x43OUNT_KIND_CLIENT\x10\x02\x12\x17\n\x13\x41\x43\x43OUNT_KIND_AGENCY\x10\x03*\xf7\x02\n\nSignalType\x12\x1b\n\x17SIGNAL_TYPE_UNSPECIFIED\x10\x00\x12\x1f\n\x1bSIGNAL_TYPE_DOCUMENT_NUMBER\x10\x01\x12#\n\x1fSIGNAL_TYPE_NAME_AND_BIRTH_DATE\x10\x02\x12\x1e\n\x1aSIGNAL_TYPE_FACE_EMBEDDING\x10\x03\x12\x19\n\x15SIGNAL_TYPE_DEVICE_ID\x10\x04\x12#\n\x1fSIGNAL_TYPE_BROWSER_FINGERPRINT\x10\x05\x12\x1a\n\x16SIGNAL_TYPE_IP_ADDRESS\x10\x06\x12 \n\x1cSIGNAL_TYPE_CARD_FINGERPRINT\x10\x07\x12\x1c\n\x18SIGNAL_TYPE_BANK_ACCOUNT\x10\x08\x12\x1c\n\x18SIGNAL_TYPE_PAYOUT_EMAIL\x10\t\x12\x15\n\x11SIGNAL_TYPE_EMAIL\x10\n\x12\x15\n\x11SIGNAL_TYPE_PHONE\x10\x0b*\x83\x01\n\x0eSignalStrength\x12\x1f\n\x1bSIGNAL_STRENGTH_UNSPECIFIED\x10\x00\x12\x1a\n\x16SIGNAL_STRENGTH_STRONG\x10\x01\x12\x1a\n\x16SIGNAL_STRENGTH_MEDIUM\x10\x02\x12\x18\n\x14SIGNAL_STRENGTH_WEAK\x10\x03*y\n\x0cLinkDecision\x12\x1d\n\x19LINK_DECISION_UNSPECIFIED\x10\x00\x12\x17\n\x13LINK_DECISION_ALLOW\x10\x01\x12\x18\n\x14LINK_DECISION_REVIEW\x10\x02\x12\x17\n\x13LINK_DECISION_BLOCK\x10\x03*\x84\x01\n\x0cReviewAction\x12\x1d\n\x19REVIEW_ACTION_UNSPECIFIED\x10\x00\x12\x1c\n\x18REVIEW_ACTION_FORCE_LINK\x10\x01\x12\x1e\n\x1aREVIEW_ACTION_FORCE_UNLINK\x10\x02\x12\x17\n\x13REVIEW_ACTION_CLEAR\x10\x03\x32\xc2\x05\n\x0eLinkingService\x12X\n\x0fRegisterAccount\x12!.linker.v1.RegisterAccountRequest\x1a\".linker.v1.RegisterAccountResponse\x12[\n\x10RegisterAccounts\x12\".linker.v1.RegisterAccountsRequest\x1a#.linker.v1.RegisterAccountsResponse\x12O\n\x0c\x43heckAccount\x12\x1e.linker.v1.CheckAccountRequest\x1a\x1f.linker.v1.CheckAccountResponse\x12^\n\x11GetLinkedAccounts\x12#.linker.v1.GetLinkedAccountsRequest\x1a$.linker.v1.GetLinkedAccountsResponse\x12L\n\x0b\x45xplainLink\x12\x1d.linker.v1.ExplainLinkRequest\x1a\x1e.linker.v1.ExplainLinkResponse\x12R\n\rDeleteAccount\x12\x1f.linker.v1.DeleteAccountRequest\x1a .linker.v1.DeleteAccountResponse\x12O\n\x0cRecordReview\x12\x1e.linker.v1.RecordReviewRequest\x1a\x1f.linker.v1.RecordReviewResponse\x12U\n\x0eRecordContract\x12 .linker.v1.RecordContractRequest\x1a!.linker.v1.RecordContractResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'linker.v1.linking_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ACCOUNTKIND']._serialized_start=2439
-  _globals['_ACCOUNTKIND']._serialized_end=2561
-  _globals['_SIGNALTYPE']._serialized_start=2564
-  _globals['_SIGNALTYPE']._serialized_end=2939
-  _globals['_SIGNALSTRENGTH']._serialized_start=2942
-  _globals['_SIGNALSTRENGTH']._serialized_end=3073
-  _globals['_LINKDECISION']._serialized_start=3075
-  _globals['_LINKDECISION']._serialized_end=3196
-  _globals['_REVIEWACTION']._serialized_start=3199
-  _globals['_REVIEWACTION']._serialized_end=3331
+  _globals['_ACCOUNTKIND']._serialized_start=2600
+  _globals['_ACCOUNTKIND']._serialized_end=2722
+  _globals['_SIGNALTYPE']._serialized_start=2725
+  _globals['_SIGNALTYPE']._serialized_end=3100
+  _globals['_SIGNALSTRENGTH']._serialized_start=3103
+  _globals['_SIGNALSTRENGTH']._serialized_end=3234
+  _globals['_LINKDECISION']._serialized_start=3236
+  _globals['_LINKDECISION']._serialized_end=3357
+  _globals['_REVIEWACTION']._serialized_start=3360
+  _globals['_REVIEWACTION']._serialized_end=3492
   _globals['_REASON']._serialized_start=79
   _globals['_REASON']._serialized_end=118
   _globals['_SIGNAL']._serialized_start=121
@@ -54,30 +54,34 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_REGISTERACCOUNTREQUEST']._serialized_end=842
   _globals['_REGISTERACCOUNTRESPONSE']._serialized_start=845
   _globals['_REGISTERACCOUNTRESPONSE']._serialized_end=1059
-  _globals['_CHECKACCOUNTREQUEST']._serialized_start=1062
-  _globals['_CHECKACCOUNTREQUEST']._serialized_end=1203
-  _globals['_CHECKACCOUNTRESPONSE']._serialized_start=1206
-  _globals['_CHECKACCOUNTRESPONSE']._serialized_end=1417
-  _globals['_GETLINKEDACCOUNTSREQUEST']._serialized_start=1419
-  _globals['_GETLINKEDACCOUNTSREQUEST']._serialized_end=1487
-  _globals['_GETLINKEDACCOUNTSRESPONSE']._serialized_start=1489
-  _globals['_GETLINKEDACCOUNTSRESPONSE']._serialized_end=1579
-  _globals['_EXPLAINLINKREQUEST']._serialized_start=1581
-  _globals['_EXPLAINLINKREQUEST']._serialized_end=1645
-  _globals['_EXPLAINLINKRESPONSE']._serialized_start=1648
-  _globals['_EXPLAINLINKRESPONSE']._serialized_end=1807
-  _globals['_DELETEACCOUNTREQUEST']._serialized_start=1809
-  _globals['_DELETEACCOUNTREQUEST']._serialized_end=1867
-  _globals['_DELETEACCOUNTRESPONSE']._serialized_start=1869
-  _globals['_DELETEACCOUNTRESPONSE']._serialized_end=1963
-  _globals['_RECORDREVIEWREQUEST']._serialized_start=1966
-  _globals['_RECORDREVIEWREQUEST']._serialized_end=2104
-  _globals['_RECORDREVIEWRESPONSE']._serialized_start=2106
-  _globals['_RECORDREVIEWRESPONSE']._serialized_end=2188
-  _globals['_RECORDCONTRACTREQUEST']._serialized_start=2190
-  _globals['_RECORDCONTRACTREQUEST']._serialized_end=2292
-  _globals['_RECORDCONTRACTRESPONSE']._serialized_start=2295
-  _globals['_RECORDCONTRACTRESPONSE']._serialized_end=2437
-  _globals['_LINKINGSERVICE']._serialized_start=3334
-  _globals['_LINKINGSERVICE']._serialized_end=3947
+  _globals['_REGISTERACCOUNTSREQUEST']._serialized_start=1061
+  _globals['_REGISTERACCOUNTSREQUEST']._serialized_end=1139
+  _globals['_REGISTERACCOUNTSRESPONSE']._serialized_start=1141
+  _globals['_REGISTERACCOUNTSRESPONSE']._serialized_end=1220
+  _globals['_CHECKACCOUNTREQUEST']._serialized_start=1223
+  _globals['_CHECKACCOUNTREQUEST']._serialized_end=1364
+  _globals['_CHECKACCOUNTRESPONSE']._serialized_start=1367
+  _globals['_CHECKACCOUNTRESPONSE']._serialized_end=1578
+  _globals['_GETLINKEDACCOUNTSREQUEST']._serialized_start=1580
+  _globals['_GETLINKEDACCOUNTSREQUEST']._serialized_end=1648
+  _globals['_GETLINKEDACCOUNTSRESPONSE']._serialized_start=1650
+  _globals['_GETLINKEDACCOUNTSRESPONSE']._serialized_end=1740
+  _globals['_EXPLAINLINKREQUEST']._serialized_start=1742
+  _globals['_EXPLAINLINKREQUEST']._serialized_end=1806
+  _globals['_EXPLAINLINKRESPONSE']._serialized_start=1809
+  _globals['_EXPLAINLINKRESPONSE']._serialized_end=1968
+  _globals['_DELETEACCOUNTREQUEST']._serialized_start=1970
+  _globals['_DELETEACCOUNTREQUEST']._serialized_end=2028
+  _globals['_DELETEACCOUNTRESPONSE']._serialized_start=2030
+  _globals['_DELETEACCOUNTRESPONSE']._serialized_end=2124
+  _globals['_RECORDREVIEWREQUEST']._serialized_start=2127
+  _globals['_RECORDREVIEWREQUEST']._serialized_end=2265
+  _globals['_RECORDREVIEWRESPONSE']._serialized_start=2267
+  _globals['_RECORDREVIEWRESPONSE']._serialized_end=2349
+  _globals['_RECORDCONTRACTREQUEST']._serialized_start=2351
+  _globals['_RECORDCONTRACTREQUEST']._serialized_end=2453
+  _globals['_RECORDCONTRACTRESPONSE']._serialized_start=2456
+  _globals['_RECORDCONTRACTRESPONSE']._serialized_end=2598
+  _globals['_LINKINGSERVICE']._serialized_start=3495
+  _globals['_LINKINGSERVICE']._serialized_end=4201
 # @@protoc_insertion_point(module_scope)

@@ -167,6 +167,18 @@ class RegisterAccountResponse(_message.Message):
     evidence: _containers.RepeatedCompositeFieldContainer[LinkEvidence]
     def __init__(self, decision: _Optional[_Union[LinkDecision, str]] = ..., person_id: _Optional[str] = ..., linked_account_ids: _Optional[_Iterable[str]] = ..., reasons: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ..., risk_score: _Optional[float] = ..., evidence: _Optional[_Iterable[_Union[LinkEvidence, _Mapping]]] = ...) -> None: ...
 
+class RegisterAccountsRequest(_message.Message):
+    __slots__ = ("accounts",)
+    ACCOUNTS_FIELD_NUMBER: _ClassVar[int]
+    accounts: _containers.RepeatedCompositeFieldContainer[RegisterAccountRequest]
+    def __init__(self, accounts: _Optional[_Iterable[_Union[RegisterAccountRequest, _Mapping]]] = ...) -> None: ...
+
+class RegisterAccountsResponse(_message.Message):
+    __slots__ = ("results",)
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[RegisterAccountResponse]
+    def __init__(self, results: _Optional[_Iterable[_Union[RegisterAccountResponse, _Mapping]]] = ...) -> None: ...
+
 class CheckAccountRequest(_message.Message):
     __slots__ = ("account_id", "kind", "signals", "owner_account_id")
     ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
