@@ -267,8 +267,9 @@ class Linker:
                                     "generic value" if generic else "same value"))
         s = self.settings
         for _digest, block, key, seen in probe.names:
-            rows = self.store.names_in_block(block, s.cap_birth_date + 1)
-            if len(rows) > s.cap_birth_date:
+            count, rows = self.store.names_in_block_sharing(block, s.cap_birth_date + 1,
+                                                            {h for variants in key.tokens for h in variants})
+            if count > s.cap_birth_date:
                 continue  # a placeholder birth date: names in it say nothing
             for row in rows:
                 sim = name_similarity(key, row.name)

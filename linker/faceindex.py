@@ -56,6 +56,7 @@ class FaceIndex:
         self._lock = threading.Lock()  # graph calls, and every move between pending and graph
         self._labels: set[int] = set()  # labels in the graph
         self._pending: dict[int, np.ndarray] = {}  # label -> vector, searchable, not in the graph yet
+        self._pending_view: tuple[list[int], np.ndarray] | None = None  # its labels and matrix, cached
         self._max_pending, self._chunk = max_pending, chunk
         self._wake = threading.Condition()
         self._closed = False
@@ -88,6 +89,7 @@ class FaceIndex:
                 return
             for i in fresh:
                 self._pending[int(labels[i])] = vectors[i]
+            self._pending_view = None
         with self._wake:
             self._wake.notify()
 
@@ -108,6 +110,7 @@ class FaceIndex:
             labels = [*self._pending, *labels]
             vectors = np.vstack([np.stack(list(self._pending.values())), vectors])
             self._pending.clear()
+            self._pending_view = None
         if labels:
             self._insert(labels, vectors, threads=-1)
 
@@ -125,6 +128,7 @@ class FaceIndex:
                     self._insert(chunk, np.stack([self._pending[lab] for lab in chunk]), threads=1)
                     for lab in chunk:
                         del self._pending[lab]
+                    self._pending_view = None
             time.sleep(0.0002)  # let a waiting search take the lock between chunks
 
     def flush(self) -> None:
@@ -146,6 +150,7 @@ class FaceIndex:
             for label in labels:
                 label = int(label)
                 if self._pending.pop(label, None) is not None:
+                    self._pending_view = None
                     continue
                 if label in self._labels:
                     self._index.mark_deleted(label)
@@ -165,8 +170,9 @@ class FaceIndex:
         with self._lock:
             out = self._graph_search(vectors, min(k, len(self._labels)), threads)
             if self._pending:
-                labels = list(self._pending)
-                pending = np.stack([self._pending[lab] for lab in labels])
+                if self._pending_view is None:
+                    self._pending_view = (list(self._pending), np.stack(list(self._pending.values())))
+                labels, pending = self._pending_view
         if not labels:
             return out
         # The pending faces, exactly: squared distances through one matrix product.

@@ -58,7 +58,9 @@ def test_names_and_faces(store):
         store.upsert_account("a", 1, "", 1.0)
         store.add_name("a", b"d" * 32, b"b" * 32, key, 1.0)
         face_id = store.add_face("a", emb, 1.0)
-    assert store.names_in_block(b"b" * 32, 10)[0].name == key
+    count, (row,) = store.names_in_block_sharing(b"b" * 32, 10, [b"zzzzzzzz"])
+    assert count == 1 and row.name == key and row.account_id == "a"
+    assert store.names_in_block_sharing(b"b" * 32, 10, [b"nomatch!"]) == (1, [])
     (row,) = store.faces_of(["a"])
     assert row.face_id == face_id and np.array_equal(row.embedding, emb)
     assert store.faces_by_id([face_id, 999]) == {face_id: ("a", 1.0)}
@@ -84,3 +86,26 @@ def test_persons_reviews_erasure(store):
     flat = repr({k: v for k, v in dump.items() if k != "link_events"})
     assert "'a'" not in flat
     assert store.reviews_for(["b"]) == []
+
+
+def test_sqlite_checkpoints_in_the_background_and_truncates_at_close(tmp_path):
+    """Commits only append to the WAL; a background thread copies the pages into the database
+    file, and closing the store leaves an empty WAL."""
+    import time
+
+    path = tmp_path / "c.sqlite3"
+    store = SqliteStore(path)
+    before = path.stat().st_size
+    with store.write():
+        for i in range(3000):
+            store.upsert_account(f"acct-{i:05d}", 1, "", 1.0)
+    deadline = time.monotonic() + 30
+    while path.stat().st_size <= before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert path.stat().st_size > before  # checkpointed without anyone asking
+    store.close()
+    wal = tmp_path / "c.sqlite3-wal"
+    assert not wal.exists() or wal.stat().st_size == 0
+    again = SqliteStore(path)
+    assert again.account_count() == 3000
+    again.close()

@@ -125,10 +125,19 @@ class Database(ABC):
             raise
         self._local.in_tx = False
         self._exec("COMMIT")
+        self._after_commit()
+
+    def _after_commit(self) -> None:
+        """Called after each committed write transaction (the SQLite backend checkpoints)."""
+
+    def _before_close(self) -> None:
+        """Called once when the store closes, before its connections are closed."""
 
     @final
     def close(self) -> None:
         """Close every connection this store opened (in any thread)."""
+        if not self._closed:
+            self._before_close()
         self._closed = True
         with self._lock:
             conns, self._all = self._all, []

@@ -229,15 +229,23 @@ class LinkStore(Database):
         )
 
     @final
-    def names_in_block(self, block: bytes, limit: int) -> list[NameRow]:
-        """Up to ``limit`` names sharing a birth-date block."""
-        return [
-            NameRow(r[0], bytes(r[1]), bytes(r[2]), decode_name(r[3]), r[4])
-            for r in self._all_rows(
-                "SELECT account_id, digest, block, tokens, first_seen FROM link_names WHERE block = ? LIMIT ?",
-                (block, limit),
-            )
-        ]
+    def names_in_block_sharing(self, block: bytes, limit: int,
+                               token_hashes: Iterable[bytes]) -> tuple[int, list[NameRow]]:
+        """How many names share a birth-date block (up to ``limit``), and those of them whose key
+        holds at least one of ``token_hashes``. A name sharing no token hash with the probe has
+        similarity 0, and a byte search of the stored key rules it out without decoding it (at
+        a million accounts a birth date holds about 60 names, nearly all strangers)."""
+        wanted = [bytes(h) for h in token_hashes]
+        rows = self._all_rows(
+            "SELECT account_id, digest, block, tokens, first_seen FROM link_names WHERE block = ? LIMIT ?",
+            (block, limit),
+        )
+        out = []
+        for r in rows:
+            tokens = bytes(r[3])
+            if any(h in tokens for h in wanted):
+                out.append(NameRow(r[0], bytes(r[1]), bytes(r[2]), decode_name(tokens), r[4]))
+        return len(rows), out
 
     @final
     def names_of(self, account_ids: Iterable[str]) -> list[NameRow]:

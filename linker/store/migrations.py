@@ -83,4 +83,16 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                 detail TEXT NOT NULL DEFAULT '')""",
         ],
     ),
+    (
+        2,
+        "a covering index for the names of a birth date",
+        [
+            # The names of a birth date read from the index alone: at a million accounts a date
+            # holds about 60 names, each otherwise fetched from a random table page. Measured
+            # at 1M: 510 -> 550 registrations/s. (The same for signal holders was measured and
+            # left out: its bigger entries cost the commit what they saved the lookup.)
+            "CREATE INDEX link_names_by_block_cover ON link_names (block, account_id, digest, first_seen, tokens)",
+            "DROP INDEX link_names_by_block",
+        ],
+    ),
 ]
