@@ -282,6 +282,60 @@ def prefill(store, hasher: SignalHasher, accounts: list[Account]) -> None:
     print(f"(prefilled {len(accounts):,} accounts without linking in {time.perf_counter() - t0:.0f} s)")
 
 
+class Breakdown:
+    """``--breakdown``: wall time inside the engine's and the store's calls, per account.
+
+    Wraps the methods in place (this process only) and times a write transaction's commit
+    separately; nested calls are counted in both their own row and their caller's."""
+
+    CALLS = (("Linker", "register_many"), ("Linker", "_register_locked"), ("Linker", "_evidence"),
+             ("Linker", "prepare"), ("FaceIndex", "search_many"),
+             ("LinkStore", "names_in_block_sharing"), ("LinkStore", "signal_holders_many"))
+
+    def __init__(self) -> None:
+        import contextlib
+        import functools
+
+        from idverify.db.base import Database
+        from linker.store.base import LinkStore
+
+        self.seconds: collections.Counter[str] = collections.Counter()
+        owners = {"Linker": Linker, "FaceIndex": FaceIndex, "LinkStore": LinkStore}
+        for owner, name in self.CALLS:
+            cls = owners[owner]
+            fn = getattr(cls, name)
+
+            def timed(*a, _fn=fn, _key=f"{owner}.{name}", **k):
+                t = time.perf_counter()
+                try:
+                    return _fn(*a, **k)
+                finally:
+                    self.seconds[_key] += time.perf_counter() - t
+
+            setattr(cls, name, functools.wraps(fn)(timed))
+        write = Database.write
+
+        @contextlib.contextmanager
+        def timed_write(store):
+            context = write(store)
+            context.__enter__()
+            try:
+                yield
+            except BaseException:
+                context.__exit__(*sys.exc_info())
+                raise
+            t = time.perf_counter()
+            context.__exit__(None, None, None)
+            self.seconds["commit"] += time.perf_counter() - t
+
+        Database.write = timed_write
+
+    def report(self, accounts: int) -> None:
+        print(f"\n| where the time goes ({accounts:,} accounts) | ms per account |\n|---|---|")
+        for key, seconds in self.seconds.most_common():
+            print(f"| {key} | {seconds * 1000 / max(accounts, 1):.3f} |")
+
+
 def pct(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
 
@@ -347,6 +401,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="at the end, this many accounts one by one and as many in batches, side by side")
     ap.add_argument("--snapshot", help="folder keeping the prefilled SQLite store and face index between runs "
                     "(the prefill and graph build take minutes at a million)")
+    ap.add_argument("--breakdown", action="store_true", help="time the engine's and store's calls (per account)")
     ap.add_argument("--link", type=int, default=0, help="link only this many accounts after the prefill (0: all)")
     ap.add_argument("--face-dim", type=int, default=32, help="intrinsic dimension of synthetic faces")
     args = ap.parse_args(argv)
@@ -466,6 +521,7 @@ def main(argv: list[str] | None = None) -> int:
                       file=sys.stderr, flush=True)
         return time.perf_counter() - t0, times
 
+    breakdown = Breakdown() if args.breakdown else None
     # The bulk of the stream in batches of --batch (RegisterAccounts), then, at the final store
     # size, --single accounts one call each (RegisterAccount) and --single more in batches: the
     # two paths side by side on the same store.
@@ -478,6 +534,9 @@ def main(argv: list[str] | None = None) -> int:
                                               stream[len(stream) - 2 * n_side : len(stream) - n_side],
                                               stream[len(stream) - n_side :])
         main_s, main_t = in_batches(main_part)
+        if breakdown is not None:
+            breakdown.report(len(main_part))
+            breakdown = None
         linker.index.flush()  # untimed: both sides start with the face graph caught up
         side = (len(single_part), *one_by_one(single_part), len(batch_part), *in_batches(batch_part))
     blocks = [a for a, d in decisions.items() if d == pb.LINK_DECISION_BLOCK]
