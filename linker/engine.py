@@ -469,9 +469,10 @@ class Linker:
 
     def register_many(self, items: Sequence[Registration], now: float | None = None) -> list[LinkResult]:
         """Register accounts in order, deciding each exactly as :meth:`register` would one after
-        the other, but in one store transaction: all or nothing, one commit, one face search
-        for the whole batch on all cores (faces of earlier accounts in the batch are compared
-        exactly), and one batched insert into the face index after the commit.
+        the other, but in one store transaction: all or nothing, one commit, and one face
+        search for the whole batch on all cores (faces of earlier accounts in the batch are
+        compared exactly). The batch's faces reach the graph through the index's background
+        thread after the commit.
 
         Every item is validated before anything is written; errors name the item
         (``accounts[i]...``). Holds the write lock for the whole batch, so keep batches to a

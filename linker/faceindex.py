@@ -37,8 +37,8 @@ __all__ = ["FaceIndex"]
 class FaceIndex:
     """An HNSW index of face embeddings (Euclidean distance), thread-safe.
 
-    Inserting a face into the graph is the dearest step of a registration (about 0.5 ms at a
-    million faces with the default graph), so small additions are not inserted by the caller:
+    Inserting a face into the graph is the dearest step of a registration (about 0.8 ms of CPU
+    at a million faces with the default graph), so small additions are not inserted by the caller:
     they wait in a *pending* buffer that every search also scans exactly, and a background
     thread moves them into the graph a few at a time, on the other core, without the GIL. A
     face is therefore searchable as soon as :meth:`add` returns. Large additions (a rebuild or
