@@ -29,7 +29,7 @@ import numpy as np
 from idverify.errors import ConfigError, InvalidInput, NotFound
 from linker import persons as _persons
 from linker import policy as _policy
-from linker.faceindex import FaceIndex
+from linker.faceindex import FaceIndex, exact_distances
 from linker.names import NameKey, name_similarity
 from linker.policy import AccountView, Decision, Evidence, Reason
 from linker.settings import LinkerSettings
@@ -47,6 +47,10 @@ __all__ = [
     "Registration",
     "resolve_hash_key",
 ]
+
+#: Face embeddings one account may bring in one request: a profile photo and a few document
+#: portraits. Bounds the exact comparisons inside a batch (faces squared) under the write lock.
+MAX_FACES_PER_REQUEST = 16
 
 _KINDS = (pb.ACCOUNT_KIND_FREELANCER, pb.ACCOUNT_KIND_CLIENT, pb.ACCOUNT_KIND_AGENCY)
 _STRONG, _MEDIUM, _WEAK = pb.SIGNAL_STRENGTH_STRONG, pb.SIGNAL_STRENGTH_MEDIUM, pb.SIGNAL_STRENGTH_WEAK
@@ -178,11 +182,15 @@ class Linker:
         """Open the store (migrating it), resolve the hash key and rebuild the face index."""
         key = resolve_hash_key(settings, store_location)
         store = open_store(store_location)
-        index = None
-        if settings.index_path:
-            index = FaceIndex.load(settings.index_path, store, settings.hnsw_m, settings.hnsw_ef_construction,
-                                   settings.hnsw_ef_search)
-        return cls(store, SignalHasher(key), settings, index)
+        try:
+            index = None
+            if settings.index_path:
+                index = FaceIndex.load(settings.index_path, store, settings.hnsw_m, settings.hnsw_ef_construction,
+                                       settings.hnsw_ef_search)
+            return cls(store, SignalHasher(key), settings, index)
+        except BaseException:
+            store.close()
+            raise
 
     def close(self) -> None:
         """Save the face index (when ``index_path`` is set) and close the store's connections."""
@@ -196,7 +204,12 @@ class Linker:
         """Validate, normalise and hash request signals (InvalidInput names the bad one)."""
         now = time.time() if now is None else now
         out = []
+        faces = 0
         for i, s in enumerate(signals):
+            faces += s.type == pb.SIGNAL_TYPE_FACE_EMBEDDING
+            if faces > MAX_FACES_PER_REQUEST:
+                raise InvalidInput(f"at most {MAX_FACES_PER_REQUEST} face embeddings per account in one request",
+                                   reason="TOO_MANY_FACES", metadata={"field": f"signals[{i}]"})
             if s.type == pb.SIGNAL_TYPE_UNSPECIFIED:
                 raise InvalidInput(f"signals[{i}].type is unspecified", reason="SIGNAL_TYPE_INVALID",
                                    metadata={"field": f"signals[{i}].type"})
@@ -509,9 +522,11 @@ class Linker:
                 for embedding, _ in probe.faces:
                     per = next(from_index)
                     if batch_ids:  # the index does not hold this batch's faces yet: exact search
-                        dist = np.linalg.norm(batch_vectors[: len(batch_ids)] - embedding, axis=1)
-                        per = per + [(batch_ids[j], float(dist[j]))
-                                     for j in np.flatnonzero(dist <= s.face_medium_distance)]
+                        dist = exact_distances(embedding, batch_vectors[: len(batch_ids)])[0]
+                        near = np.flatnonzero(dist <= s.face_medium_distance)
+                        # The k nearest of both, as one search of an index holding them would give.
+                        per = sorted(per + [(batch_ids[j], float(dist[j])) for j in near],
+                                     key=lambda hit: hit[1])[: s.face_search_k]
                     hits.append(per)
                 result, added = self._register_locked(item.account_id, item.kind, item.signals,
                                                       item.owner_account_id, now, hits)

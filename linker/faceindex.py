@@ -18,8 +18,11 @@ erased ones dropped), so a restart at a million faces takes seconds instead of m
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
+import weakref
 import threading
 import time
 from collections.abc import Iterable
@@ -31,7 +34,18 @@ import numpy as np
 from linker.signals import EMBEDDING_DIM
 from linker.store.base import LinkStore
 
-__all__ = ["FaceIndex"]
+__all__ = ["FaceIndex", "exact_distances"]
+
+_log = logging.getLogger(__name__)
+
+
+def exact_distances(queries: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """Euclidean distances between each query row and each matrix row, in float64 (the one
+    formula for every exact comparison, so that the batch and one-by-one paths agree)."""
+    q = np.asarray(queries, dtype=np.float64).reshape(-1, EMBEDDING_DIM)
+    m = np.asarray(matrix, dtype=np.float64).reshape(-1, EMBEDDING_DIM)
+    sq = (q**2).sum(1)[:, None] - 2 * q @ m.T + (m**2).sum(1)[None, :]
+    return np.sqrt(np.maximum(sq, 0.0))
 
 
 class FaceIndex:
@@ -49,6 +63,8 @@ class FaceIndex:
 
     def __init__(self, m: int = 32, ef_construction: int = 200, ef_search: int = 96, capacity: int = 1024,
                  background: bool = True, max_pending: int = 4096, chunk: int = 8) -> None:
+        """``background=False`` starts no thread: small additions wait in the pending buffer
+        until :meth:`flush`, :meth:`save` or ``max_pending``."""
         self._index = hnswlib.Index(space="l2", dim=EMBEDDING_DIM)
         self._index.init_index(max_elements=capacity, ef_construction=ef_construction, M=m,
                                allow_replace_deleted=True)
@@ -58,11 +74,14 @@ class FaceIndex:
         self._pending: dict[int, np.ndarray] = {}  # label -> vector, searchable, not in the graph yet
         self._pending_view: tuple[list[int], np.ndarray] | None = None  # its labels and matrix, cached
         self._max_pending, self._chunk = max_pending, chunk
+        self._erased: set[int] = set()  # removed labels: store face ids are never reused
         self._wake = threading.Condition()
         self._closed = False
         self._worker: threading.Thread | None = None
         if background:
-            self._worker = threading.Thread(target=self._insert_pending, name="faceindex-insert", daemon=True)
+            # The thread holds only a weak reference: an index nobody closes can still be freed.
+            self._worker = threading.Thread(target=_insert_pending, args=(weakref.ref(self), self._wake),
+                                            name="faceindex-insert", daemon=True)
             self._worker.start()
         self.synced_to = 0  # highest store face id added
 
@@ -81,14 +100,15 @@ class FaceIndex:
         labels = np.asarray(list(labels), dtype=np.int64)
         vectors = np.asarray(vectors, dtype=np.float32).reshape(-1, EMBEDDING_DIM)
         with self._lock:
-            fresh = [i for i, lab in enumerate(labels.tolist()) if lab not in self._labels and lab not in self._pending]
+            fresh = [i for i, lab in enumerate(labels.tolist())
+                     if lab not in self._labels and lab not in self._pending and lab not in self._erased]
             if not fresh:
                 return
-            if self._worker is None or len(fresh) >= 1024 or len(self._pending) + len(fresh) > self._max_pending:
+            if self._closed or len(fresh) >= 1024 or len(self._pending) + len(fresh) > self._max_pending:
                 self._insert_all(labels[fresh].tolist(), vectors[fresh])
                 return
             for i in fresh:
-                self._pending[int(labels[i])] = vectors[i]
+                self._pending[int(labels[i])] = vectors[i].copy()
             self._pending_view = None
         with self._wake:
             self._wake.notify()
@@ -114,22 +134,17 @@ class FaceIndex:
         if labels:
             self._insert(labels, vectors, threads=-1)
 
-    def _insert_pending(self) -> None:
-        """The background thread: move pending faces into the graph, a chunk at a time."""
-        while True:
-            with self._wake:
-                while not self._closed and not self._pending:
-                    self._wake.wait(1.0)
-                if self._closed:
-                    return
-            with self._lock:
-                chunk = list(self._pending)[: self._chunk]
-                if chunk:
-                    self._insert(chunk, np.stack([self._pending[lab] for lab in chunk]), threads=1)
-                    for lab in chunk:
-                        del self._pending[lab]
-                    self._pending_view = None
-            time.sleep(0.0002)  # let a waiting search take the lock between chunks
+    def _insert_chunk(self) -> bool:
+        """Move the oldest pending faces into the graph; False when none were pending."""
+        with self._lock:
+            chunk = list(self._pending)[: self._chunk]
+            if not chunk:
+                return False
+            self._insert(chunk, np.stack([self._pending[lab] for lab in chunk]), threads=1)
+            for lab in chunk:
+                del self._pending[lab]
+            self._pending_view = None
+            return True
 
     def flush(self) -> None:
         """Insert every pending face into the graph now."""
@@ -137,23 +152,30 @@ class FaceIndex:
             self._insert_all([], np.empty((0, EMBEDDING_DIM), dtype=np.float32))
 
     def close(self) -> None:
-        """Stop the background thread (pending faces stay searchable; see :meth:`flush`)."""
+        """Stop the background thread; pending faces stay searchable and later additions are
+        inserted at once."""
+        self._stop_worker()
+
+    def _stop_worker(self) -> None:
         with self._wake:
             self._closed = True
             self._wake.notify_all()
-        if self._worker is not None:
-            self._worker.join(timeout=30)
+        worker, self._worker = self._worker, None
+        if worker is not None and worker is not threading.current_thread():
+            worker.join(timeout=30)
 
     def remove(self, labels: Iterable[int]) -> None:
         """Delete embeddings by label; unknown labels are ignored."""
         with self._lock:
             for label in labels:
                 label = int(label)
+                self._erased.add(label)  # a sync racing this erasure must not bring it back
                 if self._pending.pop(label, None) is not None:
                     self._pending_view = None
                     continue
                 if label in self._labels:
-                    self._index.mark_deleted(label)
+                    with contextlib.suppress(RuntimeError):  # already deleted in a loaded graph
+                        self._index.mark_deleted(label)
                     self._labels.discard(label)
 
     def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
@@ -175,13 +197,12 @@ class FaceIndex:
                 labels, pending = self._pending_view
         if not labels:
             return out
-        # The pending faces, exactly: squared distances through one matrix product.
-        sq = (pending**2).sum(1)[None, :] - 2 * vectors @ pending.T + (vectors**2).sum(1)[:, None]
-        near = np.argsort(sq, axis=1)[:, :k]
+        dist = exact_distances(vectors, pending)  # the pending faces, exactly
+        near = np.argsort(dist, axis=1)[:, :k]
         for row, hits in enumerate(out):
             merged = dict(hits)
             for j in near[row].tolist():
-                merged.setdefault(labels[j], float(np.sqrt(max(sq[row, j], 0.0))))
+                merged.setdefault(labels[j], float(dist[row, j]))
             out[row] = sorted(merged.items(), key=lambda item: item[1])[:k]
         return out
 
@@ -244,6 +265,7 @@ class FaceIndex:
             index._labels = labels
             index.synced_to = synced_to
         index.remove(index._labels - store.face_ids())
+        index._erased.clear()  # erased before this start: the store no longer has them
         index.sync(store)
         return index
 
@@ -251,3 +273,27 @@ class FaceIndex:
         """The labels currently searchable (for erasure audits)."""
         with self._lock:
             return self._labels | set(self._pending)
+
+
+def _insert_pending(ref: weakref.ref, wake: threading.Condition) -> None:
+    """The background thread of a :class:`FaceIndex`: pending faces into the graph, a chunk at a
+    time, until the index is closed or freed. An insert that fails is logged and the faces stay
+    pending (and searchable); the next large addition retries them in the caller."""
+    while True:
+        with wake:
+            index = ref()
+            if index is None or index._closed:
+                return
+            if not index._pending:
+                del index
+                wake.wait(1.0)
+                continue
+        try:
+            index._insert_chunk()
+        except Exception:  # noqa: BLE001 - a failed insert must not kill the thread
+            _log.exception("face index: background insert failed; faces stay pending")
+            del index
+            time.sleep(1.0)
+            continue
+        del index
+        time.sleep(0.0002)  # let a waiting search take the lock between chunks

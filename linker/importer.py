@@ -55,7 +55,15 @@ def add_parser(sub) -> None:
 
 
 def _requests(lines: TextIO, start: int) -> Iterator[tuple[int, pb.RegisterAccountRequest]]:
-    for number, line in enumerate(lines, 1):
+    number = 0
+    while True:
+        try:
+            line = lines.readline()
+        except UnicodeDecodeError:
+            raise _Stop(f"line {number + 1}: not UTF-8 text", EXIT_USAGE) from None
+        if not line:
+            return
+        number += 1
         if number < start or not line.strip():
             continue
         try:
@@ -89,14 +97,20 @@ def run(args: argparse.Namespace) -> int:
         print("idverify: --batch must be at least 1", file=sys.stderr)
         return EXIT_USAGE
     try:
-        source = sys.stdin if str(args.file) == "-" else args.file.open(encoding="utf-8")
+        source = sys.stdin if str(args.file) == "-" else args.file.open(encoding="utf-8-sig")
     except OSError as exc:
         print(f"idverify: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        out = args.decisions.open("a", encoding="utf-8") if args.decisions else None
+    except OSError as exc:
+        print(f"idverify: cannot write {args.decisions}: {exc.strerror}", file=sys.stderr)
+        if source is not sys.stdin:
+            source.close()
         return EXIT_USAGE
     metadata = (("authorization", f"Bearer {args.api_key}"),) if args.api_key else ()
     channel = grpc.insecure_channel(args.target)
     stub = pb_grpc.LinkingServiceStub(channel)
-    out = args.decisions.open("a", encoding="utf-8") if args.decisions else None
     counts: Counter[str] = Counter()
     done, last_line, started = 0, args.start_line - 1, time.perf_counter()
 
@@ -107,9 +121,11 @@ def run(args: argparse.Namespace) -> int:
             reply = stub.RegisterAccounts(pb.RegisterAccountsRequest(accounts=[r for _, r in batch]),
                                           timeout=args.timeout, metadata=metadata)
         except grpc.RpcError as exc:
-            code = EXIT_UNREACHABLE if exc.code() in (grpc.StatusCode.UNAVAILABLE,
-                                                      grpc.StatusCode.DEADLINE_EXCEEDED) else EXIT_REFUSED
-            raise _Stop(_blame(exc, numbers), code) from None
+            if exc.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
+                raise _Stop(f"{_blame(exc, numbers)} (the server may have stored this batch before the "
+                            "error; sending it again registers those accounts again, which is safe but "
+                            "stores their face embeddings twice)", EXIT_UNREACHABLE) from None
+            raise _Stop(_blame(exc, numbers), EXIT_REFUSED) from None
         for (number, request), result in zip(batch, reply.results, strict=True):
             decision = pb.LinkDecision.Name(result.decision).removeprefix("LINK_DECISION_")
             counts[decision] += 1

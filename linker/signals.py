@@ -73,6 +73,10 @@ STRENGTHS: dict[int, int] = {
 #: Types linked by exact digest lookups (faces go through the vector index).
 EXACT_TYPES = frozenset(t for t in STRENGTHS if t != pb.SIGNAL_TYPE_FACE_EMBEDDING)
 
+#: Longest name token accepted (letters); the longest real ones are about 35. Bounds the
+#: stored name key (one hash per one-letter deletion of each token).
+_MAX_NAME_TOKEN = 64
+
 _DOC_FILLERS = re.compile(r"[\s<\-./]+")
 _BANK_FILLERS = re.compile(r"[\s\-.]+")
 
@@ -123,6 +127,8 @@ def canonical_value(signal_type: int, value: str, country: str = "", birth_date:
         tokens = fold_name(value)
         if not tokens:
             raise InvalidInput("name has no letters", reason="NAME_INVALID")
+        if max(len(t) for t in tokens) > _MAX_NAME_TOKEN:
+            raise InvalidInput(f"a name token is longer than {_MAX_NAME_TOKEN} letters", reason="NAME_INVALID")
         return f"{_birth_date(birth_date)}:{' '.join(tokens)}"
     if signal_type == pb.SIGNAL_TYPE_IP_ADDRESS:
         return _ip_group(value)
@@ -184,7 +190,12 @@ def parse_embedding(values: Sequence[float]) -> np.ndarray:
             reason="EMBEDDING_INVALID",
             metadata={"dimensions": str(len(values))},
         )
-    wide = np.asarray(values, dtype=np.float64)  # checked before narrowing: 1e300 is not inf
+    try:
+        wide = np.asarray(values, dtype=np.float64)  # checked before narrowing: 1e300 is not inf
+    except (TypeError, ValueError):
+        raise InvalidInput("face embedding values must be numbers", reason="EMBEDDING_INVALID") from None
+    if wide.shape != (EMBEDDING_DIM,):
+        raise InvalidInput(f"face embedding must be {EMBEDDING_DIM} numbers", reason="EMBEDDING_INVALID")
     if not (np.isfinite(wide).all() and np.abs(wide).max() <= _EMBEDDING_MAX):
         raise InvalidInput(f"face embedding values must be finite and within ±{_EMBEDDING_MAX:g}",
                            reason="EMBEDDING_INVALID")

@@ -222,3 +222,23 @@ def test_import_accounts_command(start_server, tmp_path, capsys):
     source.write_text("not json\n")
     assert main(["import-accounts", str(source), *target]) == 2
     assert "line 1: not a RegisterAccountRequest" in capsys.readouterr().err
+
+
+def test_batch_keeps_the_k_nearest_faces_like_one_by_one(tmp_path):
+    """More than face_search_k accounts with one face: the batch path keeps the same k nearest
+    as a search of an index holding the earlier accounts would."""
+    one = open_linker(str(tmp_path / "one.sqlite3"), face_search_k=3)
+    many = open_linker(str(tmp_path / "many.sqlite3"), face_search_k=3)
+    try:
+        accounts = [(f"x{i}", F if i % 2 else C, [sig(pb.SIGNAL_TYPE_FACE_EMBEDDING, embedding=face(7, i, 0.002))])
+                    for i in range(8)]
+        expected = [summary(one.register(a, k, one.prepare(s), now=1.0)) for a, k, s in accounts[:3]]
+        many.register_many([Registration(a, k, many.prepare(s)) for a, k, s in accounts[:3]], now=1.0)
+        expected += [summary(one.register(a, k, one.prepare(s), now=1.0)) for a, k, s in accounts[3:]]
+        got = [summary(r) for r in many.register_many([Registration(a, k, many.prepare(s))
+                                                       for a, k, s in accounts[3:]], now=1.0)]
+        assert [len(g[5]) for g in got] == [3, 3, 3, 3, 3]  # k edges, not every face in the batch
+        assert [(g[0], g[5]) for g in got] == [(e[0], e[5]) for e in expected[3:]]
+    finally:
+        one.close()
+        many.close()

@@ -287,6 +287,9 @@ def test_bad_input(linker):
         linker.explain("nobody", "nobody-else")
     with pytest.raises(NotFound):
         linker.register("ag", A, [], owner_account_id="missing-owner")
+    with pytest.raises(InvalidInput) as exc:
+        linker.prepare([sig(pb.SIGNAL_TYPE_FACE_EMBEDDING, embedding=face(i, 0)) for i in range(17)])
+    assert exc.value.reason == "TOO_MANY_FACES" and exc.value.metadata["field"] == "signals[16]"
 
 
 def test_concurrent_registration_loses_nothing(linker):
@@ -312,3 +315,11 @@ def test_concurrent_registration_loses_nothing(linker):
     assert len(set(persons.values())) == 6
     for i in range(6):
         assert len({persons[f"t{t}-{i}"] for t in range(8)}) == 1
+
+
+def test_a_very_long_name_is_stored_on_both_backends(linker):
+    """A name key of several kilobytes (40 tokens) fits every index of both stores."""
+    long_name = " ".join(f"Name{chr(65 + i % 26)}{chr(65 + i // 26)}xyzuvw" for i in range(40))
+    first = reg(linker, "long-1", F, sig(pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, long_name, birth_date="1970-07-07"))
+    again = reg(linker, "long-2", F, sig(pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, long_name, birth_date="1970-07-07"))
+    assert again.linked_account_ids == ["long-1"] and again.person_id == first.person_id

@@ -51,9 +51,8 @@ def test_search_delete_resize_and_sync(tmp_path):
 def test_pending_faces_are_searchable_and_move_into_the_graph(tmp_path):
     rng = np.random.default_rng(1)
     vectors = rng.normal(0, 0.056, (2500, 128)).astype(np.float32)
-    index = FaceIndex(capacity=16)
+    index = FaceIndex(capacity=16, background=False)  # no thread: small additions stay pending
     index.add(range(1200), vectors[:1200])  # a bulk addition: straight into the graph
-    index.close()  # no background inserts: the next additions stay pending
     index.add(range(1200, 1210), vectors[1200:1210])
     assert len(index._pending) == 10 and len(index) == 1210 and len(index._labels) == 1200
     assert index.search(vectors[1204], 1)[0] == (1204, 0.0)  # found exactly among the pending
@@ -64,6 +63,11 @@ def test_pending_faces_are_searchable_and_move_into_the_graph(tmp_path):
     assert all(lab != 1204 for lab, _ in index.search(vectors[1204], 5))
     index.save(tmp_path / "faces.hnsw")  # saving inserts what is pending first
     assert not index._pending and index._labels == index.labels() and len(index) == 1208
+    index.add([1204], vectors[1204:1205])  # an erased face does not come back (a racing sync)
+    assert 1204 not in index.labels()
+    index.close()
+    index.add([3000], vectors[1300:1301])  # after close: inserted at once
+    assert 3000 in index._labels and not index._pending
 
     live = FaceIndex(capacity=16)
     live.add(range(2000), vectors[:2000])
@@ -112,3 +116,17 @@ def test_concurrent_adds_searches_and_removals(tmp_path):
     for label in (1002, 2500, 3999):  # not multiples of 7 (those were removed)
         assert index.search(vectors[label], 1)[0][0] == label
     index.close()
+
+
+def test_an_index_nobody_closes_is_freed():
+    import gc
+    import weakref
+
+    index = FaceIndex(capacity=16)
+    index.add([1], np.zeros((1, 128), dtype=np.float32))
+    worker, ref = index._worker, weakref.ref(index)
+    del index
+    gc.collect()
+    assert ref() is None
+    worker.join(timeout=5)
+    assert not worker.is_alive()

@@ -83,7 +83,8 @@ def test_name_signal_carries_block_and_key():
 
 def test_embeddings():
     assert parse_embedding([0.25] * 128).dtype.name == "float32"
-    for bad in ([0.1] * 127, [0.1] * 129, [math.inf] + [0.0] * 127, [1e39] + [0.0] * 127):
+    for bad in ([0.1] * 127, [0.1] * 129, [math.inf] + [0.0] * 127, [1e39] + [0.0] * 127,
+                [math.nan] * 128, [1e300] + [0.0] * 127, [[0.1, 0.2]] * 128, ["x"] * 128):
         with pytest.raises(InvalidInput) as info:
             parse_embedding(bad)
         assert info.value.reason == "EMBEDDING_INVALID"
@@ -105,3 +106,13 @@ def test_ipv6_addresses_in_one_64_share_a_group(address):
     sibling = address.exploded[:19] + ":ffff:ffff:ffff:ffff"
     assert canonical_value(pb.SIGNAL_TYPE_IP_ADDRESS, str(address)) == \
         canonical_value(pb.SIGNAL_TYPE_IP_ADDRESS, sibling) or address.ipv4_mapped is not None
+
+
+def test_name_tokens_are_bounded():
+    long_token = "A" * 65
+    with pytest.raises(InvalidInput) as info:
+        canonical_value(pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, f"Ann {long_token}", birth_date="1990-01-01")
+    assert info.value.reason == "NAME_INVALID"
+    hasher = SignalHasher(bytes(32))
+    name = "Pablo Diego José Francisco de Paula Juan Nepomuceno María de los Remedios Cipriano Ruiz y Picasso"
+    assert len(hasher.prepare(pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, name, birth_date="1881-10-25").name.tokens) > 10

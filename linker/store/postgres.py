@@ -23,3 +23,4 @@ class PostgresStore(PostgresBackend, LinkStore):
     """A :class:`LinkStore` in a PostgreSQL database given by a ``postgresql://`` URL."""
 
     write_lock_key: ClassVar[int | None] = LOCK_KEY
+    types: ClassVar = {**PostgresBackend.types, "name_cover_extra": ""}

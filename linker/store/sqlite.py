@@ -8,6 +8,8 @@ on one machine; for several machines use :class:`~linker.store.postgres.Postgres
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from idverify.db import SqliteBackend
 from linker.store.base import LinkStore
 
@@ -16,3 +18,5 @@ __all__ = ["SqliteStore"]
 
 class SqliteStore(SqliteBackend, LinkStore):
     """A :class:`LinkStore` in one SQLite file (``SqliteStore(path, busy_timeout_s=30.0)``)."""
+
+    types: ClassVar = {**SqliteBackend.types, "name_cover_extra": ", tokens"}
