@@ -41,13 +41,24 @@ def test_bad_dates_become_none():
     assert lic.birth_date is None
 
 
-@pytest.mark.parametrize("level", ["clean", "mild", "strong"])
-def test_generated_licence_back_decodes(level):
-    g = generate_document(2, kind="dl", level=level)
-    back = g.arrays[1]
-    located = locate_document(back)
-    text = decode_pdf417(located.image if located is not None else back) or decode_pdf417(back)
-    assert text == g.truth.barcode_text
+#: Generated documents depend on the day (expiry and issue dates are drawn relative to it), so
+#: the day is fixed: one licence decoding or not is then the same on every run.
+TODAY = dt.date(2026, 11, 24)
+
+
+@pytest.mark.parametrize(("level", "at_least"), [("clean", 20), ("mild", 20), ("strong", 17)])
+def test_generated_licence_backs_decode(level, at_least):
+    """Twenty licence backs per degradation level. Strong degradation loses one or two of twenty
+    (measured 18-19 on three dates, with OpenCV 4.14 and 5.0 alike), so it is held to a rate: a
+    single sample decoded or not on some days and some OpenCV versions."""
+    decoded = 0
+    for seed in range(20):
+        g = generate_document(seed, kind="dl", level=level, today=TODAY)
+        back = g.arrays[1]
+        located = locate_document(back)
+        text = decode_pdf417(located.image if located is not None else back) or decode_pdf417(back)
+        decoded += text == g.truth.barcode_text
+    assert decoded >= at_least
 
 
 def test_no_barcode_on_a_passport_page():
