@@ -124,8 +124,11 @@ class FaceIndex:
                               replace_deleted=True)
         self._labels.update(labels)
 
-    def _insert_all(self, labels: list[int], vectors: np.ndarray) -> None:
+    def _insert_all(self, labels: list[int] = (), vectors: np.ndarray | None = None) -> None:
         """Insert the pending faces, then these, with all threads; the caller holds ``_lock``."""
+        labels = list(labels)
+        if vectors is None:
+            vectors = np.empty((0, EMBEDDING_DIM), dtype=np.float32)
         if self._pending:
             labels = [*self._pending, *labels]
             vectors = np.vstack([np.stack(list(self._pending.values())), vectors])
@@ -149,7 +152,7 @@ class FaceIndex:
     def flush(self) -> None:
         """Insert every pending face into the graph now."""
         with self._lock:
-            self._insert_all([], np.empty((0, EMBEDDING_DIM), dtype=np.float32))
+            self._insert_all()
 
     def close(self) -> None:
         """Stop the background thread; pending faces stay searchable and later additions are
@@ -237,7 +240,7 @@ class FaceIndex:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock:
-            self._insert_all([], np.empty((0, EMBEDDING_DIM), dtype=np.float32))
+            self._insert_all()
             self._index.save_index(str(path) + ".tmp")
             meta = {"synced_to": self.synced_to, "labels": sorted(self._labels)}
         Path(str(path) + ".json.tmp").write_text(json.dumps(meta))

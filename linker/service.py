@@ -73,11 +73,14 @@ class LinkingServicer(pb_grpc.LinkingServiceServicer):
         linker = self._linker
         result = linker.register(request.account_id, request.kind, linker.prepare(request.signals),
                                  request.owner_account_id)
+        self._note_links(request.account_id, result)
+        return _fill(pb.RegisterAccountResponse(), result)
+
+    def _note_links(self, account_id: str, result: LinkResult) -> None:
+        """New strong evidence: every account of the person is due for re-verification."""
         history = getattr(self._deps, "history", None)
         if history is not None and result.linked_account_ids:
-            # New strong evidence: every account of the person is due for re-verification.
-            history.note_link([request.account_id, *result.linked_account_ids])
-        return _fill(pb.RegisterAccountResponse(), result)
+            history.note_link([account_id, *result.linked_account_ids])
 
     def RegisterAccounts(self, request: pb.RegisterAccountsRequest, context) -> pb.RegisterAccountsResponse:
         linker = self._linker
@@ -97,11 +100,8 @@ class LinkingServicer(pb_grpc.LinkingServiceServicer):
                 raise
             batch.append(Registration(item.account_id, item.kind, signals, item.owner_account_id))
         results = linker.register_many(batch)
-        history = getattr(self._deps, "history", None)
-        if history is not None:
-            for item, result in zip(items, results, strict=True):
-                if result.linked_account_ids:
-                    history.note_link([item.account_id, *result.linked_account_ids])
+        for item, result in zip(items, results, strict=True):
+            self._note_links(item.account_id, result)
         return pb.RegisterAccountsResponse(results=[_fill(pb.RegisterAccountResponse(), r) for r in results])
 
     def CheckAccount(self, request: pb.CheckAccountRequest, context) -> pb.CheckAccountResponse:
