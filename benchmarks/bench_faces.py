@@ -26,6 +26,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from idverify.app import Application  # noqa: E402
 from idverify.faces.models import load_face_models
 from idverify.faces.pipeline import compare_faces
 from idverify.faces.settings import FaceSettings
@@ -95,12 +96,12 @@ def bench_rps(processes: int, requests: int, concurrency: int, reference: bytes,
 
     from idverify.config import Config, ServerSettings
     from idverify.server.app import create_server
-    from idverify.server.deps import build_dependencies
+    from idverify.app.dependencies import build_dependencies
     from idverify.v1 import verification_service_pb2_grpc as pb_grpc
 
     config = Config(server=ServerSettings(port=0, worker_processes=processes))
     deps = build_dependencies(config)  # starts and warms the workers before timing
-    running, port = create_server(config, deps)
+    running, port = create_server(config, Application(deps))
     running.start()
     channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=[("grpc.max_send_message_length", 64 << 20)])
     stub = pb_grpc.VerificationServiceStub(channel)

@@ -27,13 +27,11 @@ import matplotlib
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from idverify.app import build_application  # noqa: E402
+from idverify.app.verification import result_of  # noqa: E402
 from idverify.config import load_config  # noqa: E402
 from idverify.docgen import generate_document  # noqa: E402
-from idverify.reverify.checks import result_of  # noqa: E402
-from idverify.server.deps import build_dependencies  # noqa: E402
-from idverify.server.verification import VerificationServicer  # noqa: E402
 from idverify.v1 import verification_service_pb2 as pb  # noqa: E402
-from linker.service import LinkingServicer  # noqa: E402
 from linker.v1 import linking_service_pb2 as lpb  # noqa: E402
 
 KEY = "bench-reverify-key-0123456789abcdef"
@@ -43,37 +41,31 @@ HOPPER = Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
 def seed(store_path: Path, n: int, retain: bool) -> None:
     config = load_config(overrides={"store": {"url": str(store_path)}, "server": {"worker_processes": 1},
                                     "linker": {"enabled": True, "hash_key": KEY}}, environ={})
-    deps = build_dependencies(config)
+    app = build_application(config)
+    deps = app.deps
     try:
-        servicer = VerificationServicer(deps)
         doc = generate_document(3, kind="td3", level="mild", portrait=HOPPER, expired=False)
         declared = pb.DeclaredProfile(full_name=f"{doc.truth.given_names} {doc.truth.surname}",
                                       birth_date=doc.truth.birth_date.isoformat())
         request = pb.VerifyIdentityRequest(profile_photo=pb.Image(content=HOPPER.read_bytes()),
                                            document_images=[pb.Image(content=i) for i in doc.images],
                                            declared=declared)
-        response = servicer.VerifyIdentity(request, _NoDeadline())
-        linking = LinkingServicer(deps)
+        response = app.verification.verify_identity(request)
         result = result_of(response, declared)
         for i in range(n):
             account = f"acct-{i:06d}"
             deps.history.record_verification(account, result, policy_version=response.policy_version,
                                              model_version=deps.model_version, settings=config.reverify,
                                              source="bench")
-            linking.RegisterAccount(lpb.RegisterAccountRequest(account_id=account, kind=lpb.ACCOUNT_KIND_FREELANCER,
+            app.linking.register(lpb.RegisterAccountRequest(account_id=account, kind=lpb.ACCOUNT_KIND_FREELANCER,
                 signals=[lpb.Signal(type=lpb.SIGNAL_TYPE_EMAIL, value=f"user{i}@example.org"),
-                         lpb.Signal(type=lpb.SIGNAL_TYPE_IP_ADDRESS, value=f"10.{i // 250 % 250}.{i % 250}.1")]), None)
+                         lpb.Signal(type=lpb.SIGNAL_TYPE_IP_ADDRESS, value=f"10.{i // 250 % 250}.{i % 250}.1")]))
             if retain:
                 deps.history.retain_image(account, "profile", HOPPER.read_bytes())
                 deps.history.retain_image(account, "document_front", doc.images[0])
             deps.history.request_recheck(account)
     finally:
-        deps.close()
-
-
-class _NoDeadline:
-    def time_remaining(self):
-        return None
+        app.close()
 
 
 def run_workers(store_path: Path, processes: int, retain: bool) -> dict:

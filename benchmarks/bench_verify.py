@@ -25,10 +25,11 @@ from PIL import Image
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from idverify.app import Application  # noqa: E402
 from idverify.config import load_config  # noqa: E402
 from idverify.docgen import generate_document  # noqa: E402
 from idverify.server.app import create_server  # noqa: E402
-from idverify.server.deps import build_dependencies  # noqa: E402
+from idverify.app.dependencies import build_dependencies  # noqa: E402
 from idverify.v1 import verification_service_pb2 as pb  # noqa: E402
 from idverify.v1 import verification_service_pb2_grpc as pb_grpc  # noqa: E402
 
@@ -52,7 +53,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         config = load_config(overrides={"server": {"port": 0}, "store": {"url": f"{tmp}/s.sqlite3"}}, environ={})
         deps = build_dependencies(config)
-        running, port = create_server(config, deps)
+        running, port = create_server(config, Application(deps))
         running.start()
         channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=[("grpc.max_send_message_length", 64 << 20)])
         stub = pb_grpc.VerificationServiceStub(channel)

@@ -1,34 +1,18 @@
-"""Client side of the CLI: build requests from files, call a running server, print results."""
+"""Helpers for Python callers of the service: the machine-readable reason of a failed call.
+
+    try:
+        stub.VerifyIdentity(request, timeout=30)
+    except grpc.RpcError as err:
+        print(err.code(), error_reason(err))   # e.g. INVALID_ARGUMENT IMAGE_UNREADABLE
+"""
 
 from __future__ import annotations
 
-import argparse
-import json
-from pathlib import Path
-from typing import Any
-
 import grpc
-from google.protobuf import json_format
 from google.rpc import error_details_pb2
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_status import rpc_status
 
-from idverify.v1 import verification_service_pb2 as pb
-from idverify.v1 import verification_service_pb2_grpc as pb_grpc
-
-__all__ = ["ClientError", "error_reason", "run"]
-
-EXIT_OK, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_REFUSED, EXIT_RPC = 0, 2, 3, 4, 5
-_REFUSED = {grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.FAILED_PRECONDITION,
-            grpc.StatusCode.NOT_FOUND, grpc.StatusCode.OUT_OF_RANGE}
-
-
-class ClientError(Exception):
-    """A failed client command, with the exit code the CLI returns."""
-
-    def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
+__all__ = ["error_info", "error_reason"]
 
 
 def error_info(error: grpc.RpcError) -> error_details_pb2.ErrorInfo | None:
@@ -48,78 +32,3 @@ def error_reason(error: grpc.RpcError) -> str | None:
     """The ErrorInfo reason of a failed call, or None when the server sent none."""
     info = error_info(error)
     return info.reason if info is not None else None
-
-
-def _image(path: Path | None, label: str) -> pb.Image:
-    if path is None:
-        raise ClientError("missing image path", EXIT_USAGE)
-    try:
-        return pb.Image(content=path.read_bytes(), label=label)
-    except OSError as exc:
-        raise ClientError(f"cannot read {path}: {exc.strerror}", EXIT_USAGE) from exc
-
-
-def _call(target: str, timeout: float, fn) -> Any:
-    channel = grpc.insecure_channel(target)
-    try:
-        return fn(channel, timeout)
-    except grpc.RpcError as exc:
-        code = exc.code()  # type: ignore[attr-defined]
-        details = exc.details()  # type: ignore[attr-defined]
-        reason = error_reason(exc)
-        suffix = f" [{reason}]" if reason else ""
-        if code == grpc.StatusCode.UNAVAILABLE:
-            raise ClientError(f"cannot reach the idverify server at {target}: {details}", EXIT_UNREACHABLE) from exc
-        if code == grpc.StatusCode.DEADLINE_EXCEEDED:
-            raise ClientError(f"no answer from {target} within {timeout:g} s", EXIT_UNREACHABLE) from exc
-        exit_code = EXIT_REFUSED if code in _REFUSED else EXIT_RPC
-        raise ClientError(f"{code.name}{suffix}: {details}", exit_code) from exc
-    finally:
-        channel.close()
-
-
-def run(args: argparse.Namespace) -> int:
-    """Run one client command from parsed CLI arguments; return the exit code."""
-    if args.command == "health":
-        def check(channel, timeout):
-            return health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=timeout)
-        response = _call(args.target, args.timeout, check)
-        status = health_pb2.HealthCheckResponse.ServingStatus.Name(response.status)
-        print(json.dumps({"status": status}) if args.json else status)
-        return EXIT_OK if response.status == health_pb2.HealthCheckResponse.SERVING else EXIT_RPC
-
-    if args.command == "compare":
-        kinds = {"auto": pb.REFERENCE_KIND_UNSPECIFIED, "portrait": pb.REFERENCE_KIND_PORTRAIT,
-                 "document": pb.REFERENCE_KIND_DOCUMENT}
-        request = pb.CompareFacesRequest(reference=_image(args.reference, "reference"),
-                                         probe=_image(args.probe, "probe"),
-                                         reference_kind=kinds[args.reference_kind])
-        method = "CompareFaces"
-    elif args.command == "read-document":
-        images = [_image(args.front, "front")] + ([_image(args.back, "back")] if args.back else [])
-        request = pb.ReadDocumentRequest(images=images)
-        method = "ReadDocument"
-    elif args.command == "verify":
-        labels = ["front", "back", "extra"]
-        request = pb.VerifyIdentityRequest(
-            profile_photo=_image(args.photo, "profile"),
-            document_images=[_image(p, labels[min(i, 2)]) for i, p in enumerate(args.document)],
-            declared=pb.DeclaredProfile(full_name=args.name, birth_date=args.dob, email=args.email,
-                                        phone=args.phone, country=args.country),
-            account_id=args.account_id,
-        )
-        method = "VerifyIdentity"
-    else:  # argparse only offers the commands above
-        raise ClientError(f"unknown command {args.command}", EXIT_USAGE)
-
-    def call(channel, timeout):
-        return getattr(pb_grpc.VerificationServiceStub(channel), method)(request, timeout=timeout)
-
-    response = _call(args.target, args.timeout, call)
-    if args.json:
-        print(json_format.MessageToJson(response, preserving_proto_field_name=True))
-    else:
-        from idverify import render
-
-        render.print_response(method, response)
-    return EXIT_OK

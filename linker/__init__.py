@@ -1,8 +1,9 @@
 """Account linking: one account per person, in real time, with evidence.
 
-Modules, in the order a request flows through them:
+An engine: the application layer (:mod:`idverify.app.linking`) calls it, the gRPC servicer
+(:mod:`idverify.server.linking`) and the backfill command (:mod:`idverify.cli.import_accounts`)
+sit above that; nothing here imports them. Modules, in the order a request flows through them:
 
-- :mod:`linker.service` — the thin gRPC servicer of ``linker.v1.LinkingService``;
 - :mod:`linker.engine` — :class:`~linker.engine.Linker`: evidence, persons, decisions;
 - :mod:`linker.signals` — signal types and strengths, canonical forms, keyed hashes (pure);
 - :mod:`linker.names` — fuzzy name matching on keyed token hashes (pure);

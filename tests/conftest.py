@@ -8,9 +8,10 @@ from pathlib import Path
 import grpc
 import pytest
 
+from idverify.app import Application
 from idverify.config import Config, ServerSettings, StoreSettings
 from idverify.server.app import create_server
-from idverify.server.deps import Dependencies
+from idverify.app.dependencies import Dependencies
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
@@ -40,7 +41,7 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., tuple[grpc.Channel, i
         )
         if deps is None:
             deps = Dependencies(config=config)
-        running, port = create_server(config, deps)
+        running, port = create_server(config, Application(deps))
         running.start()
         channel = grpc.insecure_channel(
             f"127.0.0.1:{port}",

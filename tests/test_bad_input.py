@@ -10,6 +10,7 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from idverify.app import Application
 from idverify.client import error_reason
 from badinput import corpus
 
@@ -21,14 +22,14 @@ def live(tmp_path_factory):
     """The real server with every engine and the linker on, in this process, on port 0."""
     from idverify.config import load_config
     from idverify.server.app import create_server
-    from idverify.server.deps import build_dependencies
+    from idverify.app.dependencies import build_dependencies
 
     store = tmp_path_factory.mktemp("bad-input") / "store.sqlite3"
     config = load_config(overrides={"server": {"port": 0}, "store": {"url": str(store)},
                                     "linker": {"enabled": True, "hash_key": "bad-input-test-key-0123456789"}},
                          environ={})
     deps = build_dependencies(config)
-    running, port = create_server(config, deps)
+    running, port = create_server(config, Application(deps))
     running.start()
     channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=[("grpc.max_send_message_length", 64 << 20)])
     yield channel

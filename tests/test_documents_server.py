@@ -14,7 +14,7 @@ from idverify.docgen import generate_document
 from idverify.documents import DocumentSettings
 from idverify.documents.service import DocumentService
 from idverify.workers import WorkerPool
-from idverify.server.deps import Dependencies
+from idverify.app.dependencies import Dependencies
 from idverify.v1 import verification_service_pb2 as pb
 from idverify.v1 import verification_service_pb2_grpc as pb_grpc
 

@@ -18,6 +18,7 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from PIL import Image
 
+from idverify.app import Application
 from idverify.client import error_reason
 from idverify.config import Config, ServerSettings, StoreSettings
 from idverify.errors import InvalidInput
@@ -25,7 +26,7 @@ from idverify.faces.service import FaceService
 from idverify.faces.settings import FaceSettings
 from idverify.images import ImageSettings, decode_image
 from idverify.server.app import create_server
-from idverify.server.deps import build_dependencies
+from idverify.app.dependencies import build_dependencies
 from idverify.v1 import verification_service_pb2 as pb
 from idverify.v1 import verification_service_pb2_grpc as pb_grpc
 
@@ -53,7 +54,7 @@ def server(tmp_path_factory):
         store=StoreSettings(url=str(tmp_path_factory.mktemp("store") / "store.sqlite3")),
     )
     deps = build_dependencies(config)
-    running, port = create_server(config, deps)
+    running, port = create_server(config, Application(deps))
     running.start()
     channel = grpc.insecure_channel(f"127.0.0.1:{port}")
     yield deps, channel

@@ -120,7 +120,7 @@ def test_batch_is_all_or_nothing(store_url):
 
 
 def test_register_accounts_through_the_server(start_server, tmp_path, store_url):
-    from idverify.server.deps import build_dependencies
+    from idverify.app.dependencies import build_dependencies
     from linker.v1 import linking_service_pb2_grpc as pb_grpc
 
     deps = build_dependencies(_config(tmp_path, store_url, hash_key=SERVICE_KEY, max_batch=3))
@@ -192,7 +192,7 @@ def test_import_accounts_command(start_server, tmp_path, capsys):
     import json
 
     from idverify.cli import main
-    from idverify.server.deps import build_dependencies
+    from idverify.app.dependencies import build_dependencies
 
     deps = build_dependencies(_config(tmp_path, str(tmp_path / "links.sqlite3"), hash_key=SERVICE_KEY))
     _, port = start_server(deps)

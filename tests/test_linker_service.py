@@ -10,7 +10,7 @@ import pytest
 from idverify.client import error_reason
 from idverify.config import Config, ServerSettings, StoreSettings
 from idverify.errors import ConfigError
-from idverify.server.deps import build_dependencies
+from idverify.app.dependencies import build_dependencies
 from linker.settings import LinkerSettings
 from linker.v1 import linking_service_pb2 as pb
 from linker.v1 import linking_service_pb2_grpc as pb_grpc

@@ -99,7 +99,7 @@ def _calls(channel: grpc.Channel, photo: bytes) -> None:
 @pytest.mark.slow
 def test_no_personal_data_in_any_log_line(captured_logs, start_server, tmp_path):
     from idverify.config import load_config
-    from idverify.server.deps import build_dependencies
+    from idverify.app.dependencies import build_dependencies
 
     config = load_config(overrides={"server": {"port": 0}, "store": {"url": str(tmp_path / "s.sqlite3")},
                                     "linker": {"enabled": True, "hash_key": "test-key-" + "0" * 40}},

@@ -81,7 +81,7 @@ def test_servicer_uses_the_shared_matcher(start_server, tmp_path) -> None:
     from idverify.config import Config, ServerSettings, StoreSettings
     from idverify.profile.name_match import NameMatcher
     from idverify.profile.settings import ProfileSettings
-    from idverify.server.deps import Dependencies
+    from idverify.app.dependencies import Dependencies
 
     strict = ProfileSettings(name_match_score=99.9, name_partial_score=0.0)
     config = Config(server=ServerSettings(port=0), store=StoreSettings(url=str(tmp_path / "s.sqlite3")), profile=strict)

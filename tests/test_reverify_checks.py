@@ -13,13 +13,14 @@ import grpc
 import matplotlib
 import pytest
 
+from idverify.app import Application
 from idverify.config import load_config
 from idverify.docgen import generate_document
 from idverify.documents.settings import DocumentSettings
-from idverify.reverify.steps import recheck_document
+from idverify.app.reverify import recheck_document
 from idverify.reverify.store import open_reverify_store
 from idverify.server.app import create_server
-from idverify.server.deps import build_dependencies
+from idverify.app.dependencies import build_dependencies
 from idverify.v1 import verification_service_pb2 as pb
 from idverify.v1 import verification_service_pb2_grpc as pb_grpc
 
@@ -49,7 +50,7 @@ def test_reverify_once_in_process_and_remote(tmp_path):
     config = load_config(overrides={"server": {"port": 0, "worker_processes": 1}, "store": {"url": str(store_path)},
                                     "linker": {"enabled": True, "hash_key": KEY}}, environ={})
     deps = build_dependencies(config)
-    running, port = create_server(config, deps)
+    running, port = create_server(config, Application(deps))
     running.start()
     try:
         doc = generate_document(3, kind="td3", level="clean", portrait=HOPPER, expired=False)

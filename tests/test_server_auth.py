@@ -10,8 +10,9 @@ from idverify.cli import main
 from idverify.client import error_reason
 from idverify.config import Config, ServerSettings
 from idverify.errors import ConfigError
-from idverify.server.auth import AuthSettings, load_keys, required_scope
-from idverify.server.deps import Dependencies
+from idverify.config.transport import AuthSettings
+from idverify.server.auth import load_keys, required_scope
+from idverify.app.dependencies import Dependencies
 from idverify.v1 import verification_service_pb2 as pb
 from idverify.v1 import verification_service_pb2_grpc as pb_grpc
 from linker.v1 import linking_service_pb2 as lpb

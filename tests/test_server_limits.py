@@ -10,7 +10,8 @@ import pytest
 
 from idverify.errors import DeadlineExceeded, ResourceExhausted
 from idverify.server.calls import CallInfo
-from idverify.server.limits import Admission, LimitSettings, RateLimiter
+from idverify.config.transport import LimitSettings
+from idverify.server.limits import Admission, RateLimiter
 
 
 def _call(remaining=None, client="c", method="/idverify.v1.VerificationService/CompareFaces"):

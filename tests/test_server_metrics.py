@@ -8,8 +8,8 @@ import grpc
 import pytest
 
 from idverify.config import Config, ServerSettings
-from idverify.server.deps import Dependencies
-from idverify.server.metrics import Metrics, MetricsSettings
+from idverify.app.dependencies import Dependencies
+from idverify.metrics import Metrics, MetricsSettings
 from idverify.v1 import verification_service_pb2 as pb
 
 

@@ -12,8 +12,8 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from idverify.config import Config, ServerSettings
 from idverify.errors import ConfigError
-from idverify.server.deps import Dependencies
-from idverify.server.tls import TlsSettings
+from idverify.app.dependencies import Dependencies
+from idverify.config.transport import TlsSettings
 from idverify.settings import build
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is not installed")

@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFilter
 
+from idverify.app import Application
 from idverify.client import error_reason
 from idverify.config import load_config
 from idverify.docgen import generate_document
 from idverify.server.app import create_server
-from idverify.server.deps import build_dependencies
+from idverify.app.dependencies import build_dependencies
 from idverify.v1 import verification_service_pb2 as pb
 from idverify.v1 import verification_service_pb2_grpc as pb_grpc
 
@@ -27,7 +28,7 @@ def server(shared_dir, tmp_path_factory):
     config = load_config(overrides={"server": {"port": 0, "worker_processes": 2}, "store": {"url": str(store)}},
                          environ={})
     deps = build_dependencies(config)
-    running, port = create_server(config, deps)
+    running, port = create_server(config, Application(deps))
     running.start()
     channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=[("grpc.max_send_message_length", 64 << 20)])
     yield pb_grpc.VerificationServiceStub(channel), deps

@@ -19,9 +19,10 @@ import os
 import sys
 from pathlib import Path
 
+from idverify.cli.exit_codes import ExitCode
+
 __all__ = ["add_parser", "main", "run"]
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -77,10 +78,10 @@ def run(args: argparse.Namespace) -> int:
         return _build(args)
     except SuiteError as exc:
         print("idverify qa: invalid suite or report:\n  " + "\n  ".join(exc.problems), file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     except ConfigError as exc:
         print(f"idverify qa: configuration error: {exc.message}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -96,7 +97,7 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.jobs < 1:
         print("idverify qa: --jobs must be at least 1", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     suite = load_suite(args.path)
     console = Console(stderr=True)
     server = contextlib.nullcontext(args.target) if args.target else local_server(args.config)
@@ -111,7 +112,7 @@ def _run(args: argparse.Namespace) -> int:
     _print_summary(console, run_result)
     for path in paths:
         console.print(f"wrote {path}")
-    return EXIT_OK if run_result.ok else EXIT_FAILED
+    return ExitCode.OK if run_result.ok else ExitCode.FAILED
 
 
 def _progress(console, total: int):
@@ -163,7 +164,7 @@ def _compare(args: argparse.Namespace) -> int:
 
     comparison = compare_reports(load_report(args.old), load_report(args.new))
     print(format_comparison(comparison))
-    return EXIT_FAILED if comparison.regressed else EXIT_OK
+    return ExitCode.FAILED if comparison.regressed else ExitCode.OK
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -174,7 +175,7 @@ def _build(args: argparse.Namespace) -> int:
     else:
         written = build_suite(args.out, seed=args.seed, size=args.size, today=args.today)
     print(f"wrote {len(written)} cases under {args.out}")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def main(argv: list[str] | None = None) -> int:

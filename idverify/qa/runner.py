@@ -97,31 +97,30 @@ def local_server(config_path: str | Path | None = None) -> Iterator[str]:
 
     The store is a fresh SQLite file in a temporary folder, so every local run starts empty, and
     the linker is enabled with a random hash key. Models load once here
-    (``build_dependencies``), before the first case runs.
+    (``build_application``), before the first case runs.
     """
+    from idverify.app import build_application
     from idverify.config import load_config
     from idverify.server.app import create_server
-    from idverify.server.deps import build_dependencies
-
-    from idverify.config import Config
 
     with tempfile.TemporaryDirectory(prefix="idverify-qa-") as tmp:
-        overrides: dict[str, dict[str, Any]] = {"server": {"host": "127.0.0.1", "port": 0},
-                                                "store": {"url": str(Path(tmp) / "qa.sqlite3")}}
-        if "linker" in {f.name for f in dataclasses.fields(Config)}:
+        overrides: dict[str, dict[str, Any]] = {
+            "server": {"host": "127.0.0.1", "port": 0},
+            "store": {"url": str(Path(tmp) / "qa.sqlite3")},
             # a throwaway store gets a throwaway keyed-hash secret: linking scenarios need the linker
-            overrides["linker"] = {"enabled": True, "hash_key": secrets.token_hex(16)}
+            "linker": {"enabled": True, "hash_key": secrets.token_hex(16)},
+        }
         config = load_config(config_path, overrides=overrides)
-        deps = build_dependencies(config)
+        app = build_application(config)
         try:
-            running, port = create_server(config, deps)
+            running, port = create_server(config, app)
             running.start()
             try:
                 yield f"127.0.0.1:{port}"
             finally:
                 running.stop(0).wait()
         finally:
-            deps.close()
+            app.close()
 
 
 def _namespace(token: str, case: Case) -> str:

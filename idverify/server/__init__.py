@@ -1,7 +1,7 @@
-"""The gRPC server: start-up, the error interceptor, dependencies and the thin servicers.
+"""The gRPC transport: start-up, interceptors and guards, and the thin servicers.
 
-Data flow: a call enters :mod:`idverify.server.interceptors` (request id, malformed requests,
-domain exceptions to statuses), reaches a thin servicer (:mod:`idverify.server.verification`,
-:mod:`linker.service`) which calls plain functions of the engine packages with the heavy
-objects held in :class:`idverify.server.deps.Dependencies`, and returns their response message.
+Data flow: a call enters :mod:`idverify.server.interceptors` (request id, guards for keys, rate
+and admission, malformed requests, domain exceptions to statuses), reaches a thin servicer
+(:mod:`idverify.server.verification`, :mod:`idverify.server.linking`) which hands the request to
+the application layer's use cases (:mod:`idverify.app`) and returns their response message.
 """

@@ -1,8 +1,9 @@
-"""Server start-up: ``create_server(config, deps) -> (server, port)``, ``serve()``.
+"""Server start-up: ``create_server(config, app) -> (server, port)``, ``serve()``.
 
-:func:`create_server` builds a grpcio server with the error interceptor, both services, the
-standard health service and server reflection, bound to ``host:port`` (port 0 picks a free one,
-for tests) but not started. :func:`serve` builds the dependencies, starts the server, marks it
+:func:`create_server` builds a grpcio server with the error interceptor, both services over the
+application's use cases, the standard health service and server reflection, bound to
+``host:port`` (port 0 picks a free one, for tests) but not started. :func:`serve` builds the
+application once (models, store, workers), starts the server, marks it
 SERVING and shuts it down gracefully on SIGTERM or SIGINT: health turns NOT_SERVING, new calls
 are refused, in-flight calls get ``server.grace_seconds`` to finish.
 """
@@ -18,12 +19,13 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from idverify.app import Application, build_application
 from idverify.config import Config
 from idverify.errors import ConfigError
-from idverify.server.deps import Dependencies, build_dependencies
 from idverify.server.auth import Authenticator, load_keys
 from idverify.server.interceptors import ErrorInterceptor, Guard
 from idverify.server.limits import Admission, RateLimiter
+from idverify.server.linking import LinkingServicer
 from idverify.server.tls import server_credentials
 from idverify.server.verification import VerificationServicer
 from idverify.v1 import verification_service_pb2, verification_service_pb2_grpc
@@ -61,8 +63,9 @@ class RunningServer:
         return getattr(self.server, name)
 
 
-def create_server(config: Config, deps: Dependencies) -> tuple[RunningServer, int]:
-    """Build the server (not started) bound to ``config.server.host:port``; return it and the port."""
+def create_server(config: Config, app: Application) -> tuple[RunningServer, int]:
+    """Build the server (not started) over ``app``'s use cases, bound to ``config.server.host:port``;
+    return it and the port."""
     settings = config.server
     options = [
         ("grpc.max_receive_message_length", settings.max_message_bytes),
@@ -71,12 +74,13 @@ def create_server(config: Config, deps: Dependencies) -> tuple[RunningServer, in
     ]
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="grpc"),
-        interceptors=[ErrorInterceptor(_guards(config, deps), deps.metrics)],
+        interceptors=[ErrorInterceptor(_guards(config, app), app.deps.metrics)],
         options=options,
         maximum_concurrent_rpcs=settings.threads,
     )
-    verification_service_pb2_grpc.add_VerificationServiceServicer_to_server(VerificationServicer(deps), server)
-    _add_linking_service(server, deps)
+    verification_service_pb2_grpc.add_VerificationServiceServicer_to_server(
+        VerificationServicer(app.verification), server)
+    linking_service_pb2_grpc.add_LinkingServiceServicer_to_server(LinkingServicer(app.linking), server)
 
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
     for name in ("", VERIFICATION_SERVICE, LINKING_SERVICE):
@@ -104,28 +108,22 @@ def create_server(config: Config, deps: Dependencies) -> tuple[RunningServer, in
     return RunningServer(server, health_servicer, settings.grace_seconds), port
 
 
-def _guards(config: Config, deps: Dependencies) -> list[Guard]:
+def _guards(config: Config, app: Application) -> list[Guard]:
     """Authentication first (so rate limits know the client), then rate limits, then admission."""
     guards: list[Guard] = []
     if config.auth.enabled:
         guards.append(Authenticator(load_keys(config.auth.keys_file)))
     guards.append(RateLimiter(config.limits))
-    guards.append(Admission(config.limits, on_change=deps.metrics.set_queue))
+    guards.append(Admission(config.limits, on_change=app.deps.metrics.set_queue))
     return guards
-
-
-def _add_linking_service(server: grpc.Server, deps: Dependencies) -> None:
-    from linker.service import LinkingServicer  # the linker package owns its servicer
-
-    linking_service_pb2_grpc.add_LinkingServiceServicer_to_server(LinkingServicer(deps), server)
 
 
 def serve(config: Config) -> int:
     """Run the service until SIGTERM or SIGINT; return the process exit code."""
     log.info("loading models and opening the store")
-    deps = build_dependencies(config)
+    app = build_application(config)
     try:
-        running, port = create_server(config, deps)
+        running, port = create_server(config, app)
         stopped = threading.Event()
 
         def on_signal(signum: int, _frame) -> None:
@@ -136,8 +134,8 @@ def serve(config: Config) -> int:
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
         if config.metrics.enabled:
-            metrics_port = deps.metrics.serve(config.metrics)
-            deps.closers.append(deps.metrics.close)
+            metrics_port = app.deps.metrics.serve(config.metrics)
+            app.deps.closers.append(app.deps.metrics.close)
             log.info("metrics", extra={"host": config.metrics.host, "port": metrics_port})
         running.start()
         log.info("serving", extra={"host": config.server.host, "port": port,
@@ -146,7 +144,7 @@ def serve(config: Config) -> int:
         running.server.wait_for_termination()
         stopped.wait(timeout=config.server.grace_seconds + 5)
     finally:
-        deps.close()
+        app.close()
     return 0
 
 

@@ -27,11 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from idverify.config.transport import AuthSettings
 from idverify.errors import ConfigError, PermissionDenied, Unauthenticated
 from idverify.server.calls import CallInfo, is_open_method
 from idverify.settings import read_toml
 
-__all__ = ["ApiKey", "AuthSettings", "Authenticator", "SCOPES", "new_key", "required_scope"]
+__all__ = ["ApiKey", "Authenticator", "SCOPES", "new_key", "required_scope"]
 
 Scope = Literal["verify", "link", "review", "admin"]
 SCOPES: tuple[str, ...] = ("verify", "link", "review", "admin")
@@ -44,18 +45,6 @@ _SCOPE_OF_RPC = {
 _SCOPE_OF_SERVICE = {"idverify.v1.VerificationService": "verify", "linker.v1.LinkingService": "link"}
 
 
-@dataclass(frozen=True)
-class AuthSettings:
-    """Whether calls need an API key, and where the hashed keys live."""
-
-    #: When false every call is accepted as client "anonymous" (development only).
-    enabled: bool = False
-    #: TOML file of hashed keys (see the module docstring); required when enabled.
-    keys_file: str = ""
-
-    def validate(self) -> None:
-        if self.enabled and not self.keys_file:
-            raise ConfigError("auth.enabled needs auth.keys_file", reason="CONFIG_VALUE")
 
 
 @dataclass(frozen=True)

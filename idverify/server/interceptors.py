@@ -38,7 +38,7 @@ from grpc_status import rpc_status
 
 from idverify.errors import ERROR_DOMAIN, IdverifyError, InvalidInput
 from idverify.server.calls import CallInfo, is_open_method
-from idverify.server.metrics import Metrics
+from idverify.metrics import Metrics
 from idverify.server.validation import validate_request
 
 __all__ = ["ErrorInterceptor", "Guard", "REQUEST_ID_KEY", "abort_with_error"]

@@ -15,36 +15,14 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
-from idverify.errors import ConfigError, DeadlineExceeded, ResourceExhausted
+from idverify.config.transport import LimitSettings
+from idverify.errors import DeadlineExceeded, ResourceExhausted
 from idverify.server.calls import CallInfo, is_open_method
 
-__all__ = ["Admission", "LimitSettings", "RateLimiter", "check_deadline"]
+__all__ = ["Admission", "RateLimiter", "check_deadline"]
 
 
-@dataclass(frozen=True)
-class LimitSettings:
-    """Concurrency, queue and rate limits."""
-
-    #: Calls that run at once; CPU-heavy work is further bounded by the worker processes.
-    max_concurrent_calls: int = 8
-    #: Calls that may wait for a slot; more are refused with RESOURCE_EXHAUSTED.
-    max_queued_calls: int = 32
-    #: Longest wait for a slot in seconds when the caller set no shorter deadline.
-    queue_timeout_seconds: float = 30.0
-    #: Sustained calls per second per client; 0 turns rate limiting off.
-    rate_per_client: float = 0.0
-    #: Calls a client may make at once above the sustained rate.
-    burst: int = 20
-
-    def validate(self) -> None:
-        if self.max_concurrent_calls < 1 or self.max_queued_calls < 0:
-            raise ConfigError("limits.max_concurrent_calls must be >= 1 and max_queued_calls >= 0",
-                              reason="CONFIG_VALUE")
-        if self.queue_timeout_seconds <= 0 or self.rate_per_client < 0 or self.burst < 1:
-            raise ConfigError("limits: queue_timeout_seconds > 0, rate_per_client >= 0, burst >= 1",
-                              reason="CONFIG_VALUE")
 
 
 def check_deadline(call: CallInfo) -> None:

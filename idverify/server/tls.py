@@ -2,39 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
 
+from idverify.config.transport import TlsSettings
 from idverify.errors import ConfigError
 
-__all__ = ["TlsSettings", "server_credentials"]
+__all__ = ["server_credentials"]
 
 
-@dataclass(frozen=True)
-class TlsSettings:
-    """Server certificate and, for mutual TLS, the CA that signs client certificates."""
-
-    #: PEM certificate chain of the server; empty serves plaintext (loopback and tests only).
-    cert_file: str = ""
-    #: PEM private key of the server.
-    key_file: str = ""
-    #: PEM CA bundle for client certificates; set it to turn on mutual TLS.
-    client_ca_file: str = ""
-    #: With a client CA: refuse clients that present no certificate.
-    require_client_cert: bool = True
-
-    @property
-    def enabled(self) -> bool:
-        """True when a certificate is configured."""
-        return bool(self.cert_file)
-
-    def validate(self) -> None:
-        if bool(self.cert_file) != bool(self.key_file):
-            raise ConfigError("tls.cert_file and tls.key_file go together", reason="CONFIG_VALUE")
-        if self.client_ca_file and not self.cert_file:
-            raise ConfigError("tls.client_ca_file needs tls.cert_file", reason="CONFIG_VALUE")
 
 
 def _read(path: str, what: str) -> bytes:

@@ -1,8 +1,9 @@
-"""The heavy objects the servicers use, built once at start-up and passed in (house rule 2).
+"""The heavy objects the use cases run on, built once at start-up and passed in (house rule 2).
 
 :func:`build_dependencies` loads models, opens the store and starts worker processes from the
 validated :class:`~idverify.config.Config`; tests may build a :class:`Dependencies` of their
-own. :meth:`Dependencies.close` releases everything on shutdown.
+own, giving only what they exercise (what they leave out is built from ``config``, or absent and
+answered UNAVAILABLE). :meth:`Dependencies.close` releases everything on shutdown.
 """
 
 from __future__ import annotations
@@ -14,15 +15,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from idverify.config import Config
+from idverify.metrics import Metrics
 from idverify.policy import Policy, load_policy
-from idverify.profile.name_match import NameMatcher, default_name_matcher
-from idverify.server.metrics import Metrics
+from idverify.profile.name_match import NameMatcher
 
 if TYPE_CHECKING:
     from idverify.documents.service import DocumentService
     from idverify.faces.service import FaceService
-    from idverify.workers import WorkerPool
     from idverify.reverify.store import ReverifyStore
+    from idverify.workers import WorkerPool
     from linker.engine import Linker
 
 __all__ = ["Dependencies", "build_dependencies", "model_version"]
@@ -32,15 +33,15 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Dependencies:
-    """Everything a servicer needs besides the request."""
+    """Every engine a use case needs besides the request."""
 
     config: Config
     #: The service's Prometheus metrics.
     metrics: Metrics = field(default_factory=Metrics)
-    #: Name matcher with ``config.profile`` and the nicknames table, shared by every call.
-    name_matcher: NameMatcher = field(default_factory=default_name_matcher)
-    #: The VerifyIdentity decision policy (``config.policy.path``), validated at start-up.
-    policy: Policy = field(default_factory=load_policy)
+    #: Name matcher shared by every call; built from ``config.profile`` when not given.
+    name_matcher: NameMatcher | None = None
+    #: The VerifyIdentity decision policy; loaded from ``config.policy.path`` when not given.
+    policy: Policy | None = None
     #: Worker processes for CPU-bound work (dlib, Tesseract), shared by every engine.
     workers: WorkerPool | None = None
     #: CompareFaces: the face pipeline, run in ``workers``; None answers UNAVAILABLE.
@@ -55,6 +56,14 @@ class Dependencies:
     history: ReverifyStore | None = None
     #: Called in reverse order by :meth:`close`.
     closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # Left out, the matcher and the policy follow the configuration, never the defaults:
+        # a server started with [profile] or [policy] settings must decide by them.
+        if self.name_matcher is None:
+            self.name_matcher = NameMatcher(self.config.profile)
+        if self.policy is None:
+            self.policy = load_policy(self.config.policy.path)
 
     @property
     def model_version(self) -> str:
@@ -81,15 +90,10 @@ def build_dependencies(config: Config) -> Dependencies:
     """Build every heavy object once, from the validated configuration."""
     from idverify.documents.service import DocumentService
     from idverify.faces.service import FaceService
+    from idverify.reverify.store import open_reverify_store
     from idverify.workers import WorkerPool
 
-    from idverify.reverify.store import open_reverify_store
-
-    deps = Dependencies(
-        config=config,
-        name_matcher=NameMatcher(config.profile),
-        policy=load_policy(config.policy.path),
-    )
+    deps = Dependencies(config=config)
     # The store is created here on first start (SQLite in the per-user data directory by default).
     deps.history = open_reverify_store(config.store.resolved())
     deps.closers.append(deps.history.close)
@@ -110,6 +114,10 @@ def build_dependencies(config: Config) -> Dependencies:
     if config.linker.enabled:
         from linker.engine import Linker
 
-        deps.linker = Linker.open(config.linker, config.linker.store_url or config.store.resolved())
+        try:
+            deps.linker = Linker.open(config.linker, config.linker.store_url or config.store.resolved())
+        except BaseException:
+            deps.close()
+            raise
         deps.closers.append(deps.linker.close)
     return deps

@@ -6,7 +6,9 @@ scalars, so ``IDVERIFY_SERVER__PORT=6000`` is an int), then command-line flags. 
 validated once (:func:`idverify.settings.build`) and passed down explicitly; nothing reads the
 environment after start-up.
 
-Each subsystem owns its section's dataclass beside its code; this module only composes them.
+Each engine owns its section's dataclass beside its code, and the transport's sections are in
+:mod:`idverify.config.transport`; this package only composes them. It sits below the server and
+the application layer and above the engines: it imports their settings, never their code.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from idverify.documents.settings import DocumentSettings
@@ -26,66 +27,15 @@ from idverify.images.settings import ImageSettings
 from idverify.policy.rules import PolicySettings
 from idverify.profile.settings import ProfileSettings
 from idverify.reverify.settings import ReverifySettings
-from idverify.server.auth import AuthSettings
-from idverify.server.limits import LimitSettings
-from idverify.server.metrics import MetricsSettings
-from idverify.server.tls import TlsSettings
+from idverify.config.transport import (AuthSettings, LimitSettings, ServerSettings, StoreSettings, TlsSettings,
+                                       default_db_path)
+from idverify.metrics import MetricsSettings
 from idverify.settings import build, read_toml
 from linker.settings import LinkerSettings
 
-__all__ = ["Config", "ServerSettings", "StoreSettings", "default_db_path", "load_config"]
+__all__ = ["Config", "ServerSettings", "StoreSettings", "default_db_path", "load_config", "section_names"]
 
 ENV_PREFIX = "IDVERIFY_"
-
-
-def default_db_path() -> Path:
-    """The embedded SQLite store's default location: the per-user data directory."""
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("idverify", appauthor=False)) / "idverify.sqlite3"
-
-
-@dataclass(frozen=True)
-class ServerSettings:
-    """How the gRPC server listens and bounds its work."""
-
-    #: Interface to listen on.
-    host: str = "127.0.0.1"
-    #: TCP port; 0 picks a free one (tests).
-    port: int = 50051
-    #: Largest request or response message in bytes (16 MiB).
-    max_message_bytes: int = 16 * 1024 * 1024
-    #: Seconds in-flight calls get to finish after SIGTERM or SIGINT.
-    grace_seconds: float = 10.0
-    #: Threads handling calls, running or queued (see [limits]); CPU-heavy work goes to worker
-    #: processes. Calls beyond this many at once are refused by grpc with RESOURCE_EXHAUSTED.
-    threads: int = 64
-    #: Processes for CPU-bound work (face and document pipelines); 0 means one per core.
-    worker_processes: int = 0
-
-    def validate(self) -> None:
-        if not 0 <= self.port <= 65535:
-            raise ConfigError(f"server.port must be 0-65535, not {self.port}", reason="CONFIG_VALUE")
-        if not 1024 <= self.max_message_bytes <= 1024 * 1024 * 1024:
-            raise ConfigError("server.max_message_bytes must be 1 KiB to 1 GiB", reason="CONFIG_VALUE")
-        if self.grace_seconds < 0:
-            raise ConfigError("server.grace_seconds must be >= 0", reason="CONFIG_VALUE")
-        if self.threads < 1:
-            raise ConfigError("server.threads must be >= 1", reason="CONFIG_VALUE")
-        if self.worker_processes < 0:
-            raise ConfigError("server.worker_processes must be >= 0", reason="CONFIG_VALUE")
-
-
-@dataclass(frozen=True)
-class StoreSettings:
-    """Where accounts, links and verification history live."""
-
-    #: A SQLite file path, or a ``postgresql://`` URL; empty means the per-user default file.
-    url: str = ""
-
-    def resolved(self) -> str:
-        """The store location with the default filled in."""
-        return self.url or str(default_db_path())
 
 
 @dataclass(frozen=True)

@@ -1,54 +1,109 @@
-"""Re-running the checks of one account, from retained images or from stored evidence.
+"""Re-verifying one account: re-running its checks from retained images or stored evidence.
 
 What is kept for re-verification (and what is not), decided here:
 
 - **kept**: the declared profile, and the last VerifyIdentity response with every image byte
-  removed (:func:`strip_images`): the document's fields and check results, the face distance,
-  decision and quality, the profile match and the reasons. That is enough to re-apply a new
-  policy, re-check expiry and age, and re-match a changed declared profile.
+  removed (:func:`~idverify.app.verification.strip_images`): the document's fields and check
+  results, the face distance, decision and quality, the profile match and the reasons. That is
+  enough to re-apply a new policy, re-check expiry and age, and re-match a changed declared
+  profile.
 - **not kept** by default: the raw images. With ``reverify.retain_images`` they are kept for
   ``image_retention_days`` and a re-check re-runs the full face-and-document pipeline on them;
   the worker deletes them when they are older.
 
-A re-check also asks the linker about the account (``CheckAccount`` by id) when a linker is
-configured: a BLOCK there turns the result into REJECT, a REVIEW into at least REVIEW.
+A re-check also asks the linker about the account when a linker is configured: a BLOCK there
+turns the result into REJECT, a REVIEW into at least REVIEW.
+
+Where the heavy steps run is the caller's choice: :func:`in_process` builds the application here
+and uses its use cases; ``idverify reverify --target`` gives steps that call a server
+(:mod:`idverify.cli.remote`). Either way the policy and the time-dependent document checks
+(expiry, age) run here: they are pure and read the same configuration as the server.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+import functools
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import Protocol
 
+from idverify.app.verification import result_of
+from idverify.app.verify_identity import Steps, verify_identity
+from idverify.config import Config
+from idverify.documents.checks import document_checks
+from idverify.documents.settings import DocumentSettings
 from idverify.errors import InvalidInput, NotFound
-from idverify.reverify.schedule import expiry_timestamp
 from idverify.reverify.store import Lease, Result
 from idverify.v1 import verification_service_pb2 as pb
-from idverify.verify import Steps, verify_identity
 from linker.v1 import linking_service_pb2 as lpb
 
-__all__ = ["AccountChecker", "result_of", "strip_images"]
+__all__ = ["AccountChecker", "LinkView", "Runtime", "TIME_DEPENDENT", "in_process", "recheck_document"]
+
+#: Document reasons that depend on today's date: recomputed on every re-check.
+TIME_DEPENDENT = ("DOCUMENT_EXPIRED", "DOCUMENT_EXPIRING", "UNDERAGE")
 
 _SEVERITY = {pb.VERIFICATION_DECISION_APPROVE: 0, pb.VERIFICATION_DECISION_REVIEW: 1,
              pb.VERIFICATION_DECISION_REJECT: 2}
 
 
-def strip_images(response: pb.VerifyIdentityResponse) -> pb.VerifyIdentityResponse:
-    """A copy of ``response`` with no image bytes (the cropped portrait), for storage."""
-    copy = pb.VerifyIdentityResponse()
-    copy.CopyFrom(response)
-    copy.document.ClearField("portrait_png")
-    return copy
+class _Coded(Protocol):
+    code: str
 
 
-def result_of(response: pb.VerifyIdentityResponse, declared: pb.DeclaredProfile) -> Result:
-    """The store's record of a verification: decision, reason codes, expiry and the evidence."""
-    return Result(
-        decision=response.decision,
-        reasons=tuple(r.code for r in response.reasons),
-        document_expiry=expiry_timestamp(response.document.document.expiry_date),
-        declared=declared.SerializeToString(),
-        evidence=strip_images(response).SerializeToString(),
-    )
+class LinkView(Protocol):
+    """What a re-check reads of the linker's answer: a LinkResult or a CheckAccountResponse."""
+
+    decision: int
+    reasons: Sequence[_Coded]
+
+
+def _date(iso: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(iso)
+    except ValueError:
+        return None
+
+
+def recheck_document(document: pb.ReadDocumentResponse, settings: DocumentSettings,
+                     today: dt.date | None = None) -> pb.ReadDocumentResponse:
+    """A stored reading with its expiry and age reasons recomputed for ``today``."""
+    today = today or dt.date.today()
+    out = pb.ReadDocumentResponse()
+    out.CopyFrom(document)
+    kept = [r for r in out.reasons if r.code not in TIME_DEPENDENT]
+    del out.reasons[:]
+    out.reasons.extend(kept)
+    findings = document_checks(found=True, any_field_read=True, mrz_found=False, mrz_score=None, mrz_valid=None,
+                               failed_check_digits=[], expiry=_date(document.document.expiry_date),
+                               birth=_date(document.document.birth_date), mismatched_fields=[],
+                               settings=settings, today=today)
+    out.reasons.extend(pb.Reason(code=f.code, message=f.message, source="document")
+                       for f in findings if f.code in TIME_DEPENDENT)
+    return out
+
+
+@dataclass
+class Runtime:
+    """What a worker needs to check accounts, and how to release it."""
+
+    steps: Steps
+    recheck_document: Callable[[pb.ReadDocumentResponse], pb.ReadDocumentResponse]
+    check_account: Callable[[str], LinkView] | None
+    model_version: str
+    close: Callable[[], None]
+
+
+def in_process(config: Config, timeout: float) -> Runtime:
+    """Build the application here (models, store, workers) and check accounts with its use cases."""
+    from idverify.app import build_application
+
+    app = build_application(config)
+    check_account = app.linking.check_account if app.linking.enabled else None
+    return Runtime(app.verification.steps(timeout=timeout),
+                   functools.partial(recheck_document, settings=config.documents), check_account,
+                   app.deps.model_version, app.close)
 
 
 class AccountChecker:
@@ -60,7 +115,7 @@ class AccountChecker:
         executor: Executor,
         recheck_document: Callable[[pb.ReadDocumentResponse], pb.ReadDocumentResponse],
         *,
-        check_account: Callable[[str], lpb.CheckAccountResponse] | None = None,
+        check_account: Callable[[str], LinkView] | None = None,
         retained_images: Callable[[str], dict[str, bytes]] | None = None,
     ) -> None:
         self._steps = steps
@@ -107,7 +162,7 @@ class AccountChecker:
         )
 
     @staticmethod
-    def _apply_links(response: pb.VerifyIdentityResponse, link: lpb.CheckAccountResponse) -> None:
+    def _apply_links(response: pb.VerifyIdentityResponse, link: LinkView) -> None:
         if link.decision == lpb.LINK_DECISION_BLOCK:
             floor, code = pb.VERIFICATION_DECISION_REJECT, "LINK_BLOCK"
         elif link.decision == lpb.LINK_DECISION_REVIEW:

@@ -31,12 +31,12 @@ from typing import TextIO
 import grpc
 from google.protobuf import json_format
 
+from idverify.cli.exit_codes import ExitCode
 from linker.v1 import linking_service_pb2 as pb
 from linker.v1 import linking_service_pb2_grpc as pb_grpc
 
 __all__ = ["add_parser", "run"]
 
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 _ITEM = re.compile(r"^accounts\[(\d+)\]\.?(.*)$")
 
 
@@ -60,7 +60,7 @@ def _requests(lines: TextIO, start: int) -> Iterator[tuple[int, pb.RegisterAccou
         try:
             line = lines.readline()
         except UnicodeDecodeError:
-            raise _Stop(f"line {number + 1}: not UTF-8 text", EXIT_USAGE) from None
+            raise _Stop(f"line {number + 1}: not UTF-8 text", ExitCode.USAGE) from None
         if not line:
             return
         number += 1
@@ -69,7 +69,7 @@ def _requests(lines: TextIO, start: int) -> Iterator[tuple[int, pb.RegisterAccou
         try:
             yield number, json_format.Parse(line, pb.RegisterAccountRequest())
         except json_format.ParseError as exc:
-            raise _Stop(f"line {number}: not a RegisterAccountRequest in JSON: {exc}", EXIT_USAGE) from None
+            raise _Stop(f"line {number}: not a RegisterAccountRequest in JSON: {exc}", ExitCode.USAGE) from None
 
 
 class _Stop(Exception):
@@ -92,22 +92,22 @@ def _blame(exc: grpc.RpcError, numbers: list[int]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Import the file; returns the exit code (0 done, 1 a batch refused, 2 bad input, 3 unreachable)."""
+    """Import the file; returns the exit code (0 done, 1 a batch refused, 2 bad input, 75 unreachable)."""
     if args.batch < 1:
         print("idverify: --batch must be at least 1", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     try:
         source = sys.stdin if str(args.file) == "-" else args.file.open(encoding="utf-8-sig")
     except OSError as exc:
         print(f"idverify: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     try:
         out = args.decisions.open("a", encoding="utf-8") if args.decisions else None
     except OSError as exc:
         print(f"idverify: cannot write {args.decisions}: {exc.strerror}", file=sys.stderr)
         if source is not sys.stdin:
             source.close()
-        return EXIT_USAGE
+        return ExitCode.USAGE
     metadata = (("authorization", f"Bearer {args.api_key}"),) if args.api_key else ()
     channel = grpc.insecure_channel(args.target)
     stub = pb_grpc.LinkingServiceStub(channel)
@@ -124,8 +124,8 @@ def run(args: argparse.Namespace) -> int:
             if exc.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
                 raise _Stop(f"{_blame(exc, numbers)} (the server may have stored this batch before the "
                             "error; sending it again registers those accounts again, which is safe but "
-                            "stores their face embeddings twice)", EXIT_UNREACHABLE) from None
-            raise _Stop(_blame(exc, numbers), EXIT_REFUSED) from None
+                            "stores their face embeddings twice)", ExitCode.UNAVAILABLE) from None
+            raise _Stop(_blame(exc, numbers), ExitCode.FAILED) from None
         for (number, request), result in zip(batch, reply.results, strict=True):
             decision = pb.LinkDecision.Name(result.decision).removeprefix("LINK_DECISION_")
             counts[decision] += 1
@@ -162,4 +162,4 @@ def run(args: argparse.Namespace) -> int:
     summary = {"accounts": done, **{k: counts[k] for k in ("ALLOW", "REVIEW", "BLOCK")},
                "seconds": round(time.perf_counter() - started, 2)}
     print(json.dumps(summary))
-    return EXIT_OK
+    return ExitCode.OK

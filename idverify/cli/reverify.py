@@ -4,9 +4,9 @@
     idverify reverify --poll-interval 30        # continuous: process, sleep when idle, repeat
     idverify reverify --target host:50051       # heavy steps on a server instead of in-process
 
-Exit codes a scheduler can act on: 0 every due account was processed (or none was due);
-1 some accounts failed for good (parked; see the logs and ``request_recheck``); 2 bad
-configuration; 75 the store or the server is unavailable (EX_TEMPFAIL: retry the job later).
+Exit codes (:mod:`idverify.cli.exit_codes`): 0 every due account was processed (or none was
+due); 1 some accounts failed for good (parked; see the logs and ``request_recheck``); 2 bad
+configuration; 75 the store or the server is unavailable (retry the job later).
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ import socket
 import sys
 import threading
 
+from idverify.cli.exit_codes import ExitCode
+
 __all__ = ["add_parser", "run"]
 
-EXIT_OK, EXIT_FAILURES, EXIT_CONFIG, EXIT_TEMPFAIL = 0, 1, 2, 75
 
 log = logging.getLogger(__name__)
 
@@ -54,30 +55,30 @@ def run(args: argparse.Namespace) -> int:
                                                      "reverify": {"poll_interval_seconds": args.poll_interval}})
     except ConfigError as exc:
         print(f"idverify: configuration error: {exc.message}", file=sys.stderr)
-        return EXIT_CONFIG
+        return ExitCode.USAGE
     configure_logging(args.log_level)
     try:
         return _work(args, config)
     except ConfigError as exc:
         print(f"idverify: configuration error: {exc.message}", file=sys.stderr)
-        return EXIT_CONFIG
+        return ExitCode.USAGE
     except Unavailable as exc:
         print(f"idverify: unavailable, retry later: {exc.message}", file=sys.stderr)
-        return EXIT_TEMPFAIL
+        return ExitCode.UNAVAILABLE
 
 
 def _work(args: argparse.Namespace, config) -> int:
     from concurrent.futures import ThreadPoolExecutor
 
-    from idverify.reverify import steps as runtimes
-    from idverify.reverify.checks import AccountChecker
+    from idverify.app.reverify import AccountChecker, in_process
+    from idverify.cli.remote import remote
     from idverify.reverify.store import open_reverify_store
     from idverify.reverify.worker import Worker
-    from idverify.server.metrics import Metrics, MetricsSettings
+    from idverify.metrics import Metrics, MetricsSettings
 
     store = open_reverify_store(config.store.resolved())
-    runtime = (runtimes.remote(config, args.target, args.timeout, args.api_key) if args.target
-               else runtimes.in_process(config, args.timeout))
+    runtime = (remote(config, args.target, args.timeout, args.api_key) if args.target
+               else in_process(config, args.timeout))
     fanout = ThreadPoolExecutor(max(2, args.concurrency), thread_name_prefix="reverify-fanout")
     metrics = Metrics()
     try:
@@ -112,7 +113,7 @@ def _work(args: argparse.Namespace, config) -> int:
                                                      "failed": stats.failed, "retried": stats.retried,
                                                      "lost_leases": stats.lost_leases})
         print(f"re-verified {stats.processed}, failed {stats.failed}, to retry {stats.retried}", flush=True)
-        return EXIT_FAILURES if stats.failed else EXIT_OK
+        return ExitCode.FAILED if stats.failed else ExitCode.OK
     finally:
         fanout.shutdown(wait=False)
         metrics.close()

@@ -12,8 +12,7 @@
     idverify qa run PATH | qa compare OLD.json NEW.json | qa build
 
 Client commands take ``--target host:port`` (default 127.0.0.1:50051), ``--timeout`` seconds
-and ``--json``. Exit codes: 0 the call succeeded (whatever the decision), 2 usage error,
-3 server unreachable, 4 the server refused the request (bad input), 5 any other RPC error.
+and ``--json``. Exit codes are one table for every command: :mod:`idverify.cli.exit_codes`.
 """
 
 from __future__ import annotations
@@ -23,9 +22,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from idverify.cli.exit_codes import ExitCode
+
 __all__ = ["main"]
 
-EXIT_OK, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_REFUSED, EXIT_RPC = 0, 2, 3, 4, 5
 DEFAULT_TARGET = "127.0.0.1:50051"
 
 
@@ -79,10 +79,10 @@ def _parser() -> argparse.ArgumentParser:
                         choices=["verify", "link", "review", "admin"], help="repeat for several")
     create.add_argument("--keys-file", required=True, help="TOML keys file (auth.keys_file)")
 
-    from idverify.reverify.cli import add_parser as add_reverify
+    from idverify.cli.reverify import add_parser as add_reverify
 
     add_reverify(sub)
-    from linker.importer import add_parser as add_import
+    from idverify.cli.import_accounts import add_parser as add_import
 
     add_import(sub)
     return parser
@@ -100,18 +100,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "keys":
         return _create_key(args)
     if args.command == "reverify":
-        from idverify.reverify.cli import run as run_reverify
+        from idverify.cli.reverify import run as run_reverify
 
         return run_reverify(args)
     if args.command == "import-accounts":
-        from linker.importer import run as run_import
+        from idverify.cli.import_accounts import run as run_import
 
         return run_import(args)
-    from idverify import client  # grpc stubs only for client commands
+    from idverify.cli import calls  # grpc stubs only for client commands
 
     try:
-        return client.run(args)
-    except client.ClientError as exc:
+        return calls.run(args)
+    except calls.ClientError as exc:
         print(f"idverify: {exc}", file=sys.stderr)
         return exc.exit_code
 
@@ -131,7 +131,7 @@ def _serve(args: argparse.Namespace) -> int:
         return serve(config)
     except ConfigError as exc:
         print(f"idverify: configuration error: {exc.message}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
 
 
 def _create_key(args: argparse.Namespace) -> int:
@@ -142,8 +142,5 @@ def _create_key(args: argparse.Namespace) -> int:
     print(key)
     print(f"stored the hash for client {args.client!r} in {args.keys_file}; the key is shown only now",
           file=sys.stderr)
-    return EXIT_OK
+    return ExitCode.OK
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,119 @@
+"""The verification use cases: compare faces, read a document, match a profile, verify identity.
+
+:class:`Verification` is built once from the :class:`~idverify.app.dependencies.Dependencies`
+and called by the gRPC servicer, the re-verification worker and the benchmarks alike. It checks
+that a request can be evaluated at all (domain errors otherwise), runs the engines and, for
+VerifyIdentity with an account id, records the result for re-verification and keeps the images
+when ``reverify.retain_images`` asks for it. Requests and results are the API's messages: the
+engines speak them too, so nothing is translated twice.
+"""
+
+from __future__ import annotations
+
+import functools
+from concurrent.futures import ThreadPoolExecutor
+
+from idverify.app.dependencies import Dependencies
+from idverify.app.verify_identity import Steps, verify_identity
+from idverify.errors import InvalidInput, Unavailable
+from idverify.policy import decide
+from idverify.profile.match import match_profile
+from idverify.reverify.schedule import expiry_timestamp
+from idverify.reverify.store import Result
+from idverify.v1 import verification_service_pb2 as pb
+
+__all__ = ["Verification", "result_of", "strip_images"]
+
+
+def strip_images(response: pb.VerifyIdentityResponse) -> pb.VerifyIdentityResponse:
+    """A copy of ``response`` with no image bytes (the cropped portrait), for storage."""
+    copy = pb.VerifyIdentityResponse()
+    copy.CopyFrom(response)
+    copy.document.ClearField("portrait_png")
+    return copy
+
+
+def result_of(response: pb.VerifyIdentityResponse, declared: pb.DeclaredProfile) -> Result:
+    """The store's record of a verification: decision, reason codes, expiry and the evidence."""
+    return Result(
+        decision=response.decision,
+        reasons=tuple(r.code for r in response.reasons),
+        document_expiry=expiry_timestamp(response.document.document.expiry_date),
+        declared=declared.SerializeToString(),
+        evidence=strip_images(response).SerializeToString(),
+    )
+
+
+class Verification:
+    """The four verification use cases over the engines in ``deps``."""
+
+    def __init__(self, deps: Dependencies) -> None:
+        self._deps = deps
+        # VerifyIdentity reads the document while the face step runs; both wait on workers.
+        self._fanout = ThreadPoolExecutor(max_workers=8, thread_name_prefix="verify-fanout")
+        deps.closers.append(functools.partial(self._fanout.shutdown, wait=False))
+
+    @property
+    def policy_version(self) -> str:
+        """The version of the decision policy in force."""
+        return self._deps.policy.version
+
+    def steps(self, timeout: float | None = None) -> Steps:
+        """The four steps of VerifyIdentity as plain functions, each bounded by ``timeout`` s."""
+        return Steps(
+            read_document=functools.partial(self.read_document, timeout=timeout),
+            compare_faces=functools.partial(self.compare_faces, timeout=timeout),
+            match_profile=self.match_profile,
+            decide=self.decide,
+            policy_version=self.policy_version,
+        )
+
+    def decide(self, face: pb.CompareFacesResponse | None, document: pb.ReadDocumentResponse | None,
+               profile: pb.MatchProfileResponse | None) -> tuple[int, list[pb.Reason]]:
+        """The policy's decision and reasons for the three steps' results."""
+        return decide(face, document, profile, self._deps.policy)
+
+    def compare_faces(self, request: pb.CompareFacesRequest, timeout: float | None = None) -> pb.CompareFacesResponse:
+        """Reference (document or portrait) against probe (profile photo): see idverify.faces."""
+        faces = self._deps.faces
+        if faces is None:
+            raise Unavailable("face comparison is not configured on this server", reason="FACES_UNAVAILABLE")
+        for name in ("reference", "probe"):
+            if not request.HasField(name):
+                raise InvalidInput(f"{name} is required", reason="MISSING_FIELD", metadata={"field": name})
+        return faces.compare(request.reference.content, request.probe.content, request.reference_kind,
+                             timeout=timeout)
+
+    def read_document(self, request: pb.ReadDocumentRequest, timeout: float | None = None) -> pb.ReadDocumentResponse:
+        """Read a document from its photos (front first): see idverify.documents."""
+        documents = self._deps.documents
+        if documents is None:
+            raise Unavailable("document reading is not configured on this server", reason="DOCUMENTS_UNAVAILABLE")
+        return documents.read([image.content for image in request.images], timeout=timeout)
+
+    def match_profile(self, request: pb.MatchProfileRequest) -> pb.MatchProfileResponse:
+        """Match a declared profile against document fields and known contact data."""
+        return match_profile(request.declared, request.document, request.known_emails, request.known_phones,
+                             self._deps.config.profile, matcher=self._deps.name_matcher)
+
+    def verify_identity(self, request: pb.VerifyIdentityRequest,
+                        timeout: float | None = None) -> pb.VerifyIdentityResponse:
+        """Read, compare, match and decide; record the result when the request names an account."""
+        response = verify_identity(self.steps(timeout), request, self._fanout)
+        if request.account_id:
+            self._record(request, response)
+        return response
+
+    def _record(self, request: pb.VerifyIdentityRequest, response: pb.VerifyIdentityResponse) -> None:
+        history = self._deps.history
+        if history is None:
+            return
+        config = self._deps.config
+        history.record_verification(
+            request.account_id, result_of(response, request.declared),
+            policy_version=response.policy_version, model_version=self._deps.model_version,
+            settings=config.reverify, source="verify_identity")
+        if config.reverify.retain_images:
+            history.retain_image(request.account_id, "profile", request.profile_photo.content)
+            for role, image in zip(("document_front", "document_back"), request.document_images):
+                history.retain_image(request.account_id, role, image.content)

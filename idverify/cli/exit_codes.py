@@ -1,0 +1,34 @@
+"""The exit codes of every ``idverify`` command: one table, one meaning per number.
+
+A scheduler (cron, a Kubernetes Job, CI) acts on them without parsing output:
+
+======  ===========  ==========================================================================
+code    name         meaning
+======  ===========  ==========================================================================
+0       OK           the command did its work (a call succeeded, whatever the decision)
+1       FAILED       it ran, and some items failed: QA cases, re-verified accounts, an import
+                     batch the server refused, a QA comparison that got worse
+2       USAGE        bad arguments, configuration or input file: fix the call, do not retry
+4       REFUSED      the server refused the one request (bad input, unknown account)
+5       RPC_ERROR    any other error status from the server
+75      UNAVAILABLE  the server or the store cannot be reached or did not answer in time:
+                     retry later (``EX_TEMPFAIL`` of sysexits.h)
+======  ===========  ==========================================================================
+"""
+
+from __future__ import annotations
+
+import enum
+
+__all__ = ["ExitCode"]
+
+
+class ExitCode(enum.IntEnum):
+    """Process exit codes; see the module docstring for what each means."""
+
+    OK = 0
+    FAILED = 1
+    USAGE = 2
+    REFUSED = 4
+    RPC_ERROR = 5
+    UNAVAILABLE = 75
