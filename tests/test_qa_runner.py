@@ -125,3 +125,23 @@ def test_progress_bar_on_a_terminal_and_silence_elsewhere(tmp_path, fake_target)
     with _progress(Console(file=piped, force_terminal=False), len(suite.cases)) as advance:
         run_suite(suite, fake_target, jobs=2, timeout=10, on_result=advance)
     assert piped.getvalue() == ""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("suite", ["verify", "linking"])
+def test_the_project_suite_passes_against_a_separate_server(tmp_path, suite):
+    """`idverify qa run --target` against `idverify serve` in its own process: the deployed
+    stack, status codes included, not only the in-process server the fixtures test uses."""
+    from serverproc import REPO_ROOT, ServerProcess
+
+    server = ServerProcess(tmp_path / "store.sqlite3").start()
+    try:
+        out = tmp_path / "report"
+        code = main(["qa", "run", str(REPO_ROOT / "fixtures" / suite), "--target", f"127.0.0.1:{server.port}",
+                     "--jobs", "2", "--out", str(out)])
+        report = json.loads((out / "report.json").read_text())
+    finally:
+        server.stop()
+    failed = [c for c in report["cases"] if c["status"] != "pass"]
+    assert code == 0 and not failed, failed
+    assert len(report["cases"]) == len(list((REPO_ROOT / "fixtures" / suite).glob("*/case.*")))
