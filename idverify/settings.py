@@ -3,12 +3,16 @@
 Every subsystem declares its settings as a frozen dataclass with documented defaults, and may add
 a ``validate(self)`` method that raises :class:`ConfigError` for values out of range. This module
 turns a mapping into such an object, checking names and types once, at start-up, so that the rest
-of the code receives only valid, immutable settings (house rule 3). Pure: no I/O.
+of the code receives only valid, immutable settings (house rule 3). :func:`build` is pure; the
+only I/O is :func:`read_toml` and :func:`write_toml`, the one way TOML files are read and written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import os
+import tempfile
 import tomllib
 import types
 import typing
@@ -16,9 +20,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args, get_origin, get_type_hints
 
+import tomli_w
+
 from idverify.errors import ConfigError
 
-__all__ = ["build", "read_toml", "to_mapping"]
+__all__ = ["build", "read_toml", "to_mapping", "write_toml"]
 
 T = TypeVar("T")
 
@@ -57,6 +63,34 @@ def read_toml(path: str | Path, what: str) -> dict[str, Any]:
         raise ConfigError(f"cannot read {what} {path}: {exc.strerror}", reason="CONFIG_UNREADABLE") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{what} {path} is not valid TOML: {exc}", reason="CONFIG_SYNTAX") from exc
+
+
+def write_toml(path: str | Path, data: Mapping[str, Any], what: str, *, mode: int = 0o600) -> None:
+    """Write ``data`` as TOML to ``path``, replacing the file atomically; the file gets ``mode``.
+
+    Written by tomli-w, never by hand, so any string (quotes, backslashes, newlines) round-trips.
+    The text goes to a temporary file in the same folder, then ``os.replace`` swaps it in, so a
+    reader sees the old file or the new one, never half of one. ConfigError (CONFIG_VALUE) when
+    ``data`` holds a value TOML cannot represent.
+    """
+    path = Path(path)
+    try:
+        text = tomli_w.dumps(dict(data))
+    except TypeError as exc:
+        raise ConfigError(f"cannot write {what} {path}: {exc}", reason="CONFIG_VALUE") from exc
+    # mkstemp creates the file 0600 already, so a secret is never readable by others, even briefly.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
 
 
 def to_mapping(obj: Any) -> dict[str, Any]:

@@ -113,3 +113,14 @@ def test_bad_keys_file_is_rejected(tmp_path, body):
     path.write_text(body)
     with pytest.raises(ConfigError):
         load_keys(path)
+
+
+def test_keys_create_with_a_quote_in_the_client_keeps_the_file_loadable(tmp_path, capsys):
+    # The keys file was once written by hand, and a quote in the client id broke its TOML.
+    path = tmp_path / "k.toml"
+    assert main(["keys", "create", "--client", "signup", "--scope", "link", "--keys-file", str(path)]) == 0
+    assert main(["keys", "create", "--client", 'ops"team', "--scope", "verify", "--keys-file", str(path)]) == 0
+    capsys.readouterr()
+    loaded = {k.client: k.scopes for k in load_keys(path)}
+    assert loaded == {"signup": frozenset({"link"}), 'ops"team': frozenset({"verify"})}
+    assert oct(path.stat().st_mode & 0o777) == "0o600"

@@ -8,7 +8,7 @@ from typing import Literal
 import pytest
 
 from idverify.errors import ConfigError
-from idverify.settings import build, to_mapping
+from idverify.settings import build, read_toml, to_mapping, write_toml
 
 
 @dataclass(frozen=True)
@@ -52,3 +52,20 @@ def test_build_converts_and_nests():
 def test_build_rejects_bad_values(data):
     with pytest.raises(ConfigError):
         build(_Outer, data)
+
+
+def test_write_toml_round_trips_any_string_atomically(tmp_path):
+    path = tmp_path / "out.toml"
+    path.write_text("old = 1\n")
+    data = {"keys": [{"client": 'ops"team\\ \n\'x', "scopes": ["verify"]}]}
+    write_toml(path, data, "test file", mode=0o600)
+    assert read_toml(path, "test file") == data
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.toml"]  # no temporary file left behind
+
+
+def test_write_toml_rejects_what_toml_cannot_hold(tmp_path):
+    path = tmp_path / "out.toml"
+    with pytest.raises(ConfigError) as info:
+        write_toml(path, {"x": object()}, "test file")
+    assert info.value.reason == "CONFIG_VALUE" and not path.exists()

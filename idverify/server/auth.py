@@ -30,7 +30,7 @@ from typing import Literal
 from idverify.config.transport import AuthSettings
 from idverify.errors import ConfigError, PermissionDenied, Unauthenticated
 from idverify.server.calls import CallInfo, is_open_method
-from idverify.settings import read_toml
+from idverify.settings import read_toml, write_toml
 
 __all__ = ["ApiKey", "Authenticator", "SCOPES", "new_key", "required_scope"]
 
@@ -95,16 +95,22 @@ def load_keys(path: str | Path) -> list[ApiKey]:
 
 
 def append_key(path: str | Path, client: str, digest: str, scopes: list[str]) -> None:
-    """Add a hashed key to a keys file (created if absent)."""
+    """Add a hashed key to a keys file (created if absent), keeping the keys already there.
+
+    The whole file is read, the entry appended and the file rewritten atomically with mode 0600
+    (see :func:`idverify.settings.write_toml`), so a server starting meanwhile never reads half a
+    file and any client id, quotes included, stays valid TOML.
+    """
     bad = [s for s in scopes if s not in SCOPES]
     if bad or not scopes:
         raise ConfigError(f"scopes must be some of {', '.join(SCOPES)}", reason="CONFIG_VALUE")
     path = Path(path)
-    entry = (f'\n[[keys]]\nclient = "{client}"\nsha256 = "{digest}"\n'
-             f"scopes = [{', '.join(repr(s).replace(chr(39), chr(34)) for s in scopes)}]\n")
-    with open(path, "a", encoding="utf-8") as fh:
-        fh.write(entry)
-    path.chmod(0o600)
+    data = read_toml(path, "keys file") if path.exists() else {}
+    entries = data.get("keys", [])
+    if not isinstance(entries, list):
+        raise ConfigError(f"{path}: keys must be a list of tables", reason="CONFIG_TYPE")
+    data["keys"] = [*entries, {"client": client, "sha256": digest, "scopes": list(scopes)}]
+    write_toml(path, data, "keys file", mode=0o600)
 
 
 class Authenticator:
