@@ -81,3 +81,31 @@ def test_policy_is_frozen() -> None:
     with pytest.raises(AttributeError):
         policy.version = "x"  # type: ignore[misc]
     assert list(EFFECT_SEVERITY) == ["approve", "review", "reject"]
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        ({"version": "1", "effcts": {}}, "CONFIG_UNKNOWN_KEY"),
+        ({"version": "1", "effects": ["FACE_MISMATCH"]}, "CONFIG_TYPE"),
+        ({"version": 1}, "CONFIG_TYPE"),
+        ({"version": "1", "effects": {"FACE_MISMATCH": "deny"}}, "CONFIG_VALUE"),
+        ({"version": " "}, "CONFIG_VALUE"),
+        ({}, "CONFIG_VALUE"),
+    ],
+)
+def test_policy_errors_carry_the_configuration_reasons(data, reason) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_policy(data, "policy file p.toml")
+    assert info.value.reason == reason
+    assert info.value.message.startswith("policy file p.toml: ")
+
+
+def test_unknown_policy_key_suggests_the_known_one() -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_policy({"version": "1", "default_efect": "review"})
+    assert "did you mean 'default_effect'?" in info.value.message
+
+
+def test_version_is_stripped() -> None:
+    assert parse_policy({"version": " v2 "}).version == "v2"

@@ -196,3 +196,37 @@ def test_the_projects_own_fixtures_are_valid():
     suite = load_suite(REPO_ROOT / "fixtures")
     assert len(suite.cases) >= 40
     assert {"CompareFaces", "MatchProfile", "LinkingScenario"} <= {c.rpc for c in suite.cases}
+
+
+@pytest.mark.parametrize(("data", "reason"), [
+    ({**_compare(), "expcet": {}}, "CONFIG_UNKNOWN_KEY"),
+    (_compare(reasons_include="NO_FACE"), "CONFIG_TYPE"),
+    (_compare(scores={"distance": 0.3}), "CONFIG_TYPE"),
+    ({"rpc": "CompareFace"}, "CONFIG_VALUE"),
+    ({"rpc": "CompareFaces", "inputs": {"reference": "ref.png"}, "expect": {"decision": "MATCH"}}, "CONFIG_VALUE"),
+])
+def test_problems_carry_the_configuration_reasons(tmp_path, data, reason):
+    with pytest.raises(SuiteError) as info:
+        load_case(_case(tmp_path, "bad", data))
+    assert len(info.value.reasons) == len(info.value.problems)
+    assert info.value.reasons[0] == reason == info.value.metadata["config_reason"]
+    assert info.value.reason == "QA_SUITE_INVALID"
+
+
+def test_unreadable_and_malformed_case_files_carry_the_read_toml_reasons(tmp_path):
+    folder = tmp_path / "suite" / "x"
+    folder.mkdir(parents=True)
+    (folder / "case.toml").write_text('rpc = "CompareFaces"\n[expect\n')
+    with pytest.raises(SuiteError) as info:
+        load_suite(tmp_path)
+    assert info.value.reasons == ["CONFIG_SYNTAX"]
+    assert info.value.problems[0].startswith(f"{folder / 'case.toml'}: ")
+    (folder / "case.toml").write_bytes('rpc = "caf\xe9"\n'.encode("latin-1"))
+    with pytest.raises(SuiteError) as info:
+        load_case(folder)
+    assert info.value.reasons == ["CONFIG_SYNTAX"] and "UTF-8" in info.value.message
+
+
+def test_an_unknown_key_with_no_close_match_lists_the_known_ones(tmp_path):
+    problems = _problems(_case(tmp_path, "bad", {**_compare(), "zzzzzz": 1}))
+    assert any("zzzzzz: unknown key (known: declared, description, expect, groups, inputs" in p for p in problems), problems

@@ -11,7 +11,7 @@ from idverify.client import error_reason
 from idverify.config import Config, ServerSettings
 from idverify.errors import ConfigError
 from idverify.config.transport import AuthSettings
-from idverify.server.auth import load_keys, required_scope
+from idverify.server.auth import append_key, load_keys, required_scope
 from idverify.app.dependencies import Dependencies
 from idverify.v1 import verification_service_pb2 as pb
 from idverify.v1 import verification_service_pb2_grpc as pb_grpc
@@ -113,3 +113,41 @@ def test_bad_keys_file_is_rejected(tmp_path, body):
     path.write_text(body)
     with pytest.raises(ConfigError):
         load_keys(path)
+
+
+def test_keys_create_with_a_quote_in_the_client_keeps_the_file_loadable(tmp_path, capsys):
+    # The keys file was once written by hand, and a quote in the client id broke its TOML.
+    path = tmp_path / "k.toml"
+    assert main(["keys", "create", "--client", "signup", "--scope", "link", "--keys-file", str(path)]) == 0
+    assert main(["keys", "create", "--client", 'ops"team', "--scope", "verify", "--keys-file", str(path)]) == 0
+    capsys.readouterr()
+    loaded = {k.client: k.scopes for k in load_keys(path)}
+    assert loaded == {"signup": frozenset({"link"}), 'ops"team': frozenset({"verify"})}
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.parametrize(("body", "reason", "needle"), [
+    ('[[keys]]\nclient = "x"\nsha256 = "' + "a" * 64 + '"\nscopes = ["verify", "root"]\n', "CONFIG_VALUE",
+     "keys[0].scopes[1]"),
+    ('[[keys]]\nclient = "x"\nsha256 = "' + "a" * 64 + '"\nscopes = "verify"\n', "CONFIG_TYPE", "keys[0].scopes"),
+    ('[[keys]]\nclient = "x"\nsha256 = "' + "A" * 64 + '"\n', "CONFIG_VALUE", "keys[0]: sha256"),
+    ('[[keys]]\nclient = "x"\nsha265 = "' + "a" * 64 + '"\n', "CONFIG_UNKNOWN_KEY", "did you mean 'sha256'?"),
+    ('[[keys]]\nclient = "x"\n', "CONFIG_VALUE", "keys[0].sha256 is required"),
+    ('keys = "x"\n', "CONFIG_TYPE", "keys must be a list"),
+    ('[[keys]\n', "CONFIG_SYNTAX", "not valid TOML"),
+])
+def test_keys_file_errors_name_the_file_and_entry_with_config_reasons(tmp_path, body, reason, needle):
+    path = tmp_path / "k.toml"
+    path.write_text(body)
+    with pytest.raises(ConfigError) as info:
+        load_keys(path)
+    assert info.value.reason == reason
+    assert needle in info.value.message and str(path) in info.value.message
+
+
+def test_appending_to_a_broken_keys_file_leaves_it_alone(tmp_path):
+    path = tmp_path / "k.toml"
+    path.write_text('[[keys]]\nclient = ""\n')
+    with pytest.raises(ConfigError):
+        append_key(path, "x", "a" * 64, ["verify"])
+    assert path.read_text() == '[[keys]]\nclient = ""\n'

@@ -1,24 +1,25 @@
 """The decision policy file: what each reason code does to the decision.
 
 The policy is a TOML file (``default_policy.toml`` ships with the package and documents every
-code). It is read once at start-up by :func:`load_policy`, validated, and turned into a frozen
-:class:`Policy` that :func:`idverify.policy.decide` applies. Unknown keys, effects other than
-``approve`` / ``review`` / ``reject`` and malformed codes raise :class:`ConfigError` naming the
+code). It is read once at start-up by :func:`load_policy`, validated by :func:`idverify.settings.build` (the
+one path every TOML input takes, with the same CONFIG_* reasons) into a frozen :class:`Policy`
+that :func:`idverify.policy.decide` applies. Unknown keys, effects other than ``approve`` /
+``review`` / ``reject`` and malformed codes raise :class:`ConfigError` naming the file and the
 key. :func:`parse_policy` is the pure part (a mapping in, a policy out).
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
 from idverify.errors import ConfigError
+from idverify.settings import build, read_toml
 
 __all__ = ["DEFAULT_POLICY", "EFFECT_SEVERITY", "Effect", "Policy", "PolicySettings", "load_policy", "parse_policy"]
 
@@ -30,7 +31,6 @@ EFFECT_SEVERITY: Mapping[str, int] = MappingProxyType({"approve": 0, "review": 1
 DEFAULT_POLICY = "default_policy.toml"
 
 _CODE = re.compile(r"[A-Z][A-Z0-9_]*")
-_TOP_LEVEL = {"version", "default_effect", "effects"}
 
 
 @dataclass(frozen=True)
@@ -43,73 +43,50 @@ class PolicySettings:
 
 @dataclass(frozen=True)
 class Policy:
-    """A validated decision policy: a version and the effect of each reason code."""
+    """A validated decision policy: a version and the effect of each reason code.
+
+    Also the policy file's schema: :func:`parse_policy` builds it with
+    :func:`idverify.settings.build`, which checks keys, types and effects; :meth:`validate`
+    adds the rules a type cannot say.
+    """
 
     version: str
-    default_effect: Effect
+    default_effect: Effect = "review"
     effects: Mapping[str, Effect] = field(default_factory=lambda: MappingProxyType({}))
 
     def effect_of(self, code: str) -> Effect:
         """The effect of ``code``: its own, or the default effect when the policy does not name it."""
         return self.effects.get(code, self.default_effect)
 
+    def validate(self) -> None:
+        """Raise ConfigError (CONFIG_VALUE) for an empty version or a code that is not UPPER_SNAKE."""
+        if not self.version.strip():
+            raise ConfigError("version must be a non-empty string", reason="CONFIG_VALUE")
+        for code in self.effects:
+            if not _CODE.fullmatch(code):
+                raise ConfigError(f"effects.{code} is not an UPPER_SNAKE reason code", reason="CONFIG_VALUE")
+
 
 def parse_policy(data: Mapping[str, Any], source: str = "the policy") -> Policy:
     """Validate a policy mapping (a parsed TOML document) into a :class:`Policy`.
 
-    Raises :class:`ConfigError` naming the key (``effects.FACE_MISMATCH``) and ``source`` for
-    unknown keys, a missing or empty ``version``, effects other than approve/review/reject and
-    codes that are not UPPER_SNAKE.
+    Raises :class:`ConfigError` naming ``source`` and the key (``effects.FACE_MISMATCH``) for
+    unknown keys (CONFIG_UNKNOWN_KEY), a table or string of the wrong type (CONFIG_TYPE), a
+    missing or empty ``version``, effects other than approve/review/reject and codes that are
+    not UPPER_SNAKE (CONFIG_VALUE).
     """
-    where = f" in {source}"
-    unknown = sorted(set(data) - _TOP_LEVEL)
-    if unknown:
-        raise ConfigError(
-            f"unknown key(s) {', '.join(unknown)}{where}; known: {', '.join(sorted(_TOP_LEVEL))}",
-            reason="CONFIG_UNKNOWN_KEY",
-        )
-    version = data.get("version")
-    if not isinstance(version, str) or not version.strip():
-        raise ConfigError(f"version must be a non-empty string{where}", reason="CONFIG_VALUE")
-    default_effect = _effect(data.get("default_effect", "review"), "default_effect", where)
-    table = data.get("effects", {})
-    if not isinstance(table, Mapping):
-        raise ConfigError(f"effects must be a table{where}", reason="CONFIG_TYPE")
-    effects: dict[str, Effect] = {}
-    for code, value in table.items():
-        if not isinstance(code, str) or not _CODE.fullmatch(code):
-            raise ConfigError(f"effects.{code} is not an UPPER_SNAKE reason code{where}", reason="CONFIG_VALUE")
-        effects[code] = _effect(value, f"effects.{code}", where)
-    return Policy(version.strip(), default_effect, MappingProxyType(effects))
+    policy = build(Policy, data, source=source)
+    return replace(policy, version=policy.version.strip())
 
 
 def load_policy(path: str | Path | None = None) -> Policy:
     """Read and validate the policy at ``path``, or the packaged default when empty or ``None``.
 
-    Call once at start-up. Raises :class:`ConfigError` when the file cannot be read, is not
-    TOML, or does not validate (see :func:`parse_policy`).
+    Call once at start-up. Raises :class:`ConfigError` when the file cannot be read
+    (CONFIG_UNREADABLE), is not TOML (CONFIG_SYNTAX), or does not validate (see
+    :func:`parse_policy`).
     """
     if path:
-        where = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"cannot read policy file {where}: {exc.strerror}", reason="CONFIG_UNREADABLE") from exc
-        except UnicodeDecodeError as exc:
-            raise ConfigError(f"policy file {where} is not UTF-8", reason="CONFIG_SYNTAX") from exc
-    else:
-        where = DEFAULT_POLICY
-        text = resources.files("idverify.policy").joinpath(DEFAULT_POLICY).read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"policy file {where} is not valid TOML: {exc}", reason="CONFIG_SYNTAX") from exc
-    return parse_policy(data, f"policy file {where}")
-
-
-def _effect(value: Any, key: str, where: str) -> Effect:
-    if not isinstance(value, str) or value not in EFFECT_SEVERITY:
-        raise ConfigError(
-            f"{key} must be one of 'approve', 'review', 'reject', not {value!r}{where}", reason="CONFIG_VALUE"
-        )
-    return value
+        return parse_policy(read_toml(path, "policy file"), f"policy file {path}")
+    with resources.as_file(resources.files("idverify.policy").joinpath(DEFAULT_POLICY)) as packaged:
+        return parse_policy(read_toml(packaged, "policy file"), f"policy file {DEFAULT_POLICY}")

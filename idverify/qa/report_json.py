@@ -57,9 +57,10 @@ def load_report(path: str | Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise SuiteError([f"{path}: cannot read: {exc.strerror}"], file=str(path)) from exc
+        raise SuiteError([f"{path}: cannot read: {exc.strerror}"], file=str(path),
+                         reasons=["CONFIG_UNREADABLE"]) from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise SuiteError([f"{path}: not valid JSON: {exc}"], file=str(path)) from exc
+        raise SuiteError([f"{path}: not valid JSON: {exc}"], file=str(path), reasons=["CONFIG_SYNTAX"]) from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("cases"), list):
         raise SuiteError([f"{path}: format: not an {FORMAT} report"], file=str(path), field="format")
     return data

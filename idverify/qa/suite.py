@@ -15,13 +15,17 @@ enum names, missing image files, image paths escaping the case folder. A problem
 :class:`SuiteError` naming the file and the field, e.g.
 ``fixtures/faces/genuine_01/case.toml: expect.decision: 'MACTH' is not one of INCONCLUSIVE,
 MATCH, NO_MATCH``. :func:`load_suite` reports every broken case at once.
+
+TOML case files are read by :func:`idverify.settings.read_toml` and unknown keys are reported
+with :func:`idverify.settings.unknown_key_message`, as for the configuration, the policy and the
+keys file, and each problem carries the same CONFIG_* reason those would (``SuiteError.reasons``).
+The checks themselves stay here rather than in :func:`idverify.settings.build`, because a case
+file must report every problem at once, while ``build`` stops at the first.
 """
 
 from __future__ import annotations
 
-import difflib
 import json
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +33,8 @@ from typing import Any
 
 import grpc
 
-from idverify.errors import InvalidInput
+from idverify.errors import ConfigError, InvalidInput
+from idverify.settings import read_toml, unknown_key_message
 from linker.v1 import linking_service_pb2 as lpb
 
 __all__ = [
@@ -79,13 +84,25 @@ _EMBEDDING_LENGTH = 128
 
 
 class SuiteError(InvalidInput):
-    """A suite or case that cannot be loaded; ``problems`` lists every ``file: field: what``."""
+    """A suite or case that cannot be loaded; ``problems`` lists every ``file: field: what``.
+
+    ``reasons`` gives each problem the reason the configuration would give it (CONFIG_UNKNOWN_KEY,
+    CONFIG_TYPE, CONFIG_VALUE, CONFIG_UNREADABLE, CONFIG_SYNTAX), one per problem, so fixtures,
+    configuration, policy and keys files classify mistakes alike; the first one is also in the
+    metadata as ``config_reason``.
+    """
 
     default_reason = "QA_SUITE_INVALID"
 
-    def __init__(self, problems: Sequence[str], *, file: str = "", field: str = "") -> None:
+    def __init__(self, problems: Sequence[str], *, file: str = "", field: str = "",
+                 reasons: Sequence[str] = ()) -> None:
         self.problems = list(problems)
+        self.reasons = list(reasons) or ["CONFIG_VALUE"] * len(self.problems)
+        if len(self.reasons) != len(self.problems):
+            raise ValueError("SuiteError needs one reason per problem")
         metadata = {"file": file, "field": field} if file else {}
+        if metadata and self.reasons:
+            metadata["config_reason"] = self.reasons[0]
         super().__init__("\n".join(self.problems), metadata=metadata)
 
 
@@ -221,24 +238,29 @@ class _Reader:
         self.file = file
         self.display = display
         self.problems: list[str] = []
+        self.reasons: list[str] = []
         self.first_field = ""
 
-    def fail(self, where: str, message: str) -> None:
+    def fail(self, where: str, message: str, reason: str = "CONFIG_VALUE") -> None:
+        """Record a problem; ``reason`` is the configuration's code for it (a value rule by default)."""
         if not self.problems:
             self.first_field = where
         self.problems.append(f"{self.display}: {where}: {message}")
+        self.reasons.append(reason)
+
+    def error(self) -> SuiteError:
+        return SuiteError(self.problems, file=self.display, field=self.first_field, reasons=self.reasons)
 
     def keys(self, table: Mapping[str, Any], allowed: Sequence[str], where: str) -> None:
         for key in table:
             if key not in allowed:
-                hint = difflib.get_close_matches(str(key), allowed, n=1)
-                extra = f" (did you mean {hint[0]!r}?)" if hint else f" (allowed: {', '.join(allowed)})"
-                self.fail(_join(where, str(key)), f"unknown key{extra}")
+                self.fail(_join(where, str(key)), f"unknown key {unknown_key_message(str(key), allowed)}",
+                          "CONFIG_UNKNOWN_KEY")
 
     def table(self, data: Mapping[str, Any], key: str, where: str) -> dict[str, Any]:
         value = data.get(key, {})
         if not isinstance(value, Mapping):
-            self.fail(_join(where, key), f"must be a table, not {_kind(value)}")
+            self.fail(_join(where, key), f"must be a table, not {_kind(value)}", "CONFIG_TYPE")
             return {}
         return dict(value)
 
@@ -250,7 +272,7 @@ class _Reader:
             return None
         value = data[key]
         if not isinstance(value, str):
-            self.fail(_join(where, key), f"must be a string, not {_kind(value)}")
+            self.fail(_join(where, key), f"must be a string, not {_kind(value)}", "CONFIG_TYPE")
             return None
         if choices and value not in choices:
             self.fail(_join(where, key), f"{value!r} is not one of {', '.join(sorted(choices))}")
@@ -266,7 +288,7 @@ class _Reader:
         if single and isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(_join(where, key), f"must be a list of strings, not {_kind(value)}")
+            self.fail(_join(where, key), f"must be a list of strings, not {_kind(value)}", "CONFIG_TYPE")
             return ()
         for item in value:
             if choices and item not in choices:
@@ -275,7 +297,7 @@ class _Reader:
 
     def image(self, case_dir: Path, value: Any, where: str) -> Path | None:
         if not isinstance(value, str) or not value:
-            self.fail(where, f"must be a file name relative to the case folder, not {_kind(value)}")
+            self.fail(where, f"must be a file name relative to the case folder, not {_kind(value)}", "CONFIG_TYPE")
             return None
         path = (case_dir / value).resolve()
         if not path.is_relative_to(case_dir.resolve()):
@@ -298,19 +320,22 @@ def _kind(value: Any) -> str:
 
 def _read_file(path: Path) -> dict[str, Any]:
     display = str(path)
+    if path.suffix == ".toml":
+        try:
+            return read_toml(path, "case file")
+        except ConfigError as exc:
+            raise SuiteError([f"{display}: {exc.message}"], file=display, reasons=[exc.reason]) from exc
+    # JSON case files have the same schema but are not TOML, so they keep their own reader.
     try:
-        if path.suffix == ".toml":
-            with path.open("rb") as fh:
-                return tomllib.load(fh)
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise SuiteError([f"{display}: cannot read: {exc.strerror}"], file=display) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise SuiteError([f"{display}: not valid TOML: {exc}"], file=display) from exc
+        raise SuiteError([f"{display}: cannot read: {exc.strerror}"], file=display,
+                         reasons=["CONFIG_UNREADABLE"]) from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise SuiteError([f"{display}: not valid JSON: {exc}"], file=display) from exc
+        raise SuiteError([f"{display}: not valid JSON: {exc}"], file=display, reasons=["CONFIG_SYNTAX"]) from exc
     if not isinstance(data, dict):
-        raise SuiteError([f"{display}: must hold a JSON object, not {_kind(data)}"], file=display)
+        raise SuiteError([f"{display}: must hold a JSON object, not {_kind(data)}"], file=display,
+                         reasons=["CONFIG_TYPE"])
     return data
 
 
@@ -347,7 +372,8 @@ def load_case(case_dir: Path, display_root: Path | None = None) -> Case:
     case_dir = Path(case_dir)
     files = [case_dir / name for name in CASE_FILES if (case_dir / name).is_file()]
     if not files:
-        raise SuiteError([f"{case_dir}: no {' or '.join(CASE_FILES)}"], file=str(case_dir))
+        raise SuiteError([f"{case_dir}: no {' or '.join(CASE_FILES)}"], file=str(case_dir),
+                         reasons=["CONFIG_UNREADABLE"])
     if len(files) > 1:
         raise SuiteError([f"{case_dir}: holds both case.toml and case.json; keep one"], file=str(case_dir))
     file = files[0]
@@ -388,7 +414,7 @@ def load_case(case_dir: Path, display_root: Path | None = None) -> Case:
                     r.fail(key, "only a LinkingScenario has steps and groups")
             expect = _expectation(r, data, rpc)
     if r.problems:
-        raise SuiteError(r.problems, file=display, field=r.first_field)
+        raise r.error()
     assert rpc is not None
     return Case(id=f"{case_dir.parent.name}/{case_dir.name}", suite=case_dir.parent.name, path=case_dir,
                 file=file, rpc=rpc, description=description, tags=tags, pair=pair, inputs=inputs,
@@ -428,7 +454,7 @@ def _inputs(r: _Reader, data: Mapping[str, Any], rpc: str, case_dir: Path) -> di
             if isinstance(document["name_truncated"], bool):
                 out["document"]["name_truncated"] = document["name_truncated"]
             else:
-                r.fail("inputs.document.name_truncated", "must be a boolean")
+                r.fail("inputs.document.name_truncated", "must be a boolean", "CONFIG_TYPE")
         out["known_emails"] = r.strings(raw, "known_emails", "inputs")
         out["known_phones"] = r.strings(raw, "known_phones", "inputs")
     return out
@@ -464,21 +490,21 @@ def _expectation(r: _Reader, data: Mapping[str, Any], rpc: str) -> Expectation:
     fields: dict[str, Any] = {}
     for path, value in r.table(raw, "fields", "expect").items():
         if not isinstance(value, (str, bool, int, float)):
-            r.fail(f"expect.fields.{path}", f"must be a string, boolean or number, not {_kind(value)}")
+            r.fail(f"expect.fields.{path}", f"must be a string, boolean or number, not {_kind(value)}", "CONFIG_TYPE")
         else:
             fields[path] = value
     scores: dict[str, Bound] = {}
     for path, value in r.table(raw, "scores", "expect").items():
         where = f"expect.scores.{path}"
         if not isinstance(value, Mapping) or not value:
-            r.fail(where, "must be a table with min and/or max")
+            r.fail(where, "must be a table with min and/or max", "CONFIG_TYPE")
             continue
         r.keys(value, ("min", "max"), where)
         ends = {}
         for end in ("min", "max"):
             if end in value:
                 if isinstance(value[end], bool) or not isinstance(value[end], (int, float)):
-                    r.fail(f"{where}.{end}", f"must be a number, not {_kind(value[end])}")
+                    r.fail(f"{where}.{end}", f"must be a number, not {_kind(value[end])}", "CONFIG_TYPE")
                 else:
                     ends[end] = float(value[end])
         if "min" in ends and "max" in ends and ends["min"] > ends["max"]:
@@ -509,7 +535,7 @@ def _steps(r: _Reader, data: Mapping[str, Any]) -> tuple[Step, ...]:
     for index, item in enumerate(raw):
         where = f"steps[{index}]"
         if not isinstance(item, Mapping):
-            r.fail(where, f"must be a table, not {_kind(item)}")
+            r.fail(where, f"must be a table, not {_kind(item)}", "CONFIG_TYPE")
             continue
         call = r.string(item, "call", where, required=True, choices=LINK_CALLS)
         if call is None:
@@ -528,7 +554,7 @@ def _steps(r: _Reader, data: Mapping[str, Any]) -> tuple[Step, ...]:
             args["action"] = r.string(item, "action", where, choices=_REVIEW_ACTIONS)
         if "include_weak" in item:
             if not isinstance(item["include_weak"], bool):
-                r.fail(_join(where, "include_weak"), "must be a boolean")
+                r.fail(_join(where, "include_weak"), "must be a boolean", "CONFIG_TYPE")
             args["include_weak"] = bool(item["include_weak"])
         if "signals" in _STEP_ARGS[call]:
             args["signals"] = _signals(r, item.get("signals", []), _join(where, "signals"))
@@ -544,13 +570,13 @@ def _steps(r: _Reader, data: Mapping[str, Any]) -> tuple[Step, ...]:
 
 def _signals(r: _Reader, raw: Any, where: str) -> tuple[dict[str, Any], ...]:
     if not isinstance(raw, list):
-        r.fail(where, f"must be a list of tables, not {_kind(raw)}")
+        r.fail(where, f"must be a list of tables, not {_kind(raw)}", "CONFIG_TYPE")
         return ()
     out = []
     for index, item in enumerate(raw):
         here = f"{where}[{index}]"
         if not isinstance(item, Mapping):
-            r.fail(here, f"must be a table, not {_kind(item)}")
+            r.fail(here, f"must be a table, not {_kind(item)}", "CONFIG_TYPE")
             continue
         r.keys(item, _SIGNAL_KEYS, here)
         signal: dict[str, Any] = {"type": r.string(item, "type", here, required=True, choices=_SIGNAL_TYPES)}
@@ -650,28 +676,32 @@ def load_suite(path: str | Path) -> Suite:
     """
     root = Path(path)
     if not root.exists():
-        raise SuiteError([f"{root}: no such file or directory"], file=str(root))
+        raise SuiteError([f"{root}: no such file or directory"], file=str(root), reasons=["CONFIG_UNREADABLE"])
     if root.is_file():
         root = root.parent
     case_dirs = sorted({p.parent for name in CASE_FILES for p in root.rglob(name)})
     if not case_dirs:
-        raise SuiteError([f"{root}: no case folders (looked for {' and '.join(CASE_FILES)})"], file=str(root))
+        raise SuiteError([f"{root}: no case folders (looked for {' and '.join(CASE_FILES)})"], file=str(root),
+                         reasons=["CONFIG_UNREADABLE"])
     display_root = root if root not in case_dirs else root.parent
     cases: list[Case] = []
     problems: list[str] = []
+    reasons: list[str] = []
     first: tuple[str, str] = ("", "")
     for case_dir in case_dirs:
         try:
             cases.append(load_case(case_dir, display_root))
         except SuiteError as exc:
             problems.extend(exc.problems)
+            reasons.extend(exc.reasons)
             if not first[0]:
                 first = (exc.metadata.get("file", ""), exc.metadata.get("field", ""))
     ids: dict[str, Path] = {}
     for case in cases:
         if case.id in ids:
             problems.append(f"{case.file}: case id {case.id!r} also used by {ids[case.id]}")
+            reasons.append("CONFIG_VALUE")
         ids[case.id] = case.file
     if problems:
-        raise SuiteError(problems, file=first[0], field=first[1])
+        raise SuiteError(problems, file=first[0], field=first[1], reasons=reasons)
     return Suite(root=root, cases=tuple(sorted(cases, key=lambda c: c.id)))

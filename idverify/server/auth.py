@@ -25,17 +25,18 @@ import secrets
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from idverify.config.transport import AuthSettings
 from idverify.errors import ConfigError, PermissionDenied, Unauthenticated
 from idverify.server.calls import CallInfo, is_open_method
-from idverify.settings import read_toml
+from idverify.settings import build, read_toml, write_toml
 
-__all__ = ["ApiKey", "Authenticator", "SCOPES", "new_key", "required_scope"]
+__all__ = ["ApiKey", "Authenticator", "KeysFile", "SCOPES", "Scope", "append_key", "hash_key", "load_keys", "new_key",
+           "required_scope"]
 
 Scope = Literal["verify", "link", "review", "admin"]
-SCOPES: tuple[str, ...] = ("verify", "link", "review", "admin")
+SCOPES: tuple[str, ...] = get_args(Scope)
 KEY_PREFIX = "idv_"
 
 _SCOPE_OF_RPC = {
@@ -47,13 +48,31 @@ _SCOPE_OF_SERVICE = {"idverify.v1.VerificationService": "verify", "linker.v1.Lin
 
 
 
+_HEX = frozenset("0123456789abcdef")
+
+
 @dataclass(frozen=True)
 class ApiKey:
-    """One client's hashed key and scopes."""
+    """One client's hashed key and scopes: one ``[[keys]]`` entry of the keys file."""
 
     client: str
+    #: SHA-256 of the key, 64 lower-case hex digits.
     sha256: str
-    scopes: frozenset[str] = field(default_factory=frozenset)
+    scopes: frozenset[Scope] = field(default_factory=frozenset)
+
+    def validate(self) -> None:
+        """Raise ConfigError (CONFIG_VALUE) for an empty client or a digest that is not SHA-256 hex."""
+        if not self.client:
+            raise ConfigError("client must be a non-empty string", reason="CONFIG_VALUE")
+        if len(self.sha256) != 64 or not set(self.sha256) <= _HEX:
+            raise ConfigError("sha256 must be 64 lower-case hex digits", reason="CONFIG_VALUE")
+
+
+@dataclass(frozen=True)
+class KeysFile:
+    """The keys file's schema: a list of ``[[keys]]`` tables."""
+
+    keys: tuple[ApiKey, ...] = ()
 
 
 def required_scope(method: str) -> str | None:
@@ -76,35 +95,32 @@ def hash_key(key: str) -> str:
 
 
 def load_keys(path: str | Path) -> list[ApiKey]:
-    """Read and validate a keys file; raises ConfigError naming the bad entry."""
-    data = read_toml(path, "keys file")
-    keys = []
-    for i, entry in enumerate(data.get("keys", [])):
-        where = f"{path}: keys[{i}]"
-        if not isinstance(entry, Mapping):
-            raise ConfigError(f"{where} must be a table", reason="CONFIG_TYPE")
-        client, digest, scopes = entry.get("client"), entry.get("sha256"), entry.get("scopes", [])
-        if not isinstance(client, str) or not client:
-            raise ConfigError(f"{where}.client must be a non-empty string", reason="CONFIG_VALUE")
-        if not isinstance(digest, str) or len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
-            raise ConfigError(f"{where}.sha256 must be 64 lower-case hex digits", reason="CONFIG_VALUE")
-        if not isinstance(scopes, list) or not all(s in SCOPES for s in scopes):
-            raise ConfigError(f"{where}.scopes must be a list of {', '.join(SCOPES)}", reason="CONFIG_VALUE")
-        keys.append(ApiKey(client=client, sha256=digest, scopes=frozenset(scopes)))
-    return keys
+    """Read and validate a keys file; ConfigError names the file and the entry (``keys[1].scopes[0]``).
+
+    The reasons are the configuration's: CONFIG_UNREADABLE, CONFIG_SYNTAX, CONFIG_UNKNOWN_KEY,
+    CONFIG_TYPE and CONFIG_VALUE.
+    """
+    return list(build(KeysFile, read_toml(path, "keys file"), source=f"keys file {path}").keys)
 
 
 def append_key(path: str | Path, client: str, digest: str, scopes: list[str]) -> None:
-    """Add a hashed key to a keys file (created if absent)."""
+    """Add a hashed key to a keys file (created if absent), keeping the keys already there.
+
+    The whole file is read, the entry appended and the file rewritten atomically with mode 0600
+    (see :func:`idverify.settings.write_toml`), so a server starting meanwhile never reads half a
+    file and any client id, quotes included, stays valid TOML.
+    """
     bad = [s for s in scopes if s not in SCOPES]
     if bad or not scopes:
         raise ConfigError(f"scopes must be some of {', '.join(SCOPES)}", reason="CONFIG_VALUE")
     path = Path(path)
-    entry = (f'\n[[keys]]\nclient = "{client}"\nsha256 = "{digest}"\n'
-             f"scopes = [{', '.join(repr(s).replace(chr(39), chr(34)) for s in scopes)}]\n")
-    with open(path, "a", encoding="utf-8") as fh:
-        fh.write(entry)
-    path.chmod(0o600)
+    data = read_toml(path, "keys file") if path.exists() else {}
+    entry = {"client": client, "sha256": digest, "scopes": list(scopes)}
+    # Checked before writing, old entries and new, so a broken file is refused rather than extended.
+    build(KeysFile, data, source=f"keys file {path}")
+    build(ApiKey, entry, "new key")
+    data["keys"] = [*data.get("keys", []), entry]
+    write_toml(path, data, "keys file", mode=0o600)
 
 
 class Authenticator:
