@@ -19,6 +19,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from idverify.config import Config
+from idverify.db.url import redact_url
 from idverify.errors import ConfigError
 from idverify.server.deps import Dependencies, build_dependencies
 from idverify.server.auth import Authenticator, load_keys
@@ -151,5 +152,5 @@ def serve(config: Config) -> int:
 
 
 def _store_label(config: Config) -> str:
-    url = config.store.resolved()
-    return url.split("@")[-1] if url.startswith("postgresql") else url
+    """The store location for the start-up log, its password (if any) masked."""
+    return redact_url(config.store.resolved())
