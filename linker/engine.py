@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from idverify.db.url import is_postgres_url
 from idverify.errors import ConfigError, InvalidInput, NotFound
 from linker import persons as _persons
 from linker import policy as _policy
@@ -151,7 +152,7 @@ def resolve_hash_key(settings: LinkerSettings, store_location: str) -> bytes:
             "set linker.dev_generate_key = true to generate one beside the SQLite store",
             reason="CONFIG_MISSING",
         )
-    if store_location.startswith(("postgresql://", "postgres://")):
+    if is_postgres_url(store_location):
         raise ConfigError("linker.dev_generate_key needs an SQLite store; set linker.hash_key",
                           reason="CONFIG_VALUE")
     path = Path(store_location + ".linker-key")

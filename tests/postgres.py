@@ -4,7 +4,9 @@ PostgreSQL refuses to run as root, so when the tests run as root the server runs
 ``postgres`` system user (``runuser``). Its data and socket directories live in a fresh temporary
 directory, it listens on 127.0.0.1 on a free port with trust authentication, and
 :meth:`ThrowawayPostgres.stop` removes everything. :func:`find_bin_dir` returns None when the
-binaries are absent, so callers can skip with a clear message.
+binaries are absent; :func:`skip_or_fail` then decides what the tests do: skip with the reason
+on a developer's machine, fail under ``CI=true``, where a skipped backend would leave the run
+green with half the store code untested.
 """
 
 from __future__ import annotations
@@ -17,9 +19,29 @@ import socket
 import subprocess
 import tempfile
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
+from typing import NoReturn
 
-__all__ = ["ThrowawayPostgres", "find_bin_dir"]
+__all__ = ["ThrowawayPostgres", "find_bin_dir", "in_ci", "skip_or_fail", "start_or_skip"]
+
+
+def in_ci(environ: Mapping[str, str] = os.environ) -> bool:
+    """True when ``CI`` is set to a true value (GitHub Actions and GitLab set ``CI=true``)."""
+    return environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def skip_or_fail(ci: bool, reason: str) -> NoReturn:
+    """Skip the PostgreSQL tests with ``reason``, or, in CI, fail them with it.
+
+    Locally a missing or broken PostgreSQL should not stop a developer running the rest; in CI
+    the tests exist to prove both backends work, so a server that cannot start is a failure.
+    """
+    import pytest  # here, not at the top: the linker benchmark imports this module without pytest
+
+    if ci:
+        pytest.fail(f"PostgreSQL tests cannot run under CI=true: {reason}", pytrace=False)
+    pytest.skip(f"{reason} (skipped locally; under CI=true this fails the run)")
 
 
 def find_bin_dir() -> Path | None:
@@ -88,3 +110,17 @@ class ThrowawayPostgres:
             self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+def start_or_skip(ci: bool) -> ThrowawayPostgres:
+    """A started :class:`ThrowawayPostgres`; when there is none to start, :func:`skip_or_fail`."""
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        skip_or_fail(ci, "PostgreSQL binaries not found under /usr/lib/postgresql/*/bin (apt install postgresql)")
+    server = ThrowawayPostgres(bin_dir)
+    try:
+        server.start()
+    except Exception as exc:  # a broken install: say why, then skip (locally) or fail (CI)
+        server.stop()
+        skip_or_fail(ci, f"could not start a throwaway PostgreSQL: {exc}")
+    return server

@@ -23,6 +23,8 @@ from idverify.documents.mrz.transliterate import mrz_name_field, transliterate
         ("Dvořák", "DVORAK"),
         ("Ñúñez", "NUNEZ"),
         ("Ольга", "OLGA"),
+        ("Юлия", "IULIIA"),  # ICAO Table B, not anyascii's YULIYA
+        ("Щукин", "SHCHUKIN"),
         ("  van der  Berg ", "VAN<DER<BERG"),
     ],
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from idverify.db.url import is_postgres_url
 from linker.names import NameKey
 from linker.store import PostgresStore, SqliteStore, open_store
 from linker.store.base import decode_name, encode_name
@@ -21,7 +22,7 @@ def store(store_url):
 
 
 def test_open_store_picks_backend_and_migrates(store, store_url):
-    assert isinstance(store, PostgresStore if store_url.startswith("postgresql") else SqliteStore)
+    assert isinstance(store, PostgresStore if is_postgres_url(store_url) else SqliteStore)
     assert store.schema_versions() == [v for v, _, _ in MIGRATIONS]
     store.close()
     again = open_store(store_url)  # re-opening applies nothing twice

@@ -205,3 +205,9 @@ def test_assignment_matches_brute_force(raw) -> None:
             if len({c[0] for c in subset}) == size == len({c[1] for c in subset}):
                 best = max(best, sum(c[4] for c in subset))
     assert sum(c[4] for c in chosen) == pytest.approx(best)
+
+
+def test_the_default_matcher_is_built_once_and_shared() -> None:
+    from idverify.profile.name_match import default_name_matcher
+
+    assert default_name_matcher() is default_name_matcher()

@@ -108,3 +108,13 @@ def test_contract_checker_passes(start_server, shared_dir):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "contract: holds" in result.stdout
+
+
+@pytest.mark.parametrize("scheme", ["postgresql", "postgres"])
+def test_the_start_up_log_never_shows_the_store_password(scheme):
+    from idverify.config import Config, StoreSettings
+    from idverify.server.app import _store_label
+
+    label = _store_label(Config(store=StoreSettings(url=f"{scheme}://idv:s3cret-pw@db.internal:5432/idv")))
+    assert "s3cret-pw" not in label
+    assert label == f"{scheme}://idv:***@db.internal:5432/idv"

@@ -9,15 +9,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, ClassVar, final
 
-__all__ = ["Database", "Migration", "is_postgres_url"]
+__all__ = ["Database", "Migration"]
 
 #: ``(version, description, statements)``; never edit a released migration, append a new one.
 Migration = tuple[int, str, list[str]]
-
-
-def is_postgres_url(location: str) -> bool:
-    """True for ``postgresql://`` and ``postgres://`` URLs; anything else is a SQLite path."""
-    return location.startswith(("postgresql://", "postgres://"))
 
 
 class Database(ABC):

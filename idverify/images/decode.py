@@ -17,8 +17,8 @@ more reason the service never imports it.
 
 from __future__ import annotations
 
+import functools
 import io
-import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,9 +34,6 @@ __all__ = ["DecodedImage", "decode_image"]
 _HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif")
 
 _ORIENTATION = 0x0112  # EXIF tag
-
-_heif_lock = threading.Lock()
-_heif_registered = False
 
 
 @dataclass(frozen=True)
@@ -173,14 +170,13 @@ def _sniff(data: bytes) -> str | None:
     return None
 
 
+@functools.cache
 def _register_heif() -> None:
-    """Teach Pillow to open HEIC/HEIF (phone photos); once per process, cheap."""
-    global _heif_registered
-    if _heif_registered:
-        return
-    with _heif_lock:
-        if not _heif_registered:
-            from pillow_heif import register_heif_opener
+    """Teach Pillow to open HEIC/HEIF (phone photos); once per process, cheap.
 
-            register_heif_opener()
-            _heif_registered = True
+    The cache makes later calls free; registering again after a first-call race is harmless,
+    since it only re-sets the same entries in Pillow's format registries.
+    """
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()

@@ -3,7 +3,8 @@
 A declared country arrives as ISO 3166 alpha-2 (``DE``) or alpha-3 (``DEU``); a document's
 issuing state and nationality arrive as ICAO 9303 codes, which are ISO alpha-3 except for a few
 additions (``D`` for Germany, the five British-national codes ``GBD`` ... ``GBS``, ``RKS`` for
-Kosovo, ``EUE`` for the European Union, the UN and stateless codes). This module resolves either
+Kosovo, ``EUE`` for the European Union, the UN and stateless codes), held once in
+:mod:`idverify.icao.codes` for the MRZ parser and this module alike. This module resolves either
 to one canonical ISO alpha-2 code so that the two sides can be compared. Pure: pycountry's
 tables are read by pycountry on first use, and the results are cached.
 """
@@ -14,29 +15,9 @@ from functools import lru_cache
 
 import pycountry
 
-__all__ = ["ICAO_SPECIAL_CODES", "to_alpha2", "to_alpha3"]
+from idverify.icao.codes import ICAO_SPECIAL_CODES
 
-#: ICAO 9303 Part 3 codes that are not ISO 3166 alpha-3, mapped to the ISO alpha-2 of the state
-#: they belong to, or to ``None`` where they name no state (organisations, stateless persons).
-ICAO_SPECIAL_CODES: dict[str, str | None] = {
-    "D": "DE",  # Germany prints a one-letter code, padded with fillers in the MRZ.
-    "GBD": "GB",  # British Overseas Territories Citizen.
-    "GBN": "GB",  # British National (Overseas).
-    "GBO": "GB",  # British Overseas Citizen.
-    "GBP": "GB",  # British Protected Person.
-    "GBS": "GB",  # British Subject.
-    "RKS": "XK",  # Kosovo (not in ISO 3166; XK is the user-assigned code in common use).
-    "XKX": "XK",
-    "EUE": None,  # European Union laissez-passer.
-    "UNO": None,  # United Nations official.
-    "UNA": None,  # United Nations specialised agency.
-    "UNK": "XK",  # UN Interim Administration Mission in Kosovo resident.
-    "XOM": None,  # Sovereign Military Order of Malta.
-    "XXA": None,  # Stateless person.
-    "XXB": None,  # Refugee (1951 Convention).
-    "XXC": None,  # Refugee (other).
-    "XXX": None,  # Unspecified nationality.
-}
+__all__ = ["ICAO_SPECIAL_CODES", "to_alpha2", "to_alpha3"]
 
 _KOSOVO = {"XK": "XKX"}
 
@@ -64,7 +45,7 @@ def to_alpha3(code: str) -> str | None:
 @lru_cache(maxsize=1024)
 def _to_alpha2(code: str) -> str | None:
     if code in ICAO_SPECIAL_CODES:
-        return ICAO_SPECIAL_CODES[code]
+        return ICAO_SPECIAL_CODES[code].alpha2
     if code in _KOSOVO:
         return code
     if len(code) == 2 and code.isalpha():

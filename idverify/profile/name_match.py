@@ -40,8 +40,8 @@ Pure; the :class:`NameMatcher` caches token-pair results, so build one and share
 from __future__ import annotations
 
 import enum
+import functools
 import re
-import threading
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -508,18 +508,14 @@ def _best_assignment(candidates: list[tuple]) -> list[tuple]:
     return best
 
 
-_default: NameMatcher | None = None
-_lock = threading.Lock()
-
-
+@functools.cache
 def default_name_matcher() -> NameMatcher:
-    """A matcher with default settings and the package nickname table, built on first use."""
-    global _default
-    if _default is None:
-        with _lock:
-            if _default is None:
-                _default = NameMatcher()
-    return _default
+    """A matcher with default settings and the package nickname table, built on first use.
+
+    Every later call returns the same matcher. Two threads racing on the very first call may
+    each build one (the cache does not lock); both are equal and one is kept.
+    """
+    return NameMatcher()
 
 
 def compare_names(declared: str, surname: str, given_names: str, truncated: bool = False) -> NameComparison:

@@ -3,17 +3,18 @@
 A name is split into tokens, and each token is given the Latin spellings under which it may
 appear on a document:
 
-* ``icao``: the ICAO 9303 Part 3 transliteration used in machine-readable zones (Ä -> AE,
-  Ö -> OE, Ü -> UE, Å -> AA, ß -> SS, Æ -> AE, Ø -> OE, Œ -> OE, Þ -> TH, Ĳ -> IJ, and
-  Table B for Cyrillic: Ж -> ZH, Х -> KH, Ц -> TS, Щ -> SHCH, Ю -> IU, Я -> IA, Й -> I ...),
-  with anyascii for every other script;
-* ``plain``: diacritics dropped (Müller -> MULLER, as many documents and users write it),
-  with anyascii's transliteration for other scripts (Юлия -> YULIYA, the pre-2013 Russian
-  passport spelling);
+* ``icao``: the ICAO 9303 Part 3 transliteration used in machine-readable zones, from the
+  project's one table (:mod:`idverify.icao.transliteration`: Ä -> AE, ß -> SS, Ж -> ZH,
+  Щ -> SHCH, Ю -> IU, Я -> IA, Й -> I ..., anyascii for other scripts), so a token's ``icao``
+  form is exactly what :func:`idverify.documents.mrz.transliterate` writes for it;
+* ``plain``: a variant, not a second table: diacritics dropped (Müller -> MULLER, the A/O/U
+  alternative ICAO allows and many documents and users write) and anyascii's romanisation for
+  other scripts (Юлия -> YULIYA, the pre-2013 Russian passport spelling), so that a name
+  written under another common romanisation still meets the ICAO one;
 * ``folded``: the ICAO form with the digraphs AE, OE, UE, AA folded to one vowel, so that a
   declared "Muller" meets an MRZ "MUELLER" that no longer shows it was a Müller;
-* ``romanised``: a key that merges the common romanisations of Cyrillic names (IU and YU,
-  IA and YA, a final II, IY or IJ), so that a declared "Yuriy Yakovlev" meets the ICAO
+* ``romanised``: a variant key that merges the common romanisations of Cyrillic names (IU
+  and YU, IA and YA, a final II, IY or IJ), so that a declared "Yuriy Yakovlev" meets the ICAO
   "IURII IAKOVLEV" (tokens of four letters or more).
 
 Punctuation separates tokens (hyphens, commas, MRZ fillers ``<``), except apostrophes, which
@@ -31,23 +32,9 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-__all__ = ["ICAO_TRANSLITERATION", "PARTICLES", "NameToken", "clear_caches", "tokenize"]
+from idverify.icao.transliteration import to_latin
 
-#: ICAO Doc 9303 Part 3 (8th edition), section 6 and Table B: the characters whose MRZ
-#: spelling is not simply the letter without its diacritic. Lower case (input is case-folded).
-ICAO_TRANSLITERATION: dict[str, str] = {
-    # Latin (Table A): the "recommended" forms; the optional A/O/U forms are the plain ones.
-    "ä": "ae", "å": "aa", "æ": "ae", "ĳ": "ij", "ö": "oe", "ø": "oe", "œ": "oe",
-    "ü": "ue", "ß": "ss", "þ": "th", "ð": "d", "đ": "d", "ł": "l", "ŀ": "l", "ŋ": "n",
-    # Cyrillic (Table B).
-    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "ђ": "d", "ѓ": "g",
-    "е": "e", "ё": "e", "є": "ie", "ж": "zh", "з": "z", "ѕ": "dz", "и": "i", "і": "i",
-    "ї": "i", "й": "i", "ј": "j", "к": "k", "л": "l", "љ": "lj", "м": "m", "н": "n",
-    "њ": "nj", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "ћ": "c", "ќ": "k",
-    "у": "u", "ў": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "џ": "dz", "ш": "sh",
-    "щ": "shch", "ъ": "ie", "ы": "y", "ь": "", "э": "e", "ю": "iu", "я": "ia",
-}  # fmt: skip
-_ICAO_TABLE = str.maketrans(ICAO_TRANSLITERATION)
+__all__ = ["PARTICLES", "NameToken", "clear_caches", "tokenize"]
 
 #: Surname particles (lower case, transliterated). They weigh little when one side omits them
 #: (Cruz for DE LA CRUZ) and may be joined to the next token (DELACRUZ, VANDERBERG).
@@ -93,7 +80,7 @@ class NameToken:
         if text.isascii():  # the common case: no transliteration needed
             self.icao = self.plain = text
         else:
-            self.icao = _NON_ASCII_ALNUM.sub("", anyascii(text.translate(_ICAO_TABLE)).lower())
+            self.icao = _NON_ASCII_ALNUM.sub("", to_latin(text).lower())
             self.plain = _NON_ASCII_ALNUM.sub("", anyascii(text).lower())
         icao = self.icao
         self.folded = _FOLD.sub(_fold, icao) if _FOLD.search(icao) else icao

@@ -13,7 +13,7 @@ Marta, Daniel and Daniela) are never accepted as a typo of one another.
 
 from __future__ import annotations
 
-import threading
+import functools
 from collections.abc import Iterable, Mapping
 
 __all__ = ["SUPPLEMENT", "NicknameTable", "default_nickname_table"]
@@ -129,15 +129,11 @@ class NicknameTable:
         return name in self._known
 
 
-_default: NicknameTable | None = None
-_lock = threading.Lock()
-
-
+@functools.cache
 def default_nickname_table() -> NicknameTable:
-    """The table built from the package, built once on first call and then shared."""
-    global _default
-    if _default is None:
-        with _lock:
-            if _default is None:
-                _default = NicknameTable.from_package()
-    return _default
+    """The table built from the package, built on first call and then shared.
+
+    Two threads racing on the very first call may each build one (the cache does not lock);
+    both are equal and one is kept.
+    """
+    return NicknameTable.from_package()

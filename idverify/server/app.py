@@ -21,6 +21,7 @@ from grpc_reflection.v1alpha import reflection
 
 from idverify.app import Application, build_application
 from idverify.config import Config
+from idverify.db.url import redact_url
 from idverify.errors import ConfigError
 from idverify.server.auth import Authenticator, load_keys
 from idverify.server.interceptors import ErrorInterceptor, Guard
@@ -149,5 +150,5 @@ def serve(config: Config) -> int:
 
 
 def _store_label(config: Config) -> str:
-    url = config.store.resolved()
-    return url.split("@")[-1] if url.startswith("postgresql") else url
+    """The store location for the start-up log, its password (if any) masked."""
+    return redact_url(config.store.resolved())

@@ -5,7 +5,7 @@ composing MRZ lines from fields. Pure logic with no I/O (house rule 4).
     checkdigit   the 7-3-1 check digit
     dates        YYMMDD with century inference and unknown day/month
     countries    ISO 3166 alpha-3 plus the ICAO special codes
-    transliterate  names into the MRZ alphabet (Ä -> AE, ß -> SS, anyascii for the rest)
+    transliterate  names into the MRZ alphabet (the ICAO table in idverify.icao, MRZ fillers)
     parse        parse_mrz(lines) -> MrzResult (coercion, check-digit-guided correction, score)
     compose      the inverse: fields -> MRZ lines with correct check digits
 """

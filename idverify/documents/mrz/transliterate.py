@@ -1,41 +1,27 @@
 """Names into the MRZ alphabet as ICAO 9303 part 3 (section 6) prescribes. Pure: no I/O.
 
-The ICAO table comes first (Ä -> AE, Ö -> OE, Ü -> UE, Å -> AA, ß -> SS, Ø -> OE, Æ -> AE,
-Þ -> TH, ...); everything else goes through anyascii (Cyrillic, Greek, CJK romanisation, plain
-diacritics). Apostrophes vanish, hyphens, commas and spaces become the ``<`` filler.
+The letters come from the project's one ICAO table (:func:`idverify.icao.to_latin`: Ä -> AE,
+ß -> SS, Ю -> IU, Щ -> SHCH, anyascii for scripts the table does not cover); this module adds
+the MRZ's own rules: apostrophes vanish, hyphens, commas and spaces become the ``<`` filler,
+digits are dropped.
 """
 
 from __future__ import annotations
 
 import re
 
+from idverify.icao.transliteration import to_latin
+
 __all__ = ["transliterate", "mrz_name_field"]
 
-# Doc 9303 part 3, table "Transliteration of multinational Latin-based characters".
-_ICAO = {
-    "Ä": "AE", "Æ": "AE", "Å": "AA", "Ö": "OE", "Ø": "OE", "Œ": "OE", "Ü": "UE", "ß": "SS",
-    "Þ": "TH", "Ĳ": "IJ", "Ð": "D", "Đ": "D", "Ł": "L", "Ħ": "H", "Ŋ": "N", "Ŧ": "T", "ẞ": "SS",
-}
+_SEPARATORS = re.compile(r"[^A-Z0-9]+")
+_DIGITS = re.compile(r"[0-9]")
 
 
 def transliterate(text: str) -> str:
     """``text`` in MRZ characters only: upper case A-Z with ``<`` for every separator."""
-    from anyascii import anyascii
-
-    out = []
-    for ch in text.upper():
-        if ch in _ICAO:
-            out.append(_ICAO[ch])
-        elif ch in "'’`´":
-            continue
-        elif ch.isascii():
-            out.append(ch)
-        else:
-            out.append(anyascii(ch).upper().replace("'", ""))
-    ascii_text = "".join(out)
-    ascii_text = re.sub(r"[^A-Z0-9]+", "<", ascii_text)
-    ascii_text = re.sub(r"[0-9]", "", ascii_text)
-    return ascii_text.strip("<")
+    mrz = _DIGITS.sub("", _SEPARATORS.sub("<", to_latin(text)))
+    return mrz.strip("<")
 
 
 def mrz_name_field(surname: str, given_names: str, width: int) -> tuple[str, bool]:
