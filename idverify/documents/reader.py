@@ -31,7 +31,7 @@ from idverify.documents.mrz import MrzFormat, MrzResult, transliterate
 from idverify.documents.mrz_read import MrzReading, read_mrz
 from idverify.documents.portrait import FaceOnDocument, detect_faces, portrait_box
 from idverify.documents.settings import DocumentSettings
-from idverify.documents.tesseract import TesseractEngine
+from idverify.documents.tesseract import CtypesEngine, TesseractEngine
 from idverify.documents.viz import VizField, read_viz
 from idverify.errors import InvalidInput
 from idverify.v1 import verification_service_pb2 as pb
@@ -61,7 +61,7 @@ def build_document_reader(settings: DocumentSettings | None = None) -> DocumentR
     """Build the Tesseract engine and dlib's frontal face detector (about 0.2 s)."""
     import dlib
 
-    return DocumentReader(TesseractEngine(), dlib.get_frontal_face_detector(), settings or DocumentSettings())
+    return DocumentReader(CtypesEngine(), dlib.get_frontal_face_detector(), settings or DocumentSettings())
 
 
 @dataclass
