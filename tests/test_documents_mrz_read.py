@@ -7,7 +7,7 @@ import cv2
 import pytest
 
 from idverify.docgen import generate_document
-from idverify.documents.mrz_read import read_mrz
+from idverify.documents.mrz.read import read_mrz
 from idverify.documents.tesseract import CtypesEngine
 
 TODAY = dt.date(2026, 11, 24)

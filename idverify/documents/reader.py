@@ -28,11 +28,11 @@ from idverify.documents.barcode import AamvaLicence, decode_pdf417, parse_aamva
 from idverify.documents.checks import document_checks
 from idverify.documents.locate import Located, locate_document
 from idverify.documents.mrz import MrzFormat, MrzResult, transliterate
-from idverify.documents.mrz_read import MrzReading, read_mrz
+from idverify.documents.mrz.read import MrzReading, read_mrz
 from idverify.documents.portrait import FaceOnDocument, detect_faces, portrait_box
 from idverify.documents.settings import DocumentSettings
 from idverify.documents.tesseract import CtypesEngine, TesseractEngine
-from idverify.documents.viz import VizField, read_viz
+from idverify.documents.printed_fields import VizField, read_viz
 from idverify.errors import InvalidInput
 from idverify.v1 import verification_service_pb2 as pb
 

@@ -4,7 +4,7 @@ import pytest
 
 from idverify.docgen import generate_document
 from idverify.documents.tesseract import CtypesEngine, Word
-from idverify.documents.viz import fields_from_words, parse_printed_date, read_viz
+from idverify.documents.printed_fields import fields_from_words, parse_printed_date, read_viz
 
 
 @pytest.mark.parametrize(
