@@ -84,3 +84,25 @@ def test_missing_data_is_unavailable(tmp_path, monkeypatch):
     with pytest.raises(Unavailable) as info:
         TesserocrEngine(datapath=str(tmp_path) + "/")
     assert info.value.reason == "OCR_UNAVAILABLE"
+
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", BACKENDS, ids=lambda cls: cls.__name__)
+def test_leptonica_notices_stay_out_of_the_log(backend, capfd):
+    # Reading this page's printed fields makes Leptonica print "Error in boxClipToRectangle"
+    # unless it is quieted; a fresh engine, since the setting is made when one is built.
+    import dlib
+
+    from idverify.docgen import generate_document
+    from idverify.documents import DocumentSettings, read_document
+    from idverify.documents.reader import DocumentReader
+
+    g = generate_document(5001, kind="td1", level="mild")
+    reader = DocumentReader(backend(), dlib.get_frontal_face_detector(), DocumentSettings(viz="always"))
+    try:
+        capfd.readouterr()
+        read_document(g.images, reader)
+        assert capfd.readouterr().err == ""
+    finally:
+        reader.engine.close()

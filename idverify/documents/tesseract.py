@@ -213,6 +213,11 @@ class TesserocrEngine(TesseractEngine):
             raise Unavailable("tesserocr is not installed", reason="OCR_UNAVAILABLE") from exc
         self._tesserocr = tesserocr
         self._datapath = datapath or tessdata_dir()
+        # The wheel bundles its own Leptonica (already loaded by tesserocr; dlopen of the same
+        # file returns that copy), which prints "Error in boxClipToRectangle" notices.
+        libs = Path(tesserocr.__file__).resolve().parents[1] / "tesserocr.libs"
+        for lib in sorted(libs.glob("libleptonica*.so*")):
+            _quiet_leptonica(str(lib))
         self._levels = {"symbol": tesserocr.RIL.SYMBOL, "word": tesserocr.RIL.WORD}
         super().__init__(threads)
 
@@ -249,6 +254,17 @@ class TesserocrEngine(TesseractEngine):
 
     def _close(self, handle: Any) -> None:
         handle.End()
+
+
+def _quiet_leptonica(name: str) -> None:
+    """Leptonica prints clipping notices to stderr for boxes at an image's edge; they are
+    harmless and would fill the service log."""
+    try:
+        lept = ctypes.CDLL(name)
+        lept.setMsgSeverity.argtypes = [ctypes.c_int]
+        lept.setMsgSeverity(6)  # L_SEVERITY_NONE
+    except (OSError, AttributeError):
+        pass
 
 
 _RIL = {"symbol": 4, "word": 3}
@@ -295,19 +311,8 @@ class CtypesEngine(TesseractEngine):
         except OSError as exc:
             raise Unavailable("libtesseract is not installed", reason="OCR_UNAVAILABLE") from exc
         self._datapath = datapath
-        self._quiet_leptonica()
+        _quiet_leptonica(ctypes.util.find_library("lept") or "liblept.so.5")
         super().__init__(threads)
-
-    @staticmethod
-    def _quiet_leptonica() -> None:
-        """Leptonica prints clipping notices to stderr for boxes at an image's edge; they are
-        harmless and would fill the service log."""
-        try:
-            lept = ctypes.CDLL(ctypes.util.find_library("lept") or "liblept.so.5")
-            lept.setMsgSeverity.argtypes = [ctypes.c_int]
-            lept.setMsgSeverity(6)  # L_SEVERITY_NONE
-        except (OSError, AttributeError):
-            pass
 
     def _open(self) -> Any:
         lib = self._lib
