@@ -58,7 +58,8 @@ class DocumentReader:
 
 
 def build_document_reader(settings: DocumentSettings | None = None) -> DocumentReader:
-    """Build the Tesseract engine and dlib's frontal face detector (about 0.2 s)."""
+    """Build the Tesseract engine (the ctypes backend: as accurate as any and the cheapest that is,
+    see benchmarks/RESULTS.md) and dlib's frontal face detector (about 0.2 s)."""
     import dlib
 
     return DocumentReader(CtypesEngine(), dlib.get_frontal_face_detector(), settings or DocumentSettings())
