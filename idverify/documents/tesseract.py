@@ -12,7 +12,10 @@ with a whitelist and one line is read per call (page segmentation mode 7).
 thread, the thread pool, close) are final, and a backend fills three hooks (open a handle,
 recognise an image at a page-segmentation mode with a whitelist, close a handle).
 
-Build one engine at start-up and pass it in (house rule 2).
+Production uses :class:`CtypesEngine` (Debian's libtesseract 5.3); :class:`TesserocrEngine` is
+3.5x cheaper but, on the libtesseract 5.5 its wheel bundles, reads fewer MRZs right with the
+reader as tuned today (numbers in benchmarks/RESULTS.md). Build one engine at start-up and pass
+it in (house rule 2).
 """
 
 from __future__ import annotations
