@@ -81,7 +81,7 @@ class PytesseractEngine(tess.TesseractEngine):
         data = self._pt.image_to_data(img, config=self._config(psm, whitelist, {}), output_type=self._pt.Output.DICT)
         return [(t, float(c), (x, y, x + w, y + h))
                 for t, c, x, y, w, h in zip(data["text"], data["conf"], data["left"], data["top"], data["width"], data["height"])
-                if data and str(t).strip() and float(c) >= 0]
+                if str(t).strip() and float(c) >= 0]
 
     def _close(self, handle: Any) -> None:
         pass
