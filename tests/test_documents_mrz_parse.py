@@ -137,8 +137,9 @@ def test_digit_for_digit_needs_the_composite():
     # 7408122 -> 7403122 with the birth digit intact: 8/3 confusion, check digit and composite
     # decide together; a valid-looking but wrong date must never be produced silently.
     r = parse(_sub(TD3, 1, 16, "3"))
-    if r.valid:
-        assert r.lines == TD3
+    assert r.valid and r.lines == TD3 and 0 < r.score < 100
+    assert [(c.line, c.position, c.old, c.new) for c in r.corrections] == [(1, 16, "3", "8")]
+    assert next(c for c in r.checks if c.field == "birth_date").corrected
 
 
 def test_digits_in_names_and_countries_become_letters():
@@ -162,9 +163,16 @@ def test_document_number_corrected_only_when_check_digit_agrees():
 
 
 def test_digit_for_digit_tie_is_not_corrected():
-    # A wrong check digit where both the digit and a number character are equally likely culprits.
-    r = parse(_sub(TD3, 1, 9, "1"))
-    assert not next(c for c in r.checks if c.field == "document_number").valid or r.document_number == "L898902C3"
+    # The number's check digit 6 read as 1. Not correctable by design: 1 and 6 are not OCR-B
+    # look-alikes, so the digit itself is never a candidate, and three single look-alike edits
+    # of the number satisfy the check digit equally (8->3 at 1 or 3, 3->8 at 8), all digit for
+    # digit; the composite cannot break the tie, since it weighs the number exactly as its check
+    # digit does. The corrector must give up and say so, never pick one of the three.
+    bad = _sub(TD3, 1, 9, "1")
+    r = parse(bad)
+    doc = next(c for c in r.checks if c.field == "document_number")
+    assert not doc.valid and not doc.corrected and not r.valid
+    assert r.corrections == () and r.lines == tuple(bad) and r.document_number == "L898902C3"
 
 
 def test_k_fillers_become_fillers():

@@ -7,15 +7,15 @@ import cv2
 import pytest
 
 from idverify.docgen import generate_document
-from idverify.documents.mrz_read import read_mrz
-from idverify.documents.tesseract import TesseractEngine
+from idverify.documents.mrz.read import read_mrz
+from idverify.documents.tesseract import CtypesEngine
 
 TODAY = dt.date(2026, 11, 24)
 
 
 @pytest.fixture(scope="module")
 def engine():
-    return TesseractEngine()
+    return CtypesEngine()
 
 
 def _gray(arr):

@@ -1,12 +1,13 @@
 """Reading ID documents: MRZ, printed fields, PDF417 barcode, portrait and document checks.
 
-    mrz/          pure ICAO 9303 logic: layouts, check digits, parsing with OCR correction
-    tesseract     every Tesseract setting and the engine (C API, built once)
+    tesseract     every Tesseract setting, the engine interface and its backend (built once)
     locate        the document's outline in a photo, rectified
-    mrz_locate    the MRZ zone and its character grid (morphology + geometry)
-    mrz_ocr       cells, filler templates, Tesseract per line, two binarisations
-    mrz_read      orientation search and best-read selection by check-digit score
-    viz           printed fields by their labels
+    mrz/          the machine-readable zone, all of it:
+      locate        the MRZ zone and its character grid (morphology + geometry)
+      ocr           cells, filler templates, Tesseract per line, two binarisations
+      read          orientation search and best-read selection by check-digit score
+      parse, ...    pure ICAO 9303 logic: layouts, check digits, parsing with OCR correction
+    printed_fields  the visual inspection zone (VIZ): printed fields by their labels
     barcode       PDF417 (zxing-cpp) and the AAMVA parser
     portrait      main and ghost portraits (dlib HOG)
     checks        expiry, age, check digits, MRZ/VIZ agreement as reasons

@@ -28,11 +28,11 @@ from idverify.documents.barcode import AamvaLicence, decode_pdf417, parse_aamva
 from idverify.documents.checks import document_checks
 from idverify.documents.locate import Located, locate_document
 from idverify.documents.mrz import MrzFormat, MrzResult, transliterate
-from idverify.documents.mrz_read import MrzReading, read_mrz
+from idverify.documents.mrz.read import MrzReading, read_mrz
 from idverify.documents.portrait import FaceOnDocument, detect_faces, portrait_box
 from idverify.documents.settings import DocumentSettings
-from idverify.documents.tesseract import TesseractEngine
-from idverify.documents.viz import VizField, read_viz
+from idverify.documents.tesseract import CtypesEngine, TesseractEngine
+from idverify.documents.printed_fields import VizField, read_viz
 from idverify.errors import InvalidInput
 from idverify.v1 import verification_service_pb2 as pb
 
@@ -58,10 +58,11 @@ class DocumentReader:
 
 
 def build_document_reader(settings: DocumentSettings | None = None) -> DocumentReader:
-    """Build the Tesseract engine and dlib's frontal face detector (about 0.2 s)."""
+    """Build the Tesseract engine (the ctypes backend: as accurate as any and the cheapest that is,
+    see benchmarks/RESULTS.md) and dlib's frontal face detector (about 0.2 s)."""
     import dlib
 
-    return DocumentReader(TesseractEngine(), dlib.get_frontal_face_detector(), settings or DocumentSettings())
+    return DocumentReader(CtypesEngine(), dlib.get_frontal_face_detector(), settings or DocumentSettings())
 
 
 @dataclass

@@ -1,14 +1,21 @@
-"""Every Tesseract setting in one place, and the one engine object that runs Tesseract.
+"""Every Tesseract setting in one place, the engine interface the reader needs, and its backends.
 
-Debian ships ``tesseract-ocr-eng`` only (an LSTM model, no legacy engine, no OCR-B training).
-We make the most of it: the engine is the Tesseract C API through ``ctypes`` (libtesseract.so.5,
-the library pytesseract's command-line tool wraps), initialised once per thread with the
-dictionaries switched off, so that a call costs the recognition alone, not a process start and
-a model load (pytesseract spends about 0.2 s per call on those). The caller hands in an
-upscaled, binarised line; the MRZ alphabet is enforced with a whitelist and one line is read per
-call (page segmentation mode 7).
+Debian ships ``tesseract-ocr-eng`` only (an LSTM model, no legacy engine, no OCR-B training);
+the MRZ and the printed fields both use that one ``eng.traineddata``, found by
+:func:`tessdata_dir` (nothing is downloaded). We make the most of it: the engine runs Tesseract
+in-process, initialised once per thread with the dictionaries switched off, so that a call costs
+the recognition alone, not a process start and a model load (pytesseract spends about 0.2 s per
+call on those). The caller hands in an upscaled, binarised line; the MRZ alphabet is enforced
+with a whitelist and one line is read per call (page segmentation mode 7).
 
-Build one :class:`TesseractEngine` at start-up and pass it in (house rule 2).
+:class:`TesseractEngine` is the interface: its shared rules (input checks, one handle per
+thread, the thread pool, close) are final, and a backend fills three hooks (open a handle,
+recognise an image at a page-segmentation mode with a whitelist, close a handle).
+
+Production uses :class:`CtypesEngine` (Debian's libtesseract 5.3); :class:`TesserocrEngine` is
+3.5x cheaper but, on the libtesseract 5.5 its wheel bundles, reads fewer MRZs right with the
+reader as tuned today (numbers in benchmarks/RESULTS.md). Build one engine at start-up and pass
+it in (house rule 2).
 """
 
 from __future__ import annotations
@@ -16,11 +23,14 @@ from __future__ import annotations
 import atexit
 import ctypes
 import ctypes.util
+import os
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Any, Literal, TypeVar, final
 
 import numpy as np
 
@@ -30,9 +40,12 @@ __all__ = [
     "MRZ_WHITELIST",
     "PSM_SINGLE_LINE",
     "PSM_SPARSE_TEXT",
+    "CtypesEngine",
     "Symbol",
     "TesseractEngine",
+    "TesserocrEngine",
     "Word",
+    "tessdata_dir",
 ]
 
 #: Characters the MRZ may hold.
@@ -45,8 +58,16 @@ PSM_SINGLE_LINE = 7
 PSM_SPARSE_TEXT = 11
 #: Tesseract's OCR engine mode: LSTM only (the only model Debian's eng data holds).
 OEM_LSTM = 1
-#: Language data.
+#: Language data: ``<LANGUAGE>.traineddata`` in the tessdata directory.
 LANGUAGE = "eng"
+#: Where the tessdata directory is looked for when ``TESSDATA_PREFIX`` does not name one:
+#: Debian's tesseract-ocr-eng (5.x, then 4.x layout), then the upstream default prefixes.
+TESSDATA_DIRS = (
+    "/usr/share/tesseract-ocr/5/tessdata",
+    "/usr/share/tesseract-ocr/4.00/tessdata",
+    "/usr/share/tessdata",
+    "/usr/local/share/tessdata",
+)
 #: Variables fixed at initialisation: no dictionary, since MRZ text and names are not words.
 INIT_VARIABLES = {
     "load_system_dawg": "0",
@@ -65,7 +86,10 @@ RUNTIME_VARIABLES = {
     "debug_file": "/dev/null",
 }
 
-_RIL_WORD, _RIL_SYMBOL, _RIL_TEXTLINE = 3, 4, 2
+#: What :meth:`TesseractEngine._recognise` iterates over.
+Level = Literal["symbol", "word"]
+#: One recognised item: text, confidence (0-100), box (left, top, right, bottom), pixels.
+Item = tuple[str, float, tuple[int, int, int, int]]
 T = TypeVar("T")
 
 
@@ -85,6 +109,168 @@ class Word:
     text: str
     confidence: float
     box: tuple[int, int, int, int]
+
+
+def tessdata_dir() -> str:
+    """The directory holding ``eng.traineddata``: ``TESSDATA_PREFIX`` when it holds the file,
+    else the first of :data:`TESSDATA_DIRS` that does. Raises
+    :class:`~idverify.errors.Unavailable` when none does (install tesseract-ocr-eng)."""
+    env = os.environ.get("TESSDATA_PREFIX")
+    for d in ([env] if env else []) + list(TESSDATA_DIRS):
+        if (Path(d) / f"{LANGUAGE}.traineddata").is_file():
+            return str(Path(d)) + "/"
+    raise Unavailable(f"no {LANGUAGE}.traineddata found (install the Debian package tesseract-ocr-{LANGUAGE} "
+                      "or set TESSDATA_PREFIX)", reason="OCR_UNAVAILABLE")
+
+
+class TesseractEngine(ABC):
+    """A Tesseract recogniser, one backend handle per thread (a handle is not thread-safe).
+
+    Raises :class:`~idverify.errors.Unavailable` when Tesseract or its English data is missing,
+    at construction rather than on the first request. Cheap to share; close() frees the handles.
+    """
+
+    def __init__(self, threads: int = 2) -> None:
+        self._local = threading.local()
+        self._handles: list[Any] = []
+        self._lock = threading.Lock()
+        # Lines of one MRZ are read in parallel: recognition releases the GIL.
+        self._pool = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="tesseract")
+        self._handle()  # fail at start-up, not on the first request
+        atexit.register(self.close)
+
+    # -- hooks a backend fills -----------------------------------------------------------------
+
+    @abstractmethod
+    def _open(self) -> Any:
+        """A new handle initialised with LANGUAGE, OEM_LSTM, INIT_VARIABLES and
+        RUNTIME_VARIABLES; raise Unavailable when that fails."""
+
+    @abstractmethod
+    def _recognise(self, handle: Any, gray: np.ndarray, psm: int, whitelist: str, level: Level) -> list[Item]:
+        """Recognise ``gray`` (2-D, uint8, C-contiguous) at page segmentation mode ``psm`` with
+        ``whitelist`` ("" allows every character) and return the items of ``level``."""
+
+    @abstractmethod
+    def _close(self, handle: Any) -> None:
+        """Free one handle."""
+
+    # -- shared rules --------------------------------------------------------------------------
+
+    @final
+    def _handle(self) -> Any:
+        handle = getattr(self._local, "handle", None)
+        if handle is None:
+            handle = self._open()
+            self._local.handle = handle
+            with self._lock:
+                self._handles.append(handle)
+        return handle
+
+    @final
+    def _read(self, gray: np.ndarray, psm: int, whitelist: str, level: Level) -> list[Item]:
+        img = np.ascontiguousarray(gray, dtype=np.uint8)
+        if img.ndim != 2 or img.shape[0] < 4 or img.shape[1] < 4:
+            raise ValueError("Tesseract needs a 2-D grey image of at least 4 x 4 pixels")
+        if img.min() == img.max():
+            # One grey level holds no text, yet the LSTM reads a blank line as a few letters
+            # with confidences above 80 (both libtesseract 5.3 and 5.5 do).
+            return []
+        return self._recognise(self._handle(), img, psm, whitelist, level)
+
+    @final
+    def read_symbols(self, gray: np.ndarray, whitelist: str = MRZ_WHITELIST) -> list[Symbol]:
+        """Read one text line (dark text on white, uint8) as characters with boxes (pixels)."""
+        return [Symbol(t, c, box) for t, c, box in self._read(gray, PSM_SINGLE_LINE, whitelist, "symbol") if t.strip()]
+
+    @final
+    def read_words(self, gray: np.ndarray, whitelist: str = VIZ_WHITELIST) -> list[Word]:
+        """Read sparse text (labels and values on a document) as words with boxes (pixels)."""
+        return [Word(t.strip(), c, box) for t, c, box in self._read(gray, PSM_SPARSE_TEXT, whitelist, "word") if t.strip()]
+
+    @final
+    def map(self, fn: Callable[..., T], *iterables: Iterable[Any]) -> list[T]:
+        """``[fn(*args) ...]`` run on the engine's threads (each with its own handle)."""
+        return list(self._pool.map(fn, *iterables))
+
+    @final
+    def close(self) -> None:
+        """Stop the threads and free every handle (registered to run at exit; safe to call
+        twice). The engine cannot be used afterwards."""
+        self._pool.shutdown(wait=True)
+        with self._lock:
+            for handle in self._handles:
+                self._close(handle)
+            self._handles.clear()
+        self._local = threading.local()
+
+
+class TesserocrEngine(TesseractEngine):
+    """The engine on ``tesserocr`` (Cython bindings to the C++ API; its wheel bundles
+    libtesseract and Leptonica, and reads Debian's English data from :func:`tessdata_dir`)."""
+
+    def __init__(self, datapath: str | None = None, threads: int = 2) -> None:
+        try:
+            import tesserocr
+        except ImportError as exc:
+            raise Unavailable("tesserocr is not installed", reason="OCR_UNAVAILABLE") from exc
+        self._tesserocr = tesserocr
+        self._datapath = datapath or tessdata_dir()
+        # The wheel bundles its own Leptonica (already loaded by tesserocr; dlopen of the same
+        # file returns that copy), which prints "Error in boxClipToRectangle" notices.
+        libs = Path(tesserocr.__file__).resolve().parents[1] / "tesserocr.libs"
+        for lib in sorted(libs.glob("libleptonica*.so*")):
+            _quiet_leptonica(str(lib))
+        self._levels = {"symbol": tesserocr.RIL.SYMBOL, "word": tesserocr.RIL.WORD}
+        super().__init__(threads)
+
+    def _open(self) -> Any:
+        try:
+            api = self._tesserocr.PyTessBaseAPI(path=self._datapath, lang=LANGUAGE, oem=OEM_LSTM,
+                                                 variables=INIT_VARIABLES)
+        except RuntimeError as exc:
+            raise Unavailable(f"Tesseract could not load its {LANGUAGE} data from {self._datapath}",
+                              reason="OCR_UNAVAILABLE") from exc
+        for name, value in RUNTIME_VARIABLES.items():
+            api.SetVariable(name, value)
+        return api
+
+    def _recognise(self, handle: Any, gray: np.ndarray, psm: int, whitelist: str, level: Level) -> list[Item]:
+        api, ril = handle, self._levels[level]
+        api.SetPageSegMode(psm)
+        api.SetVariable("tessedit_char_whitelist", whitelist)
+        api.SetImageBytes(gray.tobytes(), gray.shape[1], gray.shape[0], 1, gray.shape[1])
+        out: list[Item] = []
+        try:
+            api.Recognize()
+            it = api.GetIterator()
+            if it is not None:
+                for r in self._tesserocr.iterate_level(it, ril):
+                    try:
+                        text = r.GetUTF8Text(ril)
+                    except RuntimeError:  # tesserocr's way of saying "an empty element"
+                        continue
+                    out.append((text, float(r.Confidence(ril)), tuple(r.BoundingBox(ril))))
+        finally:
+            api.Clear()
+        return out
+
+    def _close(self, handle: Any) -> None:
+        handle.End()
+
+
+def _quiet_leptonica(name: str) -> None:
+    """Leptonica prints clipping notices to stderr for boxes at an image's edge; they are
+    harmless and would fill the service log."""
+    try:
+        lept = ctypes.CDLL(name)
+        lept.setMsgSeverity.argtypes = [ctypes.c_int]
+        lept.setMsgSeverity(6)  # L_SEVERITY_NONE
+    except (OSError, AttributeError):
+        pass
+
+
+_RIL = {"symbol": 4, "word": 3}
 
 
 def _load_library() -> ctypes.CDLL:
@@ -119,12 +305,8 @@ def _load_library() -> ctypes.CDLL:
     return lib
 
 
-class TesseractEngine:
-    """A Tesseract recogniser, one C API handle per thread (a handle is not thread-safe).
-
-    Raises :class:`~idverify.errors.Unavailable` when libtesseract or its English data is
-    missing. Cheap to share; close() frees the handles.
-    """
+class CtypesEngine(TesseractEngine):
+    """The engine on Debian's libtesseract.so.5 through its C API and ``ctypes``."""
 
     def __init__(self, datapath: str | None = None, threads: int = 2) -> None:
         try:
@@ -132,30 +314,10 @@ class TesseractEngine:
         except OSError as exc:
             raise Unavailable("libtesseract is not installed", reason="OCR_UNAVAILABLE") from exc
         self._datapath = datapath
-        self._local = threading.local()
-        self._handles: list[int] = []
-        self._lock = threading.Lock()
-        # Lines of one MRZ are read in parallel: the C call releases the GIL.
-        self._pool = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="tesseract")
-        self._quiet_leptonica()
-        self._handle()  # fail at start-up, not on the first request
-        atexit.register(self.close)
+        _quiet_leptonica(ctypes.util.find_library("lept") or "liblept.so.5")
+        super().__init__(threads)
 
-    @staticmethod
-    def _quiet_leptonica() -> None:
-        """Leptonica prints clipping notices to stderr for boxes at an image's edge; they are
-        harmless and would fill the service log."""
-        try:
-            lept = ctypes.CDLL(ctypes.util.find_library("lept") or "liblept.so.5")
-            lept.setMsgSeverity.argtypes = [ctypes.c_int]
-            lept.setMsgSeverity(6)  # L_SEVERITY_NONE
-        except (OSError, AttributeError):
-            pass
-
-    def _handle(self) -> int:
-        api = getattr(self._local, "api", None)
-        if api is not None:
-            return api
+    def _open(self) -> Any:
         lib = self._lib
         api = lib.TessBaseAPICreate()
         keys = list(INIT_VARIABLES)
@@ -167,26 +329,16 @@ class TesseractEngine:
             raise Unavailable("Tesseract could not load its English data", reason="OCR_UNAVAILABLE")
         for name, value in RUNTIME_VARIABLES.items():
             lib.TessBaseAPISetVariable(api, name.encode(), value.encode())
-        self._local.api = api
-        with self._lock:
-            self._handles.append(api)
         return api
 
-    def _run(self, gray: np.ndarray, psm: int, whitelist: str) -> tuple[int, int]:
-        lib = self._lib
-        api = self._handle()
-        img = np.ascontiguousarray(gray, dtype=np.uint8)
-        if img.ndim != 2 or img.shape[0] < 4 or img.shape[1] < 4:
-            raise ValueError("Tesseract needs a 2-D grey image of at least 4 x 4 pixels")
+    def _recognise(self, handle: Any, gray: np.ndarray, psm: int, whitelist: str, level: Level) -> list[Item]:
+        lib, api, ril = self._lib, handle, _RIL[level]
         lib.TessBaseAPISetPageSegMode(api, psm)
         lib.TessBaseAPISetVariable(api, b"tessedit_char_whitelist", whitelist.encode())
-        lib.TessBaseAPISetImage(api, img.ctypes.data, img.shape[1], img.shape[0], 1, img.shape[1])
+        lib.TessBaseAPISetImage(api, gray.ctypes.data, gray.shape[1], gray.shape[0], 1, gray.shape[1])
         lib.TessBaseAPIRecognize(api, None)
-        return api, lib.TessBaseAPIGetIterator(api)
-
-    def _items(self, api: int, it: int, level: int) -> list[tuple[str, float, tuple[int, int, int, int]]]:
-        lib = self._lib
-        out = []
+        it = lib.TessBaseAPIGetIterator(api)
+        out: list[Item] = []
         if not it:
             lib.TessBaseAPIClear(api)
             return out
@@ -194,41 +346,20 @@ class TesseractEngine:
         l, t, r, b = (ctypes.c_int() for _ in range(4))
         try:
             while True:
-                ptr = lib.TessResultIteratorGetUTF8Text(it, level)
+                ptr = lib.TessResultIteratorGetUTF8Text(it, ril)
                 if ptr:
                     text = ctypes.string_at(ptr).decode("utf-8", "replace")
                     lib.TessDeleteText(ptr)
-                    conf = float(lib.TessResultIteratorConfidence(it, level))
-                    lib.TessPageIteratorBoundingBox(page, level, ctypes.byref(l), ctypes.byref(t), ctypes.byref(r), ctypes.byref(b))
+                    conf = float(lib.TessResultIteratorConfidence(it, ril))
+                    lib.TessPageIteratorBoundingBox(page, ril, ctypes.byref(l), ctypes.byref(t), ctypes.byref(r), ctypes.byref(b))
                     out.append((text, conf, (l.value, t.value, r.value, b.value)))
-                if not lib.TessResultIteratorNext(it, level):
+                if not lib.TessResultIteratorNext(it, ril):
                     break
         finally:
             lib.TessResultIteratorDelete(it)
             lib.TessBaseAPIClear(api)
         return out
 
-    def read_symbols(self, gray: np.ndarray, whitelist: str = MRZ_WHITELIST) -> list[Symbol]:
-        """Read one text line (dark text on white, uint8) as characters with boxes (pixels)."""
-        api, it = self._run(gray, PSM_SINGLE_LINE, whitelist)
-        return [Symbol(t, c, box) for t, c, box in self._items(api, it, _RIL_SYMBOL) if t.strip()]
-
-    def read_words(self, gray: np.ndarray, whitelist: str = VIZ_WHITELIST) -> list[Word]:
-        """Read sparse text (labels and values on a document) as words with boxes (pixels)."""
-        api, it = self._run(gray, PSM_SPARSE_TEXT, whitelist)
-        return [Word(t.strip(), c, box) for t, c, box in self._items(api, it, _RIL_WORD) if t.strip()]
-
-    def map(self, fn: Callable[..., T], *iterables: Iterable[Any]) -> list[T]:
-        """``[fn(*args) ...]`` run on the engine's threads (each with its own handle)."""
-        return list(self._pool.map(fn, *iterables))
-
-    def close(self) -> None:
-        """Stop the threads and free every handle (registered to run at exit; safe to call
-        twice). The engine cannot be used afterwards."""
-        self._pool.shutdown(wait=True)
-        with self._lock:
-            for api in self._handles:
-                self._lib.TessBaseAPIEnd(api)
-                self._lib.TessBaseAPIDelete(api)
-            self._handles.clear()
-        self._local = threading.local()
+    def _close(self, handle: Any) -> None:
+        self._lib.TessBaseAPIEnd(handle)
+        self._lib.TessBaseAPIDelete(handle)

@@ -1,5 +1,12 @@
-"""ICAO 9303 machine-readable zones: check digits, layouts, parsing with OCR correction, and
-composing MRZ lines from fields. Pure logic with no I/O (house rule 4).
+"""ICAO 9303 machine-readable zones: from a photo to checked fields, in one place.
+
+Reading an image (OpenCV and Tesseract; imported on their own, not by this package):
+
+    locate       the MRZ zone and its character grid (morphology + geometry)
+    ocr          cells, filler templates, Tesseract per line, two binarisations
+    read         orientation search and best-read selection by check-digit score
+
+Pure logic with no I/O (house rule 4), exported here:
 
     layout       where each field sits in TD1, TD2, TD3, MRV-A and MRV-B
     checkdigit   the 7-3-1 check digit

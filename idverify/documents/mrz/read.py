@@ -19,8 +19,8 @@ import cv2
 import numpy as np
 
 from idverify.documents.mrz import LAYOUTS, MrzFormatError, MrzResult, parse_mrz
-from idverify.documents.mrz_locate import MrzZone, find_mrz
-from idverify.documents.mrz_ocr import LineRead, consensus, count_fillers, read_zone
+from idverify.documents.mrz.locate import MrzZone, find_mrz
+from idverify.documents.mrz.ocr import LineRead, consensus, count_fillers, read_zone
 from idverify.documents.locate import rotate_bound
 from idverify.documents.tesseract import TesseractEngine
 

@@ -1,6 +1,6 @@
 """Read the characters of a located MRZ: cell images, filler detection, Tesseract, assembly.
 
-Each MRZ line is cut into its character cells along the grid :mod:`mrz_locate` fitted, and the
+Each MRZ line is cut into its character cells along the grid :mod:`~idverify.documents.mrz.locate` fitted, and the
 cells are laid side by side at a fixed size, which straightens skew and perspective and
 upscales small print. The filler ``<`` is what Tesseract's English model reads worst (as K, or
 it drops or adds a few), so fillers are recognised first by matching each cell against OCR-B
@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from idverify.documents.mrz_locate import MrzLine, MrzZone
+from idverify.documents.mrz.locate import MrzLine, MrzZone
 from idverify.documents.tesseract import MRZ_WHITELIST, TesseractEngine
 
 __all__ = ["CELL_H", "CELL_W", "LineRead", "cell_strip", "consensus", "count_fillers", "read_zone", "template_read"]

@@ -3,8 +3,8 @@
 import pytest
 
 from idverify.docgen import generate_document
-from idverify.documents.tesseract import TesseractEngine, Word
-from idverify.documents.viz import fields_from_words, parse_printed_date, read_viz
+from idverify.documents.tesseract import CtypesEngine, Word
+from idverify.documents.printed_fields import fields_from_words, parse_printed_date, read_viz
 
 
 @pytest.mark.parametrize(
@@ -49,7 +49,7 @@ def test_no_words_no_fields():
 
 @pytest.fixture(scope="module")
 def engine():
-    return TesseractEngine()
+    return CtypesEngine()
 
 
 @pytest.mark.slow
