@@ -55,13 +55,14 @@ def test_an_upward_import_breaks_the_contract(tmp_path, module, upward):
 
 def test_every_package_has_a_layer():
     named = {name.strip() for layer in _layers() for name in layer.replace("|", ":").split(":")}
-    found = {"linker"}
-    for path in (REPO_ROOT / "idverify").iterdir():
-        if path.name.startswith(("_", ".")):
-            continue
-        if path.is_dir() and (path / "__init__.py").is_file():
-            found.add(f"idverify.{path.name}")
-        elif path.suffix == ".py":
-            found.add(f"idverify.{path.stem}")
+    found = set()
+    for package in ("idverify", "linker"):
+        for path in (REPO_ROOT / package).iterdir():
+            if path.name.startswith(("_", ".")):
+                continue
+            if path.is_dir() and (path / "__init__.py").is_file():
+                found.add(f"{package}.{path.name}")
+            elif path.suffix == ".py":
+                found.add(f"{package}.{path.stem}")
     assert found - named == set(), "give these a layer in pyproject.toml [tool.importlinter]"
     assert named - found == set(), "these layers name no package"

@@ -43,10 +43,10 @@ def _seed(store, n, expiry_days=1000.0):
 
 def test_migrations_are_recorded_and_idempotent(location):
     a = open_reverify_store(location)
-    assert a.schema_versions() == [1]
+    assert a.schema_versions() == [1, 2]
     a.close()
     b = open_reverify_store(location)
-    assert b.schema_versions() == [1]
+    assert b.schema_versions() == [1, 2]
     b.close()
 
 

@@ -1,7 +1,7 @@
 """The application layer: the use cases, built once in ``main()`` and called by every front end.
 
     request ─► idverify.server (servicers translate messages and statuses)
-            ─► idverify.app    (use cases: Verification, Linking, AccountChecker)
+            ─► idverify.app    (use cases: Verification, Linking, Signup, AccountChecker)
             ─► engines         (faces, documents, profile, policy, linker, reverify store)
             ─► plumbing        (db, images, workers, settings, errors, metrics)
 
@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from idverify.app.dependencies import Dependencies, build_dependencies, model_version
 from idverify.app.linking import Linking
+from idverify.app.signup import Signup
 from idverify.app.verification import Verification
 from idverify.config import Config
 
-__all__ = ["Application", "Dependencies", "Linking", "Verification", "build_application", "build_dependencies",
+__all__ = ["Application", "Dependencies", "Linking", "Signup", "Verification", "build_application", "build_dependencies",
            "model_version"]
 
 
@@ -27,6 +28,7 @@ class Application:
         self.deps = deps
         self.verification = Verification(deps)
         self.linking = Linking(deps)
+        self.signup = Signup(deps, self.verification, self.linking)
 
     @property
     def config(self) -> Config:

@@ -10,12 +10,14 @@ engines speak them too, so nothing is translated twice.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from concurrent.futures import ThreadPoolExecutor
 
 from idverify.app.dependencies import Dependencies
 from idverify.app.verify_identity import Steps, verify_identity
 from idverify.errors import InvalidInput, Unavailable
+from idverify.faces.service import FaceService, FaceTemplates
 from idverify.policy import decide
 from idverify.profile.match import match_profile
 from idverify.reverify.schedule import expiry_timestamp
@@ -75,14 +77,22 @@ class Verification:
 
     def compare_faces(self, request: pb.CompareFacesRequest, timeout: float | None = None) -> pb.CompareFacesResponse:
         """Reference (document or portrait) against probe (profile photo): see idverify.faces."""
-        faces = self._deps.faces
-        if faces is None:
-            raise Unavailable("face comparison is not configured on this server", reason="FACES_UNAVAILABLE")
+        return self._compare(request, timeout)[0]
+
+    def _compare(self, request: pb.CompareFacesRequest,
+                 timeout: float | None) -> tuple[pb.CompareFacesResponse, FaceTemplates]:
+        faces = self._faces()
         for name in ("reference", "probe"):
             if not request.HasField(name):
                 raise InvalidInput(f"{name} is required", reason="MISSING_FIELD", metadata={"field": name})
-        return faces.compare(request.reference.content, request.probe.content, request.reference_kind,
-                             timeout=timeout)
+        return faces.compare_with_templates(request.reference.content, request.probe.content,
+                                            request.reference_kind, timeout=timeout)
+
+    def _faces(self) -> FaceService:
+        faces = self._deps.faces
+        if faces is None:
+            raise Unavailable("face comparison is not configured on this server", reason="FACES_UNAVAILABLE")
+        return faces
 
     def read_document(self, request: pb.ReadDocumentRequest, timeout: float | None = None) -> pb.ReadDocumentResponse:
         """Read a document from its photos (front first): see idverify.documents."""
@@ -100,20 +110,34 @@ class Verification:
                         timeout: float | None = None) -> pb.VerifyIdentityResponse:
         """Read, compare, match and decide; record the result when the request names an account."""
         response = verify_identity(self.steps(timeout), request, self._fanout)
-        if request.account_id:
-            self._record(request, response)
+        if request.account_id and self._deps.history is not None:
+            self._deps.history.record_verification(
+                request.account_id, result_of(response, request.declared),
+                policy_version=response.policy_version, model_version=self._deps.model_version,
+                settings=self._deps.config.reverify, source="verify_identity")
+            self.retain_images(request)
         return response
 
-    def _record(self, request: pb.VerifyIdentityRequest, response: pb.VerifyIdentityResponse) -> None:
+    def verify_with_templates(self, request: pb.VerifyIdentityRequest, timeout: float | None = None,
+                              ) -> tuple[pb.VerifyIdentityResponse, FaceTemplates]:
+        """Verify without recording anything; also return the embeddings of the comparison that
+        counted (the portrait fallback's when it ran), for the linker. They stay in the service."""
+        captured: list[FaceTemplates] = []
+
+        def compare(req: pb.CompareFacesRequest) -> pb.CompareFacesResponse:
+            response, templates = self._compare(req, timeout)
+            captured.append(templates)
+            return response
+
+        steps = dataclasses.replace(self.steps(timeout), compare_faces=compare)
+        response = verify_identity(steps, request, self._fanout)
+        return response, (captured[-1] if captured else FaceTemplates())
+
+    def retain_images(self, request: pb.VerifyIdentityRequest) -> None:
+        """Keep the request's images for re-verification when ``reverify.retain_images`` is on."""
         history = self._deps.history
-        if history is None:
+        if history is None or not self._deps.config.reverify.retain_images:
             return
-        config = self._deps.config
-        history.record_verification(
-            request.account_id, result_of(response, request.declared),
-            policy_version=response.policy_version, model_version=self._deps.model_version,
-            settings=config.reverify, source="verify_identity")
-        if config.reverify.retain_images:
-            history.retain_image(request.account_id, "profile", request.profile_photo.content)
-            for role, image in zip(("document_front", "document_back"), request.document_images):
-                history.retain_image(request.account_id, role, image.content)
+        history.retain_image(request.account_id, "profile", request.profile_photo.content)
+        for role, image in zip(("document_front", "document_back"), request.document_images):
+            history.retain_image(request.account_id, role, image.content)

@@ -25,7 +25,7 @@ from idverify.faces.settings import FaceSettings
 from idverify.images import ImageSettings, decode_image
 from idverify.v1 import verification_service_pb2 as pb
 
-__all__ = ["FaceAnalysis", "analyse_image", "combine_analyses", "compare_faces"]
+__all__ = ["FaceAnalysis", "FaceComparison", "analyse_image", "combine_analyses", "compare_faces", "compare_faces_with_embeddings"]
 
 _DECISIONS = {
     Decision.MATCH: pb.FACE_DECISION_MATCH,
@@ -127,6 +127,16 @@ def analyse_image(
     return analysis
 
 
+@dataclass
+class FaceComparison:
+    """A comparison with the two selected faces' embeddings (128-d, None where no usable face):
+    kept inside the service, for the linker, and never put in a response."""
+
+    response: pb.CompareFacesResponse
+    reference_embedding: np.ndarray | None
+    probe_embedding: np.ndarray | None
+
+
 def compare_faces(
     reference: bytes,
     probe: bytes,
@@ -141,6 +151,20 @@ def compare_faces(
 
     Raises :class:`ImageRejected` only when an image cannot be used at all.
     """
+    return compare_faces_with_embeddings(reference, probe, reference_kind, models=models, settings=settings,
+                                         image_settings=image_settings).response
+
+
+def compare_faces_with_embeddings(
+    reference: bytes,
+    probe: bytes,
+    reference_kind: int = pb.REFERENCE_KIND_UNSPECIFIED,
+    *,
+    models: FaceModels,
+    settings: FaceSettings,
+    image_settings: ImageSettings,
+) -> FaceComparison:
+    """:func:`compare_faces`, keeping the embeddings it computed (computed once, here)."""
     timer = _Timer()
     document = {pb.REFERENCE_KIND_DOCUMENT: True, pb.REFERENCE_KIND_PORTRAIT: False}.get(reference_kind)
     ref = analyse_image(
@@ -151,7 +175,8 @@ def compare_faces(
         probe, side="probe", document=False, models=models, settings=settings,
         image_settings=image_settings, timer=timer,
     )
-    return combine_analyses(ref, prb, settings=settings, timer=timer)
+    response = combine_analyses(ref, prb, settings=settings, timer=timer)
+    return FaceComparison(response, ref.embedding, prb.embedding)
 
 
 def combine_analyses(

@@ -10,20 +10,32 @@ construction (tools, benchmarks, single-process deployments). Both through
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from idverify.errors import InvalidInput
 from idverify.faces.models import FaceModels, load_face_models
-from idverify.faces.pipeline import compare_faces
+from idverify.faces.pipeline import compare_faces_with_embeddings
 from idverify.faces.settings import FaceSettings
 from idverify.images import ImageSettings
 from idverify.v1 import verification_service_pb2 as pb
 from idverify.workers import EngineSpec, Initializer, PooledEngine, WorkerPool
 
-__all__ = ["FaceService", "compare_job"]
+__all__ = ["FaceService", "FaceTemplates", "compare_job"]
 
 
 def _spec(settings: FaceSettings) -> EngineSpec[FaceModels]:
     return EngineSpec("faces.models", load_face_models, (settings,))
+
+
+@dataclass(frozen=True)
+class FaceTemplates:
+    """The selected faces' 128-d embeddings of one comparison (empty where no usable face).
+
+    Biometric templates: they go to the linker inside the service and never into a response.
+    """
+
+    reference: tuple[float, ...] = ()
+    probe: tuple[float, ...] = ()
 
 
 def compare_job(
@@ -33,13 +45,18 @@ def compare_job(
     reference_kind: int,
     settings: FaceSettings,
     image_settings: ImageSettings,
-) -> bytes:
-    """Run :func:`compare_faces` with ``models``; return the serialized CompareFacesResponse
-    (bytes cross the process boundary cheaper than a pickled message)."""
-    response = compare_faces(
+) -> tuple[bytes, FaceTemplates]:
+    """Run the comparison with ``models``; return the serialized CompareFacesResponse (bytes cross
+    the process boundary cheaper than a pickled message) and the embeddings it computed."""
+    comparison = compare_faces_with_embeddings(
         reference, probe, reference_kind, models=models, settings=settings, image_settings=image_settings
     )
-    return response.SerializeToString()
+    templates = FaceTemplates(_floats(comparison.reference_embedding), _floats(comparison.probe_embedding))
+    return comparison.response.SerializeToString(), templates
+
+
+def _floats(embedding) -> tuple[float, ...]:
+    return () if embedding is None else tuple(float(x) for x in embedding)
 
 
 class FaceService:
@@ -78,17 +95,28 @@ class FaceService:
         """Compare ``reference`` with ``probe`` (encoded image bytes); see
         :func:`idverify.faces.pipeline.compare_faces`. ``timeout`` in seconds bounds the wait
         for a worker (DeadlineExceeded); a dead worker gives Unavailable."""
+        return self.compare_with_templates(reference, probe, reference_kind, timeout=timeout)[0]
+
+    def compare_with_templates(
+        self,
+        reference: bytes,
+        probe: bytes,
+        reference_kind: int = pb.REFERENCE_KIND_UNSPECIFIED,
+        *,
+        timeout: float | None = None,
+    ) -> tuple[pb.CompareFacesResponse, FaceTemplates]:
+        """:meth:`compare`, with the embeddings the worker computed for the comparison."""
         if reference_kind not in pb.ReferenceKind.values():
             raise InvalidInput(
                 f"unknown reference_kind {reference_kind}", reason="INVALID_ENUM", metadata={"field": "reference_kind"}
             )
         start = time.perf_counter()
-        data = self._engine.run(compare_job, reference, probe, reference_kind, self.settings, self.image_settings,
-                                timeout=timeout)
+        data, templates = self._engine.run(compare_job, reference, probe, reference_kind, self.settings,
+                                           self.image_settings, timeout=timeout)
         response = pb.CompareFacesResponse.FromString(data)
         if self.pool is not None:
             total_ms = (time.perf_counter() - start) * 1000.0
             worker_ms = sum(t.milliseconds for t in response.timings)
             # Time spent queued for a worker and moving bytes between processes.
             response.timings.append(pb.StageTiming(stage="worker_queue", milliseconds=max(0.0, total_ms - worker_ms)))
-        return response
+        return response, templates

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from idverify.policy.rules import EFFECT_SEVERITY, Policy
 from idverify.v1 import verification_service_pb2 as pb
 
-__all__ = ["decide"]
+__all__ = ["combine", "decide"]
 
 _DECISION = {0: pb.VERIFICATION_DECISION_APPROVE, 1: pb.VERIFICATION_DECISION_REVIEW, 2: pb.VERIFICATION_DECISION_REJECT}
 _NO_FACE = {"NO_FACE", "NO_FACE_FOUND"}
@@ -48,13 +48,31 @@ def decide(
     else:
         reasons += _sourced(profile.reasons, "profile")
     reasons += extra_reasons
+    return combine(reasons, policy)
 
+
+def combine(
+    reasons: Iterable[pb.Reason], policy: Policy
+) -> tuple[pb.VerificationDecision.ValueType, list[pb.Reason]]:
+    """The most severe effect of ``reasons`` as the decision, and the reasons most severe first,
+    each once (the first occurrence of a code wins) and each naming the rule that set its effect.
+
+    The one combining rule: VerifyIdentity applies it to the steps' reasons, Signup to those and
+    the linker's (DUPLICATE_PERSON, SHARED_ACCOUNT, FEEDBACK_BUILDING, ...), so how a link finding
+    weighs against a verification finding is written in the same ``[effects]`` table.
+    """
     unique: dict[str, pb.Reason] = {}
     for reason in reasons:
         unique.setdefault(reason.code, reason)
     ranked = sorted(unique.values(), key=lambda r: -EFFECT_SEVERITY[policy.effect_of(r.code)])
-    worst = max((EFFECT_SEVERITY[policy.effect_of(r.code)] for r in ranked), default=0)
-    return _DECISION[worst], ranked
+    out = []
+    for reason in ranked:
+        copy = pb.Reason()
+        copy.CopyFrom(reason)
+        copy.rule = policy.rule_of(reason.code)
+        out.append(copy)
+    worst = max((EFFECT_SEVERITY[policy.effect_of(r.code)] for r in out), default=0)
+    return _DECISION[worst], out
 
 
 def _face_reasons(face: pb.CompareFacesResponse | None) -> list[pb.Reason]:

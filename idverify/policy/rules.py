@@ -58,6 +58,12 @@ class Policy:
         """The effect of ``code``: its own, or the default effect when the policy does not name it."""
         return self.effects.get(code, self.default_effect)
 
+    def rule_of(self, code: str) -> str:
+        """The rule that sets ``code``'s effect, as written in the policy file."""
+        if code in self.effects:
+            return f"effects.{code} = {self.effects[code]}"
+        return f"default_effect = {self.default_effect}"
+
     def validate(self) -> None:
         """Raise ConfigError (CONFIG_VALUE) for an empty version or a code that is not UPPER_SNAKE."""
         if not self.version.strip():

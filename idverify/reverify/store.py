@@ -11,6 +11,9 @@ Tables (migrations in ``reverify_migrations``, beside the linker's tables in the
   codes, why it was due, the policy and model versions, and which worker ran it.
 - ``retained_images``: raw images, only when ``reverify.retain_images`` is on, deleted by the
   worker after ``image_retention_days``.
+- ``signups``: the first answer to each Signup request (by account and request digest, images
+  stripped), written in the transaction that records the signup's verification, so that a
+  retried call returns that answer and records nothing twice.
 
 Leasing: :meth:`ReverifyStore.lease` marks up to ``n`` due accounts with a fresh token and an
 expiry in one statement; PostgreSQL adds ``FOR UPDATE SKIP LOCKED`` so concurrent workers on
@@ -80,6 +83,18 @@ MIGRATIONS: list[Migration] = [
             "CREATE INDEX retained_images_by_age ON retained_images (stored_at)",
         ],
     ),
+    (
+        2,
+        "signups: the first answer to each signup request, so that a retry stores nothing twice",
+        [
+            """CREATE TABLE signups (
+                account_id TEXT NOT NULL,
+                request_sha256 TEXT NOT NULL,
+                response {blob} NOT NULL,
+                at {real} NOT NULL,
+                PRIMARY KEY (account_id, request_sha256))""",
+        ],
+    ),
 ]
 
 _DUE = ("status = 'active' AND retry_at <= ? AND lease_expires_at < ? AND (next_due_at <= ? "
@@ -135,6 +150,30 @@ class ReverifyStore(Database):
         with self.write():
             self._upsert_state(account_id, result, policy_version, model_version, settings, now)
             self._append(account_id, result, due_reasons, policy_version, model_version, source, worker, now)
+
+    @final
+    def record_signup(self, account_id: str, result: Result, *, request_sha256: str, response: bytes,
+                      policy_version: str, model_version: str, settings: ReverifySettings,
+                      now: float | None = None) -> bool:
+        """Record a signup's verification and its answer in one transaction; False (and nothing
+        written) when an answer to the same request is already recorded (a concurrent retry)."""
+        now = time.time() if now is None else now
+        with self.write():
+            if self._all_rows("SELECT 1 FROM signups WHERE account_id = ? AND request_sha256 = ?",
+                              (account_id, request_sha256)):
+                return False
+            self._upsert_state(account_id, result, policy_version, model_version, settings, now)
+            self._append(account_id, result, (), policy_version, model_version, "signup", "", now)
+            self._exec("INSERT INTO signups (account_id, request_sha256, response, at) VALUES (?, ?, ?, ?)",
+                       (account_id, request_sha256, response, now))
+        return True
+
+    @final
+    def signup_response(self, account_id: str, request_sha256: str) -> bytes | None:
+        """The recorded answer to this signup request, or None."""
+        rows = self._all_rows("SELECT response FROM signups WHERE account_id = ? AND request_sha256 = ?",
+                              (account_id, request_sha256))
+        return _bytes(rows[0][0]) if rows else None
 
     @final
     def request_recheck(self, account_id: str, now: float | None = None) -> bool:
@@ -245,7 +284,7 @@ class ReverifyStore(Database):
     def erase(self, account_id: str) -> None:
         """Remove every trace of an account (its erasure in the linker calls this too)."""
         with self.write():
-            for table in ("retained_images", "verifications", "reverify_accounts"):
+            for table in ("signups", "retained_images", "verifications", "reverify_accounts"):
                 self._exec(f"DELETE FROM {table} WHERE account_id = ?", (account_id,))
 
     # ---- internals ----------------------------------------------------------------------------

@@ -80,7 +80,7 @@ def create_server(config: Config, app: Application) -> tuple[RunningServer, int]
         maximum_concurrent_rpcs=settings.threads,
     )
     verification_service_pb2_grpc.add_VerificationServiceServicer_to_server(
-        VerificationServicer(app.verification), server)
+        VerificationServicer(app.verification, app.signup), server)
     linking_service_pb2_grpc.add_LinkingServiceServicer_to_server(LinkingServicer(app.linking), server)
 
     health_servicer = health.HealthServicer(experimental_non_blocking=True)

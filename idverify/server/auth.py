@@ -12,6 +12,7 @@ with the client id and its scopes, in a TOML keys file:
 
 Scopes: ``verify`` (VerificationService), ``link`` (registering, checking and explaining
 accounts, contracts), ``review`` (RecordReview), ``admin`` (DeleteAccount, and every scope).
+Signup verifies and registers, so it needs both ``verify`` and ``link``.
 Health and reflection stay open. A call with no or an unknown key gets UNAUTHENTICATED; a key
 without the method's scope gets PERMISSION_DENIED.
 """
@@ -33,7 +34,7 @@ from idverify.server.calls import CallInfo, is_open_method
 from idverify.settings import build, read_toml, write_toml
 
 __all__ = ["ApiKey", "Authenticator", "KeysFile", "SCOPES", "Scope", "append_key", "hash_key", "load_keys", "new_key",
-           "required_scope"]
+           "required_scope", "required_scopes"]
 
 Scope = Literal["verify", "link", "review", "admin"]
 SCOPES: tuple[str, ...] = get_args(Scope)
@@ -44,6 +45,8 @@ _SCOPE_OF_RPC = {
     "linker.v1.LinkingService/DeleteAccount": "admin",
 }
 _SCOPE_OF_SERVICE = {"idverify.v1.VerificationService": "verify", "linker.v1.LinkingService": "link"}
+#: Methods that need more than their service's scope: Signup writes to the linker too.
+_ALSO_NEEDED = {"idverify.v1.VerificationService/Signup": ("link",)}
 
 
 
@@ -81,6 +84,12 @@ def required_scope(method: str) -> str | None:
         return None
     path = method.strip("/")
     return _SCOPE_OF_RPC.get(path) or _SCOPE_OF_SERVICE.get(path.split("/")[0], "admin")
+
+
+def required_scopes(method: str) -> tuple[str, ...]:
+    """Every scope ``/pkg.Service/Method`` needs (empty for open methods)."""
+    scope = required_scope(method)
+    return () if scope is None else (scope, *_ALSO_NEEDED.get(method.strip("/"), ()))
 
 
 def new_key() -> tuple[str, str]:
@@ -131,8 +140,8 @@ class Authenticator:
 
     @contextlib.contextmanager
     def __call__(self, call: CallInfo) -> Iterator[None]:
-        scope = required_scope(call.method)
-        if scope is not None:
+        scopes = required_scopes(call.method)
+        if scopes:
             key = self._presented_key(call.metadata)
             if key is None:
                 raise Unauthenticated("this call needs an API key: send `authorization: Bearer <key>`",
@@ -141,9 +150,10 @@ class Authenticator:
             if entry is None:
                 raise Unauthenticated("the API key is not valid", reason="API_KEY_INVALID")
             call.client_id, call.scopes = entry.client, entry.scopes
-            if scope not in entry.scopes and "admin" not in entry.scopes:
-                raise PermissionDenied(f"the key of client {entry.client!r} lacks the {scope!r} scope",
-                                       reason="SCOPE_MISSING", metadata={"scope": scope})
+            missing = [s for s in scopes if s not in entry.scopes]
+            if missing and "admin" not in entry.scopes:
+                raise PermissionDenied(f"the key of client {entry.client!r} lacks the {missing[0]!r} scope",
+                                       reason="SCOPE_MISSING", metadata={"scope": missing[0]})
         yield
 
     @staticmethod

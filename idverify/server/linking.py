@@ -1,57 +1,17 @@
 """The thin servicer of ``linker.v1.LinkingService``: messages in, :class:`~idverify.app.linking.Linking`
-calls, response messages out. Domain errors (InvalidInput, NotFound, FailedPrecondition) raised
-below are mapped to gRPC statuses by the server's one error interceptor.
+calls, response messages out (translated by :mod:`linker.messages`). Domain errors
+(InvalidInput, NotFound, FailedPrecondition) raised below are mapped to gRPC statuses by the
+server's one error interceptor.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from google.protobuf.timestamp_pb2 import Timestamp
-
 from idverify.app.linking import Linking
-from linker.engine import Edge, LinkResult
-from linker.policy import Reason
+from linker.messages import evidence_message, link_result_message, reason_messages
 from linker.v1 import linking_service_pb2 as pb
 from linker.v1 import linking_service_pb2_grpc as pb_grpc
 
-__all__ = ["LinkingServicer", "evidence_message", "link_result_message"]
-
-
-def _timestamp(seconds: float) -> Timestamp:
-    ts = Timestamp()
-    ts.FromNanoseconds(int(seconds * 1e9))
-    return ts
-
-
-def evidence_message(edge: Edge) -> pb.LinkEvidence:
-    """One evidence edge as a :class:`LinkEvidence` message."""
-    ev = edge.evidence
-    return pb.LinkEvidence(
-        from_account_id=edge.from_account_id,
-        to_account_id=edge.to_account_id,
-        signal_type=ev.signal_type,
-        strength=ev.strength,
-        seen_at=_timestamp(ev.seen_at),
-        similarity=ev.similarity,
-        generic=ev.generic,
-        note=ev.note,
-    )
-
-
-def _reasons(reasons: Iterable[Reason]) -> list[pb.Reason]:
-    return [pb.Reason(code=r.code, message=r.message) for r in reasons]
-
-
-def link_result_message(response, result: LinkResult):
-    """Fill a Register/CheckAccountResponse ``response`` from ``result``; return it."""
-    response.decision = result.decision
-    response.person_id = result.person_id
-    response.linked_account_ids.extend(result.linked_account_ids)
-    response.reasons.extend(_reasons(result.reasons))
-    response.risk_score = result.risk_score
-    response.evidence.extend(evidence_message(e) for e in result.evidence)
-    return response
+__all__ = ["LinkingServicer"]
 
 
 class LinkingServicer(pb_grpc.LinkingServiceServicer):
@@ -94,7 +54,7 @@ class LinkingServicer(pb_grpc.LinkingServiceServicer):
             person_id_a=result.person_id_a,
             person_id_b=result.person_id_b,
             path=[evidence_message(e) for e in result.path],
-            reviews=_reasons(result.reviews),
+            reviews=reason_messages(result.reviews),
         )
 
     def DeleteAccount(self, request: pb.DeleteAccountRequest, context) -> pb.DeleteAccountResponse:
@@ -114,6 +74,6 @@ class LinkingServicer(pb_grpc.LinkingServiceServicer):
             request.contract_id, request.client_account_id, request.freelancer_account_id)
         return pb.RecordContractResponse(
             decision=decision.decision,
-            reasons=_reasons(decision.reasons),
+            reasons=reason_messages(decision.reasons),
             path=[evidence_message(e) for e in path],
         )

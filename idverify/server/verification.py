@@ -1,14 +1,16 @@
 """The thin servicer of ``idverify.v1.VerificationService``.
 
 Each method passes the request and the caller's remaining deadline to the
-:class:`~idverify.app.verification.Verification` use cases and returns their response message;
-the error interceptor maps domain errors to statuses.
+:class:`~idverify.app.verification.Verification` use cases (Signup: to
+:class:`~idverify.app.signup.Signup`) and returns their response message; the error interceptor
+maps domain errors to statuses.
 """
 
 from __future__ import annotations
 
 import grpc
 
+from idverify.app.signup import Signup
 from idverify.app.verification import Verification
 from idverify.v1 import verification_service_pb2 as pb
 from idverify.v1 import verification_service_pb2_grpc as pb_grpc
@@ -19,8 +21,9 @@ __all__ = ["VerificationServicer", "deadline_seconds"]
 class VerificationServicer(pb_grpc.VerificationServiceServicer):
     """Routes each RPC to its use case."""
 
-    def __init__(self, verification: Verification) -> None:
+    def __init__(self, verification: Verification, signup: Signup) -> None:
         self._verification = verification
+        self._signup = signup
 
     def CompareFaces(self, request: pb.CompareFacesRequest, context: grpc.ServicerContext) -> pb.CompareFacesResponse:
         """Reference (document or portrait) against probe (profile photo)."""
@@ -38,6 +41,10 @@ class VerificationServicer(pb_grpc.VerificationServiceServicer):
                        context: grpc.ServicerContext) -> pb.VerifyIdentityResponse:
         """Read, compare, match and decide."""
         return self._verification.verify_identity(request, timeout=deadline_seconds(context))
+
+    def Signup(self, request: pb.SignupRequest, context: grpc.ServicerContext) -> pb.SignupResponse:
+        """Verify, link and decide in one call."""
+        return self._signup.signup(request, timeout=deadline_seconds(context))
 
 
 def deadline_seconds(context: grpc.ServicerContext) -> float | None:

@@ -1,3 +1,4 @@
+from linker.v1 import linking_service_pb2 as _linking_service_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -107,14 +108,16 @@ class Image(_message.Message):
     def __init__(self, content: _Optional[bytes] = ..., label: _Optional[str] = ...) -> None: ...
 
 class Reason(_message.Message):
-    __slots__ = ("code", "message", "source")
+    __slots__ = ("code", "message", "source", "rule")
     CODE_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
+    RULE_FIELD_NUMBER: _ClassVar[int]
     code: str
     message: str
     source: str
-    def __init__(self, code: _Optional[str] = ..., message: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
+    rule: str
+    def __init__(self, code: _Optional[str] = ..., message: _Optional[str] = ..., source: _Optional[str] = ..., rule: _Optional[str] = ...) -> None: ...
 
 class BoundingBox(_message.Message):
     __slots__ = ("left", "top", "width", "height")
@@ -465,3 +468,37 @@ class VerifyIdentityResponse(_message.Message):
     policy_version: str
     timings: _containers.RepeatedCompositeFieldContainer[StageTiming]
     def __init__(self, decision: _Optional[_Union[VerificationDecision, str]] = ..., reasons: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ..., document: _Optional[_Union[ReadDocumentResponse, _Mapping]] = ..., face: _Optional[_Union[CompareFacesResponse, _Mapping]] = ..., profile: _Optional[_Union[MatchProfileResponse, _Mapping]] = ..., steps: _Optional[_Iterable[str]] = ..., policy_version: _Optional[str] = ..., timings: _Optional[_Iterable[_Union[StageTiming, _Mapping]]] = ...) -> None: ...
+
+class SignupRequest(_message.Message):
+    __slots__ = ("verification", "kind", "owner_account_id", "signals", "dry_run")
+    VERIFICATION_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    OWNER_ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    SIGNALS_FIELD_NUMBER: _ClassVar[int]
+    DRY_RUN_FIELD_NUMBER: _ClassVar[int]
+    verification: VerifyIdentityRequest
+    kind: _linking_service_pb2.AccountKind
+    owner_account_id: str
+    signals: _containers.RepeatedCompositeFieldContainer[_linking_service_pb2.Signal]
+    dry_run: bool
+    def __init__(self, verification: _Optional[_Union[VerifyIdentityRequest, _Mapping]] = ..., kind: _Optional[_Union[_linking_service_pb2.AccountKind, str]] = ..., owner_account_id: _Optional[str] = ..., signals: _Optional[_Iterable[_Union[_linking_service_pb2.Signal, _Mapping]]] = ..., dry_run: _Optional[bool] = ...) -> None: ...
+
+class SignupResponse(_message.Message):
+    __slots__ = ("decision", "reasons", "verification", "registered", "checked", "identity_signals", "replayed", "policy_version")
+    DECISION_FIELD_NUMBER: _ClassVar[int]
+    REASONS_FIELD_NUMBER: _ClassVar[int]
+    VERIFICATION_FIELD_NUMBER: _ClassVar[int]
+    REGISTERED_FIELD_NUMBER: _ClassVar[int]
+    CHECKED_FIELD_NUMBER: _ClassVar[int]
+    IDENTITY_SIGNALS_FIELD_NUMBER: _ClassVar[int]
+    REPLAYED_FIELD_NUMBER: _ClassVar[int]
+    POLICY_VERSION_FIELD_NUMBER: _ClassVar[int]
+    decision: VerificationDecision
+    reasons: _containers.RepeatedCompositeFieldContainer[Reason]
+    verification: VerifyIdentityResponse
+    registered: _linking_service_pb2.RegisterAccountResponse
+    checked: _linking_service_pb2.CheckAccountResponse
+    identity_signals: _containers.RepeatedScalarFieldContainer[_linking_service_pb2.SignalType]
+    replayed: bool
+    policy_version: str
+    def __init__(self, decision: _Optional[_Union[VerificationDecision, str]] = ..., reasons: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ..., verification: _Optional[_Union[VerifyIdentityResponse, _Mapping]] = ..., registered: _Optional[_Union[_linking_service_pb2.RegisterAccountResponse, _Mapping]] = ..., checked: _Optional[_Union[_linking_service_pb2.CheckAccountResponse, _Mapping]] = ..., identity_signals: _Optional[_Iterable[_Union[_linking_service_pb2.SignalType, str]]] = ..., replayed: _Optional[bool] = ..., policy_version: _Optional[str] = ...) -> None: ...

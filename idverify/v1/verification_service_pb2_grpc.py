@@ -58,6 +58,11 @@ class VerificationServiceStub:
                 request_serializer=idverify_dot_v1_dot_verification__service__pb2.VerifyIdentityRequest.SerializeToString,
                 response_deserializer=idverify_dot_v1_dot_verification__service__pb2.VerifyIdentityResponse.FromString,
                 _registered_method=True)
+        self.Signup = channel.unary_unary(
+                '/idverify.v1.VerificationService/Signup',
+                request_serializer=idverify_dot_v1_dot_verification__service__pb2.SignupRequest.SerializeToString,
+                response_deserializer=idverify_dot_v1_dot_verification__service__pb2.SignupResponse.FromString,
+                _registered_method=True)
 
 
 class VerificationServiceServicer:
@@ -99,6 +104,21 @@ class VerificationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Signup(self, request, context):
+        """Signs an account up in one call: verifies the identity as VerifyIdentity does, then
+        registers the account with the linker using what was verified (the document number and
+        issuing country, the name and date of birth as read from the document, the faces of the
+        profile photo and of the document portrait, the declared email and phone) together with
+        the caller's device, payment and contact signals, and answers with one decision covering
+        both rules: the person is who they say they are, and holds one account. With dry_run the
+        linker is only asked (CheckAccount) and nothing is stored. Face templates never leave the
+        service. A retried call with the same request returns the first answer and stores nothing
+        twice.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_VerificationServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -121,6 +141,11 @@ def add_VerificationServiceServicer_to_server(servicer, server):
                     servicer.VerifyIdentity,
                     request_deserializer=idverify_dot_v1_dot_verification__service__pb2.VerifyIdentityRequest.FromString,
                     response_serializer=idverify_dot_v1_dot_verification__service__pb2.VerifyIdentityResponse.SerializeToString,
+            ),
+            'Signup': grpc.unary_unary_rpc_method_handler(
+                    servicer.Signup,
+                    request_deserializer=idverify_dot_v1_dot_verification__service__pb2.SignupRequest.FromString,
+                    response_serializer=idverify_dot_v1_dot_verification__service__pb2.SignupResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -235,6 +260,33 @@ class VerificationService:
             '/idverify.v1.VerificationService/VerifyIdentity',
             idverify_dot_v1_dot_verification__service__pb2.VerifyIdentityRequest.SerializeToString,
             idverify_dot_v1_dot_verification__service__pb2.VerifyIdentityResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Signup(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/idverify.v1.VerificationService/Signup',
+            idverify_dot_v1_dot_verification__service__pb2.SignupRequest.SerializeToString,
+            idverify_dot_v1_dot_verification__service__pb2.SignupResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,158 @@
+"""The signup use case: verify the identity, link the account with what was verified, decide once.
+
+    SignupRequest ─► Verification.verify_with_templates (read ‖ compare, match, policy; the face
+                     embeddings computed once, in the worker that compared the faces)
+                  ─► identity signals from what was verified ─┐
+                     caller's device/payment/contact signals ─┴► Linking.register (or .check
+                                                                  with dry_run)
+                  ─► policy.combine(verification reasons + link reasons) ─► SignupResponse
+                  ─► history: verification record and the answer, in one transaction
+
+What is registered for the account, all as keyed hashes inside the linker: the document number
+with its issuing country as read; the name (given names and surname) and date of birth as read
+from the document, not as declared; the profile photo's face, and the document portrait's face
+when the two matched (a portrait that did not match the selfie is not evidence of who holds the
+account); the declared email and phone. An identity signal the linker cannot use (a malformed
+email) is left out with the reason IDENTITY_SIGNAL_UNUSABLE instead of failing the signup.
+
+Retries: the answer is recorded under the digest of the request; the same request again returns
+that answer (``replayed``) and writes nothing. A failure before the answer is recorded leaves no
+verification record; the linker registration is an upsert of the same signals, so the retry
+converges on the same state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from idverify.app.dependencies import Dependencies
+from idverify.app.linking import Linking
+from idverify.app.verification import Verification, result_of, strip_images
+from idverify.errors import InvalidInput
+from idverify.faces.service import FaceTemplates
+from idverify.policy import combine
+from idverify.v1 import verification_service_pb2 as pb
+from linker.engine import LinkResult
+from linker.messages import link_result_message
+from linker.v1 import linking_service_pb2 as lpb
+
+__all__ = ["IDENTITY_SIGNAL_TYPES", "Signup", "identity_signals", "request_digest"]
+
+#: Signal types the service derives from the verification; a caller may not send them.
+IDENTITY_SIGNAL_TYPES = frozenset({
+    lpb.SIGNAL_TYPE_DOCUMENT_NUMBER, lpb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, lpb.SIGNAL_TYPE_FACE_EMBEDDING,
+    lpb.SIGNAL_TYPE_EMAIL, lpb.SIGNAL_TYPE_PHONE,
+})
+
+
+def request_digest(request: pb.SignupRequest) -> str:
+    """SHA-256 of the request's deterministic serialization: what makes two calls the same call."""
+    return hashlib.sha256(request.SerializeToString(deterministic=True)).hexdigest()
+
+
+def identity_signals(verification: pb.VerifyIdentityResponse, templates: FaceTemplates,
+                     declared: pb.DeclaredProfile) -> list[lpb.Signal]:
+    """The linker signals a verification vouches for (see the module docstring). Pure."""
+    doc = verification.document.document
+    signals: list[lpb.Signal] = []
+    if doc.document_number and doc.issuing_country:
+        signals.append(lpb.Signal(type=lpb.SIGNAL_TYPE_DOCUMENT_NUMBER, value=doc.document_number,
+                                  country=doc.issuing_country))
+    name = " ".join(part for part in (doc.given_names, doc.surname) if part)
+    if name and doc.birth_date:
+        signals.append(lpb.Signal(type=lpb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, value=name, birth_date=doc.birth_date))
+    if templates.probe:
+        signals.append(lpb.Signal(type=lpb.SIGNAL_TYPE_FACE_EMBEDDING, embedding=templates.probe))
+    if templates.reference and verification.face.decision == pb.FACE_DECISION_MATCH:
+        signals.append(lpb.Signal(type=lpb.SIGNAL_TYPE_FACE_EMBEDDING, embedding=templates.reference))
+    if declared.email:
+        signals.append(lpb.Signal(type=lpb.SIGNAL_TYPE_EMAIL, value=declared.email))
+    if declared.phone:
+        signals.append(lpb.Signal(type=lpb.SIGNAL_TYPE_PHONE, value=declared.phone, country=declared.country))
+    return signals
+
+
+class Signup:
+    """One call for the signup flow over the Verification and Linking use cases."""
+
+    def __init__(self, deps: Dependencies, verification: Verification, linking: Linking) -> None:
+        self._deps = deps
+        self._verification = verification
+        self._linking = linking
+
+    def signup(self, request: pb.SignupRequest, timeout: float | None = None) -> pb.SignupResponse:
+        """Verify, link and decide (see the module docstring); InvalidInput for a request that
+        cannot be evaluated, FailedPrecondition (LINKER_DISABLED) without a linker."""
+        account_id = request.verification.account_id
+        if not account_id:
+            raise InvalidInput("verification.account_id is required", reason="MISSING_FIELD",
+                               metadata={"field": "verification.account_id"})
+        for i, signal in enumerate(request.signals):
+            if signal.type in IDENTITY_SIGNAL_TYPES:
+                raise InvalidInput(
+                    f"signals[{i}] is {lpb.SignalType.Name(signal.type)}: identity signals come from the verification",
+                    reason="IDENTITY_SIGNAL_NOT_ALLOWED", metadata={"field": f"signals[{i}]"})
+        linker = self._linking.linker  # LINKER_DISABLED before any work is done
+        try:
+            linker.prepare(request.signals)
+        except InvalidInput as exc:
+            exc.metadata["field"] = exc.metadata.get("field", "signals")
+            raise
+        history = self._deps.history
+        digest = request_digest(request)
+        if not request.dry_run and history is not None:
+            stored = history.signup_response(account_id, digest)
+            if stored is not None:
+                replay = pb.SignupResponse.FromString(stored)
+                replay.replayed = True
+                return replay
+
+        verification, templates = self._verification.verify_with_templates(request.verification, timeout)
+        usable, unusable = [], []
+        for signal in identity_signals(verification, templates, request.verification.declared):
+            try:
+                linker.prepare([signal])
+                usable.append(signal)
+            except InvalidInput as exc:
+                unusable.append(pb.Reason(
+                    code="IDENTITY_SIGNAL_UNUSABLE", source="linker",
+                    message=f"{lpb.SignalType.Name(signal.type)} left out of linking: {exc.message}"))
+        signals = [*usable, *request.signals]
+        response = pb.SignupResponse(verification=verification, policy_version=verification.policy_version,
+                                     identity_signals=[s.type for s in usable])
+        if request.dry_run:
+            result = self._check(account_id, request, signals)
+            link_reasons = self._fill(response.checked, result)
+        else:
+            result = self._linking.register(lpb.RegisterAccountRequest(
+                account_id=account_id, kind=request.kind, signals=signals,
+                owner_account_id=request.owner_account_id))
+            link_reasons = self._fill(response.registered, result)
+        response.decision, reasons = combine([*verification.reasons, *link_reasons, *unusable], self._deps.policy)
+        response.reasons.extend(reasons)
+        if not request.dry_run and history is not None:
+            stored_answer = pb.SignupResponse()
+            stored_answer.CopyFrom(response)
+            stored_answer.verification.CopyFrom(strip_images(verification))
+            recorded = history.record_signup(
+                account_id, result_of(verification, request.verification.declared), request_sha256=digest,
+                response=stored_answer.SerializeToString(), policy_version=response.policy_version,
+                model_version=self._deps.model_version, settings=self._deps.config.reverify)
+            if recorded:
+                self._verification.retain_images(request.verification)
+        return response
+
+    def _check(self, account_id: str, request: pb.SignupRequest, signals: list[lpb.Signal]) -> LinkResult | None:
+        if not signals:
+            return None  # nothing to link by: a new person
+        return self._linking.check(lpb.CheckAccountRequest(
+            account_id=account_id, kind=request.kind, signals=signals, owner_account_id=request.owner_account_id))
+
+    @staticmethod
+    def _fill(message, result: LinkResult | None) -> list[pb.Reason]:
+        """Fill the link part of the answer; return the link's reasons for the combined decision."""
+        if result is None:
+            message.decision = lpb.LINK_DECISION_ALLOW
+            return []
+        link_result_message(message, result)
+        return [pb.Reason(code=r.code, message=r.message, source="linker") for r in result.reasons]

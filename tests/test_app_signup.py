@@ -1,0 +1,211 @@
+"""Signup in one call, end to end through a real server on port 0 with real worker processes,
+dlib, Tesseract and a real SQLite store: real genuine pairs from ../shared/faces on generated
+documents. The pure parts (identity signals, the request digest) are tested at the bottom."""
+
+from __future__ import annotations
+
+import grpc
+import pytest
+from google.protobuf.message import Message
+
+from idverify.app import Application
+from idverify.app.signup import identity_signals, request_digest
+from idverify.client import error_reason
+from idverify.config import load_config
+from idverify.docgen import generate_document
+from idverify.faces.service import FaceTemplates
+from idverify.server.app import create_server
+from idverify.app.dependencies import build_dependencies
+from idverify.v1 import verification_service_pb2 as pb
+from idverify.v1 import verification_service_pb2_grpc as pb_grpc
+from linker.v1 import linking_service_pb2 as lpb
+from linker.v1 import linking_service_pb2_grpc as lpb_grpc
+
+KEY = "signup-test-key-0123456789abcdef"
+
+
+@pytest.fixture(scope="module")
+def server(shared_dir, tmp_path_factory):
+    store = tmp_path_factory.mktemp("signup") / "store.sqlite3"
+    config = load_config(overrides={"server": {"port": 0, "worker_processes": 2}, "store": {"url": str(store)},
+                                    "linker": {"enabled": True, "hash_key": KEY}}, environ={})
+    deps = build_dependencies(config)
+    running, port = create_server(config, Application(deps))
+    running.start()
+    channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=[("grpc.max_send_message_length", 64 << 20)])
+    yield pb_grpc.VerificationServiceStub(channel), lpb_grpc.LinkingServiceStub(channel), deps
+    channel.close()
+    running.stop(0).wait()
+    deps.close()
+
+
+def _faces(shared_dir, path: str) -> bytes:
+    return (shared_dir / "faces" / path).read_bytes()
+
+
+def _request(shared_dir, *, seed: int, portrait: str, selfie: str, account: str, email: str,
+             kind=lpb.ACCOUNT_KIND_FREELANCER, signals=(), dry_run=False, name: str | None = None):
+    document = generate_document(seed, kind="td3", level="clean", portrait=shared_dir / "faces" / portrait)
+    truth = document.truth
+    declared = pb.DeclaredProfile(full_name=name or f"{truth.given_names} {truth.surname}",
+                                  birth_date=truth.birth_date.isoformat(), email=email)
+    return pb.SignupRequest(
+        verification=pb.VerifyIdentityRequest(
+            profile_photo=pb.Image(content=_faces(shared_dir, selfie)),
+            document_images=[pb.Image(content=img) for img in document.images],
+            declared=declared, account_id=account),
+        kind=kind, signals=list(signals), dry_run=dry_run), document
+
+
+def _codes(reasons) -> list[str]:
+    return [r.code for r in reasons]
+
+
+def _embeddings_in(message: Message) -> list[str]:
+    """Paths of every float field of 128 values anywhere in ``message``: a face template."""
+    found = []
+    for field, value in message.ListFields():
+        if field.type == field.TYPE_MESSAGE:
+            items = value if field.is_repeated else [value]
+            for item in items:
+                found += [f"{field.name}.{p}" for p in _embeddings_in(item)]
+        elif field.type in (field.TYPE_FLOAT, field.TYPE_DOUBLE) and field.is_repeated:
+            if len(value) >= 64:
+                found.append(field.name)
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_signup_scenarios_through_the_server(server, shared_dir):
+    stub, linking, deps = server
+    device = lpb.Signal(type=lpb.SIGNAL_TYPE_DEVICE_ID, value="device-obama-1")
+
+    # A holder signs up: one APPROVE covering both rules, and the verified identity registered.
+    first, passport = _request(shared_dir, seed=11, portrait="barack_obama/obama.jpg", selfie="barack_obama/obama2.jpg",
+                               account="acct-obama", email="barack@example.org", signals=[device])
+    answer = stub.Signup(first, timeout=300)
+    assert answer.decision == pb.VERIFICATION_DECISION_APPROVE, _codes(answer.reasons)
+    assert answer.verification.decision == pb.VERIFICATION_DECISION_APPROVE
+    assert answer.WhichOneof("link") == "registered" and answer.registered.decision == lpb.LINK_DECISION_ALLOW
+    assert set(answer.identity_signals) == {lpb.SIGNAL_TYPE_DOCUMENT_NUMBER, lpb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE,
+                                            lpb.SIGNAL_TYPE_FACE_EMBEDDING, lpb.SIGNAL_TYPE_EMAIL}
+    assert answer.policy_version and not answer.replayed
+    assert all(r.rule for r in answer.reasons)
+    assert _embeddings_in(answer) == []
+    person = answer.registered.person_id
+    assert len(deps.history.history("acct-obama")) == 1
+
+    # The same request again (a retry): the first answer, and nothing stored twice.
+    again = stub.Signup(first, timeout=300)
+    assert again.replayed and again.decision == answer.decision and again.registered.person_id == person
+    assert len(deps.history.history("acct-obama")) == 1
+
+    # The same person again, with another photo, another document and another name: the face
+    # links the new account to the first one, and a second freelancer account is refused.
+    second, _ = _request(shared_dir, seed=12, portrait="barack_obama/obama3.jpg", selfie="barack_obama/obama1_knn_test.jpg",
+                         account="acct-obama-2", email="someone.else@example.org")
+    duplicate = stub.Signup(second, timeout=300)
+    assert duplicate.verification.decision == pb.VERIFICATION_DECISION_APPROVE, _codes(duplicate.verification.reasons)
+    assert duplicate.registered.decision == lpb.LINK_DECISION_BLOCK
+    assert "acct-obama" in duplicate.registered.linked_account_ids
+    assert any(e.signal_type == lpb.SIGNAL_TYPE_FACE_EMBEDDING for e in duplicate.registered.evidence)
+    assert duplicate.decision == pb.VERIFICATION_DECISION_REJECT
+    rejecting = [r for r in duplicate.reasons if r.code == "DUPLICATE_PERSON"]
+    assert rejecting and rejecting[0].source == "linker" and rejecting[0].rule == "effects.DUPLICATE_PERSON = reject"
+
+    # A family member on the same device with their own face and document: not blocked.
+    family, _ = _request(shared_dir, seed=13, portrait="joe_biden/biden.jpg", selfie="joe_biden/biden2.jpg",
+                         account="acct-biden", email="joe@example.org", signals=[device])
+    relative = stub.Signup(family, timeout=300)
+    assert relative.registered.decision != lpb.LINK_DECISION_BLOCK, _codes(relative.reasons)
+    assert "acct-obama" not in relative.registered.linked_account_ids
+
+    # A dry run checks and stores nothing.
+    probe, _ = _request(shared_dir, seed=14, portrait="kit_harington/john1.jpeg", selfie="kit_harington/john2.jpeg",
+                        account="acct-kit", email="kit@example.org", dry_run=True)
+    checked = stub.Signup(probe, timeout=300)
+    assert checked.WhichOneof("link") == "checked" and checked.checked.decision == lpb.LINK_DECISION_ALLOW
+    assert deps.history.history("acct-kit") == []
+    with pytest.raises(grpc.RpcError) as info:
+        linking.GetLinkedAccounts(lpb.GetLinkedAccountsRequest(account_id="acct-kit"), timeout=30)
+    assert info.value.code() == grpc.StatusCode.NOT_FOUND
+
+    # Erasure removes the signup record with everything else: the same request is new again.
+    linking.DeleteAccount(lpb.DeleteAccountRequest(account_id="acct-obama", reason="test"), timeout=30)
+    assert deps.history.signup_response("acct-obama", request_digest(first)) is None
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+@pytest.mark.parametrize("change, reason", [
+    (lambda r: r.verification.ClearField("account_id"), "MISSING_FIELD"),
+    (lambda r: r.signals.append(lpb.Signal(type=lpb.SIGNAL_TYPE_EMAIL, value="x@example.org")),
+     "IDENTITY_SIGNAL_NOT_ALLOWED"),
+    (lambda r: r.signals.append(lpb.Signal(type=lpb.SIGNAL_TYPE_IP_ADDRESS, value="not an ip")), None),
+    (lambda r: setattr(r, "kind", lpb.ACCOUNT_KIND_UNSPECIFIED), "ACCOUNT_KIND_INVALID"),
+])
+def test_a_signup_that_cannot_be_evaluated_is_invalid_argument(server, shared_dir, change, reason):
+    stub, _, deps = server
+    request, _ = _request(shared_dir, seed=21, portrait="joe_biden/biden.jpg", selfie="joe_biden/biden2.jpg",
+                          account="acct-bad", email="bad@example.org")
+    change(request)
+    with pytest.raises(grpc.RpcError) as info:
+        stub.Signup(request, timeout=300)
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    if reason is not None:
+        assert error_reason(info.value) == reason
+    assert deps.history.history("acct-bad") == []
+
+
+def test_signup_without_a_linker_is_failed_precondition(start_server):
+    channel, _ = start_server()
+    request = pb.SignupRequest(verification=pb.VerifyIdentityRequest(account_id="a1"), kind=lpb.ACCOUNT_KIND_CLIENT)
+    with pytest.raises(grpc.RpcError) as info:
+        pb_grpc.VerificationServiceStub(channel).Signup(request, timeout=30)
+    assert info.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert error_reason(info.value) == "LINKER_DISABLED"
+
+
+# ---- pure parts ------------------------------------------------------------------------------
+def _verification(face_decision) -> pb.VerifyIdentityResponse:
+    return pb.VerifyIdentityResponse(
+        document=pb.ReadDocumentResponse(document=pb.Document(
+            document_number="X1234567", issuing_country="D", surname="MUSTERMANN", given_names="ERIKA",
+            birth_date="1964-08-12")),
+        face=pb.CompareFacesResponse(decision=face_decision))
+
+
+def test_identity_signals_come_from_the_document_not_the_declaration():
+    templates = FaceTemplates(reference=(0.1,) * 128, probe=(0.2,) * 128)
+    declared = pb.DeclaredProfile(full_name="Someone Else", birth_date="1990-01-01", email="e@example.org",
+                                  phone="+49 30 1234567", country="DE")
+    signals = identity_signals(_verification(pb.FACE_DECISION_MATCH), templates, declared)
+    by_type = {}
+    for s in signals:
+        by_type.setdefault(s.type, []).append(s)
+    assert by_type[lpb.SIGNAL_TYPE_DOCUMENT_NUMBER][0].country == "D"
+    assert by_type[lpb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE][0].value == "ERIKA MUSTERMANN"
+    assert by_type[lpb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE][0].birth_date == "1964-08-12"
+    assert len(by_type[lpb.SIGNAL_TYPE_FACE_EMBEDDING]) == 2
+    assert by_type[lpb.SIGNAL_TYPE_PHONE][0].country == "DE"
+
+
+def test_a_portrait_that_did_not_match_the_selfie_is_not_registered():
+    templates = FaceTemplates(reference=(0.1,) * 128, probe=(0.2,) * 128)
+    signals = identity_signals(_verification(pb.FACE_DECISION_NO_MATCH), templates, pb.DeclaredProfile())
+    faces = [s for s in signals if s.type == lpb.SIGNAL_TYPE_FACE_EMBEDDING]
+    assert len(faces) == 1 and tuple(round(x, 3) for x in faces[0].embedding) == (0.2,) * 128
+
+
+def test_the_request_digest_changes_with_any_field():
+    a = pb.SignupRequest(verification=pb.VerifyIdentityRequest(account_id="a"), kind=lpb.ACCOUNT_KIND_CLIENT)
+    b = pb.SignupRequest(verification=pb.VerifyIdentityRequest(account_id="a"), kind=lpb.ACCOUNT_KIND_FREELANCER)
+    assert request_digest(a) == request_digest(pb.SignupRequest.FromString(a.SerializeToString()))
+    assert request_digest(a) != request_digest(b) and len(request_digest(a)) == 64
+
+
+def test_the_template_walk_finds_an_embedding_wherever_it_is():
+    nested = lpb.RegisterAccountsRequest(accounts=[lpb.RegisterAccountRequest(
+        signals=[lpb.Signal(type=lpb.SIGNAL_TYPE_FACE_EMBEDDING, embedding=[0.5] * 128)])])
+    assert _embeddings_in(nested) == ["accounts.signals.embedding"]
