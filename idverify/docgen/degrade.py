@@ -9,9 +9,9 @@
 * ``hard``: the case that sends worn documents to review: the main portrait is printed grey
   behind security lines (see ``render.PortraitStyle``, chosen by the generator for this level)
   and the document is photographed small and badly: a photo of about 720 px whose portrait is
-  85-105 px wide (a face of about 50 px), nearly upright (up to 6 degrees: the orientation is
+  95-115 px wide (a face of 50-60 px), nearly upright (up to 6 degrees: the orientation is
   the document reader's job and ``strong`` covers it), cluttered background, glare, blur of
-  0.6-0.9 px, noise, JPEG at 35-50.
+  0.4-0.7 px, noise, JPEG at 40-55.
 
 Deterministic from the ``random.Random`` passed in. Points given in the flat rendering (the
 portrait's corners, the document's corners) are mapped into the photo for the ground truth.
@@ -161,9 +161,9 @@ def _degrade_hard(src: np.ndarray, rng: random.Random, portrait_width: int | Non
     """The ``hard`` level (module docstring): its own code path, so that the other levels'
     random draws, and so their bytes, stay what fixtures and tests were built from."""
     h, w = src.shape[:2]
-    # The portrait 85-105 px wide; a side without one is shot at the same distance (~35% of
+    # The portrait 95-115 px wide; a side without one is shot at the same distance (~35% of
     # the photo's width for an ID-1 card).
-    scale = rng.uniform(85, 105) / portrait_width if portrait_width else rng.uniform(0.33, 0.4) * 720 / w
+    scale = rng.uniform(95, 115) / portrait_width if portrait_width else rng.uniform(0.33, 0.4) * 720 / w
     dw, dh = w * scale, h * scale
     angle = rng.uniform(-6, 6)
     corners = np.array([[0, 0], [dw, 0], [dw, dh], [0, dh]], np.float64)
@@ -189,9 +189,9 @@ def _degrade_hard(src: np.ndarray, rng: random.Random, portrait_width: int | Non
     img = _light(img, rng, rng.uniform(0.3, 0.5))
     if rng.random() < 0.7:
         img = _glare(img, rng, rng.uniform(0.3, 0.5))
-    img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.6, 0.9))
+    img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.4, 0.7))
     nrng = np.random.default_rng(rng.getrandbits(32))
-    img = np.clip(img + nrng.normal(0, rng.uniform(4, 8), img.shape), 0, 255).astype(np.uint8)
-    encoded = _encode(img, "JPEG", rng.randint(35, 50))
+    img = np.clip(img + nrng.normal(0, rng.uniform(3, 6), img.shape), 0, 255).astype(np.uint8)
+    encoded = _encode(img, "JPEG", rng.randint(40, 55))
     img = np.asarray(Image.open(io.BytesIO(encoded)).convert("RGB"))
     return Photo(img, encoded, "JPEG", homography, angle)

@@ -100,11 +100,11 @@ def _paste_portrait(
 def _grey_lined(portrait: Image.Image, rng: random.Random) -> Image.Image:
     """A grey, washed-out portrait behind two families of fine wavy security lines.
 
-    The grey levels are squeezed into 45-235 (engraving on a light card keeps no deep blacks)
+    The grey levels are squeezed into 30-240 (engraving on a light card keeps no deep blacks)
     and crossed by lines about 1 mm apart (12 px at 300 dpi), dark over light areas and light
     over dark ones, so that photographed small they become a texture over the face."""
     grey = np.asarray(ImageOps.grayscale(portrait), np.float32)
-    grey = 45.0 + grey * (190.0 / 255.0)
+    grey = 30.0 + grey * (210.0 / 255.0)
     h, w = grey.shape
     y, x = np.mgrid[0:h, 0:w].astype(np.float32)
     shade = np.zeros_like(grey)
@@ -117,7 +117,7 @@ def _grey_lined(portrait: Image.Image, rng: random.Random) -> Image.Image:
         wave = np.sin(2 * math.pi * (u + amplitude * np.sin(2 * math.pi * v / wavelength + phase)) / period)
         shade = np.maximum(shade, np.clip((np.abs(wave) - 0.85) / 0.15, 0, 1))
     tint = np.where(grey > 140, 60.0, 225.0)  # lines darker than light skin, lighter than hair
-    out = grey * (1 - 0.4 * shade) + tint * 0.4 * shade
+    out = grey * (1 - 0.3 * shade) + tint * 0.3 * shade
     out = np.clip(out, 0, 255).astype(np.uint8)
     return Image.fromarray(np.repeat(out[..., None], 3, axis=2), "RGB")
 
