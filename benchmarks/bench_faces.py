@@ -9,6 +9,10 @@ median milliseconds per pair of
   naive:    face_recognition.load_image_file -> face_locations -> face_encodings, full resolution
   idverify: idverify.faces.pipeline.compare_faces (in-process)
 and whether the decisions agree (naive: distance <= 0.6, face_recognition's tolerance).
+Part 0 (``--accuracy``, from the cache of benchmarks/face_measurements.py): per set (photo
+pairs; portraits printed at each docgen level), the decisions at the configured per-class
+thresholds against face_recognition at 0.6, FAR/FRR at a few thresholds for both, and the
+median CPU seconds per pair of each.
 Part 2: CompareFaces requests per second through a real gRPC server at concurrency 8 with one
 and with two worker processes. The machine is shared: medians and ratios, not absolutes.
 """
@@ -164,6 +168,34 @@ def control_rate(processes: int, jobs: int = 8, n: int = 3_000_000) -> float:
         pool.close()
 
 
+def accuracy() -> int:
+    """Part 0: per-set decisions and FAR/FRR, ours at the configured thresholds against
+    face_recognition at 0.6, from the cached measurements (no re-measuring)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import calibrate_faces as cal
+    import face_measurements as fm
+
+    settings = FaceSettings()
+    pairs = cal.build_pairs(fm.load(fm.DEFAULT_CACHE, SHARED), SHARED, settings)
+    print("| set | pairs (genuine / impostor) | idverify genuine not MATCH | idverify impostor MATCH "
+          "| face_recognition 0.6 genuine rejected | impostor accepted | idverify s/pair | face_recognition s/pair |")
+    print("|---|---|---|---|---|---|---|---|")
+    for s in dict.fromkeys(p.set for p in pairs):
+        ps = [p for p in pairs if p.set == s]
+        gen, imp = [p for p in ps if p.same], [p for p in ps if not p.same]
+        ours = {id(p): cal.decision(p, cal.thresholds_for(p.reference_class, settings), settings) for p in ps}
+        print(
+            f"| {s} | {len(gen)} / {len(imp)} | {cal.pct(sum(ours[id(p)] != 'MATCH' for p in gen), len(gen))} "
+            f"| {sum(ours[id(p)] == 'MATCH' for p in imp)} "
+            f"| {cal.pct(sum(p.naive is None or p.naive > NAIVE_TOLERANCE for p in gen), len(gen))} "
+            f"| {sum(p.naive is not None and p.naive <= NAIVE_TOLERANCE for p in imp)} "
+            f"| {statistics.median(p.cpu_ours for p in ps):.3f} | {statistics.median(p.cpu_naive for p in ps):.3f} |"
+        )
+    print("\n(distances measured once by face_measurements.py; thresholds from FaceSettings(); not held out:"
+          " calibrate_faces.py reports the leave-one-person-out rates)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=8, help="pairs at 640x480")
@@ -172,7 +204,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3, help="alternating 1/2-worker rounds")
     parser.add_argument("--skip-rps", action="store_true")
+    parser.add_argument("--accuracy", action="store_true", help="per-set accuracy from the measurement cache, then exit")
     args = parser.parse_args(argv)
+    if args.accuracy:
+        return accuracy()
     if not (SHARED / "pairs.csv").is_file():
         print(f"no {SHARED}/pairs.csv", file=sys.stderr)
         return 2

@@ -91,3 +91,24 @@ def test_aamva_header_offsets():
     assert text.startswith("@\n\x1e\rANSI 636014")
     offset, length = int(text[23:27]), int(text[27:31])
     assert text[offset:offset + 2] == "DL" and len(text) == offset + length
+
+
+def test_hard_level_prints_a_grey_lined_portrait_photographed_small():
+    for seed, kind in ((1, "td1"), (2, "td3"), (3, "dl")):
+        g = generate_document(seed, kind=kind, level="hard", today=TODAY)
+        assert g.images == generate_document(seed, kind=kind, level="hard", today=TODAY).images
+        h, w = g.arrays[0].shape[:2]
+        assert 680 <= max(h, w) <= 770
+        left, top, bw, bh = g.truth.portrait_box
+        assert 90 <= bw <= 135 and abs(g.truth.rotations[0]) <= 6
+        portrait = g.arrays[0][top + bh // 4 : top + 3 * bh // 4, left + bw // 4 : left + 3 * bw // 4].astype(int)
+        # Grey: the channels differ by little more than JPEG chroma noise.
+        assert np.abs(portrait[..., 0] - portrait[..., 2]).mean() < 6
+
+
+def test_hard_level_leaves_the_other_levels_alone():
+    # The colour portrait of the other levels: the hard level's grey is its own code path.
+    g = generate_document(1, kind="td1", level="mild", today=TODAY)
+    left, top, bw, bh = g.truth.portrait_box
+    portrait = g.arrays[0][top + bh // 4 : top + 3 * bh // 4, left + bw // 4 : left + 3 * bw // 4].astype(int)
+    assert np.abs(portrait[..., 0] - portrait[..., 2]).mean() > 6

@@ -253,3 +253,47 @@ def test_heic_probe_with_exif_rotation_matches(models, grace_bytes, grace_rgb):
     assert response.probe.format == "HEIF"
     assert (response.probe.width, response.probe.height) == (grace_rgb.shape[1], grace_rgb.shape[0])
     assert response.decision == pb.FACE_DECISION_MATCH
+
+
+# -- the hard case: a grey, line-patterned, small document portrait ---------------------------
+
+#: The holder's photo printed on the card, the profile photo compared with it, and the card's seed.
+HARD_HOLDER = ("howard/howard1.png", "howard/howard2.png", 7)
+
+
+def _framed(rgb: np.ndarray, models) -> Image.Image:
+    """An ICAO-like 35:45 portrait around the photo's face (face 1/1.8 of the width)."""
+    box = detect_faces(rgb, models, SETTINGS)[0]
+    w = box.width * 1.8
+    h = w * 45 / 35
+    cx, cy = (box.left + box.right) / 2, (box.top + box.bottom) / 2
+    return Image.fromarray(rgb).crop((round(cx - w / 2), round(cy - h * 0.45), round(cx + w / 2), round(cy + h * 0.55)))
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_grey_lined_small_portrait_matches_its_holder_and_not_a_look_alike(models, shared_dir, shared_pairs):
+    from idverify.docgen import generate_document
+
+    faces = shared_dir / "faces"
+    printed, profile, seed = HARD_HOLDER
+    portrait = _framed(decode_image((faces / printed).read_bytes()).rgb, models)
+    card = generate_document(seed, kind="td1", level="hard", portrait=portrait, today=__import__("datetime").date(2026, 1, 15))
+    reference = analyse_image(card.images[0], side="reference", document=True, models=models, settings=SETTINGS,
+                              image_settings=IMAGES)
+    main = reference.message.faces[reference.message.selected_face_index]
+    assert main.role == "main_portrait" and main.box.width < 75 and main.quality.saturation < 3
+    assert reference.reference_class == "degraded_portrait"
+
+    holder = combine_analyses(reference, shared_pairs[1][profile][1], settings=SETTINGS)
+    assert holder.thresholds.reference_class == pb.FACE_REFERENCE_CLASS_DEGRADED_PORTRAIT
+    assert holder.thresholds.match_distance == SETTINGS.degraded_portrait.match_distance
+    assert holder.decision == pb.FACE_DECISION_MATCH, holder.distance
+
+    # The look-alike: of every other person's photos, the one nearest this portrait.
+    holder_person = printed.split("/")[0]
+    others = {n: a for n, (_, a) in shared_pairs[1].items() if n.split("/")[0] != holder_person}
+    nearest = min(others, key=lambda n: np.linalg.norm(others[n].embedding - reference.embedding))
+    look_alike = combine_analyses(reference, others[nearest], settings=SETTINGS)
+    assert look_alike.distance > holder.distance
+    assert look_alike.decision != pb.FACE_DECISION_MATCH, (nearest, look_alike.distance)

@@ -53,3 +53,30 @@ def test_reading_the_configuration_does_not_import_dlib():
     code = "import sys, idverify.config; print('dlib' in sys.modules, 'cv2' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root, env=env).stdout
     assert out.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        {"degraded_portrait": {"match_distance": 0.7, "no_match_distance": 0.6}},
+        {"document_portrait": {"match_distance": 0.7}},
+        {"degraded_portrait": {"match_distance": 0.5, "no_match_distance": 0.6, "min_sharpness": -1}},
+        {"grey_below_saturation": -1},
+        {"document_portrait": 0.5},
+    ],
+)
+def test_invalid_class_thresholds_are_refused(table):
+    with pytest.raises(ConfigError):
+        load_config(overrides={"faces": table}, environ={})
+
+
+def test_class_thresholds_load_from_tables_and_the_old_keys_still_work():
+    config = load_config(
+        overrides={"faces": {"match_distance": 0.5, "no_match_distance": 0.6,
+                             "degraded_portrait": {"match_distance": 0.58, "no_match_distance": 0.7, "min_sharpness": 4}}},
+        environ={"IDVERIFY_FACES__DOCUMENT_PORTRAIT": "{match_distance = 0.52, no_match_distance = 0.65}"},
+    )
+    f = config.faces
+    assert (f.match_distance, f.no_match_distance) == (0.5, 0.6)
+    assert (f.degraded_portrait.match_distance, f.degraded_portrait.min_sharpness) == (0.58, 4.0)
+    assert (f.document_portrait.match_distance, f.document_portrait.min_sharpness) == (0.52, None)

@@ -2,7 +2,8 @@
 
     identities   random holders (names in many languages, dates, numbers)
     render       TD3 passport pages, TD1 cards (front/back), AAMVA licences (front/back PDF417)
-    degrade      flat rendering -> phone photo at "clean", "mild" or "strong"
+    degrade      flat rendering -> phone photo at "clean", "mild", "strong" or "hard" (a grey,
+                 line-patterned main portrait photographed small)
     aamva        the licence barcode's text
 
 :func:`generate_document` is the one entry point; it is deterministic in its arguments.
@@ -23,7 +24,7 @@ from PIL import Image
 from idverify.docgen.aamva import compose_aamva
 from idverify.docgen.degrade import LEVELS, Level, Photo, degrade
 from idverify.docgen.identities import Identity, random_identity
-from idverify.docgen.render import Drawn, render_dl_back, render_dl_front, render_td1_back, render_td1_front, render_td3, soften
+from idverify.docgen.render import Drawn, PortraitStyle, render_dl_back, render_dl_front, render_td1_back, render_td1_front, render_td3, soften
 from idverify.documents.mrz import MrzFields, MrzFormat, compose_mrz, parse_mrz
 
 __all__ = ["DocumentTruth", "GeneratedDocument", "Kind", "LEVELS", "Level", "default_portraits", "generate_document"]
@@ -143,6 +144,9 @@ def generate_document(
     today = today or dt.date.today()
     ident: Identity = random_identity(rng, today, expired=expired, age=age)
     face = _portrait(portrait, rng)
+    # Only "hard" prints the main portrait grey behind lines; the other levels keep the colour
+    # portrait and draw nothing more from rng, so their bytes are unchanged.
+    style: PortraitStyle = "grey_lines" if level == "hard" else "colour"
     mrz_lines: tuple[str, ...] = ()
     barcode = ""
     fmt = None
@@ -152,7 +156,7 @@ def generate_document(
                            ident.nationality, ident.birth_date.strftime("%y%m%d"), ident.sex,
                            ident.expiry_date.strftime("%y%m%d"), optional_data=ident.personal_number)
         mrz_lines, _ = compose_mrz(fields)
-        sides: list[Drawn] = [render_td3(ident, mrz_lines, face, rng, issuing=issuing_country, ghost=ghost)]
+        sides: list[Drawn] = [render_td3(ident, mrz_lines, face, rng, issuing=issuing_country, ghost=ghost, portrait_style=style)]
         doc_type = "P"
     elif kind == "td1":
         fmt = MrzFormat.TD1
@@ -161,7 +165,8 @@ def generate_document(
                            ident.nationality, ident.birth_date.strftime("%y%m%d"), ident.sex,
                            ident.expiry_date.strftime("%y%m%d"), optional_data=ident.personal_number[:15])
         mrz_lines, _ = compose_mrz(fields)
-        sides = [render_td1_front(ident, face, rng, issuing=issuing_country, ghost=ghost), render_td1_back(mrz_lines, rng)]
+        sides = [render_td1_front(ident, face, rng, issuing=issuing_country, ghost=ghost, portrait_style=style),
+                 render_td1_back(mrz_lines, rng)]
     elif kind == "dl":
         doc_type = "DL"
         state, iin = rng.choice(_STATES)
@@ -171,10 +176,11 @@ def generate_document(
         barcode = compose_aamva(iin=iin, document_number=ident.document_number, surname=anyascii(ident.surname),
                                 first_name=anyascii(first), middle_names=anyascii(middle), birth_date=ident.birth_date,
                                 expiry_date=ident.expiry_date, issue_date=ident.issue_date, sex=ident.sex, state=state)
-        sides = [render_dl_front(ident, face, rng, state=state, ghost=ghost), render_dl_back(barcode, rng)]
+        sides = [render_dl_front(ident, face, rng, state=state, ghost=ghost, portrait_style=style), render_dl_back(barcode, rng)]
     else:
         raise ValueError(f"kind must be td3, td1 or dl, not {kind!r}")
-    photos = [degrade(soften(side.image), level, rng) for side in sides]
+    portrait_width = sides[0].portrait_box[2] if sides[0].portrait_box else None
+    photos = [degrade(soften(side.image), level, rng, portrait_width=portrait_width) for side in sides]
     parsed = parse_mrz(mrz_lines, today=today) if mrz_lines else None
     quads = []
     for side, photo in zip(sides, photos):

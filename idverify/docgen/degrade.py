@@ -6,6 +6,12 @@
 * ``strong``: any orientation (90, 180, 270 degrees plus up to 10), stronger perspective, a
   cluttered background, lower resolution, more blur and noise, JPEG at 45-65, glare and
   strongly uneven light.
+* ``hard``: the case that sends worn documents to review: the main portrait is printed grey
+  behind security lines (see ``render.PortraitStyle``, chosen by the generator for this level)
+  and the document is photographed small and badly: a photo of about 720 px whose portrait is
+  95-115 px wide (a face of 50-60 px), nearly upright (up to 6 degrees: the orientation is
+  the document reader's job and ``strong`` covers it), cluttered background, glare, blur of
+  0.4-0.7 px, noise, JPEG at 40-55.
 
 Deterministic from the ``random.Random`` passed in. Points given in the flat rendering (the
 portrait's corners, the document's corners) are mapped into the photo for the ground truth.
@@ -25,8 +31,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 __all__ = ["Level", "LEVELS", "Photo", "degrade"]
 
-Level = Literal["clean", "mild", "strong"]
-LEVELS: tuple[Level, ...] = ("clean", "mild", "strong")
+Level = Literal["clean", "mild", "strong", "hard"]
+LEVELS: tuple[Level, ...] = ("clean", "mild", "strong", "hard")
 
 
 @dataclass(frozen=True)
@@ -104,12 +110,15 @@ def _glare(img: np.ndarray, rng: random.Random, strength: float) -> np.ndarray:
     return np.clip(img * (1 - alpha) + 255 * alpha, 0, 255).astype(np.uint8)
 
 
-def degrade(flat: Image.Image, level: Level, rng: random.Random) -> Photo:
-    """Photograph ``flat`` at ``level`` (see the module docstring)."""
+def degrade(flat: Image.Image, level: Level, rng: random.Random, *, portrait_width: int | None = None) -> Photo:
+    """Photograph ``flat`` at ``level`` (see the module docstring). ``portrait_width`` (pixels
+    of ``flat``) sets the scale of a ``hard`` photo; the other levels ignore it."""
     src = np.asarray(flat.convert("RGB"))
     h, w = src.shape[:2]
     if level == "clean":
         return Photo(src, _encode(src, "PNG"), "PNG", np.eye(3), 0.0)
+    if level == "hard":
+        return _degrade_hard(src, rng, portrait_width)
     strong = level == "strong"
     doc_w = rng.uniform(700, 900) if strong else rng.uniform(900, 1150)
     scale = doc_w / w
@@ -144,5 +153,45 @@ def degrade(flat: Image.Image, level: Level, rng: random.Random) -> Photo:
     img = np.clip(img + noise, 0, 255).astype(np.uint8)
     quality = rng.randint(45, 65) if strong else rng.randint(70, 90)
     encoded = _encode(img, "JPEG", quality)
+    img = np.asarray(Image.open(io.BytesIO(encoded)).convert("RGB"))
+    return Photo(img, encoded, "JPEG", homography, angle)
+
+
+def _degrade_hard(src: np.ndarray, rng: random.Random, portrait_width: int | None) -> Photo:
+    """The ``hard`` level (module docstring): its own code path, so that the other levels'
+    random draws, and so their bytes, stay what fixtures and tests were built from."""
+    h, w = src.shape[:2]
+    # The portrait 95-115 px wide; a side without one is shot at the same distance (~35% of
+    # the photo's width for an ID-1 card).
+    scale = rng.uniform(95, 115) / portrait_width if portrait_width else rng.uniform(0.33, 0.4) * 720 / w
+    dw, dh = w * scale, h * scale
+    angle = rng.uniform(-6, 6)
+    corners = np.array([[0, 0], [dw, 0], [dw, dh], [0, dh]], np.float64)
+    corners += np.array([[rng.uniform(-0.04, 0.04) * dw, rng.uniform(-0.04, 0.04) * dh] for _ in range(4)])
+    theta = math.radians(angle)
+    rot = np.array([[math.cos(theta), -math.sin(theta)], [math.sin(theta), math.cos(theta)]])
+    pts = (corners - corners.mean(0)) @ rot.T
+    extent = pts.max(0) - pts.min(0)
+    longest = rng.uniform(690, 750)
+    margin = max(10.0, (longest - extent.max()) / 2)
+    # The shorter side gets 3:4 framing (a phone photo), never less than the document needs.
+    out_long = int(extent.max() + 2 * margin)
+    out_short = max(int(extent.min() + 20), int(out_long * 0.75))
+    wide = extent[0] >= extent[1]
+    out_w, out_h = (out_long, out_short) if wide else (out_short, out_long)
+    pts += np.array([out_w, out_h]) / 2 - (pts.min(0) + extent / 2)
+    homography = cv2.getPerspectiveTransform(np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32), pts.astype(np.float32))
+    bg = _clutter(_table(out_w, out_h, rng), rng)
+    warped = cv2.warpPerspective(src, homography, (out_w, out_h), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_CONSTANT)
+    mask = cv2.warpPerspective(np.full((h, w), 255, np.uint8), homography, (out_w, out_h), flags=cv2.INTER_LINEAR)
+    alpha = (mask.astype(np.float32) / 255.0)[..., None]
+    img = (warped * alpha + bg * (1 - alpha)).astype(np.uint8)
+    img = _light(img, rng, rng.uniform(0.3, 0.5))
+    if rng.random() < 0.7:
+        img = _glare(img, rng, rng.uniform(0.3, 0.5))
+    img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.4, 0.7))
+    nrng = np.random.default_rng(rng.getrandbits(32))
+    img = np.clip(img + nrng.normal(0, rng.uniform(3, 6), img.shape), 0, 255).astype(np.uint8)
+    encoded = _encode(img, "JPEG", rng.randint(40, 55))
     img = np.asarray(Image.open(io.BytesIO(encoded)).convert("RGB"))
     return Photo(img, encoded, "JPEG", homography, angle)

@@ -13,11 +13,12 @@ import functools
 import math
 import random
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
 
-__all__ = ["Drawn", "OCRB_FONT", "render_td3", "render_td1_front", "render_td1_back", "render_dl_front", "render_dl_back"]
+__all__ = ["Drawn", "OCRB_FONT", "PortraitStyle", "render_td3", "render_td1_front", "render_td1_back", "render_dl_front", "render_dl_back"]
 
 OCRB_FONT = "/usr/share/fonts/opentype/ocr-b/OCRB.otf"
 _SANS = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -79,9 +80,46 @@ def _fit_portrait(portrait: Image.Image, box_w: int, box_h: int) -> Image.Image:
     return ImageOps.fit(portrait.convert("RGB"), (box_w, box_h), Image.Resampling.LANCZOS, centering=(0.5, 0.4))
 
 
-def _paste_portrait(img: Image.Image, portrait: Image.Image, left: int, top: int, w: int, h: int) -> tuple[int, int, int, int]:
-    img.paste(_fit_portrait(portrait, w, h), (left, top))
+#: How the main portrait is printed: "colour" (a photo), or "grey_lines" (laser-engraved grey,
+#: washed out, behind fine guilloche security lines, as on many polycarbonate ID cards).
+PortraitStyle = Literal["colour", "grey_lines"]
+
+
+def _paste_portrait(
+    img: Image.Image, portrait: Image.Image, left: int, top: int, w: int, h: int,
+    style: PortraitStyle = "colour", rng: random.Random | None = None,
+) -> tuple[int, int, int, int]:
+    fitted = _fit_portrait(portrait, w, h)
+    if style == "grey_lines":
+        assert rng is not None, "grey_lines portraits draw their lines from the document's rng"
+        fitted = _grey_lined(fitted, rng)
+    img.paste(fitted, (left, top))
     return (left, top, w, h)
+
+
+def _grey_lined(portrait: Image.Image, rng: random.Random) -> Image.Image:
+    """A grey, washed-out portrait behind two families of fine wavy security lines.
+
+    The grey levels are squeezed into 30-240 (engraving on a light card keeps no deep blacks)
+    and crossed by lines about 1 mm apart (12 px at 300 dpi), dark over light areas and light
+    over dark ones, so that photographed small they become a texture over the face."""
+    grey = np.asarray(ImageOps.grayscale(portrait), np.float32)
+    grey = 30.0 + grey * (210.0 / 255.0)
+    h, w = grey.shape
+    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+    shade = np.zeros_like(grey)
+    for _ in range(2):
+        period = rng.uniform(10.0, 15.0)
+        angle = rng.uniform(0, math.pi)
+        amplitude, wavelength, phase = rng.uniform(4, 12), rng.uniform(40, 120), rng.uniform(0, 2 * math.pi)
+        u = x * math.cos(angle) + y * math.sin(angle)
+        v = -x * math.sin(angle) + y * math.cos(angle)
+        wave = np.sin(2 * math.pi * (u + amplitude * np.sin(2 * math.pi * v / wavelength + phase)) / period)
+        shade = np.maximum(shade, np.clip((np.abs(wave) - 0.85) / 0.15, 0, 1))
+    tint = np.where(grey > 140, 60.0, 225.0)  # lines darker than light skin, lighter than hair
+    out = grey * (1 - 0.3 * shade) + tint * 0.3 * shade
+    out = np.clip(out, 0, 255).astype(np.uint8)
+    return Image.fromarray(np.repeat(out[..., None], 3, axis=2), "RGB")
 
 
 def _paste_ghost(img: Image.Image, portrait: Image.Image, left: int, top: int, w: int, h: int) -> tuple[int, int, int, int]:
@@ -124,13 +162,14 @@ def viz_date(date: dt.date, style: str) -> str:
     return f"{date.day:02d}.{date.month:02d}.{date.year}"
 
 
-def render_td3(ident, mrz_lines: tuple[str, ...], portrait: Image.Image, rng: random.Random, *, issuing: str, ghost: bool) -> Drawn:
+def render_td3(ident, mrz_lines: tuple[str, ...], portrait: Image.Image, rng: random.Random, *, issuing: str, ghost: bool,
+    portrait_style: PortraitStyle = "colour") -> Drawn:
     """A TD3 passport data page (125 x 88 mm) with its two-line MRZ."""
     img = _background((_mm(125), _mm(88)), rng, (rng.randint(225, 245), rng.randint(228, 245), rng.randint(215, 240)))
     draw = ImageDraw.Draw(img)
     draw.text((_mm(6), _mm(3)), "PASSPORT  PASSEPORT", font=_font(_SANS_BOLD, _mm(3.6)), fill=(40, 40, 90))
     draw.text((_mm(75), _mm(3.5)), f"{issuing}", font=_font(_SANS_BOLD, _mm(3.2)), fill=(40, 40, 90))
-    pbox = _paste_portrait(img, portrait, _mm(6), _mm(14), _mm(32), _mm(42))
+    pbox = _paste_portrait(img, portrait, _mm(6), _mm(14), _mm(32), _mm(42), portrait_style, rng)
     labels = {
         "document_number": ident.document_number,
         "surname": ident.surname.upper(),
@@ -156,12 +195,13 @@ def render_td3(ident, mrz_lines: tuple[str, ...], portrait: Image.Image, rng: ra
     return Drawn(img, pbox, gbox, mbox, labels)
 
 
-def render_td1_front(ident, portrait: Image.Image, rng: random.Random, *, issuing: str, ghost: bool) -> Drawn:
+def render_td1_front(ident, portrait: Image.Image, rng: random.Random, *, issuing: str, ghost: bool,
+    portrait_style: PortraitStyle = "colour") -> Drawn:
     """The front of a TD1 identity card (85.6 x 54 mm): portrait and printed fields."""
     img = _background((_mm(85.6), _mm(54)), rng, (rng.randint(215, 240), rng.randint(225, 245), rng.randint(230, 250)))
     draw = ImageDraw.Draw(img)
     draw.text((_mm(4), _mm(2.5)), f"IDENTITY CARD  {issuing}", font=_font(_SANS_BOLD, _mm(3.0)), fill=(30, 50, 90))
-    pbox = _paste_portrait(img, portrait, _mm(4), _mm(9), _mm(25), _mm(32))
+    pbox = _paste_portrait(img, portrait, _mm(4), _mm(9), _mm(25), _mm(32), portrait_style, rng)
     labels = {
         "surname": ident.surname.upper(),
         "given_names": ident.given_names.upper(),
@@ -193,12 +233,13 @@ def render_td1_back(mrz_lines: tuple[str, ...], rng: random.Random) -> Drawn:
     return Drawn(img, None, None, mbox, {})
 
 
-def render_dl_front(ident, portrait: Image.Image, rng: random.Random, *, state: str, ghost: bool) -> Drawn:
+def render_dl_front(ident, portrait: Image.Image, rng: random.Random, *, state: str, ghost: bool,
+    portrait_style: PortraitStyle = "colour") -> Drawn:
     """The front of an AAMVA-style driver's licence (85.6 x 54 mm): no MRZ, labelled fields."""
     img = _background((_mm(85.6), _mm(54)), rng, (rng.randint(230, 250), rng.randint(220, 240), rng.randint(200, 225)))
     draw = ImageDraw.Draw(img)
     draw.text((_mm(4), _mm(2.5)), f"{state}  DRIVER LICENSE", font=_font(_SANS_BOLD, _mm(3.0)), fill=(90, 30, 30))
-    pbox = _paste_portrait(img, portrait, _mm(4), _mm(9), _mm(25), _mm(32))
+    pbox = _paste_portrait(img, portrait, _mm(4), _mm(9), _mm(25), _mm(32), portrait_style, rng)
     labels = {
         "document_number": ident.document_number,
         "surname": ident.surname.upper(),

@@ -9,19 +9,20 @@ reason), never a match; only an unusable image raises (:class:`ImageRejected`).
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from idverify.errors import ImageRejected
-from idverify.faces.decide import Decision, decide, face_distance, similarity
+from idverify.faces.decide import Decision, classify_reference, decide, face_distance, similarity, thresholds_for
 from idverify.faces.detect import FaceBox, detect_faces
 from idverify.faces.embed import crop_around, encode_face, landmarks68
 from idverify.faces.models import EMBEDDING_MODEL, FaceModels
 from idverify.faces.quality import QualityMeasures, judge_quality, measure_quality
 from idverify.faces.select import looks_like_document, select_face
-from idverify.faces.settings import FaceSettings
+from idverify.faces.settings import FaceSettings, ReferenceClass
 from idverify.images import ImageSettings, decode_image
 from idverify.v1 import verification_service_pb2 as pb
 
@@ -31,6 +32,12 @@ _DECISIONS = {
     Decision.MATCH: pb.FACE_DECISION_MATCH,
     Decision.NO_MATCH: pb.FACE_DECISION_NO_MATCH,
     Decision.INCONCLUSIVE: pb.FACE_DECISION_INCONCLUSIVE,
+}
+
+_CLASSES = {
+    "photo": pb.FACE_REFERENCE_CLASS_PHOTO,
+    "document_portrait": pb.FACE_REFERENCE_CLASS_DOCUMENT_PORTRAIT,
+    "degraded_portrait": pb.FACE_REFERENCE_CLASS_DEGRADED_PORTRAIT,
 }
 
 _IMAGE_REASON_TEXT = {
@@ -54,13 +61,15 @@ class _Timer:
 
 @dataclass
 class FaceAnalysis:
-    """One image's analysis: the proto message, the selected face's embedding (or None) and
-    whether that face passed quality."""
+    """One image's analysis: the proto message, the selected face's embedding (or None),
+    whether that face passed quality and, on a reference, its class."""
 
     message: pb.ImageAnalysis
     embedding: np.ndarray | None = None
     acceptable: bool = False
     measures: list[QualityMeasures] = field(default_factory=list)
+    #: The reference's class (decide.classify_reference); None on a probe or with no face.
+    reference_class: ReferenceClass | None = None
 
 
 def analyse_image(
@@ -102,18 +111,29 @@ def analyse_image(
         portrait_cropped=is_document and selection.index >= 0,
     )
     analysis = FaceAnalysis(message=message)
-    thresholds = _quality_thresholds(settings)
     selected_shape = None
     selected_crop = None
-    for i, (box, role) in enumerate(zip(boxes, selection.roles)):
+    for i, box in enumerate(boxes):
         crop = crop_around(image.rgb, box)
         shape, points = landmarks68(crop, models)
-        measures = measure_quality(image.rgb, box, points)
-        failed = judge_quality(measures, settings)
-        analysis.measures.append(measures)
-        message.faces.append(_detected_face(box, measures, failed, thresholds, role, i == selection.index))
+        analysis.measures.append(measure_quality(image.rgb, box, points))
         if i == selection.index:
             selected_shape, selected_crop = shape, crop
+    # The reference's class sets the thresholds, and with them the sharpness floor its quality
+    # is judged against; a probe is always judged as a photo.
+    judged = settings
+    if side == "reference" and selection.index >= 0:
+        analysis.reference_class = classify_reference(
+            analysis.measures[selection.index], on_document=is_document, settings=settings
+        )
+        floor = thresholds_for(analysis.reference_class, settings).min_sharpness
+        if floor is not None and floor != settings.min_sharpness:
+            judged = dataclasses.replace(settings, min_sharpness=floor)
+    thresholds = _quality_thresholds(judged)
+    for i, (box, role, measures) in enumerate(zip(boxes, selection.roles, analysis.measures)):
+        failed = judge_quality(measures, judged)
+        message.faces.append(_detected_face(box, measures, failed, thresholds, role, i == selection.index))
+        if i == selection.index:
             analysis.acceptable = not failed
     start = timer.since(f"{side}.landmarks_quality", start)
     for code in selection.reasons:
@@ -184,17 +204,22 @@ def combine_analyses(
 ) -> pb.CompareFacesResponse:
     """The CompareFacesResponse for two analysed images: distance, similarity and decision.
 
-    INCONCLUSIVE with the images' reasons when either side has no usable face; a MATCH or
+    The thresholds are those of the reference's class (``ref.reference_class``), reported in
+    ``thresholds``. INCONCLUSIVE with the images' reasons when either side has no usable face; a MATCH or
     NO_MATCH becomes INCONCLUSIVE (reason LOW_QUALITY) when a selected face fails quality and
     ``settings.low_quality_is_inconclusive`` is set.
     """
     timer = timer or _Timer()
     start = time.perf_counter()
+    applied = thresholds_for(ref.reference_class, settings)
+    match_distance, no_match_distance = applied.match_distance, applied.no_match_distance
     response = pb.CompareFacesResponse(
         reference=ref.message,
         probe=prb.message,
         thresholds=pb.FaceThresholds(
-            match_distance=settings.match_distance, no_match_distance=settings.no_match_distance
+            match_distance=match_distance,
+            no_match_distance=no_match_distance,
+            reference_class=_CLASSES.get(ref.reference_class, pb.FACE_REFERENCE_CLASS_UNSPECIFIED),
         ),
         model=EMBEDDING_MODEL,
     )
@@ -206,23 +231,23 @@ def combine_analyses(
                     response.reasons.append(reason)
     else:
         distance = face_distance(ref.embedding, prb.embedding)
-        decision = decide(distance, settings.match_distance, settings.no_match_distance)
+        decision = decide(distance, match_distance, no_match_distance)
         response.distance = distance
         response.has_distance = True
-        response.similarity = similarity(distance, settings.match_distance, settings.no_match_distance)
+        response.similarity = similarity(distance, match_distance, no_match_distance)
         low_quality = not (ref.acceptable and prb.acceptable)
         if decision is Decision.MATCH:
             pass
         elif decision is Decision.NO_MATCH:
             response.reasons.append(_reason(
                 "FACE_MISMATCH",
-                f"distance {distance:.3f} above the no-match threshold {settings.no_match_distance:.2f}",
+                f"distance {distance:.3f} above the no-match threshold {no_match_distance:.2f}",
             ))
         else:
             response.reasons.append(_reason(
                 "FACE_UNCERTAIN",
                 f"distance {distance:.3f} between the thresholds "
-                f"{settings.match_distance:.2f} and {settings.no_match_distance:.2f}",
+                f"{match_distance:.2f} and {no_match_distance:.2f}",
             ))
         if low_quality and settings.low_quality_is_inconclusive and decision is not Decision.INCONCLUSIVE:
             decision = Decision.INCONCLUSIVE
@@ -267,6 +292,7 @@ def _detected_face(
             contrast=m.contrast,
             yaw_degrees=m.yaw_degrees,
             pitch_degrees=m.pitch_degrees,
+            saturation=m.saturation,
             acceptable=not failed,
             reasons=[_reason(code, text) for code, text in failed],
             thresholds=thresholds,

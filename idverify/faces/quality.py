@@ -8,6 +8,11 @@ Measures (all on the full-resolution pixels):
     brightness, contrast   mean and standard deviation of that grey crop (0-255)
     yaw, pitch             head rotation in degrees from six landmarks fitted to a generic 3-D
                            face with OpenCV's solvePnP (0 is frontal)
+    saturation             colour saturation of the face box: the mean CIELAB chroma
+                           sqrt(a*^2 + b*^2) in OpenCV's 8-bit scale (0 for grey; skin in a
+                           colour photo is about 15-40, a grey portrait photographed in colour
+                           keeps only JPEG and sensor chroma noise, a few units). Chroma rather
+                           than HSV saturation, which is noisy on dark pixels.
 """
 
 from __future__ import annotations
@@ -52,13 +57,16 @@ class QualityMeasures:
     contrast: float
     yaw_degrees: float
     pitch_degrees: float
+    #: Defaulted so that measures built by hand (tests) may leave it out; measure_quality sets it.
+    saturation: float = 255.0
 
 
 def measure_quality(rgb: np.ndarray, box: FaceBox, points68: np.ndarray) -> QualityMeasures:
     """Measure one face on ``rgb`` given its box and 68 landmarks (full-image pixels)."""
     left_eye = points68[36:42].mean(axis=0)
     right_eye = points68[42:48].mean(axis=0)
-    grey = cv2.cvtColor(rgb[box.top : box.bottom, box.left : box.right], cv2.COLOR_RGB2GRAY)
+    face = rgb[box.top : box.bottom, box.left : box.right]
+    grey = cv2.cvtColor(face, cv2.COLOR_RGB2GRAY)
     area = box.width * box.height
     interpolation = cv2.INTER_AREA if area >= _NORMALISED_SIDE**2 else cv2.INTER_LINEAR
     norm = cv2.resize(grey, (_NORMALISED_SIDE, _NORMALISED_SIDE), interpolation=interpolation)
@@ -71,6 +79,7 @@ def measure_quality(rgb: np.ndarray, box: FaceBox, points68: np.ndarray) -> Qual
         contrast=float(norm.std()),
         yaw_degrees=yaw,
         pitch_degrees=pitch,
+        saturation=_chroma(face),
     )
 
 
@@ -98,6 +107,12 @@ def judge_quality(m: QualityMeasures, settings: FaceSettings) -> list[tuple[str,
             f"(limits {settings.max_yaw_degrees:.0f} and {settings.max_pitch_degrees:.0f})",
         ))
     return reasons
+
+
+def _chroma(rgb: np.ndarray) -> float:
+    """Mean CIELAB chroma of ``rgb`` (module docstring)."""
+    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
+    return float(np.hypot(lab[..., 1] - 128.0, lab[..., 2] - 128.0).mean())
 
 
 def _head_pose(points68: np.ndarray, width: int, height: int) -> tuple[float, float]:

@@ -21,6 +21,13 @@ class ReferenceKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REFERENCE_KIND_PORTRAIT: _ClassVar[ReferenceKind]
     REFERENCE_KIND_DOCUMENT: _ClassVar[ReferenceKind]
 
+class FaceReferenceClass(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    FACE_REFERENCE_CLASS_UNSPECIFIED: _ClassVar[FaceReferenceClass]
+    FACE_REFERENCE_CLASS_PHOTO: _ClassVar[FaceReferenceClass]
+    FACE_REFERENCE_CLASS_DOCUMENT_PORTRAIT: _ClassVar[FaceReferenceClass]
+    FACE_REFERENCE_CLASS_DEGRADED_PORTRAIT: _ClassVar[FaceReferenceClass]
+
 class FieldSource(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     FIELD_SOURCE_UNSPECIFIED: _ClassVar[FieldSource]
@@ -70,6 +77,10 @@ FACE_DECISION_INCONCLUSIVE: FaceDecision
 REFERENCE_KIND_UNSPECIFIED: ReferenceKind
 REFERENCE_KIND_PORTRAIT: ReferenceKind
 REFERENCE_KIND_DOCUMENT: ReferenceKind
+FACE_REFERENCE_CLASS_UNSPECIFIED: FaceReferenceClass
+FACE_REFERENCE_CLASS_PHOTO: FaceReferenceClass
+FACE_REFERENCE_CLASS_DOCUMENT_PORTRAIT: FaceReferenceClass
+FACE_REFERENCE_CLASS_DEGRADED_PORTRAIT: FaceReferenceClass
 FIELD_SOURCE_UNSPECIFIED: FieldSource
 FIELD_SOURCE_MRZ: FieldSource
 FIELD_SOURCE_VIZ: FieldSource
@@ -160,7 +171,7 @@ class FaceQualityThresholds(_message.Message):
     def __init__(self, min_face_width_px: _Optional[float] = ..., min_inter_eye_distance_px: _Optional[float] = ..., min_sharpness: _Optional[float] = ..., min_brightness: _Optional[float] = ..., max_brightness: _Optional[float] = ..., min_contrast: _Optional[float] = ..., max_yaw_degrees: _Optional[float] = ..., max_pitch_degrees: _Optional[float] = ...) -> None: ...
 
 class FaceQuality(_message.Message):
-    __slots__ = ("face_width_px", "inter_eye_distance_px", "sharpness", "brightness", "contrast", "yaw_degrees", "pitch_degrees", "acceptable", "reasons", "thresholds")
+    __slots__ = ("face_width_px", "inter_eye_distance_px", "sharpness", "brightness", "contrast", "yaw_degrees", "pitch_degrees", "acceptable", "reasons", "thresholds", "saturation")
     FACE_WIDTH_PX_FIELD_NUMBER: _ClassVar[int]
     INTER_EYE_DISTANCE_PX_FIELD_NUMBER: _ClassVar[int]
     SHARPNESS_FIELD_NUMBER: _ClassVar[int]
@@ -171,6 +182,7 @@ class FaceQuality(_message.Message):
     ACCEPTABLE_FIELD_NUMBER: _ClassVar[int]
     REASONS_FIELD_NUMBER: _ClassVar[int]
     THRESHOLDS_FIELD_NUMBER: _ClassVar[int]
+    SATURATION_FIELD_NUMBER: _ClassVar[int]
     face_width_px: float
     inter_eye_distance_px: float
     sharpness: float
@@ -181,7 +193,8 @@ class FaceQuality(_message.Message):
     acceptable: bool
     reasons: _containers.RepeatedCompositeFieldContainer[Reason]
     thresholds: FaceQualityThresholds
-    def __init__(self, face_width_px: _Optional[float] = ..., inter_eye_distance_px: _Optional[float] = ..., sharpness: _Optional[float] = ..., brightness: _Optional[float] = ..., contrast: _Optional[float] = ..., yaw_degrees: _Optional[float] = ..., pitch_degrees: _Optional[float] = ..., acceptable: _Optional[bool] = ..., reasons: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ..., thresholds: _Optional[_Union[FaceQualityThresholds, _Mapping]] = ...) -> None: ...
+    saturation: float
+    def __init__(self, face_width_px: _Optional[float] = ..., inter_eye_distance_px: _Optional[float] = ..., sharpness: _Optional[float] = ..., brightness: _Optional[float] = ..., contrast: _Optional[float] = ..., yaw_degrees: _Optional[float] = ..., pitch_degrees: _Optional[float] = ..., acceptable: _Optional[bool] = ..., reasons: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ..., thresholds: _Optional[_Union[FaceQualityThresholds, _Mapping]] = ..., saturation: _Optional[float] = ...) -> None: ...
 
 class DetectedFace(_message.Message):
     __slots__ = ("box", "quality", "selected", "role")
@@ -214,12 +227,14 @@ class ImageAnalysis(_message.Message):
     def __init__(self, width: _Optional[int] = ..., height: _Optional[int] = ..., format: _Optional[str] = ..., faces: _Optional[_Iterable[_Union[DetectedFace, _Mapping]]] = ..., selected_face_index: _Optional[int] = ..., reasons: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ..., portrait_cropped: _Optional[bool] = ...) -> None: ...
 
 class FaceThresholds(_message.Message):
-    __slots__ = ("match_distance", "no_match_distance")
+    __slots__ = ("match_distance", "no_match_distance", "reference_class")
     MATCH_DISTANCE_FIELD_NUMBER: _ClassVar[int]
     NO_MATCH_DISTANCE_FIELD_NUMBER: _ClassVar[int]
+    REFERENCE_CLASS_FIELD_NUMBER: _ClassVar[int]
     match_distance: float
     no_match_distance: float
-    def __init__(self, match_distance: _Optional[float] = ..., no_match_distance: _Optional[float] = ...) -> None: ...
+    reference_class: FaceReferenceClass
+    def __init__(self, match_distance: _Optional[float] = ..., no_match_distance: _Optional[float] = ..., reference_class: _Optional[_Union[FaceReferenceClass, str]] = ...) -> None: ...
 
 class CompareFacesRequest(_message.Message):
     __slots__ = ("reference", "probe", "reference_kind")
