@@ -86,10 +86,7 @@ class ThrowawayPostgres:
         """initdb and start the server; waits until it accepts connections."""
         self._run(str(self.bin_dir / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",
                   "--no-sync", "-E", "UTF8")
-        options = f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 -c fsync=off " \
-                  "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-o", options, "-w", "-t", "60",
-                  "-l", str(self.root / "server.log"), "start")
+        self.resume()
 
     def url(self, dbname: str = "postgres") -> str:
         """A connection URL for a database on this server."""
@@ -103,6 +100,19 @@ class ThrowawayPostgres:
         with psycopg.connect(self.url(), autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
+
+    def pause(self) -> None:
+        """Stop the server, keeping its data: an outage, until :meth:`resume`. A fast shutdown:
+        the server runs with synchronous_commit off, so an immediate one could lose the last
+        commits, and the outage under test is of the connection, not of the data."""
+        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def resume(self) -> None:
+        """Start the paused server again on the same port and data."""
+        options = f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 -c fsync=off " \
+                  "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-o", options, "-w", "-t", "60",
+                  "-l", str(self.root / "server.log"), "start")
 
     def stop(self) -> None:
         """Stop the server and remove its directory."""

@@ -21,18 +21,30 @@ from idverify.v1 import verification_service_pb2_grpc as pb_grpc
 from linker.v1 import linking_service_pb2 as lpb
 from linker.v1 import linking_service_pb2_grpc as lpb_grpc
 
+pytest_plugins = ["tests.conftest_linker"]
+
 KEY = "signup-test-key-0123456789abcdef"
 
 
-@pytest.fixture(scope="module")
-def server(shared_dir, tmp_path_factory):
-    store = tmp_path_factory.mktemp("signup") / "store.sqlite3"
-    config = load_config(overrides={"server": {"port": 0, "worker_processes": 2}, "store": {"url": str(store)},
-                                    "linker": {"enabled": True, "hash_key": KEY}}, environ={})
+def _start(history_url: str, linker_url: str = ""):
+    config = load_config(overrides={"server": {"port": 0, "worker_processes": 2}, "store": {"url": history_url},
+                                    "linker": {"enabled": True, "hash_key": KEY, "store_url": linker_url}},
+                         environ={})
     deps = build_dependencies(config)
     running, port = create_server(config, Application(deps))
     running.start()
     channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=[("grpc.max_send_message_length", 64 << 20)])
+    return running, channel, deps
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def server(request, shared_dir, tmp_path_factory):
+    """A server whose history and linker stores are one SQLite file, or one PostgreSQL database."""
+    if request.param == "sqlite":
+        url = str(tmp_path_factory.mktemp("signup") / "store.sqlite3")
+    else:
+        url = request.getfixturevalue("postgres_server").new_database()
+    running, channel, deps = _start(url)
     yield pb_grpc.VerificationServiceStub(channel), lpb_grpc.LinkingServiceStub(channel), deps
     channel.close()
     running.stop(0).wait()
@@ -156,6 +168,41 @@ def test_a_signup_that_cannot_be_evaluated_is_invalid_argument(server, shared_di
     if reason is not None:
         assert error_reason(info.value) == reason
     assert deps.history.history("acct-bad") == []
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+@pytest.mark.postgres
+def test_a_store_outage_is_unavailable_and_leaves_nothing_behind(shared_dir, tmp_path, postgres_server):
+    """The linker's store (PostgreSQL) goes down after the server started: the signup is
+    UNAVAILABLE with the store's reason, no verification is recorded, no account registered; when
+    the store is back the same call succeeds once."""
+    running, channel, deps = _start(str(tmp_path / "history.sqlite3"), postgres_server.new_database())
+    stub, linking = pb_grpc.VerificationServiceStub(channel), lpb_grpc.LinkingServiceStub(channel)
+    request, _ = _request(shared_dir, seed=31, portrait="joe_biden/biden.jpg", selfie="joe_biden/biden2.jpg",
+                          account="acct-outage", email="outage@example.org")
+    try:
+        postgres_server.pause()
+        try:
+            with pytest.raises(grpc.RpcError) as info:
+                stub.Signup(request, timeout=300)
+        finally:
+            postgres_server.resume()
+        assert info.value.code() == grpc.StatusCode.UNAVAILABLE
+        assert error_reason(info.value) == "STORE_UNAVAILABLE"
+        assert deps.history.history("acct-outage") == []
+        assert deps.history.signup_response("acct-outage", request_digest(request)) is None
+        with pytest.raises(grpc.RpcError) as missing:
+            linking.GetLinkedAccounts(lpb.GetLinkedAccountsRequest(account_id="acct-outage"), timeout=30)
+        assert missing.value.code() == grpc.StatusCode.NOT_FOUND
+
+        answer = stub.Signup(request, timeout=300)
+        assert answer.registered.person_id and not answer.replayed
+        assert len(deps.history.history("acct-outage")) == 1
+    finally:
+        channel.close()
+        running.stop(0).wait()
+        deps.close()
 
 
 def test_signup_without_a_linker_is_failed_precondition(start_server):

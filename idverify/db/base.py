@@ -60,6 +60,17 @@ class Database(ABC):
     @final
     def _conn(self) -> Any:
         conn = getattr(self._local, "conn", None)
+        if conn is not None and getattr(self._local, "broken", False) and not getattr(self._local, "in_tx", False):
+            # The last statement on this connection failed as unavailable (a restarted server, a
+            # dropped socket): a new connection lets the store recover when the server is back.
+            self._local.broken = False
+            self._local.conn = None
+            with self._lock:
+                if conn in self._all:
+                    self._all.remove(conn)
+            with contextlib.suppress(Exception):
+                conn.close()
+            conn = None
         if conn is None:
             if self._closed:
                 raise RuntimeError("store is closed")
@@ -74,7 +85,7 @@ class Database(ABC):
         try:
             return self._conn().execute(self._translate(sql), tuple(params))
         except Exception as exc:
-            mapped = self._translate_error(exc)
+            mapped = self._mapped(exc)
             if mapped is None:
                 raise
             raise mapped from exc
@@ -86,10 +97,19 @@ class Database(ABC):
         try:
             self._conn().cursor().executemany(self._translate(sql), [tuple(r) for r in rows])
         except Exception as exc:
-            mapped = self._translate_error(exc)
+            mapped = self._mapped(exc)
             if mapped is None:
                 raise
             raise mapped from exc
+
+    @final
+    def _mapped(self, exc: Exception) -> Exception | None:
+        """The domain error for ``exc``, or None; an unavailable store marks this thread's
+        connection for replacement."""
+        mapped = self._translate_error(exc)
+        if mapped is not None:
+            self._local.broken = True
+        return mapped
 
     @final
     def _all_rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
@@ -106,7 +126,7 @@ class Database(ABC):
         try:
             self._begin_write(conn)
         except Exception as exc:
-            mapped = self._translate_error(exc)
+            mapped = self._mapped(exc)
             if mapped is None:
                 raise
             raise mapped from exc
