@@ -34,7 +34,7 @@ def _start(history_url: str, linker_url: str = ""):
     running, port = create_server(config, Application(deps))
     running.start()
     channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=[("grpc.max_send_message_length", 64 << 20)])
-    return running, channel, deps
+    return running, channel, deps, port
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -44,8 +44,8 @@ def server(request, shared_dir, tmp_path_factory):
         url = str(tmp_path_factory.mktemp("signup") / "store.sqlite3")
     else:
         url = request.getfixturevalue("postgres_server").new_database()
-    running, channel, deps = _start(url)
-    yield pb_grpc.VerificationServiceStub(channel), lpb_grpc.LinkingServiceStub(channel), deps
+    running, channel, deps, port = _start(url)
+    yield pb_grpc.VerificationServiceStub(channel), lpb_grpc.LinkingServiceStub(channel), deps, port
     channel.close()
     running.stop(0).wait()
     deps.close()
@@ -90,7 +90,7 @@ def _embeddings_in(message: Message) -> list[str]:
 @pytest.mark.slow
 @pytest.mark.shared
 def test_signup_scenarios_through_the_server(server, shared_dir):
-    stub, linking, deps = server
+    stub, linking, deps, _ = server
     device = lpb.Signal(type=lpb.SIGNAL_TYPE_DEVICE_ID, value="device-obama-1")
 
     # A holder signs up: one APPROVE covering both rules, and the verified identity registered.
@@ -158,7 +158,7 @@ def test_signup_scenarios_through_the_server(server, shared_dir):
     (lambda r: setattr(r, "kind", lpb.ACCOUNT_KIND_UNSPECIFIED), "ACCOUNT_KIND_INVALID"),
 ])
 def test_a_signup_that_cannot_be_evaluated_is_invalid_argument(server, shared_dir, change, reason):
-    stub, _, deps = server
+    stub, _, deps, _ = server
     request, _ = _request(shared_dir, seed=21, portrait="joe_biden/biden.jpg", selfie="joe_biden/biden2.jpg",
                           account="acct-bad", email="bad@example.org")
     change(request)
@@ -177,7 +177,7 @@ def test_a_store_outage_is_unavailable_and_leaves_nothing_behind(shared_dir, tmp
     """The linker's store (PostgreSQL) goes down after the server started: the signup is
     UNAVAILABLE with the store's reason, no verification is recorded, no account registered; when
     the store is back the same call succeeds once."""
-    running, channel, deps = _start(str(tmp_path / "history.sqlite3"), postgres_server.new_database())
+    running, channel, deps, _ = _start(str(tmp_path / "history.sqlite3"), postgres_server.new_database())
     stub, linking = pb_grpc.VerificationServiceStub(channel), lpb_grpc.LinkingServiceStub(channel)
     request, _ = _request(shared_dir, seed=31, portrait="joe_biden/biden.jpg", selfie="joe_biden/biden2.jpg",
                           account="acct-outage", email="outage@example.org")
@@ -203,6 +203,33 @@ def test_a_store_outage_is_unavailable_and_leaves_nothing_behind(shared_dir, tmp
         channel.close()
         running.stop(0).wait()
         deps.close()
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_the_signup_command(server, shared_dir, tmp_path, capsys):
+    from idverify.cli import main
+    from idverify.cli.exit_codes import ExitCode
+
+    *_, port = server
+    document = generate_document(41, kind="td1", level="clean", portrait=shared_dir / "faces/penny/penny1.png")
+    paths = []
+    for i, image in enumerate(document.images):
+        paths += ["--document", str(tmp_path / f"doc{i}.png")]
+        (tmp_path / f"doc{i}.png").write_bytes(image)
+    truth = document.truth
+    base = ["signup", "--target", f"127.0.0.1:{port}", "--timeout", "300", "--photo",
+            str(shared_dir / "faces/penny/penny2.png"), *paths, "--name", f"{truth.given_names} {truth.surname}",
+            "--dob", truth.birth_date.isoformat(), "--account-id", "acct-cli", "--kind", "client",
+            "--signal", "device_id=cli-device", "--dry-run"]
+    assert main([*base, "--json"]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert '"checked"' in out and '"embedding"' not in out and '"decision"' in out
+    assert main(base) == ExitCode.OK
+    shown = capsys.readouterr().out
+    assert "decision:" in shown and "dry run: nothing stored" in shown and "rule" in shown
+    assert main([*base, "--signal", "email=someone@example.org"]) == ExitCode.USAGE
+    assert "--signal" in capsys.readouterr().err
 
 
 def test_signup_without_a_linker_is_failed_precondition(start_server):

@@ -4,6 +4,8 @@
     idverify compare REFERENCE PROBE [--reference-kind auto|portrait|document]
     idverify read-document FRONT [BACK]
     idverify verify --photo P --document FRONT [--document BACK] --name ... --dob ...
+    idverify signup --photo P --document FRONT --name ... --dob ... --account-id A [--kind client]
+                    [--signal device_id=...] [--dry-run]
     idverify health
     idverify qa run|compare|build ...   (fixture suites; see idverify/qa/cli.py)
     idverify keys create --client NAME --scope verify [--scope link] --keys-file FILE
@@ -56,16 +58,28 @@ def _parser() -> argparse.ArgumentParser:
     read.add_argument("front", type=Path)
     read.add_argument("back", type=Path, nargs="?")
 
-    verify = client("verify", "verify a person: profile photo, document and declared profile")
-    verify.add_argument("--photo", type=Path, required=True, help="profile photo")
-    verify.add_argument("--document", type=Path, action="append", required=True,
-                        help="document photo; give twice for front and back")
-    verify.add_argument("--name", default="", help="declared full name")
-    verify.add_argument("--dob", default="", help="declared date of birth, YYYY-MM-DD")
-    verify.add_argument("--email", default="")
-    verify.add_argument("--phone", default="")
-    verify.add_argument("--country", default="", help="ISO 3166 alpha-2 or alpha-3")
+    def identity(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = client(name, help_text)
+        p.add_argument("--photo", type=Path, required=True, help="profile photo")
+        p.add_argument("--document", type=Path, action="append", required=True,
+                       help="document photo; give twice for front and back")
+        p.add_argument("--name", default="", help="declared full name")
+        p.add_argument("--dob", default="", help="declared date of birth, YYYY-MM-DD")
+        p.add_argument("--email", default="")
+        p.add_argument("--phone", default="")
+        p.add_argument("--country", default="", help="ISO 3166 alpha-2 or alpha-3")
+        return p
+
+    verify = identity("verify", "verify a person: profile photo, document and declared profile")
     verify.add_argument("--account-id", default="")
+
+    signup = identity("signup", "sign an account up: verify the person and link the account, one decision")
+    signup.add_argument("--account-id", required=True, help="the new account's id")
+    signup.add_argument("--kind", choices=["freelancer", "client", "agency"], default="freelancer")
+    signup.add_argument("--owner", default="", help="for an agency: the owning account's id")
+    signup.add_argument("--signal", action="append", default=[], metavar="NAME=VALUE",
+                        help="a device or payment signal, e.g. device_id=abc or ip_address=192.0.2.7; repeatable")
+    signup.add_argument("--dry-run", action="store_true", help="check only: register and record nothing")
 
     client("health", "ask the server's health service")
 

@@ -16,8 +16,9 @@ from idverify.cli.exit_codes import ExitCode
 from idverify.client import error_reason
 from idverify.v1 import verification_service_pb2 as pb
 from idverify.v1 import verification_service_pb2_grpc as pb_grpc
+from linker.v1 import linking_service_pb2 as lpb
 
-__all__ = ["ClientError", "run"]
+__all__ = ["ClientError", "SIGNUP_SIGNALS", "run"]
 
 _REFUSED = {grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.FAILED_PRECONDITION,
             grpc.StatusCode.NOT_FOUND, grpc.StatusCode.OUT_OF_RANGE}
@@ -59,6 +60,33 @@ def _call(target: str, timeout: float, fn) -> Any:
         channel.close()
 
 
+_ACCOUNT_KINDS = {"freelancer": lpb.ACCOUNT_KIND_FREELANCER, "client": lpb.ACCOUNT_KIND_CLIENT,
+                  "agency": lpb.ACCOUNT_KIND_AGENCY}
+#: The signals a signup caller may send, by their command-line name (``--signal device_id=...``).
+SIGNUP_SIGNALS = {"device_id": lpb.SIGNAL_TYPE_DEVICE_ID, "browser_fingerprint": lpb.SIGNAL_TYPE_BROWSER_FINGERPRINT,
+                  "ip_address": lpb.SIGNAL_TYPE_IP_ADDRESS, "card_fingerprint": lpb.SIGNAL_TYPE_CARD_FINGERPRINT,
+                  "bank_account": lpb.SIGNAL_TYPE_BANK_ACCOUNT, "payout_email": lpb.SIGNAL_TYPE_PAYOUT_EMAIL}
+
+
+def _verify_request(args: argparse.Namespace) -> pb.VerifyIdentityRequest:
+    labels = ["front", "back", "extra"]
+    return pb.VerifyIdentityRequest(
+        profile_photo=_image(args.photo, "profile"),
+        document_images=[_image(p, labels[min(i, 2)]) for i, p in enumerate(args.document)],
+        declared=pb.DeclaredProfile(full_name=args.name, birth_date=args.dob, email=args.email,
+                                    phone=args.phone, country=args.country),
+        account_id=args.account_id,
+    )
+
+
+def _signal(text: str) -> lpb.Signal:
+    name, sep, value = text.partition("=")
+    if not sep or name not in SIGNUP_SIGNALS or not value:
+        raise ClientError(f"--signal {text!r}: use NAME=VALUE with NAME one of {', '.join(SIGNUP_SIGNALS)}",
+                          ExitCode.USAGE)
+    return lpb.Signal(type=SIGNUP_SIGNALS[name], value=value)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run one client command from parsed CLI arguments; return the exit code."""
     if args.command == "health":
@@ -81,15 +109,13 @@ def run(args: argparse.Namespace) -> int:
         request = pb.ReadDocumentRequest(images=images)
         method = "ReadDocument"
     elif args.command == "verify":
-        labels = ["front", "back", "extra"]
-        request = pb.VerifyIdentityRequest(
-            profile_photo=_image(args.photo, "profile"),
-            document_images=[_image(p, labels[min(i, 2)]) for i, p in enumerate(args.document)],
-            declared=pb.DeclaredProfile(full_name=args.name, birth_date=args.dob, email=args.email,
-                                        phone=args.phone, country=args.country),
-            account_id=args.account_id,
-        )
+        request = _verify_request(args)
         method = "VerifyIdentity"
+    elif args.command == "signup":
+        request = pb.SignupRequest(verification=_verify_request(args), kind=_ACCOUNT_KINDS[args.kind],
+                                   owner_account_id=args.owner, signals=[_signal(s) for s in args.signal],
+                                   dry_run=args.dry_run)
+        method = "Signup"
     else:  # argparse only offers the commands above
         raise ClientError(f"unknown command {args.command}", ExitCode.USAGE)
 
@@ -100,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json_format.MessageToJson(response, preserving_proto_field_name=True))
     else:
-        from idverify import render
+        from idverify.cli import render
 
         render.print_response(method, response)
     return ExitCode.OK

@@ -30,9 +30,12 @@ def _styled(word: str) -> str:
 def _reasons_table(reasons: Any) -> Table | None:
     if not reasons:
         return None
-    table = Table("code", "source", "message", title="reasons", title_justify="left")
+    with_rules = any(getattr(r, "rule", "") for r in reasons)
+    table = Table("code", "source", "message", *(["rule"] if with_rules else []), title="reasons",
+                  title_justify="left")
     for reason in reasons:
-        table.add_row(reason.code, getattr(reason, "source", ""), reason.message)
+        table.add_row(reason.code, getattr(reason, "source", ""), reason.message,
+                      *([reason.rule] if with_rules else []))
     return table
 
 
@@ -66,6 +69,19 @@ def print_response(method: str, response: Any, console: Console | None = None) -
             console.print(f"face distance: {response.face.distance:.3f}")
         if response.profile.HasField("name"):
             console.print(f"name score: {response.profile.name.score:.1f}")
+    elif method == "Signup":
+        verification = response.verification
+        link = getattr(response, response.WhichOneof("link") or "registered")
+        console.print(f"decision: {_styled(_enum_name(response, 'decision'))}"
+                      f"{'  (replayed: the answer to the first identical call)' if response.replayed else ''}")
+        console.print(f"verification: {_styled(_enum_name(verification, 'decision'))}  "
+                      f"link: {_styled(_enum_name(link, 'decision'))}"
+                      f"{'  (dry run: nothing stored)' if response.WhichOneof('link') == 'checked' else ''}")
+        if verification.face.has_distance:
+            console.print(f"face distance: {verification.face.distance:.3f}")
+        console.print(f"person: {link.person_id or '(new)'}  linked accounts: "
+                      f"{', '.join(link.linked_account_ids) or 'none'}  risk: {link.risk_score:.2f}")
+        console.print(f"policy: {response.policy_version}")
     table = _reasons_table(response.reasons)
     if table is not None:
         console.print(table)
