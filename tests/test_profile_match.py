@@ -102,3 +102,29 @@ def test_settings_and_matcher_are_used() -> None:
     assert match_profile(declared, DOC, settings=strict).name.level == pb.MATCH_LEVEL_PARTIAL
     assert match_profile(declared, DOC, matcher=NameMatcher(strict)).name.level == pb.MATCH_LEVEL_PARTIAL
     assert match_profile(declared, DOC).name.level == pb.MATCH_LEVEL_MATCH
+
+
+def test_residence_away_from_the_issuing_state_is_information_not_a_reason() -> None:
+    """A German living in Spain: the residence differs from the passport, and nothing is wrong."""
+    response = match_profile(_declared(country="", nationality="DE", residence_country="ES", phone="612 345 678"),
+                             DOC, [], [], today=TODAY)
+    assert response.residence.level == pb.MATCH_LEVEL_NO_MATCH
+    assert response.residence.declared_normalized == "ESP" and "normal" in response.residence.detail
+    assert response.nationality.level == pb.MATCH_LEVEL_MATCH
+    assert response.level == pb.MATCH_LEVEL_MATCH and not response.reasons
+    assert response.phone.declared_normalized == "+34612345678"  # the residence is the phone's region
+
+
+def test_a_declared_nationality_other_than_the_documents_is_a_mismatch() -> None:
+    response = match_profile(_declared(country="", nationality="FR", residence_country="DE"), DOC, [], [], today=TODAY)
+    assert response.nationality.level == pb.MATCH_LEVEL_NO_MATCH
+    assert [r.code for r in response.reasons] == ["NATIONALITY_MISMATCH"]
+    assert response.residence.level == pb.MATCH_LEVEL_MATCH
+
+
+@pytest.mark.parametrize("field, reason", [("nationality", "NATIONALITY_INVALID"),
+                                           ("residence_country", "COUNTRY_INVALID")])
+def test_a_declared_code_that_names_no_country_is_invalid(field, reason) -> None:
+    with pytest.raises(InvalidInput) as info:
+        match_profile(_declared(**{field: "ZZZ"}), DOC, [], [], today=TODAY)
+    assert info.value.reason == reason and info.value.metadata["field"] == f"declared.{field}"

@@ -67,7 +67,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--dob", default="", help="declared date of birth, YYYY-MM-DD")
         p.add_argument("--email", default="")
         p.add_argument("--phone", default="")
-        p.add_argument("--country", default="", help="ISO 3166 alpha-2 or alpha-3")
+        p.add_argument("--country", default="", help="residence or nationality, ISO 3166 alpha-2 or alpha-3")
+        p.add_argument("--nationality", default="", help="declared nationality (a difference is a mismatch)")
+        p.add_argument("--residence", default="", help="country of residence (a difference is only noted)")
         return p
 
     verify = identity("verify", "verify a person: profile photo, document and declared profile")

@@ -74,7 +74,8 @@ def _verify_request(args: argparse.Namespace) -> pb.VerifyIdentityRequest:
         profile_photo=_image(args.photo, "profile"),
         document_images=[_image(p, labels[min(i, 2)]) for i, p in enumerate(args.document)],
         declared=pb.DeclaredProfile(full_name=args.name, birth_date=args.dob, email=args.email,
-                                    phone=args.phone, country=args.country),
+                                    phone=args.phone, country=args.country, nationality=args.nationality,
+                                    residence_country=args.residence),
         account_id=args.account_id,
     )
 

@@ -27,7 +27,9 @@ __all__ = [
     "compare_birth_date",
     "compare_country",
     "compare_email",
+    "compare_nationality",
     "compare_phone",
+    "compare_residence",
     "parse_declared_birth_date",
 ]
 
@@ -117,6 +119,55 @@ def compare_birth_date(declared: str, document: str, today: dt.date | None = Non
         f"{', '.join(differing)} differ{'s' if len(differing) == 1 else ''}",
         "DOB_MISMATCH",
     )
+
+
+def _declared_alpha2(declared: str, field: str, reason: str) -> str:
+    alpha2 = to_alpha2(declared)
+    if alpha2 is None:
+        raise InvalidInput(f"{field} must be an ISO 3166 alpha-2 or alpha-3 code", reason=reason,
+                           metadata={"field": field})
+    return alpha2
+
+
+def compare_nationality(declared: str, nationality: str) -> FieldResult:
+    """Compare a declared nationality (ISO alpha-2 or alpha-3) with the document's nationality.
+
+    MATCH when they name one state (ICAO codes such as ``D`` and ``GBD`` resolve to theirs),
+    NO_MATCH with NATIONALITY_MISMATCH otherwise, NOT_COMPARED when either side is empty.
+    Raises :class:`InvalidInput` (NATIONALITY_INVALID) when the declared code names no country.
+    """
+    if not declared.strip():
+        return FieldResult(MatchLevel.NOT_COMPARED, 0.0, detail="no declared nationality")
+    alpha2 = _declared_alpha2(declared, "declared.nationality", "NATIONALITY_INVALID")
+    alpha3 = to_alpha3(alpha2) or alpha2
+    code = nationality.strip().strip("<").upper()
+    if not code:
+        return FieldResult(MatchLevel.NOT_COMPARED, 0.0, alpha3, "", "no nationality on the document")
+    if to_alpha2(code) == alpha2:
+        return FieldResult(MatchLevel.MATCH, 100.0, alpha3, code, "matches the nationality")
+    return FieldResult(MatchLevel.NO_MATCH, 0.0, alpha3, code, "another nationality than the document's",
+                       "NATIONALITY_MISMATCH")
+
+
+def compare_residence(declared: str, nationality: str, issuing_country: str) -> FieldResult:
+    """Compare a declared country of residence with the document's issuing state and nationality.
+
+    Information only: MATCH when it names either, NO_MATCH (with no reason code) when the
+    holder lives elsewhere, which is normal; NOT_COMPARED when either side is empty. Raises
+    :class:`InvalidInput` (COUNTRY_INVALID) when the declared code names no country.
+    """
+    if not declared.strip():
+        return FieldResult(MatchLevel.NOT_COMPARED, 0.0, detail="no declared residence")
+    alpha2 = _declared_alpha2(declared, "declared.residence_country", "COUNTRY_INVALID")
+    alpha3 = to_alpha3(alpha2) or alpha2
+    codes = [c for c in (issuing_country.strip().strip("<").upper(), nationality.strip().strip("<").upper()) if c]
+    if not codes:
+        return FieldResult(MatchLevel.NOT_COMPARED, 0.0, alpha3, "", "no country on the document")
+    reference = "/".join(dict.fromkeys(codes))
+    if any(to_alpha2(code) == alpha2 for code in codes):
+        return FieldResult(MatchLevel.MATCH, 100.0, alpha3, reference, "lives in the issuing state or nationality")
+    return FieldResult(MatchLevel.NO_MATCH, 0.0, alpha3, reference,
+                       "lives away from the issuing state and nationality (normal; no reason)")
 
 
 def compare_country(declared: str, nationality: str, issuing_country: str) -> FieldResult:

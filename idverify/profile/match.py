@@ -20,6 +20,8 @@ from idverify.profile.field_match import (
     FieldResult,
     compare_birth_date,
     compare_country,
+    compare_nationality,
+    compare_residence,
     compare_email,
     compare_phone,
 )
@@ -55,13 +57,17 @@ def match_profile(
     ``matcher`` is the shared :class:`NameMatcher` built at start-up; without one, a matcher
     for ``settings`` (default settings when ``None``) is built once and reused. ``today``
     bounds the declared birth date (tests). The phone's default region is the declared
-    country, else the document's issuing country, else its nationality.
+    residence, else the declared country, else the document's issuing country, else its
+    nationality. A declared nationality is compared with the document's (NATIONALITY_MISMATCH);
+    a declared residence only informs (``residence``: no reason, not in the overall level).
 
     Raises :class:`InvalidInput` when the request cannot be evaluated: every declared field is
     empty (MISSING_FIELD), the declared birth date is not a date (BIRTH_DATE_INVALID), or the
-    declared country names no country (COUNTRY_INVALID). Every mismatch is a result.
+    declared country or residence names no country (COUNTRY_INVALID), or the declared nationality
+    names none (NATIONALITY_INVALID). Every mismatch is a result.
     """
-    if not any((declared.full_name, declared.birth_date, declared.email, declared.phone, declared.country)):
+    if not any((declared.full_name, declared.birth_date, declared.email, declared.phone, declared.country,
+                declared.nationality, declared.residence_country)):
         raise InvalidInput("the declared profile is empty", reason="MISSING_FIELD", metadata={"field": "declared"})
     if matcher is None:
         matcher = default_name_matcher() if settings is None else _matcher_for(settings)
@@ -74,11 +80,14 @@ def match_profile(
     )
     birth = compare_birth_date(declared.birth_date, document.birth_date, today)
     country = compare_country(declared.country, document.nationality, document.issuing_country)
+    nationality = compare_nationality(declared.nationality, document.nationality)
+    residence = compare_residence(declared.residence_country, document.nationality, document.issuing_country)
     email = compare_email(declared.email, known_emails)
     region = next(
         (
             code
-            for code in (declared.country, document.issuing_country, document.nationality)
+            for code in (declared.residence_country, declared.country, document.issuing_country,
+                         document.nationality)
             if code and to_alpha2(code)
         ),
         None,
@@ -86,11 +95,12 @@ def match_profile(
     phone = compare_phone(declared.phone, known_phones, region)
 
     reasons = _name_reasons(name, bool(declared.full_name.strip()))
-    for label, result in (("date of birth", birth), ("country", country), ("email", email), ("phone", phone)):
+    for label, result in (("date of birth", birth), ("country", country), ("nationality", nationality),
+                          ("email", email), ("phone", phone)):
         if result.reason:
             reasons.append(pb.Reason(code=result.reason, message=f"{label}: {result.detail}", source="profile"))
 
-    levels = [r.level for r in (name, birth, country, email, phone) if r.level in _SEVERITY]
+    levels = [r.level for r in (name, birth, country, nationality, email, phone) if r.level in _SEVERITY]
     overall = max(levels, key=_SEVERITY.__getitem__) if levels else MatchLevel.NOT_COMPARED
     return pb.MatchProfileResponse(
         level=int(overall),
@@ -104,6 +114,8 @@ def match_profile(
         ),
         birth_date=_field(birth),
         country=_field(country),
+        nationality=_field(nationality),
+        residence=_field(residence),
         email=_field(email),
         phone=_field(phone),
         reasons=reasons,

@@ -373,18 +373,22 @@ class ReadDocumentResponse(_message.Message):
     def __init__(self, document: _Optional[_Union[Document, _Mapping]] = ..., fields: _Optional[_Iterable[_Union[FieldReading, _Mapping]]] = ..., check_digits: _Optional[_Iterable[_Union[CheckDigit, _Mapping]]] = ..., mrz_score: _Optional[int] = ..., comparisons: _Optional[_Iterable[_Union[FieldComparison, _Mapping]]] = ..., reasons: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ..., portrait_box: _Optional[_Union[BoundingBox, _Mapping]] = ..., portrait_image_index: _Optional[int] = ..., portrait_png: _Optional[bytes] = ..., timings: _Optional[_Iterable[_Union[StageTiming, _Mapping]]] = ...) -> None: ...
 
 class DeclaredProfile(_message.Message):
-    __slots__ = ("full_name", "birth_date", "email", "phone", "country")
+    __slots__ = ("full_name", "birth_date", "email", "phone", "country", "nationality", "residence_country")
     FULL_NAME_FIELD_NUMBER: _ClassVar[int]
     BIRTH_DATE_FIELD_NUMBER: _ClassVar[int]
     EMAIL_FIELD_NUMBER: _ClassVar[int]
     PHONE_FIELD_NUMBER: _ClassVar[int]
     COUNTRY_FIELD_NUMBER: _ClassVar[int]
+    NATIONALITY_FIELD_NUMBER: _ClassVar[int]
+    RESIDENCE_COUNTRY_FIELD_NUMBER: _ClassVar[int]
     full_name: str
     birth_date: str
     email: str
     phone: str
     country: str
-    def __init__(self, full_name: _Optional[str] = ..., birth_date: _Optional[str] = ..., email: _Optional[str] = ..., phone: _Optional[str] = ..., country: _Optional[str] = ...) -> None: ...
+    nationality: str
+    residence_country: str
+    def __init__(self, full_name: _Optional[str] = ..., birth_date: _Optional[str] = ..., email: _Optional[str] = ..., phone: _Optional[str] = ..., country: _Optional[str] = ..., nationality: _Optional[str] = ..., residence_country: _Optional[str] = ...) -> None: ...
 
 class TokenMatch(_message.Message):
     __slots__ = ("declared", "document", "kind", "score")
@@ -435,7 +439,7 @@ class MatchProfileRequest(_message.Message):
     def __init__(self, declared: _Optional[_Union[DeclaredProfile, _Mapping]] = ..., document: _Optional[_Union[Document, _Mapping]] = ..., known_emails: _Optional[_Iterable[str]] = ..., known_phones: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class MatchProfileResponse(_message.Message):
-    __slots__ = ("level", "name", "birth_date", "country", "email", "phone", "reasons")
+    __slots__ = ("level", "name", "birth_date", "country", "email", "phone", "reasons", "nationality", "residence")
     LEVEL_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     BIRTH_DATE_FIELD_NUMBER: _ClassVar[int]
@@ -443,6 +447,8 @@ class MatchProfileResponse(_message.Message):
     EMAIL_FIELD_NUMBER: _ClassVar[int]
     PHONE_FIELD_NUMBER: _ClassVar[int]
     REASONS_FIELD_NUMBER: _ClassVar[int]
+    NATIONALITY_FIELD_NUMBER: _ClassVar[int]
+    RESIDENCE_FIELD_NUMBER: _ClassVar[int]
     level: MatchLevel
     name: NameMatch
     birth_date: FieldMatch
@@ -450,7 +456,9 @@ class MatchProfileResponse(_message.Message):
     email: FieldMatch
     phone: FieldMatch
     reasons: _containers.RepeatedCompositeFieldContainer[Reason]
-    def __init__(self, level: _Optional[_Union[MatchLevel, str]] = ..., name: _Optional[_Union[NameMatch, _Mapping]] = ..., birth_date: _Optional[_Union[FieldMatch, _Mapping]] = ..., country: _Optional[_Union[FieldMatch, _Mapping]] = ..., email: _Optional[_Union[FieldMatch, _Mapping]] = ..., phone: _Optional[_Union[FieldMatch, _Mapping]] = ..., reasons: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ...) -> None: ...
+    nationality: FieldMatch
+    residence: FieldMatch
+    def __init__(self, level: _Optional[_Union[MatchLevel, str]] = ..., name: _Optional[_Union[NameMatch, _Mapping]] = ..., birth_date: _Optional[_Union[FieldMatch, _Mapping]] = ..., country: _Optional[_Union[FieldMatch, _Mapping]] = ..., email: _Optional[_Union[FieldMatch, _Mapping]] = ..., phone: _Optional[_Union[FieldMatch, _Mapping]] = ..., reasons: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ..., nationality: _Optional[_Union[FieldMatch, _Mapping]] = ..., residence: _Optional[_Union[FieldMatch, _Mapping]] = ...) -> None: ...
 
 class VerifyIdentityRequest(_message.Message):
     __slots__ = ("profile_photo", "document_images", "declared", "account_id")
