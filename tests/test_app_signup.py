@@ -143,6 +143,16 @@ def test_signup_scenarios_through_the_server(server, shared_dir):
         linking.GetLinkedAccounts(lpb.GetLinkedAccountsRequest(account_id="acct-kit"), timeout=30)
     assert info.value.code() == grpc.StatusCode.NOT_FOUND
 
+    # The account later shows a stranger's face (a new selfie at re-verification): the face
+    # does not match the document, and the account itself now presents two people.
+    shared, _ = _request(shared_dir, seed=11, portrait="barack_obama/obama.jpg", selfie="kit_harington/john1.jpeg",
+                         account="acct-obama", email="barack@example.org", signals=[device])
+    later = stub.Signup(shared, timeout=300)
+    assert later.verification.decision == pb.VERIFICATION_DECISION_REJECT
+    assert "SHARED_ACCOUNT" in _codes(later.registered.reasons), _codes(later.registered.reasons)
+    assert "SHARED_ACCOUNT" in _codes(later.reasons) and "FACE_MISMATCH" in _codes(later.reasons)
+    assert len(deps.history.history("acct-obama")) == 2
+
     # Erasure removes the signup record with everything else: the same request is new again.
     linking.DeleteAccount(lpb.DeleteAccountRequest(account_id="acct-obama", reason="test"), timeout=30)
     assert deps.history.signup_response("acct-obama", request_digest(first)) is None
@@ -283,3 +293,42 @@ def test_the_template_walk_finds_an_embedding_wherever_it_is():
     nested = lpb.RegisterAccountsRequest(accounts=[lpb.RegisterAccountRequest(
         signals=[lpb.Signal(type=lpb.SIGNAL_TYPE_FACE_EMBEDDING, embedding=[0.5] * 128)])])
     assert _embeddings_in(nested) == ["accounts.signals.embedding"]
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_reverification_from_retained_images_feeds_the_linker(shared_dir, tmp_path):
+    """The worker's in-process re-check runs the signup's way: a stranger's selfie found at
+    re-verification is registered, and the account shows SHARED_ACCOUNT."""
+    import functools
+    from concurrent.futures import ThreadPoolExecutor
+
+    from idverify.app.reverify import AccountChecker, recheck_document
+
+    config = load_config(overrides={"server": {"worker_processes": 1}, "store": {"url": str(tmp_path / "s.sqlite3")},
+                                    "linker": {"enabled": True, "hash_key": KEY},
+                                    "reverify": {"retain_images": True}}, environ={})
+    app = Application(build_dependencies(config))
+    fanout = ThreadPoolExecutor(2)
+    try:
+        request, _ = _request(shared_dir, seed=51, portrait="raj/raj1.png", selfie="raj/raj2.png",
+                              account="acct-raj", email="raj@example.org")
+        first = app.signup.signup(request, timeout=300)
+        assert first.decision == pb.VERIFICATION_DECISION_APPROVE, _codes(first.reasons)
+        history = app.deps.history
+        history.retain_image("acct-raj", "profile", _faces(shared_dir, "sheldon/sheldon1.png"))  # a stranger
+        assert history.request_recheck("acct-raj")
+        (lease,) = history.lease("test-worker", 10, app.verification.policy_version, app.deps.model_version, 600)
+        checker = AccountChecker(app.verification.steps(300), fanout,
+                                 functools.partial(recheck_document, settings=config.documents),
+                                 check_account=app.linking.check_account, retained_images=history.retained_images,
+                                 reverify=functools.partial(app.signup.reverify, timeout=300))
+        result = checker.check(lease, ("requested",))
+        assert result.decision == pb.VERIFICATION_DECISION_REJECT
+        assert "FACE_MISMATCH" in result.reasons
+        assert {"LINK_REVIEW", "LINK_BLOCK"} & set(result.reasons), result.reasons
+        linked = app.linking.check_account("acct-raj")
+        assert "SHARED_ACCOUNT" in [r.code for r in linked.reasons]
+    finally:
+        fanout.shutdown()
+        app.close()

@@ -86,6 +86,11 @@ class Linking:
         """The linker's current view of a registered account (NotFound when it is not)."""
         return self.check(lpb.CheckAccountRequest(account_id=account_id))
 
+    def registration(self, account_id: str) -> tuple[int, str] | None:
+        """The registered account's kind and owner, or None when it is not registered."""
+        row = self.linker.store.account(account_id)
+        return None if row is None else (row.kind, row.owner_account_id)
+
     def linked_accounts(self, account_id: str, include_weak: bool):
         """The account's person id and the accounts linked to it, with their evidence."""
         return self.linker.linked_accounts(account_id, include_weak)

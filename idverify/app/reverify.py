@@ -84,6 +84,10 @@ def recheck_document(document: pb.ReadDocumentResponse, settings: DocumentSettin
     return out
 
 
+#: Re-verifies from images and feeds the linker: ``request -> (verification, link or None)``.
+Reverify = Callable[[pb.VerifyIdentityRequest], tuple[pb.VerifyIdentityResponse, "LinkView | None"]]
+
+
 @dataclass
 class Runtime:
     """What a worker needs to check accounts, and how to release it."""
@@ -93,6 +97,10 @@ class Runtime:
     check_account: Callable[[str], LinkView] | None
     model_version: str
     close: Callable[[], None]
+    #: In-process only: re-verification from retained images that registers what it verified
+    #: with the linker, as a signup does (face templates never leave the service, so a worker
+    #: calling a server over gRPC cannot do this and only asks CheckAccount).
+    reverify: Reverify | None = None
 
 
 def in_process(config: Config, timeout: float) -> Runtime:
@@ -103,7 +111,8 @@ def in_process(config: Config, timeout: float) -> Runtime:
     check_account = app.linking.check_account if app.linking.enabled else None
     return Runtime(app.verification.steps(timeout=timeout),
                    functools.partial(recheck_document, settings=config.documents), check_account,
-                   app.deps.model_version, app.close)
+                   app.deps.model_version, app.close,
+                   reverify=functools.partial(app.signup.reverify, timeout=timeout))
 
 
 class AccountChecker:
@@ -117,12 +126,14 @@ class AccountChecker:
         *,
         check_account: Callable[[str], LinkView] | None = None,
         retained_images: Callable[[str], dict[str, bytes]] | None = None,
+        reverify: Reverify | None = None,
     ) -> None:
         self._steps = steps
         self._executor = executor
         self._recheck_document = recheck_document
         self._check_account = check_account
         self._retained_images = retained_images
+        self._reverify = reverify
 
     def check(self, lease: Lease, due: tuple[str, ...]) -> Result:
         """Re-check the leased account; raises InvalidInput when nothing is stored to check."""
@@ -134,9 +145,17 @@ class AccountChecker:
             documents = [pb.Image(content=images["document_front"], label="front")]
             if "document_back" in images:
                 documents.append(pb.Image(content=images["document_back"], label="back"))
-            response = verify_identity(self._steps, pb.VerifyIdentityRequest(
+            request = pb.VerifyIdentityRequest(
                 profile_photo=pb.Image(content=images["profile"], label="profile"),
-                document_images=documents, declared=declared, account_id=lease.account_id), self._executor)
+                document_images=documents, declared=declared, account_id=lease.account_id)
+            if self._reverify is not None:
+                response, fed = self._reverify(request)
+                if fed is not None:
+                    self._apply_links(response, fed)
+                    response.steps.append("register_account")
+                    return result_of(response, declared)
+            else:
+                response = verify_identity(self._steps, request, self._executor)
         elif lease.evidence is not None:
             response = self._from_evidence(pb.VerifyIdentityResponse.FromString(lease.evidence), declared)
         else:
@@ -148,6 +167,7 @@ class AccountChecker:
                 link = None  # the account was never registered with the linker: nothing to check
             if link is not None:
                 self._apply_links(response, link)
+                response.steps.append("check_account")
         return result_of(response, declared)
 
     def _from_evidence(self, evidence: pb.VerifyIdentityResponse,
@@ -173,4 +193,3 @@ class AccountChecker:
         response.reasons.append(pb.Reason(code=code, message=f"the linker says {detail}", source="linker"))
         if _SEVERITY.get(response.decision, 0) < _SEVERITY[floor]:
             response.decision = floor
-        response.steps.append("check_account")

@@ -108,15 +108,7 @@ class Signup:
                 return replay
 
         verification, templates = self._verification.verify_with_templates(request.verification, timeout)
-        usable, unusable = [], []
-        for signal in identity_signals(verification, templates, request.verification.declared):
-            try:
-                linker.prepare([signal])
-                usable.append(signal)
-            except InvalidInput as exc:
-                unusable.append(pb.Reason(
-                    code="IDENTITY_SIGNAL_UNUSABLE", source="linker",
-                    message=f"{lpb.SignalType.Name(signal.type)} left out of linking: {exc.message}"))
+        usable, unusable = self._usable(identity_signals(verification, templates, request.verification.declared))
         signals = [*usable, *request.signals]
         response = pb.SignupResponse(verification=verification, policy_version=verification.policy_version,
                                      identity_signals=[s.type for s in usable])
@@ -141,6 +133,37 @@ class Signup:
             if recorded:
                 self._verification.retain_images(request.verification)
         return response
+
+    def reverify(self, request: pb.VerifyIdentityRequest,
+                 timeout: float | None = None) -> tuple[pb.VerifyIdentityResponse, LinkResult | None]:
+        """Re-verify a registered account from new or retained images and feed the linker what
+        was verified, as a signup does (a stranger's face now gives SHARED_ACCOUNT); the link
+        result is None when no linker is configured or the account is not registered. Records
+        nothing in the history: the re-verification worker records its result under its lease."""
+        verification, templates = self._verification.verify_with_templates(request, timeout)
+        if not self._linking.enabled:
+            return verification, None
+        registration = self._linking.registration(request.account_id)
+        if registration is None:
+            return verification, None
+        kind, owner = registration
+        usable, _ = self._usable(identity_signals(verification, templates, request.declared))
+        result = self._linking.register(lpb.RegisterAccountRequest(
+            account_id=request.account_id, kind=kind, signals=usable, owner_account_id=owner))
+        return verification, result
+
+    def _usable(self, signals: list[lpb.Signal]) -> tuple[list[lpb.Signal], list[pb.Reason]]:
+        """The signals the linker accepts, and a reason for each one it refuses."""
+        usable, unusable = [], []
+        for signal in signals:
+            try:
+                self._linking.linker.prepare([signal])
+                usable.append(signal)
+            except InvalidInput as exc:
+                unusable.append(pb.Reason(
+                    code="IDENTITY_SIGNAL_UNUSABLE", source="linker",
+                    message=f"{lpb.SignalType.Name(signal.type)} left out of linking: {exc.message}"))
+        return usable, unusable
 
     def _check(self, account_id: str, request: pb.SignupRequest, signals: list[lpb.Signal]) -> LinkResult | None:
         if not signals:

@@ -86,7 +86,8 @@ def _work(args: argparse.Namespace, config) -> int:
             metrics.serve(MetricsSettings(port=args.metrics_port, host="0.0.0.0"))
         checker = AccountChecker(runtime.steps, fanout, runtime.recheck_document,
                                  check_account=runtime.check_account,
-                                 retained_images=store.retained_images if config.reverify.retain_images else None)
+                                 retained_images=store.retained_images if config.reverify.retain_images else None,
+                                 reverify=runtime.reverify)
         progress = _Progress(sys.stdout.isatty())
 
         def on_result(account_id, result, error):
