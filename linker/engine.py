@@ -214,6 +214,10 @@ class Linker:
             if s.type == pb.SIGNAL_TYPE_UNSPECIFIED:
                 raise InvalidInput(f"signals[{i}].type is unspecified", reason="SIGNAL_TYPE_INVALID",
                                    metadata={"field": f"signals[{i}].type"})
+            if s.type == pb.SIGNAL_TYPE_FACE_PHOTO:
+                # The engine links embeddings; the service's face pipeline turns photos into them.
+                raise InvalidInput(f"signals[{i}] is a face photo that was not embedded", reason="FACE_PHOTO_NOT_EMBEDDED",
+                                   metadata={"field": f"signals[{i}]"})
             seen = s.observed_at.ToDatetime().timestamp() if s.HasField("observed_at") else now
             try:
                 out.append(self.hasher.prepare(s.type, s.value, s.country, s.birth_date, s.embedding, seen))

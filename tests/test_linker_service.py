@@ -136,3 +136,45 @@ def test_disabled_linker_and_missing_key(start_server, tmp_path, store_url):
         pb_grpc.LinkingServiceStub(channel).ExplainLink(pb.ExplainLinkRequest(account_id_a="a"), timeout=5)
     assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
     assert error_reason(err.value) == "LINKER_DISABLED"
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_face_photos_are_embedded_by_the_service(stub, shared_dir):
+    """A backfill sends photos, never templates: the worker pool embeds them, the second account's
+    face is compared with the first's (how far it links is the face levels' business), and no
+    response carries an embedding."""
+    def photo(path: str) -> pb.Signal:
+        return pb.Signal(type=pb.SIGNAL_TYPE_FACE_PHOTO, photo=(shared_dir / "faces" / path).read_bytes())
+
+    answers = stub.RegisterAccounts(pb.RegisterAccountsRequest(accounts=[
+        pb.RegisterAccountRequest(account_id="f1", kind=pb.ACCOUNT_KIND_FREELANCER,
+                                  signals=[photo("barack_obama/obama2.jpg")]),
+        pb.RegisterAccountRequest(account_id="f2", kind=pb.ACCOUNT_KIND_FREELANCER,
+                                  signals=[photo("barack_obama/obama3.jpg"), card("f2-card")]),
+    ]), timeout=120)
+    second = answers.results[1]
+    faces = [e for e in second.evidence if e.signal_type == pb.SIGNAL_TYPE_FACE_EMBEDDING]
+    assert len(faces) == 1 and faces[0].to_account_id == "f1" and "face distance" in faces[0].note
+    assert "embedding" not in str(answers)
+
+    landscape = pb.Signal(type=pb.SIGNAL_TYPE_FACE_PHOTO, photo=_faceless_png())
+    with pytest.raises(grpc.RpcError) as info:
+        stub.RegisterAccount(pb.RegisterAccountRequest(account_id="f3", kind=pb.ACCOUNT_KIND_CLIENT,
+                                                       signals=[card("f3"), landscape]), timeout=60)
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT and error_reason(info.value) == "NO_FACE"
+    from idverify.client import error_info
+
+    assert error_info(info.value).metadata["field"] == "signals[1]"
+
+
+def _faceless_png() -> bytes:
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    gradient = np.tile(np.linspace(0, 255, 320, dtype=np.uint8), (240, 1))
+    buffer = io.BytesIO()
+    Image.fromarray(np.dstack([gradient] * 3)).save(buffer, format="PNG")
+    return buffer.getvalue()

@@ -9,9 +9,10 @@ the re-verification worker calls :meth:`Linking.check_account` directly.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from idverify.app.dependencies import Dependencies
-from idverify.errors import FailedPrecondition, InvalidInput
+from idverify.errors import FailedPrecondition, InvalidInput, Unavailable
 from linker.engine import ExplainResult, Linker, LinkResult, Registration
 from linker.v1 import linking_service_pb2 as lpb
 
@@ -43,8 +44,8 @@ class Linking:
     def register(self, request: lpb.RegisterAccountRequest) -> LinkResult:
         """Register one account with its signals and decide on it."""
         linker = self.linker
-        result = linker.register(request.account_id, request.kind, linker.prepare(request.signals),
-                                 request.owner_account_id)
+        signals = self._embedded([request])[0]
+        result = linker.register(request.account_id, request.kind, linker.prepare(signals), request.owner_account_id)
         self._note_links(request.account_id, result)
         return result
 
@@ -61,9 +62,9 @@ class Linking:
                                reason="BATCH_TOO_LARGE", metadata={"field": "accounts",
                                                                    "max_batch": str(linker.settings.max_batch)})
         batch = []
-        for i, item in enumerate(requests):
+        for i, (item, raw) in enumerate(zip(requests, self._embedded(requests, batch=True), strict=True)):
             try:
-                signals = linker.prepare(item.signals)
+                signals = linker.prepare(raw)
             except InvalidInput as exc:
                 exc.metadata["field"] = f"accounts[{i}].{exc.metadata.get('field', 'signals')}"
                 raise
@@ -79,7 +80,7 @@ class Linking:
         if not request.account_id and not request.signals:
             raise InvalidInput("give an account_id or signals", reason="MISSING_FIELD",
                                metadata={"field": "account_id"})
-        return linker.check(request.account_id, request.kind, linker.prepare(request.signals),
+        return linker.check(request.account_id, request.kind, linker.prepare(self._embedded([request])[0]),
                             request.owner_account_id)
 
     def check_account(self, account_id: str) -> LinkResult:
@@ -114,6 +115,34 @@ class Linking:
     def contract(self, contract_id: str, client_account_id: str, freelancer_account_id: str):
         """Decide on a contract between two accounts; returns (decision, evidence path)."""
         return self.linker.contract(contract_id, client_account_id, freelancer_account_id)
+
+    def _embedded(self, requests: Sequence, batch: bool = False) -> list[list[lpb.Signal]]:
+        """Each request's signals with every FACE_PHOTO replaced by the FACE_EMBEDDING of its face,
+        embedded in the worker pool (photos of a batch in parallel). Errors name the item and the
+        signal: ``accounts[2].signals[0]`` in a batch, ``signals[0]`` otherwise."""
+        photos = [(i, j, s.photo) for i, r in enumerate(requests) for j, s in enumerate(r.signals)
+                  if s.type == lpb.SIGNAL_TYPE_FACE_PHOTO]
+        out = [list(r.signals) for r in requests]
+        if not photos:
+            return out
+        faces = self._deps.faces
+        if faces is None:
+            raise Unavailable("face photos cannot be embedded: no face pipeline on this server",
+                              reason="FACES_UNAVAILABLE")
+        workers = self._deps.workers.processes if self._deps.workers is not None else 1
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(photos)))) as pool:
+            futures = [pool.submit(faces.embed, photo) for _, _, photo in photos]
+            for (i, j, _), future in zip(photos, futures, strict=True):
+                where = f"accounts[{i}].signals[{j}]" if batch else f"signals[{j}]"
+                try:
+                    embedding = future.result()
+                except InvalidInput as exc:
+                    exc.metadata["field"] = where
+                    raise
+                original = requests[i].signals[j]
+                out[i][j] = lpb.Signal(type=lpb.SIGNAL_TYPE_FACE_EMBEDDING, embedding=embedding,
+                                       observed_at=original.observed_at if original.HasField("observed_at") else None)
+        return out
 
     def _note_links(self, account_id: str, result: LinkResult) -> None:
         """New strong evidence: every account of the person is due for re-verification."""

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 from idverify.errors import InvalidInput
 from idverify.faces.models import FaceModels, load_face_models
-from idverify.faces.pipeline import compare_faces_with_embeddings
+from idverify.faces.pipeline import analyse_image, compare_faces_with_embeddings
 from idverify.faces.settings import FaceSettings
 from idverify.images import ImageSettings
 from idverify.v1 import verification_service_pb2 as pb
 from idverify.workers import EngineSpec, Initializer, PooledEngine, WorkerPool
 
-__all__ = ["FaceService", "FaceTemplates", "compare_job"]
+__all__ = ["FaceService", "FaceTemplates", "compare_job", "embed_job"]
 
 
 def _spec(settings: FaceSettings) -> EngineSpec[FaceModels]:
@@ -53,6 +53,19 @@ def compare_job(
     )
     templates = FaceTemplates(_floats(comparison.reference_embedding), _floats(comparison.probe_embedding))
     return comparison.response.SerializeToString(), templates
+
+
+def embed_job(models: FaceModels, photo: bytes, settings: FaceSettings, image_settings: ImageSettings,
+              ) -> tuple[float, ...]:
+    """The 128-d embedding of the one dominant face on ``photo``; InvalidInput (NO_FACE,
+    MULTIPLE_FACES, ...) when the photo has no usable face, ImageRejected when it is no image."""
+    analysis = analyse_image(photo, side="photo", document=False, models=models, settings=settings,
+                             image_settings=image_settings)
+    if analysis.embedding is None:
+        reason = analysis.message.reasons[0] if analysis.message.reasons else None
+        raise InvalidInput(reason.message if reason else "no usable face on the photo",
+                           reason=reason.code if reason else "NO_FACE")
+    return _floats(analysis.embedding)
 
 
 def _floats(embedding) -> tuple[float, ...]:
@@ -96,6 +109,11 @@ class FaceService:
         :func:`idverify.faces.pipeline.compare_faces`. ``timeout`` in seconds bounds the wait
         for a worker (DeadlineExceeded); a dead worker gives Unavailable."""
         return self.compare_with_templates(reference, probe, reference_kind, timeout=timeout)[0]
+
+    def embed(self, photo: bytes, *, timeout: float | None = None) -> tuple[float, ...]:
+        """The embedding of the dominant face on ``photo`` (encoded bytes), computed in a worker;
+        InvalidInput when there is no usable face. Stays inside the service (the linker)."""
+        return self._engine.run(embed_job, photo, self.settings, self.image_settings, timeout=timeout)
 
     def compare_with_templates(
         self,

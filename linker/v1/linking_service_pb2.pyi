@@ -31,6 +31,7 @@ class SignalType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     SIGNAL_TYPE_PAYOUT_EMAIL: _ClassVar[SignalType]
     SIGNAL_TYPE_EMAIL: _ClassVar[SignalType]
     SIGNAL_TYPE_PHONE: _ClassVar[SignalType]
+    SIGNAL_TYPE_FACE_PHOTO: _ClassVar[SignalType]
 
 class SignalStrength(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -68,6 +69,7 @@ SIGNAL_TYPE_BANK_ACCOUNT: SignalType
 SIGNAL_TYPE_PAYOUT_EMAIL: SignalType
 SIGNAL_TYPE_EMAIL: SignalType
 SIGNAL_TYPE_PHONE: SignalType
+SIGNAL_TYPE_FACE_PHOTO: SignalType
 SIGNAL_STRENGTH_UNSPECIFIED: SignalStrength
 SIGNAL_STRENGTH_STRONG: SignalStrength
 SIGNAL_STRENGTH_MEDIUM: SignalStrength
@@ -90,20 +92,22 @@ class Reason(_message.Message):
     def __init__(self, code: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
 
 class Signal(_message.Message):
-    __slots__ = ("type", "value", "country", "birth_date", "embedding", "observed_at")
+    __slots__ = ("type", "value", "country", "birth_date", "embedding", "observed_at", "photo")
     TYPE_FIELD_NUMBER: _ClassVar[int]
     VALUE_FIELD_NUMBER: _ClassVar[int]
     COUNTRY_FIELD_NUMBER: _ClassVar[int]
     BIRTH_DATE_FIELD_NUMBER: _ClassVar[int]
     EMBEDDING_FIELD_NUMBER: _ClassVar[int]
     OBSERVED_AT_FIELD_NUMBER: _ClassVar[int]
+    PHOTO_FIELD_NUMBER: _ClassVar[int]
     type: SignalType
     value: str
     country: str
     birth_date: str
     embedding: _containers.RepeatedScalarFieldContainer[float]
     observed_at: _timestamp_pb2.Timestamp
-    def __init__(self, type: _Optional[_Union[SignalType, str]] = ..., value: _Optional[str] = ..., country: _Optional[str] = ..., birth_date: _Optional[str] = ..., embedding: _Optional[_Iterable[float]] = ..., observed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    photo: bytes
+    def __init__(self, type: _Optional[_Union[SignalType, str]] = ..., value: _Optional[str] = ..., country: _Optional[str] = ..., birth_date: _Optional[str] = ..., embedding: _Optional[_Iterable[float]] = ..., observed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., photo: _Optional[bytes] = ...) -> None: ...
 
 class LinkEvidence(_message.Message):
     __slots__ = ("from_account_id", "to_account_id", "signal_type", "strength", "seen_at", "similarity", "generic", "note")
