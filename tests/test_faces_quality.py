@@ -10,7 +10,7 @@ import matplotlib
 import numpy as np
 import pytest
 
-from idverify.faces.detect import detect_faces
+from idverify.faces.detect import FaceBox, detect_faces
 from idverify.faces.embed import crop_around, landmarks68
 from idverify.faces.models import load_face_models
 from idverify.faces.quality import QualityMeasures, judge_quality, measure_quality
@@ -94,3 +94,29 @@ def test_each_threshold_gives_its_reason(change, code):
     reasons = judge_quality(replace(GOOD, **change), FaceSettings())
     assert [c for c, _ in reasons] == [code]
     assert reasons[0][1]  # a readable message with the measured value
+
+
+def _frontal_points68(centre_x: float, centre_y: float, scale: float) -> np.ndarray:
+    """68 landmarks of an exactly frontal face (the pose model's points seen head-on), the nose
+    tip at (centre_x, centre_y); points the pose fit does not read sit on the nose tip."""
+    from idverify.faces.quality import _LANDMARK_IDS, _MODEL_POINTS
+
+    points = np.tile([centre_x, centre_y], (68, 1)).astype(np.float64)
+    for i, (x, y, _z) in zip(_LANDMARK_IDS, _MODEL_POINTS):
+        points[i] = (centre_x + scale * x, centre_y - scale * y)  # image y points down
+    return points
+
+
+@pytest.mark.parametrize("where", ["centre", "left edge", "top right corner"])
+def test_frontal_face_is_frontal_wherever_it_is_in_the_frame(where):
+    # A portrait printed on a flat document is frontal wherever the card puts it: the pose must
+    # come from the face's own landmarks, not from its offset to the image centre (a card with
+    # the portrait at its left edge used to measure 20-50 degrees of yaw and fail POSE).
+    width, height, face = 1000, 630, 60
+    centre = {"centre": (500, 315), "left edge": (40, 330), "top right corner": (960, 40)}[where]
+    scale = face / 450.0  # the model's outer eye corners are 450 units apart
+    box = FaceBox(int(centre[0] - face / 2), int(centre[1] - face / 2), int(centre[0] + face / 2), int(centre[1] + face / 2), 1.0)
+    rgb = np.full((height, width, 3), 128, dtype=np.uint8)
+    m = measure_quality(rgb, box, _frontal_points68(*centre, scale))
+    assert abs(m.yaw_degrees) < 3 and abs(m.pitch_degrees) < 3
+    assert judge_quality(replace(GOOD, yaw_degrees=m.yaw_degrees, pitch_degrees=m.pitch_degrees), FaceSettings()) == []

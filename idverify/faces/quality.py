@@ -7,7 +7,9 @@ Measures (all on the full-resolution pixels):
                            so the value does not depend on the face's size in the photo
     brightness, contrast   mean and standard deviation of that grey crop (0-255)
     yaw, pitch             head rotation in degrees from six landmarks fitted to a generic 3-D
-                           face with OpenCV's solvePnP (0 is frontal)
+                           face with OpenCV's solvePnP (0 is frontal), the camera looking
+                           straight at the face: the same face reads the same wherever it is
+                           in the frame
     saturation             colour saturation of the face box: the mean CIELAB chroma
                            sqrt(a*^2 + b*^2) in OpenCV's 8-bit scale (0 for grey; skin in a
                            colour photo is about 15-40, a grey portrait photographed in colour
@@ -70,7 +72,7 @@ def measure_quality(rgb: np.ndarray, box: FaceBox, points68: np.ndarray) -> Qual
     area = box.width * box.height
     interpolation = cv2.INTER_AREA if area >= _NORMALISED_SIDE**2 else cv2.INTER_LINEAR
     norm = cv2.resize(grey, (_NORMALISED_SIDE, _NORMALISED_SIDE), interpolation=interpolation)
-    yaw, pitch = _head_pose(points68, rgb.shape[1], rgb.shape[0])
+    yaw, pitch = _head_pose(points68, max(rgb.shape[0], rgb.shape[1]))
     return QualityMeasures(
         face_width_px=float(box.width),
         inter_eye_distance_px=float(np.linalg.norm(right_eye - left_eye)),
@@ -115,13 +117,22 @@ def _chroma(rgb: np.ndarray) -> float:
     return float(np.hypot(lab[..., 1] - 128.0, lab[..., 2] - 128.0).mean())
 
 
-def _head_pose(points68: np.ndarray, width: int, height: int) -> tuple[float, float]:
-    """Yaw and pitch in degrees from a perspective fit of six landmarks to a generic face."""
+def _head_pose(points68: np.ndarray, longest_side: int) -> tuple[float, float]:
+    """Yaw and pitch in degrees from a perspective fit of six landmarks to a generic face.
+
+    The principal point is put at the centre of the face's own landmarks, not of the image: with
+    the image centre, a face away from it is fitted as a head turned towards the camera, so a
+    frontal portrait near the edge of a flat document (or a selfie framed off-centre) measured
+    20-50 degrees of yaw and failed POSE. What the embedding cares about is how turned the face
+    looks, which is what the fit measures once the camera looks straight at it.
+    """
     image_points = points68[_LANDMARK_IDS].astype(np.float64)
     # A focal length of the image's longer side approximates a phone camera's field of view
     # (about 53 degrees); the pose angles depend little on it.
-    focal = float(max(width, height))
-    camera = np.array([[focal, 0, width / 2.0], [0, focal, height / 2.0], [0, 0, 1]], dtype=np.float64)
+    focal = float(longest_side)
+    lo, hi = points68.min(axis=0), points68.max(axis=0)
+    cx, cy = (lo + hi) / 2.0
+    camera = np.array([[focal, 0, cx], [0, focal, cy], [0, 0, 1]], dtype=np.float64)
     ok, rvec, _ = cv2.solvePnP(_MODEL_POINTS, image_points, camera, np.zeros(4), flags=cv2.SOLVEPNP_ITERATIVE)
     if not ok:
         return 0.0, 0.0
