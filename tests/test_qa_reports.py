@@ -173,8 +173,8 @@ def test_the_reports_say_when_a_suite_has_no_real_genuine_pairs():
         "portraits_faces": {"edited_copy": 0, "distinct_photos": 1, "unmarked": 0}}
     notes = real_pair_notes(results)
     assert len(notes) == 2
-    assert notes[0].startswith("suite faces has no real genuine pairs: its 2 genuine pair(s) are 1 edited copies "
-                               "of one photo and 1 not marked with genuine_pair")
+    assert notes[0].startswith("suite faces has no real genuine pairs: 2 genuine pair(s), 1 edited copy of one "
+                               "photo and 1 not marked with genuine_pair")
     assert notes[1].startswith("suite signup has no real genuine pairs")
     run = RunResult(suite=Suite(root=Path("."), cases=tuple(r.case for r in results)), target="t", started_at="now",
                     seconds=1.0, results=results)

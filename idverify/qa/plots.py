@@ -67,10 +67,11 @@ def real_pair_notes(results: Sequence[CaseResult]) -> list[str]:
         if counts["distinct_photos"]:
             continue
         total = counts["edited_copy"] + counts["unmarked"]
-        parts = [f"{counts['edited_copy']} edited copies of one photo"] if counts["edited_copy"] else []
+        edited = counts["edited_copy"]
+        parts = [f"{edited} {'edited copy' if edited == 1 else 'edited copies'} of one photo"] if edited else []
         if counts["unmarked"]:
             parts.append(f"{counts['unmarked']} not marked with genuine_pair")
-        notes.append(f"suite {suite} has no real genuine pairs: its {total} genuine pair(s) are {' and '.join(parts)}, "
+        notes.append(f"suite {suite} has no real genuine pairs: {total} genuine pair(s), {' and '.join(parts)}, "
                      "so its genuine distances and error rates say nothing about two photos of one person "
                      "(build those with --from-portraits)")
     return notes
