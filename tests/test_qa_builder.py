@@ -167,3 +167,83 @@ def test_build_command(tmp_path, capsys):
     assert main(["qa", "build", "--out", str(tmp_path), "--seed", "4", "--today", "2026-01-02"]) == 0
     assert "cases under" in capsys.readouterr().out
     assert len(load_suite(tmp_path).cases) >= 40
+
+
+_SIGNUP_SCENARIOS = {"holder_approved", "same_person_second_account", "family_shared_device_and_address",
+                     "shared_card_two_people", "reverified_with_stranger_selfie"}
+
+
+def _signup_steps(case):
+    return [s for s in case.steps if s.call == "Signup"]
+
+
+def test_the_builder_emits_the_signup_scenarios(tmp_path):
+    build_suite(tmp_path, seed=3, today=TODAY, suites=("signup",))
+    by_name = {c.id.split("/")[1]: c for c in load_suite(tmp_path / "signup").cases}
+    assert set(by_name) == _SIGNUP_SCENARIOS
+    first = _signup_steps(by_name["holder_approved"])[0]
+    assert first.expect.decisions == ("APPROVE",) and first.expect.link_decisions == ("ALLOW",)
+    assert "{ns}" in first.args["declared"]["email"]
+    assert _signup_steps(by_name["holder_approved"])[1].args["dry_run"] is True
+
+    h1, h2 = _signup_steps(by_name["same_person_second_account"])
+    assert by_name["same_person_second_account"].genuine_pair == "edited_copy"
+    assert h1.args["photo"].read_bytes() != h2.args["photo"].read_bytes()  # another (edited) photo
+    assert h1.args["documents"][0].read_bytes() != h2.args["documents"][0].read_bytes()
+    assert h1.args["declared"]["full_name"] != h2.args["declared"]["full_name"]
+    assert set(h2.expect.link_decisions) == {"REVIEW", "BLOCK"} and h2.expect.linked_include == ("h1",)
+
+    h, o = _signup_steps(by_name["family_shared_device_and_address"])
+    assert {s["type"] for s in o.args["signals"]} == {"DEVICE_ID", "IP_ADDRESS"}
+    assert h.args["signals"] == o.args["signals"] and "BLOCK" not in o.expect.link_decisions
+    assert o.expect.different_person == (("h", "o"),)
+
+    h, o = _signup_steps(by_name["shared_card_two_people"])
+    assert [s["type"] for s in o.args["signals"]] == ["CARD_FINGERPRINT"] and h.args["signals"] == o.args["signals"]
+
+    first, again = _signup_steps(by_name["reverified_with_stranger_selfie"])
+    assert first.args["account"] == again.args["account"] and first.args["documents"] == again.args["documents"]
+    assert first.args["photo"] != again.args["photo"] and "SHARED_ACCOUNT" in again.expect.reasons_include
+
+
+def test_genuine_pairs_of_the_packaged_suite_are_marked_edited_copies(built):
+    genuine = [c for c in load_suite(built).cases if c.pair == "genuine"]
+    assert genuine and {c.genuine_pair for c in genuine} == {"edited_copy"}
+
+
+def test_from_portraits_builds_signup_scenarios_from_distinct_photos(tmp_path):
+    out = tmp_path / "out"
+    people = _portrait_folder(tmp_path / "people")
+    (people / "hopper" / "3.jpg").write_bytes((people / "hopper" / "0.jpg").read_bytes()[::-1])  # unreadable: skipped
+    build_from_portraits(people, out, seed=5, today=TODAY)
+    cases = {c.id.split("/")[1]: c for c in load_suite(out / "portraits_signup").cases}
+    assert set(cases) == _SIGNUP_SCENARIOS
+    case = cases["same_person_second_account"]
+    assert case.genuine_pair == "distinct_photos"
+    h1, h2 = _signup_steps(case)
+    holder = next(p for p in ("hopper", "astronaut") if p in case.description)
+    photos = {(people / holder / f"{i}.jpg").read_bytes(): i for i in range(3)}
+    # the first signup: photo 0 printed, photo 1 as the selfie; the second: photo 2 only
+    assert photos[h1.args["photo"].read_bytes()] == 1 and photos[h2.args["photo"].read_bytes()] == 2
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_signup_scenarios_from_the_shared_faces_pass_through_the_server(shared_dir, tmp_path):
+    """Real second photos of one person: the holder signs up twice with photos the first signup
+    did not use (on two generated passports), and the duplicate is caught through the face."""
+    import json
+
+    out = tmp_path / "shared_suite"  # never inside the repository: these are real people
+    assert main(["qa", "build", "--from-portraits", str(shared_dir / "faces"), "--out", str(out), "--seed", "7",
+                 "--today", TODAY.isoformat()]) == 0
+    suite = load_suite(out / "portraits_signup")
+    assert {c.id.split("/")[1] for c in suite.cases} == _SIGNUP_SCENARIOS
+    assert suite.by_id()["portraits_signup/same_person_second_account"].genuine_pair == "distinct_photos"
+    report = tmp_path / "report"
+    assert main(["qa", "run", str(out / "portraits_signup"), "--jobs", "2", "--out", str(report)]) == 0
+    data = json.loads((report / "report.json").read_text())
+    assert data["summary"]["pass"] == len(_SIGNUP_SCENARIOS) and data["notes"] == []
+    (step,) = [s for s in next(c for c in data["cases"] if c["id"].endswith("same_person_second_account"))
+               ["actual"]["steps"] if s["args"]["account"] == "h2"]
+    assert step["link_decision"] in ("REVIEW", "BLOCK") and "h1" in step["linked"]

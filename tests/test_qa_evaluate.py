@@ -127,3 +127,18 @@ def test_an_unimplemented_step_stops_the_scenario_as_an_error():
     verdict = evaluate_scenario(case, seen)
     assert verdict.status == "error"
     assert verdict.failures == ("step 1 RegisterAccount: call failed: UNIMPLEMENTED: m",)
+
+
+def test_a_signup_step_checks_the_combined_and_the_link_decision():
+    case = _scenario([_step(0, call="Signup", decisions=("REVIEW", "REJECT"), link_decisions=("BLOCK",),
+                            reasons_include=("DUPLICATE_PERSON",), linked_include=("a9",))])
+    met = {"steps": [{"decision": "REJECT", "link_decision": "BLOCK", "reasons": ["DUPLICATE_PERSON"],
+                      "linked": ["a9"], "error": None}], "persons": {}}
+    assert evaluate_scenario(case, met).passed
+    unmet = {"steps": [{"decision": "APPROVE", "link_decision": "ALLOW", "reasons": [], "linked": [], "error": None}],
+             "persons": {}}
+    text = "\n".join(evaluate_scenario(case, unmet).failures)
+    assert "step 1 Signup: expected decision REVIEW or REJECT, got APPROVE" in text
+    assert "step 1 Signup: expected link decision BLOCK, got ALLOW" in text
+    assert "step 1 Signup: missing reasons DUPLICATE_PERSON" in text
+    assert "expected a9 among the linked accounts" in text

@@ -9,6 +9,7 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -143,3 +144,41 @@ def test_compare_lists_improved_and_worsened_cases(run, tmp_path):
     assert main(["qa", "compare", str(tmp_path / "old.json"), str(tmp_path / "new.json")]) == 1
     assert main(["qa", "compare", str(tmp_path / "new.json"), str(tmp_path / "new.json")]) == 0
     assert main(["qa", "compare", str(tmp_path / "old.json"), str(tmp_path / "absent.json")]) == 2
+
+
+def _genuine(suite: str, name: str, *, pair: str | None = "genuine", genuine_pair: str | None = None, rpc="CompareFaces"):
+    from pathlib import Path
+
+    from idverify.qa.runner import CaseResult
+    from idverify.qa.suite import Case
+
+    case = Case(id=f"{suite}/{name}", suite=suite, path=Path("."), file=Path("case.toml"), rpc=rpc, pair=pair,
+                genuine_pair=genuine_pair)
+    return CaseResult(case=case, status="pass", failures=[], observation={}, milliseconds=1.0)
+
+
+def test_the_reports_say_when_a_suite_has_no_real_genuine_pairs():
+    from idverify.qa.plots import genuine_pair_sources, real_pair_notes
+    from idverify.qa.runner import RunResult
+    from idverify.qa.suite import Suite
+
+    results = [_genuine("faces", "g1", genuine_pair="edited_copy"), _genuine("faces", "g2"),
+               _genuine("faces", "i1", pair="impostor"),
+               _genuine("signup", "dup", pair=None, genuine_pair="edited_copy", rpc="LinkingScenario"),
+               _genuine("portraits_faces", "g1", genuine_pair="distinct_photos"),
+               _genuine("profile", "p", pair=None, rpc="MatchProfile")]
+    assert genuine_pair_sources(results) == {
+        "faces": {"edited_copy": 1, "distinct_photos": 0, "unmarked": 1},
+        "signup": {"edited_copy": 1, "distinct_photos": 0, "unmarked": 0},
+        "portraits_faces": {"edited_copy": 0, "distinct_photos": 1, "unmarked": 0}}
+    notes = real_pair_notes(results)
+    assert len(notes) == 2
+    assert notes[0].startswith("suite faces has no real genuine pairs: 2 genuine pair(s), 1 edited copy of one "
+                               "photo and 1 not marked with genuine_pair")
+    assert notes[1].startswith("suite signup has no real genuine pairs")
+    run = RunResult(suite=Suite(root=Path("."), cases=tuple(r.case for r in results)), target="t", started_at="now",
+                    seconds=1.0, results=results)
+    assert report_dict(run)["notes"] == notes
+    assert report_dict(run)["genuine_pairs"]["portraits_faces"]["distinct_photos"] == 1
+    page = render_html(run)
+    assert "suite faces has no real genuine pairs" in page and "suite portraits_faces has no" not in page

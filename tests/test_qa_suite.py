@@ -229,4 +229,84 @@ def test_unreadable_and_malformed_case_files_carry_the_read_toml_reasons(tmp_pat
 
 def test_an_unknown_key_with_no_close_match_lists_the_known_ones(tmp_path):
     problems = _problems(_case(tmp_path, "bad", {**_compare(), "zzzzzz": 1}))
-    assert any("zzzzzz: unknown key (known: declared, description, expect, groups, inputs" in p for p in problems), problems
+    assert any("zzzzzz: unknown key (known: declared, description, expect, genuine_pair, groups, inputs" in p for p in problems), problems
+
+
+_SIGNUP = {"call": "Signup", "account": "h1", "kind": "FREELANCER", "photo": "selfie.jpg",
+           "documents": ["front.jpg", "back.png"],
+           "declared": {"full_name": "Ada Test", "birth_date": "1980-02-03", "email": "ada.{ns}@example.org",
+                        "residence_country": "FR"},
+           "signals": [{"type": "DEVICE_ID", "value": "dev-{ns}"}],
+           "expect": {"decision": "APPROVE", "link_decision": "ALLOW", "reasons_exclude": ["DUPLICATE_PERSON"]}}
+_SIGNUP_FILES = {"selfie.jpg": PNG, "front.jpg": PNG, "back.png": PNG}
+
+
+def test_a_valid_signup_scenario_loads(tmp_path):
+    second = {**_SIGNUP, "account": "h2", "documents": "front.jpg", "dry_run": True,
+              "expect": {"decision": ["REVIEW", "REJECT"], "link_decision": ["REVIEW", "BLOCK"],
+                         "linked_include": ["h1"], "reasons_any": ["DUPLICATE_PERSON"]}}
+    folder = _case(tmp_path, "s", {**_scenario([_SIGNUP, second], [["h1"]]), "genuine_pair": "edited_copy"},
+                   files=_SIGNUP_FILES)
+    case = load_case(folder)
+    first, check = case.steps
+    assert first.call == "Signup" and first.args["photo"] == (folder / "selfie.jpg").resolve()
+    assert first.args["documents"] == ((folder / "front.jpg").resolve(), (folder / "back.png").resolve())
+    assert first.args["declared"]["email"] == "ada.{ns}@example.org"  # substituted by the runner
+    assert first.args["declared"]["residence_country"] == "FR" and first.args["dry_run"] is False
+    assert first.expect.decisions == ("APPROVE",) and first.expect.link_decisions == ("ALLOW",)
+    assert check.args["dry_run"] is True and check.args["documents"] == ((folder / "front.jpg").resolve(),)
+    assert check.expect.link_decisions == ("REVIEW", "BLOCK") and check.expect.linked_include == ("h1",)
+    assert case.genuine_pair == "edited_copy"
+    assert (folder / "selfie.jpg").resolve() in case.images() and len(case.images()) == 5
+
+
+@pytest.mark.parametrize(("step", "groups", "needle"), [
+    ({**_SIGNUP, "phot": "selfie.jpg"}, None, "steps[0].phot: unknown key (did you mean 'photo'?)"),
+    ({k: v for k, v in _SIGNUP.items() if k != "photo"}, None, "steps[0].photo: is required for Signup"),
+    ({k: v for k, v in _SIGNUP.items() if k != "documents"}, None, "steps[0].documents: is required for Signup"),
+    ({k: v for k, v in _SIGNUP.items() if k != "declared"}, None, "steps[0].declared: is required for Signup"),
+    ({**_SIGNUP, "photo": "absent.jpg"}, None, "steps[0].photo: file 'absent.jpg' does not exist"),
+    ({**_SIGNUP, "photo": "../../escape.jpg"}, None, "steps[0].photo: '../../escape.jpg' is outside the case folder"),
+    ({**_SIGNUP, "documents": ["front.jpg", "nope.png"]}, None, "steps[0].documents[1]: file 'nope.png' does not exist"),
+    ({**_SIGNUP, "documents": []}, None, "steps[0].documents: must name one to three document images"),
+    ({**_SIGNUP, "documents": ["front.jpg"] * 4}, None, "steps[0].documents: at most three images"),
+    ({**_SIGNUP, "declared": {"full_nam": "A"}}, None, "steps[0].declared.full_nam: unknown key (did you mean 'full_name'?)"),
+    ({**_SIGNUP, "declared": {"nationalty": "FRA"}}, None,
+     "steps[0].declared.nationalty: unknown key (did you mean 'nationality'?)"),
+    ({**_SIGNUP, "dry_run": "yes"}, None, "steps[0].dry_run: must be a boolean"),
+    ({**_SIGNUP, "signals": [{"type": "EMAIL", "value": "a@example.org"}]}, None,
+     "steps[0].signals[0].type: EMAIL is an identity signal, which Signup derives from the verification"),
+    ({**_SIGNUP, "signals": [{"type": "FACE_EMBEDDING", "embedding": [0.0] * 128}]}, None,
+     "steps[0].signals[0].type: FACE_EMBEDDING is an identity signal"),
+    ({**_SIGNUP, "expect": {"decision": "ALLOW"}}, None,
+     "steps[0].expect.decision: 'ALLOW' is not one of APPROVE, REJECT, REVIEW"),
+    ({**_SIGNUP, "expect": {"link_decision": "APPROVE"}}, None,
+     "steps[0].expect.link_decision: 'APPROVE' is not one of ALLOW, BLOCK, REVIEW"),
+    ({**_SIGNUP, "expect": {"link_decison": "ALLOW"}}, None,
+     "steps[0].expect.link_decison: unknown key (did you mean 'link_decision'?)"),
+    ({**_REG, "expect": {"link_decision": "ALLOW"}}, None, "only a Signup has a link decision"),
+    ({**_SIGNUP, "owner": "boss"}, None, "steps[0].owner: account 'boss' is not registered by an earlier step"),
+    ({**_SIGNUP, "dry_run": True, "expect": {"same_person": [["h1", "h1"]]}}, None,
+     "account 'h1' is not registered by this or an earlier step"),
+    ({**_SIGNUP, "dry_run": True}, [["h1"]], "groups: account 'h1' is not registered by any step"),
+])
+def test_signup_step_mistakes_name_the_step_and_field(tmp_path, step, groups, needle):
+    problems = _problems(_case(tmp_path, "s", _scenario([step], groups), files=_SIGNUP_FILES))
+    assert any(needle in p for p in problems), problems
+    assert all(p.startswith(str(tmp_path / "suite" / "s" / "case.toml")) for p in problems)
+
+
+def test_a_signup_mistake_is_a_suite_error_naming_file_and_field(tmp_path):
+    folder = _case(tmp_path, "s", _scenario([{**_SIGNUP, "photo": "absent.jpg"}]), files=_SIGNUP_FILES)
+    with pytest.raises(SuiteError) as info:
+        load_case(folder)
+    assert info.value.metadata["field"] == "steps[0].photo"
+    assert info.value.metadata["file"].endswith("case.toml")
+
+
+@pytest.mark.parametrize(("data", "needle"), [
+    ({**_compare(), "genuine_pair": "copy"}, "genuine_pair: 'copy' is not one of distinct_photos, edited_copy"),
+    ({**_compare(), "pair": "impostor", "genuine_pair": "edited_copy"}, "genuine_pair: says how a genuine pair was made"),
+])
+def test_genuine_pair_is_checked(tmp_path, data, needle):
+    assert any(needle in p for p in _problems(_case(tmp_path, "bad", data)))

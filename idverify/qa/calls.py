@@ -1,11 +1,12 @@
 """Run one case over a gRPC channel: build the request, call, observe.
 
 The same code path serves an in-process server and a remote one: the runner only hands over a
-channel. Linking scenarios run their steps in order; account names are made unique per run
-(``<namespace>-<name>``) and ``{ns}`` in a signal value is replaced by a 10-character token
-derived from the namespace (letters and digits), so a
+channel. Linking scenarios run their steps in order: Signup steps on the VerificationService,
+the others on the LinkingService. Account names are made unique per run
+(``<namespace>-<name>``) and ``{ns}`` in a signal value or a Signup's declared profile is
+replaced by a 10-character token derived from the namespace (letters and digits), so a
 scenario can be re-run against a server that kept earlier runs' data. Every account a scenario
-registered is erased (DeleteAccount) when it ends.
+registered or signed up is erased (DeleteAccount) when it ends.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import grpc
 from google.protobuf.message import Message
 
 from idverify.client import error_reason
-from idverify.qa.observe import error_observation, observe, reason_codes, to_plain
+from idverify.qa.observe import error_observation, key_scores, observe, reason_codes, to_plain
 from idverify.qa.suite import Case, Step
 from idverify.v1 import verification_service_pb2 as pb
 from idverify.v1 import verification_service_pb2_grpc as pb_grpc
@@ -84,6 +85,7 @@ class _Scenario:
 
     def __init__(self, channel: grpc.Channel, case: Case, namespace: str, timeout: float) -> None:
         self.stub = lpb_grpc.LinkingServiceStub(channel)
+        self.verification = pb_grpc.VerificationServiceStub(channel)
         self.case = case
         self.ns = namespace
         # a short alphanumeric token for signal values: document numbers and emails must stay
@@ -108,8 +110,22 @@ class _Scenario:
                                   birth_date=s["birth_date"], embedding=s.get("embedding", ())))
         return out
 
+    def signup(self, step: Step) -> pb.SignupRequest:
+        """The SignupRequest of a Signup step: images read now, names and ``{ns}`` substituted."""
+        a = step.args
+        declared = {k: v.replace("{ns}", self.token) for k, v in a["declared"].items()}
+        verification = pb.VerifyIdentityRequest(
+            profile_photo=_image(a["photo"], "profile"),
+            document_images=[_image(p, _IMAGE_LABELS[i]) for i, p in enumerate(a["documents"])],
+            declared=pb.DeclaredProfile(**declared), account_id=self.id(a["account"]))
+        return pb.SignupRequest(verification=verification, kind=lpb.AccountKind.Value("ACCOUNT_KIND_" + a["kind"]),
+                                owner_account_id=self.id(a["owner"]) if a.get("owner") else "",
+                                signals=self.signals(step), dry_run=a.get("dry_run", False))
+
     def request(self, step: Step) -> tuple[Callable[..., Message], Message]:
         a = step.args
+        if step.call == "Signup":
+            return self.verification.Signup, self.signup(step)
         if step.call in ("RegisterAccount", "CheckAccount"):
             cls = lpb.RegisterAccountRequest if step.call == "RegisterAccount" else lpb.CheckAccountRequest
             msg = cls(account_id=self.id(a["account"]), kind=lpb.AccountKind.Value("ACCOUNT_KIND_" + a["kind"]),
@@ -138,9 +154,11 @@ class _Scenario:
     def step(self, step: Step) -> dict[str, Any]:
         method, request = self.request(step)
         response, error, ms = _timed(lambda: method(request, timeout=self.timeout))
-        seen: dict[str, Any] = {"call": step.call, "args": {k: v for k, v in step.args.items() if k != "signals"},
-                                "milliseconds": round(ms, 2), "error": error}
-        if step.call == "RegisterAccount" and error is None:
+        seen: dict[str, Any] = {"call": step.call, "args": _plain_args(step.args), "milliseconds": round(ms, 2),
+                                "error": error}
+        # a failed Signup may still have registered (a store outage after the link): erase it too
+        signed_up = step.call == "Signup" and not step.args["dry_run"]
+        if (step.call == "RegisterAccount" and error is None or signed_up) and step.args["account"] not in self.registered:
             self.registered.append(step.args["account"])
         if step.call == "DeleteAccount" and error is None:
             self.deleted.add(step.args["account"])
@@ -149,16 +167,19 @@ class _Scenario:
         plain = to_plain(response)
         seen["response"] = plain
         seen["reasons"] = reason_codes(plain)
-        if "decision" in plain:
-            seen["decision"] = plain["decision"]
-        if "linked_account_ids" in plain:
-            seen["linked"] = sorted(self.name(x) for x in plain["linked_account_ids"])
-        elif "accounts" in plain:
-            seen["linked"] = sorted(self.name(x["account_id"]) for x in plain["accounts"])
-        if "risk_score" in plain:
-            seen["risk_score"] = plain["risk_score"]
-        if "deleted" in plain:
-            seen["deleted"] = plain["deleted"]
+        if step.call == "Signup":
+            _observe_signup(seen, plain, self.name)
+        else:
+            if "decision" in plain:
+                seen["decision"] = plain["decision"]
+            if "linked_account_ids" in plain:
+                seen["linked"] = sorted(self.name(x) for x in plain["linked_account_ids"])
+            elif "accounts" in plain:
+                seen["linked"] = sorted(self.name(x["account_id"]) for x in plain["accounts"])
+            if "risk_score" in plain:
+                seen["risk_score"] = plain["risk_score"]
+            if "deleted" in plain:
+                seen["deleted"] = plain["deleted"]
         pairs = {}
         for a, b in step.expect.same_person + step.expect.different_person:
             pairs[f"{a}|{b}"] = self.same_person(a, b)
@@ -175,6 +196,35 @@ class _Scenario:
             if name not in self.deleted:
                 _timed(lambda: self.stub.DeleteAccount(
                     lpb.DeleteAccountRequest(account_id=self.id(name), reason="qa_suite_cleanup"), timeout=self.timeout))
+
+
+def _plain_args(args: dict[str, Any]) -> dict[str, Any]:
+    """A step's arguments for the report: no signal values, image paths as file names."""
+    out = {}
+    for key, value in args.items():
+        if key == "signals":
+            continue
+        if key == "photo":
+            value = value.name
+        elif key == "documents":
+            value = [p.name for p in value]
+        out[key] = value
+    return out
+
+
+def _observe_signup(seen: dict[str, Any], plain: dict[str, Any], name: Callable[[str], str]) -> None:
+    """A Signup answer in a step's observation: the combined decision and reasons (the ones the
+    expectations check), the link part's decision and linked accounts, the verification's scores."""
+    seen["decision"] = plain.get("decision")
+    seen["reasons"] = sorted({r["code"] for r in plain.get("reasons", ()) if r.get("code")})
+    link = plain.get("registered") or plain.get("checked") or {}
+    seen["link_decision"] = link.get("decision")
+    seen["linked"] = sorted(name(x) for x in link.get("linked_account_ids", ()))
+    if "risk_score" in link:
+        seen["risk_score"] = link["risk_score"]
+    seen["verification_decision"] = (plain.get("verification") or {}).get("decision")
+    seen["scores"] = key_scores("VerifyIdentity", plain.get("verification") or {})
+    seen["replayed"] = plain.get("replayed", False)
 
 
 def run_scenario(channel: grpc.Channel, case: Case, namespace: str, timeout: float, *,

@@ -144,7 +144,8 @@ def evaluate_scenario(case: Case, observation: Mapping[str, Any]) -> Verdict:
     """Check a linking scenario's observation: every step, then the final groups.
 
     ``observation["steps"][i]`` holds ``decision``, ``reasons``, ``linked`` (account names),
-    ``deleted``, ``error`` and ``pairs`` (``"a|b"`` -> same person?) for step ``i``;
+    ``deleted``, ``error`` and ``pairs`` (``"a|b"`` -> same person?) for step ``i``, and for a
+    Signup ``link_decision`` (``decision`` and ``reasons`` are then the combined ones);
     ``observation["persons"]`` maps each grouped account name to its final person id.
     """
     failures: list[str] = []
@@ -167,6 +168,9 @@ def evaluate_scenario(case: Case, observation: Mapping[str, Any]) -> Verdict:
         if not go_on:
             continue
         failures += _check_decision_and_reasons(expect, seen.get("decision"), seen.get("reasons", ()), f"{where}: ")
+        if expect.link_decisions and seen.get("link_decision") not in expect.link_decisions:
+            failures.append(f"{where}: expected link decision {' or '.join(expect.link_decisions)}, "
+                            f"got {seen.get('link_decision')}")
         linked = set(seen.get("linked", ()))
         for name in expect.linked_include:
             if name not in linked:

@@ -18,7 +18,8 @@ import numpy as np
 
 from idverify.qa.runner import CaseResult
 
-__all__ = ["ErrorRates", "confusion", "error_rates", "face_pairs", "far_frr_png", "histogram_png", "thresholds_used"]
+__all__ = ["ErrorRates", "confusion", "error_rates", "face_pairs", "far_frr_png", "genuine_pair_sources",
+           "histogram_png", "real_pair_notes", "thresholds_used"]
 
 _GENUINE_COLOUR = "#1f77b4"
 _IMPOSTOR_COLOUR = "#d62728"
@@ -42,6 +43,38 @@ class ErrorRates:
         index = int(np.searchsorted(self.thresholds, threshold))
         index = min(index, len(self.thresholds) - 1)
         return float(self.far[index]), float(self.frr[index])
+
+
+def genuine_pair_sources(results: Sequence[CaseResult]) -> dict[str, dict[str, int]]:
+    """Per suite, how its genuine pairs were made: ``edited_copy``, ``distinct_photos`` or
+    ``unmarked`` -> number of cases. Genuine pairs are cases with ``pair = "genuine"`` and
+    scenarios with a ``genuine_pair`` (a person signing up twice); suites without any are left out."""
+    out: dict[str, dict[str, int]] = {}
+    for result in results:
+        case = result.case
+        if case.pair != "genuine" and case.genuine_pair is None:
+            continue
+        counts = out.setdefault(case.suite, {"edited_copy": 0, "distinct_photos": 0, "unmarked": 0})
+        counts[case.genuine_pair or "unmarked"] += 1
+    return out
+
+
+def real_pair_notes(results: Sequence[CaseResult]) -> list[str]:
+    """One sentence per suite whose genuine pairs include no two distinct photos of one person:
+    its genuine distances, EER and FRR measure edits of one photo, not a person photographed twice."""
+    notes = []
+    for suite, counts in sorted(genuine_pair_sources(results).items()):
+        if counts["distinct_photos"]:
+            continue
+        total = counts["edited_copy"] + counts["unmarked"]
+        edited = counts["edited_copy"]
+        parts = [f"{edited} {'edited copy' if edited == 1 else 'edited copies'} of one photo"] if edited else []
+        if counts["unmarked"]:
+            parts.append(f"{counts['unmarked']} not marked with genuine_pair")
+        notes.append(f"suite {suite} has no real genuine pairs: {total} genuine pair(s), {' and '.join(parts)}, "
+                     "so its genuine distances and error rates say nothing about two photos of one person "
+                     "(build those with --from-portraits)")
+    return notes
 
 
 def face_pairs(results: Sequence[CaseResult]) -> tuple[np.ndarray, np.ndarray]:

@@ -16,7 +16,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from idverify.qa.plots import confusion, error_rates, face_pairs, far_frr_png, histogram_png, thresholds_used
+from idverify.qa.plots import (confusion, error_rates, face_pairs, far_frr_png, histogram_png, real_pair_notes,
+                               thresholds_used)
 from idverify.qa.runner import CaseResult, RunResult, expectation_dict
 
 __all__ = ["render_html", "thumbnail_data_uri", "write_html"]
@@ -41,6 +42,7 @@ th{background:#f6f8fa} td.n{text-align:right} td.hit{background:#dafbe1} td.miss
 ul.failures{color:#a40e26;margin:4px 0} code,pre{font:12px/1.35 ui-monospace,"DejaVu Sans Mono",monospace}
 details pre{max-height:300px;overflow:auto;background:#f6f8fa;padding:6px}
 .cols{display:flex;flex-wrap:wrap;gap:16px} .cols>div{flex:0 0 auto}
+.note{background:#fff8c5;border:1px solid #d4a72c;border-radius:6px;padding:6px 10px;margin:6px 0}
 """
 
 
@@ -73,7 +75,8 @@ def _summary(run: RunResult) -> str:
             f"<code>{_e(run.target)}</code> · started {_e(run.started_at)} · {run.seconds:.1f} s</p>"
             f"<p><span class='badge pass'>{counts['pass']} passed</span><span class='badge fail'>"
             f"{counts['fail']} failed</span><span class='badge error'>{counts['error']} errors</span>"
-            f"<span class=meta>{counts['total']} cases</span></p>")
+            f"<span class=meta>{counts['total']} cases</span></p>"
+            + "".join(f"<p class=note>{_e(note)}</p>" for note in real_pair_notes(run.results)))
 
 
 def _face_section(results: list[CaseResult]) -> str:
@@ -168,18 +171,29 @@ def _expected_summary(expected: dict[str, Any]) -> str:
     return "<br>".join(parts)
 
 
+def _arg(value: Any) -> str:
+    # a Signup step's images by file name: absolute paths say nothing in a mailed report
+    if isinstance(value, Path):
+        return value.name
+    if isinstance(value, tuple) and value and all(isinstance(v, Path) for v in value):
+        return "[" + ", ".join(v.name for v in value) + "]"
+    return str(value)
+
+
 def _scenario_table(result: CaseResult) -> str:
     rows = []
     observed = result.observation.get("steps", [])
     for step in result.case.steps:
         seen = observed[step.index] if step.index < len(observed) else None
-        args = ", ".join(f"{k}={v}" for k, v in step.args.items() if k != "signals")
+        args = ", ".join(f"{k}={_arg(v)}" for k, v in step.args.items() if k != "signals")
         signals = ", ".join(s["type"] for s in step.args.get("signals", ()))
         expect = {k: v for k, v in expectation_dict(result.case)["steps"][step.index]["expect"].items()}
         if seen is None:
             actual = "<span class=meta>not run</span>"
         else:
-            actual = _actual_summary({**seen, "scores": {}, "document": {}})
+            actual = _actual_summary({**seen, "document": {}})
+            if seen.get("link_decision"):
+                actual += f"<br>link decision <b>{_e(seen['link_decision'])}</b>"
             if seen.get("linked"):
                 actual += "<br>linked " + ", ".join(_e(x) for x in seen["linked"])
             if seen.get("pairs"):
@@ -206,7 +220,7 @@ def _case_block(result: CaseResult) -> str:
     description = f"<p class=meta>{_e(case.description)}</p>" if case.description else ""
     failures_html = f"<ul class=failures>{failures}</ul>" if failures else ""
     if case.rpc == "LinkingScenario":
-        body = _scenario_table(result)
+        body = _thumbs(result) + _scenario_table(result)
     else:
         body = (f"{_thumbs(result)}<table><tr><th>expected</th><th>actual</th></tr><tr><td>"
                 f"{_expected_summary(expectation_dict(case))}</td><td>{_actual_summary(result.observation)}</td></tr></table>")

@@ -2,6 +2,8 @@
 
 It is the machine-readable record of a run and the input of ``idverify qa compare``. Images are
 referenced by path (relative to the suite root), never embedded, and responses carry no bytes.
+``genuine_pairs`` says per suite how its genuine pairs were made, and ``notes`` names every
+suite with no real genuine pair (only edited copies of one photo, or unmarked cases).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from idverify.qa.plots import genuine_pair_sources, real_pair_notes
 from idverify.qa.runner import RunResult, expectation_dict
 from idverify.qa.suite import SuiteError
 
@@ -33,6 +36,7 @@ def report_dict(run: RunResult) -> dict[str, Any]:
             "description": case.description,
             "tags": list(case.tags),
             "pair": case.pair,
+            "genuine_pair": case.genuine_pair,
             "status": result.status,
             "failures": result.failures,
             "milliseconds": result.milliseconds,
@@ -41,7 +45,8 @@ def report_dict(run: RunResult) -> dict[str, Any]:
             "actual": result.observation,
         })
     return {"format": FORMAT, "suite": str(root), "target": run.target, "started_at": run.started_at,
-            "seconds": run.seconds, "summary": run.counts(), "cases": cases}
+            "seconds": run.seconds, "summary": run.counts(),
+            "genuine_pairs": genuine_pair_sources(run.results), "notes": real_pair_notes(run.results), "cases": cases}
 
 
 def write_json(run: RunResult, path: str | Path) -> Path:

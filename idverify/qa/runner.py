@@ -4,6 +4,13 @@
 store (``create_server`` + ``build_dependencies``) and yields its address; :func:`run_suite`
 then talks to it over gRPC exactly as it talks to a remote ``--target``: one code path. Cases
 run on a thread pool (the server does the work; the client threads only wait on the network).
+
+Scenarios with Signup steps register real faces, and a face cannot be namespaced as a document
+number or an email can: two such scenarios running at once, or one beside a scenario that
+registers a real embedding, would link their accounts to each other. So they run one at a time,
+in one lane of the pool, while the request/response cases run beside them; the other linking
+scenarios run after that lane is done. (Against a shared ``--target`` another run of the same
+suite at the same time can still meet the same faces.)
 """
 
 from __future__ import annotations
@@ -27,7 +34,8 @@ from idverify.qa.calls import run_case, run_scenario
 from idverify.qa.evaluate import evaluate_case, evaluate_scenario
 from idverify.qa.suite import Case, Suite
 
-__all__ = ["CaseResult", "RunResult", "expectation_dict", "local_server", "new_run_token", "run_one", "run_suite"]
+__all__ = ["CaseResult", "RunResult", "expectation_dict", "has_signup", "local_server", "new_run_token", "run_one",
+           "run_suite"]
 
 _MAX_MESSAGE = 64 * 1024 * 1024
 
@@ -123,6 +131,11 @@ def local_server(config_path: str | Path | None = None) -> Iterator[str]:
             app.close()
 
 
+def has_signup(case: Case) -> bool:
+    """True for a scenario with a Signup step: it registers real faces (see the module docstring)."""
+    return any(step.call == "Signup" for step in case.steps)
+
+
 def _namespace(token: str, case: Case) -> str:
     slug = re.sub(r"[^A-Za-z0-9_]+", "_", case.id)
     return f"qa{token}-{slug}"
@@ -183,14 +196,26 @@ def run_suite(suite: Suite, target: str, *, jobs: int = 4, timeout: float = 120.
                                                          ("grpc.max_receive_message_length", _MAX_MESSAGE)])
     channel = grpc.intercept_channel(raw_channel, _ApiKey(api_key)) if api_key else raw_channel
     results: list[CaseResult] = []
-    try:
-        with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="qa") as pool:
-            futures = {pool.submit(run_one, channel, case, token, timeout): case for case in suite.cases}
-            for future in as_completed(futures):
-                result = future.result()
+    signups = [c for c in suite.cases if has_signup(c)]
+    scenarios = [c for c in suite.cases if c.rpc == "LinkingScenario" and not has_signup(c)]
+    others = [c for c in suite.cases if c.rpc != "LinkingScenario"]
+
+    def lane(cases: list[Case]) -> list[CaseResult]:
+        return [run_one(channel, case, token, timeout) for case in cases]
+
+    def collect(futures) -> None:
+        for future in as_completed(futures):
+            for result in future.result():
                 results.append(result)
                 if on_result is not None:
                     on_result(result)
+
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="qa") as pool:
+            first = [pool.submit(lane, signups)] if signups else []
+            first += [pool.submit(lane, [case]) for case in others]
+            collect(first)
+            collect([pool.submit(lane, [case]) for case in scenarios])
     finally:
         raw_channel.close()
     results.sort(key=lambda r: r.case.id)

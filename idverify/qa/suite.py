@@ -8,7 +8,8 @@ A suite is a folder of cases, one folder per case, each holding its images and o
 
 The case id is ``<suite>/<case_id>``. Every case names the RPC under test (``CompareFaces``,
 ``ReadDocument``, ``MatchProfile``, ``VerifyIdentity``) or is a ``LinkingScenario`` (an ordered
-list of LinkingService calls). The full schema is in the README ("QA fixture suites").
+list of LinkingService calls and VerificationService ``Signup`` calls, the latter with a photo,
+document images and a declared profile). The full schema is in ``fixtures/README.md``.
 
 Everything is validated on load: unknown keys (with a "did you mean"), wrong types, unknown
 enum names, missing image files, image paths escaping the case folder. A problem raises
@@ -40,8 +41,11 @@ from linker.v1 import linking_service_pb2 as lpb
 __all__ = [
     "CASE_FILES",
     "DECISIONS",
+    "GENUINE_PAIRS",
     "LINK_CALLS",
     "RPCS",
+    "SCENARIO_CALLS",
+    "SIGNUP_SIGNAL_TYPES",
     "Bound",
     "Case",
     "Expectation",
@@ -68,6 +72,19 @@ LINK_DECISIONS = ("ALLOW", "REVIEW", "BLOCK")
 #: The LinkingService calls a scenario step can make.
 LINK_CALLS = ("RegisterAccount", "CheckAccount", "GetLinkedAccounts", "ExplainLink", "DeleteAccount",
               "RecordReview", "RecordContract")
+#: Every call a scenario step can make: the LinkingService's, and the VerificationService's
+#: Signup (verify, then register or check the account with what was verified).
+SCENARIO_CALLS = LINK_CALLS + ("Signup",)
+#: The signals a Signup step may send: what the caller observed besides the identity. The
+#: service derives the identity signals (document, name and birth date, faces, email, phone)
+#: from the verification and refuses them from the caller.
+SIGNUP_SIGNAL_TYPES = ("DEVICE_ID", "BROWSER_FINGERPRINT", "IP_ADDRESS", "CARD_FINGERPRINT", "BANK_ACCOUNT",
+                       "PAYOUT_EMAIL")
+#: Where a genuine pair's two photos of one person come from: ``edited_copy`` (one photo and an
+#: edited copy of it: mirrored, relit, blurred; all the installed packages allow, and far easier
+#: than two real photos) or ``distinct_photos`` (two photos taken apart). Reports say when a
+#: suite has no genuine pair of distinct photos.
+GENUINE_PAIRS = ("edited_copy", "distinct_photos")
 _STATUS_CODES = tuple(code.name for code in grpc.StatusCode if code is not grpc.StatusCode.OK)
 _REFERENCE_KINDS = ("auto", "portrait", "document")
 _PAIRS = ("genuine", "impostor")
@@ -79,7 +96,7 @@ _REVIEW_ACTIONS = tuple(v.name.removeprefix("REVIEW_ACTION_") for v in lpb.Revie
                         if v.number != 0)
 _DOCUMENT_FIELDS = ("document_type", "issuing_country", "surname", "given_names", "document_number",
                     "nationality", "birth_date", "sex", "expiry_date", "optional_data")
-_DECLARED_FIELDS = ("full_name", "birth_date", "email", "phone", "country")
+_DECLARED_FIELDS = ("full_name", "birth_date", "email", "phone", "country", "nationality", "residence_country")
 _EMBEDDING_LENGTH = 128
 
 
@@ -162,6 +179,9 @@ class StepExpectation:
     #: Pairs of scenario account names that must share a person after this step (or not).
     same_person: tuple[tuple[str, str], ...] = ()
     different_person: tuple[tuple[str, str], ...] = ()
+    #: For Signup: acceptable link decisions (ALLOW, REVIEW, BLOCK) of the registration or check;
+    #: ``decisions`` is then the combined decision (APPROVE, REVIEW, REJECT).
+    link_decisions: tuple[str, ...] = ()
     #: For DeleteAccount: whether the account existed and was erased.
     deleted: bool | None = None
     error_code: str | None = None
@@ -170,7 +190,10 @@ class StepExpectation:
 
 @dataclass(frozen=True)
 class Step:
-    """One LinkingService call of a scenario; account names are scenario-local."""
+    """One call of a scenario (LinkingService, or Signup); account names are scenario-local.
+
+    A Signup step's ``args`` hold ``photo`` (absolute path), ``documents`` (absolute paths),
+    ``declared`` (field -> value, ``{ns}`` not yet substituted) and ``dry_run``."""
 
     index: int
     call: str
@@ -198,15 +221,22 @@ class Case:
     steps: tuple[Step, ...] = ()
     #: For scenarios: the expected partition of the scenario's accounts into persons at the end.
     groups: tuple[tuple[str, ...], ...] | None = None
+    #: For genuine pairs (and signup scenarios that show one person twice): ``edited_copy`` or
+    #: ``distinct_photos`` (see :data:`GENUINE_PAIRS`); None when the case does not say.
+    genuine_pair: str | None = None
 
     def images(self) -> list[Path]:
-        """Every image file the case sends, in request order."""
+        """Every image file the case sends, in request order (Signup steps' too)."""
         out: list[Path] = []
         for key in ("reference", "probe", "profile_photo"):
             if key in self.inputs:
                 out.append(self.inputs[key])
         for key in ("images", "document_images"):
             out.extend(self.inputs.get(key, ()))
+        for step in self.steps:
+            if step.call == "Signup":
+                out.append(step.args["photo"])
+                out.extend(step.args["documents"])
         return out
 
     def accounts(self) -> list[str]:
@@ -339,7 +369,7 @@ def _read_file(path: Path) -> dict[str, Any]:
     return data
 
 
-_TOP_KEYS = ("rpc", "description", "tags", "pair", "inputs", "declared", "expect", "steps", "groups")
+_TOP_KEYS = ("rpc", "description", "tags", "pair", "genuine_pair", "inputs", "declared", "expect", "steps", "groups")
 _EXPECT_KEYS = ("decision", "reasons_include", "reasons_exclude", "reasons_any", "document", "fields", "scores", "error")
 _INPUT_KEYS = {
     "CompareFaces": ("reference", "probe", "reference_kind"),
@@ -356,14 +386,15 @@ _STEP_ARGS = {
     "DeleteAccount": ("account", "reason"),
     "RecordReview": ("a", "b", "action", "reviewer", "note"),
     "RecordContract": ("contract", "client", "freelancer"),
+    "Signup": ("account", "kind", "owner", "signals", "photo", "documents", "declared", "dry_run"),
 }
 _STEP_REQUIRED = {
     "RegisterAccount": ("account", "kind"), "CheckAccount": ("account",), "GetLinkedAccounts": ("account",),
     "ExplainLink": ("a", "b"), "DeleteAccount": ("account",), "RecordReview": ("a", "b", "action"),
-    "RecordContract": ("client", "freelancer"),
+    "RecordContract": ("client", "freelancer"), "Signup": ("account", "photo", "documents", "declared"),
 }
-_STEP_EXPECT_KEYS = ("decision", "reasons_include", "reasons_exclude", "reasons_any", "linked_include", "linked_exclude",
-                     "same_person", "different_person", "deleted", "error")
+_STEP_EXPECT_KEYS = ("decision", "link_decision", "reasons_include", "reasons_exclude", "reasons_any", "linked_include",
+                     "linked_exclude", "same_person", "different_person", "deleted", "error")
 _SIGNAL_KEYS = ("type", "value", "country", "birth_date", "embedding")
 
 
@@ -385,6 +416,7 @@ def load_case(case_dir: Path, display_root: Path | None = None) -> Case:
     description = r.string(data, "description", "") or ""
     tags = r.strings(data, "tags", "")
     pair = r.string(data, "pair", "", choices=_PAIRS)
+    genuine_pair = r.string(data, "genuine_pair", "", choices=GENUINE_PAIRS)
     inputs: dict[str, Any] = {}
     declared: dict[str, str] = {}
     expect = Expectation()
@@ -406,19 +438,22 @@ def load_case(case_dir: Path, display_root: Path | None = None) -> Case:
             for key in ("expect",):
                 if key in data:
                     r.fail(key, "a scenario states expectations per step and in groups")
-            steps = _steps(r, data)
+            steps = _steps(r, data, case_dir)
             groups = _groups(r, data, steps)
         else:
             for key in ("steps", "groups"):
                 if key in data:
                     r.fail(key, "only a LinkingScenario has steps and groups")
             expect = _expectation(r, data, rpc)
+        if genuine_pair is not None and pair != "genuine" and not any(s.call == "Signup" for s in steps):
+            r.fail("genuine_pair", "says how a genuine pair was made: for a case with pair = \"genuine\" or a "
+                   "scenario with Signup steps")
     if r.problems:
         raise r.error()
     assert rpc is not None
     return Case(id=f"{case_dir.parent.name}/{case_dir.name}", suite=case_dir.parent.name, path=case_dir,
                 file=file, rpc=rpc, description=description, tags=tags, pair=pair, inputs=inputs,
-                declared=declared, expect=expect, steps=steps, groups=groups)
+                declared=declared, expect=expect, steps=steps, groups=groups, genuine_pair=genuine_pair)
 
 
 def _inputs(r: _Reader, data: Mapping[str, Any], rpc: str, case_dir: Path) -> dict[str, Any]:
@@ -525,10 +560,10 @@ def _expectation(r: _Reader, data: Mapping[str, Any], rpc: str) -> Expectation:
     return expect
 
 
-def _steps(r: _Reader, data: Mapping[str, Any]) -> tuple[Step, ...]:
+def _steps(r: _Reader, data: Mapping[str, Any], case_dir: Path) -> tuple[Step, ...]:
     raw = data.get("steps")
     if not isinstance(raw, list) or not raw:
-        r.fail("steps", "is required: a non-empty list of LinkingService calls")
+        r.fail("steps", "is required: a non-empty list of LinkingService or Signup calls")
         return ()
     steps: list[Step] = []
     known: set[str] = set()
@@ -537,7 +572,7 @@ def _steps(r: _Reader, data: Mapping[str, Any]) -> tuple[Step, ...]:
         if not isinstance(item, Mapping):
             r.fail(where, f"must be a table, not {_kind(item)}", "CONFIG_TYPE")
             continue
-        call = r.string(item, "call", where, required=True, choices=LINK_CALLS)
+        call = r.string(item, "call", where, required=True, choices=SCENARIO_CALLS)
         if call is None:
             continue
         r.keys(item, ("call",) + _STEP_ARGS[call] + ("expect",), where)
@@ -557,8 +592,11 @@ def _steps(r: _Reader, data: Mapping[str, Any]) -> tuple[Step, ...]:
                 r.fail(_join(where, "include_weak"), "must be a boolean", "CONFIG_TYPE")
             args["include_weak"] = bool(item["include_weak"])
         if "signals" in _STEP_ARGS[call]:
-            args["signals"] = _signals(r, item.get("signals", []), _join(where, "signals"))
-        if call in ("RegisterAccount",):
+            args["signals"] = _signals(r, item.get("signals", []), _join(where, "signals"),
+                                       allowed=SIGNUP_SIGNAL_TYPES if call == "Signup" else ())
+        if call == "Signup":
+            args.update(_signup_inputs(r, item, where, case_dir))
+        if call == "RegisterAccount" or (call == "Signup" and not args.get("dry_run")):
             known.add(args.get("account", ""))
         for key in ("client", "freelancer", "a", "b", "owner"):
             if key in args and args[key] not in known:
@@ -568,7 +606,35 @@ def _steps(r: _Reader, data: Mapping[str, Any]) -> tuple[Step, ...]:
     return tuple(steps)
 
 
-def _signals(r: _Reader, raw: Any, where: str) -> tuple[dict[str, Any], ...]:
+def _signup_inputs(r: _Reader, item: Mapping[str, Any], where: str, case_dir: Path) -> dict[str, Any]:
+    """A Signup step's photo, document images, declared profile and dry-run flag."""
+    out: dict[str, Any] = {"documents": (), "declared": {}, "dry_run": False}
+    if "photo" in item and (path := r.image(case_dir, item["photo"], _join(where, "photo"))) is not None:
+        out["photo"] = path
+    names = r.strings(item, "documents", where, single=True)
+    if "documents" in item and not names and isinstance(item["documents"], list):
+        r.fail(_join(where, "documents"), "must name one to three document images (front, back, extra)")
+    elif len(names) > 3:
+        r.fail(_join(where, "documents"), "at most three images (front, back, extra)")
+    out["documents"] = tuple(p for i, n in enumerate(names)
+                             if (p := r.image(case_dir, n, f"{_join(where, 'documents')}[{i}]")) is not None)
+    if "declared" in item:
+        here = _join(where, "declared")
+        table = r.table(item, "declared", where)
+        r.keys(table, _DECLARED_FIELDS, here)
+        out["declared"] = {k: v for k in _DECLARED_FIELDS if (v := r.string(table, k, here)) is not None}
+        if "declared" in item and isinstance(item["declared"], Mapping) and not out["declared"]:
+            r.fail(here, "is empty: declare at least the full name and the date of birth")
+    if "dry_run" in item:
+        if isinstance(item["dry_run"], bool):
+            out["dry_run"] = item["dry_run"]
+        else:
+            r.fail(_join(where, "dry_run"), f"must be a boolean, not {_kind(item['dry_run'])}", "CONFIG_TYPE")
+    return out
+
+
+def _signals(r: _Reader, raw: Any, where: str, *, allowed: Sequence[str] = ()) -> tuple[dict[str, Any], ...]:
+    """Signals of a RegisterAccount or CheckAccount step; ``allowed`` narrows the types (Signup)."""
     if not isinstance(raw, list):
         r.fail(where, f"must be a list of tables, not {_kind(raw)}", "CONFIG_TYPE")
         return ()
@@ -580,6 +646,11 @@ def _signals(r: _Reader, raw: Any, where: str) -> tuple[dict[str, Any], ...]:
             continue
         r.keys(item, _SIGNAL_KEYS, here)
         signal: dict[str, Any] = {"type": r.string(item, "type", here, required=True, choices=_SIGNAL_TYPES)}
+        if allowed and signal["type"] is not None and signal["type"] not in allowed:
+            r.fail(_join(here, "type"), f"{signal['type']} is an identity signal, which Signup derives from the "
+                   f"verification (declare email and phone under declared); a Signup step sends only "
+                   f"{', '.join(allowed)}")
+            signal["type"] = None
         for key in ("value", "country", "birth_date"):
             signal[key] = r.string(item, key, here) or ""
         if signal["type"] == "FACE_EMBEDDING":
@@ -617,12 +688,19 @@ def _step_expectation(r: _Reader, item: Mapping[str, Any], where: str, call: str
     raw = r.table(item, "expect", where)
     here = _join(where, "expect")
     r.keys(raw, _STEP_EXPECT_KEYS, here)
-    decisions = r.strings(raw, "decision", here, choices=LINK_DECISIONS, single=True)
-    if decisions and call not in ("RegisterAccount", "CheckAccount", "RecordContract"):
+    # a Signup's decision is the combined one (APPROVE, REVIEW, REJECT); its link part's is link_decision
+    decisions = r.strings(raw, "decision", here, single=True,
+                          choices=DECISIONS["VerifyIdentity"] if call == "Signup" else LINK_DECISIONS)
+    if decisions and call not in ("RegisterAccount", "CheckAccount", "RecordContract", "Signup"):
         r.fail(_join(here, "decision"), f"{call} returns no decision")
+    link_decisions = r.strings(raw, "link_decision", here, choices=LINK_DECISIONS, single=True)
+    if link_decisions and call != "Signup":
+        r.fail(_join(here, "link_decision"), f"only a Signup has a link decision beside its decision; {call}'s "
+               "decision is the link decision")
     linked_include = r.strings(raw, "linked_include", here)
     linked_exclude = r.strings(raw, "linked_exclude", here)
-    if (linked_include or linked_exclude) and call not in ("RegisterAccount", "CheckAccount", "GetLinkedAccounts"):
+    if (linked_include or linked_exclude) and call not in ("RegisterAccount", "CheckAccount", "GetLinkedAccounts",
+                                                           "Signup"):
         r.fail(_join(here, "linked_include"), f"{call} returns no linked accounts")
     for name in linked_include + linked_exclude:
         if name not in known:
@@ -635,7 +713,7 @@ def _step_expectation(r: _Reader, item: Mapping[str, Any], where: str, call: str
             deleted = raw["deleted"]
     error_code, error_reason = _error(r, raw, here)
     return StepExpectation(
-        decisions=decisions, reasons_include=r.strings(raw, "reasons_include", here),
+        decisions=decisions, link_decisions=link_decisions, reasons_include=r.strings(raw, "reasons_include", here),
         reasons_exclude=r.strings(raw, "reasons_exclude", here), reasons_any=r.strings(raw, "reasons_any", here),
         linked_include=linked_include,
         linked_exclude=linked_exclude, same_person=_pairs(r, raw, "same_person", here, known),
@@ -653,7 +731,8 @@ def _groups(r: _Reader, data: Mapping[str, Any], steps: Sequence[Step]) -> tuple
                                             for g in raw):
         r.fail("groups", 'must be a list of non-empty lists of account names, e.g. [["a1", "a2"], ["a3"]]')
         return None
-    registered = {s.args.get("account") for s in steps if s.call == "RegisterAccount"}
+    registered = {s.args.get("account") for s in steps
+                  if s.call == "RegisterAccount" or (s.call == "Signup" and not s.args.get("dry_run"))}
     deleted = {s.args.get("account") for s in steps if s.call == "DeleteAccount"}
     seen: set[str] = set()
     for group in raw:

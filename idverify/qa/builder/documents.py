@@ -160,7 +160,7 @@ def _verify_case(name: str, description: str, photo: bytes, document, declared: 
     names, files = _files(document)
     files["profile_photo.jpg"] = photo
     return CaseSpec("verify", name, {"rpc": "VerifyIdentity", "description": description, "tags": list(tags),
-                                     "pair": pair,
+                                     "pair": pair, "genuine_pair": "edited_copy" if pair == "genuine" else None,
                                      "inputs": {"profile_photo": "profile_photo.jpg", "document_images": names},
                                      "declared": declared, "expect": expect}, files)
 

@@ -16,7 +16,9 @@ _NOT_A_MATCH = ["NO_MATCH", "INCONCLUSIVE"]
 
 def _case(name: str, description: str, reference: bytes, probe: bytes, expect: dict, *, pair: str | None = None,
           ref_ext: str = "jpg", probe_ext: str = "jpg", tags: tuple[str, ...] = ()) -> CaseSpec:
+    # the packaged photos hold one photo per person: a genuine probe is an edited copy of the reference
     data = {"rpc": "CompareFaces", "description": description, "tags": list(tags), "pair": pair,
+            "genuine_pair": "edited_copy" if pair == "genuine" else None,
             "inputs": {"reference": f"reference.{ref_ext}", "probe": f"probe.{probe_ext}", "reference_kind": "portrait"},
             "expect": expect}
     return CaseSpec(_SUITE, name, data, {f"reference.{ref_ext}": reference, f"probe.{probe_ext}": probe})

@@ -47,6 +47,7 @@ def _slug(text: str) -> str:
 def _compare(name: str, a: Path, b: Path, pair: str) -> CaseSpec:
     expect = {"decision": "MATCH"} if pair == "genuine" else {"decision": "NO_MATCH"}
     data = {"rpc": "CompareFaces", "description": f"{pair} pair from a portrait folder", "tags": [pair], "pair": pair,
+            "genuine_pair": "distinct_photos" if pair == "genuine" else None,
             "inputs": {"reference": f"reference{a.suffix.lower()}", "probe": f"probe{b.suffix.lower()}",
                        "reference_kind": "portrait"},
             "expect": expect}
@@ -104,7 +105,7 @@ def _document_cases(people: dict[str, list[Path]], rng: random.Random, today: dt
             files[f"profile_photo{photo.suffix.lower()}"] = photo.read_bytes()
             cases.append(CaseSpec("portraits_verify", f"{pair}_{_slug(person)}", {
                 "rpc": "VerifyIdentity", "description": f"{pair}: a generated passport printed with a portrait",
-                "tags": [pair], "pair": pair,
+                "tags": [pair], "pair": pair, "genuine_pair": "distinct_photos" if pair == "genuine" else None,
                 "inputs": {"profile_photo": f"profile_photo{photo.suffix.lower()}", "document_images": doc_names},
                 "declared": declared, "expect": expect}, files))
     return cases
