@@ -556,7 +556,16 @@ class Linker:
         self.store.add_signals(account_id, [(t, d, s) for t, _, d, s in new.exact])
         for digest, block, key, seen in new.names:
             self.store.add_name(account_id, digest, block, key, seen)
-        added = [(self.store.add_face(account_id, embedding, seen), embedding) for embedding, seen in new.faces]
+        # The same template again (a retried call, a re-verification of the same retained selfie)
+        # is not stored twice: the account's faces and the index stay one row per template.
+        known = set() if is_new or not new.faces else {
+            f.embedding.tobytes() for f in self.store.faces_of([account_id])}
+        added = []
+        for embedding, seen in new.faces:
+            key = np.asarray(embedding, dtype=np.float32).tobytes()
+            if key not in known:
+                known.add(key)
+                added.append((self.store.add_face(account_id, embedding, seen), embedding))
         if is_new and not joined:
             # The common case: a new account with no joining evidence is a new person.
             person_id = _persons.new_person_id(account.seq)

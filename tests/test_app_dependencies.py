@@ -33,9 +33,18 @@ def test_given_matcher_and_policy_are_kept():
     assert deps.name_matcher is matcher and deps.policy is policy
 
 
-def test_model_version_names_the_thresholds():
-    assert model_version(Config()) == Dependencies(config=Config()).model_version
-    assert model_version(Config()).startswith("dlib_resnet_v1/")
+def test_model_version_changes_with_any_face_decision_setting():
+    import dataclasses
+
+    from idverify.faces.settings import FaceSettings
+
+    base = Config()
+    assert model_version(base) == Dependencies(config=base).model_version
+    assert model_version(base).startswith("dlib_resnet_v1/0.55-0.62/")
+    degraded = dataclasses.replace(base.faces.degraded_portrait, no_match_distance=0.75)
+    for faces in (FaceSettings(match_distance=0.5), FaceSettings(degraded_portrait=degraded),
+                  FaceSettings(per_class_thresholds=not base.faces.per_class_thresholds)):
+        assert model_version(dataclasses.replace(base, faces=faces)) != model_version(base), faces
 
 
 def test_close_runs_every_closer_even_when_one_fails():

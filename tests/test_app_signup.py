@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import grpc
 import pytest
-from google.protobuf.message import Message
+
+from proto_walk import templates_in
 
 from idverify.app import Application
 from idverify.app.signup import identity_signals, request_digest
@@ -73,20 +74,6 @@ def _codes(reasons) -> list[str]:
     return [r.code for r in reasons]
 
 
-def _embeddings_in(message: Message) -> list[str]:
-    """Paths of every float field of 128 values anywhere in ``message``: a face template."""
-    found = []
-    for field, value in message.ListFields():
-        if field.type == field.TYPE_MESSAGE:
-            items = value if field.is_repeated else [value]
-            for item in items:
-                found += [f"{field.name}.{p}" for p in _embeddings_in(item)]
-        elif field.type in (field.TYPE_FLOAT, field.TYPE_DOUBLE) and field.is_repeated:
-            if len(value) >= 64:
-                found.append(field.name)
-    return found
-
-
 @pytest.mark.slow
 @pytest.mark.shared
 def test_signup_scenarios_through_the_server(server, shared_dir):
@@ -104,7 +91,7 @@ def test_signup_scenarios_through_the_server(server, shared_dir):
                                             lpb.SIGNAL_TYPE_FACE_EMBEDDING, lpb.SIGNAL_TYPE_EMAIL}
     assert answer.policy_version and not answer.replayed
     assert all(r.rule for r in answer.reasons)
-    assert _embeddings_in(answer) == []
+    assert templates_in(answer) == []
     person = answer.registered.person_id
     assert len(deps.history.history("acct-obama")) == 1
 
@@ -234,7 +221,10 @@ def test_the_signup_command(server, shared_dir, tmp_path, capsys):
             "--signal", "device_id=cli-device", "--dry-run"]
     assert main([*base, "--json"]) == ExitCode.OK
     out = capsys.readouterr().out
-    assert '"checked"' in out and '"embedding"' not in out and '"decision"' in out
+    assert '"checked"' in out and '"decision"' in out
+    from google.protobuf import json_format
+
+    assert templates_in(json_format.Parse(out, pb.SignupResponse())) == []
     assert main(base) == ExitCode.OK
     shown = capsys.readouterr().out
     assert "decision:" in shown and "dry run: nothing stored" in shown and "rule" in shown
@@ -275,11 +265,13 @@ def test_identity_signals_come_from_the_document_not_the_declaration():
     assert by_type[lpb.SIGNAL_TYPE_PHONE][0].country == "DE"
 
 
-def test_a_portrait_that_did_not_match_the_selfie_is_not_registered():
+def test_a_document_whose_portrait_did_not_match_the_selfie_is_not_registered():
+    """A borrowed or stolen document must not become evidence against its real holder."""
     templates = FaceTemplates(reference=(0.1,) * 128, probe=(0.2,) * 128)
-    signals = identity_signals(_verification(pb.FACE_DECISION_NO_MATCH), templates, pb.DeclaredProfile())
-    faces = [s for s in signals if s.type == lpb.SIGNAL_TYPE_FACE_EMBEDDING]
-    assert len(faces) == 1 and tuple(round(x, 3) for x in faces[0].embedding) == (0.2,) * 128
+    signals = identity_signals(_verification(pb.FACE_DECISION_NO_MATCH), templates,
+                               pb.DeclaredProfile(email="e@example.org"))
+    assert [s.type for s in signals] == [lpb.SIGNAL_TYPE_FACE_EMBEDDING, lpb.SIGNAL_TYPE_EMAIL]
+    assert tuple(round(x, 3) for x in signals[0].embedding) == (0.2,) * 128
 
 
 def test_the_request_digest_changes_with_any_field():
@@ -292,7 +284,7 @@ def test_the_request_digest_changes_with_any_field():
 def test_the_template_walk_finds_an_embedding_wherever_it_is():
     nested = lpb.RegisterAccountsRequest(accounts=[lpb.RegisterAccountRequest(
         signals=[lpb.Signal(type=lpb.SIGNAL_TYPE_FACE_EMBEDDING, embedding=[0.5] * 128)])])
-    assert _embeddings_in(nested) == ["accounts.signals.embedding"]
+    assert templates_in(nested) == ["accounts.signals.embedding"]
 
 
 @pytest.mark.slow
@@ -326,9 +318,37 @@ def test_reverification_from_retained_images_feeds_the_linker(shared_dir, tmp_pa
         result = checker.check(lease, ("requested",))
         assert result.decision == pb.VERIFICATION_DECISION_REJECT
         assert "FACE_MISMATCH" in result.reasons
-        assert {"LINK_REVIEW", "LINK_BLOCK"} & set(result.reasons), result.reasons
+        assert "SHARED_ACCOUNT" in result.reasons, result.reasons  # weighed by the policy, as in a signup
         linked = app.linking.check_account("acct-raj")
         assert "SHARED_ACCOUNT" in [r.code for r in linked.reasons]
     finally:
         fanout.shutdown()
         app.close()
+
+
+def test_no_response_of_any_rpc_can_carry_a_face_template():
+    """Every response type of every service, walked through its nested messages: none has a
+    repeated float field, the only shape a 128-d template could take."""
+    from idverify.v1 import verification_service_pb2 as vpb
+
+    found, seen = [], set()
+
+    def walk(descriptor, path):
+        if descriptor.full_name in seen:
+            return
+        seen.add(descriptor.full_name)
+        for field in descriptor.fields:
+            if field.message_type is not None:
+                walk(field.message_type, f"{path}.{field.name}")
+            elif field.type in (field.TYPE_FLOAT, field.TYPE_DOUBLE) and field.is_repeated:
+                found.append(f"{path}.{field.name}")
+
+    methods = [m for module in (vpb, lpb) for service in module.DESCRIPTOR.services_by_name.values()
+               for m in service.methods]
+    assert {m.name for m in methods} >= {"Signup", "VerifyIdentity", "CompareFaces", "RegisterAccount"}
+    for method in methods:
+        walk(method.output_type, method.name)
+    assert found == []
+    seen.clear()
+    walk(lpb.RegisterAccountRequest.DESCRIPTOR, "RegisterAccountRequest")  # the walk does find one
+    assert found == ["RegisterAccountRequest.signals.embedding"]

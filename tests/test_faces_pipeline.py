@@ -297,3 +297,15 @@ def test_grey_lined_small_portrait_matches_its_holder_and_not_a_look_alike(model
     look_alike = combine_analyses(reference, others[nearest], settings=SETTINGS)
     assert look_alike.distance > holder.distance
     assert look_alike.decision != pb.FACE_DECISION_MATCH, (nearest, look_alike.distance)
+
+
+def test_a_grey_portrait_cropped_from_a_document_is_judged_as_one(models, grace_bytes, grace_rgb):
+    """VerifyIdentity's fallback compares the reader's crop: as a DOCUMENT_PORTRAIT its grey print
+    gets the degraded class, where as a plain PORTRAIT (a photo) black and white is no defect."""
+    small = cv2.resize(grace_rgb, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    grey = np.ascontiguousarray(np.repeat(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)[:, :, None], 3, 2))
+    printed = _compare(models, _png(grey), grace_bytes, pb.REFERENCE_KIND_DOCUMENT_PORTRAIT)
+    photo = _compare(models, _png(grey), grace_bytes, pb.REFERENCE_KIND_PORTRAIT)
+    assert printed.thresholds.reference_class == pb.FACE_REFERENCE_CLASS_DEGRADED_PORTRAIT
+    assert photo.thresholds.reference_class == pb.FACE_REFERENCE_CLASS_PHOTO
+    assert printed.decision == pb.FACE_DECISION_MATCH and printed.distance == pytest.approx(photo.distance)

@@ -323,3 +323,13 @@ def test_a_very_long_name_is_stored_on_both_backends(linker):
     first = reg(linker, "long-1", F, sig(pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, long_name, birth_date="1970-07-07"))
     again = reg(linker, "long-2", F, sig(pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, long_name, birth_date="1970-07-07"))
     assert again.linked_account_ids == ["long-1"] and again.person_id == first.person_id
+
+
+def test_the_same_face_registered_again_is_stored_once(linker):
+    """A retried call or a re-verification of the same retained selfie adds no second template."""
+    selfie = sig(pb.SIGNAL_TYPE_FACE_EMBEDDING, embedding=face(7, 1))
+    for _ in range(3):
+        reg(linker, "same-face", F, selfie)
+    assert len(linker.store.faces_of(["same-face"])) == 1
+    reg(linker, "same-face", F, sig(pb.SIGNAL_TYPE_FACE_EMBEDDING, embedding=face(7, 2)))  # a new photo
+    assert len(linker.store.faces_of(["same-face"])) == 2

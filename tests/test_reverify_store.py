@@ -154,3 +154,14 @@ def test_concurrent_workers_take_every_account_exactly_once(location):
     for t in threads:
         t.join(60)
     assert sorted(done) == [f"acct-{i:03d}" for i in range(60)]
+
+
+def test_a_signup_is_recorded_once_however_often_it_is_sent(store):
+    result = Result(decision=1, reasons=(), document_expiry=None, declared=b"d", evidence=b"e")
+    first = store.record_signup("acct-s", result, request_sha256="ab" * 32, response=b"answer", policy_version=PV,
+                                model_version=MV, settings=ReverifySettings(), now=T0)
+    again = store.record_signup("acct-s", result, request_sha256="ab" * 32, response=b"other", policy_version=PV,
+                                model_version=MV, settings=ReverifySettings(), now=T0 + 1)
+    assert (first, again) == (True, False)
+    assert store.signup_response("acct-s", "ab" * 32) == b"answer"
+    assert len(store.history("acct-s")) == 1

@@ -151,3 +151,32 @@ def test_appending_to_a_broken_keys_file_leaves_it_alone(tmp_path):
     with pytest.raises(ConfigError):
         append_key(path, "x", "a" * 64, ["verify"])
     assert path.read_text() == '[[keys]]\nclient = ""\n'
+
+
+def test_signup_needs_both_the_verify_and_the_link_scope(tmp_path, capsys, start_server):
+    path = tmp_path / "keys.toml"
+    made = {}
+    for client, scopes in {"verifier": ["verify"], "signup": ["verify", "link"]}.items():
+        assert main(["keys", "create", "--client", client, "--keys-file", str(path),
+                     *[a for s in scopes for a in ("--scope", s)]]) == 0
+        made[client] = capsys.readouterr().out.strip()
+    config = Config(server=ServerSettings(port=0), auth=AuthSettings(enabled=True, keys_file=str(path)))
+    channel, _ = start_server(Dependencies(config=config))
+    stub = pb_grpc.VerificationServiceStub(channel)
+    request = pb.SignupRequest(verification=pb.VerifyIdentityRequest(account_id="a1"))
+    with pytest.raises(grpc.RpcError) as info:
+        stub.Signup(request, timeout=10, metadata=(("authorization", f"Bearer {made['verifier']}"),))
+    assert info.value.code() == grpc.StatusCode.PERMISSION_DENIED and error_reason(info.value) == "SCOPE_MISSING"
+    # With both scopes the call gets past the guard (this server has no linker configured).
+    with pytest.raises(grpc.RpcError) as info:
+        stub.Signup(request, timeout=10, metadata=(("authorization", f"Bearer {made['signup']}"),))
+    assert info.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+
+
+def test_keys_create_refuses_a_broken_file_or_a_missing_folder_with_usage(tmp_path, capsys):
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[[keys]\n")
+    for target in (broken, tmp_path / "no-such-folder" / "keys.toml"):
+        assert main(["keys", "create", "--client", "c", "--scope", "verify", "--keys-file", str(target)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("idverify: ") and "Traceback" not in err

@@ -8,6 +8,7 @@ answered UNAVAILABLE). :meth:`Dependencies.close` releases everything on shutdow
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from collections.abc import Callable
@@ -81,9 +82,12 @@ class Dependencies:
 
 
 def model_version(config: Config) -> str:
-    """The face model and its thresholds as recorded with each verification."""
+    """The face model and every face setting that can change a decision, as recorded with each
+    verification: the photo thresholds readably, then a digest of the whole ``[faces]`` section
+    (the per-class thresholds, the class rule, quality floors), so any change makes accounts due."""
     faces = config.faces
-    return f"dlib_resnet_v1/{faces.match_distance:g}-{faces.no_match_distance:g}"
+    digest = hashlib.sha256(repr(faces).encode()).hexdigest()[:10]
+    return f"dlib_resnet_v1/{faces.match_distance:g}-{faces.no_match_distance:g}/{digest}"
 
 
 def build_dependencies(config: Config) -> Dependencies:

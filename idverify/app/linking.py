@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from idverify.app.dependencies import Dependencies
 from idverify.errors import FailedPrecondition, InvalidInput, Unavailable
-from linker.engine import ExplainResult, Linker, LinkResult, Registration
+from linker.engine import MAX_FACES_PER_REQUEST, ExplainResult, Linker, LinkResult, Registration
 from linker.v1 import linking_service_pb2 as lpb
 
 __all__ = ["Linking"]
@@ -41,15 +41,17 @@ class Linking:
             )
         return linker
 
-    def register(self, request: lpb.RegisterAccountRequest) -> LinkResult:
-        """Register one account with its signals and decide on it."""
+    def register(self, request: lpb.RegisterAccountRequest, timeout: float | None = None) -> LinkResult:
+        """Register one account with its signals and decide on it; ``timeout`` (seconds) bounds
+        the wait for face photos to be embedded."""
         linker = self.linker
-        signals = self._embedded([request])[0]
+        signals = self._embedded([request], timeout=timeout)[0]
         result = linker.register(request.account_id, request.kind, linker.prepare(signals), request.owner_account_id)
         self._note_links(request.account_id, result)
         return result
 
-    def register_many(self, requests: Sequence[lpb.RegisterAccountRequest]) -> list[LinkResult]:
+    def register_many(self, requests: Sequence[lpb.RegisterAccountRequest],
+                      timeout: float | None = None) -> list[LinkResult]:
         """Register a batch in one transaction, decided as one call after another would decide it.
 
         Errors name the item (``accounts[3].signals[1].country``).
@@ -62,7 +64,7 @@ class Linking:
                                reason="BATCH_TOO_LARGE", metadata={"field": "accounts",
                                                                    "max_batch": str(linker.settings.max_batch)})
         batch = []
-        for i, (item, raw) in enumerate(zip(requests, self._embedded(requests, batch=True), strict=True)):
+        for i, (item, raw) in enumerate(zip(requests, self._embedded(requests, batch=True, timeout=timeout), strict=True)):
             try:
                 signals = linker.prepare(raw)
             except InvalidInput as exc:
@@ -74,13 +76,13 @@ class Linking:
             self._note_links(item.account_id, result)
         return results
 
-    def check(self, request: lpb.CheckAccountRequest) -> LinkResult:
+    def check(self, request: lpb.CheckAccountRequest, timeout: float | None = None) -> LinkResult:
         """What registering would decide, without registering (by account id or by signals)."""
         linker = self.linker
         if not request.account_id and not request.signals:
             raise InvalidInput("give an account_id or signals", reason="MISSING_FIELD",
                                metadata={"field": "account_id"})
-        return linker.check(request.account_id, request.kind, linker.prepare(self._embedded([request])[0]),
+        return linker.check(request.account_id, request.kind, linker.prepare(self._embedded([request], timeout=timeout)[0]),
                             request.owner_account_id)
 
     def check_account(self, account_id: str) -> LinkResult:
@@ -116,10 +118,20 @@ class Linking:
         """Decide on a contract between two accounts; returns (decision, evidence path)."""
         return self.linker.contract(contract_id, client_account_id, freelancer_account_id)
 
-    def _embedded(self, requests: Sequence, batch: bool = False) -> list[list[lpb.Signal]]:
+    def _embedded(self, requests: Sequence, batch: bool = False,
+                  timeout: float | None = None) -> list[list[lpb.Signal]]:
         """Each request's signals with every FACE_PHOTO replaced by the FACE_EMBEDDING of its face,
         embedded in the worker pool (photos of a batch in parallel). Errors name the item and the
-        signal: ``accounts[2].signals[0]`` in a batch, ``signals[0]`` otherwise."""
+        signal: ``accounts[2].signals[0]`` in a batch, ``signals[0]`` otherwise. The face limit
+        per account is checked before any photo is embedded."""
+        for i, request in enumerate(requests):
+            faces = [j for j, s in enumerate(request.signals)
+                     if s.type in (lpb.SIGNAL_TYPE_FACE_PHOTO, lpb.SIGNAL_TYPE_FACE_EMBEDDING)]
+            if len(faces) > MAX_FACES_PER_REQUEST:
+                where = f"signals[{faces[MAX_FACES_PER_REQUEST]}]"
+                raise InvalidInput(f"at most {MAX_FACES_PER_REQUEST} faces per account in one request",
+                                   reason="TOO_MANY_FACES",
+                                   metadata={"field": f"accounts[{i}].{where}" if batch else where})
         photos = [(i, j, s.photo) for i, r in enumerate(requests) for j, s in enumerate(r.signals)
                   if s.type == lpb.SIGNAL_TYPE_FACE_PHOTO]
         out = [list(r.signals) for r in requests]
@@ -131,7 +143,7 @@ class Linking:
                               reason="FACES_UNAVAILABLE")
         workers = self._deps.workers.processes if self._deps.workers is not None else 1
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(photos)))) as pool:
-            futures = [pool.submit(faces.embed, photo) for _, _, photo in photos]
+            futures = [pool.submit(faces.embed, photo, timeout=timeout) for _, _, photo in photos]
             for (i, j, _), future in zip(photos, futures, strict=True):
                 where = f"accounts[{i}].signals[{j}]" if batch else f"signals[{j}]"
                 try:

@@ -11,8 +11,9 @@ What is kept for re-verification (and what is not), decided here:
   ``image_retention_days`` and a re-check re-runs the full face-and-document pipeline on them;
   the worker deletes them when they are older.
 
-A re-check also asks the linker about the account when a linker is configured: a BLOCK there
-turns the result into REJECT, a REVIEW into at least REVIEW.
+A re-check also asks the linker about the account when a linker is configured, and its reasons
+(DUPLICATE_PERSON, SHARED_ACCOUNT, ...) weigh in through the decision policy's one combining rule,
+exactly as in a signup.
 
 Where the heavy steps run is the caller's choice: :func:`in_process` builds the application here
 and uses its use cases; ``idverify reverify --target`` gives steps that call a server
@@ -37,7 +38,6 @@ from idverify.documents.settings import DocumentSettings
 from idverify.errors import InvalidInput, NotFound
 from idverify.reverify.store import Lease, Result
 from idverify.v1 import verification_service_pb2 as pb
-from linker.v1 import linking_service_pb2 as lpb
 
 __all__ = ["AccountChecker", "LinkView", "Runtime", "TIME_DEPENDENT", "in_process", "recheck_document"]
 
@@ -181,15 +181,11 @@ class AccountChecker:
             policy_version=self._steps.policy_version,
         )
 
-    @staticmethod
-    def _apply_links(response: pb.VerifyIdentityResponse, link: LinkView) -> None:
-        if link.decision == lpb.LINK_DECISION_BLOCK:
-            floor, code = pb.VERIFICATION_DECISION_REJECT, "LINK_BLOCK"
-        elif link.decision == lpb.LINK_DECISION_REVIEW:
-            floor, code = pb.VERIFICATION_DECISION_REVIEW, "LINK_REVIEW"
-        else:
-            return
-        detail = ", ".join(r.code for r in link.reasons) or "linked accounts"
-        response.reasons.append(pb.Reason(code=code, message=f"the linker says {detail}", source="linker"))
-        if _SEVERITY.get(response.decision, 0) < _SEVERITY[floor]:
-            response.decision = floor
+    def _apply_links(self, response: pb.VerifyIdentityResponse, link: LinkView) -> None:
+        """Weigh the linker's reasons against the verification's under the policy's one rule,
+        as a signup does: the same ``[effects]`` table decides both."""
+        link_reasons = [pb.Reason(code=r.code, message=r.message, source="linker") for r in link.reasons]
+        decision, reasons = self._steps.combine([*response.reasons, *link_reasons])
+        response.decision = decision
+        del response.reasons[:]
+        response.reasons.extend(reasons)

@@ -8,11 +8,11 @@
                   ─► policy.combine(verification reasons + link reasons) ─► SignupResponse
                   ─► history: verification record and the answer, in one transaction
 
-What is registered for the account, all as keyed hashes inside the linker: the document number
-with its issuing country as read; the name (given names and surname) and date of birth as read
-from the document, not as declared; the profile photo's face, and the document portrait's face
-when the two matched (a portrait that did not match the selfie is not evidence of who holds the
-account); the declared email and phone. An identity signal the linker cannot use (a malformed
+What is registered for the account, all as keyed hashes inside the linker: the profile photo's
+face; when it matched the document portrait, the document number with its issuing country as
+read, the name (given names and surname) and date of birth as read from the document (not as
+declared) and the portrait's face (a document whose portrait is someone else is not evidence
+of who holds the account); the declared email and phone. An identity signal the linker cannot use (a malformed
 email) is left out with the reason IDENTITY_SIGNAL_UNUSABLE instead of failing the signup.
 
 Retries: the answer is recorded under the digest of the request; the same request again returns
@@ -36,13 +36,16 @@ from linker.engine import LinkResult
 from linker.messages import link_result_message
 from linker.v1 import linking_service_pb2 as lpb
 
-__all__ = ["IDENTITY_SIGNAL_TYPES", "Signup", "identity_signals", "request_digest"]
+__all__ = ["CALLER_SIGNAL_TYPES", "IDENTITY_SIGNAL_TYPES", "Signup", "identity_signals", "request_digest"]
 
 #: Signal types the service derives from the verification; a caller may not send them.
 IDENTITY_SIGNAL_TYPES = frozenset({
     lpb.SIGNAL_TYPE_DOCUMENT_NUMBER, lpb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, lpb.SIGNAL_TYPE_FACE_EMBEDDING,
-    lpb.SIGNAL_TYPE_EMAIL, lpb.SIGNAL_TYPE_PHONE,
+    lpb.SIGNAL_TYPE_FACE_PHOTO, lpb.SIGNAL_TYPE_EMAIL, lpb.SIGNAL_TYPE_PHONE,
 })
+#: What a signup caller may send: device, payment and network signals.
+CALLER_SIGNAL_TYPES = frozenset(v.number for v in lpb.SignalType.DESCRIPTOR.values
+                                if v.number and v.number not in IDENTITY_SIGNAL_TYPES)
 
 
 def request_digest(request: pb.SignupRequest) -> str:
@@ -52,23 +55,35 @@ def request_digest(request: pb.SignupRequest) -> str:
 
 def identity_signals(verification: pb.VerifyIdentityResponse, templates: FaceTemplates,
                      declared: pb.DeclaredProfile) -> list[lpb.Signal]:
-    """The linker signals a verification vouches for (see the module docstring). Pure."""
+    """The linker signals a verification vouches for (see the module docstring). Pure.
+
+    The document's identity (number, name and birth date) and its portrait count only when the
+    selfie matched the portrait: a stolen or borrowed document must not become evidence that
+    its real holder, signing up later, holds a second account. The selfie is the person signing
+    up whatever the verdict, and so are the contact data they declared.
+    """
     doc = verification.document.document
+    holder = verification.face.decision == pb.FACE_DECISION_MATCH
     signals: list[lpb.Signal] = []
-    if doc.document_number and doc.issuing_country:
+    if holder and doc.document_number and doc.issuing_country:
         signals.append(lpb.Signal(type=lpb.SIGNAL_TYPE_DOCUMENT_NUMBER, value=doc.document_number,
                                   country=doc.issuing_country))
     name = " ".join(part for part in (doc.given_names, doc.surname) if part)
-    if name and doc.birth_date:
+    if holder and name and doc.birth_date:
         signals.append(lpb.Signal(type=lpb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, value=name, birth_date=doc.birth_date))
     if templates.probe:
         signals.append(lpb.Signal(type=lpb.SIGNAL_TYPE_FACE_EMBEDDING, embedding=templates.probe))
-    if templates.reference and verification.face.decision == pb.FACE_DECISION_MATCH:
+    if holder and templates.reference:
         signals.append(lpb.Signal(type=lpb.SIGNAL_TYPE_FACE_EMBEDDING, embedding=templates.reference))
     if declared.email:
         signals.append(lpb.Signal(type=lpb.SIGNAL_TYPE_EMAIL, value=declared.email))
     if declared.phone:
-        signals.append(lpb.Signal(type=lpb.SIGNAL_TYPE_PHONE, value=declared.phone, country=declared.country))
+        # The profile match already parsed it with the region rule (residence, country, document):
+        # its E.164 form needs no region; without one, the declared region is the best guess.
+        e164 = verification.profile.phone.declared_normalized
+        signals.append(lpb.Signal(type=lpb.SIGNAL_TYPE_PHONE, value=e164) if e164.startswith("+") else
+                       lpb.Signal(type=lpb.SIGNAL_TYPE_PHONE, value=declared.phone,
+                                  country=declared.residence_country or declared.country))
     return signals
 
 

@@ -18,7 +18,7 @@ from idverify.app.dependencies import Dependencies
 from idverify.app.verify_identity import Steps, verify_identity
 from idverify.errors import InvalidInput, Unavailable
 from idverify.faces.service import FaceService, FaceTemplates
-from idverify.policy import decide
+from idverify.policy import combine, decide
 from idverify.profile.match import match_profile
 from idverify.reverify.schedule import expiry_timestamp
 from idverify.reverify.store import Result
@@ -68,6 +68,7 @@ class Verification:
             match_profile=self.match_profile,
             decide=self.decide,
             policy_version=self.policy_version,
+            combine=functools.partial(combine, policy=self._deps.policy),
         )
 
     def decide(self, face: pb.CompareFacesResponse | None, document: pb.ReadDocumentResponse | None,

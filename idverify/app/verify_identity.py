@@ -17,7 +17,7 @@ but the reader cropped a portrait, the comparison is run again against that port
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
@@ -43,6 +43,9 @@ class Steps:
     decide: Decide
     #: The policy's version, echoed in the response.
     policy_version: str
+    #: The policy's combining rule over any reasons (the linker's too):
+    #: ``reasons -> (VerificationDecision, reasons most severe first, each with its rule)``.
+    combine: Callable[[Sequence[pb.Reason]], tuple[int, list[pb.Reason]]]
 
 
 def _validate(request: pb.VerifyIdentityRequest) -> None:
@@ -77,7 +80,7 @@ def verify_identity(steps: Steps, request: pb.VerifyIdentityRequest, executor: E
     if not _usable_reference(face) and document.portrait_png:
         face = steps.compare_faces(pb.CompareFacesRequest(
             reference=pb.Image(content=document.portrait_png, label="portrait"),
-            probe=request.profile_photo, reference_kind=pb.REFERENCE_KIND_PORTRAIT))
+            probe=request.profile_photo, reference_kind=pb.REFERENCE_KIND_DOCUMENT_PORTRAIT))
         steps_run.append("compare_faces_portrait")
     profile = steps.match_profile(pb.MatchProfileRequest(declared=request.declared, document=document.document))
     steps_run.append("match_profile")

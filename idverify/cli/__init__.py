@@ -1,7 +1,7 @@
 """The ``idverify`` command: run the server, or call a running one.
 
     idverify serve [--host H] [--port 50051] [--db PATH|URL] [--config FILE]
-    idverify compare REFERENCE PROBE [--reference-kind auto|portrait|document]
+    idverify compare REFERENCE PROBE [--reference-kind auto|portrait|document|document-portrait]
     idverify read-document FRONT [BACK]
     idverify verify --photo P --document FRONT [--document BACK] --name ... --dob ...
     idverify signup --photo P --document FRONT --name ... --dob ... --account-id A [--kind client]
@@ -52,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     compare = client("compare", "compare the faces on two images")
     compare.add_argument("reference", type=Path, help="ID document photo or its portrait")
     compare.add_argument("probe", type=Path, help="profile photo")
-    compare.add_argument("--reference-kind", choices=["auto", "portrait", "document"], default="auto")
+    compare.add_argument("--reference-kind", choices=["auto", "portrait", "document", "document-portrait"], default="auto")
 
     read = client("read-document", "read an ID document")
     read.add_argument("front", type=Path)
@@ -151,10 +151,18 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _create_key(args: argparse.Namespace) -> int:
+    from idverify.errors import ConfigError
     from idverify.server.auth import append_key, new_key
 
     key, digest = new_key()
-    append_key(args.keys_file, args.client, digest, args.scope)
+    try:
+        append_key(args.keys_file, args.client, digest, args.scope)
+    except ConfigError as exc:
+        print(f"idverify: {exc.message}", file=sys.stderr)
+        return ExitCode.USAGE
+    except OSError as exc:
+        print(f"idverify: cannot write {args.keys_file}: {exc.strerror}", file=sys.stderr)
+        return ExitCode.USAGE
     print(key)
     print(f"stored the hash for client {args.client!r} in {args.keys_file}; the key is shown only now",
           file=sys.stderr)

@@ -12,6 +12,7 @@ import grpc
 from google.protobuf import json_format
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from idverify.app.signup import CALLER_SIGNAL_TYPES
 from idverify.cli.exit_codes import ExitCode
 from idverify.client import error_reason
 from idverify.v1 import verification_service_pb2 as pb
@@ -63,9 +64,7 @@ def _call(target: str, timeout: float, fn) -> Any:
 _ACCOUNT_KINDS = {"freelancer": lpb.ACCOUNT_KIND_FREELANCER, "client": lpb.ACCOUNT_KIND_CLIENT,
                   "agency": lpb.ACCOUNT_KIND_AGENCY}
 #: The signals a signup caller may send, by their command-line name (``--signal device_id=...``).
-SIGNUP_SIGNALS = {"device_id": lpb.SIGNAL_TYPE_DEVICE_ID, "browser_fingerprint": lpb.SIGNAL_TYPE_BROWSER_FINGERPRINT,
-                  "ip_address": lpb.SIGNAL_TYPE_IP_ADDRESS, "card_fingerprint": lpb.SIGNAL_TYPE_CARD_FINGERPRINT,
-                  "bank_account": lpb.SIGNAL_TYPE_BANK_ACCOUNT, "payout_email": lpb.SIGNAL_TYPE_PAYOUT_EMAIL}
+SIGNUP_SIGNALS = {lpb.SignalType.Name(t).removeprefix("SIGNAL_TYPE_").lower(): t for t in sorted(CALLER_SIGNAL_TYPES)}
 
 
 def _verify_request(args: argparse.Namespace) -> pb.VerifyIdentityRequest:
@@ -99,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
         return ExitCode.OK if response.status == health_pb2.HealthCheckResponse.SERVING else ExitCode.RPC_ERROR
 
     if args.command == "compare":
-        kinds = {"auto": pb.REFERENCE_KIND_UNSPECIFIED, "portrait": pb.REFERENCE_KIND_PORTRAIT,
+        kinds = {"auto": pb.REFERENCE_KIND_UNSPECIFIED, "portrait": pb.REFERENCE_KIND_PORTRAIT, "document-portrait": pb.REFERENCE_KIND_DOCUMENT_PORTRAIT,
                  "document": pb.REFERENCE_KIND_DOCUMENT}
         request = pb.CompareFacesRequest(reference=_image(args.reference, "reference"),
                                          probe=_image(args.probe, "probe"),

@@ -20,7 +20,7 @@ from idverify.app.reverify import Runtime, recheck_document
 from idverify.app.verify_identity import Steps
 from idverify.client import error_reason
 from idverify.config import Config
-from idverify.policy import decide, load_policy
+from idverify.policy import combine, decide, load_policy
 from idverify.v1 import verification_service_pb2_grpc as pb_grpc
 from linker.v1 import linking_service_pb2 as lpb
 from linker.v1 import linking_service_pb2_grpc as lpb_grpc
@@ -60,6 +60,7 @@ def remote(config: Config, target: str, timeout: float, api_key: str = "", *, li
         match_profile=call(verification.MatchProfile),
         decide=lambda face, document, profile: decide(face, document, profile, policy),
         policy_version=policy.version,
+        combine=functools.partial(combine, policy=policy),
     )
     check = call(linking.CheckAccount)
     check_account = (lambda account_id: check(lpb.CheckAccountRequest(account_id=account_id))) if link_checks else None

@@ -81,11 +81,13 @@ def analyse_image(
     settings: FaceSettings,
     image_settings: ImageSettings,
     timer: _Timer | None = None,
+    printed: bool = False,
 ) -> FaceAnalysis:
     """Decode one image, find and judge its faces, and embed the selected one.
 
     ``side`` ("reference" or "probe") names the image in reasons and errors. ``document`` is
-    True for a whole ID document, False for a portrait, None to guess from the image.
+    True for a whole ID document, False for a portrait, None to guess from the image. ``printed``
+    says a portrait was cropped from a document: its class is judged as on a document.
     Raises :class:`ImageRejected` (metadata ``field`` = side) when the image is unusable.
     """
     timer = timer or _Timer()
@@ -124,7 +126,7 @@ def analyse_image(
     judged = settings
     if side == "reference" and selection.index >= 0:
         analysis.reference_class = classify_reference(
-            analysis.measures[selection.index], on_document=is_document, settings=settings
+            analysis.measures[selection.index], on_document=is_document or printed, settings=settings
         )
         floor = thresholds_for(analysis.reference_class, settings).min_sharpness
         if floor is not None and floor != settings.min_sharpness:
@@ -186,10 +188,11 @@ def compare_faces_with_embeddings(
 ) -> FaceComparison:
     """:func:`compare_faces`, keeping the embeddings it computed (computed once, here)."""
     timer = _Timer()
-    document = {pb.REFERENCE_KIND_DOCUMENT: True, pb.REFERENCE_KIND_PORTRAIT: False}.get(reference_kind)
+    document = {pb.REFERENCE_KIND_DOCUMENT: True, pb.REFERENCE_KIND_PORTRAIT: False,
+                pb.REFERENCE_KIND_DOCUMENT_PORTRAIT: False}.get(reference_kind)
     ref = analyse_image(
         reference, side="reference", document=document, models=models, settings=settings,
-        image_settings=image_settings, timer=timer,
+        image_settings=image_settings, timer=timer, printed=reference_kind == pb.REFERENCE_KIND_DOCUMENT_PORTRAIT,
     )
     prb = analyse_image(
         probe, side="probe", document=False, models=models, settings=settings,

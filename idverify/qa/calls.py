@@ -29,7 +29,7 @@ from linker.v1 import linking_service_pb2_grpc as lpb_grpc
 
 __all__ = ["build_request", "run_case", "run_scenario"]
 
-_REFERENCE_KINDS = {"auto": pb.REFERENCE_KIND_UNSPECIFIED, "portrait": pb.REFERENCE_KIND_PORTRAIT,
+_REFERENCE_KINDS = {"auto": pb.REFERENCE_KIND_UNSPECIFIED, "portrait": pb.REFERENCE_KIND_PORTRAIT, "document_portrait": pb.REFERENCE_KIND_DOCUMENT_PORTRAIT,
                     "document": pb.REFERENCE_KIND_DOCUMENT}
 _IMAGE_LABELS = ("front", "back", "extra")
 

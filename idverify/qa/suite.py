@@ -86,7 +86,7 @@ SIGNUP_SIGNAL_TYPES = ("DEVICE_ID", "BROWSER_FINGERPRINT", "IP_ADDRESS", "CARD_F
 #: suite has no genuine pair of distinct photos.
 GENUINE_PAIRS = ("edited_copy", "distinct_photos")
 _STATUS_CODES = tuple(code.name for code in grpc.StatusCode if code is not grpc.StatusCode.OK)
-_REFERENCE_KINDS = ("auto", "portrait", "document")
+_REFERENCE_KINDS = ("auto", "portrait", "document", "document_portrait")
 _PAIRS = ("genuine", "impostor")
 _ACCOUNT_KINDS = tuple(v.name.removeprefix("ACCOUNT_KIND_") for v in lpb.AccountKind.DESCRIPTOR.values
                        if v.number != 0)

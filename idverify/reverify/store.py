@@ -159,13 +159,16 @@ class ReverifyStore(Database):
         written) when an answer to the same request is already recorded (a concurrent retry)."""
         now = time.time() if now is None else now
         with self.write():
-            if self._all_rows("SELECT 1 FROM signups WHERE account_id = ? AND request_sha256 = ?",
-                              (account_id, request_sha256)):
+            # Claim the request first: of two identical calls racing (on any backend), one inserts
+            # the row and records; the other inserts nothing and records nothing.
+            claimed = self._exec(
+                "INSERT INTO signups (account_id, request_sha256, response, at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (account_id, request_sha256) DO NOTHING",
+                (account_id, request_sha256, response, now)).rowcount
+            if claimed != 1:
                 return False
             self._upsert_state(account_id, result, policy_version, model_version, settings, now)
             self._append(account_id, result, (), policy_version, model_version, "signup", "", now)
-            self._exec("INSERT INTO signups (account_id, request_sha256, response, at) VALUES (?, ?, ?, ?)",
-                       (account_id, request_sha256, response, now))
         return True
 
     @final

@@ -49,8 +49,6 @@ _SCOPE_OF_SERVICE = {"idverify.v1.VerificationService": "verify", "linker.v1.Lin
 _ALSO_NEEDED = {"idverify.v1.VerificationService/Signup": ("link",)}
 
 
-
-
 _HEX = frozenset("0123456789abcdef")
 
 

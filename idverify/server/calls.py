@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import grpc
 
-__all__ = ["CallInfo", "OPEN_METHOD_PREFIXES", "is_open_method"]
+__all__ = ["CallInfo", "OPEN_METHOD_PREFIXES", "deadline_seconds", "is_open_method"]
 
 #: Methods that need no credentials and are never throttled: probes must keep working.
 OPEN_METHOD_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
@@ -38,3 +38,10 @@ class CallInfo:
     def rpc(self) -> str:
         """``/pkg.Service/Method`` -> ``Method``."""
         return self.method.rsplit("/", 1)[-1]
+
+
+def deadline_seconds(context: grpc.ServicerContext) -> float | None:
+    """Seconds left before the caller's deadline; None when the caller set none (grpc then
+    reports a remaining time too large for a lock wait)."""
+    remaining = context.time_remaining()
+    return remaining if remaining is not None and remaining < 86_400 else None

@@ -23,8 +23,6 @@ from idverify.server.calls import CallInfo, is_open_method
 __all__ = ["Admission", "RateLimiter", "check_deadline"]
 
 
-
-
 def check_deadline(call: CallInfo) -> None:
     """Raise DeadlineExceeded when the caller's deadline has passed."""
     remaining = call.context.time_remaining()

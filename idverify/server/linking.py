@@ -7,6 +7,7 @@ server's one error interceptor.
 from __future__ import annotations
 
 from idverify.app.linking import Linking
+from idverify.server.calls import deadline_seconds
 from linker.messages import evidence_message, link_result_message, reason_messages
 from linker.v1 import linking_service_pb2 as pb
 from linker.v1 import linking_service_pb2_grpc as pb_grpc
@@ -22,17 +23,19 @@ class LinkingServicer(pb_grpc.LinkingServiceServicer):
 
     def RegisterAccount(self, request: pb.RegisterAccountRequest, context) -> pb.RegisterAccountResponse:
         """Register one account and decide on it."""
-        return link_result_message(pb.RegisterAccountResponse(), self._linking.register(request))
+        return link_result_message(pb.RegisterAccountResponse(),
+                                   self._linking.register(request, timeout=deadline_seconds(context)))
 
     def RegisterAccounts(self, request: pb.RegisterAccountsRequest, context) -> pb.RegisterAccountsResponse:
         """Register a batch, all or nothing."""
-        results = self._linking.register_many(request.accounts)
+        results = self._linking.register_many(request.accounts, timeout=deadline_seconds(context))
         return pb.RegisterAccountsResponse(
             results=[link_result_message(pb.RegisterAccountResponse(), r) for r in results])
 
     def CheckAccount(self, request: pb.CheckAccountRequest, context) -> pb.CheckAccountResponse:
         """Decide without registering."""
-        return link_result_message(pb.CheckAccountResponse(), self._linking.check(request))
+        return link_result_message(pb.CheckAccountResponse(),
+                                   self._linking.check(request, timeout=deadline_seconds(context)))
 
     def GetLinkedAccounts(self, request: pb.GetLinkedAccountsRequest, context) -> pb.GetLinkedAccountsResponse:
         """The accounts of the same person, with their evidence."""

@@ -12,8 +12,6 @@ from idverify.errors import ConfigError
 __all__ = ["server_credentials"]
 
 
-
-
 def _read(path: str, what: str) -> bytes:
     try:
         return Path(path).read_bytes()

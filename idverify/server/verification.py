@@ -12,10 +12,11 @@ import grpc
 
 from idverify.app.signup import Signup
 from idverify.app.verification import Verification
+from idverify.server.calls import deadline_seconds
 from idverify.v1 import verification_service_pb2 as pb
 from idverify.v1 import verification_service_pb2_grpc as pb_grpc
 
-__all__ = ["VerificationServicer", "deadline_seconds"]
+__all__ = ["VerificationServicer"]
 
 
 class VerificationServicer(pb_grpc.VerificationServiceServicer):
@@ -45,10 +46,3 @@ class VerificationServicer(pb_grpc.VerificationServiceServicer):
     def Signup(self, request: pb.SignupRequest, context: grpc.ServicerContext) -> pb.SignupResponse:
         """Verify, link and decide in one call."""
         return self._signup.signup(request, timeout=deadline_seconds(context))
-
-
-def deadline_seconds(context: grpc.ServicerContext) -> float | None:
-    """Seconds left before the caller's deadline; None when the caller set none (grpc then
-    reports a remaining time too large for a lock wait)."""
-    remaining = context.time_remaining()
-    return remaining if remaining is not None and remaining < 86_400 else None

@@ -20,6 +20,7 @@ class ReferenceKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REFERENCE_KIND_UNSPECIFIED: _ClassVar[ReferenceKind]
     REFERENCE_KIND_PORTRAIT: _ClassVar[ReferenceKind]
     REFERENCE_KIND_DOCUMENT: _ClassVar[ReferenceKind]
+    REFERENCE_KIND_DOCUMENT_PORTRAIT: _ClassVar[ReferenceKind]
 
 class FaceReferenceClass(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -77,6 +78,7 @@ FACE_DECISION_INCONCLUSIVE: FaceDecision
 REFERENCE_KIND_UNSPECIFIED: ReferenceKind
 REFERENCE_KIND_PORTRAIT: ReferenceKind
 REFERENCE_KIND_DOCUMENT: ReferenceKind
+REFERENCE_KIND_DOCUMENT_PORTRAIT: ReferenceKind
 FACE_REFERENCE_CLASS_UNSPECIFIED: FaceReferenceClass
 FACE_REFERENCE_CLASS_PHOTO: FaceReferenceClass
 FACE_REFERENCE_CLASS_DOCUMENT_PORTRAIT: FaceReferenceClass
