@@ -457,12 +457,23 @@ class Linker:
             distinct_documents=len({d for t, _, d, _ in probe.exact if t == _DOC}),
             distinct_identities=self._identities(probe),
             self_contracts=len(self.store.contracts_between(account.account_id, mates)) if mates else 0,
+            face_only=self._face_only(account.account_id, mates, evidence),
         )
         decision: Decision = _policy.decide_account(
             facts, risk_threshold=self.settings.risk_review_threshold,
             face_different_distance=self.settings.face_different_distance)
         edges = [Edge(account.account_id, o, ev) for o in sorted(evidence) for ev in evidence[o]]
         return LinkResult(decision.decision, decision.reasons, person_id, sorted(mate_set), risk, edges)
+
+    def _face_only(self, account_id: str, mates: Sequence[str], evidence: Mapping[str, list[Evidence]]) -> bool:
+        """The account reaches its mates through face evidence alone: no other strong or medium
+        signal toward any of them and no reviewer's forced link (see ``policy.face_only``)."""
+        toward = [e for m in mates for e in evidence.get(m, ())]
+        if not _policy.face_only(toward):
+            return False
+        mate_set = set(mates)
+        return not any(action == pb.REVIEW_ACTION_FORCE_LINK and ({a, b} - {account_id}) <= mate_set
+                       for a, b, action, *_ in self.store.reviews_for([account_id]))
 
     def _identities(self, probe: _Probe) -> int:
         groups: list[tuple[bytes, NameKey]] = []

@@ -20,6 +20,13 @@ Decisions (reason codes):
   account of one person is allowed, and so are agencies owned by one of the person's accounts.
   An agency sharing identity with a person whose accounts do not own it: REVIEW
   (``AGENCY_OWNER_MISMATCH``).
+- ``DUPLICATE_FACE_ONLY``: the same, but the account reaches its person's other accounts only
+  through face evidence (no other strong or medium signal, no reviewer link): REVIEW, not
+  BLOCK. A face alone is not safe to refuse on at marketplace scale: the real different-person
+  distances of ../shared/faces, extrapolated (``benchmarks/bench_face_links.py``), expect about
+  one stranger within the strong level per signup against 100k faces, so a face-only hit is as
+  likely a look-alike as a second account. A face plus any other strong or medium signal stays
+  a BLOCK; weak overlap (IP, browser) does not change a face-only hit.
 - ``SHARED_ACCOUNT``: one account presented faces of different people, several document
   numbers, or names and birth dates of different people: REVIEW.
 - ``SHARED_WEAK_SIGNAL``: weak overlap with another person's account at or above the risk
@@ -46,6 +53,7 @@ __all__ = [
     "decide_account",
     "decide_contract",
     "demote_contradicted",
+    "face_only",
     "joins",
     "pair_risk",
 ]
@@ -110,7 +118,8 @@ class PolicyInput:
     :func:`pair_risk` with an account of another person; ``face_spread`` the largest distance
     between the account's own faces (embedding distance); ``distinct_documents`` and
     ``distinct_identities`` count its document numbers and mutually non-matching names;
-    ``self_contracts`` counts contracts between it and accounts of its own person.
+    ``self_contracts`` counts contracts between it and accounts of its own person;
+    ``face_only`` is true when it reaches them only through face evidence (:func:`face_only`).
     """
 
     account: AccountView
@@ -120,6 +129,7 @@ class PolicyInput:
     distinct_documents: int = 0
     distinct_identities: int = 0
     self_contracts: int = 0
+    face_only: bool = False
 
 
 def joins(evidence: Iterable[Evidence]) -> bool:
@@ -149,6 +159,20 @@ def demote_contradicted(evidence: list[Evidence], min_face_distance: float | Non
                             item.generic, f"{item.note}; faces differ (distance {min_face_distance:.2f})")
         out.append(item)
     return out
+
+
+def face_only(evidence: Iterable[Evidence]) -> bool:
+    """True when ``evidence`` (an account's, toward the other accounts of its person) holds a
+    face that counts (strong or medium, not generic) and nothing else strong or medium that
+    counts: the account joined its person through the face alone."""
+    face = False
+    for item in evidence:
+        if item.generic or item.strength not in (pb.SIGNAL_STRENGTH_STRONG, pb.SIGNAL_STRENGTH_MEDIUM):
+            continue
+        if item.signal_type != pb.SIGNAL_TYPE_FACE_EMBEDDING:
+            return False
+        face = True
+    return face
 
 
 def pair_risk(evidence: Iterable[Evidence]) -> float:
@@ -192,7 +216,13 @@ def decide_account(facts: PolicyInput, *, risk_threshold: float, face_different_
         same_kind = [o for o in others if o.kind == me.kind]
         older = [o for o in same_kind if o.seq < me.seq]
         label = "freelancer" if me.kind == pb.ACCOUNT_KIND_FREELANCER else "client"
-        if older:
+        if same_kind and facts.face_only:
+            out.append((pb.LINK_DECISION_REVIEW, Reason(
+                "DUPLICATE_FACE_ONLY",
+                f"only a face links this account to {len(same_kind)} other {label} account(s) of the person "
+                "(a look-alike is as likely at this scale)",
+            )))
+        elif older:
             out.append((pb.LINK_DECISION_BLOCK, Reason(
                 "DUPLICATE_PERSON", f"the person already holds {len(older)} older {label} account(s)"
             )))

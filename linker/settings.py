@@ -30,14 +30,31 @@ class LinkerSettings:
     dev_generate_key: bool = False
     #: A SQLite path or ``postgresql://`` URL; empty means ``[store] url``.
     store_url: str = ""
-    #: Face embeddings closer than this (Euclidean distance in dlib's 128-d space) are the same
-    #: person: strong evidence. dlib's documented tolerance is 0.6; 0.45 keeps false links rare
-    #: across a million faces.
-    face_match_distance: float = 0.40
-    #: Faces between ``face_match_distance`` and this distance are medium evidence.
-    face_medium_distance: float = 0.50
-    #: One account presenting faces farther apart than this is shared (SHARED_ACCOUNT).
-    face_different_distance: float = 0.6
+    # Face levels (Euclidean distance in dlib's 128-d space) come from the one calibration,
+    # benchmarks/calibrate_faces.py, table "Face evidence levels for the account linker" in
+    # benchmarks/RESULTS.md (the photo class; 94 same-person and 1391 different-person photo
+    # pairs of ../shared/faces). The 1:N side is benchmarks/bench_face_links.py: real photos
+    # against 100k synthetic faces plus the real ones. One set serves every face an account
+    # holds (selfies and matched document portraits): the photo class's strong level is the
+    # lower of the two classes' (degraded portraits: 0.495), and both classes give 0.539.
+    #: Strong evidence at or below this: joins accounts into one person on its own. Photo
+    #: pairs: 67.0% of same-person pairs within (FRR 33%), 0 of 1391 different-person pairs
+    #: (FAR 0; the closest is 0.571). 1:N: 0 of 55 signups of people outside a 100k gallery
+    #: linked; but a normal fitted to the real different-person tail expects 0.5-1.2 strangers
+    #: within 0.471 per signup at 100k faces (4.8-12 at 1M), so a face alone is REVIEW, never
+    #: BLOCK (``DUPLICATE_FACE_ONLY`` in :mod:`linker.policy`). 0.40 would expect 0.004-0.014
+    #: at 100k and link 37% of second photos instead of 71%.
+    face_match_distance: float = 0.471
+    #: Medium evidence between ``face_match_distance`` and this (joins only with a second medium
+    #: kind, e.g. a device; alone it adds risk): the calibrated MATCH threshold of both classes.
+    #: Photo pairs: 94.7% of same-person pairs within, FAR 0 of 1391; 1:N the fitted tail expects
+    #: 25-43 strangers within 0.539 per signup at 100k faces, which is why medium never joins alone.
+    face_medium_distance: float = 0.539
+    #: One account presenting faces farther apart than this is shared (SHARED_ACCOUNT, REVIEW);
+    #: a name and birth date shared by accounts whose faces are this far apart is a namesake.
+    #: The photo class's NO_MATCH threshold: 3.2% of same-person photo pairs beyond (a REVIEW on
+    #: re-verification with a new selfie), 1 of 1391 different-person pairs within (0.07%).
+    face_different_distance: float = 0.573
     #: Name similarity in [0, 1] at or above which a same-birth-date name is the same identity.
     name_match_similarity: float = 0.99
     #: Name similarity at or above which a same-birth-date name is medium evidence.

@@ -100,11 +100,24 @@ def test_near_identical_face_under_different_name_links(linker):
             sig(pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, "Maria Garcia", birth_date="1990-04-01"))
     b = reg(linker, "face-b", F, sig(pb.SIGNAL_TYPE_FACE_EMBEDDING, embedding=face(1, 2)),
             sig(pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, "Petra Novak", birth_date="1985-11-30"))
-    other = reg(linker, "face-c", F, sig(pb.SIGNAL_TYPE_FACE_EMBEDDING, embedding=face(2, 1)))
-    assert b.person_id == a.person_id and b.decision == BLOCK
-    assert other.person_id != a.person_id
+    other = reg(linker, "face-c", F, sig(pb.SIGNAL_TYPE_FACE_EMBEDDING, embedding=face(1, 3)),
+                sig(pb.SIGNAL_TYPE_DEVICE_ID, "dev-1"))
+    stranger = reg(linker, "face-d", F, sig(pb.SIGNAL_TYPE_FACE_EMBEDDING, embedding=face(2, 1)))
+    # Linked by the face alone: the same person, but reviewed, not blocked (a look-alike is as
+    # likely at scale; see linker.policy).
+    assert b.person_id == a.person_id and b.decision == REVIEW
+    assert [r.code for r in b.reasons] == ["DUPLICATE_FACE_ONLY"]
+    assert stranger.person_id != a.person_id and stranger.decision == ALLOW
     (edge,) = [e for e in b.evidence if e.evidence.signal_type == pb.SIGNAL_TYPE_FACE_EMBEDDING]
     assert edge.evidence.strength == pb.SIGNAL_STRENGTH_STRONG and "face distance" in edge.evidence.note
+    # A third account with the face and the second's device: a face plus another signal blocks.
+    device_too = reg(linker, "face-e", F, sig(pb.SIGNAL_TYPE_FACE_EMBEDDING, embedding=face(1, 4)),
+                     sig(pb.SIGNAL_TYPE_DEVICE_ID, "dev-1"))
+    assert other.decision == REVIEW and device_too.decision == BLOCK
+    assert device_too.reasons[0].code == "DUPLICATE_PERSON"
+    # A reviewer who confirms a face-only link turns the review into the duplicate's BLOCK.
+    linker.review("face-a", "face-b", pb.REVIEW_ACTION_FORCE_LINK, "rev", "same person")
+    assert linker.check("face-b", 0, []).reasons[0].code == "DUPLICATE_PERSON"
 
 
 def test_fuzzy_name_and_birth_date_links(linker):

@@ -11,6 +11,7 @@ from linker.policy import (
     decide_account,
     decide_contract,
     demote_contradicted,
+    face_only,
     joins,
     pair_risk,
 )
@@ -88,3 +89,38 @@ def test_contracts():
     assert decide_contract(True, 0.0, risk_threshold=0.6).reasons[0].code == "FEEDBACK_BUILDING"
     assert decide_contract(False, 0.7, risk_threshold=0.6).decision == REVIEW
     assert decide_contract(False, 0.3, risk_threshold=0.6).decision == ALLOW
+
+
+FACE = pb.SIGNAL_TYPE_FACE_EMBEDDING
+
+
+@pytest.mark.parametrize(
+    ("evidence", "expected"),
+    [
+        ([], False),
+        ([ev(FACE, S)], True),
+        ([ev(FACE, M)], True),
+        ([ev(FACE, S), ev(pb.SIGNAL_TYPE_IP_ADDRESS, W), ev(pb.SIGNAL_TYPE_BROWSER_FINGERPRINT, W)], True),
+        ([ev(FACE, S), ev(pb.SIGNAL_TYPE_CARD_FINGERPRINT, S, generic=True)], True),
+        ([ev(FACE, S), ev(pb.SIGNAL_TYPE_DEVICE_ID, M)], False),
+        ([ev(FACE, M), ev(pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, M)], False),
+        ([ev(FACE, S), ev(pb.SIGNAL_TYPE_DOCUMENT_NUMBER, S)], False),
+        ([ev(FACE, S, generic=True)], False),
+        ([ev(pb.SIGNAL_TYPE_CARD_FINGERPRINT, S)], False),
+    ],
+)
+def test_face_only(evidence, expected):
+    assert face_only(evidence) is expected
+
+
+def test_a_face_alone_reviews_and_a_face_with_another_signal_blocks():
+    older, newer = AccountView("o", F, "", 1), AccountView("o", F, "", 11)
+    alone = decide(F, [older], face_only=True)
+    assert alone.decision == REVIEW and [r.code for r in alone.reasons] == ["DUPLICATE_FACE_ONLY"]
+    assert decide(F, [newer], face_only=True).reasons[0].code == "DUPLICATE_FACE_ONLY"
+    assert decide(F, [older], face_only=False).decision == BLOCK
+    # Another kind of account of the person stays allowed, face or not; other findings still count.
+    assert decide(F, [AccountView("o", C, "", 1)], face_only=True).reasons[0].code == "SAME_PERSON_ALLOWED"
+    with_contract = decide(F, [older], face_only=True, self_contracts=1)
+    assert with_contract.decision == BLOCK
+    assert [r.code for r in with_contract.reasons] == ["FEEDBACK_BUILDING", "DUPLICATE_FACE_ONLY"]

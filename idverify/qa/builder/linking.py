@@ -143,12 +143,14 @@ def _scenarios(rng: random.Random, faces: _Faces, people: _People, index: int) -
                 [["a1", "a2"]]))
 
     base = faces.person()
-    out.append(("near_identical_face_other_name", "the same face under a new name, document and email",
+    out.append(("near_identical_face_other_name", "the same face under a new name, document and email: linked, "
+                "and reviewed, since a face alone does not block",
                 [_register("a1", "FREELANCER", _identity(rng, "faceA", people.person())
                            + [faces.signal(base)], {"decision": "ALLOW"}),
                  _register("a2", "FREELANCER", _identity(rng, "faceB", people.person())
                            + [faces.signal(faces.again(base))],
-                           {"decision": "BLOCK", "same_person": [["a1", "a2"]]})],
+                           {"decision": "REVIEW", "reasons_include": ["DUPLICATE_FACE_ONLY"],
+                            "same_person": [["a1", "a2"]]})],
                 [["a1", "a2"]]))
 
     out.append(("different_faces_no_link", "two people with unrelated faces and data stay apart",
