@@ -68,12 +68,10 @@ STRENGTHS: dict[int, int] = {
     pb.SIGNAL_TYPE_PAYOUT_EMAIL: pb.SIGNAL_STRENGTH_STRONG,
     pb.SIGNAL_TYPE_EMAIL: pb.SIGNAL_STRENGTH_STRONG,
     pb.SIGNAL_TYPE_PHONE: pb.SIGNAL_STRENGTH_STRONG,
-    # A photo is embedded by the service before it reaches the engine and links as its face.
-    pb.SIGNAL_TYPE_FACE_PHOTO: pb.SIGNAL_STRENGTH_STRONG,
 }
 
 #: Types linked by exact digest lookups (faces go through the vector index).
-EXACT_TYPES = frozenset(t for t in STRENGTHS if t not in (pb.SIGNAL_TYPE_FACE_EMBEDDING, pb.SIGNAL_TYPE_FACE_PHOTO))
+EXACT_TYPES = frozenset(t for t in STRENGTHS if t != pb.SIGNAL_TYPE_FACE_EMBEDDING)
 
 #: Longest name token accepted (letters); the longest real ones are about 35. Bounds the
 #: stored name key (one hash per one-letter deletion of each token).
