@@ -191,7 +191,8 @@ def test_the_builder_emits_the_signup_scenarios(tmp_path):
     assert h1.args["photo"].read_bytes() != h2.args["photo"].read_bytes()  # another (edited) photo
     assert h1.args["documents"][0].read_bytes() != h2.args["documents"][0].read_bytes()
     assert h1.args["declared"]["full_name"] != h2.args["declared"]["full_name"]
-    assert set(h2.expect.link_decisions) == {"REVIEW", "BLOCK"} and h2.expect.linked_include == ("h1",)
+    assert h2.expect.link_decisions == ("REVIEW",) and h2.expect.reasons_include == ("DUPLICATE_FACE_ONLY",)
+    assert h2.expect.linked_include == ("h1",)
 
     h, o = _signup_steps(by_name["family_shared_device_and_address"])
     assert {s["type"] for s in o.args["signals"]} == {"DEVICE_ID", "IP_ADDRESS"}

@@ -265,8 +265,11 @@ def linking_cases(seed: int, size: str) -> list[CaseSpec]:
         steps = [_register("a1", "FREELANCER", _identity(rng, "rf1", people.person("Grace"))
                            + [_Faces.signal(real[0])], {"decision": "ALLOW"}),
                  _register("a2", "FREELANCER", _identity(rng, "rf2", people.person("Amazing"))
-                           + [_Faces.signal(real[1])], {"decision": "BLOCK", "same_person": [["a1", "a2"]]})]
+                           + [_Faces.signal(real[1])],
+                           {"decision": "REVIEW", "reasons_include": ["DUPLICATE_FACE_ONLY"],
+                            "same_person": [["a1", "a2"]]})]
         cases.append(CaseSpec(_SUITE, "real_face_other_name", {
             "rpc": "LinkingScenario", "description": "dlib embeddings of two photos of one person (packaged photo, "
-            "mirrored and relit) under different names", "steps": steps, "groups": [["a1", "a2"]]}))
+            "mirrored and relit) under different names: linked, and a face alone goes to review",
+            "steps": steps, "groups": [["a1", "a2"]]}))
     return cases

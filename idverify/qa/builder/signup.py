@@ -7,7 +7,8 @@ folder of portraits (suite ``portraits_signup``, ``--from-portraits``):
   another account is a duplicate, and stores nothing.
 - ``same_person_second_account``: the holder signs up again with another photo, another
   generated document (so another name, birth date and number) and another email: only the
-  face can link the two accounts (REVIEW or BLOCK, the first account linked).
+  face can link the two accounts (REVIEW: a face alone is DUPLICATE_FACE_ONLY, the first
+  account linked).
 - ``family_shared_device_and_address``: another person on the holder's device and IP address,
   with their own face and document: not BLOCK, two persons.
 - ``shared_card_two_people``: two people, each with their own face and document, paying with
@@ -166,8 +167,8 @@ def signup_cases(suite: str, holder: Person, stranger: Person, *, seed: int, tod
     second_doc, second_declared = _document(base + 2, today, holder.portraits[1], "doc2")
     b.signup("h1", first_doc, declared(first_declared, "first"), holder.selfies[0], dict(_APPROVED))
     b.signup("h2", second_doc, declared(second_declared, "second"), holder.selfies[1],
-             {"decision": ["REVIEW", "REJECT"], "link_decision": ["REVIEW", "BLOCK"],
-              "reasons_include": ["DUPLICATE_PERSON"], "reasons_exclude": ["FACE_MISMATCH"], "linked_include": ["h1"],
+             {"decision": "REVIEW", "link_decision": "REVIEW",
+              "reasons_include": ["DUPLICATE_FACE_ONLY"], "reasons_exclude": ["FACE_MISMATCH"], "linked_include": ["h1"],
               "same_person": [["h1", "h2"]]})
     cases.append(CaseSpec(suite, "same_person_second_account", {
         "rpc": "LinkingScenario", "description": f"{h} signs up again with another photo, another generated passport "
