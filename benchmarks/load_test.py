@@ -1,6 +1,7 @@
 """Full-size load and fault run on loopback (issue 9); tests/test_load_and_faults.py is the CI size.
 
     python benchmarks/load_test.py [--requests 2000] [--concurrency 16]
+    python benchmarks/load_test.py --mixed [--requests 600] [--concurrency 16]
 
 Starts ``idverify serve`` as its own process (linker on, one worker process per core), sends a
 fixed number of calls at the given concurrency (MatchProfile, RegisterAccount and CompareFaces on
@@ -8,6 +9,11 @@ the small sample photo, in turn), and prints status counts, p50/p99 latency per 
 server's resident memory (with its workers) before, in the middle and after. Then it kills the
 server with SIGKILL during a stream of RegisterAccount calls, restarts it on the same store and
 counts acknowledged registrations that were lost. Bounded in count and time; loopback only.
+
+``--mixed`` (issue 17) measures the cheap calls while faces saturate the workers: half the
+clients call CompareFaces without pause, the other half alternate MatchProfile and CheckAccount
+(of an account registered first) until ``--requests`` light calls are done; it prints p50/p99 per
+RPC. Run it from a checkout of another commit to compare (the server is that checkout's code).
 """
 
 from __future__ import annotations
@@ -60,24 +66,12 @@ def load(requests: int, concurrency: int) -> None:
                 ("CompareFaces", lambda i: verify.CompareFaces(
                     pb.CompareFacesRequest(reference=image, probe=image), timeout=60)),
             ]
-            codes: Counter[tuple[str, str]] = Counter()
-            latency: dict[str, list[float]] = defaultdict(list)
-            lock = threading.Lock()
+            record = _Recorder()
             rss = {"before": server.rss_bytes()}
 
             def one(i: int) -> None:
                 name, fn = calls[i % len(calls)]
-                t = time.perf_counter()
-                try:
-                    fn(i)
-                    code = "OK"
-                except grpc.RpcError as exc:
-                    code = exc.code().name
-                ms = (time.perf_counter() - t) * 1000
-                with lock:
-                    codes[(name, code)] += 1
-                    if code == "OK":
-                        latency[name].append(ms)
+                record.timed(name, lambda: fn(i))
                 if i == requests // 2:
                     rss["middle"] = server.rss_bytes()
 
@@ -90,17 +84,99 @@ def load(requests: int, concurrency: int) -> None:
         finally:
             server.stop()
     print(f"\n{requests} calls at concurrency {concurrency} in {wall:.1f} s ({requests / wall:.0f} calls/s)\n")
-    print("| RPC | status | calls | p50 ms | p99 ms |")
-    print("|---|---|---|---|---|")
-    for (name, code), n in sorted(codes.items()):
-        lat = sorted(latency[name]) if code == "OK" else []
-        p50 = f"{statistics.median(lat):.1f}" if lat else ""
-        p99 = f"{lat[min(len(lat) - 1, int(len(lat) * 0.99))]:.1f}" if lat else ""
-        print(f"| {name} | {code} | {n} | {p50} | {p99} |")
+    record.print_table()
     print("\n| server RSS (with workers) | MB |")
     print("|---|---|")
     for key in ("before", "middle", "after"):
         print(f"| {key} | {rss.get(key, 0) / 2**20:.0f} |")
+
+
+class _Recorder:
+    """Status counts and latencies of the calls, by RPC, from many threads."""
+
+    def __init__(self) -> None:
+        self.codes: Counter[tuple[str, str]] = Counter()
+        self.latency: dict[str, list[float]] = defaultdict(list)
+        self._lock = threading.Lock()
+
+    def timed(self, name: str, fn) -> None:
+        t = time.perf_counter()
+        try:
+            fn()
+            code = "OK"
+        except grpc.RpcError as exc:
+            code = exc.code().name
+        ms = (time.perf_counter() - t) * 1000
+        with self._lock:
+            self.codes[(name, code)] += 1
+            if code == "OK":
+                self.latency[name].append(ms)
+
+    def print_table(self) -> None:
+        print("| RPC | status | calls | p50 ms | p99 ms |")
+        print("|---|---|---|---|---|")
+        for (name, code), n in sorted(self.codes.items()):
+            lat = sorted(self.latency[name]) if code == "OK" else []
+            p50 = f"{statistics.median(lat):.1f}" if lat else ""
+            p99 = f"{lat[min(len(lat) - 1, int(len(lat) * 0.99))]:.1f}" if lat else ""
+            print(f"| {name} | {code} | {n} | {p50} | {p99} |")
+
+
+def mixed(requests: int, concurrency: int) -> None:
+    heavy_clients = max(1, concurrency // 2)
+    light_clients = max(1, concurrency - heavy_clients)
+    with tempfile.TemporaryDirectory() as tmp:
+        server = ServerProcess(Path(tmp) / "store.sqlite3").start()
+        try:
+            channel = grpc.insecure_channel(f"127.0.0.1:{server.port}")
+            verify, link = pb_grpc.VerificationServiceStub(channel), lpb_grpc.LinkingServiceStub(channel)
+            link.RegisterAccount(_register(0), timeout=60)
+            declared = pb.DeclaredProfile(full_name="Ana María López", birth_date="1990-04-01")
+            document = pb.Document(surname="LOPEZ", given_names="ANA MARIA", birth_date="1990-04-01")
+            image = pb.Image(content=PHOTO)
+            check = lpb.CheckAccountRequest(account_id="acct-0000000", kind=lpb.ACCOUNT_KIND_FREELANCER)
+            light_calls = [
+                ("MatchProfile", lambda: verify.MatchProfile(
+                    pb.MatchProfileRequest(declared=declared, document=document), timeout=60)),
+                ("CheckAccount", lambda: link.CheckAccount(check, timeout=60)),
+            ]
+            record = _Recorder()
+            done = threading.Event()
+            next_light = iter(range(requests))
+            lock = threading.Lock()
+
+            def heavy() -> None:
+                while not done.is_set():
+                    record.timed("CompareFaces", lambda: verify.CompareFaces(
+                        pb.CompareFacesRequest(reference=image, probe=image), timeout=120))
+
+            def light() -> None:
+                while True:
+                    with lock:
+                        i = next(next_light, None)
+                    if i is None:
+                        return
+                    name, fn = light_calls[i % len(light_calls)]
+                    record.timed(name, fn)
+
+            heavy_threads = [threading.Thread(target=heavy) for _ in range(heavy_clients)]
+            for t in heavy_threads:
+                t.start()
+            time.sleep(3)  # the workers are busy before the first light call
+            started = time.perf_counter()
+            with ThreadPoolExecutor(light_clients) as pool:
+                for _ in range(light_clients):
+                    pool.submit(light)
+            wall = time.perf_counter() - started
+            done.set()
+            for t in heavy_threads:
+                t.join(180)
+            channel.close()
+        finally:
+            server.stop()
+    print(f"\n{requests} light calls from {light_clients} clients in {wall:.1f} s while {heavy_clients} "
+          "clients called CompareFaces without pause\n")
+    record.print_table()
 
 
 def crash(seconds: float) -> None:
@@ -148,7 +224,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--crash-after", type=float, default=10.0, help="seconds of writes before SIGKILL")
+    parser.add_argument("--mixed", action="store_true",
+                        help="only the light calls' latency while CompareFaces saturates the workers")
     args = parser.parse_args()
+    if args.mixed:
+        mixed(args.requests, args.concurrency)
+        return
     load(args.requests, args.concurrency)
     crash(args.crash_after)
 

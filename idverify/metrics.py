@@ -1,7 +1,8 @@
 """Prometheus metrics, served by prometheus-client on a port of their own.
 
 Requests by method and status, latency histograms by method, decisions and reasons by method,
-running and queued calls. Labels hold method names, status codes, decision and reason codes:
+running and queued calls and admission refusals by call class (heavy or light). Labels hold
+method names, status codes, call classes, decision and reason codes:
 never personal data. Each :class:`Metrics` has its own registry so several servers (tests) can
 live in one process.
 """
@@ -51,8 +52,13 @@ class Metrics:
                                  ["method", "decision"], registry=r)
         self.reasons = Counter("idverify_reasons", "Reasons given, by method and reason code.",
                                ["method", "reason"], registry=r)
-        self.running = Gauge("idverify_calls_running", "Calls running now.", registry=r)
-        self.queued = Gauge("idverify_calls_queued", "Calls waiting for a slot now.", registry=r)
+        self.running = Gauge("idverify_calls_running", "Calls running now, by call class (heavy or light).",
+                             ["call_class"], registry=r)
+        self.queued = Gauge("idverify_calls_queued", "Calls waiting for a slot now, by call class.",
+                            ["call_class"], registry=r)
+        self.refused = Counter("idverify_calls_refused", "Calls refused for want of a slot (QUEUE_FULL, "
+                               "QUEUE_TIMEOUT, DEADLINE_PASSED_IN_QUEUE), by call class and reason.",
+                               ["call_class", "reason"], registry=r)
         self.backlog = Gauge("idverify_reverify_backlog", "Accounts due for re-verification.", registry=r)
         self.reverified = Counter("idverify_reverify_processed", "Accounts re-verified, by decision.",
                                   ["decision"], registry=r)
@@ -79,10 +85,14 @@ class Metrics:
                 if code_:
                     self.reasons.labels(name, code_).inc()
 
-    def set_queue(self, running: int, queued: int) -> None:
-        """Update the running and queued gauges."""
-        self.running.set(running)
-        self.queued.set(queued)
+    def set_queue(self, call_class: str, running: int, queued: int) -> None:
+        """Update the running and queued gauges of one call class."""
+        self.running.labels(call_class).set(running)
+        self.queued.labels(call_class).set(queued)
+
+    def count_refused(self, call_class: str, reason: str) -> None:
+        """Count a call refused by admission."""
+        self.refused.labels(call_class, reason).inc()
 
     def serve(self, settings: MetricsSettings) -> int:
         """Start the HTTP endpoint; return its port."""

@@ -27,7 +27,9 @@ def _register(i: int) -> lpb.RegisterAccountRequest:
 
 def test_load_at_concurrency_16_has_no_errors_but_designed_refusals(tmp_path):
     server = ServerProcess(tmp_path / "store.sqlite3", env={"IDVERIFY_LIMITS__MAX_CONCURRENT_CALLS": "4",
-                                                           "IDVERIFY_LIMITS__MAX_QUEUED_CALLS": "8"}).start()
+                                                           "IDVERIFY_LIMITS__MAX_QUEUED_CALLS": "8",
+                                                           "IDVERIFY_LIMITS__MAX_CONCURRENT_LIGHT_CALLS": "4",
+                                                           "IDVERIFY_LIMITS__MAX_QUEUED_LIGHT_CALLS": "8"}).start()
     try:
         channel = grpc.insecure_channel(f"127.0.0.1:{server.port}")
         verify, link = pb_grpc.VerificationServiceStub(channel), lpb_grpc.LinkingServiceStub(channel)

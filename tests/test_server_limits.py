@@ -84,3 +84,23 @@ def test_rate_limiter_token_bucket_per_client():
     limiter.take("a")
     with pytest.raises(ResourceExhausted):
         limiter.take("a")
+
+
+def test_a_full_heavy_class_leaves_light_calls_their_own_slots():
+    refused = []
+    admission = Admission(LimitSettings(max_concurrent_calls=1, max_queued_calls=0,
+                                        max_concurrent_light_calls=1, max_queued_light_calls=0),
+                          on_refused=lambda call_class, reason: refused.append((call_class, reason)))
+    with admission(_call()):  # CompareFaces holds the one heavy slot
+        with pytest.raises(ResourceExhausted) as info:
+            with admission(_call()):
+                pass
+        assert info.value.reason == "QUEUE_FULL" and info.value.metadata["call_class"] == "heavy"
+        with admission(_call(method="/idverify.v1.VerificationService/MatchProfile")):
+            assert admission.classes["light"].running == 1 and admission.classes["heavy"].running == 1
+            with pytest.raises(ResourceExhausted) as light:
+                with admission(_call(method="/linker.v1.LinkingService/CheckAccount")):
+                    pass
+            assert light.value.metadata["call_class"] == "light"
+    assert refused == [("heavy", "QUEUE_FULL"), ("light", "QUEUE_FULL")]
+    assert admission.running == 0 and admission.waiting == 0

@@ -57,11 +57,12 @@ class Config:
     documents: DocumentSettings = field(default_factory=DocumentSettings)
 
     def validate(self) -> None:
-        needed = self.limits.max_concurrent_calls + self.limits.max_queued_calls + 2
+        needed = self.limits.threads_needed
         if self.server.threads < needed:
             raise ConfigError(
-                f"server.threads ({self.server.threads}) must be at least limits.max_concurrent_calls "
-                f"+ limits.max_queued_calls + 2 ({needed}) so queued calls have threads to wait on",
+                f"server.threads ({self.server.threads}) must be at least the running and queued calls of "
+                f"both classes (limits.max_concurrent_calls + max_queued_calls + max_concurrent_light_calls "
+                f"+ max_queued_light_calls) + 2 ({needed}) so queued calls have threads to wait on",
                 reason="CONFIG_VALUE",
             )
 

@@ -36,7 +36,7 @@ class ServerSettings:
     grace_seconds: float = 10.0
     #: Threads handling calls, running or queued (see [limits]); CPU-heavy work goes to worker
     #: processes. Calls beyond this many at once are refused by grpc with RESOURCE_EXHAUSTED.
-    threads: int = 64
+    threads: int = 128
     #: Processes for CPU-bound work (face and document pipelines); 0 means one per core.
     worker_processes: int = 0
 
@@ -106,12 +106,21 @@ class AuthSettings:
 
 @dataclass(frozen=True)
 class LimitSettings:
-    """Concurrency, queue and rate limits."""
+    """Concurrency, queue and rate limits, per call class (``idverify/server/call_classes.py``).
 
-    #: Calls that run at once; CPU-heavy work is further bounded by the worker processes.
+    Heavy calls (faces, documents, signups, registrations carrying a photo) and light calls
+    (profile matching, the linker without photos) have separate slots and queues, so a light
+    call never waits behind a heavy one.
+    """
+
+    #: Heavy calls that run at once; their CPU work is further bounded by the worker processes.
     max_concurrent_calls: int = 8
-    #: Calls that may wait for a slot; more are refused with RESOURCE_EXHAUSTED.
+    #: Heavy calls that may wait for a slot; more are refused with RESOURCE_EXHAUSTED.
     max_queued_calls: int = 32
+    #: Light calls that run at once (each takes milliseconds: the store and a little CPU).
+    max_concurrent_light_calls: int = 16
+    #: Light calls that may wait for a slot; more are refused with RESOURCE_EXHAUSTED.
+    max_queued_light_calls: int = 64
     #: Longest wait for a slot in seconds when the caller set no shorter deadline.
     queue_timeout_seconds: float = 30.0
     #: Sustained calls per second per client; 0 turns rate limiting off.
@@ -119,9 +128,18 @@ class LimitSettings:
     #: Calls a client may make at once above the sustained rate.
     burst: int = 20
 
+    @property
+    def threads_needed(self) -> int:
+        """Call-handling threads for every running and queued call of both classes, plus probes."""
+        return (self.max_concurrent_calls + self.max_queued_calls + self.max_concurrent_light_calls
+                + self.max_queued_light_calls + 2)
+
     def validate(self) -> None:
         if self.max_concurrent_calls < 1 or self.max_queued_calls < 0:
             raise ConfigError("limits.max_concurrent_calls must be >= 1 and max_queued_calls >= 0",
+                              reason="CONFIG_VALUE")
+        if self.max_concurrent_light_calls < 1 or self.max_queued_light_calls < 0:
+            raise ConfigError("limits.max_concurrent_light_calls must be >= 1 and max_queued_light_calls >= 0",
                               reason="CONFIG_VALUE")
         if self.queue_timeout_seconds <= 0 or self.rate_per_client < 0 or self.burst < 1:
             raise ConfigError("limits: queue_timeout_seconds > 0, rate_per_client >= 0, burst >= 1",

@@ -115,7 +115,8 @@ def _guards(config: Config, app: Application) -> list[Guard]:
     if config.auth.enabled:
         guards.append(Authenticator(load_keys(config.auth.keys_file)))
     guards.append(RateLimiter(config.limits))
-    guards.append(Admission(config.limits, on_change=app.deps.metrics.set_queue))
+    guards.append(Admission(config.limits, on_change=app.deps.metrics.set_queue,
+                            on_refused=app.deps.metrics.count_refused))
     return guards
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import grpc
 
@@ -28,6 +29,9 @@ class CallInfo:
     #: The authenticated client's id ("anonymous" when authentication is off).
     client_id: str = "anonymous"
     scopes: frozenset[str] = field(default_factory=frozenset)
+    #: The parsed request message (None for a request that did not parse), so a guard can
+    #: tell a registration carrying a photo from one without.
+    request: Any = None
 
     @property
     def service(self) -> str:

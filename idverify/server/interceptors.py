@@ -114,7 +114,8 @@ class ErrorInterceptor(grpc.ServerInterceptor):
         def behaviour(request: Any, context: grpc.ServicerContext) -> Any:
             started = time.perf_counter()
             metadata = _metadata(context)
-            call = CallInfo(method=method, request_id=_request_id(metadata), metadata=metadata, context=context)
+            call = CallInfo(method=method, request_id=_request_id(metadata), metadata=metadata, context=context,
+                            request=None if isinstance(request, _Malformed) else request)
             context.set_trailing_metadata(((REQUEST_ID_KEY, call.request_id),))
             code, response = "OK", None
             try:

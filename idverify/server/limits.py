@@ -1,12 +1,15 @@
-"""Bounded work: a concurrency limit with a bounded queue, per-client rate limits, deadlines.
+"""Bounded work: concurrency limits with bounded queues per call class, rate limits, deadlines.
 
-:class:`Admission` lets ``max_concurrent_calls`` calls run; up to ``max_queued_calls`` more wait
-(no longer than their deadline or ``queue_timeout_seconds``); beyond that a call is refused at
-once with RESOURCE_EXHAUSTED / ``QUEUE_FULL``, so an overloaded server sheds load instead of
-building an unbounded backlog. :class:`RateLimiter` gives each client a token bucket
-(``rate_per_client`` calls per second, ``burst`` at once): RESOURCE_EXHAUSTED / ``RATE_LIMITED``.
-A call whose deadline has already passed is not started (DEADLINE_EXCEEDED). Health checks and
-reflection are never limited.
+:class:`Admission` keeps two sets of slots, one per call class (:mod:`idverify.server.call_classes`):
+heavy calls (faces, documents, signups, registrations carrying a photo) and light ones (profile
+matching and the linker's lookups). In each class ``max_concurrent_*`` calls run and up to
+``max_queued_*`` more wait (no longer than their deadline or ``queue_timeout_seconds``); beyond
+that a call is refused at once with RESOURCE_EXHAUSTED / ``QUEUE_FULL`` and the class in the
+error's ``call_class`` metadata, so an overloaded server sheds load instead of building an
+unbounded backlog, and a light call never waits for a slot a heavy one holds.
+:class:`RateLimiter` gives each client a token bucket (``rate_per_client`` calls per second,
+``burst`` at once): RESOURCE_EXHAUSTED / ``RATE_LIMITED``. A call whose deadline has already
+passed is not started (DEADLINE_EXCEEDED). Health checks and reflection are never limited.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ from collections.abc import Callable, Iterator
 
 from idverify.config.transport import LimitSettings
 from idverify.errors import DeadlineExceeded, ResourceExhausted
+from idverify.server.call_classes import HEAVY, LIGHT, call_class
 from idverify.server.calls import CallInfo, is_open_method
 
-__all__ = ["Admission", "RateLimiter", "check_deadline"]
+__all__ = ["Admission", "RateLimiter", "Slots", "check_deadline"]
 
 
 def check_deadline(call: CallInfo) -> None:
@@ -31,32 +35,36 @@ def check_deadline(call: CallInfo) -> None:
                                reason="DEADLINE_PASSED")
 
 
-class Admission:
-    """A call guard bounding running and waiting calls (see the module docstring)."""
+class Slots:
+    """``max_running`` slots with a queue of at most ``max_queued`` callers, for one call class."""
 
-    def __init__(self, settings: LimitSettings, on_change: Callable[[int, int], None] | None = None) -> None:
-        self._settings = settings
+    def __init__(self, call_class: str, max_running: int, max_queued: int, queue_timeout_seconds: float,
+                 on_change: Callable[[str, int, int], None] | None = None,
+                 on_refused: Callable[[str, str], None] | None = None) -> None:
+        self.call_class = call_class
+        self.max_running = max_running
+        self.max_queued = max_queued
+        self._queue_timeout = queue_timeout_seconds
         self._cond = threading.Condition()
         self._running = 0
         self._waiting = 0
-        self._on_change = on_change or (lambda running, waiting: None)
+        self._on_change = on_change or (lambda call_class, running, waiting: None)
+        self._on_refused = on_refused or (lambda call_class, reason: None)
+        self._changed()
 
     @property
     def running(self) -> int:
-        """Calls running now."""
+        """Calls of this class running now."""
         return self._running
 
     @property
     def waiting(self) -> int:
-        """Calls waiting for a slot now."""
+        """Calls of this class waiting for a slot now."""
         return self._waiting
 
     @contextlib.contextmanager
-    def __call__(self, call: CallInfo) -> Iterator[None]:
-        if is_open_method(call.method):
-            yield
-            return
-        check_deadline(call)
+    def hold(self, call: CallInfo) -> Iterator[None]:
+        """Hold a slot around the call; wait for one or raise RESOURCE_EXHAUSTED/DEADLINE_EXCEEDED."""
         self._acquire(call)
         try:
             yield
@@ -64,38 +72,85 @@ class Admission:
             with self._cond:
                 self._running -= 1
                 self._cond.notify()
-                self._on_change(self._running, self._waiting)
+                self._changed()
+
+    def _changed(self) -> None:
+        self._on_change(self.call_class, self._running, self._waiting)
 
     def _acquire(self, call: CallInfo) -> None:
-        s = self._settings
+        try:
+            self._wait_for_slot(call)
+        except (ResourceExhausted, DeadlineExceeded) as exc:
+            self._on_refused(self.call_class, exc.reason)
+            raise
+
+    def _wait_for_slot(self, call: CallInfo) -> None:
+        metadata = {"call_class": self.call_class}
         with self._cond:
-            if self._running < s.max_concurrent_calls and self._waiting == 0:
+            if self._running < self.max_running and self._waiting == 0:
                 self._running += 1
-                self._on_change(self._running, self._waiting)
+                self._changed()
                 return
-            if self._waiting >= s.max_queued_calls:
+            if self._waiting >= self.max_queued:
                 raise ResourceExhausted(
-                    f"the server is at capacity ({s.max_concurrent_calls} running, "
-                    f"{s.max_queued_calls} queued); retry with backoff", reason="QUEUE_FULL")
+                    f"the server is at capacity for {self.call_class} calls ({self.max_running} running, "
+                    f"{self.max_queued} queued); retry with backoff", reason="QUEUE_FULL", metadata=metadata)
             remaining = call.context.time_remaining()
-            limit = s.queue_timeout_seconds if remaining is None else min(remaining, s.queue_timeout_seconds)
+            limit = self._queue_timeout if remaining is None else min(remaining, self._queue_timeout)
             deadline = time.monotonic() + limit
             self._waiting += 1
-            self._on_change(self._running, self._waiting)
+            self._changed()
             try:
-                while self._running >= s.max_concurrent_calls:
+                while self._running >= self.max_running:
                     left = deadline - time.monotonic()
                     if left <= 0:
-                        if remaining is not None and remaining <= s.queue_timeout_seconds:
+                        if remaining is not None and remaining <= self._queue_timeout:
                             raise DeadlineExceeded("the deadline passed while the call was queued",
-                                                   reason="DEADLINE_PASSED_IN_QUEUE")
-                        raise ResourceExhausted("no slot became free in time; retry with backoff",
-                                                reason="QUEUE_TIMEOUT")
+                                                   reason="DEADLINE_PASSED_IN_QUEUE", metadata=metadata)
+                        raise ResourceExhausted(f"no slot for a {self.call_class} call became free in time; "
+                                                "retry with backoff", reason="QUEUE_TIMEOUT", metadata=metadata)
                     self._cond.wait(left)
                 self._running += 1
             finally:
                 self._waiting -= 1
-                self._on_change(self._running, self._waiting)
+                self._changed()
+
+
+class Admission:
+    """A call guard admitting each call through its class's :class:`Slots` (module docstring).
+
+    ``on_change(call_class, running, waiting)`` is told every change and
+    ``on_refused(call_class, reason)`` every call refused for want of a slot, for the metrics.
+    """
+
+    def __init__(self, settings: LimitSettings, on_change: Callable[[str, int, int], None] | None = None,
+                 on_refused: Callable[[str, str], None] | None = None) -> None:
+        timeout = settings.queue_timeout_seconds
+        self.classes = {
+            HEAVY: Slots(HEAVY, settings.max_concurrent_calls, settings.max_queued_calls, timeout,
+                         on_change, on_refused),
+            LIGHT: Slots(LIGHT, settings.max_concurrent_light_calls, settings.max_queued_light_calls, timeout,
+                         on_change, on_refused),
+        }
+
+    @property
+    def running(self) -> int:
+        """Calls running now, every class."""
+        return sum(s.running for s in self.classes.values())
+
+    @property
+    def waiting(self) -> int:
+        """Calls waiting for a slot now, every class."""
+        return sum(s.waiting for s in self.classes.values())
+
+    @contextlib.contextmanager
+    def __call__(self, call: CallInfo) -> Iterator[None]:
+        if is_open_method(call.method):
+            yield
+            return
+        check_deadline(call)
+        with self.classes[call_class(call.rpc, call.request)].hold(call):
+            yield
 
 
 class RateLimiter:
