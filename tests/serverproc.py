@@ -12,19 +12,20 @@ HASH_KEY = "fault-test-key-0123456789abcdef"
 
 
 class ServerProcess:
-    """``idverify serve --port 0`` on a given store, linker on; ``.port`` once it serves."""
+    """``idverify serve`` on a given store (a SQLite path or a PostgreSQL URL), linker on, on
+    ``port`` (0: a free one); ``.port`` once it serves."""
 
-    def __init__(self, store: Path, *, env: dict[str, str] | None = None) -> None:
+    def __init__(self, store: Path | str, *, env: dict[str, str] | None = None, port: int = 0) -> None:
         self.store = store
         self.env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "IDVERIFY_LINKER__ENABLED": "true",
                     "IDVERIFY_LINKER__HASH_KEY": HASH_KEY, "IDVERIFY_METRICS__PORT": "0",
                     "IDVERIFY_SERVER__WORKER_PROCESSES": "1", **(env or {})}
         self.proc: subprocess.Popen | None = None
-        self.port = 0
+        self.port = port
 
     def start(self) -> ServerProcess:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "idverify.cli", "serve", "--port", "0", "--db", str(self.store),
+            [sys.executable, "-m", "idverify.cli", "serve", "--port", str(self.port), "--db", str(self.store),
              "--log-level", "WARNING"],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=self.env)
         line = self.proc.stdout.readline()

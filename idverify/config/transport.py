@@ -39,6 +39,10 @@ class ServerSettings:
     threads: int = 128
     #: Processes for CPU-bound work (face and document pipelines); 0 means one per core.
     worker_processes: int = 0
+    #: Let several ``idverify serve`` processes on this host listen on one port (SO_REUSEPORT; the
+    #: kernel spreads connections over them). For replicas sharing one store: PostgreSQL, or a
+    #: SQLite file on this host (writes are serialised by its lock either way).
+    reuse_port: bool = False
 
     def validate(self) -> None:
         if not 0 <= self.port <= 65535:

@@ -71,7 +71,7 @@ def create_server(config: Config, app: Application) -> tuple[RunningServer, int]
     options = [
         ("grpc.max_receive_message_length", settings.max_message_bytes),
         ("grpc.max_send_message_length", settings.max_message_bytes),
-        ("grpc.so_reuseport", 0),
+        ("grpc.so_reuseport", 1 if settings.reuse_port else 0),
     ]
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="grpc"),
