@@ -28,7 +28,8 @@ CASES = [
     ("diacritics", "Hans Müller", "MULLER", "HANS", False, M, {"muller": TokenKind.TRANSLITERATED}),
     ("diacritics", "Hans Muller", "MUELLER", "HANS", False, M, {"mueller": TokenKind.TRANSLITERATED}),
     ("diacritics", "Søren Jørgensen", "JOERGENSEN", "SOEREN", False, M, {}),
-    ("diacritics-near", "Hans Müller", "MAHLER", "HANS", False, N, {"mahler": TokenKind.MISSING}),
+    # A surname that sounds alike (Metaphone MLR) is for a human to judge.
+    ("diacritics-near", "Hans Müller", "MAHLER", "HANS", False, P, {"mahler": TokenKind.TRANSLITERATED}),
     # Transliteration of other scripts.
     ("transliteration", "Юлия Щукина", "SHCHUKINA", "IULIIA", False, M, {"iuliia": TokenKind.TRANSLITERATED}),
     ("transliteration", "Yuriy Yakovlev", "IAKOVLEV", "IURII", False, M, {"iakovlev": TokenKind.TRANSLITERATED}),
@@ -37,9 +38,9 @@ CASES = [
     ("transliteration-near", "张小明", "ZHANG", "XIAODONG", False, N, {}),
     # Middle names left out or written as an initial.
     ("middle", "John Kennedy", "KENNEDY", "JOHN FITZGERALD", False, M, {"fitzgerald": TokenKind.MISSING}),
-    ("middle-near", "John Patrick Kennedy", "KENNEDY", "JOHN FITZGERALD", False, P, {}),
+    ("middle-near", "John Patrick Kennedy", "KENNEDY", "JOHN FITZGERALD", False, N, {}),
     ("initial", "John F. Kennedy", "KENNEDY", "JOHN FITZGERALD", False, M, {"fitzgerald": TokenKind.INITIAL}),
-    ("initial-near", "John P. Kennedy", "KENNEDY", "JOHN FITZGERALD", False, P, {}),
+    ("initial-near", "John P. Kennedy", "KENNEDY", "JOHN FITZGERALD", False, N, {}),
     ("initial-first", "J. Kennedy", "KENNEDY", "JOHN", False, P, {"john": TokenKind.INITIAL}),
     # Compound and particle surnames.
     ("compound", "Maria de la Cruz", "DELACRUZ", "MARIA", False, M, {"delacruz": TokenKind.EXACT}),
@@ -110,6 +111,8 @@ def test_not_compared_when_a_side_is_empty() -> None:
 
 
 def test_explanation_lists_missing_and_extra() -> None:
+    # A middle name in place of another is a different person (NO_MATCH); the explanation
+    # still shows both.
     result = compare_names("John Michael Smith", "SMITH", "JOHN PAUL")
     kinds = sorted((t.declared, t.document, t.kind) for t in result.tokens)
     assert kinds == [
@@ -118,7 +121,8 @@ def test_explanation_lists_missing_and_extra() -> None:
         ("michael", "", TokenKind.EXTRA),
         ("smith", "smith", TokenKind.EXACT),
     ]
-    assert result.level == MatchLevel.PARTIAL
+    assert result.level == MatchLevel.NO_MATCH
+    assert "a different middle name" in result.notes
 
 
 def test_enums_equal_the_proto() -> None:
