@@ -9,14 +9,16 @@ in three passes:
 1. identical tokens, and tokens equal under one of the transliterations of
    :mod:`idverify.profile.name_normalize` (Müller, MUELLER, MULLER);
 2. compounds: two or three adjacent tokens on one side joined into one token of the other
-   (de la Cruz and DELACRUZ, Jean-Pierre and JEANPIERRE, 张小明 and ZHANG XIAOMING);
+   (de la Cruz and DELACRUZ, Jean-Pierre and JEANPIERRE, 张小明 and ZHANG XIAOMING; by sound,
+   Abd al-Rab and Abdulrab), and the whole document name typed as one token (JohnSmith);
 3. an optimal assignment (maximum total weighted score) over the remaining tokens, scored as
-   nickname, initial, MRZ truncation, OCR confusion or typo.
+   nickname, initial, MRZ truncation, OCR confusion, typo, a given name of the same sound
+   (Metaphone: Rafael and Raphael), or a near miss (see :func:`_near_miss`).
 
 Token scores (0-100): exact 100, transliterated 98, compound 97, a surname with its particle
 glued on one side and left out on the other (LEBLANC and Blanc) 95, truncated 95, OCR
 confusion 92, nickname 90 (85 when the nickname's full name is one letter away: Kate and
-CATHERINE), typo 90 for one edit and 85 for two, initial 70. A typo never adds a suffix or
+CATHERINE), typo 90 for one edit and 85 for two, same sound 88, initial 70, near miss 70. A typo never adds a suffix or
 changes a given name's final vowel (Daniel and DANIELA, Francesco and FRANCESCA are other
 names). Weights: each surname token and the first given name 1.0, middle names
 ``middle_name_weight``, particles (de, van, al) 0.1. A document token the declared name leaves
@@ -27,12 +29,16 @@ when the document name is truncated; a particle or a title such as Dr, Mrs or Jr
 does not count as a name the document lacks).
 
 Levels: MATCH needs the score at or above ``name_match_score``, some surname token matched,
-the first given name matched by more than an initial, no declared token the document lacks,
-and the given names in the document's order. NO_MATCH when no surname token or no given name
-matches, or when the first given name is missing while the declared name has another one
-instead (John and Jane Smith, Daniel and Daniela Weber: two different known given names are
-never a typo of one another). Otherwise PARTIAL when the score reaches
-``name_partial_score``.
+the first given name matched by more than an initial, no declared token the document lacks
+(a particle included: AL-IBRAHIM for IBRAHIM), no near miss, and the given names in the
+document's order. NO_MATCH when no surname token or no given name matches (a declared name of
+only the document's given names is PARTIAL: the surname left out, not contradicted), when a
+given name, middle name or patronymic is missing while the declared name has another one
+instead (John and Jane Smith, Sergey Borisovich and Sergey Viktorovich: two different known
+given names are never a typo of one another, and namesakes differ in their father's names),
+and when given names change order around bin or ibn (father and son). Otherwise PARTIAL when
+the score reaches ``name_partial_score``. A declared ``SURNAME, Given`` is read given names
+first.
 
 Pure; the :class:`NameMatcher` caches token-pair results, so build one and share it.
 """
@@ -115,7 +121,6 @@ _STRONG = frozenset(
 )
 _PARTICLE_WEIGHT = 0.1
 _VOWELS = frozenset("aeiouy")
-_VOWELS_NO_Y = frozenset("aeiou")
 _LINEAGE = frozenset("bin ibn bint binti ben ould".split())
 # Titles and generational suffixes users type and documents rarely print: left over on the
 # declared side they weigh like a particle and are not "a name the document lacks".
@@ -548,11 +553,15 @@ def _near_miss(d: NameToken, t: NameToken, given: bool) -> tuple[TokenKind, floa
     shorter = min(len(a), len(b))
     if shorter >= 3 and d.phonetic == t.phonetic:
         return TokenKind.TRANSLITERATED, _WEAK_SCORE
-    if d.latin != t.latin and len(d.skeleton) >= 2 and d.skeleton == t.skeleton:
-        # Only against a script that writes no vowels (Arabic, Hebrew): where the romanisation
-        # has vowels (Cyrillic, Greek) the spellings themselves are compared.
-        if _VOWELS_NO_Y.isdisjoint(t.plain if d.latin else d.plain):
-            return TokenKind.TRANSLITERATED, _WEAK_SCORE
+    if d.abjad != t.abjad and (
+        (len(d.skeleton) >= 2 and d.skeleton == t.skeleton)
+        or (shorter >= 3 and len(skeleton(a, True)) >= 2 and skeleton(a, True) == skeleton(b, True))
+    ):
+        # Only against a script that leaves vowels unwritten (Arabic, Hebrew): where the
+        # romanisation has the vowels (Cyrillic, Greek) the spellings themselves are compared.
+        return TokenKind.TRANSLITERATED, _WEAK_SCORE
+    if shorter >= 2 and max(len(a), len(b)) <= 12 and _sino_key(a) == _sino_key(b):
+        return TokenKind.TRANSLITERATED, _WEAK_SCORE  # Hsi, Xi: Wade-Giles against pinyin
     if not given and shorter >= 5 and a[0] == b[0] and abs(len(a) - len(b)) <= 2:
         if OSA.distance(a, b, score_cutoff=2) <= 2:
             return TokenKind.FUZZY, _WEAK_SCORE  # a surname two letters away: Carney, Cooney
@@ -560,6 +569,19 @@ def _near_miss(d: NameToken, t: NameToken, given: bool) -> tuple[TokenKind, floa
         if not given or (d.skeleton == t.skeleton and len(a) == len(b)):
             return TokenKind.FUZZY, _WEAK_SCORE  # Sin, Shin; Gi, Gil; Jong Un, Jong On
     return None
+
+
+# Wade-Giles (and older Korean) spellings folded towards pinyin: hs -> x, ts/tz -> z, ch -> j,
+# unaspirated stops written voiceless -> voiced, -ung -> -ong. Lossy on purpose (Wade-Giles
+# drops the apostrophe that told t' from t), so a key match is only a near miss.
+_SINO = re.compile(r"hs|ts|tz|ch|ung|t|k|p")
+_SINO_MAP = {"hs": "x", "ts": "z", "tz": "z", "ch": "j", "ung": "ong", "t": "d", "k": "g", "p": "b"}
+
+
+@functools.lru_cache(maxsize=65536)
+def _sino_key(plain: str) -> str:
+    """The spelling of ``plain`` with Wade-Giles conventions folded (Tse-tung, Zedong: zedong)."""
+    return _SINO.sub(lambda m: _SINO_MAP[m.group(0)], plain)
 
 
 def _same_ending(a: str, b: str) -> bool:
@@ -605,6 +627,8 @@ def _compound_kind(
         return None
     if metaphone(plain) == t.phonetic:
         return TokenKind.TRANSLITERATED, _PHONETIC_SCORE
+    if len(plain) <= 12 and _sino_key(plain) == _sino_key(t.plain):
+        return TokenKind.TRANSLITERATED, _WEAK_SCORE  # Tse-tung, Zedong
     if not t.latin or not text.isascii():
         if skeleton(plain) == t.skeleton:
             return TokenKind.TRANSLITERATED, _WEAK_SCORE

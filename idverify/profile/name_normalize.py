@@ -29,7 +29,8 @@ Two sound keys let the matcher relate spellings that share no transliteration:
   are both ``frnt``.
 
 ``latin`` says whether the token was written in Latin script; ``syllabic`` marks a token that
-is one CJK ideograph or Hangul syllable.
+is one CJK ideograph or Hangul syllable; ``abjad`` one in a script that leaves short vowels
+unwritten (Hebrew, Arabic, Syriac, Thaana).
 
 Punctuation separates tokens (hyphens, commas, MRZ fillers ``<``), except apostrophes, which
 ICAO 9303 omits (O'Brien -> OBRIEN). NFKC folds compatibility forms (full-width letters,
@@ -70,12 +71,20 @@ _ABD_ARTICLES = frozenset("al el ul ar ur as us ad an ash adh".split())
 _SKELETON_TABLE = str.maketrans("bpfvcgjkqxdtszlrmn", "bbffkkkkkkttssrrnn", "aeiouhwy0123456789")
 _REPEATS = re.compile(r"(.)\1+")
 # Latin letters and combining marks: a token made only of these is in Latin script.
+_ABJAD = re.compile(r"[\u0590-\u08ff]")
 _LATIN = re.compile(r"[a-z\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f0-9]+")
 
 
-def skeleton(plain: str) -> str:
-    """The consonant outline of a lower-case ASCII token (see the module docstring)."""
-    return _REPEATS.sub(r"\1", plain.translate(_SKELETON_TABLE))
+_SKELETON_TABLE_H = str.maketrans("bpfvcgjkqxdtszlrmn", "bbffkkkkkkttssrrnn", "aeiouwy0123456789")
+
+
+def skeleton(plain: str, keep_h: bool = False) -> str:
+    """The consonant outline of a lower-case ASCII token (see the module docstring).
+
+    ``keep_h`` keeps h, which Arabic writes as a consonant (حداد, anyascii "hdd": Haddad).
+    """
+    table = _SKELETON_TABLE_H if keep_h else _SKELETON_TABLE
+    return _REPEATS.sub(r"\1", plain.translate(table))
 
 
 def _is_syllabic(char: str) -> bool:
@@ -99,7 +108,7 @@ class NameToken:
     """
 
     __slots__ = (
-        "_phonetic", "_skeleton", "folded", "forms", "icao", "latin", "particle", "plain", "romanised",
+        "_phonetic", "_skeleton", "abjad", "folded", "forms", "icao", "latin", "particle", "plain", "romanised",
         "syllabic", "text",
     )  # fmt: skip
 
@@ -108,12 +117,13 @@ class NameToken:
         if text.isascii():  # the common case: no transliteration needed
             self.icao = self.plain = text
             self.latin = True
-            self.syllabic = False
+            self.syllabic = self.abjad = False
         else:
             self.icao = _NON_ASCII_ALNUM.sub("", to_latin(text).lower())
             self.plain = _NON_ASCII_ALNUM.sub("", anyascii(text).lower())
             self.latin = _LATIN.fullmatch(text) is not None
             self.syllabic = len(text) == 1 and _is_syllabic(text)
+            self.abjad = _ABJAD.search(text) is not None
         # The sound keys are computed on first use: most tokens meet their partner by spelling.
         self._phonetic = self._skeleton = None
         icao = self.icao
