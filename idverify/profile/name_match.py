@@ -283,38 +283,12 @@ class NameMatcher:
         return NameComparison(score, level, tuple(tokens))
 
     def _compounds(self, dec, doc, dec_match, doc_match, pairs) -> None:
-        # Declared run of 2-3 adjacent unmatched tokens against one unmatched document token.
-        for size in (3, 2):
-            for start in range(len(dec) - size + 1):
-                run = range(start, start + size)
-                if any(dec_match[i] >= 0 for i in run):
-                    continue
-                joined = _joined_forms([dec[i] for i in run])
-                for j, (t, _, _, _) in enumerate(doc):
-                    if doc_match[j] < 0:
-                        found = _compound_kind(joined, t)
-                        if found is not None:
-                            for i in run:
-                                dec_match[i] = len(pairs)
-                            doc_match[j] = len(pairs)
-                            pairs.append((tuple(run), (j,), *found))
-                            break
-        # Document run of 2-3 adjacent unmatched tokens of one block against a declared token.
-        for size in (3, 2):
-            for start in range(len(doc) - size + 1):
-                run = range(start, start + size)
-                if any(doc_match[j] >= 0 for j in run) or doc[start][1] != doc[start + size - 1][1]:
-                    continue
-                joined = _joined_forms([doc[j][0] for j in run])
-                for i, d in enumerate(dec):
-                    if dec_match[i] < 0:
-                        found = _compound_kind(joined, d)
-                        if found is not None:
-                            for j in run:
-                                doc_match[j] = len(pairs)
-                            dec_match[i] = len(pairs)
-                            pairs.append(((i,), tuple(run), *found))
-                            break
+        # Declared run of 2-3 adjacent unmatched tokens against one unmatched document token,
+        # then a document run (of one block) against one declared token.
+        doc_tokens = [entry[0] for entry in doc]
+        blocks = [entry[1] for entry in doc]
+        _join_runs(dec, dec_match, doc_tokens, doc_match, pairs, None, run_first=True)
+        _join_runs(doc_tokens, doc_match, dec, dec_match, pairs, blocks, run_first=False)
         # The whole document name written as one declared token (VladimirPutin, PolPot), given
         # names first or surname first.
         n_sur = sum(1 for entry in doc if entry[1] == 0)
@@ -532,6 +506,39 @@ def _typo_like(x: str, y: str, given: bool = True) -> bool:
     if x.startswith(y) or y.startswith(x):
         return False
     return not (given and len(x) == len(y) and x[:-1] == y[:-1] and x[-1] in _VOWELS and y[-1] in _VOWELS)
+
+
+def _join_runs(runs_side, runs_match, other, other_match, pairs, blocks, run_first: bool) -> None:
+    """Pair runs of 2-3 adjacent unmatched tokens of one side with one token of the other.
+
+    ``blocks`` (the document's block of each token) keeps a document run within the surname
+    or the given names. ``run_first`` says the runs are the declared side (pairs are stored
+    declared first). Runs whose letters cannot add up to any candidate's (within three) are
+    skipped before their forms are built.
+    """
+    lengths = [len(t.plain) for t in runs_side]
+    for size in (3, 2):
+        for start in range(len(runs_side) - size + 1):
+            run = range(start, start + size)
+            if any(runs_match[k] >= 0 for k in run):
+                continue
+            if blocks is not None and blocks[start] != blocks[start + size - 1]:
+                continue
+            total = sum(lengths[start : start + size])
+            candidates = [
+                k for k, t in enumerate(other) if other_match[k] < 0 and abs(len(t.plain) - total) <= 3
+            ]
+            if not candidates:
+                continue
+            joined = _joined_forms([runs_side[k] for k in run])
+            for k in candidates:
+                found = _compound_kind(joined, other[k])
+                if found is not None:
+                    for x in run:
+                        runs_match[x] = len(pairs)
+                    other_match[k] = len(pairs)
+                    pairs.append((tuple(run), (k,), *found) if run_first else ((k,), tuple(run), *found))
+                    break
 
 
 def _near_miss(d: NameToken, t: NameToken, given: bool) -> tuple[TokenKind, float] | None:
