@@ -259,6 +259,10 @@ REAL_KINDS = [
     ("surname-near", "Laura Kennedy", "KEANEY", "LAURA", P),
     ("surname-far", "Laura Kingsley", "KEANEY", "LAURA", N),
     ("no-surname", "Karim Samir", "NASSER", "KARIM SAMIR", P),
+    # Initials written together, and an Arabic given name in a French spelling.
+    ("initials-joined", "JP Sartre", "SARTRE", "JEAN PAUL", P),
+    ("initials-joined-near", "JM Sartre", "SARTRE", "JEAN PAUL", N),
+    ("phonetic", "Zoubir Mansour", "MANSOUR", "ZUBAIR", M),
 ]
 
 

@@ -10,7 +10,8 @@ in three passes:
    :mod:`idverify.profile.name_normalize` (Müller, MUELLER, MULLER);
 2. compounds: two or three adjacent tokens on one side joined into one token of the other
    (de la Cruz and DELACRUZ, Jean-Pierre and JEANPIERRE, 张小明 and ZHANG XIAOMING; by sound,
-   Abd al-Rab and Abdulrab), and the whole document name typed as one token (JohnSmith);
+   Abd al-Rab and Abdulrab), the whole document name typed as one token (JohnSmith), and
+   initials written together (JC for JEAN CLAUDE);
 3. an optimal assignment (maximum total weighted score) over the remaining tokens, scored as
    nickname, initial, MRZ truncation, OCR confusion, typo, a given name of the same sound
    (Metaphone: Rafael and Raphael), or a near miss (see :func:`_near_miss`).
@@ -289,6 +290,20 @@ class NameMatcher:
         blocks = [entry[1] for entry in doc]
         _join_runs(dec, dec_match, doc_tokens, doc_match, pairs, None, run_first=True)
         _join_runs(doc_tokens, doc_match, dec, dec_match, pairs, blocks, run_first=False)
+        # Initials written together for two or three given names (JC for Jean-Claude).
+        given = [j for j in range(len(doc)) if blocks[j] == 1]
+        for i, d in enumerate(dec):
+            if dec_match[i] >= 0 or not 2 <= len(d.plain) <= 3 or d.particle:
+                continue
+            size = len(d.plain)
+            for k in range(len(given) - size + 1):
+                run = given[k : k + size]
+                if all(doc_match[j] < 0 for j in run) and "".join(doc[j][0].plain[:1] for j in run) == d.plain:
+                    for j in run:
+                        doc_match[j] = len(pairs)
+                    dec_match[i] = len(pairs)
+                    pairs.append(((i,), tuple(run), TokenKind.INITIAL, 70.0))
+                    break
         # The whole document name written as one declared token (VladimirPutin, PolPot), given
         # names first or surname first.
         n_sur = sum(1 for entry in doc if entry[1] == 0)
@@ -567,6 +582,15 @@ def _near_miss(d: NameToken, t: NameToken, given: bool) -> tuple[TokenKind, floa
         # Only against a script that leaves vowels unwritten (Arabic, Hebrew): where the
         # romanisation has the vowels (Cyrillic, Greek) the spellings themselves are compared.
         return TokenKind.TRANSLITERATED, _WEAK_SCORE
+    if (
+        shorter >= 5
+        and a[0] == b[0]
+        and abs(len(a) - len(b)) <= 1
+        and d.skeleton == t.skeleton
+        and len(d.skeleton) >= 2
+        and OSA.distance(d.phonetic, t.phonetic, score_cutoff=1) <= 1
+    ):
+        return TokenKind.FUZZY, _WEAK_SCORE  # one consonant outline, sounds one step apart: Sobhi, Soubi
     if shorter >= 2 and max(len(a), len(b)) <= 12 and _sino_key(a) == _sino_key(b):
         return TokenKind.TRANSLITERATED, _WEAK_SCORE  # Hsi, Xi: Wade-Giles against pinyin
     if not given and shorter >= 5 and a[0] == b[0] and abs(len(a) - len(b)) <= 2:
