@@ -32,6 +32,9 @@ Two sound keys let the matcher relate spellings that share no transliteration:
 is one CJK ideograph or Hangul syllable; ``abjad`` one in a script that leaves short vowels
 unwritten (Hebrew, Arabic, Syriac, Thaana).
 
+Arabic ``Abd`` and the article after it become one token (Abd al-Aziz: ``abdal``, ``aziz``), so
+that the joined romanisations (Abdul, Abdel) meet it by sound.
+
 Punctuation separates tokens (hyphens, commas, MRZ fillers ``<``), except apostrophes, which
 ICAO 9303 omits (O'Brien -> OBRIEN). NFKC folds compatibility forms (full-width letters,
 ligatures). Chinese characters and Korean syllables become one token each, because documents
