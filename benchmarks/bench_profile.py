@@ -16,6 +16,19 @@ cache of whole names but keeps the token and token-pair caches (a server meeting
 not seen, made of given names and surnames it has); "warm" clears nothing (a
 server sees the same given names and surnames over and over). Also prints the 3-level
 confusion matrix, the errors by kind, and a sweep of ``name_match_score``.
+
+With ``--shared`` it measures instead on the real labelled pairs in ``../shared/names/pairs.csv``
+(see that folder's README; skipped with a message when absent), where column ``a`` is the
+document side, split into surname and given names by
+:func:`idverify.profile.name_fields.split_full_name`, and ``b`` the declared name. There a
+pair is "same person" when ``same == 1``; the matcher is scored twice: MATCH alone (its
+precision is the auto-approve error rate) and MATCH-or-PARTIAL (what reaches a human or is
+approved), beside the anchor ``rapidfuzz.fuzz.token_set_ratio(a, b) >= 85`` (default
+processor) in the same run, for the whole set, without and with only the
+``nomenklatura:synth_people`` rows, two halves by a stable hash of the row, and per kind. It
+prints aggregates only, never a row:
+
+    PYTHONPATH=. /work/main/.venv/bin/python benchmarks/bench_profile.py --shared [--repeats 5]
 """
 
 from __future__ import annotations
@@ -23,6 +36,7 @@ from __future__ import annotations
 import argparse
 import csv
 import statistics
+import zlib
 import sys
 import time
 from collections import Counter
@@ -32,11 +46,15 @@ from pathlib import Path
 from rapidfuzz import fuzz, utils
 
 from idverify.profile import name_normalize
+from idverify.profile.name_fields import split_full_name
 from idverify.profile.name_match import MatchLevel, NameMatcher
 from idverify.profile.settings import ProfileSettings
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "name_pairs.csv"
 HOLDOUT = DATA.with_name("name_pairs_holdout.csv")
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "names" / "pairs.csv"
+SYNTH = "nomenklatura:synth_people"
+ANCHOR_THRESHOLD = 85
 
 
 def load(path: Path = DATA) -> list[dict[str, str]]:
@@ -81,11 +99,124 @@ def timed(fn, repeats: int, before=None) -> float:
     return statistics.median(times)
 
 
+def shared_inputs(rows: list[dict[str, str]]) -> list[tuple[str, str, str]]:
+    """(declared, surname, given names) of each shared pair: ``b`` against ``a`` split."""
+    return [(r["b"], *split_full_name(r["a"])) for r in rows]
+
+
+def shared_levels(matcher: NameMatcher, inputs: list[tuple[str, str, str]]) -> list[MatchLevel]:
+    return [matcher.compare(*x).level for x in inputs]
+
+
+def anchor_positive(rows: list[dict[str, str]]) -> list[bool]:
+    """The anchor: ``token_set_ratio(a, b) >= 85`` with rapidfuzz's default processor."""
+    return [
+        fuzz.token_set_ratio(r["a"], r["b"], processor=utils.default_process) >= ANCHOR_THRESHOLD for r in rows
+    ]
+
+
+def level_metrics(labels: list[bool], levels: list[MatchLevel]) -> dict[str, float]:
+    """MATCH precision (and how many MATCH), and precision, recall, F1 of MATCH-or-PARTIAL."""
+    match = [lv == MatchLevel.MATCH for lv in levels]
+    reach = [lv in (MatchLevel.MATCH, MatchLevel.PARTIAL) for lv in levels]
+    match_p = prf(labels, match)[0]
+    p, r, f = prf(labels, reach)
+    return {"match_precision": match_p, "match_n": sum(match), "precision": p, "recall": r, "f1": f}
+
+
+def half(row: dict[str, str]) -> int:
+    """0 or 1, stable across runs and machines: the CRC-32 of the pair's two names."""
+    return zlib.crc32(f"{row['a']}\x1f{row['b']}".encode()) & 1
+
+
+def shared_main(repeats: int) -> int:
+    if not SHARED.exists():
+        print(f"skipped: {SHARED} is absent (the real name pairs live outside the repository)")
+        return 0
+    rows = load(SHARED)
+    inputs = shared_inputs(rows)
+    labels = [r["same"] == "1" for r in rows]
+    matcher = NameMatcher(ProfileSettings())
+    levels = shared_levels(matcher, inputs)
+    anchor = anchor_positive(rows)
+    subsets = {
+        "all": [True] * len(rows),
+        f"without {SYNTH}": [r["source"] != SYNTH for r in rows],
+        f"only {SYNTH}": [r["source"] == SYNTH for r in rows],
+        "half 0 (CRC-32 of a, b)": [half(r) == 0 for r in rows],
+        "half 1": [half(r) == 1 for r in rows],
+    }
+    print(f"shared pairs: {len(rows)} ({sum(labels)} same person), {SHARED.parent}")
+    print()
+    print(f"{'subset':36s} {'n':>4s} {'same':>4s} | {'MATCH prec':>10s} {'#MATCH':>6s} | "
+          f"{'M|P prec':>8s} {'recall':>6s} {'F1':>6s} | {'anchor prec':>11s} {'recall':>6s} {'F1':>6s}")  # fmt: skip
+    for name, mask in subsets.items():
+        lab = [y for y, m in zip(labels, mask) if m]
+        lev = [x for x, m in zip(levels, mask) if m]
+        anc = [x for x, m in zip(anchor, mask) if m]
+        q = level_metrics(lab, lev)
+        ap, ar, af = prf(lab, anc)
+        print(f"{name:36s} {len(lab):4d} {sum(lab):4d} | {q['match_precision']:10.3f} {q['match_n']:6d} | "
+              f"{q['precision']:8.3f} {q['recall']:6.3f} {q['f1']:6.3f} | {ap:11.3f} {ar:6.3f} {af:6.3f}")  # fmt: skip
+
+    print()
+    print("per kind (a pair counts under each part of its kind; same: reached MATCH|PARTIAL / MATCH;")
+    print("different: wrongly MATCH|PARTIAL / MATCH; anchor: same found, different wrongly found)")
+    kinds: dict[str, list[tuple[bool, MatchLevel, bool, bool]]] = {}
+    for row, y, lv, an in zip(rows, labels, levels, anchor):
+        for kind in set(row["kind"].replace(":", "+").split("+")):
+            kinds.setdefault(kind, []).append((y, lv, an, row["source"] == SYNTH))
+    print(f"{'kind':38s} {'same':>4s} {'reach':>5s} {'MATCH':>5s} {'anchor':>6s} | {'diff':>4s} {'M|P':>4s} "
+          f"{'MATCH':>5s} {'anchor':>6s} | {'without synth: same reach, diff M|P':>35s}")  # fmt: skip
+    for kind in sorted(kinds):
+        items = kinds[kind]
+        pos = [x for x in items if x[0]]
+        neg = [x for x in items if not x[0]]
+
+        def reached(xs):
+            return sum(1 for x in xs if x[1] in (MatchLevel.MATCH, MatchLevel.PARTIAL))
+
+        def matched(xs):
+            return sum(1 for x in xs if x[1] == MatchLevel.MATCH)
+
+        pos_ns = [x for x in pos if not x[3]]
+        neg_ns = [x for x in neg if not x[3]]
+        print(f"{kind:38s} {len(pos):4d} {reached(pos):5d} {matched(pos):5d} {sum(x[2] for x in pos):6d} | "
+              f"{len(neg):4d} {reached(neg):4d} {matched(neg):5d} {sum(x[2] for x in neg):6d} | "
+              f"{reached(pos_ns):>10d}/{len(pos_ns):<4d} {reached(neg_ns):>10d}/{len(neg_ns):<4d}")  # fmt: skip
+
+    print()
+    distinct = list(dict.fromkeys(inputs))
+
+    def run() -> None:
+        for x in distinct:
+            matcher.compare(*x)
+
+    def cold_setup() -> None:
+        name_normalize.clear_caches()
+        matcher._pairs.clear()
+
+    t_cold = timed(run, repeats, cold_setup)
+    t_warm = timed(run, repeats)
+    pairs = list(dict.fromkeys((r["a"], r["b"]) for r in rows))
+    t_anchor = timed(
+        lambda: [fuzz.token_set_ratio(a, b, processor=utils.default_process) for a, b in pairs], repeats
+    )
+    n = len(distinct)
+    print(f"speed on the {n} distinct shared pairs, median of {repeats}, CPU seconds of one core:")
+    print(f"  idverify NameMatcher  cold {n / t_cold:9,.0f}/s   warm {n / t_warm:9,.0f}/s")
+    print(f"  anchor token_set_ratio       {len(pairs) / t_anchor:9,.0f}/s")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("-v", "--verbose", action="store_true", help="list every misclassified pair")
+    parser.add_argument("--shared", action="store_true", help="measure on ../shared/names (real pairs)")
     args = parser.parse_args()
+    if args.shared:
+        return shared_main(args.repeats)
     rows = load()
     labels = [r["expected"] == "MATCH" for r in rows]
     matcher = NameMatcher(ProfileSettings())

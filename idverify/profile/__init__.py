@@ -6,7 +6,9 @@ Pure logic, no I/O. The modules, from the bottom up:
 * :mod:`~idverify.profile.contacts`: ``normalize_email`` (syntax, case, provider rules) and
   ``normalize_phone`` (E.164), shared with the linker;
 * :mod:`~idverify.profile.name_normalize`: name tokens and their ICAO, plain, folded and
-  romanised Latin spellings;
+  romanised Latin spellings, with sound keys (Metaphone, consonant outline);
+* :mod:`~idverify.profile.name_fields`: a one-line name (``SURNAME, Given``, ``Given SURNAME``)
+  split into surname and given names, for reference lists and the real-data benchmark;
 * :mod:`~idverify.profile.nickname_table`: nicknames and known given names, built once;
 * :mod:`~idverify.profile.name_match`: the order-free token alignment, score, level and
   per-token explanation (:class:`~idverify.profile.name_match.NameMatcher`);

@@ -9,14 +9,17 @@ in three passes:
 1. identical tokens, and tokens equal under one of the transliterations of
    :mod:`idverify.profile.name_normalize` (Müller, MUELLER, MULLER);
 2. compounds: two or three adjacent tokens on one side joined into one token of the other
-   (de la Cruz and DELACRUZ, Jean-Pierre and JEANPIERRE, 张小明 and ZHANG XIAOMING);
+   (de la Cruz and DELACRUZ, Jean-Pierre and JEANPIERRE, 张小明 and ZHANG XIAOMING; by sound,
+   Abd al-Rab and Abdulrab), the whole document name typed as one token (JohnSmith), and
+   initials written together (JC for JEAN CLAUDE);
 3. an optimal assignment (maximum total weighted score) over the remaining tokens, scored as
-   nickname, initial, MRZ truncation, OCR confusion or typo.
+   nickname, initial, MRZ truncation, OCR confusion, typo, a given name of the same sound
+   (Metaphone: Rafael and Raphael), or a near miss (see :func:`_near_miss`).
 
 Token scores (0-100): exact 100, transliterated 98, compound 97, a surname with its particle
 glued on one side and left out on the other (LEBLANC and Blanc) 95, truncated 95, OCR
 confusion 92, nickname 90 (85 when the nickname's full name is one letter away: Kate and
-CATHERINE), typo 90 for one edit and 85 for two, initial 70. A typo never adds a suffix or
+CATHERINE), typo 90 for one edit and 85 for two, same sound 88, initial 70, near miss 70. A typo never adds a suffix or
 changes a given name's final vowel (Daniel and DANIELA, Francesco and FRANCESCA are other
 names). Weights: each surname token and the first given name 1.0, middle names
 ``middle_name_weight``, particles (de, van, al) 0.1. A document token the declared name leaves
@@ -27,12 +30,16 @@ when the document name is truncated; a particle or a title such as Dr, Mrs or Jr
 does not count as a name the document lacks).
 
 Levels: MATCH needs the score at or above ``name_match_score``, some surname token matched,
-the first given name matched by more than an initial, no declared token the document lacks,
-and the given names in the document's order. NO_MATCH when no surname token or no given name
-matches, or when the first given name is missing while the declared name has another one
-instead (John and Jane Smith, Daniel and Daniela Weber: two different known given names are
-never a typo of one another). Otherwise PARTIAL when the score reaches
-``name_partial_score``.
+the first given name matched by more than an initial, no declared token the document lacks
+(a particle included: AL-IBRAHIM for IBRAHIM), no near miss, and the given names in the
+document's order. NO_MATCH when no surname token or no given name matches (a declared name of
+only the document's given names is PARTIAL: the surname left out, not contradicted), when a
+given name, middle name or patronymic is missing while the declared name has another one
+instead (John and Jane Smith, Sergey Borisovich and Sergey Viktorovich: two different known
+given names are never a typo of one another, and namesakes differ in their father's names),
+and when given names change order around bin or ibn (father and son). Otherwise PARTIAL when
+the score reaches ``name_partial_score``. A declared ``SURNAME, Given`` is read given names
+first.
 
 Pure; the :class:`NameMatcher` caches token-pair results, so build one and share it.
 """
@@ -45,9 +52,10 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from jellyfish import metaphone
 from rapidfuzz.distance import OSA
 
-from idverify.profile.name_normalize import PARTICLES, NameToken, tokenize
+from idverify.profile.name_normalize import PARTICLES, NameToken, skeleton, tokenize
 from idverify.profile.nickname_table import NicknameTable, default_nickname_table
 from idverify.profile.settings import ProfileSettings
 
@@ -114,14 +122,24 @@ _STRONG = frozenset(
 )
 _PARTICLE_WEIGHT = 0.1
 _VOWELS = frozenset("aeiouy")
+_LINEAGE = frozenset("bin ibn bint binti ben ould".split())
 # Titles and generational suffixes users type and documents rarely print: left over on the
 # declared side they weigh like a particle and are not "a name the document lacks".
-_HONORIFICS = frozenset("mr mrs ms miss mx dr prof sir dame jr jnr sr snr ii iii iv".split())
+_HONORIFICS = frozenset(
+    "mr mrs ms miss mx dr doctor prof professor sir dame sheikh shaikh shaykh haji hajji "
+    "jr jnr sr snr ii iii iv".split()
+)
 # Particles that appear glued to the surname in an MRZ, longest first so DELLA wins over DE.
 _PARTICLE_PREFIX = re.compile(
     "|".join(sorted((p for p in PARTICLES if len(p) >= 2), key=len, reverse=True))
 )
 _COMPOUND_SCORE = 97.0
+# A given name spelt differently with the same Metaphone code (Rafael, Raphael), on tokens of
+# at least this many letters: shorter ones share codes too easily (Jan, Jane, Joan, June).
+_PHONETIC_SCORE = 88.0
+_PHONETIC_MIN_LENGTH = 5
+# A near miss (see _near_miss): enough to keep the name from NO_MATCH, never MATCH on its own.
+_WEAK_SCORE = 70.0
 
 # OCR-B and typeface confusions seen when machine-readable zones and printed names are read:
 # multi-character ones first, then single characters folded to one representative.
@@ -153,12 +171,19 @@ class NameMatcher:
     def compare(self, declared: str, surname: str, given_names: str, truncated: bool = False) -> NameComparison:
         """Compare a declared full name with a document's surname and given names.
 
-        ``declared`` is the name as typed, in any order and script; ``surname`` and
+        ``declared`` is the name as typed, in any order and script (``SURNAME, Given`` read
+        as given names first); ``surname`` and
         ``given_names`` are the document's fields (MRZ fillers allowed). ``truncated`` says the
         document name may be cut short (the MRZ name field was full): its last token may be a
         prefix of the declared one and declared tokens it lacks are not held against it.
         Returns NOT_COMPARED when either side is empty.
         """
+        if "," in declared:
+            # "SURNAME, Given names": the given names come first in reading order, which the
+            # order check of the given names relies on (AL GHABRA, MOHAMMED).
+            head, _, tail = declared.partition(",")
+            if head.strip() and tail.strip() and "," not in tail:
+                declared = f"{tail} {head}"
         dec = tokenize(declared)
         sur = tokenize(surname)
         giv = tokenize(given_names)
@@ -259,36 +284,44 @@ class NameMatcher:
         return NameComparison(score, level, tuple(tokens))
 
     def _compounds(self, dec, doc, dec_match, doc_match, pairs) -> None:
-        # Declared run of 2-3 adjacent unmatched tokens against one unmatched document token.
-        for size in (3, 2):
-            for start in range(len(dec) - size + 1):
-                run = range(start, start + size)
-                if any(dec_match[i] >= 0 for i in run):
-                    continue
-                joined = _joined_forms([dec[i] for i in run])
-                for j, (t, _, _, _) in enumerate(doc):
-                    if doc_match[j] < 0 and not joined[0].isdisjoint(t.forms):
-                        kind = TokenKind.EXACT if joined[1] == t.text else TokenKind.TRANSLITERATED
-                        for i in run:
-                            dec_match[i] = len(pairs)
+        # Declared run of 2-3 adjacent unmatched tokens against one unmatched document token,
+        # then a document run (of one block) against one declared token.
+        doc_tokens = [entry[0] for entry in doc]
+        blocks = [entry[1] for entry in doc]
+        _join_runs(dec, dec_match, doc_tokens, doc_match, pairs, None, run_first=True)
+        _join_runs(doc_tokens, doc_match, dec, dec_match, pairs, blocks, run_first=False)
+        # Initials written together for two or three given names (JC for Jean-Claude).
+        given = [j for j in range(len(doc)) if blocks[j] == 1]
+        for i, d in enumerate(dec):
+            if dec_match[i] >= 0 or not 2 <= len(d.plain) <= 3 or d.particle:
+                continue
+            size = len(d.plain)
+            for k in range(len(given) - size + 1):
+                run = given[k : k + size]
+                if all(doc_match[j] < 0 for j in run) and "".join(doc[j][0].plain[:1] for j in run) == d.plain:
+                    for j in run:
                         doc_match[j] = len(pairs)
-                        pairs.append((tuple(run), (j,), kind, _COMPOUND_SCORE))
-                        break
-        # Document run of 2-3 adjacent unmatched tokens of one block against a declared token.
-        for size in (3, 2):
-            for start in range(len(doc) - size + 1):
-                run = range(start, start + size)
-                if any(doc_match[j] >= 0 for j in run) or doc[start][1] != doc[start + size - 1][1]:
+                    dec_match[i] = len(pairs)
+                    pairs.append(((i,), tuple(run), TokenKind.INITIAL, 70.0))
+                    break
+        # The whole document name written as one declared token (VladimirPutin, PolPot), given
+        # names first or surname first.
+        n_sur = sum(1 for entry in doc if entry[1] == 0)
+        if 0 < n_sur < len(doc) and all(m < 0 for m in doc_match):
+            orders = ([*range(n_sur, len(doc)), *range(n_sur)], list(range(len(doc))))
+            length = sum(len(entry[0].plain) for entry in doc)
+            for i, d in enumerate(dec):
+                if dec_match[i] >= 0 or abs(len(d.plain) - length) > 2:
                     continue
-                joined = _joined_forms([doc[j][0] for j in run])
-                for i, d in enumerate(dec):
-                    if dec_match[i] < 0 and not joined[0].isdisjoint(d.forms):
-                        kind = TokenKind.EXACT if joined[1] == d.text else TokenKind.TRANSLITERATED
-                        for j in run:
+                for order in orders:
+                    joined = _joined_forms([doc[j][0] for j in order])
+                    found = _compound_kind(joined, d, phonetic=False)
+                    if found is not None:
+                        for j in order:
                             doc_match[j] = len(pairs)
                         dec_match[i] = len(pairs)
-                        pairs.append(((i,), tuple(run), kind, _COMPOUND_SCORE))
-                        break
+                        pairs.append(((i,), tuple(order), *found))
+                        return
 
     def _pair(self, d: NameToken, t: NameToken, given: bool, truncatable: bool) -> tuple[TokenKind, float] | None:
         key = (d.text, t.text, given, truncatable)
@@ -305,6 +338,10 @@ class NameMatcher:
     def _pair_uncached(self, d: NameToken, t: NameToken, given: bool, truncatable: bool) -> tuple[TokenKind, float] | None:
         s = self.settings
         a, b = d.plain, t.plain
+        if d.syllabic or t.syllabic:
+            # One Chinese character or Hangul syllable against another: a different syllable is
+            # a different name (习近平 and 习近朋), however close the romanisations.
+            return None
         if given and (len(a) == 1 or len(b) == 1):
             # An initial stands for a given name; a one-letter surname token is an initial
             # nowhere, and two different initials never match.
@@ -319,6 +356,14 @@ class NameMatcher:
             return TokenKind.EXACT, 95.0  # a particle joined on one side, omitted on the other
         if truncatable and 2 <= len(b) and any(len(f) > len(b) and f.startswith(b) for f in d.forms):
             return TokenKind.TRUNCATED, 95.0
+        if (
+            given
+            and min(len(a), len(b)) >= _PHONETIC_MIN_LENGTH
+            and d.phonetic == t.phonetic
+            and _typo_like(a, b)
+            and _same_ending(a, b)
+        ):
+            return TokenKind.TRANSLITERATED, _PHONETIC_SCORE  # Rafael, Raphael; Hussein, Hussin
         if given and a != b and self.nicknames.is_known(a) and self.nicknames.is_known(b):
             return None  # two different given names (Maria, Marta) are not a typo of each other
         best: tuple[TokenKind, float] | None = None
@@ -334,7 +379,7 @@ class NameMatcher:
                 score = 90.0 - 5.0 * (edits - 1)
                 if best is None or score > best[1]:
                     best = (TokenKind.FUZZY, score)
-        return best
+        return best or _near_miss(d, t, given)
 
     def _nickname_of_spelling(self, nickname: str, name: str) -> bool:
         """True when ``nickname`` stands for a spelling of ``name`` one letter different.
@@ -390,6 +435,8 @@ class NameMatcher:
                 denominator += weight * s.missing_token_factor
             tokens.append(TokenAlignment("", t.text, TokenKind.MISSING, 0.0))
         extras = 0
+        particle_extra = False
+        extra_scripts: set[bool] = set()  # Latin or not, of each declared token the document lacks
         for i, d in enumerate(dec):
             if dec_match[i] >= 0:
                 continue
@@ -398,8 +445,12 @@ class NameMatcher:
                 continue
             if d.particle or d.plain in _HONORIFICS:
                 denominator += _PARTICLE_WEIGHT
+                # A particle the document lacks (AL-IBRAHIM for IBRAHIM) may make another
+                # family name: a human should look.
+                particle_extra = particle_extra or d.particle
             else:
                 extras += 1
+                extra_scripts.add(d.latin)
                 denominator += s.extra_token_weight
         score = round(100.0 * numerator / denominator, 2) if denominator else 0.0
 
@@ -413,14 +464,33 @@ class NameMatcher:
         order_ok = all(x < y for x, y in zip(given_order, given_order[1:]))
         if not order_ok:
             notes.append("given names in a different order")
-        if core and surname_hits == 0:
+        if core and surname_hits == 0 and (extras or not given_order or score < s.name_partial_score):
             notes.append("surname not matched")
             level = MatchLevel.NO_MATCH
+        elif core and surname_hits == 0:
+            # Only given names declared, all of them the document's: the surname is left out,
+            # not contradicted; a human should look.
+            notes.append("surname not declared")
+            level = MatchLevel.PARTIAL
         elif given and not given_order:
             notes.append("no given name matched")
             level = MatchLevel.NO_MATCH
         elif given and first_kind is None and extras:
             notes.append("a different first given name")
+            level = MatchLevel.NO_MATCH
+        elif extras and any(
+            doc_match[j] < 0 and not doc[j][0].particle and doc[j][0].latin in extra_scripts
+            for j in range(len(doc))
+            if j not in given[:1] and (doc[j][1] == 1 or doc[j][0].syllabic)
+        ):
+            # A middle name or patronymic in place of another (Sergey Borisovich and Sergey
+            # Viktorovich Lavrov): father's names and second names tell namesakes apart, as
+            # does one syllable of a Chinese or Korean name (习近平, 习近朋). A second surname
+            # in place of another (JASSO ROCHA, JASSO SERRATOS) is left to a human.
+            notes.append("a different middle name")
+            level = MatchLevel.NO_MATCH
+        elif not order_ok and any(d.plain in _LINEAGE for d in dec):
+            notes.append("given names in another order around bin or ibn: father and son")
             level = MatchLevel.NO_MATCH
         else:
             if first_kind == TokenKind.INITIAL:
@@ -429,7 +499,10 @@ class NameMatcher:
                 notes.append("first given name not declared")
             if extras:
                 notes.append("declared name has tokens the document lacks")
-            strict = (not given or first_kind in _STRONG) and not extras and order_ok
+            weak = any(p[3] <= _WEAK_SCORE and p[2] != TokenKind.INITIAL for p in pairs)
+            if weak:
+                notes.append("a token only resembles its counterpart (sound, outline or two letters)")
+            strict = (not given or first_kind in _STRONG) and not extras and order_ok and not weak and not particle_extra
             if strict and score >= s.name_match_score:
                 level = MatchLevel.MATCH
             elif score >= s.name_partial_score:
@@ -450,6 +523,104 @@ def _typo_like(x: str, y: str, given: bool = True) -> bool:
     return not (given and len(x) == len(y) and x[:-1] == y[:-1] and x[-1] in _VOWELS and y[-1] in _VOWELS)
 
 
+def _join_runs(runs_side, runs_match, other, other_match, pairs, blocks, run_first: bool) -> None:
+    """Pair runs of 2-3 adjacent unmatched tokens of one side with one token of the other.
+
+    ``blocks`` (the document's block of each token) keeps a document run within the surname
+    or the given names. ``run_first`` says the runs are the declared side (pairs are stored
+    declared first). Runs whose letters cannot add up to any candidate's (within three) are
+    skipped before their forms are built.
+    """
+    lengths = [len(t.plain) for t in runs_side]
+    for size in (3, 2):
+        for start in range(len(runs_side) - size + 1):
+            run = range(start, start + size)
+            if any(runs_match[k] >= 0 for k in run):
+                continue
+            if blocks is not None and blocks[start] != blocks[start + size - 1]:
+                continue
+            total = sum(lengths[start : start + size])
+            candidates = [
+                k for k, t in enumerate(other) if other_match[k] < 0 and abs(len(t.plain) - total) <= 3
+            ]
+            if not candidates:
+                continue
+            joined = _joined_forms([runs_side[k] for k in run])
+            for k in candidates:
+                found = _compound_kind(joined, other[k])
+                if found is not None:
+                    for x in run:
+                        runs_match[x] = len(pairs)
+                    other_match[k] = len(pairs)
+                    pairs.append((tuple(run), (k,), *found) if run_first else ((k,), tuple(run), *found))
+                    break
+
+
+def _near_miss(d: NameToken, t: NameToken, given: bool) -> tuple[TokenKind, float] | None:
+    """A weak relation that a human should judge: the pair scores :data:`_WEAK_SCORE`.
+
+    The same sound (Metaphone: Scholz and Schulze), the same consonant outline against a script
+    that writes no vowels (فرناندو and Fernando), a surname of five letters or more two edits
+    away with the same first letter (Carney and Cooney), or one edit in a token of two to four
+    letters (a syllable; in a given name only a changed vowel: Jong Un and Jong On, while Un and
+    Il differ in two letters and stay apart). Never between particles, nor between two known
+    given names (Miguel and Manuel are two names: _pair_uncached returns before), nor between
+    given names that end differently (a vowel against a consonant, or two vowels).
+    """
+    a, b = d.plain, t.plain
+    if d.particle or t.particle:
+        return None
+    if given and d.latin and t.latin and not _same_ending(a, b):
+        return None  # Milan, Milena; Alexander, Alexandra: another name, not a spelling
+    shorter = min(len(a), len(b))
+    if shorter >= 3 and d.phonetic == t.phonetic:
+        return TokenKind.TRANSLITERATED, _WEAK_SCORE
+    if d.abjad != t.abjad and (
+        (len(d.skeleton) >= 2 and d.skeleton == t.skeleton)
+        or (shorter >= 3 and len(skeleton(a, True)) >= 2 and skeleton(a, True) == skeleton(b, True))
+    ):
+        # Only against a script that leaves vowels unwritten (Arabic, Hebrew): where the
+        # romanisation has the vowels (Cyrillic, Greek) the spellings themselves are compared.
+        return TokenKind.TRANSLITERATED, _WEAK_SCORE
+    if (
+        shorter >= 5
+        and a[0] == b[0]
+        and abs(len(a) - len(b)) <= 1
+        and d.skeleton == t.skeleton
+        and len(d.skeleton) >= 2
+        and OSA.distance(d.phonetic, t.phonetic, score_cutoff=1) <= 1
+    ):
+        return TokenKind.FUZZY, _WEAK_SCORE  # one consonant outline, sounds one step apart: Sobhi, Soubi
+    if shorter >= 2 and max(len(a), len(b)) <= 12 and _sino_key(a) == _sino_key(b):
+        return TokenKind.TRANSLITERATED, _WEAK_SCORE  # Hsi, Xi: Wade-Giles against pinyin
+    if not given and shorter >= 5 and a[0] == b[0] and abs(len(a) - len(b)) <= 2:
+        if OSA.distance(a, b, score_cutoff=2) <= 2:
+            return TokenKind.FUZZY, _WEAK_SCORE  # a surname two letters away: Carney, Cooney
+    if shorter >= 2 and max(len(a), len(b)) <= 4 and OSA.distance(a, b, score_cutoff=1) <= 1:
+        if not given or (d.skeleton == t.skeleton and len(a) == len(b)):
+            return TokenKind.FUZZY, _WEAK_SCORE  # Sin, Shin; Gi, Gil; Jong Un, Jong On
+    return None
+
+
+# Wade-Giles (and older Korean) spellings folded towards pinyin: hs -> x, ts/tz -> z, ch -> j,
+# unaspirated stops written voiceless -> voiced, -ung -> -ong. Lossy on purpose (Wade-Giles
+# drops the apostrophe that told t' from t), so a key match is only a near miss.
+_SINO = re.compile(r"hs|ts|tz|ch|ung|t|k|p")
+_SINO_MAP = {"hs": "x", "ts": "z", "tz": "z", "ch": "j", "ung": "ong", "t": "d", "k": "g", "p": "b"}
+
+
+@functools.lru_cache(maxsize=65536)
+def _sino_key(plain: str) -> str:
+    """The spelling of ``plain`` with Wade-Giles conventions folded (Tse-tung, Zedong: zedong)."""
+    return _SINO.sub(lambda m: _SINO_MAP[m.group(0)], plain)
+
+
+def _same_ending(a: str, b: str) -> bool:
+    """Both end in the same vowel, or both in a consonant: Milan and Milena do not."""
+    x, y = a[-1:] in _VOWELS, b[-1:] in _VOWELS
+    return x == y and (not x or a[-1] == b[-1])
+
+
 def _strip_particles(text: str) -> str:
     """``text`` without up to two leading surname particles (DELOSSANTOS -> SANTOS)."""
     for _ in range(2):
@@ -460,17 +631,39 @@ def _strip_particles(text: str) -> str:
     return text
 
 
-def _joined_forms(tokens: Sequence[NameToken]) -> tuple[frozenset[str], str]:
+def _joined_forms(tokens: Sequence[NameToken]) -> tuple[frozenset[str], str, str]:
+    """The forms of adjacent tokens written as one: (spellings, text, consonant outline)."""
+    plain = "".join(t.plain for t in tokens)
     return (
-        frozenset(
-            (
-                "".join(t.icao for t in tokens),
-                "".join(t.plain for t in tokens),
-                "".join(t.folded for t in tokens),
-            )
-        ),
+        frozenset(("".join(t.icao for t in tokens), plain, "".join(t.folded for t in tokens))),
         "".join(t.text for t in tokens),
+        plain,
     )
+
+
+def _compound_kind(
+    joined: tuple[frozenset[str], str, str], t: NameToken, phonetic: bool = True
+) -> tuple[TokenKind, float] | None:
+    """How a run of tokens written as one relates to token ``t``, or ``None``.
+
+    The same spelling (DELACRUZ) scores :data:`_COMPOUND_SCORE`; with ``phonetic``, the same
+    Metaphone code of the joined run (Abd al-Aziz and Abdul Aziz, Abd-al-Rab and Abdulrab)
+    scores like a phonetic given-name variant, on joins of six letters or more; the same
+    consonant outline across scripts (贝拉克 and Barack) is a near miss.
+    """
+    forms, text, plain = joined
+    if not forms.isdisjoint(t.forms):
+        return (TokenKind.EXACT if text == t.text else TokenKind.TRANSLITERATED), _COMPOUND_SCORE
+    if not phonetic or len(plain) < 6 or len(t.plain) < 5 or abs(len(plain) - len(t.plain)) > 3:
+        return None
+    if metaphone(plain) == t.phonetic:
+        return TokenKind.TRANSLITERATED, _PHONETIC_SCORE
+    if len(plain) <= 12 and _sino_key(plain) == _sino_key(t.plain):
+        return TokenKind.TRANSLITERATED, _WEAK_SCORE  # Tse-tung, Zedong
+    if not t.latin or not text.isascii():
+        if skeleton(plain) == t.skeleton:
+            return TokenKind.TRANSLITERATED, _WEAK_SCORE
+    return None
 
 
 def _best_assignment(candidates: list[tuple]) -> list[tuple]:

@@ -27,7 +27,7 @@ SUPPLEMENT: tuple[frozenset[str], ...] = tuple(
         "alexandra aleksandra sasha sascha shura",
         "mikhail michael misha",
         "dmitry dmitri dmitrii dima",
-        "vladimir volodya vova",
+        "vladimir volodymyr uladzimir wladimir volodya vova",
         "nikolai nikolay kolya",
         "pavel pasha",
         "ivan vanya",

@@ -1,8 +1,8 @@
 """Settings of profile matching: the name thresholds and weights (the ``[profile]`` table).
 
 Defaults were measured on the labelled name-pair set in ``tests/data/name_pairs.csv``
-(``python benchmarks/bench_profile.py`` sweeps the thresholds; see
-``benchmarks/RESULTS.md``).
+(``python benchmarks/bench_profile.py`` sweeps the thresholds) and checked on the real pairs of
+``../shared/names`` (``--shared``); see ``benchmarks/RESULTS.md``.
 """
 
 from __future__ import annotations
