@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import calibrate_faces as cal  # noqa: E402
 import face_measurements as fm  # noqa: E402
 
-from idverify.faces.decide import decide  # noqa: E402
+from idverify.faces.decide import decide, thresholds_for  # noqa: E402
 from idverify.faces.settings import FaceSettings  # noqa: E402
 
 RULES = ("document", "any", "gated", "mean")
@@ -72,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", type=Path, default=fm.DEFAULT_SHARED)
     parser.add_argument("--cache", type=Path, default=fm.DEFAULT_CACHE)
     parser.add_argument("--margin", type=float, default=0.02)
+    parser.add_argument("--shipped", action="store_true",
+                        help="decide at the shipped per-class thresholds instead of held-out ones")
     args = parser.parse_args(argv)
     if not (args.shared / "pairs.csv").is_file():
         print(f"no {args.shared}/pairs.csv", file=sys.stderr)
@@ -85,16 +87,20 @@ def main(argv: list[str] | None = None) -> int:
     for name in sorted(images):
         photos_of.setdefault(fm.person(name), []).append(name)
 
+    def thresholds(cls: str, excluded: frozenset[str]):
+        return thresholds_for(cls, settings) if args.shipped else fitters[cls](excluded)
+
     def held(p: cal.Pair, excluded: frozenset[str]) -> tuple[str, object]:
         if p.reference_class is None or p.distance is None:
             return "INCONCLUSIVE", None
-        t = fitters[p.reference_class](excluded)
+        t = thresholds(p.reference_class, excluded)
         return cal.decision(p, t, settings), t
 
-    print("| set | rule | genuine | with a verified earlier selfie | genuine not MATCH | moved INCONCLUSIVE -> MATCH "
-          "| genuine NO_MATCH | impostor | impostor with earlier selfie | impostor MATCH | closest impostor selfie distance "
-          "(photo-class threshold) |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| set | rule | genuine | with a verified earlier selfie | genuine not MATCH | of which with a selfie "
+          "| moved INCONCLUSIVE -> MATCH "
+          "| genuine NO_MATCH | impostor | impostor with earlier selfie (selfie comparisons) | impostor MATCH "
+          "| closest impostor selfie distance (its threshold) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for s in dict.fromkeys(p.set for p in base):
         cases = []
         for p in (q for q in base if q.set == s):
@@ -107,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
                 if earlier is None or held(earlier, p.people)[0] != "MATCH":
                     continue
                 now = cal.make_pair(images, "photo", c, p.b, p.same, settings)  # earlier selfie vs today's
-                selfies.append((held(now, p.people)[0], now, fitters[now.reference_class](p.people)
+                selfies.append((held(now, p.people)[0], now, thresholds(now.reference_class, p.people)
                                 if now.reference_class else None))
             cases.append((p, (doc_decision, p, t), selfies))
         imp_selfie = [(q.distance, th.match_distance) for p, _, sl in cases if not p.same
@@ -120,8 +126,10 @@ def main(argv: list[str] | None = None) -> int:
             cl = f"{closest[0]:.3f} ({closest[1]:.3f})" if closest else "-"
             print(f"| {s} | {rule} | {len(gen)} | {sum(bool(sl) for *_, sl in gen)} "
                   f"| {sum(after != 'MATCH' for _, after, _, _ in gen)} ({cal.pct(sum(after != 'MATCH' for _, after, _, _ in gen), len(gen))}) "
+                  f"| {sum(after != 'MATCH' for _, after, _, sl in gen if sl)} "
                   f"| {moved} | {sum(after == 'NO_MATCH' for _, after, _, _ in gen)} | {len(imp)} "
-                  f"| {sum(bool(sl) for *_, sl in imp)} | {sum(after == 'MATCH' for _, after, _ in imp)} | {cl} |")
+                  f"| {sum(bool(sl) for *_, sl in imp)} ({sum(len(sl) for *_, sl in imp)}) "
+                  f"| {sum(after == 'MATCH' for _, after, _ in imp)} | {cl} |")
     return 0
 
 
