@@ -256,11 +256,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=fm.DEFAULT_CACHE)
     parser.add_argument("--margin", type=float, default=0.02, help="distance kept below the closest impostor")
     args = parser.parse_args(argv)
-    if not (args.shared / "pairs.csv").is_file():
-        print(f"no {args.shared}/pairs.csv; nothing to calibrate", file=sys.stderr)
+    data = fm.load_for_report(args.shared, args.cache)
+    if data is None:
         return 2
     settings = FaceSettings()
-    data = fm.load(args.cache, args.shared)
     report(build_pairs(data, args.shared, settings), settings, args.margin)
     return 0
 

@@ -75,11 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shipped", action="store_true",
                         help="decide at the shipped per-class thresholds instead of held-out ones")
     args = parser.parse_args(argv)
-    if not (args.shared / "pairs.csv").is_file():
-        print(f"no {args.shared}/pairs.csv", file=sys.stderr)
+    data = fm.load_for_report(args.shared, args.cache)
+    if data is None:
         return 2
     settings = FaceSettings()
-    data = fm.load(args.cache, args.shared)
     images = data["images"]
     base = cal.build_pairs(data, args.shared, settings)
     fitters = {cls: cal.class_fitter(base, cls, settings, args.margin) for cls in cal.CLASSES}
