@@ -129,9 +129,14 @@ def candidates(data: bytes, base_box, models, settings, image_settings) -> dict:
     return out
 
 
+#: The order sets are measured in: the hardest first, where a better crop matters most, so that
+#: an interrupted run has whole sets to report.
+ORDER = ("hard", "strong", "clean", "mild", "photo")
+
+
 def measure(shared: Path, main: dict, cache: Path) -> dict:
-    """Every reference of the face_measurements cache ``main``, re-created and measured; the
-    candidates are written to ``cache`` after each image, and a run resumes from it."""
+    """Every reference of the face_measurements cache ``main``, re-created and measured, set by
+    set (``ORDER``); written to ``cache`` after each reference, and a run resumes from it."""
     from idverify.docgen import generate_document
     from idverify.faces.models import load_face_models
     from idverify.images import ImageSettings, decode_image
@@ -139,34 +144,34 @@ def measure(shared: Path, main: dict, cache: Path) -> dict:
     settings, image_settings = FaceSettings(), ImageSettings()
     models = load_face_models(settings)
     names = sorted({n for a, b, _ in fm.read_pairs(shared) for n in (a, b)})
-    out: dict = {"version": CACHE_VERSION, "images": {}}
+    out: dict = {"version": CACHE_VERSION, "images": {}, "sets": []}
     if cache.is_file():
         with open(cache, "rb") as fh:
             old = pickle.load(fh)
         if old.get("version") == CACHE_VERSION:
             out = old
-    for i, name in enumerate(names):
-        if name in out["images"]:
+    for set_name in ORDER:
+        if set_name in out["sets"]:
             continue
-        data = (shared / name).read_bytes()
-        entry: dict = {}
-        photo_box = main["images"][name]["photo"]["ours"].extra["box"]
-        if photo_box is not None:
-            entry["photo"] = candidates(data, photo_box, models, settings, image_settings)
-            portrait = fm.framed_portrait(decode_image(data, image_settings).rgb, photo_box)
-            for level in main["levels"]:
-                box = main["images"][name][level]["ours"].extra["box"]
-                if box is None:
-                    continue
-                doc = generate_document(fm.SEED + i, kind=fm.KINDS[i % 3], level=level, portrait=portrait, today=fm.TODAY)
-                entry[level] = candidates(fm.upright(doc), box, models, settings, image_settings)
-        out["images"][name] = entry
+        for i, name in enumerate(names):
+            entry = out["images"].setdefault(name, {})
+            photo_box = main["images"][name]["photo"]["ours"].extra["box"]
+            box = main["images"][name].get(set_name, {"ours": None})["ours"]
+            if set_name in entry or photo_box is None or box is None or box.extra["box"] is None:
+                continue
+            data = (shared / name).read_bytes()
+            if set_name != "photo":
+                portrait = fm.framed_portrait(decode_image(data, image_settings).rgb, photo_box)
+                doc = generate_document(fm.SEED + i, kind=fm.KINDS[i % 3], level=set_name, portrait=portrait,
+                                        today=fm.TODAY)
+                data = fm.upright(doc)
+            entry[set_name] = candidates(data, box.extra["box"], models, settings, image_settings)
+            with open(cache, "wb") as fh:
+                pickle.dump(out, fh)
+            print(f"measured {set_name} {i + 1}/{len(names)}", file=sys.stderr, flush=True)
+        out["sets"].append(set_name)
         with open(cache, "wb") as fh:
             pickle.dump(out, fh)
-        print(f"measured {i + 1}/{len(names)}", file=sys.stderr, flush=True)
-    out["complete"] = True
-    with open(cache, "wb") as fh:
-        pickle.dump(out, fh)
     return out
 
 
@@ -228,11 +233,11 @@ def main(argv: list[str] | None = None) -> int:
     if crops.get("version") != CACHE_VERSION:
         print("the crop cache is old; run with --measure", file=sys.stderr)
         return 2
-    if not crops.get("complete"):
-        print(f"partial crop cache: {len(crops['images'])} of {len(data['images'])} images; the other "
-              "references keep the base crop\n")
-    base = cal.build_pairs(data, args.shared, settings)
-    sets = list(dict.fromkeys(p.set for p in base))
+    done = [s for s in ORDER if s in crops.get("sets", [])]
+    if len(done) < len(ORDER):
+        print(f"partial crop cache: sets {', '.join(done) or 'none'} measured; the others keep the base crop\n")
+    base = cal.build_pairs(data, args.shared, settings)  # thresholds are fitted on every set
+    sets = [s for s in dict.fromkeys(p.set for p in base) if s in done]
     refs = {s: [e[s] for e in crops["images"].values() if s in e] for s in sets}
     print("references with another pass's box / differing from the base box, per set: " + ", ".join(
         f"{s} {sum('pass+1' in c for c in refs[s])}/{len(refs[s])}" for s in sets) + "\n")
@@ -244,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{sum(p is c['up2x'] for p, c in zip(picked[s], refs[s]))}" for s in sets))
     print()
     ev.print_rows([(f"crop {rule}", with_rule(base, crops, data, rule, settings)) for rule in RULES], settings,
-                  args.margin)
+                  args.margin, sets)
     return 0
 
 

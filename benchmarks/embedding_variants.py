@@ -126,12 +126,15 @@ def rows(pairs: list[cal.Pair], settings: FaceSettings, margin: float) -> dict[s
     return out
 
 
-def print_rows(runs: list[tuple[str, list[cal.Pair]]], settings: FaceSettings, margin: float) -> None:
-    """The table of :func:`rows`, one line per (label, pairs) run and set."""
+def print_rows(runs: list[tuple[str, list[cal.Pair]]], settings: FaceSettings, margin: float,
+               sets: list[str] | None = None) -> None:
+    """The table of :func:`rows`, one line per (label, pairs) run and set (of ``sets``: all by default)."""
     print("| variant | set | EER % | FRR@FAR0.1% | not MATCH shipped | imp MATCH shipped | not MATCH LOPO | imp MATCH LOPO | ms/pair |")
     print("|---|---|---|---|---|---|---|---|---|")
     for label, pairs in runs:
         for s, (e, f, nm, im, lnm, lim, ms) in rows(pairs, settings, margin).items():
+            if sets is not None and s not in sets:
+                continue
             print(f"| {label} | {s} | {e:.1f} | {f:.1f} | {nm:.1f}% | {im} | {lnm:.1f}% | {lim} | {ms:.0f} |")
 
 
