@@ -239,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     base = cal.build_pairs(data, args.shared, settings)  # thresholds are fitted on every set
     sets = [s for s in dict.fromkeys(p.set for p in base) if s in done]
     refs = {s: [e[s] for e in crops["images"].values() if s in e] for s in sets}
-    print("references with another pass's box / differing from the base box, per set: " + ", ".join(
+    print("references whose next detector pass finds a different box, per set: " + ", ".join(
         f"{s} {sum('pass+1' in c for c in refs[s])}/{len(refs[s])}" for s in sets) + "\n")
     for rule in RULES[3:]:
         picked = {s: [choose(rule, c)[0] for c in refs[s]] for s in sets}
