@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -60,28 +61,35 @@ class Pair:
         return frozenset((fm.person(self.a), fm.person(self.b)))
 
 
+def make_pair(images: dict, set_name: str, a: str, b: str, same: bool, settings: FaceSettings) -> Pair | None:
+    """Image ``a`` (as a photo, or printed on a document at level ``set_name``) against photo
+    ``b``; None when ``a`` has no ``set_name`` measurement (no face on it to print)."""
+    probe = images[b]["photo"]
+    if set_name not in images[a]:
+        return None
+    ref = images[a][set_name]
+    ours, naive = ref["ours"], ref["naive"]
+    measures = QualityMeasures(**ours.measures) if ours.measures else None
+    cls = classify_reference(measures, on_document=ours.on_document, settings=settings) if measures else None
+    distance = None
+    if ours.embedding is not None and probe["ours"].embedding is not None:
+        distance = float(np.linalg.norm(ours.embedding - probe["ours"].embedding))
+    nd = None
+    if naive.embedding is not None and probe["naive"].embedding is not None:
+        nd = float(np.linalg.norm(naive.embedding - probe["naive"].embedding))
+    probe_ok = not judge_quality(QualityMeasures(**probe["ours"].measures), settings) if probe["ours"].measures else False
+    return Pair(set_name, a, b, same, distance, cls, probe_ok, measures, nd,
+                ours.cpu_seconds + probe["ours"].cpu_seconds, naive.cpu_seconds + probe["naive"].cpu_seconds)
+
+
 def build_pairs(data: dict, shared: Path, settings: FaceSettings) -> list[Pair]:
     """Every (set, pair) from the cached measurements."""
-    images = data["images"]
     out = []
     for set_name in ("photo", *data["levels"]):
         for a, b, same in fm.read_pairs(shared):
-            probe = images[b]["photo"]
-            if set_name not in images[a]:
-                continue  # no face on photo a to print (none in ../shared/faces today)
-            ref = images[a][set_name]
-            ours, naive = ref["ours"], ref["naive"]
-            measures = QualityMeasures(**ours.measures) if ours.measures else None
-            cls = classify_reference(measures, on_document=ours.on_document, settings=settings) if measures else None
-            distance = None
-            if ours.embedding is not None and probe["ours"].embedding is not None:
-                distance = float(np.linalg.norm(ours.embedding - probe["ours"].embedding))
-            nd = None
-            if naive.embedding is not None and probe["naive"].embedding is not None:
-                nd = float(np.linalg.norm(naive.embedding - probe["naive"].embedding))
-            probe_ok = not judge_quality(QualityMeasures(**probe["ours"].measures), settings) if probe["ours"].measures else False
-            out.append(Pair(set_name, a, b, same, distance, cls, probe_ok, measures, nd,
-                            ours.cpu_seconds + probe["ours"].cpu_seconds, naive.cpu_seconds + probe["naive"].cpu_seconds))
+            pair = make_pair(data["images"], set_name, a, b, same, settings)
+            if pair is not None:  # no face on photo a to print (none in ../shared/faces today)
+                out.append(pair)
     return out
 
 
@@ -111,23 +119,35 @@ def decision(p: Pair, t: ClassThresholds, settings: FaceSettings) -> str:
     return d
 
 
+def class_fitter(pairs: list[Pair], cls: str, settings: FaceSettings, margin: float
+                 ) -> Callable[[frozenset[str]], ClassThresholds]:
+    """``excluded people -> thresholds`` of class ``cls``, chosen on its usable pairs (both faces
+    pass quality) that involve none of the excluded people."""
+    floor = thresholds_for(cls, settings).min_sharpness  # type: ignore[arg-type]
+    usable = [p for p in pairs if p.reference_class == cls and p.distance is not None and p.acceptable_probe
+              and reference_ok(p, ClassThresholds(1, 1, floor), settings)]
+    cache: dict[frozenset[str], ClassThresholds] = {}
+
+    def fit(excluded: frozenset[str]) -> ClassThresholds:
+        if excluded not in cache:
+            train = [p for p in usable if not (p.people & excluded)]
+            cache[excluded] = choose_thresholds([p.distance for p in train if p.same],
+                                                [p.distance for p in train if not p.same], margin, floor)
+        return cache[excluded]
+
+    return fit
+
+
 def lopo(pairs: list[Pair], settings: FaceSettings, margin: float) -> tuple[dict, dict]:
     """Held-out decisions (pair -> (decision, thresholds)) and the all-pairs thresholds per class."""
     finals, held = {}, {}
     for cls in CLASSES:
-        floor = thresholds_for(cls, settings).min_sharpness
-        members = [p for p in pairs if p.reference_class == cls and p.distance is not None]
-        usable = [p for p in members if p.acceptable_probe and reference_ok(p, ClassThresholds(1, 1, floor), settings)]
-
-        def fit(excluded: frozenset[str]) -> ClassThresholds:
-            train = [p for p in usable if not (p.people & excluded)]
-            return choose_thresholds([p.distance for p in train if p.same], [p.distance for p in train if not p.same], margin, floor)
-
+        fit = class_fitter(pairs, cls, settings, margin)
         finals[cls] = fit(frozenset())
-        cache: dict[frozenset[str], ClassThresholds] = {}
-        for p in members:
-            t = cache.setdefault(p.people, fit(p.people))
-            held[id(p)] = (decision(p, t, settings), t)
+        for p in pairs:
+            if p.reference_class == cls and p.distance is not None:
+                t = fit(p.people)
+                held[id(p)] = (decision(p, t, settings), t)
     return held, finals
 
 
@@ -236,11 +256,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=fm.DEFAULT_CACHE)
     parser.add_argument("--margin", type=float, default=0.02, help="distance kept below the closest impostor")
     args = parser.parse_args(argv)
-    if not (args.shared / "pairs.csv").is_file():
-        print(f"no {args.shared}/pairs.csv; nothing to calibrate", file=sys.stderr)
+    data = fm.load_for_report(args.shared, args.cache)
+    if data is None:
         return 2
     settings = FaceSettings()
-    data = fm.load(args.cache, args.shared)
     report(build_pairs(data, args.shared, settings), settings, args.margin)
     return 0
 

@@ -126,6 +126,18 @@ def rows(pairs: list[cal.Pair], settings: FaceSettings, margin: float) -> dict[s
     return out
 
 
+def print_rows(runs: list[tuple[str, list[cal.Pair]]], settings: FaceSettings, margin: float,
+               sets: list[str] | None = None) -> None:
+    """The table of :func:`rows`, one line per (label, pairs) run and set (of ``sets``: all by default)."""
+    print("| variant | set | EER % | FRR@FAR0.1% | not MATCH shipped | imp MATCH shipped | not MATCH LOPO | imp MATCH LOPO | ms/pair |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for label, pairs in runs:
+        for s, (e, f, nm, im, lnm, lim, ms) in rows(pairs, settings, margin).items():
+            if sets is not None and s not in sets:
+                continue
+            print(f"| {label} | {s} | {e:.1f} | {f:.1f} | {nm:.1f}% | {im} | {lnm:.1f}% | {lim} | {ms:.0f} |")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=fm.DEFAULT_SHARED)
@@ -146,15 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     total = {s: sum(1 for e in data["images"].values() if s in e) for s in data["levels"]}
     print("ghost portraits found (documents): " + ", ".join(f"{s} {ghosts[s]}/{total[s]}" for s in data["levels"]) + "\n")
     runs = [(v, None) for v in args.variants.split(",")] + [(args.fuse_variant, f) for f in args.fuse]
-    sets = list(dict.fromkeys(p.set for p in base))
-    print("| variant | set | EER % | FRR@FAR0.1% | not MATCH shipped | imp MATCH shipped | not MATCH LOPO | imp MATCH LOPO | ms/pair |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    for variant, fuse in runs:
-        label = variant + (f" + ghost {fuse}" if fuse else "")
-        r = rows(with_variant(base, data, variant, fuse), settings, args.margin)
-        for s in sets:
-            e, f, nm, im, lnm, lim, ms = r[s]
-            print(f"| {label} | {s} | {e:.1f} | {f:.1f} | {nm:.1f}% | {im} | {lnm:.1f}% | {lim} | {ms:.0f} |")
+    print_rows([(variant + (f" + ghost {fuse}" if fuse else ""), with_variant(base, data, variant, fuse))
+                for variant, fuse in runs], settings, args.margin)
     return 0
 
 

@@ -274,6 +274,15 @@ def load(cache: Path, shared: Path, *, remeasure: bool = False, reuse_naive: boo
     return data
 
 
+def load_for_report(shared: Path, cache: Path) -> dict | None:
+    """What a report reads: the cached measurements (measured first when absent or old), or None
+    with a message when ``shared`` has no pairs.csv."""
+    if not (shared / "pairs.csv").is_file():
+        print(f"no {shared}/pairs.csv; nothing to measure", file=sys.stderr)
+        return None
+    return load(cache, shared)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)

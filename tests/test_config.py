@@ -37,6 +37,7 @@ def test_file_then_environment_then_flags(tmp_path):
         ("[nosuch]\na = 1\n", "CONFIG_UNKNOWN_KEY", "nosuch"),
         ("server = 3\n", "CONFIG_TYPE", "server"),
         ("[server\n", "CONFIG_SYNTAX", "TOML"),
+        ("[reverify]\nearlier_selfies = -1\n", "CONFIG_VALUE", "reverify.earlier_selfies"),
     ],
 )
 def test_invalid_configuration_names_the_key(tmp_path, toml, reason, needle):

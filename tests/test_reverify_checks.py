@@ -4,9 +4,11 @@ server (``idverify reverify --once``), from stored evidence, with the linker con
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import grpc
@@ -17,7 +19,7 @@ from idverify.app import Application
 from idverify.config import load_config
 from idverify.docgen import generate_document
 from idverify.documents.settings import DocumentSettings
-from idverify.app.reverify import recheck_document
+from idverify.app.reverify import AccountChecker, recheck_document
 from idverify.reverify.store import open_reverify_store
 from idverify.server.app import create_server
 from idverify.app.dependencies import build_dependencies
@@ -86,3 +88,71 @@ def test_reverify_once_in_process_and_remote(tmp_path):
     assert [r[5] for r in rows] == ["verify_identity", "reverify", "reverify"]
     assert all(r[1] == pb.VERIFICATION_DECISION_APPROVE for r in rows)
     assert [r[3] for r in rows[1:]] == ["REQUESTED", "REQUESTED"]
+
+
+def _face_of(result) -> pb.CompareFacesResponse:
+    return pb.VerifyIdentityResponse.FromString(result.evidence).face
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_an_earlier_verified_selfie_settles_a_degraded_portrait_and_no_one_elses_does(shared_dir, tmp_path):
+    """A grey, line-patterned, small portrait (docgen level hard) that leaves today's selfie of
+    its holder INCONCLUSIVE by distance (about 0.61, thresholds 0.54 / 0.72), while it matched an
+    earlier selfie (about 0.47) that matches today's (about 0.48): real dlib, real Tesseract."""
+    faces = shared_dir / "faces"
+    config = load_config(overrides={"server": {"worker_processes": 1}, "store": {"url": str(tmp_path / "s.sqlite3")},
+                                    "reverify": {"retain_images": True}}, environ={})
+    app = Application(build_dependencies(config))
+    history = app.deps.history
+    doc = generate_document(5, kind="td3", level="hard", portrait=faces / "penny" / "penny2.png", expired=False)
+    declared = pb.DeclaredProfile(full_name=f"{doc.truth.given_names} {doc.truth.surname}",
+                                  birth_date=doc.truth.birth_date.isoformat())
+    earlier, today, stranger = (faces / p for p in ("penny/penny4.png", "penny/penny1.png", "leonard/leonard3.png"))
+
+    def request(selfie: Path, account: str) -> pb.VerifyIdentityRequest:
+        return pb.VerifyIdentityRequest(profile_photo=pb.Image(content=selfie.read_bytes()), declared=declared,
+                                        document_images=[pb.Image(content=i) for i in doc.images], account_id=account)
+
+    def recheck(account: str, checker: AccountChecker) -> pb.CompareFacesResponse:
+        assert history.request_recheck(account)
+        (lease,) = [x for x in history.lease("test", 10, app.verification.policy_version, app.deps.model_version, 60)
+                    if x.account_id == account]
+        return _face_of(checker.check(lease, ("requested",)))
+
+    executor = ThreadPoolExecutor(2)
+    steps = app.verification.steps(timeout=300)
+    recheck_doc = functools.partial(recheck_document, settings=config.documents)
+    try:
+        # The earlier verification: the document alone matches; the selfie is kept as verified.
+        first = app.verification.verify_identity(request(earlier, "acct-holder"), timeout=300)
+        assert first.face.decision == pb.FACE_DECISION_MATCH and first.face.fusion == pb.FACE_FUSION_UNSPECIFIED
+        assert history.verified_selfies("acct-holder") == [earlier.read_bytes()]
+        # Today's selfie: open against the document, settled by the earlier selfie, not kept as verified.
+        second = app.verification.verify_identity(request(today, "acct-holder"), timeout=300)
+        assert second.face.reference_decision == pb.FACE_DECISION_INCONCLUSIVE, second.face.distance
+        assert second.face.decision == pb.FACE_DECISION_MATCH
+        assert second.face.fusion == pb.FACE_FUSION_EARLIER_SELFIE_MATCH and "compare_faces_earlier_selfies" in second.steps
+        (used,) = second.face.other_references
+        assert used.decision == pb.FACE_DECISION_MATCH and used.has_distance and used.distance < second.face.distance
+        assert "FACE_INCONCLUSIVE" not in [r.code for r in second.reasons]
+        assert history.verified_selfies("acct-holder") == [earlier.read_bytes()]
+        # The worker re-verifies from the retained images (today's selfie) the same way.
+        face = recheck("acct-holder", AccountChecker(steps, executor, recheck_doc,
+                                                     retained_images=history.retained_images))
+        assert face.decision == pb.FACE_DECISION_MATCH and face.fusion == pb.FACE_FUSION_EARLIER_SELFIE_MATCH
+
+        # No earlier selfie: today's behaviour, nothing fused.
+        alone = app.verification.verify_identity(request(today, "acct-other"), timeout=300)
+        assert alone.face.decision == pb.FACE_DECISION_INCONCLUSIVE and alone.face.fusion == pb.FACE_FUSION_UNSPECIFIED
+        assert not alone.face.other_references and "compare_faces_earlier_selfies" not in alone.steps
+        # An "earlier selfie" of someone else (say an impostor's, kept by mistake) settles nothing.
+        history.retain_verified_selfie("acct-other", stranger.read_bytes(), keep=3)
+        face = recheck("acct-other", AccountChecker(steps, executor, recheck_doc, retained_images=history.retained_images,
+                                                    reverify=functools.partial(app.signup.reverify, timeout=300)))
+        assert face.decision == pb.FACE_DECISION_INCONCLUSIVE
+        assert face.fusion == pb.FACE_FUSION_EARLIER_SELFIE_NOT_MATCH
+        assert [r.decision for r in face.other_references] == [pb.FACE_DECISION_NO_MATCH]
+    finally:
+        executor.shutdown()
+        app.close()

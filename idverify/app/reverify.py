@@ -9,7 +9,9 @@ What is kept for re-verification (and what is not), decided here:
   profile.
 - **not kept** by default: the raw images. With ``reverify.retain_images`` they are kept for
   ``image_retention_days`` and a re-check re-runs the full face-and-document pipeline on them;
-  the worker deletes them when they are older.
+  the worker deletes them when they are older. The selfies the document alone matched are kept
+  too (``earlier_selfies`` of them): when a re-check's document leaves the face comparison open
+  by distance alone, they are compared with the profile photo and fused (idverify.faces.fusion).
 
 A re-check also asks the linker about the account when a linker is configured, and its reasons
 (DUPLICATE_PERSON, SHARED_ACCOUNT, ...) weigh in through the decision policy's one combining rule,
@@ -36,7 +38,7 @@ from idverify.config import Config
 from idverify.documents.checks import document_checks
 from idverify.documents.settings import DocumentSettings
 from idverify.errors import InvalidInput, NotFound
-from idverify.reverify.store import Lease, Result
+from idverify.reverify.store import Lease, Result, earlier_selfies
 from idverify.v1 import verification_service_pb2 as pb
 
 __all__ = ["AccountChecker", "LinkView", "Runtime", "TIME_DEPENDENT", "in_process", "recheck_document"]
@@ -155,7 +157,8 @@ class AccountChecker:
                     response.steps.append("register_account")
                     return result_of(response, declared)
             else:
-                response = verify_identity(self._steps, request, self._executor)
+                response = verify_identity(self._steps, request, self._executor,
+                                           earlier_selfies(images, images["profile"]))
         elif lease.evidence is not None:
             response = self._from_evidence(pb.VerifyIdentityResponse.FromString(lease.evidence), declared)
         else:

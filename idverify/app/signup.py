@@ -146,7 +146,7 @@ class Signup:
                 response=stored_answer.SerializeToString(), policy_version=response.policy_version,
                 model_version=self._deps.model_version, settings=self._deps.config.reverify)
             if recorded:
-                self._verification.retain_images(request.verification)
+                self._verification.retain_images(request.verification, verification)
         return response
 
     def reverify(self, request: pb.VerifyIdentityRequest,

@@ -110,14 +110,23 @@ class Verification:
     def verify_identity(self, request: pb.VerifyIdentityRequest,
                         timeout: float | None = None) -> pb.VerifyIdentityResponse:
         """Read, compare, match and decide; record the result when the request names an account."""
-        response = verify_identity(self.steps(timeout), request, self._fanout)
+        response = verify_identity(self.steps(timeout), request, self._fanout, self.earlier_selfies(request))
         if request.account_id and self._deps.history is not None:
             self._deps.history.record_verification(
                 request.account_id, result_of(response, request.declared),
                 policy_version=response.policy_version, model_version=self._deps.model_version,
                 settings=self._deps.config.reverify, source="verify_identity")
-            self.retain_images(request)
+            self.retain_images(request, response)
         return response
+
+    def earlier_selfies(self, request: pb.VerifyIdentityRequest) -> list[bytes]:
+        """The account's retained verified selfies other than the request's profile photo (none
+        without an account id, a history or image retention), newest first."""
+        history, settings = self._deps.history, self._deps.config.reverify
+        if not request.account_id or history is None or not settings.retain_images or settings.earlier_selfies < 1:
+            return []
+        probe = request.profile_photo.content  # a selfie compared with its own bytes proves nothing
+        return [s for s in history.verified_selfies(request.account_id) if s != probe][:settings.earlier_selfies]
 
     def verify_with_templates(self, request: pb.VerifyIdentityRequest, timeout: float | None = None,
                               ) -> tuple[pb.VerifyIdentityResponse, FaceTemplates]:
@@ -127,18 +136,24 @@ class Verification:
 
         def compare(req: pb.CompareFacesRequest) -> pb.CompareFacesResponse:
             response, templates = self._compare(req, timeout)
-            captured.append(templates)
+            if req.reference_kind != pb.REFERENCE_KIND_PORTRAIT:  # an earlier selfie's are not the document's
+                captured.append(templates)
             return response
 
         steps = dataclasses.replace(self.steps(timeout), compare_faces=compare)
-        response = verify_identity(steps, request, self._fanout)
+        response = verify_identity(steps, request, self._fanout, self.earlier_selfies(request))
         return response, (captured[-1] if captured else FaceTemplates())
 
-    def retain_images(self, request: pb.VerifyIdentityRequest) -> None:
-        """Keep the request's images for re-verification when ``reverify.retain_images`` is on."""
-        history = self._deps.history
-        if history is None or not self._deps.config.reverify.retain_images:
+    def retain_images(self, request: pb.VerifyIdentityRequest, response: pb.VerifyIdentityResponse) -> None:
+        """Keep the request's images for re-verification when ``reverify.retain_images`` is on,
+        and its profile photo as a verified selfie when the document alone matched it."""
+        history, settings = self._deps.history, self._deps.config.reverify
+        if history is None or not settings.retain_images:
             return
         history.retain_image(request.account_id, "profile", request.profile_photo.content)
         for role, image in zip(("document_front", "document_back"), request.document_images):
             history.retain_image(request.account_id, role, image.content)
+        # Only the document vouches for a selfie: one matched through an earlier selfie is not
+        # kept as verified, so no chain of selfies drifts away from the document's face.
+        if response.face.reference_decision == pb.FACE_DECISION_MATCH:
+            history.retain_verified_selfie(request.account_id, request.profile_photo.content, settings.earlier_selfies)

@@ -11,7 +11,10 @@ that serves its own RPC, and the policy is a pure function of their results:
 
 Reading the document and comparing the faces are independent, so they run at the same time (the
 CPU work is in worker processes). When the face step finds no usable face on the document photo
-but the reader cropped a portrait, the comparison is run again against that portrait.
+but the reader cropped a portrait, the comparison is run again against that portrait. At
+re-verification, when the document leaves the comparison open by distance alone, the account's
+earlier verified selfies are compared with the profile photo too and fused with it
+(:mod:`idverify.faces.fusion`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 
 from idverify.errors import InvalidInput
+from idverify.faces.fusion import fuse_earlier_selfies, open_by_distance
 from idverify.v1 import verification_service_pb2 as pb
 
 __all__ = ["Steps", "verify_identity"]
@@ -67,8 +71,14 @@ def _usable_reference(face: pb.CompareFacesResponse) -> bool:
     return face.reference.selected_face_index >= 0
 
 
-def verify_identity(steps: Steps, request: pb.VerifyIdentityRequest, executor: Executor) -> pb.VerifyIdentityResponse:
-    """Run every step for ``request`` and decide; raises InvalidInput when it cannot be evaluated."""
+def verify_identity(steps: Steps, request: pb.VerifyIdentityRequest, executor: Executor,
+                    earlier_selfies: Sequence[bytes] = ()) -> pb.VerifyIdentityResponse:
+    """Run every step for ``request`` and decide; raises InvalidInput when it cannot be evaluated.
+
+    ``earlier_selfies`` (encoded images) are the account's selfies whose own verification was
+    a face MATCH, never supplied by the caller of the API: when the document leaves the face
+    comparison open by distance alone, each is compared with the profile photo and fused
+    (:mod:`idverify.faces.fusion`; step ``compare_faces_earlier_selfies``)."""
     _validate(request)
     started = time.perf_counter()
     front = request.document_images[0]
@@ -82,6 +92,11 @@ def verify_identity(steps: Steps, request: pb.VerifyIdentityRequest, executor: E
             reference=pb.Image(content=document.portrait_png, label="portrait"),
             probe=request.profile_photo, reference_kind=pb.REFERENCE_KIND_DOCUMENT_PORTRAIT))
         steps_run.append("compare_faces_portrait")
+    if earlier_selfies and open_by_distance(face):
+        face = fuse_earlier_selfies(face, [steps.compare_faces(pb.CompareFacesRequest(
+            reference=pb.Image(content=selfie, label="earlier_selfie"), probe=request.profile_photo,
+            reference_kind=pb.REFERENCE_KIND_PORTRAIT)) for selfie in earlier_selfies])
+        steps_run.append("compare_faces_earlier_selfies")
     profile = steps.match_profile(pb.MatchProfileRequest(declared=request.declared, document=document.document))
     steps_run.append("match_profile")
     decision, reasons = steps.decide(face, document, profile)

@@ -8,8 +8,10 @@ Data flow, one module per step:
 
 ``pipeline.compare_faces`` wires the steps and fills ``idverify.v1.CompareFacesResponse``;
 ``models.load_face_models`` builds the dlib objects once; ``settings.FaceSettings`` holds every
-threshold; ``service.FaceService`` runs the pipeline in worker processes. Only the settings are
-imported here, so reading the configuration never imports dlib.
+threshold; ``service.FaceService`` runs the pipeline in worker processes;
+``fusion.fuse_earlier_selfies`` settles a comparison the document leaves open with an account's
+earlier verified selfies (re-verification). Only the settings are imported here, so reading the
+configuration never imports dlib.
 """
 
 from idverify.faces.settings import FaceSettings

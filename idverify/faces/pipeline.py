@@ -258,6 +258,7 @@ def combine_analyses(
             for analysis in (ref, prb):
                 response.reasons.extend(r for r in analysis.message.reasons if r.code == "LOW_QUALITY")
         response.decision = _DECISIONS[decision]
+    response.reference_decision = response.decision  # fusion (faces.fusion) may change decision only
     timer.since("decide", start)
     for stage, ms in timer.stages:
         response.timings.append(pb.StageTiming(stage=stage, milliseconds=ms))

@@ -33,6 +33,12 @@ class ReverifySettings:
     retain_images: bool = False
     #: Days raw images are kept when retain_images is on; the worker deletes older ones.
     image_retention_days: int = 30
+    #: With retain_images: how many of an account's selfies whose face comparison against the
+    #: document was MATCH are kept (newest replace oldest) and compared with the profile photo
+    #: when a later verification of the account is open by distance alone (faces.fusion:
+    #: measured held out, genuine INCONCLUSIVE -> MATCH on clean 5/94, hard 19/94, no impostor
+    #: MATCH; benchmarks/earlier_selfies.py). 0 keeps none and fuses nothing.
+    earlier_selfies: int = 3
 
     def validate(self) -> None:
         if min(self.period_days, self.expiring_within_days, self.batch_size, self.max_attempts) < 1:
@@ -43,5 +49,7 @@ class ReverifySettings:
         if self.backoff_max_seconds < self.backoff_base_seconds:
             raise ConfigError("reverify.backoff_max_seconds must be >= backoff_base_seconds",
                               reason="CONFIG_VALUE")
+        if not 0 <= self.earlier_selfies <= 10:
+            raise ConfigError("reverify.earlier_selfies must be between 0 and 10", reason="CONFIG_VALUE")
         if self.image_retention_days < 1:
             raise ConfigError("reverify.image_retention_days must be >= 1", reason="CONFIG_VALUE")

@@ -10,7 +10,9 @@ Tables (migrations in ``reverify_migrations``, beside the linker's tables in the
 - ``verifications``: the append-only history: one row per check with its decision, reason
   codes, why it was due, the policy and model versions, and which worker ran it.
 - ``retained_images``: raw images, only when ``reverify.retain_images`` is on, deleted by the
-  worker after ``image_retention_days``.
+  worker after ``image_retention_days``: the last request's profile photo and document images,
+  and up to ``earlier_selfies`` selfies whose face comparison was MATCH (roles
+  ``verified_selfie_<n>``), which a later verification of the account fuses (idverify.faces.fusion).
 - ``signups``: the first answer to each Signup request (by account and request digest, images
   stripped), written in the transaction that records the signup's verification, so that a
   retried call returns that answer and records nothing twice.
@@ -36,7 +38,11 @@ from idverify.db import Database, Migration, PostgresBackend, SqliteBackend, is_
 from idverify.reverify.schedule import AccountState, next_due_at
 from idverify.reverify.settings import ReverifySettings
 
-__all__ = ["Lease", "LeaseLost", "Result", "ReverifyStore", "open_reverify_store"]
+__all__ = ["Lease", "LeaseLost", "Result", "ReverifyStore", "VERIFIED_SELFIE", "earlier_selfies",
+           "open_reverify_store"]
+
+#: The role prefix of retained selfies whose face comparison against the document was MATCH.
+VERIFIED_SELFIE = "verified_selfie_"
 
 MIGRATIONS: list[Migration] = [
     (
@@ -265,9 +271,39 @@ class ReverifyStore(Database):
 
     @final
     def retained_images(self, account_id: str) -> dict[str, bytes]:
-        """The retained images of an account by role (profile, document_front, document_back)."""
+        """The retained images of an account by role (profile, document_front, document_back, and
+        verified_selfie_0 ... :meth:`retain_verified_selfie`)."""
         rows = self._all_rows("SELECT role, content FROM retained_images WHERE account_id = ?", (account_id,))
         return {role: bytes(content) for role, content in rows}
+
+    @final
+    def retain_verified_selfie(self, account_id: str, content: bytes, keep: int, now: float | None = None) -> None:
+        """Keep a selfie whose face comparison against the account's document was MATCH, as one
+        of at most ``keep`` (roles ``verified_selfie_0`` ...): the same bytes again only refresh
+        their time; a new selfie takes a free slot or the oldest one."""
+        now = time.time() if now is None else now
+        if keep < 1:
+            return
+        with self.write():
+            held = {role: (bytes(c), at) for role, c, at in self._all_rows(
+                "SELECT role, content, stored_at FROM retained_images WHERE account_id = ?", (account_id,))
+                if role.startswith(VERIFIED_SELFIE)}
+            same = [role for role, (c, _) in held.items() if c == content]
+            slots = [f"{VERIFIED_SELFIE}{i}" for i in range(keep)]
+            free = [role for role in slots if role not in held]
+            role = same[0] if same else free[0] if free else min(slots, key=lambda r: held[r][1])
+            self._exec("INSERT INTO retained_images (account_id, role, content, stored_at) VALUES (?, ?, ?, ?) "
+                       "ON CONFLICT (account_id, role) DO UPDATE SET content = excluded.content, "
+                       "stored_at = excluded.stored_at", (account_id, role, content, now))
+            for extra in set(held) - set(slots):  # ``keep`` was lowered since they were stored
+                self._exec("DELETE FROM retained_images WHERE account_id = ? AND role = ?", (account_id, extra))
+
+    @final
+    def verified_selfies(self, account_id: str) -> list[bytes]:
+        """The account's retained verified selfies (:meth:`retain_verified_selfie`), newest first."""
+        rows = self._all_rows("SELECT role, content FROM retained_images WHERE account_id = ? "
+                              "ORDER BY stored_at DESC, role", (account_id,))
+        return [bytes(content) for role, content in rows if role.startswith(VERIFIED_SELFIE)]
 
     @final
     def purge_images(self, older_than: float) -> int:
@@ -327,6 +363,13 @@ class ReverifyStore(Database):
             (account_id, now, result.decision, ",".join(result.reasons), ",".join(due_reasons), policy_version,
              model_version, source, worker),
         )
+
+
+def earlier_selfies(retained: dict[str, bytes], probe: bytes) -> list[bytes]:
+    """The verified selfies among ``retained`` (by role) other than ``probe`` itself: a selfie
+    compared with its own bytes proves nothing."""
+    return [content for role, content in sorted(retained.items())
+            if role.startswith(VERIFIED_SELFIE) and content != probe]
 
 
 def _bytes(value) -> bytes | None:

@@ -29,6 +29,17 @@ class FaceReferenceClass(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     FACE_REFERENCE_CLASS_DOCUMENT_PORTRAIT: _ClassVar[FaceReferenceClass]
     FACE_REFERENCE_CLASS_DEGRADED_PORTRAIT: _ClassVar[FaceReferenceClass]
 
+class FaceFusion(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    FACE_FUSION_UNSPECIFIED: _ClassVar[FaceFusion]
+    FACE_FUSION_EARLIER_SELFIE_MATCH: _ClassVar[FaceFusion]
+    FACE_FUSION_EARLIER_SELFIE_NOT_MATCH: _ClassVar[FaceFusion]
+
+class FaceReferenceSource(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    FACE_REFERENCE_SOURCE_UNSPECIFIED: _ClassVar[FaceReferenceSource]
+    FACE_REFERENCE_SOURCE_EARLIER_SELFIE: _ClassVar[FaceReferenceSource]
+
 class FieldSource(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     FIELD_SOURCE_UNSPECIFIED: _ClassVar[FieldSource]
@@ -83,6 +94,11 @@ FACE_REFERENCE_CLASS_UNSPECIFIED: FaceReferenceClass
 FACE_REFERENCE_CLASS_PHOTO: FaceReferenceClass
 FACE_REFERENCE_CLASS_DOCUMENT_PORTRAIT: FaceReferenceClass
 FACE_REFERENCE_CLASS_DEGRADED_PORTRAIT: FaceReferenceClass
+FACE_FUSION_UNSPECIFIED: FaceFusion
+FACE_FUSION_EARLIER_SELFIE_MATCH: FaceFusion
+FACE_FUSION_EARLIER_SELFIE_NOT_MATCH: FaceFusion
+FACE_REFERENCE_SOURCE_UNSPECIFIED: FaceReferenceSource
+FACE_REFERENCE_SOURCE_EARLIER_SELFIE: FaceReferenceSource
 FIELD_SOURCE_UNSPECIFIED: FieldSource
 FIELD_SOURCE_MRZ: FieldSource
 FIELD_SOURCE_VIZ: FieldSource
@@ -249,7 +265,7 @@ class CompareFacesRequest(_message.Message):
     def __init__(self, reference: _Optional[_Union[Image, _Mapping]] = ..., probe: _Optional[_Union[Image, _Mapping]] = ..., reference_kind: _Optional[_Union[ReferenceKind, str]] = ...) -> None: ...
 
 class CompareFacesResponse(_message.Message):
-    __slots__ = ("decision", "distance", "similarity", "has_distance", "reference", "probe", "reasons", "thresholds", "model", "timings")
+    __slots__ = ("decision", "distance", "similarity", "has_distance", "reference", "probe", "reasons", "thresholds", "model", "timings", "reference_decision", "fusion", "other_references")
     DECISION_FIELD_NUMBER: _ClassVar[int]
     DISTANCE_FIELD_NUMBER: _ClassVar[int]
     SIMILARITY_FIELD_NUMBER: _ClassVar[int]
@@ -260,6 +276,9 @@ class CompareFacesResponse(_message.Message):
     THRESHOLDS_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
     TIMINGS_FIELD_NUMBER: _ClassVar[int]
+    REFERENCE_DECISION_FIELD_NUMBER: _ClassVar[int]
+    FUSION_FIELD_NUMBER: _ClassVar[int]
+    OTHER_REFERENCES_FIELD_NUMBER: _ClassVar[int]
     decision: FaceDecision
     distance: float
     similarity: float
@@ -270,7 +289,26 @@ class CompareFacesResponse(_message.Message):
     thresholds: FaceThresholds
     model: str
     timings: _containers.RepeatedCompositeFieldContainer[StageTiming]
-    def __init__(self, decision: _Optional[_Union[FaceDecision, str]] = ..., distance: _Optional[float] = ..., similarity: _Optional[float] = ..., has_distance: _Optional[bool] = ..., reference: _Optional[_Union[ImageAnalysis, _Mapping]] = ..., probe: _Optional[_Union[ImageAnalysis, _Mapping]] = ..., reasons: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ..., thresholds: _Optional[_Union[FaceThresholds, _Mapping]] = ..., model: _Optional[str] = ..., timings: _Optional[_Iterable[_Union[StageTiming, _Mapping]]] = ...) -> None: ...
+    reference_decision: FaceDecision
+    fusion: FaceFusion
+    other_references: _containers.RepeatedCompositeFieldContainer[FaceReferenceComparison]
+    def __init__(self, decision: _Optional[_Union[FaceDecision, str]] = ..., distance: _Optional[float] = ..., similarity: _Optional[float] = ..., has_distance: _Optional[bool] = ..., reference: _Optional[_Union[ImageAnalysis, _Mapping]] = ..., probe: _Optional[_Union[ImageAnalysis, _Mapping]] = ..., reasons: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ..., thresholds: _Optional[_Union[FaceThresholds, _Mapping]] = ..., model: _Optional[str] = ..., timings: _Optional[_Iterable[_Union[StageTiming, _Mapping]]] = ..., reference_decision: _Optional[_Union[FaceDecision, str]] = ..., fusion: _Optional[_Union[FaceFusion, str]] = ..., other_references: _Optional[_Iterable[_Union[FaceReferenceComparison, _Mapping]]] = ...) -> None: ...
+
+class FaceReferenceComparison(_message.Message):
+    __slots__ = ("source", "decision", "distance", "has_distance", "thresholds", "reasons")
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    DECISION_FIELD_NUMBER: _ClassVar[int]
+    DISTANCE_FIELD_NUMBER: _ClassVar[int]
+    HAS_DISTANCE_FIELD_NUMBER: _ClassVar[int]
+    THRESHOLDS_FIELD_NUMBER: _ClassVar[int]
+    REASONS_FIELD_NUMBER: _ClassVar[int]
+    source: FaceReferenceSource
+    decision: FaceDecision
+    distance: float
+    has_distance: bool
+    thresholds: FaceThresholds
+    reasons: _containers.RepeatedCompositeFieldContainer[Reason]
+    def __init__(self, source: _Optional[_Union[FaceReferenceSource, str]] = ..., decision: _Optional[_Union[FaceDecision, str]] = ..., distance: _Optional[float] = ..., has_distance: _Optional[bool] = ..., thresholds: _Optional[_Union[FaceThresholds, _Mapping]] = ..., reasons: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ...) -> None: ...
 
 class Document(_message.Message):
     __slots__ = ("document_type", "issuing_country", "surname", "given_names", "document_number", "nationality", "birth_date", "sex", "expiry_date", "optional_data", "mrz_lines", "mrz_format", "name_truncated")
