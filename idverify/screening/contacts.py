@@ -74,7 +74,8 @@ def emails(at_dot: Mapped, suffix_of) -> list[Finding]:
 
 
 # A stretch of digits and phone punctuation: where the matcher may find a number.
-_CANDIDATE = re.compile(r"\+?\(?\d(?:[\d().\-/]|\s(?=[\d(+]))*\d")
+# Not glued to letters: "1Z999AA10123456784" is a parcel, "INV-2024..." an invoice.
+_CANDIDATE = re.compile(r"(?<![A-Za-z0-9])\+?\(?\d(?:[\d().\-/]|\s(?=[\d(+]))*\d(?![A-Za-z0-9])")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NON_DIGITS = re.compile(r"\D+")
 

@@ -191,8 +191,10 @@ _DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|plus)"
 _SPELLED_RUN = re.compile(r"\b(?:" + _DIGIT_WORD + r"|\d+)(?:[\s,\-]+(?:" + _DIGIT_WORD + r"|\d+)\b)+")
 _SPELLED = re.compile(r"\b" + _DIGIT_WORD + r"\b")
 # Three or more single characters with one separator between each: "w h a t s a p p",
-# "p.a.y.p.a.l", "5-5-5-0-1-2-3", "+ 4 4". Single digits may be joined by ", " as well.
-_RUN = re.compile(r"(?<![\w@$])(?:[\w@$+](?:[ .\-_*/]|, ?)){2,}[\w@$](?![\w@$])")
+# "p.a.y.p.a.l", "5-5-5-0-1-2-3", "+ 4 4". Single digits may be joined by ", " as well ("a, b,
+# c" is a list, so letters may not).
+_DIGIT_RUN = re.compile(r"(?<![\w@$])(?:[\d+](?:[ .\-_*/]|, ?)){2,}\d(?![\w@$])")
+_RUN = re.compile(r"(?<![\w@$])(?:[\w@$+][ .\-_*/]){2,}[\w@$](?![\w@$])")
 _RUN_SEP = re.compile(r"[ .\-_*/,]+")
 # A word that mixes letters with digits or symbols; it may not end in "!" or "|" (punctuation).
 _LEET_TOKEN = re.compile(r"(?<![\w@$!|])(?=[a-z0-9@$!|]*[a-z])(?=[a-z0-9@$!|]*[0-9@$!|])[a-z0-9@$!|]{2,}[a-z0-9@$]"
@@ -206,9 +208,12 @@ def _join_run(m: re.Match[str]) -> str | None:
     parts = [p for p in _RUN_SEP.split(m.group(0)) if p]
     if any(len(p) != 1 for p in parts):
         return None
-    if "," in m.group(0) and not all(p.isdigit() or p == "+" for p in parts):
-        return None  # "a, b, c" is a list, not a disguise
     return "".join(parts)
+
+
+def _join_comma_run(m: re.Match[str]) -> str | None:
+    # only runs with a comma: the others are joined with their letters ("D E 8 9" is an IBAN)
+    return _join_run(m) if "," in m.group(0) else None
 
 
 def _unleet(m: re.Match[str]) -> str | None:
@@ -228,5 +233,6 @@ def words_view(view: Mapped) -> Mapped:
     folded: the view keyword, phone-run and abuse detectors read."""
     low = view.lower()
     out = low.rewrite(_SPELLED_RUN, _spell_run, SPELLED_DIGITS) if _SPELLED.search(low.text) else low
+    out = out.rewrite(_DIGIT_RUN, _join_comma_run, SEPARATORS)
     out = out.rewrite(_RUN, _join_run, SEPARATORS)
     return out.rewrite(_LEET_TOKEN, _unleet, LEETSPEAK)
