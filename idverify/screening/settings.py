@@ -22,8 +22,10 @@ class ScreeningSettings:
     #: A word is known when its Zipf frequency in wordfreq's English list is at least this
     #: (1.5 is about 3 occurrences in 100 million words).
     known_word_zipf: float = 1.5
-    #: Longest text (characters) one field may have; longer ones are refused (INVALID_ARGUMENT).
-    max_text_chars: int = 20_000
+    #: Longest text (characters) one field may have; longer ones are refused (INVALID_ARGUMENT,
+    #: TEXT_TOO_LONG). Over gRPC every string field is also capped at 4,096 characters by the
+    #: server's request validation (FIELD_TOO_LONG).
+    max_text_chars: int = 4096
 
     def validate(self) -> None:
         """Raise ConfigError (CONFIG_VALUE) for no phone region, a region that is not two
