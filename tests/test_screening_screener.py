@@ -78,3 +78,31 @@ def test_profile_fields_are_screened_and_redacted_separately(screener):
 def test_empty_description_is_a_placeholder(screener):
     result = screener.screen_profile("Senior Python Developer", "")
     assert [(f.category, f.detail) for f in result.findings] == [("PLACEHOLDER", "empty")]
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_SCREENER = None
+
+
+def _shared() -> Screener:
+    global _SCREENER
+    if _SCREENER is None:
+        _SCREENER = Screener.build(ScreeningSettings())
+    return _SCREENER
+
+
+_PIECES = st.sampled_from(["five", " ", "at", "dot", "@", ".", "4111", "+44", "7700", "\u0430", "\uff10", "\ufdfa",
+                           "\u0130", "w h a t s", "paypal", "GB82", "(", ")", "-", "0x", "fuck", "\n", "1", "é"])
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.one_of(st.text(max_size=120), st.lists(_PIECES, max_size=40).map("".join)))
+def test_any_text_is_screened_without_error_and_spans_stay_inside(text):
+    if not text.strip():
+        return
+    result = _shared().screen_message(text)
+    for f in result.findings:
+        assert 0 <= f.start <= f.end <= len(text)
+    assert result.decision in ("ALLOW", "WARN", "BLOCK")
