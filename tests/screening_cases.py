@@ -59,6 +59,13 @@ VIOLATIONS = [
     ("I'm going to hurt you", "THREAT", None, None),
     ("you are a worthless idiot", "HARASSMENT", None, None),
     ("go away, no one likes you", "HARASSMENT", None, None),
+    # found by probing beyond the corpus
+    ("my number: 0 7 7 0 0 - 9 0 0 - 1 2 3", "PHONE", "+447700900123", "separators"),
+    ("find me on insta: jane.design", "MESSAGING_HANDLE", "insta:jane.design", None),
+    ("my telegram handle is @jane_d", "MESSAGING_HANDLE", "telegram:@jane_d", None),
+    ("let's move to email, it's easier", "OFF_PLATFORM_INTENT", None, None),
+    ("paypal.me/janedoe", "PAYMENT_SERVICE", "paypal", None),
+    ("send it to my cashapp $janedoe", "PAYMENT_SERVICE", "cashapp", None),
 ]
 
 #: Clean texts that look like violations: none may be found at all.
@@ -79,6 +86,15 @@ CLEAN = [
     "ISBN 978-0-12-345678-9, print run 5,000 copies, tracking 1Z999AA10123456784.",
     "Happy to do a video call here on the platform's messaging if that helps.",
     "The fee is paid through the platform as usual.",
+    # found by probing beyond the corpus
+    "We keep off-site backups on S3 and an on-site NAS.",
+    "Serial number SN-4111-1111-1111-1111 printed on the box.",
+    "Shut up and take my money! Great work.",
+    "Send the invoice through the platform and I'll pay it today.",
+    "The wise choice is to ship the MVP first; the signal processing module is done.",
+    "Call the function at line 5551234 of the log; build 20240315123456, commit 4f3a9c1.",
+    "Deadline is 12.05.2025 and the budget is 5.000 EUR; coordinates 51.5074, -0.1278.",
+    "Nobody likes meetings, so let's keep it short. This bug is killing me.",
 ]
 
 PROFILE_VIOLATIONS = [

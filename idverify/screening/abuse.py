@@ -84,7 +84,7 @@ _HARASS = re.compile(
     r"\byou(?:'re| are|r)?\s+(?:a\s+|an\s+|such\s+an?\s+|so\s+|just\s+a\s+|absolute\s+|an?\s+absolute\s+)?"
     r"(?:\w+\s+){0,2}?" + _INSULT + r"\b"
     r"|\byou\s+" + _INSULT + r"\b"
-    r"|\bshut\s+up\b[,.!]?\s*(?:\w+\s+)?" + _INSULT + r"?"
+    r"|\bshut\s+up\b[,.!]?\s*(?:you\s+)?(?:\w+\s+)?" + _INSULT +
     r"|\b(?:no\s*one|nobody)\s+(?:likes|wants|cares\s+about)\s+(?:you|to\s+work\s+with\s+(?:a\s+)?\w+\s+like\s+you)\b"
     r"|\b" + _INSULT + r"\s+like\s+you\b"
 )

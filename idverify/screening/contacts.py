@@ -194,13 +194,15 @@ def urls(dotted: Mapped, original: str, suffix_of, emails_found: Sequence[Findin
     return found
 
 
-_APP = re.compile(r"\b(?P<app>whats ?app|telegram|skype|discord|wechat|viber|signal|snapchat|kik)\b")
+_APP = re.compile(r"\b(?P<app>whats ?app|telegram|skype|discord|wechat|viber|signal|snapchat|kik|instagram|insta|"
+                  r"facebook|messenger|linkedin)\b")
 _AFTER_CONTACT = re.compile(r"\s*(?:me\b|is\b|id\b|:|@|handle\b|number\b|username\b|account\b|at\b|on\b|\+?\d)")
 _AFTER_TECH = re.compile(r"\s*(?:\.js|bots?\b|business\b|api\b|sdk\b|clone\b|integrations?\b|processing\b|"
                          r"groups?\b|channels?\b|web\b|moderation\b)")
 _BEFORE_CONTACT = re.compile(r"(?:\b(?:add|find|message|text|contact|reach|ping|dm|call|catch|hit)\s+me\s+"
                              r"(?:up\s+)?(?:on|via|at|through|in)|\bmy|\bme\s+on|\bvia|\bon)\s+$")
-_HANDLE_AFTER = re.compile(r"\s*(?:is|:|id:?|handle:?|username:?)\s*(?P<handle>@?[a-z0-9][\w.\-]{2,31})")
+_HANDLE_AFTER = re.compile(r"\s*(?:(?:handle|username|user|id|name|number)\s*)?(?:is\b|:)\s*"
+                           r"(?P<handle>@?[a-z0-9][\w.\-]{2,31})")
 
 
 def handles(words: Mapped, original: str) -> list[Finding]:

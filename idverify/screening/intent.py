@@ -14,7 +14,12 @@ __all__ = ["off_platform_intent"]
 _PLACE = r"(?:platform|site|website|app|marketplace|here)"
 _PHRASES = re.compile(
     r"\b(?:off|outside)(?: of)?\s+(?:the\s+|this\s+)?" + _PLACE + r"\b"
-    r"|\boff[- ]?(?:site|platform)\b"
+    r"|\boff[- ]?platform\b"
+    # "off-site" alone is also backups and meetings: only the deal or the talk going off-site
+    r"|\b(?:contract|deal|work|job|payment|pay|talk|chat|this|it)\s+off[- ]?site\b"
+    # "let's move to email", "switch to whatsapp", "continue over the phone"
+    r"|\b(?:move|switch|continue|talk|chat|go)\b[^.!?]{0,20}?\b(?:to|on|over|via)\s+(?:the\s+)?"
+    r"(?:e-?mail|phone|text|sms|whatsapp|telegram|skype|discord|signal)\b"
     r"|\b(?:skip|avoid|save|bypass|dodge|cut out|get around)\b[^.!?]{0,30}?\b(?:fees?|commission|middleman|cut)\b"
     r"|\b(?:contact|message|email|text|call|pay|reach)\s+me\s+directly\b"
     r"|\bdon'?t tell the (?:platform|site)\b"

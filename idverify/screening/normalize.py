@@ -194,7 +194,7 @@ _SPELLED = re.compile(r"\b" + _DIGIT_WORD + r"\b")
 # "p.a.y.p.a.l", "5-5-5-0-1-2-3", "+ 4 4". Single digits may be joined by ", " as well ("a, b,
 # c" is a list, so letters may not).
 _DIGIT_RUN = re.compile(r"(?<![\w@$])(?:[\d+](?:[ .\-_*/]|, ?)){2,}\d(?![\w@$])")
-_RUN = re.compile(r"(?<![\w@$])(?:[\w@$+][ .\-_*/]){2,}[\w@$](?![\w@$])")
+_RUN = re.compile(r"(?<![\w@$])(?:[\w@$+](?: ?[.\-_*/] ?| )){2,}[\w@$](?![\w@$])")
 _RUN_SEP = re.compile(r"[ .\-_*/,]+")
 # A word that mixes letters with digits or symbols; it may not end in "!" or "|" (punctuation).
 _LEET_TOKEN = re.compile(r"(?<![\w@$!|])(?=[a-z0-9@$!|]*[a-z])(?=[a-z0-9@$!|]*[0-9@$!|])[a-z0-9@$!|]{2,}[a-z0-9@$]"

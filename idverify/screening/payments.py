@@ -60,7 +60,8 @@ def bank_accounts(*views: Mapped) -> list[Finding]:
     return found
 
 
-_CARD = re.compile(r"(?<![\d])\d(?:[ \-]?\d){12,18}(?!\d)")
+# Not part of a code ("SN-4111-1111-1111-1111" is a serial number).
+_CARD = re.compile(r"(?<![\w-])(?<![a-zA-Z]-)\d(?:[ \-]?\d){12,18}(?![\d-])")
 _CARD_PREFIX = re.compile(r"4|5[1-5]|2[2-7]|3[47]|6(?:011|5|4[4-9])|3(?:0[0-5]|[68])|35")
 
 
@@ -98,7 +99,8 @@ _SERVICE = re.compile(r"\b(?P<name>pay ?pal|venmo|cash ?app|zelle|western ?union
                       r"skrill|money ?gram|apple pay|google pay|alipay|wechat pay)\b")
 _PAY_BEFORE = re.compile(r"\b(?:pay|paid|paying|payments?|send|sent|transfer|wire|money|cash|accepts?|invoice|fees?|"
                          r"tip|through|via|by)\b")
-_PAY_AFTER = re.compile(r"\s*(?:me\b|is\b|:|account\b|id\b|handle\b|@|only\b|details\b|address\b)")
+_PAY_AFTER = re.compile(r"\s*(?:me\b|is\b|:|account\b|id\b|handle\b|@|only\b|details\b|address\b|\$\w|"
+                        r"\.me/)")
 _TECH_AFTER = re.compile(r"\s*(?:and \w+ )?(?:checkout|api|apis|sdk|integrations?|plugin|button|webhooks?)\b")
 
 
