@@ -93,7 +93,7 @@ def _calls(channel: grpc.Channel, photo: bytes) -> None:
                                  timeout=60),
         lambda: screen.ScreenMessage(spb.ScreenMessageRequest(text=message, sender_account_id="acct-canary"),
                                      timeout=60),
-        lambda: screen.ScreenMessage(spb.ScreenMessageRequest(text=message * 100), timeout=60),  # too long
+        lambda: screen.ScreenMessage(spb.ScreenMessageRequest(text=message * 400), timeout=60),  # too long
         lambda: screen.ScreenProfile(spb.ScreenProfileRequest(title=NAME, description=message, skills=[EMAIL]),
                                      timeout=60),
         lambda: link.DeleteAccount(lpb.DeleteAccountRequest(account_id="acct-canary", reason=NAME), timeout=60),

@@ -104,8 +104,9 @@ def test_clean_profile_and_redacted_fields(stub):
 
 @pytest.mark.parametrize("call,reason", [
     (lambda s: s.ScreenMessage(pb.ScreenMessageRequest(text="  "), timeout=10), "TEXT_MISSING"),
-    # every string field of every request is capped by the server (idverify.server.validation)
-    (lambda s: s.ScreenMessage(pb.ScreenMessageRequest(text="a" * 4097), timeout=10), "FIELD_TOO_LONG"),
+    # the server caps every string (idverify.server.validation), free text at 20,000 characters
+    (lambda s: s.ScreenMessage(pb.ScreenMessageRequest(text="a" * 20_001), timeout=10), "FIELD_TOO_LONG"),
+    (lambda s: s.ScreenProfile(pb.ScreenProfileRequest(title="a" * 4097), timeout=10), "FIELD_TOO_LONG"),
     (lambda s: s.ScreenProfile(pb.ScreenProfileRequest(skills=["x"]), timeout=10), "TEXT_MISSING"),
 ])
 def test_bad_input_is_invalid_argument_with_reason(stub, call, reason):
@@ -170,6 +171,7 @@ def test_no_word_of_a_message_is_logged(stub):
         stub.ScreenProfile(pb.ScreenProfileRequest(title="Zebulon", description=CANARY_TEXT), timeout=10)
         with pytest.raises(grpc.RpcError):
             stub.ScreenMessage(pb.ScreenMessageRequest(text=CANARY_TEXT * 300), timeout=10)
+        stub.ScreenMessage(pb.ScreenMessageRequest(text=CANARY_TEXT * 60), timeout=10)  # long, screened
     finally:
         root.handlers[:] = saved[0]
         root.setLevel(saved[1])
@@ -177,3 +179,11 @@ def test_no_word_of_a_message_is_logged(stub):
     assert lines, "the server logged nothing to judge"
     leaks = [(c, line[:200]) for line in lines for c in CANARIES if c.lower() in line.lower()]
     assert not leaks, leaks
+
+
+def test_a_long_proposal_is_screened(stub):
+    text = "I have built many shops with Django and React. " * 200 + "Call me on +44 7700 900123."
+    assert 4096 < len(text) <= 20_000
+    response = stub.ScreenMessage(pb.ScreenMessageRequest(text=text), timeout=30)
+    assert [pb.Category.Name(f.category) for f in response.findings] == ["CATEGORY_PHONE"]
+    assert response.findings[0].start == text.index("+44")

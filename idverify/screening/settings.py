@@ -23,9 +23,10 @@ class ScreeningSettings:
     #: (1.5 is about 3 occurrences in 100 million words).
     known_word_zipf: float = 1.5
     #: Longest text (characters) one field may have; longer ones are refused (INVALID_ARGUMENT,
-    #: TEXT_TOO_LONG). Over gRPC every string field is also capped at 4,096 characters by the
-    #: server's request validation (FIELD_TOO_LONG).
-    max_text_chars: int = 4096
+    #: TEXT_TOO_LONG). Over gRPC the server's request validation also caps a message's text and a
+    #: profile's description at 20,000 characters and every other string at 4,096
+    #: (FIELD_TOO_LONG; ``idverify.server.validation``).
+    max_text_chars: int = 20_000
 
     def validate(self) -> None:
         """Raise ConfigError (CONFIG_VALUE) for no phone region, a region that is not two
