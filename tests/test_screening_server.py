@@ -53,7 +53,8 @@ def stub(screener):
                          ids=[f"{c}-{i}" for i, (_, c, _, _) in enumerate(VIOLATIONS)])
 def test_every_category_and_disguise(stub, text, category, value, disguise):
     response = stub.ScreenMessage(pb.ScreenMessageRequest(text=text, sender_account_id="a1",
-                                                          recipient_account_id="a2", kind="chat"), timeout=10)
+                                                          recipient_account_id="a2",
+                                                          kind=pb.MESSAGE_KIND_CHAT), timeout=10)
     hits = [f for f in response.findings if f.category == pb.Category.Value(f"CATEGORY_{category}")]
     assert hits, [pb.Category.Name(f.category) for f in response.findings]
     f = hits[0]

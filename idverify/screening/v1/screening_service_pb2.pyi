@@ -41,6 +41,13 @@ class Disguise(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     DISGUISE_SPELLED_DIGITS: _ClassVar[Disguise]
     DISGUISE_SEPARATORS: _ClassVar[Disguise]
     DISGUISE_LEETSPEAK: _ClassVar[Disguise]
+
+class MessageKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    MESSAGE_KIND_UNSPECIFIED: _ClassVar[MessageKind]
+    MESSAGE_KIND_PROPOSAL: _ClassVar[MessageKind]
+    MESSAGE_KIND_INVITE: _ClassVar[MessageKind]
+    MESSAGE_KIND_CHAT: _ClassVar[MessageKind]
 CATEGORY_UNSPECIFIED: Category
 CATEGORY_EMAIL: Category
 CATEGORY_PHONE: Category
@@ -67,6 +74,10 @@ DISGUISE_AT_DOT_WORDS: Disguise
 DISGUISE_SPELLED_DIGITS: Disguise
 DISGUISE_SEPARATORS: Disguise
 DISGUISE_LEETSPEAK: Disguise
+MESSAGE_KIND_UNSPECIFIED: MessageKind
+MESSAGE_KIND_PROPOSAL: MessageKind
+MESSAGE_KIND_INVITE: MessageKind
+MESSAGE_KIND_CHAT: MessageKind
 
 class Finding(_message.Message):
     __slots__ = ("category", "field", "start", "end", "value", "disguises", "confidence", "detail")
@@ -109,8 +120,8 @@ class ScreenMessageRequest(_message.Message):
     sender_account_id: str
     recipient_account_id: str
     contract_exists: bool
-    kind: str
-    def __init__(self, text: _Optional[str] = ..., sender_account_id: _Optional[str] = ..., recipient_account_id: _Optional[str] = ..., contract_exists: _Optional[bool] = ..., kind: _Optional[str] = ...) -> None: ...
+    kind: MessageKind
+    def __init__(self, text: _Optional[str] = ..., sender_account_id: _Optional[str] = ..., recipient_account_id: _Optional[str] = ..., contract_exists: _Optional[bool] = ..., kind: _Optional[_Union[MessageKind, str]] = ...) -> None: ...
 
 class ScreenMessageResponse(_message.Message):
     __slots__ = ("decision", "findings", "reasons", "redacted_text", "policy_version")
