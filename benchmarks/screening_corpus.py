@@ -75,7 +75,8 @@ PAY_SERVICES = ["paypal", "venmo", "cash app", "zelle", "western union", "payone
 
 
 def email_value(rng: random.Random) -> str:
-    user = rng.choice(FIRST) + rng.choice([".", "_", ""]) + rng.choice(LAST) + rng.choice(["", str(rng.randrange(10, 99))])
+    user = (rng.choice(FIRST) + rng.choice([".", "_", ""]) + rng.choice(LAST)
+            + rng.choice(["", str(rng.randrange(10, 99))]))
     return f"{user}@{rng.choice(EXAMPLE_DOMAINS)}"
 
 
@@ -156,7 +157,8 @@ GREETS = ["Hi,", "Hello!", "Hey there,", "Thanks for the invite.", "Good morning
 INTENT = ["let's continue this off the platform", "we can skip the platform fees this way",
           "contact me directly outside the site", "let's move this conversation outside of here",
           "pay me outside the platform so we avoid the fee", "better to talk outside this app",
-          "we can do the contract off-site and save the commission", "don't tell the platform, just message me directly"]
+          "we can do the contract off-site and save the commission",
+          "don't tell the platform, just message me directly"]
 INTENT_DISGUISED = ["let's continue this off the pl4tform", "we can skip the p l a t f o r m fees this way",
                     "contact me directly outside the s1te", "let's take this 0ff the platform"]
 
@@ -419,7 +421,8 @@ UNFINISHED = ["I am a developer with", "Looking for someone who can", "We need a
 def profile(rng: random.Random) -> dict:
     title = rng.choice(TITLES)
     skills = rng.sample(SKILLS, k=rng.randrange(2, 6))
-    sentences = [s.format(n=rng.randrange(2, 9), m=rng.randrange(1, 9)) for s in rng.sample(SENTENCES, k=rng.randrange(2, 5))]
+    sentences = [s.format(n=rng.randrange(2, 9), m=rng.randrange(1, 9))
+                 for s in rng.sample(SENTENCES, k=rng.randrange(2, 5))]
     description = " ".join(sentences)
     roll = rng.random()
     labels, how = [], "none"

@@ -86,7 +86,8 @@ def load_screening_policy(path: str | Path | None = None) -> ScreeningPolicy:
                                       f"screening policy file {DEFAULT_SCREENING_POLICY}")
 
 
-def decide(policy: ScreeningPolicy, findings: Iterable[Finding], contract: bool = False) -> tuple[Decision, list[Reason]]:
+def decide(policy: ScreeningPolicy, findings: Iterable[Finding],
+           contract: bool = False) -> tuple[Decision, list[Reason]]:
     """The decision over ``findings`` and one reason per category that counted, most severe first."""
     reasons: dict[str, Reason] = {}
     for f in findings:
