@@ -34,8 +34,6 @@ CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "screening_
 #: 60 messages written by hand in phrasings the corpus templates do not use, after the detectors
 #: were written and committed before they were first scored: never tuned on.
 FRESH = CORPUS.with_name("screening_fresh.jsonl")
-CONTACT = {"EMAIL", "PHONE", "URL", "MESSAGING_HANDLE"}
-PAYMENT = {"PAYMENT_SERVICE", "BANK_ACCOUNT", "CARD_NUMBER", "CRYPTO_ADDRESS"}
 
 # --- the naive peer --------------------------------------------------------------------------------
 NAIVE = {
@@ -75,6 +73,8 @@ def score(items: list[dict], predict) -> dict[str, dict[str, float]]:
             fp[c] += 1
         for c in want - got:
             fn[c] += 1
+    from idverify.screening.findings import CONTACT, PAYMENT
+
     rows = {}
     for name, members in [(c, {c}) for c in sorted(set(tp) | set(fp) | set(fn))] + [("contact", CONTACT),
                                                                                     ("payment", PAYMENT)]:

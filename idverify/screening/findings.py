@@ -3,13 +3,12 @@ confidence), and :func:`redact` to blank findings out of a text (pure, no I/O)."
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from types import MappingProxyType
 from typing import Literal, get_args
 
-__all__ = ["CATEGORIES", "CONTACT", "Category", "Finding", "GROUP_OF", "PAYMENT", "redact"]
+__all__ = ["CATEGORIES", "CONTACT", "Category", "Finding", "PAYMENT", "redact"]
 
 Category = Literal[
     "EMAIL", "PHONE", "URL", "MESSAGING_HANDLE",                       # contact details
@@ -21,11 +20,6 @@ Category = Literal[
 CATEGORIES: tuple[str, ...] = get_args(Category)
 CONTACT = frozenset({"EMAIL", "PHONE", "URL", "MESSAGING_HANDLE"})
 PAYMENT = frozenset({"PAYMENT_SERVICE", "BANK_ACCOUNT", "CARD_NUMBER", "CRYPTO_ADDRESS"})
-#: Category to the group a redaction label and the benchmark report use.
-GROUP_OF: Mapping[str, str] = MappingProxyType(
-    {**{c: "contact" for c in CONTACT}, **{c: "payment" for c in PAYMENT}, "OFF_PLATFORM_INTENT": "intent",
-     "GIBBERISH": "content", "PLACEHOLDER": "content", "PROFANITY": "abuse", "THREAT": "abuse",
-     "HARASSMENT": "abuse"})
 
 
 @dataclass(frozen=True)

@@ -201,7 +201,6 @@ _LEET_TOKEN = re.compile(r"(?<![\w@$!|])(?=[a-z0-9@$!|]*[a-z])(?=[a-z0-9@$!|]*[0
                          r"(?![\w@$])")
 _LEET = str.maketrans({"4": "a", "@": "a", "3": "e", "1": "i", "!": "i", "|": "l", "0": "o", "5": "s", "$": "s",
                        "7": "t", "8": "b", "9": "g"})
-_LETTERS_OR_DIGITS = re.compile(r"[a-z]{2,}|\d")
 
 
 def _join_run(m: re.Match[str]) -> str | None:
