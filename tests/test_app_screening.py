@@ -60,3 +60,26 @@ def test_cli_screens_a_profile_and_refuses_unreadable_files(tmp_path, capsys):
     assert main(["screen", str(binary)]) == 2
     assert main(["screen", str(tmp_path / "missing.txt")]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("section,reason", [
+    ({"phone_regions": ["gb"]}, "CONFIG_VALUE"),
+    ({"phone_regions": []}, "CONFIG_VALUE"),
+    ({"gibberish_threshold": 0.0}, "CONFIG_VALUE"),
+    ({"max_text_chars": 0}, "CONFIG_VALUE"),
+    ({"policy": "x.toml"}, "CONFIG_UNKNOWN_KEY"),
+])
+def test_screening_section_is_validated_at_start_up(section, reason):
+    from idverify.config import load_config
+    from idverify.errors import ConfigError
+
+    with pytest.raises(ConfigError) as info:
+        load_config(overrides={"screening": section}, environ={})
+    assert info.value.reason == reason
+
+
+def test_screening_section_from_the_environment():
+    from idverify.config import load_config
+
+    config = load_config(environ={"IDVERIFY_SCREENING__PHONE_REGIONS": '["US"]'})
+    assert config.screening.phone_regions == ("US",)
