@@ -2,10 +2,11 @@
 
     python -m idverify.codegen          (or: make protos)
 
-Writes ``idverify/v1/*_pb2*.py`` and ``linker/v1/*_pb2*.py`` (with ``.pyi`` stubs) beside the
-packages they belong to, so ``from idverify.v1 import verification_service_pb2`` mirrors
-``package idverify.v1``. ``tests/test_codegen.py`` regenerates into a temporary folder and fails
-when the checked-in code is out of step with ``protos/``.
+Writes the ``*_pb2*.py`` modules (with ``.pyi`` stubs) of ``idverify/v1``,
+``idverify/screening/v1`` and ``linker/v1`` beside the packages they belong to, so
+``from idverify.v1 import verification_service_pb2`` mirrors ``package idverify.v1``.
+``tests/test_codegen.py`` regenerates into a temporary folder and fails when the checked-in
+code is out of step with ``protos/``.
 """
 
 from __future__ import annotations

@@ -17,6 +17,8 @@ import matplotlib
 import pytest
 
 from idverify.logs import configure_logging
+from idverify.screening.v1 import screening_service_pb2 as spb
+from idverify.screening.v1 import screening_service_pb2_grpc as spb_grpc
 from idverify.v1 import verification_service_pb2 as pb
 from idverify.v1 import verification_service_pb2_grpc as pb_grpc
 from linker.v1 import linking_service_pb2 as lpb
@@ -46,6 +48,8 @@ def captured_logs():
 def _calls(channel: grpc.Channel, photo: bytes) -> None:
     v = pb_grpc.VerificationServiceStub(channel)
     link = lpb_grpc.LinkingServiceStub(channel)
+    screen = spb_grpc.ScreeningServiceStub(channel)
+    message = f"{NAME} here: {EMAIL}, {PHONE}, card {CARD}"
     declared = pb.DeclaredProfile(full_name=NAME, birth_date="1990-02-03", email=EMAIL, phone=PHONE, country="GB")
     document = pb.Document(surname="CANARYFIELD", given_names="ZEBULON", document_number=DOCNO,
                            birth_date="1990-02-03", nationality="GBR", issuing_country="GBR")
@@ -87,6 +91,11 @@ def _calls(channel: grpc.Channel, photo: bytes) -> None:
                                                           signals=signals), timeout=60),
         lambda: link.ExplainLink(lpb.ExplainLinkRequest(account_id_a="acct-canary", account_id_b="acct-canary-2"),
                                  timeout=60),
+        lambda: screen.ScreenMessage(spb.ScreenMessageRequest(text=message, sender_account_id="acct-canary"),
+                                     timeout=60),
+        lambda: screen.ScreenMessage(spb.ScreenMessageRequest(text=message * 400), timeout=60),  # too long
+        lambda: screen.ScreenProfile(spb.ScreenProfileRequest(title=NAME, description=message, skills=[EMAIL]),
+                                     timeout=60),
         lambda: link.DeleteAccount(lpb.DeleteAccountRequest(account_id="acct-canary", reason=NAME), timeout=60),
     ]
     for attempt in attempts:

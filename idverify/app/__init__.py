@@ -1,8 +1,8 @@
 """The application layer: the use cases, built once in ``main()`` and called by every front end.
 
     request ─► idverify.server (servicers translate messages and statuses)
-            ─► idverify.app    (use cases: Verification, Linking, Signup, AccountChecker)
-            ─► engines         (faces, documents, profile, policy, linker, reverify store)
+            ─► idverify.app    (use cases: Verification, Linking, Signup, Screening, AccountChecker)
+            ─► engines         (faces, documents, profile, policy, linker, reverify store, screening)
             ─► plumbing        (db, images, workers, settings, errors, metrics)
 
 :class:`Application` holds the use-case objects over one :class:`Dependencies`; the gRPC server,
@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from idverify.app.dependencies import Dependencies, build_dependencies, model_version
 from idverify.app.linking import Linking
+from idverify.app.screening import Screening
 from idverify.app.signup import Signup
 from idverify.app.verification import Verification
 from idverify.config import Config
 
-__all__ = ["Application", "Dependencies", "Linking", "Signup", "Verification", "build_application", "build_dependencies",
+__all__ = ["Application", "Dependencies", "Linking", "Screening", "Signup", "Verification", "build_application", "build_dependencies",
            "model_version"]
 
 
@@ -29,6 +30,7 @@ class Application:
         self.verification = Verification(deps)
         self.linking = Linking(deps)
         self.signup = Signup(deps, self.verification, self.linking)
+        self.screening = Screening(deps)
 
     @property
     def config(self) -> Config:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from idverify.documents.service import DocumentService
     from idverify.faces.service import FaceService
     from idverify.reverify.store import ReverifyStore
+    from idverify.screening import Screener
     from idverify.workers import WorkerPool
     from linker.engine import Linker
 
@@ -55,6 +56,9 @@ class Dependencies:
     #: Verification history and re-verification leases, in the store (``[store] url``); None
     #: records nothing (tests that do not need it).
     history: ReverifyStore | None = None
+    #: ScreenMessage and ScreenProfile: word lists and tables loaded once; None is built from
+    #: ``config.screening`` on first use (tests that do not screen never pay for it).
+    screener: Screener | None = None
     #: Called in reverse order by :meth:`close`.
     closers: list[Callable[[], None]] = field(default_factory=list)
 
@@ -115,6 +119,9 @@ def build_dependencies(config: Config) -> Dependencies:
     deps.workers = pool
     deps.faces = FaceService(config.faces, config.images, pool)
     deps.documents = DocumentService(config.documents, pool)
+    from idverify.screening import Screener
+
+    deps.screener = Screener.build(config.screening)  # word lists and tables, about a second
     if config.linker.enabled:
         from linker.engine import Linker
 

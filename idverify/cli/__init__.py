@@ -11,6 +11,7 @@
     idverify keys create --client NAME --scope verify [--scope link] --keys-file FILE
     idverify reverify [--once] [--target host:port] [--concurrency N]
     idverify import-accounts FILE.jsonl [--batch 256] [--start-line N] [--decisions OUT.jsonl]
+    idverify screen FILE [--lines | --profile] [--contract] [--redact] [--json] [--fail-on block]
     idverify qa run PATH | qa compare OLD.json NEW.json | qa build
 
 Client commands take ``--target host:port`` (default 127.0.0.1:50051), ``--timeout`` seconds
@@ -92,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     create = keys.add_parser("create", help="make a key, print it once, store only its hash")
     create.add_argument("--client", required=True, help="client id, e.g. signup-backend")
     create.add_argument("--scope", action="append", required=True,
-                        choices=["verify", "link", "review", "admin"], help="repeat for several")
+                        choices=["verify", "link", "review", "screen", "admin"], help="repeat for several")
     create.add_argument("--keys-file", required=True, help="TOML keys file (auth.keys_file)")
 
     from idverify.cli.reverify import add_parser as add_reverify
@@ -101,6 +102,9 @@ def _parser() -> argparse.ArgumentParser:
     from idverify.cli.import_accounts import add_parser as add_import
 
     add_import(sub)
+    from idverify.cli.screen import add_parser as add_screen
+
+    add_screen(sub)
     return parser
 
 
@@ -119,6 +123,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from idverify.cli.reverify import run as run_reverify
 
         return run_reverify(args)
+    if args.command == "screen":
+        from idverify.cli.screen import run as run_screen
+
+        return run_screen(args)
     if args.command == "import-accounts":
         from idverify.cli.import_accounts import run as run_import
 

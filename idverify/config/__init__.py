@@ -27,6 +27,7 @@ from idverify.images.settings import ImageSettings
 from idverify.policy.rules import PolicySettings
 from idverify.profile.settings import ProfileSettings
 from idverify.reverify.settings import ReverifySettings
+from idverify.screening.settings import ScreeningSettings
 from idverify.config.transport import (AuthSettings, LimitSettings, ServerSettings, StoreSettings, TlsSettings,
                                        default_db_path)
 from idverify.metrics import MetricsSettings
@@ -55,6 +56,7 @@ class Config:
     faces: FaceSettings = field(default_factory=FaceSettings)
     linker: LinkerSettings = field(default_factory=LinkerSettings)
     documents: DocumentSettings = field(default_factory=DocumentSettings)
+    screening: ScreeningSettings = field(default_factory=ScreeningSettings)
 
     def validate(self) -> None:
         needed = self.limits.threads_needed

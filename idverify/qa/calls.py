@@ -22,6 +22,8 @@ from google.protobuf.message import Message
 from idverify.client import error_reason
 from idverify.qa.observe import error_observation, key_scores, observe, reason_codes, to_plain
 from idverify.qa.suite import Case, Step
+from idverify.screening.v1 import screening_service_pb2 as spb
+from idverify.screening.v1 import screening_service_pb2_grpc as spb_grpc
 from idverify.v1 import verification_service_pb2 as pb
 from idverify.v1 import verification_service_pb2_grpc as pb_grpc
 from linker.v1 import linking_service_pb2 as lpb
@@ -39,8 +41,13 @@ def _image(path, label: str) -> pb.Image:
 
 
 def build_request(case: Case) -> Message:
-    """The VerificationService request a (non-scenario) case sends."""
+    """The VerificationService or ScreeningService request a (non-scenario) case sends."""
     inputs = case.inputs
+    if case.rpc == "ScreenMessage":
+        return spb.ScreenMessageRequest(text=inputs["text"], contract_exists=inputs["contract_exists"])
+    if case.rpc == "ScreenProfile":
+        return spb.ScreenProfileRequest(title=inputs["title"], description=inputs["description"],
+                                        skills=inputs["skills"])
     if case.rpc == "CompareFaces":
         return pb.CompareFacesRequest(reference=_image(inputs["reference"], "reference"),
                                       probe=_image(inputs["probe"], "probe"),
@@ -73,7 +80,8 @@ def _timed(call: Callable[[], Message]) -> tuple[Message | None, dict[str, Any] 
 def run_case(channel: grpc.Channel, case: Case, timeout: float) -> dict[str, Any]:
     """Call the case's RPC once and return the observation (see :mod:`idverify.qa.observe`)."""
     request = build_request(case)
-    method = getattr(pb_grpc.VerificationServiceStub(channel), case.rpc)
+    stub = (spb_grpc.ScreeningServiceStub if case.rpc.startswith("Screen") else pb_grpc.VerificationServiceStub)
+    method = getattr(stub(channel), case.rpc)
     response, error, ms = _timed(lambda: method(request, timeout=timeout))
     if error is not None:
         return error_observation(error["code"], error["reason"], error["message"], ms)

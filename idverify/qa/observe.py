@@ -1,7 +1,7 @@
 """Turn responses and failed calls into plain, JSON-ready observations. Pure: no I/O.
 
 An observation is what the runner saw for one case: the decision (short enum name such as
-``MATCH``), every reason code anywhere in the response, the key scores, the document fields and
+``MATCH``), every reason code anywhere in the response (for screening, the findings' categories), the key scores, the document fields and
 the whole response as a plain dict (enum values by short name, bytes as their length), or the
 gRPC error (status code, ErrorInfo reason, message).
 """
@@ -100,6 +100,8 @@ def key_scores(rpc: str, plain: dict[str, Any]) -> dict[str, float]:
         "MatchProfile": {"name_score": "name.score"},
         "VerifyIdentity": {"distance": "face.distance", "similarity": "face.similarity",
                            "mrz_score": "document.mrz_score", "name_score": "profile.name.score"},
+        "ScreenMessage": {},
+        "ScreenProfile": {},
     }[rpc]
     has_distance = {"CompareFaces": "has_distance", "VerifyIdentity": "face.has_distance"}.get(rpc)
     out: dict[str, float] = {}
@@ -120,13 +122,18 @@ def observe(rpc: str, response: Message, milliseconds: float) -> dict[str, Any]:
         "ReadDocument": lambda p: None,
         "MatchProfile": lambda p: p.get("level"),
         "VerifyIdentity": lambda p: p.get("decision"),
+        "ScreenMessage": lambda p: p.get("decision"),
+        "ScreenProfile": lambda p: p.get("decision"),
     }[rpc](plain)
     document_node = {"ReadDocument": "document", "VerifyIdentity": "document.document"}.get(rpc)
     document = {}
     if document_node:
         node = _get(plain, document_node) or {}
         document = {k: node.get(k, "") for k in _DOCUMENT_FIELDS}
-    return {"decision": decision, "reasons": reason_codes(plain), "scores": key_scores(rpc, plain),
+    # a screening answer's "reasons" are the categories of its findings (CARD_NUMBER, THREAT)
+    reasons = (sorted({f["category"] for f in plain.get("findings", ())}) if rpc.startswith("Screen")
+               else reason_codes(plain))
+    return {"decision": decision, "reasons": reasons, "scores": key_scores(rpc, plain),
             "document": document, "error": None, "milliseconds": round(milliseconds, 2), "response": plain}
 
 

@@ -7,9 +7,9 @@ A suite is a folder of cases, one folder per case, each holding its images and o
     fixtures/<suite>/<case_id>/reference.jpg ...
 
 The case id is ``<suite>/<case_id>``. Every case names the RPC under test (``CompareFaces``,
-``ReadDocument``, ``MatchProfile``, ``VerifyIdentity``) or is a ``LinkingScenario`` (an ordered
-list of LinkingService calls and VerificationService ``Signup`` calls, the latter with a photo,
-document images and a declared profile). The full schema is in ``fixtures/README.md``.
+``ReadDocument``, ``MatchProfile``, ``VerifyIdentity``, ``ScreenMessage``, ``ScreenProfile``) or
+is a ``LinkingScenario`` (an ordered list of LinkingService calls and VerificationService
+``Signup`` calls, the latter with a photo, document images and a declared profile). The full schema is in ``fixtures/README.md``.
 
 Everything is validated on load: unknown keys (with a "did you mean"), wrong types, unknown
 enum names, missing image files, image paths escaping the case folder. A problem raises
@@ -60,13 +60,16 @@ __all__ = [
 #: The case file names looked for in a case folder, in order of preference.
 CASE_FILES = ("case.toml", "case.json")
 #: What a case can test.
-RPCS = ("CompareFaces", "ReadDocument", "MatchProfile", "VerifyIdentity", "LinkingScenario")
+RPCS = ("CompareFaces", "ReadDocument", "MatchProfile", "VerifyIdentity", "ScreenMessage", "ScreenProfile",
+        "LinkingScenario")
 #: The decision names each RPC can return (enum names without their prefix).
 DECISIONS: dict[str, tuple[str, ...]] = {
     "CompareFaces": ("MATCH", "NO_MATCH", "INCONCLUSIVE"),
     "ReadDocument": (),
     "MatchProfile": ("MATCH", "PARTIAL", "NO_MATCH", "NOT_COMPARED"),
     "VerifyIdentity": ("APPROVE", "REVIEW", "REJECT"),
+    "ScreenMessage": ("ALLOW", "WARN", "BLOCK"),
+    "ScreenProfile": ("ALLOW", "WARN", "BLOCK"),
 }
 LINK_DECISIONS = ("ALLOW", "REVIEW", "BLOCK")
 #: The LinkingService calls a scenario step can make.
@@ -376,6 +379,8 @@ _INPUT_KEYS = {
     "ReadDocument": ("images",),
     "MatchProfile": ("document", "known_emails", "known_phones"),
     "VerifyIdentity": ("profile_photo", "document_images", "account_id"),
+    "ScreenMessage": ("text", "contract_exists"),
+    "ScreenProfile": ("title", "description", "skills"),
     "LinkingScenario": (),
 }
 _STEP_ARGS = {
@@ -492,6 +497,15 @@ def _inputs(r: _Reader, data: Mapping[str, Any], rpc: str, case_dir: Path) -> di
                 r.fail("inputs.document.name_truncated", "must be a boolean", "CONFIG_TYPE")
         out["known_emails"] = r.strings(raw, "known_emails", "inputs")
         out["known_phones"] = r.strings(raw, "known_phones", "inputs")
+    elif rpc == "ScreenMessage":
+        out["text"] = r.string(raw, "text", "inputs", required=True) or ""
+        out["contract_exists"] = raw.get("contract_exists", False)
+        if not isinstance(out["contract_exists"], bool):
+            r.fail("inputs.contract_exists", "must be a boolean", "CONFIG_TYPE")
+    elif rpc == "ScreenProfile":
+        out["title"] = r.string(raw, "title", "inputs") or ""
+        out["description"] = r.string(raw, "description", "inputs") or ""
+        out["skills"] = r.strings(raw, "skills", "inputs")
     return out
 
 

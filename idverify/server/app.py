@@ -1,6 +1,6 @@
 """Server start-up: ``create_server(config, app) -> (server, port)``, ``serve()``.
 
-:func:`create_server` builds a grpcio server with the error interceptor, both services over the
+:func:`create_server` builds a grpcio server with the error interceptor, the three services over the
 application's use cases, the standard health service and server reflection, bound to
 ``host:port`` (port 0 picks a free one, for tests) but not started. :func:`serve` builds the
 application once (models, store, workers), starts the server, marks it
@@ -27,8 +27,10 @@ from idverify.server.auth import Authenticator, load_keys
 from idverify.server.interceptors import ErrorInterceptor, Guard
 from idverify.server.limits import Admission, RateLimiter
 from idverify.server.linking import LinkingServicer
+from idverify.server.screening import ScreeningServicer
 from idverify.server.tls import server_credentials
 from idverify.server.verification import VerificationServicer
+from idverify.screening.v1 import screening_service_pb2, screening_service_pb2_grpc
 from idverify.v1 import verification_service_pb2, verification_service_pb2_grpc
 from linker.v1 import linking_service_pb2, linking_service_pb2_grpc
 
@@ -38,6 +40,7 @@ log = logging.getLogger(__name__)
 
 VERIFICATION_SERVICE = verification_service_pb2.DESCRIPTOR.services_by_name["VerificationService"].full_name
 LINKING_SERVICE = linking_service_pb2.DESCRIPTOR.services_by_name["LinkingService"].full_name
+SCREENING_SERVICE = screening_service_pb2.DESCRIPTOR.services_by_name["ScreeningService"].full_name
 
 
 class RunningServer:
@@ -49,9 +52,9 @@ class RunningServer:
         self.grace = grace
 
     def start(self) -> None:
-        """Start serving and report SERVING for the server and both services."""
+        """Start serving and report SERVING for the server and every service."""
         self.server.start()
-        for name in ("", VERIFICATION_SERVICE, LINKING_SERVICE):
+        for name in ("", VERIFICATION_SERVICE, LINKING_SERVICE, SCREENING_SERVICE):
             self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
 
     def stop(self, grace: float | None = None) -> threading.Event:
@@ -82,15 +85,17 @@ def create_server(config: Config, app: Application) -> tuple[RunningServer, int]
     verification_service_pb2_grpc.add_VerificationServiceServicer_to_server(
         VerificationServicer(app.verification, app.signup), server)
     linking_service_pb2_grpc.add_LinkingServiceServicer_to_server(LinkingServicer(app.linking), server)
+    screening_service_pb2_grpc.add_ScreeningServiceServicer_to_server(ScreeningServicer(app.screening), server)
 
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
-    for name in ("", VERIFICATION_SERVICE, LINKING_SERVICE):
+    for name in ("", VERIFICATION_SERVICE, LINKING_SERVICE, SCREENING_SERVICE):
         health_servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
         (
             VERIFICATION_SERVICE,
             LINKING_SERVICE,
+            SCREENING_SERVICE,
             health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
             reflection.SERVICE_NAME,
         ),

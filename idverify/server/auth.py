@@ -11,7 +11,8 @@ with the client id and its scopes, in a TOML keys file:
     scopes = ["verify", "link"]
 
 Scopes: ``verify`` (VerificationService), ``link`` (registering, checking and explaining
-accounts, contracts), ``review`` (RecordReview), ``admin`` (DeleteAccount, and every scope).
+accounts, contracts), ``review`` (RecordReview), ``screen`` (ScreeningService: messages,
+profiles, job posts), ``admin`` (DeleteAccount, and every scope).
 Signup verifies and registers, so it needs both ``verify`` and ``link``.
 Health and reflection stay open. A call with no or an unknown key gets UNAUTHENTICATED; a key
 without the method's scope gets PERMISSION_DENIED.
@@ -36,7 +37,7 @@ from idverify.settings import build, read_toml, write_toml
 __all__ = ["ApiKey", "Authenticator", "KeysFile", "SCOPES", "Scope", "append_key", "hash_key", "load_keys", "new_key",
            "required_scope", "required_scopes"]
 
-Scope = Literal["verify", "link", "review", "admin"]
+Scope = Literal["verify", "link", "review", "screen", "admin"]
 SCOPES: tuple[str, ...] = get_args(Scope)
 KEY_PREFIX = "idv_"
 
@@ -44,7 +45,8 @@ _SCOPE_OF_RPC = {
     "linker.v1.LinkingService/RecordReview": "review",
     "linker.v1.LinkingService/DeleteAccount": "admin",
 }
-_SCOPE_OF_SERVICE = {"idverify.v1.VerificationService": "verify", "linker.v1.LinkingService": "link"}
+_SCOPE_OF_SERVICE = {"idverify.v1.VerificationService": "verify", "linker.v1.LinkingService": "link",
+                     "idverify.screening.v1.ScreeningService": "screen"}
 #: Methods that need more than their service's scope: Signup writes to the linker too.
 _ALSO_NEEDED = {"idverify.v1.VerificationService/Signup": ("link",)}
 

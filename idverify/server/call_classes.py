@@ -6,7 +6,8 @@ so a MatchProfile or CheckAccount never waits for a slot held by a face comparis
 - Heavy: CompareFaces, ReadDocument, VerifyIdentity, Signup, and RegisterAccount,
   RegisterAccounts or CheckAccount carrying a face photo (the service detects and embeds it).
 - Light: every other call (MatchProfile, the linker's calls without photos, ExplainLink,
-  GetLinkedAccounts, DeleteAccount, RecordReview, RecordContract).
+  GetLinkedAccounts, DeleteAccount, RecordReview, RecordContract, and ScreeningService's
+  ScreenMessage and ScreenProfile: pure text work in the serving thread).
 
 Classified from the method and the parsed request only, before any work is done.
 """

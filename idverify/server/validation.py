@@ -2,7 +2,8 @@
 
 Generic limits that no RPC should have to repeat: strings no longer than
 ``MAX_STRING_CHARS`` (identifiers, names and codes are short; megabyte strings are an attack or a
-bug), repeated fields no longer than ``MAX_REPEATED``, every float finite (a NaN in a face
+bug) except the free-text fields of :data:`LONG_TEXT_FIELDS` (a proposal or a job post runs to
+pages), repeated fields no longer than ``MAX_REPEATED``, every float finite (a NaN in a face
 embedding would poison the index). Bytes fields (images) are bounded by the message size limit
 and by the image intake. Violations raise InvalidInput naming the field path.
 """
@@ -16,9 +17,15 @@ from google.protobuf.message import Message
 
 from idverify.errors import InvalidInput
 
-__all__ = ["MAX_REPEATED", "MAX_STRING_CHARS", "validate_request"]
+__all__ = ["LONG_TEXT_FIELDS", "MAX_REPEATED", "MAX_STRING_CHARS", "validate_request"]
 
 MAX_STRING_CHARS = 4096
+#: Fields (by full protobuf name) that hold what people write, and their own limit in characters;
+#: the screening use cases apply ``[screening] max_text_chars`` within it.
+LONG_TEXT_FIELDS = {
+    "idverify.screening.v1.ScreenMessageRequest.text": 20_000,
+    "idverify.screening.v1.ScreenProfileRequest.description": 20_000,
+}
 MAX_REPEATED = 1024
 _FLOATS = (FieldDescriptor.TYPE_FLOAT, FieldDescriptor.TYPE_DOUBLE)
 
@@ -39,9 +46,10 @@ def validate_request(message: Message, path: str = "") -> None:
             raise InvalidInput(f"{where} has {len(values)} items; at most {MAX_REPEATED}",
                                reason="TOO_MANY_ITEMS", metadata={"field": where})
         if field.type == FieldDescriptor.TYPE_STRING:
+            limit = LONG_TEXT_FIELDS.get(field.full_name, MAX_STRING_CHARS)
             for v in values:
-                if len(v) > MAX_STRING_CHARS:
-                    raise InvalidInput(f"{where} is {len(v)} characters long; at most {MAX_STRING_CHARS}",
+                if len(v) > limit:
+                    raise InvalidInput(f"{where} is {len(v)} characters long; at most {limit}",
                                        reason="FIELD_TOO_LONG", metadata={"field": where})
                 if "\x00" in v:
                     raise InvalidInput(f"{where} contains a NUL character", reason="FIELD_INVALID",

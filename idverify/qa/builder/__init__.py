@@ -4,7 +4,7 @@ The project's suite comes from images installed packages ship (matplotlib's grac
 scikit-image's astronaut.png, coffee.png and rocket.jpg) and the project's document generator
 (:mod:`idverify.docgen`); everything is derived from ``--seed``, so the same seed rebuilds the
 same bytes. Suites written: ``faces`` (CompareFaces), ``profile`` (MatchProfile), ``linking``
-(LinkingService scenarios), and with the generator ``documents`` (ReadDocument), ``verify``
+(LinkingService scenarios), ``screening`` (ScreenMessage and ScreenProfile), and with the generator ``documents`` (ReadDocument), ``verify``
 (VerifyIdentity) and ``signup`` (scenarios of Signup calls). ``--size large`` writes many more
 generated variants (not committed). The packaged photos show two people, one photo each, so
 every genuine pair of the project's suite is an edited copy (``genuine_pair = "edited_copy"``);
@@ -23,6 +23,7 @@ from idverify.qa.builder.faces import face_cases
 from idverify.qa.builder.linking import linking_cases
 from idverify.qa.builder.portraits import portrait_cases
 from idverify.qa.builder.profiles import profile_cases
+from idverify.qa.builder.screening import screening_cases
 from idverify.qa.builder.signup import packaged_people, portrait_people, signup_cases
 from idverify.qa.builder.spec import CaseSpec, write_cases
 
@@ -30,7 +31,8 @@ __all__ = ["CaseSpec", "build_from_portraits", "build_suite", "write_cases"]
 
 
 def build_suite(out: str | Path, *, seed: int = 7, size: str = "small", today: dt.date | None = None,
-                suites: tuple[str, ...] = ("faces", "profile", "linking", "documents", "verify", "signup"),
+                suites: tuple[str, ...] = ("faces", "profile", "linking", "screening", "documents", "verify",
+                                           "signup"),
                 ) -> list[Path]:
     """Write the project's suite under ``out``; return the case folders written.
 
@@ -39,7 +41,7 @@ def build_suite(out: str | Path, *, seed: int = 7, size: str = "small", today: d
     """
     today = today or dt.date.today()
     specs: list[CaseSpec] = []
-    makers = {"faces": face_cases, "profile": profile_cases, "linking": linking_cases}
+    makers = {"faces": face_cases, "profile": profile_cases, "linking": linking_cases, "screening": screening_cases}
     for name in suites:
         if name in makers:
             specs += makers[name](seed, size)

@@ -1,0 +1,237 @@
+"""Undo disguises while keeping every character's place in the original text (pure, no I/O).
+
+A :class:`Mapped` text is a string whose characters each know the span of the original text they
+came from and which disguises produced them (a bit mask of :data:`DISGUISE_BITS`). Each step
+rewrites the previous view and composes the spans, so a finding in any view maps back to the
+exact characters the sender typed:
+
+- :func:`fold`: Unicode NFKC (full-width digits, ligatures) and homoglyph folding (Cyrillic
+  ``а`` to Latin ``a``, from the table :mod:`idverify.screening.homoglyphs` builds).
+- :func:`at_dot_view`: ``at``/``dot`` words and spaced ``@``/``.`` become ``@`` and ``.``.
+- :func:`words_view`: lower case, spelled-out digits (``five`` to ``5``), runs of single
+  characters with separators between them joined (``w h a t s a p p``, ``p.a.y.p.a.l``,
+  ``5 5 5 0 1 2 3``) and leetspeak folded inside words that mix letters with digits or symbols
+  (``t3l3gram``, ``a$$hole``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+__all__ = ["AT_DOT", "DISGUISE_BITS", "HOMOGLYPH", "LEETSPEAK", "Mapped", "SEPARATORS", "SPELLED_DIGITS",
+           "UNICODE", "at_dot_view", "disguises_of", "dot_view", "fold", "words_view"]
+
+UNICODE = 1
+HOMOGLYPH = 2
+AT_DOT = 4
+SPELLED_DIGITS = 8
+SEPARATORS = 16
+LEETSPEAK = 32
+#: Bit to the disguise name the API reports.
+DISGUISE_BITS: Mapping[int, str] = {UNICODE: "unicode", HOMOGLYPH: "homoglyph", AT_DOT: "at_dot_words",
+                                    SPELLED_DIGITS: "spelled_digits", SEPARATORS: "separators",
+                                    LEETSPEAK: "leetspeak"}
+
+
+@dataclass(frozen=True)
+class Mapped:
+    """A view of an original text: ``text[i]`` came from ``original[starts[i]:ends[i]]``.
+
+    ``starts``/``ends``/``tags`` are None while the view is the original itself (the common case,
+    kept cheap); ``tags[i]`` is the bit mask of disguises undone to produce ``text[i]``.
+    """
+
+    text: str
+    starts: tuple[int, ...] | None = None
+    ends: tuple[int, ...] | None = None
+    tags: tuple[int, ...] | None = None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span (characters, end exclusive) of ``text[start:end]``."""
+        if self.starts is None:
+            return start, end
+        return self.starts[start], self.ends[end - 1]
+
+    def tag(self, start: int, end: int) -> int:
+        """The disguises undone anywhere in ``text[start:end]``."""
+        if self.tags is None:
+            return 0
+        mask = 0
+        for t in self.tags[start:end]:
+            mask |= t
+        return mask
+
+    def _arrays(self) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+        if self.starts is None:
+            n = len(self.text)
+            return tuple(range(n)), tuple(range(1, n + 1)), (0,) * n
+        return self.starts, self.ends, self.tags
+
+    def rewrite(self, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str | None], bit: int) -> Mapped:
+        """Replace each match of ``pattern`` by ``replace(match)`` (None keeps it), tagging ``bit``.
+
+        The replacement's characters all map to the span of the whole match, so a finding that
+        covers any of them covers everything the match consumed.
+        """
+        text = self.text
+        pieces: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        tags: list[int] = []
+        old_s, old_e, old_t = None, None, None
+        last = 0
+        for m in pattern.finditer(text):
+            new = replace(m)
+            if new is None or new == m.group(0):
+                continue
+            if old_s is None:
+                old_s, old_e, old_t = self._arrays()
+            a, b = m.span()
+            pieces.append(text[last:a])
+            starts.extend(old_s[last:a])
+            ends.extend(old_e[last:a])
+            tags.extend(old_t[last:a])
+            if new:
+                mask = bit
+                for t in old_t[a:b]:
+                    mask |= t
+                pieces.append(new)
+                starts.extend([old_s[a]] * len(new))
+                ends.extend([old_e[b - 1]] * len(new))
+                tags.extend([mask] * len(new))
+            last = b
+        if old_s is None:
+            return self
+        pieces.append(text[last:])
+        starts.extend(old_s[last:])
+        ends.extend(old_e[last:])
+        tags.extend(old_t[last:])
+        return Mapped("".join(pieces), tuple(starts), tuple(ends), tuple(tags))
+
+    def lower(self) -> Mapped:
+        """The view in lower case (one character each for the scripts screened; others kept)."""
+        low = self.text.lower()
+        if len(low) != len(self.text):  # e.g. "İ" lowers to two characters: keep the case
+            return self
+        return Mapped(low, self.starts, self.ends, self.tags)
+
+
+def disguises_of(mask: int) -> list[str]:
+    """The disguise names in ``mask``, in :data:`DISGUISE_BITS` order."""
+    return [name for bit, name in DISGUISE_BITS.items() if mask & bit]
+
+
+def fold(original: str, homoglyphs: Mapping[int, str]) -> Mapped:
+    """NFKC each character and fold homoglyphs to their Latin or digit look-alike, keeping case."""
+    if original.isascii():
+        return Mapped(original)
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    tags: list[int] = []
+    for i, ch in enumerate(original):
+        if ch.isascii():
+            out, bit = ch, 0
+        else:
+            folded = homoglyphs.get(ord(ch))
+            if folded is not None:
+                out, bit = folded, HOMOGLYPH
+            else:
+                out = unicodedata.normalize("NFKC", ch)
+                bit = UNICODE if out != ch else 0
+                if out != ch and len(out) == 1 and ord(out) in homoglyphs:
+                    out, bit = homoglyphs[ord(out)], UNICODE | HOMOGLYPH
+        pieces.append(out)
+        starts.extend([i] * len(out))
+        ends.extend([i + 1] * len(out))
+        tags.extend([bit] * len(out))
+    return Mapped("".join(pieces), tuple(starts), tuple(ends), tuple(tags))
+
+
+# "john at example dot com", "john (at) example [dot] com", "john @ example . com"
+_AT = re.compile(r"(?<=\w)(?:\s*[(\[{<]\s*at\s*[)\]}>]\s*|\s+at\s+|\s+@\s*|\s*@\s+)(?=\w)", re.IGNORECASE)
+# A dot word, or a dot with spaces on both sides (". " alone ends a sentence).
+_DOT = re.compile(r"(?<=\w)(?:\s*[(\[{<]\s*dot\s*[)\]}>]\s*|\s+dot\s+|\s+\.\s+)(?=[a-z0-9])", re.IGNORECASE)
+
+
+def _has_dot_words(text: str) -> bool:
+    return " dot " in text or "dot)" in text or "dot]" in text or " . " in text
+
+
+def dot_view(view: Mapped) -> Mapped:
+    """``dot`` words and spaced dots as ``.`` (lower case): the view web addresses are read in."""
+    low = view.lower()
+    return low.rewrite(_DOT, lambda m: ".", AT_DOT) if _has_dot_words(low.text) else low
+
+
+def at_dot_view(view: Mapped) -> Mapped:
+    """``at``/``dot`` words and spaced ``@``/``.`` as ``@`` and ``.`` (lower case).
+
+    A bare " at " becomes ``@`` too ("meet at noon" reads "meet@noon"): harmless, because an
+    address needs a dot-separated domain with a public suffix after it and a local part that is
+    not an English function word, which the e-mail detector checks.
+    """
+    low = view.lower()
+    text = low.text
+    if " at " not in text and "at)" not in text and "at]" not in text and "@" not in text \
+            and not _has_dot_words(text):
+        return low
+    out = low.rewrite(_AT, lambda m: "@", AT_DOT)
+    return out.rewrite(_DOT, lambda m: ".", AT_DOT) if _has_dot_words(out.text) else out
+
+
+_DIGIT_WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+                "seven": "7", "eight": "8", "nine": "9", "plus": "+"}
+_DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|plus)"
+# Two or more digit words or digits in a row ("five five five", "077009 zero zero"): a single
+# digit word is English ("no one likes", "five years") and stays a word.
+_SPELLED_RUN = re.compile(r"\b(?:" + _DIGIT_WORD + r"|\d+)(?:[\s,\-]+(?:" + _DIGIT_WORD + r"|\d+)\b)+")
+_SPELLED = re.compile(r"\b" + _DIGIT_WORD + r"\b")
+# Three or more single characters with one separator between each: "w h a t s a p p",
+# "p.a.y.p.a.l", "5-5-5-0-1-2-3", "+ 4 4". Single digits may be joined by ", " as well ("a, b,
+# c" is a list, so letters may not).
+_DIGIT_RUN = re.compile(r"(?<![\w@$])(?:[\d+](?:[ .\-_*/]|, ?)){2,}\d(?![\w@$])")
+_RUN = re.compile(r"(?<![\w@$])(?:[\w@$+](?: ?[.\-_*/] ?| )){2,}[\w@$](?![\w@$])")
+_RUN_SEP = re.compile(r"[ .\-_*/,]+")
+# A word that mixes letters with digits or symbols; it may not end in "!" or "|" (punctuation).
+_LEET_TOKEN = re.compile(r"(?<![\w@$!|])(?=[a-z0-9@$!|]*[a-z])(?=[a-z0-9@$!|]*[0-9@$!|])[a-z0-9@$!|]{2,}[a-z0-9@$]"
+                         r"(?![\w@$])")
+_LEET = str.maketrans({"4": "a", "@": "a", "3": "e", "1": "i", "!": "i", "|": "l", "0": "o", "5": "s", "$": "s",
+                       "7": "t", "8": "b", "9": "g"})
+
+
+def _join_run(m: re.Match[str]) -> str | None:
+    parts = [p for p in _RUN_SEP.split(m.group(0)) if p]
+    if any(len(p) != 1 for p in parts):
+        return None
+    return "".join(parts)
+
+
+def _join_comma_run(m: re.Match[str]) -> str | None:
+    # only runs with a comma: the others are joined with their letters ("D E 8 9" is an IBAN)
+    return _join_run(m) if "," in m.group(0) else None
+
+
+def _unleet(m: re.Match[str]) -> str | None:
+    token = m.group(0)
+    letters = sum(c.isalpha() for c in token)
+    if letters < len(token) - letters:
+        return None  # mostly digits: a code, an IBAN or a number with a unit, not leetspeak
+    return token.translate(_LEET)
+
+
+def _spell_run(m: re.Match[str]) -> str:
+    return _SPELLED.sub(lambda w: _DIGIT_WORDS[w.group(0)], m.group(0))
+
+
+def words_view(view: Mapped) -> Mapped:
+    """Lower case, spelled digits as digits, single characters with separators joined, leetspeak
+    folded: the view keyword, phone-run and abuse detectors read."""
+    low = view.lower()
+    out = low.rewrite(_SPELLED_RUN, _spell_run, SPELLED_DIGITS) if _SPELLED.search(low.text) else low
+    out = out.rewrite(_DIGIT_RUN, _join_comma_run, SEPARATORS)
+    out = out.rewrite(_RUN, _join_run, SEPARATORS)
+    return out.rewrite(_LEET_TOKEN, _unleet, LEETSPEAK)

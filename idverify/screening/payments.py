@@ -1,0 +1,120 @@
+"""Payment details: payment services, IBANs, card numbers, crypto addresses (pure).
+
+- IBAN: ``python-stdnum``'s ISO 13616 check (country, length and mod-97 check digits; not the
+  national BBAN check digits, which even the IBAN registry's Belgian example fails), over the
+  folded view and the words view (spaced or separated characters).
+- card number: 13 to 19 digits with a card network's prefix and a valid Luhn check digit
+  (``python-stdnum``'s ``luhn``), written as digits or spelled out.
+- crypto address: Bitcoin base58 and bech32 addresses checked by ``python-stdnum``'s
+  ``bitcoin`` (checksums); Ethereum ``0x`` + 40 hex digits (no Keccak in the standard library,
+  so the EIP-55 case checksum is not verified: a lower confidence).
+- payment service: a service's name (PayPal, Venmo, Zelle...) in a payment context ("pay me
+  via", "send the money to my", "my paypal is"), not in a technical one ("the PayPal checkout
+  integration").
+"""
+
+from __future__ import annotations
+
+import re
+
+from stdnum import bitcoin, iban, luhn
+
+from idverify.screening.findings import Finding
+from idverify.screening.normalize import Mapped, disguises_of
+
+__all__ = ["bank_accounts", "cards", "crypto", "payment_services"]
+
+
+def _finding(view: Mapped, a: int, b: int, category: str, value: str, confidence: float, detail: str) -> Finding:
+    start, end = view.span(a, b)
+    return Finding(category, start, end, value, tuple(disguises_of(view.tag(a, b))), confidence, detail=detail)
+
+
+_IBAN = re.compile(r"(?<![a-z0-9])[a-z]{2}\d{2}(?:[ .\-]?[a-z0-9]){11,30}(?![a-z0-9])", re.IGNORECASE)
+
+
+def bank_accounts(*views: Mapped) -> list[Finding]:
+    """IBANs with valid check digits in any of ``views`` (the first view's finding wins)."""
+    found: list[Finding] = []
+    for view in views:
+        for m in _IBAN.finditer(view.text):
+            compact = iban.compact(m.group(0).replace(".", ""))
+            # the greedy match may run into the next word: trim from the right until valid
+            for cut in range(len(compact), 14, -1):
+                if iban.is_valid(compact[:cut], check_country=False):
+                    break
+            else:
+                continue
+            taken = compact[:cut]
+            # end of the match's characters that make up the valid prefix
+            seen, end = 0, m.start()
+            for i, ch in enumerate(m.group(0)):
+                if ch.isalnum():
+                    seen += 1
+                if seen == cut:
+                    end = m.start() + i + 1
+                    break
+            f = _finding(view, m.start(), end, "BANK_ACCOUNT", taken.upper(), 0.99, "iban_mod97")
+            if not any(g.start < f.end and f.start < g.end for g in found):
+                found.append(f)
+    return found
+
+
+# Not part of a code ("SN-4111-1111-1111-1111" is a serial number).
+_CARD = re.compile(r"(?<![\w-])(?<![a-zA-Z]-)\d(?:[ \-]?\d){12,18}(?![\d-])")
+_CARD_PREFIX = re.compile(r"4|5[1-5]|2[2-7]|3[47]|6(?:011|5|4[4-9])|3(?:0[0-5]|[68])|35")
+
+
+def cards(*views: Mapped) -> list[Finding]:
+    """Card numbers (network prefix, 13 to 19 digits, Luhn) in any of ``views``."""
+    found: list[Finding] = []
+    for view in views:
+        for m in _CARD.finditer(view.text):
+            digits = m.group(0).replace(" ", "").replace("-", "")
+            if not _CARD_PREFIX.match(digits) or not luhn.is_valid(digits):
+                continue
+            f = _finding(view, m.start(), m.end(), "CARD_NUMBER", digits, 0.97, "luhn")
+            if not any(g.start < f.end and f.start < g.end for g in found):
+                found.append(f)
+    return found
+
+
+_BTC = re.compile(r"(?<![a-zA-Z0-9])(?:[13][a-km-zA-HJ-NP-Z1-9]{25,34}|(?:bc1|BC1)[a-zA-Z0-9]{8,87})(?![a-zA-Z0-9])")
+_ETH = re.compile(r"(?<![a-zA-Z0-9])0x[0-9a-fA-F]{40}(?![a-zA-Z0-9])")
+
+
+def crypto(folded: Mapped) -> list[Finding]:
+    """Bitcoin (checksum-verified) and Ethereum addresses in the folded view (case kept)."""
+    text = folded.text
+    found = []
+    for m in _BTC.finditer(text):
+        if bitcoin.is_valid(m.group(0)):
+            found.append(_finding(folded, m.start(), m.end(), "CRYPTO_ADDRESS", m.group(0), 0.99, "bitcoin_checksum"))
+    for m in _ETH.finditer(text):
+        found.append(_finding(folded, m.start(), m.end(), "CRYPTO_ADDRESS", m.group(0).lower(), 0.9, "ethereum_form"))
+    return found
+
+
+_SERVICE = re.compile(r"\b(?P<name>pay ?pal|venmo|cash ?app|zelle|western ?union|payoneer|revolut|transfer ?wise|wise|"
+                      r"skrill|money ?gram|apple pay|google pay|alipay|wechat pay)\b")
+_PAY_BEFORE = re.compile(r"\b(?:pay|paid|paying|payments?|send|sent|transfer|wire|money|cash|accepts?|invoice|fees?|"
+                         r"tip|through|via|by)\b")
+_PAY_AFTER = re.compile(r"\s*(?:me\b|is\b|:|account\b|id\b|handle\b|@|only\b|details\b|address\b|\$\w|"
+                        r"\.me/)")
+_TECH_AFTER = re.compile(r"\s*(?:and \w+ )?(?:checkout|api|apis|sdk|integrations?|plugin|button|webhooks?)\b")
+
+
+def payment_services(words: Mapped) -> list[Finding]:
+    """Payment-service names in a payment context, in the words view."""
+    text = words.text
+    found = []
+    for m in _SERVICE.finditer(text):
+        after = text[m.end():m.end() + 40]
+        if _TECH_AFTER.match(after):
+            continue
+        before = text[max(0, m.start() - 40):m.start()]
+        if not (_PAY_BEFORE.search(before) or _PAY_AFTER.match(after)):
+            continue
+        name = m.group("name").replace(" ", "")
+        found.append(_finding(words, m.start(), m.end(), "PAYMENT_SERVICE", name, 0.85, "service_context"))
+    return found

@@ -1,0 +1,113 @@
+"""Screening cases shared by the engine and server tests: (text, category, normalised value or
+None, disguise or None). Every value is fictitious (reserved phone ranges, example domains,
+documented test IBANs, card and crypto numbers)."""
+
+from __future__ import annotations
+
+VIOLATIONS = [
+    # contact: e-mail
+    ("mail me at zeb.canary@example.org", "EMAIL", "zeb.canary@example.org", None),
+    ("john at example dot com", "EMAIL", "john@example.com", "at_dot_words"),
+    ("write to john (at) mail [dot] example [dot] org", "EMAIL", "john@mail.example.org", "at_dot_words"),
+    ("j.smith@ex\u0430mple.com is my address", "EMAIL", "j.smith@example.com", "homoglyph"),
+    ("\uff4a\uff4f\uff48\uff4e\uff20\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45\uff0e\uff43\uff4f\uff4d", "EMAIL",
+     "john@example.com", "unicode"),
+    # contact: phone
+    ("whatsapp me on +44 7700 900123", "PHONE", "+447700900123", None),
+    ("call 07700 900456 after six", "PHONE", "+447700900456", None),
+    ("my cell is (202) 555-0143", "PHONE", "+12025550143", None),
+    ("five five five, zero one two three, area code two zero two: two zero two five five five zero one two three",
+     "PHONE", "+12025550123", "spelled_digits"),
+    ("0 7 7 0 0 9 0 0 1 2 3", "PHONE", "+447700900123", "separators"),
+    ("plus four four seven seven zero zero nine zero zero one two three", "PHONE", "+447700900123",
+     "spelled_digits"),
+    # contact: URL
+    ("see https://portfolio.example.com/work", "URL", "https://portfolio.example.com/work", None),
+    ("my site is lucy-dev dot example dot net", "URL", "lucy-dev.example.net", "at_dot_words"),
+    # contact: messaging handle
+    ("my skype is j.smith_example", "MESSAGING_HANDLE", "skype:j.smith_example", None),
+    ("add me on telegram: @canary_dev", "MESSAGING_HANDLE", "telegram:@canary_dev", None),
+    ("w h a t s a p p me", "MESSAGING_HANDLE", "whatsapp", "separators"),
+    ("t3l3gram me tonight", "MESSAGING_HANDLE", "telegram", "leetspeak"),
+    ("wh\u0430tsapp me", "MESSAGING_HANDLE", "whatsapp", "homoglyph"),
+    # payment: service
+    ("pay me via paypal, saves us the fee", "PAYMENT_SERVICE", "paypal", None),
+    ("send the money to my p.a.y.p.a.l", "PAYMENT_SERVICE", "paypal", "separators"),
+    ("just pay me via v3nm0", "PAYMENT_SERVICE", "venmo", "leetspeak"),
+    ("\u0440ay me with \u0440aypal", "PAYMENT_SERVICE", "paypal", "homoglyph"),
+    # payment: IBAN, card, crypto
+    ("my IBAN is GB82 WEST 1234 5698 7654 32", "BANK_ACCOUNT", "GB82WEST12345698765432", None),
+    ("IBAN D E 8 9 3 7 0 4 0 0 4 4 0 5 3 2 0 1 3 0 0 0 please", "BANK_ACCOUNT", "DE89370400440532013000",
+     "separators"),
+    ("charge 4111 1111 1111 1111 for the deposit", "CARD_NUMBER", "4111111111111111", None),
+    ("card four two four two four two four two four two four two four two four two", "CARD_NUMBER",
+     "4242424242424242", "spelled_digits"),
+    ("send BTC to bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", "CRYPTO_ADDRESS",
+     "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", None),
+    ("ETH 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "CRYPTO_ADDRESS",
+     "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed", None),
+    # intent
+    ("let's continue this off the platform", "OFF_PLATFORM_INTENT", None, None),
+    ("we can skip the platform fees this way", "OFF_PLATFORM_INTENT", None, None),
+    ("let's take this 0ff the pl4tform", "OFF_PLATFORM_INTENT", None, "leetspeak"),
+    # abuse
+    ("this is fucking ridiculous", "PROFANITY", None, None),
+    ("what a sh1t job", "PROFANITY", None, "leetspeak"),
+    ("f u c k off", "PROFANITY", None, "separators"),
+    ("this is f*cking late", "PROFANITY", None, None),
+    ("I know where you live", "THREAT", None, None),
+    ("I'm going to hurt you", "THREAT", None, None),
+    ("you are a worthless idiot", "HARASSMENT", None, None),
+    ("go away, no one likes you", "HARASSMENT", None, None),
+    # found by probing beyond the corpus
+    ("my number: 0 7 7 0 0 - 9 0 0 - 1 2 3", "PHONE", "+447700900123", "separators"),
+    ("find me on insta: jane.design", "MESSAGING_HANDLE", "insta:jane.design", None),
+    ("my telegram handle is @jane_d", "MESSAGING_HANDLE", "telegram:@jane_d", None),
+    ("let's move to email, it's easier", "OFF_PLATFORM_INTENT", None, None),
+    ("paypal.me/janedoe", "PAYMENT_SERVICE", "paypal", None),
+    ("send it to my cashapp $janedoe", "PAYMENT_SERVICE", "cashapp", None),
+]
+
+#: Clean texts that look like violations: none may be found at all.
+CLEAN = [
+    "The budget is $5,551,234 for the whole project.",
+    "We upgraded to version 2.14.3 last week; Python 3.11.4 and Ubuntu 22.04 are fine.",
+    "Invoice 2024-03-15 is attached, due on 15/03/2024, order #4481-2290.",
+    "Our office is at 221B Baker Street, London NW1 6XE; visitors sign in at reception.",
+    "Ship the samples to 1600 Main St, Springfield, unit 12.",
+    "I know ASP.NET, VB.NET, Node.js and Vue.js; run python manage.py migrate first.",
+    "Call obj.at(5) and user.email.strip() before you compare.",
+    "The meeting is at 5 pm, I'll be at the office by 4.",
+    "Five stars from my last five clients, one of them a repeat order.",
+    "I built a Telegram bot and a Discord.js moderation tool; WhatsApp Business API too.",
+    "The PayPal and Stripe checkout integrations are both in the repo.",
+    "The kill switch stops the process; the assessment of the Scunthorpe branch is done.",
+    "Please dot the i's and cross the t's, then upload it here on the platform.",
+    "ISBN 978-0-12-345678-9, print run 5,000 copies, tracking 1Z999AA10123456784.",
+    "Happy to do a video call here on the platform's messaging if that helps.",
+    "The fee is paid through the platform as usual.",
+    # found by probing beyond the corpus
+    "We keep off-site backups on S3 and an on-site NAS.",
+    "Serial number SN-4111-1111-1111-1111 printed on the box.",
+    "Shut up and take my money! Great work.",
+    "Send the invoice through the platform and I'll pay it today.",
+    "The wise choice is to ship the MVP first; the signal processing module is done.",
+    "Call the function at line 5551234 of the log; build 20240315123456, commit 4f3a9c1.",
+    "Deadline is 12.05.2025 and the budget is 5.000 EUR; coordinates 51.5074, -0.1278.",
+    "Nobody likes meetings, so let's keep it short. This bug is killing me.",
+]
+
+PROFILE_VIOLATIONS = [
+    ("Logo designer", "asdfgh qwerty", "GIBBERISH"),
+    ("sdfsdf", "jkjkjk lololol hjhjhj", "GIBBERISH"),
+    ("Python developer", "lorem ipsum dolor sit amet, consectetur adipiscing elit", "PLACEHOLDER"),
+    ("test", "test test", "PLACEHOLDER"),
+    ("Senior Python Developer", "TBD", "PLACEHOLDER"),
+    ("WordPress fixes", "[insert description]", "PLACEHOLDER"),
+    ("Data analyst", "I analyse sales data in SQL. I am a developer with", "PLACEHOLDER"),
+]
+
+CLEAN_PROFILE = ("Senior Python Developer",
+                 "I have 8 years of experience building web applications with Django, Flask and FastAPI. "
+                 "Budget: $4,500, paid by milestone through the platform; weekly check-ins on video.",
+                 ["Python", "Django", "SQL"])
