@@ -35,12 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="idverify", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    serve = sub.add_parser("serve", help="run the gRPC server")
-    serve.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port (default 50051; 0 picks a free one)")
-    serve.add_argument("--db", help="SQLite file or postgresql:// URL (default: per-user data dir)")
-    serve.add_argument("--config", help="TOML configuration file")
-    serve.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    from idverify.cli.serve import add_parser as add_serve
+
+    add_serve(sub)
 
     def client(name: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text)
@@ -108,7 +105,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``idverify`` console script; returns the exit code."""
     args = _parser().parse_args(argv)
     if args.command == "serve":
-        return _serve(args)
+        from idverify.cli.serve import run as run_serve
+
+        return run_serve(args)
     if args.command == "qa":
         from idverify.qa.cli import run as run_qa
 
@@ -130,24 +129,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except calls.ClientError as exc:
         print(f"idverify: {exc}", file=sys.stderr)
         return exc.exit_code
-
-
-def _serve(args: argparse.Namespace) -> int:
-    from idverify.config import load_config
-    from idverify.errors import ConfigError
-    from idverify.logs import configure_logging
-    from idverify.server.app import serve
-
-    try:
-        config = load_config(
-            args.config,
-            overrides={"server": {"host": args.host, "port": args.port}, "store": {"url": args.db}},
-        )
-        configure_logging(args.log_level)
-        return serve(config)
-    except ConfigError as exc:
-        print(f"idverify: configuration error: {exc.message}", file=sys.stderr)
-        return ExitCode.USAGE
 
 
 def _create_key(args: argparse.Namespace) -> int:
