@@ -17,7 +17,7 @@ The Grafana dashboard over these is ``scripts/grafana/idverify.json``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,6 +128,14 @@ class Metrics:
         """Update the running and queued gauges of one call class."""
         self.running.labels(call_class).set(running)
         self.queued.labels(call_class).set(queued)
+
+    def start_at_zero(self, call_classes: Sequence[str], refusal_reasons: Sequence[str]) -> None:
+        """Export the admission series at 0 before the first call, so graphs and alerts see
+        "none yet" rather than "no data"."""
+        for call_class in call_classes:
+            self.set_queue(call_class, 0, 0)
+            for reason in refusal_reasons:
+                self.refused.labels(call_class, reason)
 
     def count_refused(self, call_class: str, reason: str) -> None:
         """Count a call refused by admission."""

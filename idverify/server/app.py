@@ -30,7 +30,8 @@ from idverify.metrics import Metrics
 from idverify.server.auth import Authenticator, load_keys
 from idverify.server.health import LINKING_SERVICE, OVERALL, VERIFICATION_SERVICE, service_health
 from idverify.server.interceptors import ErrorInterceptor, Guard
-from idverify.server.limits import Admission, RateLimiter
+from idverify.server.call_classes import CALL_CLASSES
+from idverify.server.limits import REFUSAL_REASONS, Admission, RateLimiter
 from idverify.server.linking import LinkingServicer
 from idverify.server.tls import server_credentials
 from idverify.server.verification import VerificationServicer
@@ -199,6 +200,7 @@ def watch(app: Application) -> None:
     """Point the metrics at what they sample (build, worker restarts, face index, backlog)."""
     deps = app.deps
     deps.metrics.set_build(_version(), deps.model_version, deps.policy.version)
+    deps.metrics.start_at_zero(CALL_CLASSES, REFUSAL_REASONS)
     workers, linker, history = deps.workers, deps.linker, deps.history
     deps.metrics.watch(
         worker_restarts=(lambda: workers.rebuilds) if workers is not None else None,
