@@ -11,7 +11,8 @@ code    name           meaning
 2       USAGE          bad arguments, configuration or input file: fix the call, do not retry
 3       CANNOT_LISTEN  ``serve`` could not bind a port (gRPC or metrics): it is taken by another
                        process or the address is wrong; give this replica its own port
-4       REFUSED        the server refused the one request (bad input, unknown account)
+4       REFUSED        the server refused the one request (bad input, unknown account, no key or
+                       a key without the method's scope)
 5       RPC_ERROR      any other error status from the server
 66      NO_INPUT       ``serve`` could not read a file it needs (configuration, policy, API keys,
                        TLS certificate or key, the store's folder) (``EX_NOINPUT``)
