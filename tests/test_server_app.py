@@ -85,16 +85,16 @@ def test_a_taken_grpc_port_is_one_line_and_its_exit_code(tmp_path):
         f"idverify: cannot start: cannot listen on 127.0.0.1:{port}: Address already in use (set --port or server.port)")
 
 
-@pytest.mark.parametrize(("flag", "code"), [("--config", ExitCode.NO_INPUT), ("--policy", ExitCode.NO_INPUT),
-                                            ("--keys-file", ExitCode.NO_INPUT)])
-def test_an_unreadable_file_at_start_up_is_one_line_and_no_input(tmp_path, flag, code):
+@pytest.mark.parametrize("flags", [["--config"], ["--policy"], ["--keys-file"], ["--tls-key", "--tls-cert"]])
+def test_an_unreadable_file_at_start_up_is_one_line_and_no_input(tmp_path, flags):
     missing = tmp_path / "absent.toml"
     result = subprocess.run(
-        [sys.executable, "-m", "idverify.cli", "serve", "--port", "0", "--no-metrics", flag, str(missing),
+        [sys.executable, "-m", "idverify.cli", "serve", "--port", "0", "--no-metrics",
+         *[arg for flag in flags for arg in (flag, str(missing))],
          "--db", str(tmp_path / "s.sqlite3"), "--worker-processes", "1", "--log-level", "ERROR"],
         capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
     )
-    assert result.returncode == code
+    assert result.returncode == ExitCode.NO_INPUT
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr
     assert lines[0].startswith("idverify: cannot start: cannot read") and str(missing) in lines[0]

@@ -136,8 +136,11 @@ def serve(config: Config) -> int:
     (the store cannot be reached); the CLI turns each into one line and an exit code.
     """
     _check_free(config.server.host, config.server.port)
+    # Files that cannot be read fail now, in a second, not after the models have loaded.
     if config.auth.enabled:
-        load_keys(config.auth.keys_file)  # an unreadable or bad keys file fails before the models load
+        load_keys(config.auth.keys_file)
+    if config.tls.enabled:
+        server_credentials(config.tls)
     metrics = Metrics()
     if config.metrics.enabled:
         # Bound first: a taken port fails in milliseconds, not after the models have loaded.
