@@ -5,8 +5,10 @@ application's use cases, the standard health service and server reflection, boun
 ``host:port`` (port 0 picks a free one, for tests) but not started. :func:`serve` builds the
 application once (models, store, workers), starts the server, sets each service's health
 from what it can answer (:mod:`idverify.server.health`: a server without a linker reports
-``linker.v1.LinkingService`` NOT_SERVING and logs why) and shuts it down gracefully on SIGTERM or SIGINT: health turns NOT_SERVING, new calls
-are refused, in-flight calls get ``server.grace_seconds`` to finish.
+``linker.v1.LinkingService`` NOT_SERVING and logs why) and shuts it down gracefully on SIGTERM
+or SIGINT: health turns NOT_SERVING, new calls are refused, in-flight calls get
+``server.grace_seconds`` to finish. The ports and files it needs are checked before the models
+load, so a port in use or an unreadable file fails in a second.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from linker.v1 import linking_service_pb2_grpc
 __all__ = ["RunningServer", "create_server", "serve", "watch"]
 
 log = logging.getLogger(__name__)
+
 
 class RunningServer:
     """A created server with its health servicer, so start-up and shutdown can set status."""
@@ -136,14 +139,12 @@ def serve(config: Config) -> int:
     (the store cannot be reached); the CLI turns each into one line and an exit code.
     """
     _check_free(config.server.host, config.server.port)
-    # Files that cannot be read fail now, in a second, not after the models have loaded.
     if config.auth.enabled:
         load_keys(config.auth.keys_file)
     if config.tls.enabled:
         server_credentials(config.tls)
     metrics = Metrics()
     if config.metrics.enabled:
-        # Bound first: a taken port fails in milliseconds, not after the models have loaded.
         metrics_port = metrics.serve(config.metrics)
         log.info("metrics", extra={"host": config.metrics.host, "port": metrics_port})
     log.info("loading models and opening the store")
