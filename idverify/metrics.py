@@ -111,8 +111,8 @@ class Metrics:
         if response is None or not hasattr(response, "DESCRIPTOR"):
             return
         fields = response.DESCRIPTOR.fields_by_name
-        for timing in _timings(response):
-            self.stages.labels(name, timing.stage).observe(timing.milliseconds / 1000.0)
+        for stage, milliseconds in _timings(response):
+            self.stages.labels(name, stage).observe(milliseconds / 1000.0)
         decision = fields.get("decision")
         if decision is not None and decision.enum_type is not None:
             value = decision.enum_type.values_by_number.get(getattr(response, "decision"))
@@ -180,17 +180,16 @@ class Metrics:
         return generate_latest(self.registry)
 
 
-def _timings(response: Any) -> Iterator[Any]:
-    """The stage timings of a response, or of the verification inside it (Signup); without the
-    ``total`` stage, which the request latency already measures."""
+def _timings(response: Any) -> Iterator[tuple[str, float]]:
+    """``(stage, milliseconds)`` of a response's stage timings, then of the verification inside
+    it (Signup: ``verify.document.mrz``, ...); never the ``total`` stage, which the request
+    latency already measures."""
     fields = response.DESCRIPTOR.fields_by_name
     if "timings" in fields:
-        timings = response.timings
-    elif "verification" in fields and response.HasField("verification"):
-        timings = response.verification.timings
-    else:
-        return
-    yield from (t for t in timings if t.stage != "total")
+        yield from ((t.stage, t.milliseconds) for t in response.timings if t.stage != "total")
+    if "verification" in fields and response.HasField("verification"):
+        yield from ((f"verify.{t.stage}", t.milliseconds) for t in response.verification.timings
+                    if t.stage != "total")
 
 
 class _Sampled(Collector):

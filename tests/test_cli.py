@@ -163,6 +163,9 @@ def test_a_requested_reverification_is_processed_by_reverify_once(cli, server, d
                          "--account-id", "s-1", "--signal", "device_id=dev-s1")
     assert code == 0, err
     assert "decision: APPROVE" in out
+    assert re.search(r"; stages \d+ ms: verify \d+, link \d+, record \d+\n  verify, in parallel:\n    document ", out)
+    assert re.search(r'idverify_stage_seconds_count\{method="idverify.v1.VerificationService/Signup",stage="link"\} 1.0',
+                     _scrape(server))
     code, _, err = cli("request-reverification", "never-verified", "--reason", "other")
     assert code == ExitCode.REFUSED and "ACCOUNT_NOT_VERIFIED" in err
     code, out, err = cli("request-reverification", "s-1", "--reason", "suspected-fraud", "--json")

@@ -47,6 +47,20 @@ def test_stage_timings_become_stage_histograms_without_the_total():
     assert 'stage="total"' not in text
 
 
+def test_signup_steps_and_its_verification_stages_are_both_observed():
+    metrics = Metrics()
+    response = pb.SignupResponse(
+        timings=[pb.StageTiming(stage="verify", milliseconds=900.0), pb.StageTiming(stage="link", milliseconds=20.0)],
+        verification=pb.VerifyIdentityResponse(timings=[pb.StageTiming(stage="document.mrz", milliseconds=300.0),
+                                                        pb.StageTiming(stage="total", milliseconds=900.0)]))
+    metrics.observe_call("/idverify.v1.VerificationService/Signup", "OK", 1.0, response)
+    text = metrics.render().decode()
+    method = "idverify.v1.VerificationService/Signup"
+    for stage in ("verify", "link", "verify.document.mrz"):
+        assert f'idverify_stage_seconds_count{{method="{method}",stage="{stage}"}} 1.0' in text
+    assert 'stage="verify.total"' not in text
+
+
 def test_failed_calls_are_counted_by_reason():
     metrics = Metrics()
     metrics.observe_call("/idverify.v1.VerificationService/CompareFaces", "INVALID_ARGUMENT", 0.01,

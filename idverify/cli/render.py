@@ -96,27 +96,36 @@ def _print(console: Console, table: Table | None) -> None:
         console.print(table)
 
 
-def timing_lines(timings: Sequence[Any], wall_seconds: float | None) -> list[str]:
+def timing_lines(timings: Sequence[Any], wall_seconds: float | None, verification: Sequence[Any] = ()) -> list[str]:
     """The wall time of the call, then the server's stages without double counting: stages of
     branches that ran side by side (``document.*`` beside ``face.*``) are summed per branch and
-    shown as parallel; the server's ``total`` is its own wall time, not a stage."""
+    shown as parallel; the server's ``total`` is its own wall time, not a stage. ``verification``:
+    the stages inside a Signup's ``verify`` step, shown beneath it."""
     stages = [(t.stage, t.milliseconds) for t in timings]
     server_total = next((ms for stage, ms in stages if stage == "total"), None)
     stages = [(stage, ms) for stage, ms in stages if stage != "total"]
     head = f"time: {wall_seconds * 1000:.0f} ms wall" if wall_seconds is not None else "time:"
     if server_total is not None:
         head += f", {server_total:.0f} ms in the server"
+    lines, parallel = _parallel_lines(stages)
+    if parallel:
+        return [head + "; in parallel:", *lines]
+    if stages:
+        head += f"; stages {sum(ms for _, ms in stages):.0f} ms: " + ", ".join(f"{s} {ms:.0f}" for s, ms in stages)
+    inner, inner_parallel = _parallel_lines([(t.stage, t.milliseconds) for t in verification if t.stage != "total"])
+    if inner_parallel:
+        return [head, "  verify, in parallel:", *("  " + line for line in inner)]
+    return [head]
+
+
+def _parallel_lines(stages: list[tuple[str, float]]) -> tuple[list[str], bool]:
+    """One line per parallel branch with its sum, and whether both branches are there."""
     branches = {b: [(s.split(".", 1)[1], ms) for s, ms in stages if s.startswith(b + ".")] for b in _PARALLEL_BRANCHES}
-    if all(branches.values()):
-        lines = [head + "; in parallel:"]
-        width = max(len(b) for b in branches)
-        for branch, items in branches.items():
-            lines.append(f"  {branch:<{width}} {sum(ms for _, ms in items):.0f} ms: "
-                         + ", ".join(f"{s} {ms:.0f}" for s, ms in items))
-        return lines
-    if not stages:
-        return [head]
-    return [head + f"; stages {sum(ms for _, ms in stages):.0f} ms: " + ", ".join(f"{s} {ms:.0f}" for s, ms in stages)]
+    if not all(branches.values()):
+        return [], False
+    width = max(len(b) for b in branches)
+    return [f"  {branch:<{width}} {sum(ms for _, ms in items):.0f} ms: " + ", ".join(f"{s} {ms:.0f}" for s, ms in items)
+            for branch, items in branches.items()], True
 
 
 def print_response(method: str, response: Any, console: Console | None = None,
@@ -165,7 +174,7 @@ def print_response(method: str, response: Any, console: Console | None = None,
         console.print(f"person: {link.person_id or '(new)'}  linked accounts: "
                       f"{', '.join(link.linked_account_ids) or 'none'}  risk: {link.risk_score:.2f}")
         console.print(f"policy: {response.policy_version}")
-        timings = verification.timings
+        timings = response.timings
     elif method == "RequestReverification":
         console.print(f"account {response.account_id} is due for re-verification "
                       f"(requested {response.requested_at.ToJsonString()} by {response.requested_by})")
@@ -203,5 +212,6 @@ def print_response(method: str, response: Any, console: Console | None = None,
     if "reasons" in response.DESCRIPTOR.fields_by_name:
         _print(console, _reasons_table(response.reasons))
     if timings or wall_seconds is not None:
-        for line in timing_lines(timings, wall_seconds):
+        inner = response.verification.timings if method == "Signup" else ()
+        for line in timing_lines(timings, wall_seconds, inner):
             console.print(line, markup=False)

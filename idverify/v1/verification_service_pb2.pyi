@@ -527,7 +527,7 @@ class SignupRequest(_message.Message):
     def __init__(self, verification: _Optional[_Union[VerifyIdentityRequest, _Mapping]] = ..., kind: _Optional[_Union[_linking_service_pb2.AccountKind, str]] = ..., owner_account_id: _Optional[str] = ..., signals: _Optional[_Iterable[_Union[_linking_service_pb2.Signal, _Mapping]]] = ..., dry_run: _Optional[bool] = ...) -> None: ...
 
 class SignupResponse(_message.Message):
-    __slots__ = ("decision", "reasons", "verification", "registered", "checked", "identity_signals", "replayed", "policy_version")
+    __slots__ = ("decision", "reasons", "verification", "registered", "checked", "identity_signals", "replayed", "policy_version", "timings")
     DECISION_FIELD_NUMBER: _ClassVar[int]
     REASONS_FIELD_NUMBER: _ClassVar[int]
     VERIFICATION_FIELD_NUMBER: _ClassVar[int]
@@ -536,6 +536,7 @@ class SignupResponse(_message.Message):
     IDENTITY_SIGNALS_FIELD_NUMBER: _ClassVar[int]
     REPLAYED_FIELD_NUMBER: _ClassVar[int]
     POLICY_VERSION_FIELD_NUMBER: _ClassVar[int]
+    TIMINGS_FIELD_NUMBER: _ClassVar[int]
     decision: VerificationDecision
     reasons: _containers.RepeatedCompositeFieldContainer[Reason]
     verification: VerifyIdentityResponse
@@ -544,7 +545,8 @@ class SignupResponse(_message.Message):
     identity_signals: _containers.RepeatedScalarFieldContainer[_linking_service_pb2.SignalType]
     replayed: bool
     policy_version: str
-    def __init__(self, decision: _Optional[_Union[VerificationDecision, str]] = ..., reasons: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ..., verification: _Optional[_Union[VerifyIdentityResponse, _Mapping]] = ..., registered: _Optional[_Union[_linking_service_pb2.RegisterAccountResponse, _Mapping]] = ..., checked: _Optional[_Union[_linking_service_pb2.CheckAccountResponse, _Mapping]] = ..., identity_signals: _Optional[_Iterable[_Union[_linking_service_pb2.SignalType, str]]] = ..., replayed: _Optional[bool] = ..., policy_version: _Optional[str] = ...) -> None: ...
+    timings: _containers.RepeatedCompositeFieldContainer[StageTiming]
+    def __init__(self, decision: _Optional[_Union[VerificationDecision, str]] = ..., reasons: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ..., verification: _Optional[_Union[VerifyIdentityResponse, _Mapping]] = ..., registered: _Optional[_Union[_linking_service_pb2.RegisterAccountResponse, _Mapping]] = ..., checked: _Optional[_Union[_linking_service_pb2.CheckAccountResponse, _Mapping]] = ..., identity_signals: _Optional[_Iterable[_Union[_linking_service_pb2.SignalType, str]]] = ..., replayed: _Optional[bool] = ..., policy_version: _Optional[str] = ..., timings: _Optional[_Iterable[_Union[StageTiming, _Mapping]]] = ...) -> None: ...
 
 class RequestReverificationRequest(_message.Message):
     __slots__ = ("account_id", "reason")
