@@ -35,6 +35,15 @@ class ServerProcess:
         self.port = int(line.rsplit(":", 1)[1])
         return self
 
+    def metrics_port(self) -> int:
+        """The Prometheus port (the line ``serve`` prints after ``serving on``; metrics on)."""
+        if not getattr(self, "_metrics_port", 0):
+            line = self.proc.stdout.readline()
+            if "metrics on" not in line:
+                raise RuntimeError(f"the server printed no metrics port: {line!r}")
+            self._metrics_port = int(line.rsplit(":", 1)[1])
+        return self._metrics_port
+
     def rss_bytes(self) -> int:
         """Resident memory of the server and its worker processes, in bytes."""
         pids = [self.proc.pid]

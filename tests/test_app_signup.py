@@ -90,6 +90,7 @@ def test_signup_scenarios_through_the_server(server, shared_dir):
     assert set(answer.identity_signals) == {lpb.SIGNAL_TYPE_DOCUMENT_NUMBER, lpb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE,
                                             lpb.SIGNAL_TYPE_FACE_EMBEDDING, lpb.SIGNAL_TYPE_EMAIL}
     assert answer.policy_version and not answer.replayed
+    assert [t.stage for t in answer.timings] == ["verify", "link", "record"]
     assert all(r.rule for r in answer.reasons)
     assert templates_in(answer) == []
     person = answer.registered.person_id
@@ -98,6 +99,7 @@ def test_signup_scenarios_through_the_server(server, shared_dir):
     # The same request again (a retry): the first answer, and nothing stored twice.
     again = stub.Signup(first, timeout=300)
     assert again.replayed and again.decision == answer.decision and again.registered.person_id == person
+    assert not again.timings  # this call ran no step
     assert len(deps.history.history("acct-obama")) == 1
 
     # The same person again, with another photo, another document and another name: the face
@@ -220,7 +222,7 @@ def test_the_signup_command(server, shared_dir, tmp_path, capsys):
             str(shared_dir / "faces/penny/penny2.png"), *paths, "--name", f"{truth.given_names} {truth.surname}",
             "--dob", truth.birth_date.isoformat(), "--account-id", "acct-cli", "--kind", "client",
             "--signal", "device_id=cli-device", "--dry-run"]
-    assert main([*base, "--json"]) == ExitCode.OK
+    assert main([*base, "--json", "--include-images"]) == ExitCode.OK  # bytes kept: the output parses as the message
     out = capsys.readouterr().out
     assert '"checked"' in out and '"decision"' in out
     from google.protobuf import json_format

@@ -158,6 +158,7 @@ def test_killed_worker_gives_unavailable_then_recovers(server, stub, grace, port
     # at most one call sees the crash; the rebuilt pool answers the next ones
     assert codes[-1] == grpc.StatusCode.OK and codes.count(grpc.StatusCode.UNAVAILABLE) <= 1
     assert deps.workers.rebuilds >= 1
+    assert f"idverify_worker_restarts_total {deps.workers.rebuilds:.1f}" in deps.metrics.render().decode()
     assert _serving(channel)
 
 

@@ -182,3 +182,25 @@ def test_the_reports_say_when_a_suite_has_no_real_genuine_pairs():
     assert report_dict(run)["genuine_pairs"]["portraits_faces"]["distinct_photos"] == 1
     page = render_html(run)
     assert "suite faces has no real genuine pairs" in page and "suite portraits_faces has no" not in page
+
+
+def test_reports_give_latency_per_rpc_and_the_environment(run, tmp_path):
+    data = load_report(write_json(run, tmp_path / "report.json"))
+    latency = data["latency"]
+    single = [c for c in data["cases"] if c["rpc"] != "LinkingScenario"]
+    steps = [s for c in data["cases"] if c["rpc"] == "LinkingScenario" for s in c["actual"]["steps"]]
+    expected_calls: dict[str, int] = {}
+    for rpc in [c["rpc"] for c in single] + [s["call"] for s in steps]:
+        expected_calls[rpc] = expected_calls.get(rpc, 0) + 1
+    assert {rpc: t["calls"] for rpc, t in latency.items()} == expected_calls
+    faces = sorted(c["actual"]["milliseconds"] for c in single if c["rpc"] == "CompareFaces")
+    assert latency["CompareFaces"]["median_ms"] == pytest.approx(float(np.median(faces)), abs=0.06)
+    assert all(0 < t["median_ms"] <= t["p95_ms"] for t in latency.values())
+    env = data["environment"]
+    assert env["target"] == run.target and env["client"]["python"] and env["client"]["grpcio"]
+    html = render_html(run)
+    assert "Latency per RPC" in html and "Environment" in html and "CompareFaces" in html
+    root = ET.parse(write_junit(run, tmp_path / "junit.xml")).getroot()
+    props = {p.get("name"): p.get("value") for p in root.find("testsuite/properties")}
+    assert float(props["latency.CompareFaces.p95_ms"]) == latency["CompareFaces"]["p95_ms"]
+    assert props["client.python"] == env["client"]["python"]

@@ -43,10 +43,10 @@ def _seed(store, n, expiry_days=1000.0):
 
 def test_migrations_are_recorded_and_idempotent(location):
     a = open_reverify_store(location)
-    assert a.schema_versions() == [1, 2]
+    assert a.schema_versions() == [1, 2, 3]
     a.close()
     b = open_reverify_store(location)
-    assert b.schema_versions() == [1, 2]
+    assert b.schema_versions() == [1, 2, 3]
     b.close()
 
 
@@ -109,6 +109,25 @@ def test_transient_failure_retries_later_then_parks(store):
     assert store.due_count(PV, MV, now=now + 10_002) == 1
 
 
+def test_a_recheck_request_is_logged_with_its_reason_and_client(store):
+    _seed(store, 1)
+    assert store.request_recheck("acct-000", now=T0 + 5, reason="SUSPECTED_FRAUD", requested_by="t-and-s")
+    assert not store.request_recheck("never-verified", now=T0 + 6, reason="OTHER", requested_by="t-and-s")
+    assert store.recheck_requests("acct-000") == [(T0 + 5, "SUSPECTED_FRAUD", "t-and-s")]
+    assert store.recheck_requests("never-verified") == []
+
+
+def test_the_backlog_by_reason_counts_every_due_reason(store):
+    _seed(store, 3, expiry_days=100)
+    store.request_recheck("acct-001", now=T0 + 2)
+    counts = store.due_by_reason(PV, MV, S, now=T0 + 3)
+    assert counts["REQUESTED"] == 1 and sum(counts.values()) == 1
+    assert set(counts) == {"DOCUMENT_EXPIRED", "DOCUMENT_EXPIRING", "REQUESTED", "NEW_LINK", "POLICY_CHANGED",
+                           "MODEL_CHANGED", "PERIODIC"}
+    counts = store.due_by_reason("policy-2", MV, S, now=T0 + 71 * DAY)
+    assert counts["POLICY_CHANGED"] == 3 and counts["DOCUMENT_EXPIRING"] == 3 and counts["REQUESTED"] == 1
+
+
 def test_retained_images_are_purged_by_age(store):
     store.retain_image("a", "profile", b"jpeg", now=T0)
     store.retain_image("b", "profile", b"jpeg", now=T0 + 10 * DAY)
@@ -135,8 +154,10 @@ def test_verified_selfies_keep_the_newest_few_once_each(store):
 def test_erase_leaves_no_trace(store):
     _seed(store, 1)
     store.retain_image("acct-000", "profile", b"x", now=T0)
+    store.request_recheck("acct-000", now=T0 + 1, reason="OTHER", requested_by="c")
     store.erase("acct-000")
     assert store.history("acct-000") == [] and store.retained_images("acct-000") == {}
+    assert store.recheck_requests("acct-000") == []
     assert store.due_count("other-policy", MV, now=T0) == 0
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -14,6 +16,7 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
+from idverify.cli.exit_codes import ExitCode
 from idverify.client import error_reason
 from idverify.v1 import verification_service_pb2 as pb
 
@@ -25,10 +28,86 @@ def _health(channel: grpc.Channel, service: str = "") -> int:
     return stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=5).status
 
 
-def test_health_is_serving_for_server_and_both_services(start_server):
-    channel, _ = start_server()
+def test_health_is_serving_for_server_and_both_services(start_server, tmp_path):
+    from idverify.app.dependencies import Dependencies
+    from idverify.config import Config, ServerSettings, StoreSettings
+    from linker.engine import Linker
+    from linker.settings import LinkerSettings
+
+    settings = LinkerSettings(enabled=True, hash_key="00112233445566778899aabbccddeeff")
+    config = Config(server=ServerSettings(port=0), store=StoreSettings(url=str(tmp_path / "s.sqlite3")),
+                    linker=settings)
+    deps = Dependencies(config=config, linker=Linker.open(settings, str(tmp_path / "s.sqlite3")))
+    deps.closers.append(deps.linker.close)
+    channel, _ = start_server(deps)
     for service in ("", "idverify.v1.VerificationService", "linker.v1.LinkingService"):
         assert _health(channel, service) == health_pb2.HealthCheckResponse.SERVING
+
+
+def test_a_disabled_linker_is_not_serving_and_says_why(start_server, caplog):
+    channel, _ = start_server()  # no [linker] configured
+    with caplog.at_level("WARNING", logger="idverify.server.app"):
+        assert _health(channel, "linker.v1.LinkingService") == health_pb2.HealthCheckResponse.NOT_SERVING
+    # The overall status follows the configured services: the linker is not one of them.
+    assert _health(channel, "") == health_pb2.HealthCheckResponse.SERVING
+    assert _health(channel, "idverify.v1.VerificationService") == health_pb2.HealthCheckResponse.SERVING
+
+
+def test_a_taken_metrics_port_is_one_line_and_its_exit_code(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "idverify.cli", "serve", "--port", "0", "--metrics-port", str(port),
+             "--db", str(tmp_path / "s.sqlite3"), "--log-level", "WARNING"],
+            capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+        )
+    assert result.returncode == ExitCode.CANNOT_LISTEN == 3
+    assert result.stderr.strip().splitlines() == [
+        f"idverify: cannot start: cannot listen on 127.0.0.1:{port} for metrics: Address already in use "
+        "(set --metrics-port or metrics.port, 0 for a free port)"]
+
+
+def test_a_taken_grpc_port_is_one_line_and_its_exit_code(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "idverify.cli", "serve", "--port", str(port), "--no-metrics",
+             "--db", str(tmp_path / "s.sqlite3")],
+            capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+        )
+    assert result.returncode == ExitCode.CANNOT_LISTEN
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"idverify: cannot start: cannot listen on 127.0.0.1:{port}: Address already in use (set --port or server.port)")
+
+
+@pytest.mark.parametrize("flags", [["--config"], ["--policy"], ["--keys-file"], ["--tls-key", "--tls-cert"]])
+def test_an_unreadable_file_at_start_up_is_one_line_and_no_input(tmp_path, flags):
+    missing = tmp_path / "absent.toml"
+    result = subprocess.run(
+        [sys.executable, "-m", "idverify.cli", "serve", "--port", "0", "--no-metrics",
+         *[arg for flag in flags for arg in (flag, str(missing))],
+         "--db", str(tmp_path / "s.sqlite3"), "--worker-processes", "1", "--log-level", "ERROR"],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+    )
+    assert result.returncode == ExitCode.NO_INPUT
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr
+    assert lines[0].startswith("idverify: cannot start: cannot read") and str(missing) in lines[0]
+
+
+def test_a_bad_setting_from_the_environment_is_a_usage_error(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "idverify.cli", "serve", "--db", str(tmp_path / "s.sqlite3")],
+        capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT), "IDVERIFY_SERVER__THREADS": "0"},
+    )
+    assert result.returncode == ExitCode.USAGE
+    assert result.stderr.strip().splitlines() == ["idverify: configuration error: server.threads must be >= 1"]
 
 
 def test_reflection_lists_both_services(start_server):
@@ -73,9 +152,9 @@ def test_oversize_message_is_resource_exhausted(start_server):
     assert _health(channel) == health_pb2.HealthCheckResponse.SERVING
 
 
-def test_sigterm_shuts_down_cleanly(tmp_path):
+def test_sigterm_shuts_down_cleanly_and_start_up_says_why_the_linker_is_off(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "IDVERIFY_SERVER__GRACE_SECONDS": "2",
-           "IDVERIFY_METRICS__PORT": "0"}
+           "IDVERIFY_METRICS__PORT": "0", "IDVERIFY_SERVER__WORKER_PROCESSES": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "idverify.cli", "serve", "--port", "0", "--db", str(tmp_path / "s.sqlite3")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path,
@@ -86,11 +165,17 @@ def test_sigterm_shuts_down_cleanly(tmp_path):
         port = int(line.rsplit(":", 1)[1])
         with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
             assert _health(channel) == health_pb2.HealthCheckResponse.SERVING
+            assert _health(channel, "linker.v1.LinkingService") == health_pb2.HealthCheckResponse.NOT_SERVING
         started = time.monotonic()
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=20) == 0
         assert time.monotonic() - started < 15
-        assert "Traceback" not in proc.stderr.read()
+        stderr = proc.stderr.read()
+        assert "Traceback" not in stderr
+        logged = [json.loads(x) for x in stderr.splitlines() if x.startswith("{")]
+        warning = next(r for r in logged if r["message"] == "service not serving")
+        assert warning["service"] == "linker.v1.LinkingService"
+        assert "LINKER_DISABLED" in warning["reason"]
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -100,7 +100,37 @@ def test_scope_table():
     assert required_scope("/linker.v1.LinkingService/RegisterAccount") == "link"
     assert required_scope("/linker.v1.LinkingService/RecordReview") == "review"
     assert required_scope("/linker.v1.LinkingService/DeleteAccount") == "admin"
+    assert required_scope("/idverify.v1.VerificationService/RequestReverification") == "review"
     assert required_scope("/grpc.health.v1.Health/Check") is None
+
+
+def test_a_reviewer_requests_a_reverification_from_the_cli_with_the_key_in_the_environment(
+        keys, start_server, tmp_path, monkeypatch, capsys):
+    from idverify.cli.exit_codes import ExitCode
+    from idverify.reverify.settings import ReverifySettings
+    from idverify.reverify.store import Result, open_reverify_store
+
+    path, made = keys
+    history = open_reverify_store(str(tmp_path / "history.sqlite3"))
+    history.record_verification("acct-9", Result(1, ("OK",), None, None, None), policy_version="p",
+                                model_version="m", settings=ReverifySettings(), source="signup")
+    config = Config(server=ServerSettings(port=0), auth=AuthSettings(enabled=True, keys_file=str(path)))
+    deps = Dependencies(config=config, history=history)
+    deps.closers.append(history.close)
+    _, port = start_server(deps)
+    monkeypatch.setenv("IDVERIFY_TARGET", f"127.0.0.1:{port}")
+    argv = ["request-reverification", "acct-9", "--reason", "account-takeover"]
+
+    monkeypatch.setenv("IDVERIFY_API_KEY", made["signup"])  # verify and link, not review
+    assert main(argv) == ExitCode.REFUSED
+    assert "PERMISSION_DENIED" in capsys.readouterr().err
+    monkeypatch.setenv("IDVERIFY_API_KEY", made["reviewer"])
+    assert main(argv) == ExitCode.OK
+    assert "acct-9 is due for re-verification" in capsys.readouterr().out
+    assert [r[1:] for r in history.recheck_requests("acct-9")] == [("ACCOUNT_TAKEOVER", "reviewer")]
+    monkeypatch.delenv("IDVERIFY_API_KEY")
+    assert main(argv) == ExitCode.REFUSED
+    assert "UNAUTHENTICATED" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("body", [

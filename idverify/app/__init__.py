@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from idverify.app.dependencies import Dependencies, build_dependencies, model_version
 from idverify.app.linking import Linking
+from idverify.app.reverify_requests import ReverifyRequests
 from idverify.app.screening import Screening
 from idverify.app.signup import Signup
 from idverify.app.verification import Verification
 from idverify.config import Config
+from idverify.metrics import Metrics
 
-__all__ = ["Application", "Dependencies", "Linking", "Screening", "Signup", "Verification", "build_application", "build_dependencies",
+__all__ = ["Application", "Dependencies", "Linking", "ReverifyRequests", "Screening", "Signup", "Verification", "build_application", "build_dependencies",
            "model_version"]
 
 
@@ -31,6 +33,7 @@ class Application:
         self.linking = Linking(deps)
         self.signup = Signup(deps, self.verification, self.linking)
         self.screening = Screening(deps)
+        self.reverify_requests = ReverifyRequests(deps)
 
     @property
     def config(self) -> Config:
@@ -42,6 +45,7 @@ class Application:
         self.deps.close()
 
 
-def build_application(config: Config) -> Application:
-    """Build the engines from ``config`` and the use cases over them (models load now)."""
-    return Application(build_dependencies(config))
+def build_application(config: Config, metrics: Metrics | None = None) -> Application:
+    """Build the engines from ``config`` and the use cases over them (models load now);
+    ``metrics`` when the caller made them first (to bind their port before loading models)."""
+    return Application(build_dependencies(config, metrics))

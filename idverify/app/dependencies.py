@@ -94,14 +94,15 @@ def model_version(config: Config) -> str:
     return f"dlib_resnet_v1/{faces.match_distance:g}-{faces.no_match_distance:g}/{digest}"
 
 
-def build_dependencies(config: Config) -> Dependencies:
-    """Build every heavy object once, from the validated configuration."""
+def build_dependencies(config: Config, metrics: Metrics | None = None) -> Dependencies:
+    """Build every heavy object once, from the validated configuration (``metrics``: the
+    service's metrics when already made, else new ones)."""
     from idverify.documents.service import DocumentService
     from idverify.faces.service import FaceService
     from idverify.reverify.store import open_reverify_store
     from idverify.workers import WorkerPool
 
-    deps = Dependencies(config=config)
+    deps = Dependencies(config=config, metrics=metrics or Metrics())
     # The store is created here on first start (SQLite in the per-user data directory by default).
     deps.history = open_reverify_store(config.store.resolved())
     deps.closers.append(deps.history.close)

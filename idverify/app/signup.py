@@ -24,6 +24,7 @@ converges on the same state.
 from __future__ import annotations
 
 import hashlib
+import time
 
 from idverify.app.dependencies import Dependencies
 from idverify.app.linking import Linking
@@ -120,9 +121,12 @@ class Signup:
             if stored is not None:
                 replay = pb.SignupResponse.FromString(stored)
                 replay.replayed = True
+                del replay.timings[:]  # the first call's steps; this one ran none
                 return replay
 
+        started = time.perf_counter()
         verification, templates = self._verification.verify_with_templates(request.verification, timeout)
+        verified = time.perf_counter()
         usable, unusable = self._usable(identity_signals(verification, templates, request.verification.declared))
         signals = [*usable, *request.signals]
         response = pb.SignupResponse(verification=verification, policy_version=verification.policy_version,
@@ -135,6 +139,9 @@ class Signup:
                 account_id=account_id, kind=request.kind, signals=signals,
                 owner_account_id=request.owner_account_id))
             link_reasons = self._fill(response.registered, result)
+        linked = time.perf_counter()
+        response.timings.add(stage="verify", milliseconds=(verified - started) * 1000)
+        response.timings.add(stage="link", milliseconds=(linked - verified) * 1000)
         response.decision, reasons = combine([*verification.reasons, *link_reasons, *unusable], self._deps.policy)
         response.reasons.extend(reasons)
         if not request.dry_run and history is not None:
@@ -147,6 +154,7 @@ class Signup:
                 model_version=self._deps.model_version, settings=self._deps.config.reverify)
             if recorded:
                 self._verification.retain_images(request.verification, verification)
+            response.timings.add(stage="record", milliseconds=(time.perf_counter() - linked) * 1000)
         return response
 
     def reverify(self, request: pb.VerifyIdentityRequest,

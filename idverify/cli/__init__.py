@@ -1,12 +1,16 @@
 """The ``idverify`` command: run the server, or call a running one.
 
-    idverify serve [--host H] [--port 50051] [--db PATH|URL] [--config FILE]
+    idverify serve [--host H] [--port 50051] [--metrics-port 9464] [--db PATH|URL] [--config FILE] ...
     idverify compare REFERENCE PROBE [--reference-kind auto|portrait|document|document-portrait]
     idverify read-document FRONT [BACK]
+    idverify match-profile --name ... --dob ... [--document-json DOC.json]
     idverify verify --photo P --document FRONT [--document BACK] --name ... --dob ...
     idverify signup --photo P --document FRONT --name ... --dob ... --account-id A [--kind client]
                     [--signal device_id=...] [--dry-run]
-    idverify health
+    idverify request-reverification ACCOUNT --reason suspected-fraud
+    idverify register-account | register-accounts | check-account | linked-accounts | explain-link
+             | record-review | delete-account | record-contract ...   (see idverify/cli/linking.py)
+    idverify health [--service linker.v1.LinkingService]
     idverify qa run|compare|build ...   (fixture suites; see idverify/qa/cli.py)
     idverify keys create --client NAME --scope verify [--scope link] --keys-file FILE
     idverify reverify [--once] [--target host:port] [--concurrency N]
@@ -14,8 +18,9 @@
     idverify screen FILE [--lines | --profile] [--contract] [--redact] [--json] [--fail-on block]
     idverify qa run PATH | qa compare OLD.json NEW.json | qa build
 
-Client commands take ``--target host:port`` (default 127.0.0.1:50051), ``--timeout`` seconds
-and ``--json``. Exit codes are one table for every command: :mod:`idverify.cli.exit_codes`.
+Client commands take ``--target host:port`` (or ``$IDVERIFY_TARGET``; default 127.0.0.1:50051),
+``--api-key`` (or ``$IDVERIFY_API_KEY``), ``--tls-ca``, ``--timeout`` seconds, ``--json`` and
+``--include-images`` (:mod:`idverify.cli.connection`). Exit codes are one table for every command: :mod:`idverify.cli.exit_codes`.
 """
 
 from __future__ import annotations
@@ -23,68 +28,25 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from idverify.cli.exit_codes import ExitCode
 
 __all__ = ["main"]
 
-DEFAULT_TARGET = "127.0.0.1:50051"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="idverify", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    serve = sub.add_parser("serve", help="run the gRPC server")
-    serve.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port (default 50051; 0 picks a free one)")
-    serve.add_argument("--db", help="SQLite file or postgresql:// URL (default: per-user data dir)")
-    serve.add_argument("--config", help="TOML configuration file")
-    serve.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    from idverify.cli.serve import add_parser as add_serve
 
-    def client(name: str, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text)
-        p.add_argument("--target", default=DEFAULT_TARGET, help=f"server host:port (default {DEFAULT_TARGET})")
-        p.add_argument("--timeout", type=float, default=60.0, help="deadline in seconds (default 60)")
-        p.add_argument("--json", action="store_true", help="print the response as JSON")
-        return p
+    add_serve(sub)
 
-    compare = client("compare", "compare the faces on two images")
-    compare.add_argument("reference", type=Path, help="ID document photo or its portrait")
-    compare.add_argument("probe", type=Path, help="profile photo")
-    compare.add_argument("--reference-kind", choices=["auto", "portrait", "document", "document-portrait"], default="auto")
+    from idverify.cli import calls, linking  # argparse only; grpc is imported, the stubs are not called
 
-    read = client("read-document", "read an ID document")
-    read.add_argument("front", type=Path)
-    read.add_argument("back", type=Path, nargs="?")
-
-    def identity(name: str, help_text: str) -> argparse.ArgumentParser:
-        p = client(name, help_text)
-        p.add_argument("--photo", type=Path, required=True, help="profile photo")
-        p.add_argument("--document", type=Path, action="append", required=True,
-                       help="document photo; give twice for front and back")
-        p.add_argument("--name", default="", help="declared full name")
-        p.add_argument("--dob", default="", help="declared date of birth, YYYY-MM-DD")
-        p.add_argument("--email", default="")
-        p.add_argument("--phone", default="")
-        p.add_argument("--country", default="", help="residence or nationality, ISO 3166 alpha-2 or alpha-3")
-        p.add_argument("--nationality", default="", help="declared nationality (a difference is a mismatch)")
-        p.add_argument("--residence", default="", help="country of residence (a difference is only noted)")
-        return p
-
-    verify = identity("verify", "verify a person: profile photo, document and declared profile")
-    verify.add_argument("--account-id", default="")
-
-    signup = identity("signup", "sign an account up: verify the person and link the account, one decision")
-    signup.add_argument("--account-id", required=True, help="the new account's id")
-    signup.add_argument("--kind", choices=["freelancer", "client", "agency"], default="freelancer")
-    signup.add_argument("--owner", default="", help="for an agency: the owning account's id")
-    signup.add_argument("--signal", action="append", default=[], metavar="NAME=VALUE",
-                        help="a device or payment signal, e.g. device_id=abc or ip_address=192.0.2.7; repeatable")
-    signup.add_argument("--dry-run", action="store_true", help="check only: register and record nothing")
-
-    client("health", "ask the server's health service")
+    calls.add_parsers(sub)
+    linking.add_parsers(sub)
 
     from idverify.qa.cli import add_parser as add_qa_parser  # argparse only; the runner loads lazily
 
@@ -112,7 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``idverify`` console script; returns the exit code."""
     args = _parser().parse_args(argv)
     if args.command == "serve":
-        return _serve(args)
+        from idverify.cli.serve import run as run_serve
+
+        return run_serve(args)
     if args.command == "qa":
         from idverify.qa.cli import run as run_qa
 
@@ -131,31 +95,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from idverify.cli.import_accounts import run as run_import
 
         return run_import(args)
-    from idverify.cli import calls  # grpc stubs only for client commands
+    from idverify.cli import calls, linking
+    from idverify.cli.connection import ClientError
 
     try:
-        return calls.run(args)
-    except calls.ClientError as exc:
+        return linking.run(args) if args.command in linking.COMMANDS else calls.run(args)
+    except ClientError as exc:
         print(f"idverify: {exc}", file=sys.stderr)
         return exc.exit_code
-
-
-def _serve(args: argparse.Namespace) -> int:
-    from idverify.config import load_config
-    from idverify.errors import ConfigError
-    from idverify.logs import configure_logging
-    from idverify.server.app import serve
-
-    try:
-        config = load_config(
-            args.config,
-            overrides={"server": {"host": args.host, "port": args.port}, "store": {"url": args.db}},
-        )
-        configure_logging(args.log_level)
-        return serve(config)
-    except ConfigError as exc:
-        print(f"idverify: configuration error: {exc.message}", file=sys.stderr)
-        return ExitCode.USAGE
 
 
 def _create_key(args: argparse.Namespace) -> int:

@@ -1,7 +1,8 @@
 """One self-contained HTML report: open it anywhere, mail it, attach it to a CI run.
 
 Everything is inline: CSS, image thumbnails and plots as base64 ``data:`` URIs; no script, no
-network. Sections: the summary, the face-matching plots (genuine/impostor distance histogram
+network. Sections: the summary, latency per RPC (median, p95) and the run's environment
+(versions, thresholds, policy: :mod:`idverify.qa.summary`), the face-matching plots (genuine/impostor distance histogram
 and FAR/FRR curve, with the server's thresholds), a confusion matrix per RPC (expected against
 actual decision), then every case (failed ones first) with its thumbnails, expected versus
 actual and the unmet expectations; linking scenarios show each step.
@@ -19,6 +20,7 @@ from typing import Any
 from idverify.qa.plots import (confusion, error_rates, face_pairs, far_frr_png, histogram_png, real_pair_notes,
                                thresholds_used)
 from idverify.qa.runner import CaseResult, RunResult, expectation_dict
+from idverify.qa.summary import environment, latency_by_rpc
 
 __all__ = ["render_html", "thumbnail_data_uri", "write_html"]
 
@@ -231,11 +233,26 @@ def _case_block(result: CaseResult) -> str:
     return head + description + failures_html + body + "</div>"
 
 
+def _latency_and_environment(run: RunResult) -> str:
+    rows = "".join(f"<tr><td>{_e(rpc)}</td><td class=n>{t['calls']}</td><td class=n>{t['median_ms']:.0f}</td>"
+                   f"<td class=n>{t['p95_ms']:.0f}</td></tr>" for rpc, t in latency_by_rpc(run.results).items())
+    env = environment(run)
+    client = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in env["client"].items())
+    faces = "".join(f"<tr><th>{_e(cls)}</th><td>match &le; {t['match_distance']:.3f}, no match &gt; "
+                    f"{t['no_match_distance']:.3f}</td></tr>" for cls, t in env["face_thresholds"].items())
+    return ("<div class=cols><div><h2>Latency per RPC</h2><table><tr><th>RPC</th><th>calls</th><th>median ms</th>"
+            f"<th>p95 ms</th></tr>{rows}</table></div><div><h2>Environment</h2><table>"
+            f"<tr><th>target</th><td><code>{_e(env['target'])}</code></td></tr>{client}"
+            f"<tr><th>policy</th><td>{_e(', '.join(env['policy_versions']) or 'not seen')}</td></tr>{faces}"
+            "</table></div></div>")
+
+
 def render_html(run: RunResult) -> str:
     """The whole report as one HTML document."""
     results = sorted(run.results, key=lambda r: ({"fail": 0, "error": 1, "pass": 2}[r.status], r.case.id))
     return ("<!doctype html><html lang=en><head><meta charset=utf-8><title>idverify QA report</title>"
-            f"<style>{_CSS}</style></head><body>{_summary(run)}{_face_section(run.results)}"
+            f"<style>{_CSS}</style></head><body>{_summary(run)}{_latency_and_environment(run)}"
+            f"{_face_section(run.results)}"
             f"{_confusion_section(run.results)}<h2>Cases</h2>{''.join(_case_block(r) for r in results)}"
             "</body></html>\n")
 

@@ -4,6 +4,9 @@ It is the machine-readable record of a run and the input of ``idverify qa compar
 referenced by path (relative to the suite root), never embedded, and responses carry no bytes.
 ``genuine_pairs`` says per suite how its genuine pairs were made, and ``notes`` names every
 suite with no real genuine pair (only edited copies of one photo, or unmarked cases).
+``latency`` gives per RPC the calls, median and p95 in milliseconds, and ``environment`` the
+client's versions, the target, the server's face thresholds and policy versions
+(:mod:`idverify.qa.summary`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 from idverify.qa.plots import genuine_pair_sources, real_pair_notes
 from idverify.qa.runner import RunResult, expectation_dict
 from idverify.qa.suite import SuiteError
+from idverify.qa.summary import environment, latency_by_rpc
 
 __all__ = ["FORMAT", "load_report", "report_dict", "write_json"]
 
@@ -46,7 +50,8 @@ def report_dict(run: RunResult) -> dict[str, Any]:
         })
     return {"format": FORMAT, "suite": str(root), "target": run.target, "started_at": run.started_at,
             "seconds": run.seconds, "summary": run.counts(),
-            "genuine_pairs": genuine_pair_sources(run.results), "notes": real_pair_notes(run.results), "cases": cases}
+            "genuine_pairs": genuine_pair_sources(run.results), "notes": real_pair_notes(run.results),
+            "latency": latency_by_rpc(run.results), "environment": environment(run), "cases": cases}
 
 
 def write_json(run: RunResult, path: str | Path) -> Path:

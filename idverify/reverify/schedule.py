@@ -22,9 +22,12 @@ from dataclasses import dataclass
 
 from idverify.reverify.settings import ReverifySettings
 
-__all__ = ["AccountState", "backoff_seconds", "due_reasons", "expiry_timestamp", "next_due_at"]
+__all__ = ["AccountState", "DUE_REASONS", "backoff_seconds", "due_reasons", "expiry_timestamp", "next_due_at"]
 
 DAY = 86_400.0
+#: Every reason :func:`due_reasons` can give, most urgent first.
+DUE_REASONS = ("DOCUMENT_EXPIRED", "DOCUMENT_EXPIRING", "REQUESTED", "NEW_LINK", "POLICY_CHANGED", "MODEL_CHANGED",
+               "PERIODIC")
 
 
 @dataclass(frozen=True)

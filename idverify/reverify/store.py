@@ -13,6 +13,9 @@ Tables (migrations in ``reverify_migrations``, beside the linker's tables in the
   worker after ``image_retention_days``: the last request's profile photo and document images,
   and up to ``earlier_selfies`` selfies whose face comparison was MATCH (roles
   ``verified_selfie_<n>``), which a later verification of the account fuses (idverify.faces.fusion).
+- ``reverify_requests``: the append-only log of re-verification requests (RequestReverification,
+  ``idverify reverify request``): who asked, when, and the reason code; the worker's next result
+  for the account names ``REQUESTED`` among its due reasons.
 - ``signups``: the first answer to each Signup request (by account and request digest, images
   stripped), written in the transaction that records the signup's verification, so that a
   retried call returns that answer and records nothing twice.
@@ -35,7 +38,7 @@ from dataclasses import dataclass
 from typing import ClassVar, final
 
 from idverify.db import Database, Migration, PostgresBackend, SqliteBackend, is_postgres_url
-from idverify.reverify.schedule import AccountState, next_due_at
+from idverify.reverify.schedule import DUE_REASONS, AccountState, due_reasons, next_due_at
 from idverify.reverify.settings import ReverifySettings
 
 __all__ = ["Lease", "LeaseLost", "Result", "ReverifyStore", "VERIFIED_SELFIE", "earlier_selfies",
@@ -99,6 +102,19 @@ MIGRATIONS: list[Migration] = [
                 response {blob} NOT NULL,
                 at {real} NOT NULL,
                 PRIMARY KEY (account_id, request_sha256))""",
+        ],
+    ),
+    (
+        3,
+        "reverify_requests: who asked for a re-verification of an account, when and why",
+        [
+            """CREATE TABLE reverify_requests (
+                request_id {serial},
+                account_id TEXT NOT NULL,
+                at {real} NOT NULL,
+                reason TEXT NOT NULL,
+                requested_by TEXT NOT NULL)""",
+            "CREATE INDEX reverify_requests_by_account ON reverify_requests (account_id, at)",
         ],
     ),
 ]
@@ -185,13 +201,26 @@ class ReverifyStore(Database):
         return _bytes(rows[0][0]) if rows else None
 
     @final
-    def request_recheck(self, account_id: str, now: float | None = None) -> bool:
-        """Make a verified account due now; False when the account was never verified."""
+    def request_recheck(self, account_id: str, now: float | None = None, *, reason: str = "",
+                        requested_by: str = "") -> bool:
+        """Make a verified account due now, and log who asked and why (``reason``: a code such as
+        ``SUSPECTED_FRAUD``; ``requested_by``: the client id); False, and nothing logged, when
+        the account was never verified."""
         now = time.time() if now is None else now
         with self.write():
             cur = self._exec("UPDATE reverify_accounts SET requested_at = ?, status = 'active', attempts = 0, "
                              "retry_at = 0 WHERE account_id = ?", (now, account_id))
-            return cur.rowcount == 1
+            if cur.rowcount != 1:
+                return False
+            self._exec("INSERT INTO reverify_requests (account_id, at, reason, requested_by) VALUES (?, ?, ?, ?)",
+                       (account_id, now, reason, requested_by))
+            return True
+
+    @final
+    def recheck_requests(self, account_id: str) -> list[tuple]:
+        """``(at, reason, requested_by)`` of every re-verification request of an account, oldest first."""
+        return self._all_rows("SELECT at, reason, requested_by FROM reverify_requests WHERE account_id = ? "
+                              "ORDER BY at, request_id", (account_id,))
 
     @final
     def note_link(self, account_ids: Sequence[str], now: float | None = None) -> None:
@@ -209,6 +238,23 @@ class ReverifyStore(Database):
         rows = self._all_rows(f"SELECT COUNT(*) FROM reverify_accounts WHERE {_DUE}",
                               (now, now, now, policy_version, model_version))
         return int(rows[0][0])
+
+    @final
+    def due_by_reason(self, policy_version: str, model_version: str, settings: ReverifySettings,
+                      now: float | None = None) -> dict[str, int]:
+        """The backlog by due reason (every reason, 0 when none): an account due for two reasons
+        counts under both. Reads the due rows' schedule columns only."""
+        now = time.time() if now is None else now
+        counts = dict.fromkeys(DUE_REASONS, 0)
+        rows = self._all_rows(
+            "SELECT account_id, verified_at, document_expiry, policy_version, model_version, last_link_at, "
+            f"requested_at FROM reverify_accounts WHERE {_DUE}", (now, now, now, policy_version, model_version))
+        for r in rows:
+            state = AccountState(account_id=r[0], verified_at=r[1], document_expiry=r[2], policy_version=r[3],
+                                 model_version=r[4], last_link_at=r[5], requested_at=r[6])
+            for reason in due_reasons(state, now, policy_version, model_version, settings):
+                counts[reason] += 1
+        return counts
 
     @final
     def lease(self, worker: str, n: int, policy_version: str, model_version: str, lease_seconds: float,
@@ -323,7 +369,7 @@ class ReverifyStore(Database):
     def erase(self, account_id: str) -> None:
         """Remove every trace of an account (its erasure in the linker calls this too)."""
         with self.write():
-            for table in ("signups", "retained_images", "verifications", "reverify_accounts"):
+            for table in ("signups", "retained_images", "verifications", "reverify_requests", "reverify_accounts"):
                 self._exec(f"DELETE FROM {table} WHERE account_id = ?", (account_id,))
 
     # ---- internals ----------------------------------------------------------------------------

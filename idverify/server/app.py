@@ -3,15 +3,20 @@
 :func:`create_server` builds a grpcio server with the error interceptor, the three services over the
 application's use cases, the standard health service and server reflection, bound to
 ``host:port`` (port 0 picks a free one, for tests) but not started. :func:`serve` builds the
-application once (models, store, workers), starts the server, marks it
-SERVING and shuts it down gracefully on SIGTERM or SIGINT: health turns NOT_SERVING, new calls
-are refused, in-flight calls get ``server.grace_seconds`` to finish.
+application once (models, store, workers), starts the server, sets each service's health
+from what it can answer (:mod:`idverify.server.health`: a server without a linker reports
+``linker.v1.LinkingService`` NOT_SERVING and logs why) and shuts it down gracefully on SIGTERM
+or SIGINT: health turns NOT_SERVING, new calls are refused, in-flight calls get
+``server.grace_seconds`` to finish. The ports and files it needs are checked before the models
+load, so a port in use or an unreadable file fails in a second.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import logging
 import signal
+import socket
 import threading
 from concurrent import futures
 
@@ -23,39 +28,46 @@ from idverify.app import Application, build_application
 from idverify.config import Config
 from idverify.db.url import redact_url
 from idverify.errors import ConfigError
+from idverify.metrics import Metrics
 from idverify.server.auth import Authenticator, load_keys
+from idverify.server.health import LINKING_SERVICE, OVERALL, SCREENING_SERVICE, VERIFICATION_SERVICE, service_health
 from idverify.server.interceptors import ErrorInterceptor, Guard
-from idverify.server.limits import Admission, RateLimiter
+from idverify.server.call_classes import CALL_CLASSES
+from idverify.server.limits import REFUSAL_REASONS, Admission, RateLimiter
 from idverify.server.linking import LinkingServicer
 from idverify.server.screening import ScreeningServicer
 from idverify.server.tls import server_credentials
 from idverify.server.verification import VerificationServicer
-from idverify.screening.v1 import screening_service_pb2, screening_service_pb2_grpc
-from idverify.v1 import verification_service_pb2, verification_service_pb2_grpc
-from linker.v1 import linking_service_pb2, linking_service_pb2_grpc
+from idverify.screening.v1 import screening_service_pb2_grpc
+from idverify.v1 import verification_service_pb2_grpc
+from linker.v1 import linking_service_pb2_grpc
 
-__all__ = ["RunningServer", "create_server", "serve"]
+__all__ = ["RunningServer", "create_server", "serve", "watch"]
 
 log = logging.getLogger(__name__)
 
-VERIFICATION_SERVICE = verification_service_pb2.DESCRIPTOR.services_by_name["VerificationService"].full_name
-LINKING_SERVICE = linking_service_pb2.DESCRIPTOR.services_by_name["LinkingService"].full_name
-SCREENING_SERVICE = screening_service_pb2.DESCRIPTOR.services_by_name["ScreeningService"].full_name
-
+from idverify.screening.v1 import screening_service_pb2_grpc
+from idverify.v1 import verification_service_pb2_grpc
+from linker.v1 import linking_service_pb2_grpc
 
 class RunningServer:
     """A created server with its health servicer, so start-up and shutdown can set status."""
 
-    def __init__(self, server: grpc.Server, health_servicer: health.HealthServicer, grace: float) -> None:
+    def __init__(self, server: grpc.Server, health_servicer: health.HealthServicer, grace: float,
+                 app: Application) -> None:
         self.server = server
         self.health = health_servicer
         self.grace = grace
+        self._app = app
 
     def start(self) -> None:
-        """Start serving and report SERVING for the server and every service."""
+        """Start serving and report each service's status; log why a service is not serving."""
         self.server.start()
-        for name in ("", VERIFICATION_SERVICE, LINKING_SERVICE, SCREENING_SERVICE):
-            self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        for status in service_health(self._app):
+            self.health.set(status.service, health_pb2.HealthCheckResponse.SERVING if status.serving
+                            else health_pb2.HealthCheckResponse.NOT_SERVING)
+            if not status.serving and status.service != OVERALL:
+                log.warning("service not serving", extra={"service": status.service, "reason": status.reason})
 
     def stop(self, grace: float | None = None) -> threading.Event:
         """Report NOT_SERVING, refuse new calls and let in-flight ones finish within ``grace`` s."""
@@ -83,12 +95,12 @@ def create_server(config: Config, app: Application) -> tuple[RunningServer, int]
         maximum_concurrent_rpcs=settings.threads,
     )
     verification_service_pb2_grpc.add_VerificationServiceServicer_to_server(
-        VerificationServicer(app.verification, app.signup), server)
+        VerificationServicer(app.verification, app.signup, app.reverify_requests), server)
     linking_service_pb2_grpc.add_LinkingServiceServicer_to_server(LinkingServicer(app.linking), server)
     screening_service_pb2_grpc.add_ScreeningServiceServicer_to_server(ScreeningServicer(app.screening), server)
 
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
-    for name in ("", VERIFICATION_SERVICE, LINKING_SERVICE, SCREENING_SERVICE):
+    for name in (OVERALL, VERIFICATION_SERVICE, LINKING_SERVICE, SCREENING_SERVICE):
         health_servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
@@ -111,7 +123,8 @@ def create_server(config: Config, app: Application) -> tuple[RunningServer, int]
         raise ConfigError(f"cannot listen on {address}: {exc}", reason="CONFIG_BIND") from exc
     if port == 0:
         raise ConfigError(f"cannot listen on {address}", reason="CONFIG_BIND")
-    return RunningServer(server, health_servicer, settings.grace_seconds), port
+    watch(app)
+    return RunningServer(server, health_servicer, settings.grace_seconds, app), port
 
 
 def _guards(config: Config, app: Application) -> list[Guard]:
@@ -126,9 +139,28 @@ def _guards(config: Config, app: Application) -> list[Guard]:
 
 
 def serve(config: Config) -> int:
-    """Run the service until SIGTERM or SIGINT; return the process exit code."""
+    """Run the service until SIGTERM or SIGINT; return the process exit code.
+
+    Start-up failures raise before anything serves: ConfigError (CONFIG_BIND for a port in use,
+    CONFIG_UNREADABLE for a file that cannot be read, others for bad settings) and Unavailable
+    (the store cannot be reached); the CLI turns each into one line and an exit code.
+    """
+    _check_free(config.server.host, config.server.port)
+    if config.auth.enabled:
+        load_keys(config.auth.keys_file)
+    if config.tls.enabled:
+        server_credentials(config.tls)
+    metrics = Metrics()
+    if config.metrics.enabled:
+        metrics_port = metrics.serve(config.metrics)
+        log.info("metrics", extra={"host": config.metrics.host, "port": metrics_port})
     log.info("loading models and opening the store")
-    app = build_application(config)
+    try:
+        app = build_application(config, metrics)
+    except BaseException:
+        metrics.close()
+        raise
+    app.deps.closers.insert(0, metrics.close)  # closed last
     try:
         running, port = create_server(config, app)
         stopped = threading.Event()
@@ -140,19 +172,60 @@ def serve(config: Config) -> int:
 
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
-        if config.metrics.enabled:
-            metrics_port = app.deps.metrics.serve(config.metrics)
-            app.deps.closers.append(app.deps.metrics.close)
-            log.info("metrics", extra={"host": config.metrics.host, "port": metrics_port})
         running.start()
         log.info("serving", extra={"host": config.server.host, "port": port,
                                    "store": _store_label(config)})
         print(f"idverify serving on {config.server.host}:{port}", flush=True)
+        if config.metrics.enabled:
+            print(f"idverify metrics on {config.metrics.host}:{metrics_port}", flush=True)
         running.server.wait_for_termination()
         stopped.wait(timeout=config.server.grace_seconds + 5)
     finally:
         app.close()
     return 0
+
+
+def _check_free(host: str, port: int) -> None:
+    """ConfigError (CONFIG_BIND) now, before the models load, when ``host:port`` is taken.
+
+    grpcio only finds out when the server is created (after the models have loaded) and logs
+    its own error line; :func:`create_server` still refuses a port taken in between.
+    """
+    if port == 0:
+        return
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}", reason="CONFIG_BIND") from exc
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as grpcio binds: TIME_WAIT is no conflict
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror} (set --port or server.port)",
+                              reason="CONFIG_BIND", metadata={"port": str(port)}) from exc
+
+
+def watch(app: Application) -> None:
+    """Point the metrics at what they sample (build, worker restarts, face index, backlog)."""
+    deps = app.deps
+    deps.metrics.set_build(_version(), deps.model_version, deps.policy.version)
+    deps.metrics.start_at_zero(CALL_CLASSES, REFUSAL_REASONS)
+    workers, linker, history = deps.workers, deps.linker, deps.history
+    deps.metrics.watch(
+        worker_restarts=(lambda: workers.rebuilds) if workers is not None else None,
+        face_index_size=(lambda: len(linker.index)) if linker is not None else None,
+        reverify_due=(lambda: history.due_by_reason(deps.policy.version, deps.model_version,
+                                                    deps.config.reverify)) if history is not None else None,
+    )
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("idverify")
+    except importlib.metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
 
 
 def _store_label(config: Config) -> str:

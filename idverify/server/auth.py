@@ -11,8 +11,8 @@ with the client id and its scopes, in a TOML keys file:
     scopes = ["verify", "link"]
 
 Scopes: ``verify`` (VerificationService), ``link`` (registering, checking and explaining
-accounts, contracts), ``review`` (RecordReview), ``screen`` (ScreeningService: messages,
-profiles, job posts), ``admin`` (DeleteAccount, and every scope).
+accounts, contracts), ``review`` (RecordReview, RequestReverification), ``screen`` (ScreeningService:
+messages, profiles, job posts), ``admin`` (DeleteAccount, and every scope).
 Signup verifies and registers, so it needs both ``verify`` and ``link``.
 Health and reflection stay open. A call with no or an unknown key gets UNAUTHENTICATED; a key
 without the method's scope gets PERMISSION_DENIED.
@@ -43,6 +43,7 @@ KEY_PREFIX = "idv_"
 
 _SCOPE_OF_RPC = {
     "linker.v1.LinkingService/RecordReview": "review",
+    "idverify.v1.VerificationService/RequestReverification": "review",
     "linker.v1.LinkingService/DeleteAccount": "admin",
 }
 _SCOPE_OF_SERVICE = {"idverify.v1.VerificationService": "verify", "linker.v1.LinkingService": "link",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 import grpc
 
-__all__ = ["CallInfo", "OPEN_METHOD_PREFIXES", "deadline_seconds", "is_open_method"]
+__all__ = ["CallInfo", "OPEN_METHOD_PREFIXES", "current_client", "deadline_seconds", "is_open_method"]
 
 #: Methods that need no credentials and are never throttled: probes must keep working.
 OPEN_METHOD_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
@@ -49,3 +50,14 @@ def deadline_seconds(context: grpc.ServicerContext) -> float | None:
     reports a remaining time too large for a lock wait)."""
     remaining = context.time_remaining()
     return remaining if remaining is not None and remaining < 86_400 else None
+
+
+#: The call being handled on this thread, set by the interceptor around the servicer.
+CURRENT_CALL: ContextVar[CallInfo | None] = ContextVar("idverify_current_call", default=None)
+
+
+def current_client() -> str:
+    """The client id of the call being handled (``"anonymous"`` outside a call or without auth),
+    for servicers that record who asked."""
+    call = CURRENT_CALL.get()
+    return call.client_id if call is not None else "anonymous"

@@ -37,7 +37,7 @@ from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from idverify.errors import ERROR_DOMAIN, IdverifyError, InvalidInput
-from idverify.server.calls import CallInfo, is_open_method
+from idverify.server.calls import CURRENT_CALL, CallInfo, is_open_method
 from idverify.metrics import Metrics
 from idverify.server.validation import validate_request
 
@@ -117,7 +117,7 @@ class ErrorInterceptor(grpc.ServerInterceptor):
             call = CallInfo(method=method, request_id=_request_id(metadata), metadata=metadata, context=context,
                             request=None if isinstance(request, _Malformed) else request)
             context.set_trailing_metadata(((REQUEST_ID_KEY, call.request_id),))
-            code, response = "OK", None
+            code, reason, response = "OK", "", None
             try:
                 with contextlib.ExitStack() as stack:
                     for guard in self._guards:
@@ -129,16 +129,20 @@ class ErrorInterceptor(grpc.ServerInterceptor):
                         )
                     if isinstance(request, Message):
                         validate_request(request)
-                    response = inner(request, context)
+                    token = CURRENT_CALL.set(call)
+                    try:
+                        response = inner(request, context)
+                    finally:
+                        CURRENT_CALL.reset(token)
                     return response
             except IdverifyError as exc:
-                code = exc.status.name
+                code, reason = exc.status.name, exc.reason
                 log.info("call refused", extra={"method": method, "request_id": call.request_id,
                                                 "client": call.client_id, "reason": exc.reason,
                                                 "status": code})
                 abort_with_error(context, exc, call.request_id)
             except NotImplementedError:
-                code = "UNIMPLEMENTED"
+                code, reason = "UNIMPLEMENTED", "NOT_IMPLEMENTED"
                 abort_with_error(
                     context,
                     _NotImplemented(f"{method} is not implemented by this server yet",
@@ -149,7 +153,7 @@ class ErrorInterceptor(grpc.ServerInterceptor):
                 if context.code() not in (None, grpc.StatusCode.OK):
                     code = context.code().name
                     raise  # the servicer aborted the call itself; keep its status
-                code = "INTERNAL"
+                code, reason = "INTERNAL", "INTERNAL"
                 log.exception("internal error", extra={"method": method, "request_id": call.request_id})
                 abort_with_error(
                     context,
@@ -159,7 +163,7 @@ class ErrorInterceptor(grpc.ServerInterceptor):
             finally:
                 seconds = time.perf_counter() - started
                 if self._metrics is not None:
-                    self._metrics.observe_call(method, code, seconds, response)
+                    self._metrics.observe_call(method, code, seconds, response, reason)
                 if not is_open_method(method):
                     log.info("call", extra={"method": method, "request_id": call.request_id,
                                             "client": call.client_id, "status": code,

@@ -24,7 +24,10 @@ from idverify.errors import DeadlineExceeded, ResourceExhausted
 from idverify.server.call_classes import HEAVY, LIGHT, call_class
 from idverify.server.calls import CallInfo, is_open_method
 
-__all__ = ["Admission", "RateLimiter", "Slots", "check_deadline"]
+__all__ = ["Admission", "REFUSAL_REASONS", "RateLimiter", "Slots", "check_deadline"]
+
+#: The reasons admission refuses a call with (RESOURCE_EXHAUSTED or DEADLINE_EXCEEDED).
+REFUSAL_REASONS = ("QUEUE_FULL", "QUEUE_TIMEOUT", "DEADLINE_PASSED_IN_QUEUE")
 
 
 def check_deadline(call: CallInfo) -> None:

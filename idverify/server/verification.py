@@ -2,7 +2,8 @@
 
 Each method passes the request and the caller's remaining deadline to the
 :class:`~idverify.app.verification.Verification` use cases (Signup: to
-:class:`~idverify.app.signup.Signup`) and returns their response message; the error interceptor
+:class:`~idverify.app.signup.Signup`, RequestReverification: to
+:class:`~idverify.app.reverify_requests.ReverifyRequests` with the caller's client id) and returns their response message; the error interceptor
 maps domain errors to statuses.
 """
 
@@ -10,9 +11,10 @@ from __future__ import annotations
 
 import grpc
 
+from idverify.app.reverify_requests import ReverifyRequests
 from idverify.app.signup import Signup
 from idverify.app.verification import Verification
-from idverify.server.calls import deadline_seconds
+from idverify.server.calls import current_client, deadline_seconds
 from idverify.v1 import verification_service_pb2 as pb
 from idverify.v1 import verification_service_pb2_grpc as pb_grpc
 
@@ -22,9 +24,11 @@ __all__ = ["VerificationServicer"]
 class VerificationServicer(pb_grpc.VerificationServiceServicer):
     """Routes each RPC to its use case."""
 
-    def __init__(self, verification: Verification, signup: Signup) -> None:
+    def __init__(self, verification: Verification, signup: Signup,
+                 reverify_requests: ReverifyRequests | None = None) -> None:
         self._verification = verification
         self._signup = signup
+        self._reverify_requests = reverify_requests
 
     def CompareFaces(self, request: pb.CompareFacesRequest, context: grpc.ServicerContext) -> pb.CompareFacesResponse:
         """Reference (document or portrait) against probe (profile photo)."""
@@ -46,3 +50,10 @@ class VerificationServicer(pb_grpc.VerificationServiceServicer):
     def Signup(self, request: pb.SignupRequest, context: grpc.ServicerContext) -> pb.SignupResponse:
         """Verify, link and decide in one call."""
         return self._signup.signup(request, timeout=deadline_seconds(context))
+
+    def RequestReverification(self, request: pb.RequestReverificationRequest,
+                              context: grpc.ServicerContext) -> pb.RequestReverificationResponse:
+        """Make a verified account due for re-verification, recorded with the caller and reason."""
+        if self._reverify_requests is None:
+            raise NotImplementedError  # the interceptor answers UNIMPLEMENTED
+        return self._reverify_requests.request(request, current_client())

@@ -1,3 +1,6 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from linker.v1 import linking_service_pb2 as _linking_service_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -82,6 +85,15 @@ class VerificationDecision(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     VERIFICATION_DECISION_APPROVE: _ClassVar[VerificationDecision]
     VERIFICATION_DECISION_REVIEW: _ClassVar[VerificationDecision]
     VERIFICATION_DECISION_REJECT: _ClassVar[VerificationDecision]
+
+class ReverificationReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    REVERIFICATION_REASON_UNSPECIFIED: _ClassVar[ReverificationReason]
+    REVERIFICATION_REASON_SUSPECTED_FRAUD: _ClassVar[ReverificationReason]
+    REVERIFICATION_REASON_ACCOUNT_TAKEOVER: _ClassVar[ReverificationReason]
+    REVERIFICATION_REASON_USER_REPORT: _ClassVar[ReverificationReason]
+    REVERIFICATION_REASON_DOCUMENT_UPDATED: _ClassVar[ReverificationReason]
+    REVERIFICATION_REASON_OTHER: _ClassVar[ReverificationReason]
 FACE_DECISION_UNSPECIFIED: FaceDecision
 FACE_DECISION_MATCH: FaceDecision
 FACE_DECISION_NO_MATCH: FaceDecision
@@ -127,6 +139,12 @@ VERIFICATION_DECISION_UNSPECIFIED: VerificationDecision
 VERIFICATION_DECISION_APPROVE: VerificationDecision
 VERIFICATION_DECISION_REVIEW: VerificationDecision
 VERIFICATION_DECISION_REJECT: VerificationDecision
+REVERIFICATION_REASON_UNSPECIFIED: ReverificationReason
+REVERIFICATION_REASON_SUSPECTED_FRAUD: ReverificationReason
+REVERIFICATION_REASON_ACCOUNT_TAKEOVER: ReverificationReason
+REVERIFICATION_REASON_USER_REPORT: ReverificationReason
+REVERIFICATION_REASON_DOCUMENT_UPDATED: ReverificationReason
+REVERIFICATION_REASON_OTHER: ReverificationReason
 
 class Image(_message.Message):
     __slots__ = ("content", "label")
@@ -547,7 +565,7 @@ class SignupRequest(_message.Message):
     def __init__(self, verification: _Optional[_Union[VerifyIdentityRequest, _Mapping]] = ..., kind: _Optional[_Union[_linking_service_pb2.AccountKind, str]] = ..., owner_account_id: _Optional[str] = ..., signals: _Optional[_Iterable[_Union[_linking_service_pb2.Signal, _Mapping]]] = ..., dry_run: _Optional[bool] = ...) -> None: ...
 
 class SignupResponse(_message.Message):
-    __slots__ = ("decision", "reasons", "verification", "registered", "checked", "identity_signals", "replayed", "policy_version")
+    __slots__ = ("decision", "reasons", "verification", "registered", "checked", "identity_signals", "replayed", "policy_version", "timings")
     DECISION_FIELD_NUMBER: _ClassVar[int]
     REASONS_FIELD_NUMBER: _ClassVar[int]
     VERIFICATION_FIELD_NUMBER: _ClassVar[int]
@@ -556,6 +574,7 @@ class SignupResponse(_message.Message):
     IDENTITY_SIGNALS_FIELD_NUMBER: _ClassVar[int]
     REPLAYED_FIELD_NUMBER: _ClassVar[int]
     POLICY_VERSION_FIELD_NUMBER: _ClassVar[int]
+    TIMINGS_FIELD_NUMBER: _ClassVar[int]
     decision: VerificationDecision
     reasons: _containers.RepeatedCompositeFieldContainer[Reason]
     verification: VerifyIdentityResponse
@@ -564,4 +583,23 @@ class SignupResponse(_message.Message):
     identity_signals: _containers.RepeatedScalarFieldContainer[_linking_service_pb2.SignalType]
     replayed: bool
     policy_version: str
-    def __init__(self, decision: _Optional[_Union[VerificationDecision, str]] = ..., reasons: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ..., verification: _Optional[_Union[VerifyIdentityResponse, _Mapping]] = ..., registered: _Optional[_Union[_linking_service_pb2.RegisterAccountResponse, _Mapping]] = ..., checked: _Optional[_Union[_linking_service_pb2.CheckAccountResponse, _Mapping]] = ..., identity_signals: _Optional[_Iterable[_Union[_linking_service_pb2.SignalType, str]]] = ..., replayed: _Optional[bool] = ..., policy_version: _Optional[str] = ...) -> None: ...
+    timings: _containers.RepeatedCompositeFieldContainer[StageTiming]
+    def __init__(self, decision: _Optional[_Union[VerificationDecision, str]] = ..., reasons: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ..., verification: _Optional[_Union[VerifyIdentityResponse, _Mapping]] = ..., registered: _Optional[_Union[_linking_service_pb2.RegisterAccountResponse, _Mapping]] = ..., checked: _Optional[_Union[_linking_service_pb2.CheckAccountResponse, _Mapping]] = ..., identity_signals: _Optional[_Iterable[_Union[_linking_service_pb2.SignalType, str]]] = ..., replayed: _Optional[bool] = ..., policy_version: _Optional[str] = ..., timings: _Optional[_Iterable[_Union[StageTiming, _Mapping]]] = ...) -> None: ...
+
+class RequestReverificationRequest(_message.Message):
+    __slots__ = ("account_id", "reason")
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    account_id: str
+    reason: ReverificationReason
+    def __init__(self, account_id: _Optional[str] = ..., reason: _Optional[_Union[ReverificationReason, str]] = ...) -> None: ...
+
+class RequestReverificationResponse(_message.Message):
+    __slots__ = ("account_id", "requested_at", "requested_by")
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUESTED_AT_FIELD_NUMBER: _ClassVar[int]
+    REQUESTED_BY_FIELD_NUMBER: _ClassVar[int]
+    account_id: str
+    requested_at: _timestamp_pb2.Timestamp
+    requested_by: str
+    def __init__(self, account_id: _Optional[str] = ..., requested_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., requested_by: _Optional[str] = ...) -> None: ...

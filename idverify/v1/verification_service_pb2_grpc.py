@@ -63,6 +63,11 @@ class VerificationServiceStub:
                 request_serializer=idverify_dot_v1_dot_verification__service__pb2.SignupRequest.SerializeToString,
                 response_deserializer=idverify_dot_v1_dot_verification__service__pb2.SignupResponse.FromString,
                 _registered_method=True)
+        self.RequestReverification = channel.unary_unary(
+                '/idverify.v1.VerificationService/RequestReverification',
+                request_serializer=idverify_dot_v1_dot_verification__service__pb2.RequestReverificationRequest.SerializeToString,
+                response_deserializer=idverify_dot_v1_dot_verification__service__pb2.RequestReverificationResponse.FromString,
+                _registered_method=True)
 
 
 class VerificationServiceServicer:
@@ -119,6 +124,17 @@ class VerificationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RequestReverification(self, request, context):
+        """Asks for a verified account to be verified again, with a reason: the account becomes due
+        now, the request is recorded in its verification history with the caller's client id, and
+        the next re-verification run (`idverify reverify`) checks it, naming REQUESTED among the
+        due reasons of its result. Needs the `review` scope. NOT_FOUND (ACCOUNT_NOT_VERIFIED) when
+        the account has never been verified: there is nothing to repeat.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_VerificationServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -146,6 +162,11 @@ def add_VerificationServiceServicer_to_server(servicer, server):
                     servicer.Signup,
                     request_deserializer=idverify_dot_v1_dot_verification__service__pb2.SignupRequest.FromString,
                     response_serializer=idverify_dot_v1_dot_verification__service__pb2.SignupResponse.SerializeToString,
+            ),
+            'RequestReverification': grpc.unary_unary_rpc_method_handler(
+                    servicer.RequestReverification,
+                    request_deserializer=idverify_dot_v1_dot_verification__service__pb2.RequestReverificationRequest.FromString,
+                    response_serializer=idverify_dot_v1_dot_verification__service__pb2.RequestReverificationResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -287,6 +308,33 @@ class VerificationService:
             '/idverify.v1.VerificationService/Signup',
             idverify_dot_v1_dot_verification__service__pb2.SignupRequest.SerializeToString,
             idverify_dot_v1_dot_verification__service__pb2.SignupResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RequestReverification(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/idverify.v1.VerificationService/RequestReverification',
+            idverify_dot_v1_dot_verification__service__pb2.RequestReverificationRequest.SerializeToString,
+            idverify_dot_v1_dot_verification__service__pb2.RequestReverificationResponse.FromString,
             options,
             channel_credentials,
             insecure,
