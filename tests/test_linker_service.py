@@ -160,14 +160,21 @@ def test_face_photos_are_embedded_by_the_service(stub, shared_dir):
 
     assert templates_in(answers) == []
 
+    # A photo without a face is a rejected signal: the account registers with its card...
     landscape = pb.Signal(type=pb.SIGNAL_TYPE_FACE_PHOTO, photo=_faceless_png())
+    kept = stub.RegisterAccount(pb.RegisterAccountRequest(account_id="f3", kind=pb.ACCOUNT_KIND_CLIENT,
+                                                          signals=[card("f3"), landscape]), timeout=60)
+    assert [(r.index, r.signal_type, r.reason, r.field) for r in kept.rejected_signals] == [
+        (1, pb.SIGNAL_TYPE_FACE_PHOTO, "NO_FACE", "signals[1]")]
+    assert kept.decision == pb.LINK_DECISION_REVIEW and [r.code for r in kept.reasons] == ["IDENTITY_SIGNAL_UNUSABLE"]
+    # ...and a request holding only that photo is refused, naming it.
     with pytest.raises(grpc.RpcError) as info:
-        stub.RegisterAccount(pb.RegisterAccountRequest(account_id="f3", kind=pb.ACCOUNT_KIND_CLIENT,
-                                                       signals=[card("f3"), landscape]), timeout=60)
+        stub.RegisterAccount(pb.RegisterAccountRequest(account_id="f4", kind=pb.ACCOUNT_KIND_CLIENT,
+                                                       signals=[landscape]), timeout=60)
     assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT and error_reason(info.value) == "NO_FACE"
     from idverify.client import error_info
 
-    assert error_info(info.value).metadata["field"] == "signals[1]"
+    assert error_info(info.value).metadata["field"] == "signals[0]"
 
 
 def _faceless_png() -> bytes:
