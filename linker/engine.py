@@ -34,7 +34,7 @@ from linker.faceindex import FaceIndex, exact_distances
 from linker.names import NameKey, name_similarity
 from linker.policy import AccountView, Decision, Evidence, Reason
 from linker.settings import LinkerSettings
-from linker.signals import EMBEDDING_DIM, PreparedSignal, SignalHasher
+from linker.signals import EMBEDDING_DIM, PreparedSignal, RejectedSignal, SignalHasher, links_alone
 from linker.store import LinkStore, open_store
 from linker.store.base import AccountRow
 from linker.v1 import linking_service_pb2 as pb
@@ -75,6 +75,8 @@ class Registration:
     kind: int
     signals: Sequence[PreparedSignal]
     owner_account_id: str = ""
+    #: The request's signals that could not be used (see :meth:`Linker.prepare_partial`).
+    rejected: Sequence[RejectedSignal] = ()
 
 
 @dataclass
@@ -87,6 +89,8 @@ class LinkResult:
     linked_account_ids: list[str]
     risk_score: float
     evidence: list[Edge]
+    #: The request's signals that were left out, as given to register or check.
+    rejected: tuple[RejectedSignal, ...] = ()
 
 
 @dataclass
@@ -202,30 +206,43 @@ class Linker:
 
     # ---- input ------------------------------------------------------------------------------
     def prepare(self, signals: Iterable[pb.Signal], now: float | None = None) -> list[PreparedSignal]:
-        """Validate, normalise and hash request signals (InvalidInput names the bad one)."""
+        """Validate, normalise and hash request signals; the first unusable one raises
+        InvalidInput naming it (``signals[2].country``). See :meth:`prepare_partial`."""
+        prepared, rejected = self.prepare_partial(signals, now)
+        if rejected:
+            raise rejected[0].error()
+        return prepared
+
+    def prepare_partial(self, signals: Iterable[pb.Signal],
+                        now: float | None = None) -> tuple[list[PreparedSignal], list[RejectedSignal]]:
+        """Validate, normalise and hash request signals, keeping the usable ones: returns them
+        and a :class:`RejectedSignal` for each one that is not (nothing of its value is kept).
+        More than MAX_FACES_PER_REQUEST faces is a request error (TOO_MANY_FACES), raised."""
         now = time.time() if now is None else now
-        out = []
+        out: list[PreparedSignal] = []
+        rejected: list[RejectedSignal] = []
         faces = 0
         for i, s in enumerate(signals):
             faces += s.type == pb.SIGNAL_TYPE_FACE_EMBEDDING
             if faces > MAX_FACES_PER_REQUEST:
                 raise InvalidInput(f"at most {MAX_FACES_PER_REQUEST} face embeddings per account in one request",
                                    reason="TOO_MANY_FACES", metadata={"field": f"signals[{i}]"})
-            if s.type == pb.SIGNAL_TYPE_UNSPECIFIED:
-                raise InvalidInput(f"signals[{i}].type is unspecified", reason="SIGNAL_TYPE_INVALID",
-                                   metadata={"field": f"signals[{i}].type"})
-            if s.type == pb.SIGNAL_TYPE_FACE_PHOTO:
-                # The engine links embeddings; the service's face pipeline turns photos into them.
-                raise InvalidInput(f"signals[{i}] is a face photo that was not embedded", reason="FACE_PHOTO_NOT_EMBEDDED",
-                                   metadata={"field": f"signals[{i}]"})
-            seen = s.observed_at.ToDatetime().timestamp() if s.HasField("observed_at") else now
             try:
-                out.append(self.hasher.prepare(s.type, s.value, s.country, s.birth_date, s.embedding, seen))
+                out.append(self._prepare_one(i, s, now))
             except InvalidInput as exc:
-                inner = exc.metadata.get("field")
-                exc.metadata["field"] = f"signals[{i}].{inner}" if inner else f"signals[{i}]"
-                raise
-        return out
+                rejected.append(RejectedSignal.of(i, s.type, exc))
+        return out, rejected
+
+    def _prepare_one(self, i: int, s: pb.Signal, now: float) -> PreparedSignal:
+        if s.type == pb.SIGNAL_TYPE_UNSPECIFIED:
+            raise InvalidInput(f"signals[{i}].type is unspecified", reason="SIGNAL_TYPE_INVALID",
+                               metadata={"field": f"signals[{i}].type"})
+        if s.type == pb.SIGNAL_TYPE_FACE_PHOTO:
+            # The engine links embeddings; the service's face pipeline turns photos into them.
+            raise InvalidInput(f"signals[{i}] is a face photo that was not embedded", reason="FACE_PHOTO_NOT_EMBEDDED",
+                               metadata={"field": f"signals[{i}]"})
+        seen = s.observed_at.ToDatetime().timestamp() if s.HasField("observed_at") else now
+        return self.hasher.prepare(s.type, s.value, s.country, s.birth_date, s.embedding, seen)
 
     def _require(self, account_id: str, field_name: str = "account_id") -> AccountRow:
         if not account_id:
@@ -444,7 +461,8 @@ class Linker:
 
     # ---- decisions --------------------------------------------------------------------------
     def _decide(self, account: AccountView, person_id: str, mates: Sequence[str],
-                evidence: Mapping[str, list[Evidence]], probe: _Probe) -> LinkResult:
+                evidence: Mapping[str, list[Evidence]], probe: _Probe,
+                rejected: Sequence[RejectedSignal] = ()) -> LinkResult:
         rows = self.store.accounts(mates)
         same = [AccountView(r.account_id, r.kind, r.owner_account_id, r.seq) for r in rows.values()]
         mate_set = set(mates)
@@ -458,12 +476,14 @@ class Linker:
             distinct_identities=self._identities(probe),
             self_contracts=len(self.store.contracts_between(account.account_id, mates)) if mates else 0,
             face_only=self._face_only(account.account_id, mates, evidence),
+            unusable=tuple((r.type, r.reason) for r in rejected if links_alone(r.type)),
         )
         decision: Decision = _policy.decide_account(
             facts, risk_threshold=self.settings.risk_review_threshold,
             face_different_distance=self.settings.face_different_distance)
         edges = [Edge(account.account_id, o, ev) for o in sorted(evidence) for ev in evidence[o]]
-        return LinkResult(decision.decision, decision.reasons, person_id, sorted(mate_set), risk, edges)
+        return LinkResult(decision.decision, decision.reasons, person_id, sorted(mate_set), risk, edges,
+                          tuple(rejected))
 
     def _face_only(self, account_id: str, mates: Sequence[str], evidence: Mapping[str, list[Evidence]]) -> bool:
         """The account reaches its mates through face evidence alone: no other strong or medium
@@ -485,14 +505,17 @@ class Linker:
 
     # ---- public operations ------------------------------------------------------------------
     def register(self, account_id: str, kind: int, signals: Sequence[PreparedSignal],
-                 owner_account_id: str = "", now: float | None = None) -> LinkResult:
-        """Store an account's signals, link it into a person and decide on it."""
+                 owner_account_id: str = "", now: float | None = None,
+                 rejected: Sequence[RejectedSignal] = ()) -> LinkResult:
+        """Store an account's signals, link it into a person and decide on it; ``rejected``
+        (the request's unusable signals) weigh in the decision (IDENTITY_SIGNAL_UNUSABLE)."""
         self._check_kind(account_id, kind)
         now = time.time() if now is None else now
         if owner_account_id:
             self._require(owner_account_id, "owner_account_id")
         with self.store.write():
-            result, _ = self._register_locked(account_id, kind, signals, owner_account_id, now)
+            result, _ = self._register_locked(account_id, kind, signals, owner_account_id, now,
+                                              rejected=rejected)
         self.index.sync(self.store)
         return result
 
@@ -545,7 +568,7 @@ class Linker:
                                      key=lambda hit: hit[1])[: s.face_search_k]
                     hits.append(per)
                 result, added = self._register_locked(item.account_id, item.kind, item.signals,
-                                                      item.owner_account_id, now, hits)
+                                                      item.owner_account_id, now, hits, item.rejected)
                 for face_id, embedding in added:
                     batch_vectors[len(batch_ids)] = embedding
                     batch_ids.append(face_id)
@@ -556,6 +579,7 @@ class Linker:
     def _register_locked(self, account_id: str, kind: int, signals: Sequence[PreparedSignal],
                          owner_account_id: str, now: float,
                          face_hits: Sequence[Sequence[tuple[int, float]]] | None = None,
+                         rejected: Sequence[RejectedSignal] = (),
                          ) -> tuple[LinkResult, list[tuple[int, np.ndarray]]]:
         """The body of :meth:`register`, inside the caller's write transaction; also returns the
         stored faces as ``(face id, embedding)``."""
@@ -591,20 +615,21 @@ class Linker:
             mates = [m for m in self.store.members([person_id]).get(person_id, []) if m != account_id]
         view = AccountView(account_id, kind, owner_account_id, account.seq)
         history = new if is_new else self._stored_probe(account_id)
-        result = self._decide(view, person_id, mates, evidence, history)
+        result = self._decide(view, person_id, mates, evidence, history, rejected)
         self.store.append_event("register", account_ref=account.ref, person_id=person_id, now=now,
                                 detail=json.dumps({"decision": result.decision, "signals": len(signals),
+                                                   "rejected": [r.reason for r in rejected],
                                                    "new_person": is_new and not joined,
                                                    "reasons": [r.code for r in result.reasons]}))
         return result, added
 
     def check(self, account_id: str, kind: int, signals: Sequence[PreparedSignal],
-              owner_account_id: str = "") -> LinkResult:
-        """What :meth:`register` would decide, without storing anything. With no signals, the
-        stored account is re-evaluated from its stored signals; with signals, ``account_id`` may
-        be empty (a prospective account)."""
+              owner_account_id: str = "", rejected: Sequence[RejectedSignal] = ()) -> LinkResult:
+        """What :meth:`register` would decide, without storing anything. With no signals (and
+        none rejected), the stored account is re-evaluated from its stored signals; with
+        signals, ``account_id`` may be empty (a prospective account)."""
         stored = self.store.account(account_id) if account_id else None
-        if not signals:
+        if not signals and not rejected:
             if stored is None:
                 self._require(account_id)
             assert stored is not None
@@ -631,7 +656,8 @@ class Linker:
         mates = sorted(a for a, p in assignment.person_of.items() if p == assignment.person_of[account_id]
                        and a != account_id)
         probe = new.extend(self._stored_probe(account_id)) if stored else new
-        return self._decide(AccountView(account_id, kind, owner_account_id, seq), person_id, mates, evidence, probe)
+        return self._decide(AccountView(account_id, kind, owner_account_id, seq), person_id, mates, evidence, probe,
+                            rejected)
 
     def linked_accounts(self, account_id: str, include_weak: bool = False) -> tuple[str, list[LinkedAccountResult]]:
         """The account's person and its linked accounts (with weaker risk links on request)."""

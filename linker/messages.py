@@ -9,9 +9,10 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from linker.engine import Edge, LinkResult
 from linker.policy import Reason
+from linker.signals import RejectedSignal
 from linker.v1 import linking_service_pb2 as pb
 
-__all__ = ["evidence_message", "link_result_message", "reason_messages"]
+__all__ = ["evidence_message", "link_result_message", "reason_messages", "rejected_signal_messages"]
 
 
 def _timestamp(seconds: float) -> Timestamp:
@@ -40,6 +41,12 @@ def reason_messages(reasons: Iterable[Reason]) -> list[pb.Reason]:
     return [pb.Reason(code=r.code, message=r.message) for r in reasons]
 
 
+def rejected_signal_messages(rejected: Iterable[RejectedSignal]) -> list[pb.RejectedSignal]:
+    """Rejected signals as messages: position, type, reason and field, never the value."""
+    return [pb.RejectedSignal(index=r.index, signal_type=r.type, reason=r.reason, message=r.message, field=r.field)
+            for r in rejected]
+
+
 def link_result_message(response, result: LinkResult):
     """Fill a Register/CheckAccountResponse ``response`` from ``result``; return it."""
     response.decision = result.decision
@@ -48,4 +55,5 @@ def link_result_message(response, result: LinkResult):
     response.reasons.extend(reason_messages(result.reasons))
     response.risk_score = result.risk_score
     response.evidence.extend(evidence_message(e) for e in result.evidence)
+    response.rejected_signals.extend(rejected_signal_messages(result.rejected))
     return response

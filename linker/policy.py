@@ -31,6 +31,11 @@ Decisions (reason codes):
   numbers, or names and birth dates of different people: REVIEW.
 - ``SHARED_WEAK_SIGNAL``: weak overlap with another person's account at or above the risk
   threshold: REVIEW.
+- ``IDENTITY_SIGNAL_UNUSABLE``: the request carried a signal that would have joined on its own
+  (a document, a name and birth date, a face, an email, a phone, a card, a bank account, a
+  payout email) but could not be used (malformed): a duplicate on it cannot be ruled out, so the
+  account is not allowed silently: REVIEW. Unusable weak or medium signals (IP, browser,
+  device) are only listed; they never join on their own.
 - ``FEEDBACK_BUILDING``: a contract between two accounts of one person: BLOCK, both when the
   contract is recorded and when the accounts are linked later; between
   accounts with risky weak overlap: REVIEW (``FEEDBACK_BUILDING_SUSPECTED``).
@@ -119,7 +124,9 @@ class PolicyInput:
     between the account's own faces (embedding distance); ``distinct_documents`` and
     ``distinct_identities`` count its document numbers and mutually non-matching names;
     ``self_contracts`` counts contracts between it and accounts of its own person;
-    ``face_only`` is true when it reaches them only through face evidence (:func:`face_only`).
+    ``face_only`` is true when it reaches them only through face evidence (:func:`face_only`);
+    ``unusable`` holds ``(signal type, reason code)`` of each request signal that would have
+    joined on its own but could not be used.
     """
 
     account: AccountView
@@ -130,6 +137,7 @@ class PolicyInput:
     distinct_identities: int = 0
     self_contracts: int = 0
     face_only: bool = False
+    unusable: tuple[tuple[int, str], ...] = ()
 
 
 def joins(evidence: Iterable[Evidence]) -> bool:
@@ -250,6 +258,13 @@ def decide_account(facts: PolicyInput, *, risk_threshold: float, face_different_
     if facts.distinct_identities >= 2:
         out.append((pb.LINK_DECISION_REVIEW, Reason(
             "SHARED_ACCOUNT", f"the account presented {facts.distinct_identities} different names or birth dates"
+        )))
+    for signal_type, reason in facts.unusable:
+        name = pb.SignalType.Name(signal_type).removeprefix("SIGNAL_TYPE_") \
+            if signal_type in pb.SignalType.values() else str(signal_type)
+        out.append((pb.LINK_DECISION_REVIEW, Reason(
+            "IDENTITY_SIGNAL_UNUSABLE",
+            f"{name} left out of linking ({reason}): a duplicate on it cannot be ruled out",
         )))
     if facts.risk_score >= risk_threshold:
         out.append((pb.LINK_DECISION_REVIEW, Reason(

@@ -17,7 +17,9 @@ token hashes. Canonical forms, per type:
 - ``CARD_FINGERPRINT``, ``DEVICE_ID``, ``BROWSER_FINGERPRINT``: opaque, surrounding space only.
 - ``FACE_EMBEDDING``: exactly 128 finite floats (dlib's space), kept as float32.
 
-Pure: no I/O. Invalid values raise :class:`~idverify.errors.InvalidInput` with a reason.
+Pure: no I/O. Invalid values raise :class:`~idverify.errors.InvalidInput` with a reason; a
+request that carries them records each as a :class:`RejectedSignal` (its position, type and
+reason, never its value) and is evaluated with the others.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ import functools
 import hmac
 import ipaddress
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as _field
 
 import numpy as np
 
@@ -43,8 +46,10 @@ __all__ = [
     "EXACT_TYPES",
     "STRENGTHS",
     "PreparedSignal",
+    "RejectedSignal",
     "SignalHasher",
     "canonical_value",
+    "links_alone",
     "parse_embedding",
     "strength_of",
 ]
@@ -107,6 +112,44 @@ class PreparedSignal:
     block: bytes = b""
     name: NameKey | None = None
     embedding: np.ndarray | None = None
+
+
+def links_alone(signal_type: int) -> bool:
+    """True for types whose shared value joins two accounts on its own (strong), face photos
+    included: losing one of them can hide a duplicate."""
+    return signal_type == pb.SIGNAL_TYPE_FACE_PHOTO or STRENGTHS.get(signal_type) == pb.SIGNAL_STRENGTH_STRONG
+
+
+@dataclass(frozen=True)
+class RejectedSignal:
+    """A request signal that could not be used: where it was, its type and why; never its value.
+
+    ``index`` is its position in the request's signals; ``reason`` and ``message`` are those of
+    the :class:`~idverify.errors.InvalidInput` it raised, ``metadata`` that error's metadata
+    with ``field`` naming the field at fault (``signals[1].country``).
+    """
+
+    index: int
+    type: int
+    reason: str
+    message: str
+    metadata: Mapping[str, str] = _field(default_factory=dict)
+
+    @classmethod
+    def of(cls, index: int, signal_type: int, error: InvalidInput) -> RejectedSignal:
+        """The rejection of ``signals[index]`` by ``error`` (its field made request-relative)."""
+        inner = error.metadata.get("field", "")
+        where = inner if inner.startswith("signals[") else f"signals[{index}].{inner}" if inner else f"signals[{index}]"
+        return cls(index, signal_type, error.reason, error.message, {**error.metadata, "field": where})
+
+    @property
+    def field(self) -> str:
+        """The field at fault within the request, such as ``signals[1].country``."""
+        return self.metadata.get("field", f"signals[{self.index}]")
+
+    def error(self) -> InvalidInput:
+        """The error a request holding only this signal is refused with."""
+        return InvalidInput(self.message, reason=self.reason, metadata=self.metadata)
 
 
 def canonical_value(signal_type: int, value: str, country: str = "", birth_date: str = "") -> str:

@@ -150,11 +150,36 @@ def test_signup_scenarios_through_the_server(server, shared_dir):
 
 @pytest.mark.slow
 @pytest.mark.shared
+def test_a_signup_with_malformed_signals_is_kept(server, shared_dir):
+    """A malformed declared email and a caller's IP that is not one no longer refuse the signup:
+    the account registers with the rest, the caller's bad signal is listed as the caller sent it,
+    the lost email is missing from identity_signals and is never approved silently."""
+    stub, linking, _, _ = server
+    caller = [lpb.Signal(type=lpb.SIGNAL_TYPE_CARD_FINGERPRINT, value="card-partial-1"),
+              lpb.Signal(type=lpb.SIGNAL_TYPE_IP_ADDRESS, value="not-an-ip")]
+    request, _ = _request(shared_dir, seed=23, portrait="kit_harington/john1.jpeg", selfie="kit_harington/john2.jpeg",
+                          account="acct-partial", email="john@@example", signals=caller)
+    answer = stub.Signup(request, timeout=300)
+    assert answer.WhichOneof("link") == "registered" and answer.registered.person_id
+    assert [(r.index, r.signal_type, r.reason, r.field) for r in answer.registered.rejected_signals] == [
+        (1, lpb.SIGNAL_TYPE_IP_ADDRESS, "IP_ADDRESS_INVALID", "signals[1]")]
+    assert lpb.SIGNAL_TYPE_EMAIL not in answer.identity_signals
+    assert lpb.SIGNAL_TYPE_FACE_EMBEDDING in answer.identity_signals
+    unusable = [r for r in answer.reasons if r.code == "IDENTITY_SIGNAL_UNUSABLE"]
+    assert len(unusable) == 1 and unusable[0].source == "linker" and "EMAIL" in unusable[0].message
+    assert unusable[0].rule == "effects.IDENTITY_SIGNAL_UNUSABLE = review"
+    assert answer.decision != pb.VERIFICATION_DECISION_APPROVE, _codes(answer.reasons)
+    assert "john@@example" not in str(answer.registered) and "not-an-ip" not in str(answer.registered)
+    linked = linking.GetLinkedAccounts(lpb.GetLinkedAccountsRequest(account_id="acct-partial"), timeout=30)
+    assert linked.person_id == answer.registered.person_id
+
+
+@pytest.mark.slow
+@pytest.mark.shared
 @pytest.mark.parametrize("change, reason", [
     (lambda r: r.verification.ClearField("account_id"), "MISSING_FIELD"),
     (lambda r: r.signals.append(lpb.Signal(type=lpb.SIGNAL_TYPE_EMAIL, value="x@example.org")),
      "IDENTITY_SIGNAL_NOT_ALLOWED"),
-    (lambda r: r.signals.append(lpb.Signal(type=lpb.SIGNAL_TYPE_IP_ADDRESS, value="not an ip")), None),
     (lambda r: setattr(r, "kind", lpb.ACCOUNT_KIND_UNSPECIFIED), "ACCOUNT_KIND_INVALID"),
 ])
 def test_a_signup_that_cannot_be_evaluated_is_invalid_argument(server, shared_dir, change, reason):

@@ -13,7 +13,7 @@ from idverify.client import error_info
 from idverify.errors import InvalidInput, NotFound
 from linker.engine import Linker, LinkResult, Registration
 from linker.v1 import linking_service_pb2 as pb
-from tests.test_linker_engine import A, ALLOW, BLOCK, C, F, card, email, face, ip, open_linker, sig
+from tests.test_linker_engine import A, ALLOW, BLOCK, REVIEW, C, F, card, email, face, ip, open_linker, sig
 from tests.test_linker_service import KEY as SERVICE_KEY
 from tests.test_linker_service import _config
 
@@ -142,11 +142,11 @@ def test_register_accounts_through_the_server(start_server, tmp_path, store_url)
             pb.RegisterAccountRequest(account_id="t2", kind=F, signals=[
                 pb.Signal(type=pb.SIGNAL_TYPE_FACE_EMBEDDING, embedding=[0.1] * 5)])]),
          "EMBEDDING_INVALID", "accounts[1].signals[0]"),
-        (pb.RegisterAccountsRequest(accounts=[
+        (pb.RegisterAccountsRequest(accounts=[  # an item with nothing usable refuses the batch
             pb.RegisterAccountRequest(account_id="t1", kind=F, signals=[card("k1")]),
-            pb.RegisterAccountRequest(account_id="t2", kind=F, signals=[card("k2"), pb.Signal(
-                type=pb.SIGNAL_TYPE_DOCUMENT_NUMBER, value="X1234567")])]),
-         "MISSING_FIELD", "accounts[1].signals[1].country"),
+            pb.RegisterAccountRequest(account_id="t2", kind=F, signals=[pb.Signal(
+                type=pb.SIGNAL_TYPE_DOCUMENT_NUMBER, value="X1234567"), email("john@@example")])]),
+         "MISSING_FIELD", "accounts[1].signals[0].country"),
         (pb.RegisterAccountsRequest(accounts=[
             pb.RegisterAccountRequest(account_id="t1", kind=F),
             pb.RegisterAccountRequest(account_id="t2", kind=A, owner_account_id="ghost")]),
@@ -159,11 +159,30 @@ def test_register_accounts_through_the_server(start_server, tmp_path, store_url)
         assert info.value.code() == expected_code
         assert error_info(info.value).reason == reason
         assert error_info(info.value).metadata["field"] == field
+        if reason == "MISSING_FIELD" and field != "accounts":
+            assert error_info(info.value).metadata["rejected"] == ("signals[0].country=MISSING_FIELD,"
+                                                                "signals[1]=EMAIL_INVALID")
     # Nothing of the refused batches was stored.
     assert stub.GetLinkedAccounts(pb.GetLinkedAccountsRequest(account_id="s1"), timeout=10).accounts
     with pytest.raises(grpc.RpcError) as info:
         stub.GetLinkedAccounts(pb.GetLinkedAccountsRequest(account_id="t1"), timeout=10)
     assert info.value.code() == grpc.StatusCode.NOT_FOUND
+    # Items with some unusable signals are kept, each result listing its own.
+    reply = stub.RegisterAccounts(pb.RegisterAccountsRequest(accounts=[
+        pb.RegisterAccountRequest(account_id="r1", kind=C, signals=[email("name@host"), card("k9")]),
+        pb.RegisterAccountRequest(account_id="r2", kind=F, signals=[card("r2"), pb.Signal(
+            type=pb.SIGNAL_TYPE_DOCUMENT_NUMBER, value="X1234567"), ip("not-an-ip")]),
+        pb.RegisterAccountRequest(account_id="r3", kind=F, signals=[card("r3")]),
+    ]), timeout=10)
+    assert [[(r.index, r.signal_type, r.reason, r.field) for r in x.rejected_signals] for x in reply.results] == [
+        [(0, pb.SIGNAL_TYPE_EMAIL, "EMAIL_INVALID", "signals[0]")],
+        [(1, pb.SIGNAL_TYPE_DOCUMENT_NUMBER, "MISSING_FIELD", "signals[1].country"),
+         (2, pb.SIGNAL_TYPE_IP_ADDRESS, "IP_ADDRESS_INVALID", "signals[2]")],
+        [],
+    ]
+    assert sorted(reply.results[0].linked_account_ids) == ["s1", "s2"]  # linked on the card
+    assert [r.decision for r in reply.results] == [REVIEW, REVIEW, ALLOW]
+    assert [r.code for r in reply.results[1].reasons] == ["IDENTITY_SIGNAL_UNUSABLE"]  # the document, not the IP
 
 
 def test_batch_face_search_matches_exact(store_url):
@@ -219,6 +238,21 @@ def test_import_accounts_command(start_server, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "line 5 (signals[0].country)" in err and "[MISSING_FIELD]" in err
     assert "resume with --start-line 4" in err
+    # A row with a malformed email is imported with its card and reported, never with the value.
+    partial = [json.dumps({"account_id": "x1", "kind": "ACCOUNT_KIND_CLIENT", "signals": [
+        {"type": "SIGNAL_TYPE_EMAIL", "value": "john@@example"},
+        {"type": "SIGNAL_TYPE_CARD_FINGERPRINT", "value": "card-0"}]}), lines[9].replace('"u', '"x')]
+    source.write_text("\n".join(partial) + "\n")
+    decisions.unlink()
+    assert main(["import-accounts", str(source), "--decisions", str(decisions), *target]) == 0
+    out, err = capsys.readouterr()
+    assert "line 1 (x1): signals[0] SIGNAL_TYPE_EMAIL rejected: EMAIL_INVALID" in err and "john@@" not in err
+    assert json.loads(out)["accounts"] == 2 and json.loads(out)["rejected_signals"] == {"EMAIL_INVALID": 1}
+    rows = [json.loads(x) for x in decisions.read_text().splitlines()]
+    assert rows[0]["rejected_signals"] == [{"index": 0, "field": "signals[0]", "type": "SIGNAL_TYPE_EMAIL",
+                                            "reason": "EMAIL_INVALID"}]
+    assert "u0" in rows[0]["linked_account_ids"] and rows[1]["rejected_signals"] == []
+    assert "john@@" not in decisions.read_text()
     source.write_text("not json\n")
     assert main(["import-accounts", str(source), *target]) == 2
     assert "line 1: not a RegisterAccountRequest" in capsys.readouterr().err

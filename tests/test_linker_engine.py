@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import threading
 
 import numpy as np
 import pytest
 
 from idverify.errors import InvalidInput, NotFound
-from linker.engine import Linker
+from linker.engine import MAX_FACES_PER_REQUEST, Linker
 from linker.settings import LinkerSettings
 from linker.signals import SignalHasher
 from linker.store import open_store
@@ -346,3 +347,42 @@ def test_the_same_face_registered_again_is_stored_once(linker):
     assert len(linker.store.faces_of(["same-face"])) == 1
     reg(linker, "same-face", F, sig(pb.SIGNAL_TYPE_FACE_EMBEDDING, embedding=face(7, 2)))  # a new photo
     assert len(linker.store.faces_of(["same-face"])) == 2
+
+
+def test_prepare_partial_keeps_the_usable_signals_and_lists_the_rest(linker):
+    """``prepare_partial`` never raises for one bad signal: it names each by position, type, reason
+    and field; ``prepare`` keeps raising the first one's error, as before."""
+    raw = [email("john@@example"), card("pp-card"), sig(pb.SIGNAL_TYPE_DOCUMENT_NUMBER, "X1"),
+           sig(pb.SIGNAL_TYPE_UNSPECIFIED, "x"), sig(pb.SIGNAL_TYPE_FACE_EMBEDDING, embedding=[0.1] * 3)]
+    prepared, rejected = linker.prepare_partial(raw)
+    assert [p.type for p in prepared] == [pb.SIGNAL_TYPE_CARD_FINGERPRINT]
+    assert [(r.index, r.type, r.reason, r.field) for r in rejected] == [
+        (0, pb.SIGNAL_TYPE_EMAIL, "EMAIL_INVALID", "signals[0]"),
+        (2, pb.SIGNAL_TYPE_DOCUMENT_NUMBER, "MISSING_FIELD", "signals[2].country"),
+        (3, pb.SIGNAL_TYPE_UNSPECIFIED, "SIGNAL_TYPE_INVALID", "signals[3].type"),
+        (4, pb.SIGNAL_TYPE_FACE_EMBEDDING, "EMBEDDING_INVALID", "signals[4]"),
+    ]
+    assert rejected[3].metadata["dimensions"] == "3"  # the error's own metadata is kept
+    assert not any("john@@example" in r.message for r in rejected)
+    with pytest.raises(InvalidInput) as info:
+        linker.prepare(raw)
+    assert (info.value.reason, info.value.metadata["field"]) == ("EMAIL_INVALID", "signals[0]")
+    too_many = [sig(pb.SIGNAL_TYPE_FACE_EMBEDDING, embedding=face(i)) for i in range(MAX_FACES_PER_REQUEST + 1)]
+    with pytest.raises(InvalidInput) as info:
+        linker.prepare_partial(too_many)  # a bound on the request, not one bad signal
+    assert info.value.reason == "TOO_MANY_FACES"
+
+
+def test_a_lost_identity_signal_reviews_and_is_logged_by_reason_only(linker):
+    prepared, rejected = linker.prepare_partial([email("name@host"), card("lost-card")])
+    result = linker.register("lost1", F, prepared, rejected=rejected)
+    assert result.decision == REVIEW and [r.code for r in result.reasons] == ["IDENTITY_SIGNAL_UNUSABLE"]
+    assert result.rejected == tuple(rejected)
+    assert "EMAIL" in result.reasons[0].message and "name@host" not in result.reasons[0].message
+    detail = json.loads(linker.store.events()[-1][-1])
+    assert detail["rejected"] == ["EMAIL_INVALID"] and "name@host" not in json.dumps(detail)
+    # A rejected weak signal is listed only; checking with nothing usable is a prospective account.
+    prepared, rejected = linker.prepare_partial([ip("999.0.0.1"), card("weak-card")])
+    assert linker.register("lost2", F, prepared, rejected=rejected).decision == ALLOW
+    dry = linker.check("lost3", F, [], rejected=linker.prepare_partial([email("a@@b")])[1])
+    assert dry.decision == REVIEW and dry.person_id == "" and linker.store.account("lost3") is None

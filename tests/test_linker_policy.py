@@ -124,3 +124,16 @@ def test_a_face_alone_reviews_and_a_face_with_another_signal_blocks():
     with_contract = decide(F, [older], face_only=True, self_contracts=1)
     assert with_contract.decision == BLOCK
     assert [r.code for r in with_contract.reasons] == ["FEEDBACK_BUILDING", "DUPLICATE_FACE_ONLY"]
+
+
+def test_an_unusable_identity_signal_is_never_allowed_silently():
+    me = AccountView("a", F, seq=1)
+    lost = decide_account(PolicyInput(account=me, unusable=((pb.SIGNAL_TYPE_EMAIL, "EMAIL_INVALID"),)),
+                          risk_threshold=0.6, face_different_distance=0.6)
+    assert lost.decision == REVIEW and [r.code for r in lost.reasons] == ["IDENTITY_SIGNAL_UNUSABLE"]
+    assert "EMAIL" in lost.reasons[0].message and "EMAIL_INVALID" in lost.reasons[0].message
+    # It adds to a duplicate's BLOCK, never softens it.
+    dup = decide_account(PolicyInput(account=me, same_person=[AccountView("b", F, seq=0)],
+                                     unusable=((pb.SIGNAL_TYPE_PHONE, "PHONE_INVALID"),)),
+                         risk_threshold=0.6, face_different_distance=0.6)
+    assert dup.decision == BLOCK and [r.code for r in dup.reasons] == ["DUPLICATE_PERSON", "IDENTITY_SIGNAL_UNUSABLE"]

@@ -160,14 +160,21 @@ def test_face_photos_are_embedded_by_the_service(stub, shared_dir):
 
     assert templates_in(answers) == []
 
+    # A photo without a face is a rejected signal: the account registers with its card...
     landscape = pb.Signal(type=pb.SIGNAL_TYPE_FACE_PHOTO, photo=_faceless_png())
+    kept = stub.RegisterAccount(pb.RegisterAccountRequest(account_id="f3", kind=pb.ACCOUNT_KIND_CLIENT,
+                                                          signals=[card("f3"), landscape]), timeout=60)
+    assert [(r.index, r.signal_type, r.reason, r.field) for r in kept.rejected_signals] == [
+        (1, pb.SIGNAL_TYPE_FACE_PHOTO, "NO_FACE", "signals[1]")]
+    assert kept.decision == pb.LINK_DECISION_REVIEW and [r.code for r in kept.reasons] == ["IDENTITY_SIGNAL_UNUSABLE"]
+    # ...and a request holding only that photo is refused, naming it.
     with pytest.raises(grpc.RpcError) as info:
-        stub.RegisterAccount(pb.RegisterAccountRequest(account_id="f3", kind=pb.ACCOUNT_KIND_CLIENT,
-                                                       signals=[card("f3"), landscape]), timeout=60)
+        stub.RegisterAccount(pb.RegisterAccountRequest(account_id="f4", kind=pb.ACCOUNT_KIND_CLIENT,
+                                                       signals=[landscape]), timeout=60)
     assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT and error_reason(info.value) == "NO_FACE"
     from idverify.client import error_info
 
-    assert error_info(info.value).metadata["field"] == "signals[1]"
+    assert error_info(info.value).metadata["field"] == "signals[0]"
 
 
 def _faceless_png() -> bytes:
@@ -180,3 +187,95 @@ def _faceless_png() -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(np.dstack([gradient] * 3)).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def phone(value: str) -> pb.Signal:
+    return pb.Signal(type=pb.SIGNAL_TYPE_PHONE, value=value, country="DE")
+
+
+BAD_EMAILS = ("john@@example", "name@host")
+
+
+def test_a_malformed_signal_is_listed_and_the_others_link(stub):
+    """Item 3 of issue 15: a malformed email no longer refuses the registration; the account links
+    on its phone, the email is listed (position, type, reason; never the value), and the decision
+    is not ALLOW for want of the identity signal it lost."""
+    first = stub.RegisterAccount(pb.RegisterAccountRequest(
+        account_id="m1", kind=pb.ACCOUNT_KIND_FREELANCER, signals=[phone("0151 23456789")]), timeout=10)
+    assert not first.rejected_signals and first.decision == pb.LINK_DECISION_ALLOW
+    for n, bad in enumerate(BAD_EMAILS):
+        second = stub.RegisterAccount(pb.RegisterAccountRequest(
+            account_id=f"m2-{n}", kind=pb.ACCOUNT_KIND_CLIENT,
+            signals=[pb.Signal(type=pb.SIGNAL_TYPE_EMAIL, value=bad), phone("+49 151 23456789")]), timeout=10)
+        assert second.person_id == first.person_id and "m1" in second.linked_account_ids
+        assert [e.signal_type for e in second.evidence if e.to_account_id == "m1"] == [pb.SIGNAL_TYPE_PHONE]
+        [rejected] = second.rejected_signals
+        assert (rejected.index, rejected.signal_type, rejected.reason, rejected.field) == (
+            0, pb.SIGNAL_TYPE_EMAIL, "EMAIL_INVALID", "signals[0]")
+        assert rejected.message and bad not in rejected.message and bad not in str(second)
+        codes = [r.code for r in second.reasons]
+        assert "IDENTITY_SIGNAL_UNUSABLE" in codes, codes
+        # The first client of the person: REVIEW for the lost email; the second is a duplicate.
+        assert second.decision == (pb.LINK_DECISION_REVIEW if n == 0 else pb.LINK_DECISION_BLOCK), codes
+    # A weak signal lost is listed, but it could never have linked alone: the decision stands.
+    weak = stub.RegisterAccount(pb.RegisterAccountRequest(
+        account_id="m3", kind=pb.ACCOUNT_KIND_FREELANCER,
+        signals=[card("m3-card"), pb.Signal(type=pb.SIGNAL_TYPE_IP_ADDRESS, value="300.1.2.3")]), timeout=10)
+    assert weak.decision == pb.LINK_DECISION_ALLOW and not weak.reasons
+    assert [(r.index, r.reason) for r in weak.rejected_signals] == [(1, "IP_ADDRESS_INVALID")]
+    # CheckAccount says the same without storing anything, the document's missing country included.
+    dry = stub.CheckAccount(pb.CheckAccountRequest(
+        account_id="m4", kind=pb.ACCOUNT_KIND_FREELANCER,
+        signals=[pb.Signal(type=pb.SIGNAL_TYPE_DOCUMENT_NUMBER, value="X1234567"), phone("+49 151 23456789")]),
+        timeout=10)
+    assert dry.decision == pb.LINK_DECISION_BLOCK and "m1" in dry.linked_account_ids
+    assert [(r.index, r.reason, r.field) for r in dry.rejected_signals] == [(0, "MISSING_FIELD", "signals[0].country")]
+    with pytest.raises(grpc.RpcError) as info:
+        stub.GetLinkedAccounts(pb.GetLinkedAccountsRequest(account_id="m4"), timeout=10)
+    assert info.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_a_request_with_nothing_usable_is_refused_with_every_reason(stub):
+    from idverify.client import error_info
+
+    signals = [pb.Signal(type=pb.SIGNAL_TYPE_EMAIL, value="john@@example"),
+               pb.Signal(type=pb.SIGNAL_TYPE_PHONE, value="ph0ne-canary"),
+               pb.Signal(value="a type this server does not know", type=99)]
+    for call, request in (
+        ("RegisterAccount", pb.RegisterAccountRequest(account_id="n1", kind=pb.ACCOUNT_KIND_CLIENT, signals=signals)),
+        ("CheckAccount", pb.CheckAccountRequest(account_id="n1", kind=pb.ACCOUNT_KIND_CLIENT, signals=signals)),
+    ):
+        with pytest.raises(grpc.RpcError) as info:
+            getattr(stub, call)(request, timeout=10)
+        assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT, call
+        details = error_info(info.value)
+        assert details.reason == "EMAIL_INVALID" and details.metadata["field"] == "signals[0]"
+        assert details.metadata["rejected"] == ("signals[0]=EMAIL_INVALID,signals[1]=PHONE_INVALID,"
+                                                "signals[2]=SIGNAL_TYPE_INVALID")
+        assert "no usable signal" in info.value.details()
+        assert "john@@example" not in info.value.details() and "ph0ne-canary" not in info.value.details()
+    with pytest.raises(grpc.RpcError) as info:
+        stub.GetLinkedAccounts(pb.GetLinkedAccountsRequest(account_id="n1"), timeout=10)
+    assert info.value.code() == grpc.StatusCode.NOT_FOUND
+    # No signals at all keeps its meaning: an account with nothing to link by.
+    empty = stub.RegisterAccount(pb.RegisterAccountRequest(account_id="n2", kind=pb.ACCOUNT_KIND_CLIENT), timeout=10)
+    assert empty.decision == pb.LINK_DECISION_ALLOW and not empty.rejected_signals
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=False)
+def test_nothing_of_a_rejected_value_is_stored(start_server, tmp_path, store_url):
+    """The rejected value reaches neither the store file (tables, event log, WAL) nor its hash."""
+    store = tmp_path / "rejected.sqlite3"
+    deps = build_dependencies(_config(tmp_path, str(store), hash_key=KEY))
+    channel, _ = start_server(deps)
+    stub = pb_grpc.LinkingServiceStub(channel)
+    canary = "zq.canary.mailbox@@example.org"
+    reply = stub.RegisterAccount(pb.RegisterAccountRequest(
+        account_id="s1", kind=pb.ACCOUNT_KIND_CLIENT,
+        signals=[pb.Signal(type=pb.SIGNAL_TYPE_EMAIL, value=canary), card("s1-card")]), timeout=10)
+    assert [r.reason for r in reply.rejected_signals] == ["EMAIL_INVALID"]
+    assert len(deps.linker.store.signals_of("s1")) == 1  # the card only
+    written = b"".join(p.read_bytes() for p in tmp_path.glob("rejected.sqlite3*"))
+    assert written, "the store wrote nothing"
+    for piece in (canary, "zq.canary", "canary.mailbox"):
+        assert piece.encode() not in written

@@ -9,7 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from idverify.errors import InvalidInput
-from linker.signals import STRENGTHS, SignalHasher, canonical_value, parse_embedding, strength_of
+from linker.signals import (
+    STRENGTHS,
+    RejectedSignal,
+    SignalHasher,
+    canonical_value,
+    links_alone,
+    parse_embedding,
+    strength_of,
+)
 from linker.v1 import linking_service_pb2 as pb
 
 H = SignalHasher(b"k" * 32)
@@ -117,3 +125,14 @@ def test_name_tokens_are_bounded():
     hasher = SignalHasher(bytes(32))
     name = "Pablo Diego José Francisco de Paula Juan Nepomuceno María de los Remedios Cipriano Ruiz y Picasso"
     assert len(hasher.prepare(pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, name, birth_date="1881-10-25").name.tokens) > 10
+
+
+def test_rejected_signal_names_the_field_and_rebuilds_the_error():
+    inner = RejectedSignal.of(3, pb.SIGNAL_TYPE_DOCUMENT_NUMBER,
+                              InvalidInput("needs its country", reason="MISSING_FIELD", metadata={"field": "country"}))
+    assert inner.field == "signals[3].country" and inner.error().metadata["field"] == "signals[3].country"
+    whole = RejectedSignal.of(0, pb.SIGNAL_TYPE_EMAIL, InvalidInput("not an email", reason="EMAIL_INVALID"))
+    assert (whole.field, whole.error().reason, whole.error().message) == ("signals[0]", "EMAIL_INVALID", "not an email")
+    assert all(links_alone(t) for t in (pb.SIGNAL_TYPE_EMAIL, pb.SIGNAL_TYPE_FACE_PHOTO, pb.SIGNAL_TYPE_CARD_FINGERPRINT))
+    assert not any(links_alone(t) for t in (pb.SIGNAL_TYPE_IP_ADDRESS, pb.SIGNAL_TYPE_DEVICE_ID,
+                                            pb.SIGNAL_TYPE_UNSPECIFIED, 99))

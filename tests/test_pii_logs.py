@@ -87,6 +87,12 @@ def _calls(channel: grpc.Channel, photo: bytes) -> None:
                                                                 signals=[lpb.Signal(type=lpb.SIGNAL_TYPE_EMAIL,
                                                                                     value=f"{EMAIL} not an email")]),
                                      timeout=60),
+        # Kept with its card, the malformed email rejected: the rejection is logged by reason only.
+        lambda: link.RegisterAccounts(lpb.RegisterAccountsRequest(accounts=[lpb.RegisterAccountRequest(
+            account_id="acct-partial", kind=lpb.ACCOUNT_KIND_CLIENT,
+            signals=[lpb.Signal(type=lpb.SIGNAL_TYPE_EMAIL, value=f"{EMAIL}@@"),
+                     lpb.Signal(type=lpb.SIGNAL_TYPE_PHONE, value=f"{PHONE} ext canary"),
+                     lpb.Signal(type=lpb.SIGNAL_TYPE_CARD_FINGERPRINT, value=CARD)])]), timeout=60),
         lambda: link.CheckAccount(lpb.CheckAccountRequest(account_id="acct-canary-3", kind=lpb.ACCOUNT_KIND_CLIENT,
                                                           signals=signals), timeout=60),
         lambda: link.ExplainLink(lpb.ExplainLinkRequest(account_id_a="acct-canary", account_id_b="acct-canary-2"),

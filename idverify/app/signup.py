@@ -12,8 +12,11 @@ What is registered for the account, all as keyed hashes inside the linker: the p
 face; when it matched the document portrait, the document number with its issuing country as
 read, the name (given names and surname) and date of birth as read from the document (not as
 declared) and the portrait's face (a document whose portrait is someone else is not evidence
-of who holds the account); the declared email and phone. An identity signal the linker cannot use (a malformed
-email) is left out with the reason IDENTITY_SIGNAL_UNUSABLE instead of failing the signup.
+of who holds the account); the declared email and phone. A signal the linker cannot use (a malformed
+declared email, a caller's IP address that is not one) is left out instead of failing the signup: the
+caller's own signals are listed in the link result's ``rejected_signals`` (indexed as in
+``SignupRequest.signals``), an identity signal is missing from ``identity_signals``, and either one
+that would link on its own brings the linker's reason IDENTITY_SIGNAL_UNUSABLE into the decision.
 
 Retries: the answer is recorded under the digest of the request; the same request again returns
 that answer (``replayed``) and writes nothing. A failure before the answer is recorded leaves no
@@ -23,6 +26,7 @@ converges on the same state.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 
@@ -35,6 +39,7 @@ from idverify.policy import combine
 from idverify.v1 import verification_service_pb2 as pb
 from linker.engine import LinkResult
 from linker.messages import link_result_message
+from linker.signals import RejectedSignal
 from linker.v1 import linking_service_pb2 as lpb
 
 __all__ = ["CALLER_SIGNAL_TYPES", "IDENTITY_SIGNAL_TYPES", "Signup", "identity_signals", "request_digest"]
@@ -108,12 +113,7 @@ class Signup:
                 raise InvalidInput(
                     f"signals[{i}] is {lpb.SignalType.Name(signal.type)}: identity signals come from the verification",
                     reason="IDENTITY_SIGNAL_NOT_ALLOWED", metadata={"field": f"signals[{i}]"})
-        linker = self._linking.linker  # LINKER_DISABLED before any work is done
-        try:
-            linker.prepare(request.signals)
-        except InvalidInput as exc:
-            exc.metadata["field"] = exc.metadata.get("field", "signals")
-            raise
+        _ = self._linking.linker  # LINKER_DISABLED before any work is done
         history = self._deps.history
         digest = request_digest(request)
         if not request.dry_run and history is not None:
@@ -127,22 +127,23 @@ class Signup:
         started = time.perf_counter()
         verification, templates = self._verification.verify_with_templates(request.verification, timeout)
         verified = time.perf_counter()
-        usable, unusable = self._usable(identity_signals(verification, templates, request.verification.declared))
-        signals = [*usable, *request.signals]
-        response = pb.SignupResponse(verification=verification, policy_version=verification.policy_version,
-                                     identity_signals=[s.type for s in usable])
+        identity = identity_signals(verification, templates, request.verification.declared)
+        signals = [*identity, *request.signals]
         if request.dry_run:
             result = self._check(account_id, request, signals)
-            link_reasons = self._fill(response.checked, result)
         else:
             result = self._linking.register(lpb.RegisterAccountRequest(
                 account_id=account_id, kind=request.kind, signals=signals,
-                owner_account_id=request.owner_account_id))
-            link_reasons = self._fill(response.registered, result)
+                owner_account_id=request.owner_account_id), keep_unusable=True)
         linked = time.perf_counter()
+        left_out = {r.index for r in result.rejected} if result is not None else set()
+        response = pb.SignupResponse(verification=verification, policy_version=verification.policy_version,
+                                     identity_signals=[s.type for i, s in enumerate(identity) if i not in left_out])
         response.timings.add(stage="verify", milliseconds=(verified - started) * 1000)
         response.timings.add(stage="link", milliseconds=(linked - verified) * 1000)
-        response.decision, reasons = combine([*verification.reasons, *link_reasons, *unusable], self._deps.policy)
+        link_reasons = self._fill(response.checked if request.dry_run else response.registered,
+                                  _as_caller_sent(result, len(identity)))
+        response.decision, reasons = combine([*verification.reasons, *link_reasons], self._deps.policy)
         response.reasons.extend(reasons)
         if not request.dry_run and history is not None:
             stored_answer = pb.SignupResponse()
@@ -170,29 +171,17 @@ class Signup:
         if registration is None:
             return verification, None
         kind, owner = registration
-        usable, _ = self._usable(identity_signals(verification, templates, request.declared))
         result = self._linking.register(lpb.RegisterAccountRequest(
-            account_id=request.account_id, kind=kind, signals=usable, owner_account_id=owner))
+            account_id=request.account_id, kind=kind, signals=identity_signals(verification, templates, request.declared),
+            owner_account_id=owner), keep_unusable=True)
         return verification, result
-
-    def _usable(self, signals: list[lpb.Signal]) -> tuple[list[lpb.Signal], list[pb.Reason]]:
-        """The signals the linker accepts, and a reason for each one it refuses."""
-        usable, unusable = [], []
-        for signal in signals:
-            try:
-                self._linking.linker.prepare([signal])
-                usable.append(signal)
-            except InvalidInput as exc:
-                unusable.append(pb.Reason(
-                    code="IDENTITY_SIGNAL_UNUSABLE", source="linker",
-                    message=f"{lpb.SignalType.Name(signal.type)} left out of linking: {exc.message}"))
-        return usable, unusable
 
     def _check(self, account_id: str, request: pb.SignupRequest, signals: list[lpb.Signal]) -> LinkResult | None:
         if not signals:
             return None  # nothing to link by: a new person
         return self._linking.check(lpb.CheckAccountRequest(
-            account_id=account_id, kind=request.kind, signals=signals, owner_account_id=request.owner_account_id))
+            account_id=account_id, kind=request.kind, signals=signals, owner_account_id=request.owner_account_id),
+            keep_unusable=True)
 
     @staticmethod
     def _fill(message, result: LinkResult | None) -> list[pb.Reason]:
@@ -202,3 +191,19 @@ class Signup:
             return []
         link_result_message(message, result)
         return [pb.Reason(code=r.code, message=r.message, source="linker") for r in result.reasons]
+
+
+def _as_caller_sent(result: LinkResult | None, identities: int) -> LinkResult | None:
+    """The link result with its rejected signals as the caller sent them: the identity signals
+    (the first ``identities`` the linker got) dropped, the caller's indexed as in
+    ``SignupRequest.signals``. A left-out identity signal shows in ``identity_signals`` and in the
+    reasons instead."""
+    if result is None or not result.rejected:
+        return result
+    caller = []
+    for r in result.rejected:
+        if r.index >= identities:
+            index = r.index - identities
+            field = r.field.replace(f"signals[{r.index}]", f"signals[{index}]", 1)
+            caller.append(RejectedSignal(index, r.type, r.reason, r.message, {**r.metadata, "field": field}))
+    return dataclasses.replace(result, rejected=tuple(caller))

@@ -9,10 +9,14 @@ in protobuf's JSON mapping (field names as in the proto or camelCase; enums by n
         {"type": "SIGNAL_TYPE_DOCUMENT_NUMBER", "value": "X1234567", "country": "DE"}]}
 
 Lines go to the server in batches (``--batch``, at most the server's ``linker.max_batch``); a
-batch is all or nothing. The run stops at the first refused batch and names the input line the
-server blamed, with the ``--start-line`` that resumes after the lines already imported. With
-``--decisions FILE`` every account's decision, person and linked accounts are written as JSON
-Lines, so the duplicates already in the backfill can be reviewed.
+batch is all or nothing. A signal the server cannot use (a malformed email, a document number
+without its country) does not stop the run: the account is imported with its other signals and
+the line is reported on stderr (``line 7 (u7): signals[0] SIGNAL_TYPE_EMAIL rejected:
+EMAIL_INVALID``; never the value). The run stops at the first refused batch (an account whose
+signals are all unusable, an unknown owner, ...) and names the input line the server blamed,
+with the ``--start-line`` that resumes after the lines already imported. With ``--decisions
+FILE`` every account's decision, person, linked accounts and rejected signals are written as
+JSON Lines, so the duplicates already in the backfill can be reviewed.
 """
 
 from __future__ import annotations
@@ -91,6 +95,13 @@ def _blame(exc: grpc.RpcError, numbers: list[int]) -> str:
     return f"{where}: {exc.code().name}{reason}: {exc.details()}"
 
 
+def _rejected(signal: pb.RejectedSignal) -> dict[str, object]:
+    """A rejected signal for the report: where, what type and why (the server never echoes the value)."""
+    number = signal.signal_type
+    name = pb.SignalType.Name(number) if number in pb.SignalType.values() else str(number)
+    return {"index": signal.index, "field": signal.field, "type": name, "reason": signal.reason}
+
+
 def run(args: argparse.Namespace) -> int:
     """Import the file; returns the exit code (0 done, 1 a batch refused, 2 bad input, 75 unreachable)."""
     if args.batch < 1:
@@ -112,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
     channel = grpc.insecure_channel(args.target)
     stub = pb_grpc.LinkingServiceStub(channel)
     counts: Counter[str] = Counter()
+    rejected: Counter[str] = Counter()
     done, last_line, started = 0, args.start_line - 1, time.perf_counter()
 
     def send(batch: list[tuple[int, pb.RegisterAccountRequest]]) -> None:
@@ -129,11 +141,17 @@ def run(args: argparse.Namespace) -> int:
         for (number, request), result in zip(batch, reply.results, strict=True):
             decision = pb.LinkDecision.Name(result.decision).removeprefix("LINK_DECISION_")
             counts[decision] += 1
+            dropped = [_rejected(r) for r in result.rejected_signals]
+            for r in dropped:
+                rejected[r["reason"]] += 1
+                print(f"line {number} ({request.account_id}): {r['field']} {r['type']} rejected: {r['reason']}",
+                      file=sys.stderr)
             if out is not None:
                 out.write(json.dumps({"line": number, "account_id": request.account_id, "decision": decision,
                                       "person_id": result.person_id,
                                       "linked_account_ids": list(result.linked_account_ids),
-                                      "reasons": [r.code for r in result.reasons]}) + "\n")
+                                      "reasons": [r.code for r in result.reasons],
+                                      "rejected_signals": dropped}) + "\n")
         done += len(batch)
         last_line = numbers[-1]
         rate = done / max(time.perf_counter() - started, 1e-9)
@@ -160,6 +178,7 @@ def run(args: argparse.Namespace) -> int:
         if source is not sys.stdin:
             source.close()
     summary = {"accounts": done, **{k: counts[k] for k in ("ALLOW", "REVIEW", "BLOCK")},
+               "rejected_signals": dict(sorted(rejected.items())),
                "seconds": round(time.perf_counter() - started, 2)}
     print(json.dumps(summary))
     return ExitCode.OK

@@ -109,6 +109,20 @@ class Signal(_message.Message):
     photo: bytes
     def __init__(self, type: _Optional[_Union[SignalType, str]] = ..., value: _Optional[str] = ..., country: _Optional[str] = ..., birth_date: _Optional[str] = ..., embedding: _Optional[_Iterable[float]] = ..., observed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., photo: _Optional[bytes] = ...) -> None: ...
 
+class RejectedSignal(_message.Message):
+    __slots__ = ("index", "signal_type", "reason", "message", "field")
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    SIGNAL_TYPE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    index: int
+    signal_type: SignalType
+    reason: str
+    message: str
+    field: str
+    def __init__(self, index: _Optional[int] = ..., signal_type: _Optional[_Union[SignalType, str]] = ..., reason: _Optional[str] = ..., message: _Optional[str] = ..., field: _Optional[str] = ...) -> None: ...
+
 class LinkEvidence(_message.Message):
     __slots__ = ("from_account_id", "to_account_id", "signal_type", "strength", "seen_at", "similarity", "generic", "note")
     FROM_ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -156,20 +170,22 @@ class RegisterAccountRequest(_message.Message):
     def __init__(self, account_id: _Optional[str] = ..., kind: _Optional[_Union[AccountKind, str]] = ..., signals: _Optional[_Iterable[_Union[Signal, _Mapping]]] = ..., owner_account_id: _Optional[str] = ...) -> None: ...
 
 class RegisterAccountResponse(_message.Message):
-    __slots__ = ("decision", "person_id", "linked_account_ids", "reasons", "risk_score", "evidence")
+    __slots__ = ("decision", "person_id", "linked_account_ids", "reasons", "risk_score", "evidence", "rejected_signals")
     DECISION_FIELD_NUMBER: _ClassVar[int]
     PERSON_ID_FIELD_NUMBER: _ClassVar[int]
     LINKED_ACCOUNT_IDS_FIELD_NUMBER: _ClassVar[int]
     REASONS_FIELD_NUMBER: _ClassVar[int]
     RISK_SCORE_FIELD_NUMBER: _ClassVar[int]
     EVIDENCE_FIELD_NUMBER: _ClassVar[int]
+    REJECTED_SIGNALS_FIELD_NUMBER: _ClassVar[int]
     decision: LinkDecision
     person_id: str
     linked_account_ids: _containers.RepeatedScalarFieldContainer[str]
     reasons: _containers.RepeatedCompositeFieldContainer[Reason]
     risk_score: float
     evidence: _containers.RepeatedCompositeFieldContainer[LinkEvidence]
-    def __init__(self, decision: _Optional[_Union[LinkDecision, str]] = ..., person_id: _Optional[str] = ..., linked_account_ids: _Optional[_Iterable[str]] = ..., reasons: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ..., risk_score: _Optional[float] = ..., evidence: _Optional[_Iterable[_Union[LinkEvidence, _Mapping]]] = ...) -> None: ...
+    rejected_signals: _containers.RepeatedCompositeFieldContainer[RejectedSignal]
+    def __init__(self, decision: _Optional[_Union[LinkDecision, str]] = ..., person_id: _Optional[str] = ..., linked_account_ids: _Optional[_Iterable[str]] = ..., reasons: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ..., risk_score: _Optional[float] = ..., evidence: _Optional[_Iterable[_Union[LinkEvidence, _Mapping]]] = ..., rejected_signals: _Optional[_Iterable[_Union[RejectedSignal, _Mapping]]] = ...) -> None: ...
 
 class RegisterAccountsRequest(_message.Message):
     __slots__ = ("accounts",)
@@ -196,20 +212,22 @@ class CheckAccountRequest(_message.Message):
     def __init__(self, account_id: _Optional[str] = ..., kind: _Optional[_Union[AccountKind, str]] = ..., signals: _Optional[_Iterable[_Union[Signal, _Mapping]]] = ..., owner_account_id: _Optional[str] = ...) -> None: ...
 
 class CheckAccountResponse(_message.Message):
-    __slots__ = ("decision", "person_id", "linked_account_ids", "reasons", "risk_score", "evidence")
+    __slots__ = ("decision", "person_id", "linked_account_ids", "reasons", "risk_score", "evidence", "rejected_signals")
     DECISION_FIELD_NUMBER: _ClassVar[int]
     PERSON_ID_FIELD_NUMBER: _ClassVar[int]
     LINKED_ACCOUNT_IDS_FIELD_NUMBER: _ClassVar[int]
     REASONS_FIELD_NUMBER: _ClassVar[int]
     RISK_SCORE_FIELD_NUMBER: _ClassVar[int]
     EVIDENCE_FIELD_NUMBER: _ClassVar[int]
+    REJECTED_SIGNALS_FIELD_NUMBER: _ClassVar[int]
     decision: LinkDecision
     person_id: str
     linked_account_ids: _containers.RepeatedScalarFieldContainer[str]
     reasons: _containers.RepeatedCompositeFieldContainer[Reason]
     risk_score: float
     evidence: _containers.RepeatedCompositeFieldContainer[LinkEvidence]
-    def __init__(self, decision: _Optional[_Union[LinkDecision, str]] = ..., person_id: _Optional[str] = ..., linked_account_ids: _Optional[_Iterable[str]] = ..., reasons: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ..., risk_score: _Optional[float] = ..., evidence: _Optional[_Iterable[_Union[LinkEvidence, _Mapping]]] = ...) -> None: ...
+    rejected_signals: _containers.RepeatedCompositeFieldContainer[RejectedSignal]
+    def __init__(self, decision: _Optional[_Union[LinkDecision, str]] = ..., person_id: _Optional[str] = ..., linked_account_ids: _Optional[_Iterable[str]] = ..., reasons: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ..., risk_score: _Optional[float] = ..., evidence: _Optional[_Iterable[_Union[LinkEvidence, _Mapping]]] = ..., rejected_signals: _Optional[_Iterable[_Union[RejectedSignal, _Mapping]]] = ...) -> None: ...
 
 class GetLinkedAccountsRequest(_message.Message):
     __slots__ = ("account_id", "include_weak")

@@ -84,7 +84,9 @@ class LinkingServiceServicer:
     """
 
     def RegisterAccount(self, request, context):
-        """Stores an account's signals, links it with existing accounts and decides on it.
+        """Stores an account's signals, links it with existing accounts and decides on it. Signals
+        that cannot be used are left out and listed in rejected_signals; a request whose signals
+        are all unusable is refused (INVALID_ARGUMENT, the first one's reason).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -93,7 +95,9 @@ class LinkingServiceServicer:
     def RegisterAccounts(self, request, context):
         """Registers a batch of accounts in order, each decided exactly as RegisterAccount would one
         after the other, in one transaction (all or nothing): the bulk path for backfills and
-        imports, several times faster per account. Errors name the item ("accounts[3].kind").
+        imports, several times faster per account. Errors name the item ("accounts[3].kind"); an
+        item's unusable signals are listed in its own result, and only an item whose signals are
+        all unusable refuses the batch.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
