@@ -1,12 +1,15 @@
 """Full-size load and fault run on loopback (issue 9); tests/test_load_and_faults.py is the CI size.
 
     python benchmarks/load_test.py [--requests 2000] [--concurrency 16]
+    python benchmarks/load_test.py --store postgresql --replicas 2 --no-crash
     python benchmarks/load_test.py --mixed [--requests 600] [--concurrency 16]
 
 Starts ``idverify serve`` as its own process (linker on, one worker process per core), sends a
-fixed number of calls at the given concurrency (MatchProfile, RegisterAccount and CompareFaces on
-the small sample photo, in turn), and prints status counts, p50/p99 latency per RPC and the
-server's resident memory (with its workers) before, in the middle and after. Then it kills the
+fixed number of calls at the given concurrency (MatchProfile, RegisterAccount, CompareFaces on the
+small sample photo, CheckAccount of new signals (nothing stored), ReadDocument of a generated
+passport, in turn), and prints status counts, p50/p99 latency per RPC and the servers' resident
+memory (with their workers) before, in the middle and after. ``--store postgresql --replicas 2``
+runs two servers on one throwaway PostgreSQL, the clients spread over them. Then it kills the
 server with SIGKILL during a stream of RegisterAccount calls, restarts it on the same store and
 counts acknowledged registrations that were lost. Bounded in count and time; loopback only.
 
@@ -19,6 +22,7 @@ RPC. Run it from a checkout of another commit to compare (the server is that che
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 import tempfile
@@ -36,6 +40,8 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from serverproc import ServerProcess  # noqa: E402
 
+from idverify.docgen import generate_document  # noqa: E402
+
 from idverify.v1 import verification_service_pb2 as pb  # noqa: E402
 from idverify.v1 import verification_service_pb2_grpc as pb_grpc  # noqa: E402
 from linker.v1 import linking_service_pb2 as lpb  # noqa: E402
@@ -50,42 +56,78 @@ def _register(i: int) -> lpb.RegisterAccountRequest:
         lpb.Signal(type=lpb.SIGNAL_TYPE_IP_ADDRESS, value=f"10.1.{i // 250 % 250}.{i % 250}")])
 
 
-def load(requests: int, concurrency: int) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        server = ServerProcess(Path(tmp) / "store.sqlite3").start()
+def _workload(verify, link) -> list[tuple[str, object]]:
+    """The mixed calls, in turn: faces, a document, profile matching, linking writes and reads."""
+    declared = pb.DeclaredProfile(full_name="Ana María López", birth_date="1990-04-01")
+    document = pb.Document(surname="LOPEZ", given_names="ANA MARIA", birth_date="1990-04-01")
+    image = pb.Image(content=PHOTO)
+    generated = generate_document(7, kind="td3", level="mild")
+    pages = [pb.Image(content=page) for page in generated.images]
+    return [
+        ("MatchProfile", lambda i: verify.MatchProfile(
+            pb.MatchProfileRequest(declared=declared, document=document), timeout=120)),
+        ("RegisterAccount", lambda i: link.RegisterAccount(_register(i), timeout=120)),
+        ("CompareFaces", lambda i: verify.CompareFaces(
+            pb.CompareFacesRequest(reference=image, probe=image), timeout=120)),
+        ("CheckAccount", lambda i: link.CheckAccount(lpb.CheckAccountRequest(  # decides, stores nothing
+            account_id=f"probe-{i:07d}", kind=lpb.ACCOUNT_KIND_FREELANCER, signals=_register(i - 1).signals),
+            timeout=120)),
+        ("ReadDocument", lambda i: verify.ReadDocument(pb.ReadDocumentRequest(images=pages), timeout=120)),
+    ]
+
+
+@contextlib.contextmanager
+def _store(kind: str):
+    """A fresh store location: a temporary SQLite file, or a database on a throwaway PostgreSQL."""
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            yield str(Path(tmp) / "store.sqlite3")
+        return
+    from tests.postgres import ThrowawayPostgres, find_bin_dir
+
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        raise SystemExit("no PostgreSQL binaries under /usr/lib/postgresql/*/bin (apt install postgresql)")
+    server = ThrowawayPostgres(bin_dir)
+    try:
+        server.start()
+        yield server.new_database()
+    finally:
+        server.stop()
+
+
+def load(requests: int, concurrency: int, store: str = "sqlite", replicas: int = 1) -> None:
+    with _store(store) as url:
+        servers = [ServerProcess(url).start() for _ in range(replicas)]
         try:
-            channel = grpc.insecure_channel(f"127.0.0.1:{server.port}")
-            verify, link = pb_grpc.VerificationServiceStub(channel), lpb_grpc.LinkingServiceStub(channel)
-            declared = pb.DeclaredProfile(full_name="Ana María López", birth_date="1990-04-01")
-            document = pb.Document(surname="LOPEZ", given_names="ANA MARIA", birth_date="1990-04-01")
-            image = pb.Image(content=PHOTO)
-            calls = [
-                ("MatchProfile", lambda i: verify.MatchProfile(
-                    pb.MatchProfileRequest(declared=declared, document=document), timeout=60)),
-                ("RegisterAccount", lambda i: link.RegisterAccount(_register(i), timeout=60)),
-                ("CompareFaces", lambda i: verify.CompareFaces(
-                    pb.CompareFacesRequest(reference=image, probe=image), timeout=60)),
-            ]
+            channels = [grpc.insecure_channel(f"127.0.0.1:{server.port}") for server in servers]
+            # client i talks to replica i % replicas, as a load balancer spreading connections would
+            workloads = [_workload(pb_grpc.VerificationServiceStub(c), lpb_grpc.LinkingServiceStub(c))
+                         for c in channels]
             record = _Recorder()
-            rss = {"before": server.rss_bytes()}
+            rss = {"before": sum(server.rss_bytes() for server in servers)}
 
             def one(i: int) -> None:
-                name, fn = calls[i % len(calls)]
+                calls = workloads[i % len(workloads)]
+                name, fn = calls[(i // len(workloads)) % len(calls)]
                 record.timed(name, lambda: fn(i))
                 if i == requests // 2:
-                    rss["middle"] = server.rss_bytes()
+                    rss["middle"] = sum(server.rss_bytes() for server in servers)
 
             started = time.perf_counter()
             with ThreadPoolExecutor(concurrency) as pool:
                 list(pool.map(one, range(requests)))
             wall = time.perf_counter() - started
-            rss["after"] = server.rss_bytes()
-            channel.close()
+            rss["after"] = sum(server.rss_bytes() for server in servers)
+            for channel in channels:
+                channel.close()
         finally:
-            server.stop()
-    print(f"\n{requests} calls at concurrency {concurrency} in {wall:.1f} s ({requests / wall:.0f} calls/s)\n")
+            for server in servers:
+                server.stop()
+    print(f"\n{requests} calls at concurrency {concurrency} in {wall:.1f} s ({requests / wall:.0f} calls/s), "
+          f"store {store}, {replicas} replica(s)\n")
     record.print_table()
-    print("\n| server RSS (with workers) | MB |")
+    print(f"\n| RSS of {replicas} server(s) with their workers | MB |")
     print("|---|---|")
     for key in ("before", "middle", "after"):
         print(f"| {key} | {rss.get(key, 0) / 2**20:.0f} |")
@@ -224,14 +266,19 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--crash-after", type=float, default=10.0, help="seconds of writes before SIGKILL")
+    parser.add_argument("--store", choices=("sqlite", "postgresql"), default="sqlite",
+                        help="postgresql: a throwaway server from Debian's postgresql, as in the tests")
+    parser.add_argument("--replicas", type=int, default=1, help="servers on the one store")
+    parser.add_argument("--no-crash", action="store_true", help="skip the SIGKILL run")
     parser.add_argument("--mixed", action="store_true",
                         help="only the light calls' latency while CompareFaces saturates the workers")
     args = parser.parse_args()
     if args.mixed:
         mixed(args.requests, args.concurrency)
         return
-    load(args.requests, args.concurrency)
-    crash(args.crash_after)
+    load(args.requests, args.concurrency, args.store, args.replicas)
+    if not args.no_crash:
+        crash(args.crash_after)
 
 
 if __name__ == "__main__":
