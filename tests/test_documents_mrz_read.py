@@ -71,3 +71,21 @@ def test_real_specimens(engine, shared_dir):
         right += fields_ok
     # Measured 12 of 14 at the time of writing (see benchmarks/RESULTS.md).
     assert right >= 10
+
+
+def test_splice_survives_a_document_code_one_slip_from_a_visa():
+    # The INTERNAL of issue 16: a passport page whose P read as U (the MRZ's edge cut on a
+    # photo), with a failed document-number digit that another binarisation read right. The
+    # splice re-parsed the repaired lines as a visa and a bare next() found no composite.
+    from idverify.documents.mrz import parse_mrz
+    from idverify.documents.mrz.ocr import LineRead
+    from idverify.documents.mrz.read import _splice
+
+    good = ("U<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10")
+    # Two failed digits: the first splice repairs the code to V, the second parses that.
+    misread = (good[0], "L898902C34UTO7408125F1204159ZE184226B<<<<<10")
+    first = parse_mrz(misread, today=TODAY, correct=False)
+    reads = {"adaptive": [LineRead(line, (0.9,) * len(line)) for line in good]}
+    result = _splice(first, reads, TODAY)
+    assert result.format is first.format and result.document_number == "L898902C3"
+    assert result.birth_date.raw == "740812" and result.valid

@@ -64,6 +64,10 @@ class DocumentTruth:
     rotations: tuple[float, ...]
     #: The document's four corners in each photo (top-left, top-right, bottom-right, bottom-left).
     quads: tuple[tuple[tuple[float, float], ...], ...]
+    #: The image holding the MRZ (-1 for none) and the MRZ's box there (left, top, width,
+    #: height, pixels): where damage aimed at the MRZ goes (see :mod:`idverify.docgen.damage`).
+    mrz_image_index: int = -1
+    mrz_box: tuple[int, int, int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -182,6 +186,7 @@ def generate_document(
     portrait_width = sides[0].portrait_box[2] if sides[0].portrait_box else None
     photos = [degrade(soften(side.image), level, rng, portrait_width=portrait_width) for side in sides]
     parsed = parse_mrz(mrz_lines, today=today) if mrz_lines else None
+    mrz_index = next((i for i, side in enumerate(sides) if side.mrz_box is not None), -1)
     quads = []
     for side, photo in zip(sides, photos):
         w, h = side.image.size
@@ -209,5 +214,7 @@ def generate_document(
         level=level,
         rotations=tuple(p.rotation_degrees for p in photos),
         quads=tuple(quads),
+        mrz_image_index=mrz_index,
+        mrz_box=_box_in_photo(photos[mrz_index], sides[mrz_index].mrz_box) if mrz_index >= 0 else None,
     )
     return GeneratedDocument(tuple(p.encoded for p in photos), tuple(p.image for p in photos), truth)

@@ -154,7 +154,7 @@ def _vote(result: MrzResult, reads: dict[str, list[LineRead]], today: dt.date) -
             voted = parse_mrz(texts, today=today)
         except MrzFormatError:
             continue
-        if voted.score >= result.score:
+        if voted.format is result.format and voted.score >= result.score:
             return voted
     return result
 
@@ -167,7 +167,7 @@ def _splice(result: MrzResult, reads: dict[str, list[LineRead]], today: dt.date)
     layout = LAYOUTS[result.format]
     best = result
     for check in layout.checks:
-        if next(c for c in best.checks if c.field == check.name).valid:
+        if {c.field: c.valid for c in best.checks}.get(check.name, True):
             continue
         cells = [(ln, p) for ln, a, b in check.spans for p in range(a, b)] + [check.digit]
         for method, lines in reads.items():
@@ -178,7 +178,7 @@ def _splice(result: MrzResult, reads: dict[str, list[LineRead]], today: dt.date)
                 cand = parse_mrz(["".join(r) for r in rows], today=today)
             except MrzFormatError:
                 continue
-            if cand.score > best.score:
+            if cand.format is result.format and cand.score > best.score:
                 best = cand
                 break
     return best
