@@ -152,3 +152,22 @@ def test_a_printed_name_missing_a_word_is_a_partial_read_not_a_mismatch():
     assert not _viz_name_is_partial_read("MARIA JOSE", "MARTA")
     assert not _viz_name_is_partial_read("MARIA JOSE", "MARIA JOSE LUISA")
     assert not _viz_name_is_partial_read("MARIA", "")
+
+
+def _is_truth(doc, truth) -> bool:
+    return (truth is not None and list(doc.mrz_lines) == list(truth.mrz_lines))
+
+
+@pytest.mark.parametrize("damage,kind,level", [
+    ("mrz_cut", "td3", "mild"), ("mrz_line_missing", "td1", "clean"), ("half_page", "td3", "clean"),
+    ("two_pages", "td3", "clean"), ("torn_corner", "td1", "clean"), ("mrz_overprint", "td1", "mild"),
+])
+def test_damaged_document_is_a_result_with_reasons(reader, damage, kind, level):
+    # Issue 16: broken documents are input. Each gets a response, never an exception, and a
+    # response without a reason carries exactly one of the documents on the photo.
+    from idverify.docgen.damage import damage_document
+
+    d = damage_document(11, damage, kind=kind, level=level, today=TODAY)
+    resp = read_document(d.images, reader, today=TODAY)
+    assert resp.reasons or _is_truth(resp.document, d.truth) or _is_truth(resp.document, d.other_truth), d.description
+    assert all(r.code and r.message for r in resp.reasons)

@@ -45,6 +45,7 @@ _FORMATS = {
     MrzFormat.MRV_A: pb.MRZ_FORMAT_MRV_A,
     MrzFormat.MRV_B: pb.MRZ_FORMAT_MRV_B,
 }
+_UNCHECKED_MRZ_FIELDS = ("document_type", "issuing_country", "nationality", "name", "sex")
 _COMPARED = ("surname", "given_names", "document_number", "birth_date", "expiry_date", "nationality", "sex")
 
 
@@ -347,9 +348,11 @@ def read_document(images: Sequence[bytes], reader: DocumentReader, *, today: dt.
         found=found,
         any_field_read=bool(chosen),
         mrz_found=best_mrz is not None,
+        barcode_read=barcode is not None,
         mrz_score=best_mrz.mrz.result.score if best_mrz else None,
         mrz_valid=mrz_result.valid if mrz_result is not None else None,
         failed_check_digits=[c.field for c in mrz_result.checks if not c.valid] if mrz_result is not None else [],
+        malformed_mrz_fields=[f for f in _UNCHECKED_MRZ_FIELDS if not mrz_result.field_validity.get(f, True)] if mrz_result is not None else [],
         expiry=as_date(chosen.get("expiry_date", "")),
         birth=as_date(chosen.get("birth_date", "")),
         mismatched_fields=sorted(set(mismatched)),
