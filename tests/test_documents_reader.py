@@ -171,3 +171,25 @@ def test_damaged_document_is_a_result_with_reasons(reader, damage, kind, level):
     resp = read_document(d.images, reader, today=TODAY)
     assert resp.reasons or _is_truth(resp.document, d.truth) or _is_truth(resp.document, d.other_truth), d.description
     assert all(r.code and r.message for r in resp.reasons)
+
+
+def test_forged_printed_surname_is_a_mismatch(reader):
+    # The cross-check's purpose: a printed name altered by hand, read confidently, against a
+    # valid MRZ. Every comparison reports the print read's confidence.
+    g = generate_document(33, kind="td3", level="clean", today=TODAY, expired=False, age=40, forged_surname="MALLORY")
+    resp = read_document(g.images, reader, today=TODAY)
+    surname = next(c for c in resp.comparisons if c.field == "surname")
+    assert not surname.agree and surname.conclusive and surname.other_confidence >= 0.8
+    assert "MRZ_VIZ_MISMATCH" in _codes(resp)
+    assert all(0 <= c.other_confidence <= 1 for c in resp.comparisons)
+
+
+def test_weak_print_read_does_not_contradict_a_valid_mrz(reader):
+    # The same forgery read by a reader that trusts no print read: the disagreement is
+    # reported as evidence, not as MRZ_VIZ_MISMATCH.
+    doubting = type(reader)(reader.engine, reader.face_detector, DocumentSettings(viz="always", viz_min_confidence=1.0))
+    g = generate_document(33, kind="td3", level="clean", today=TODAY, expired=False, age=40, forged_surname="MALLORY")
+    resp = read_document(g.images, doubting, today=TODAY)
+    surname = next(c for c in resp.comparisons if c.field == "surname")
+    assert not surname.agree and not surname.conclusive
+    assert "MRZ_VIZ_MISMATCH" not in _codes(resp)

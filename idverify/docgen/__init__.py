@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import importlib.util
 import random
@@ -136,11 +137,14 @@ def generate_document(
     expired: bool | None = None,
     age: int | None = None,
     issuing_country: str = "UTO",
+    forged_surname: str | None = None,
 ) -> GeneratedDocument:
     """Generate one document: ``kind`` "td3" (passport page, one image), "td1" (identity card,
     front and back) or "dl" (driver's licence, front and PDF417 back), photographed at
     ``level``. ``portrait`` is any face photo (default: grace_hopper.jpg or astronaut.png,
     picked by the seed). ``expired`` and ``age`` force the document's state for check tests.
+    ``forged_surname`` is printed in the visual zone while the MRZ (and the truth) keep the
+    holder's surname: a page altered by hand, for the MRZ/VIZ cross-check.
     The same arguments give the same images, byte for byte."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
@@ -148,6 +152,7 @@ def generate_document(
     today = today or dt.date.today()
     ident: Identity = random_identity(rng, today, expired=expired, age=age)
     face = _portrait(portrait, rng)
+    printed = dataclasses.replace(ident, surname=forged_surname) if forged_surname else ident
     # Only "hard" prints the main portrait grey behind lines; the other levels keep the colour
     # portrait and draw nothing more from rng, so their bytes are unchanged.
     style: PortraitStyle = "grey_lines" if level == "hard" else "colour"
@@ -160,7 +165,7 @@ def generate_document(
                            ident.nationality, ident.birth_date.strftime("%y%m%d"), ident.sex,
                            ident.expiry_date.strftime("%y%m%d"), optional_data=ident.personal_number)
         mrz_lines, _ = compose_mrz(fields)
-        sides: list[Drawn] = [render_td3(ident, mrz_lines, face, rng, issuing=issuing_country, ghost=ghost, portrait_style=style)]
+        sides: list[Drawn] = [render_td3(printed, mrz_lines, face, rng, issuing=issuing_country, ghost=ghost, portrait_style=style)]
         doc_type = "P"
     elif kind == "td1":
         fmt = MrzFormat.TD1
@@ -169,7 +174,7 @@ def generate_document(
                            ident.nationality, ident.birth_date.strftime("%y%m%d"), ident.sex,
                            ident.expiry_date.strftime("%y%m%d"), optional_data=ident.personal_number[:15])
         mrz_lines, _ = compose_mrz(fields)
-        sides = [render_td1_front(ident, face, rng, issuing=issuing_country, ghost=ghost, portrait_style=style),
+        sides = [render_td1_front(printed, face, rng, issuing=issuing_country, ghost=ghost, portrait_style=style),
                  render_td1_back(mrz_lines, rng)]
     elif kind == "dl":
         doc_type = "DL"

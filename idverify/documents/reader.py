@@ -333,8 +333,14 @@ def read_document(images: Sequence[bytes], reader: DocumentReader, *, today: dt.
                     agree = sim >= (100.0 if name in ("birth_date", "expiry_date", "sex", "nationality") else s.viz_agreement_similarity)
                     if not agree and name in ("surname", "given_names"):
                         agree = _viz_name_is_partial_read(mrz_values[name][0], values[name][0])
-                    resp.comparisons.append(pb.FieldComparison(field=name, mrz_value=mrz_values[name][0], other_value=values[name][0], other_source=source, agree=agree, similarity=sim))
-                    if not agree:
+                    # Only a confident print read against an MRZ whose digits all pass can
+                    # contradict it; OCR slips in small print sent genuine holders to review.
+                    other_conf = values[name][1]
+                    conclusive = mrz_result.valid and other_conf >= s.viz_min_confidence
+                    resp.comparisons.append(pb.FieldComparison(
+                        field=name, mrz_value=mrz_values[name][0], other_value=values[name][0], other_source=source,
+                        agree=agree, similarity=sim, other_confidence=other_conf, conclusive=conclusive))
+                    if not agree and conclusive:
                         mismatched.append(name)
 
     def as_date(iso: str) -> dt.date | None:
