@@ -89,3 +89,43 @@ def test_splice_survives_a_document_code_one_slip_from_a_visa():
     result = _splice(first, reads, TODAY)
     assert result.format is first.format and result.document_number == "L898902C3"
     assert result.birth_date.raw == "740812" and result.valid
+
+
+def _reads(*lines_per_method):
+    from idverify.documents.mrz.ocr import LineRead
+
+    return {f"m{i}": [LineRead(line, (0.9,) * len(line)) for line in lines] for i, lines in enumerate(lines_per_method)}
+
+
+# A visa has no composite digit, so the parser cannot settle a digit read as another digit.
+_VISA = ("V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", "L8988901C4XXX4009078F9612109<<<<<<<<")
+
+
+def test_cell_reread_takes_a_character_the_check_digit_confirms():
+    from idverify.documents.mrz import parse_mrz
+    from idverify.documents.mrz.read import _cell_rereads
+
+    # 8 read as 0 in the number: no look-alike, the parser cannot repair it; another
+    # binarisation saw the 9 at that cell, and a third read slipped elsewhere.
+    misread = (_VISA[0], "L8908901C4XXX4009078F9612109<<<<<<<<")
+    first = parse_mrz(misread, today=TODAY)
+    assert not first.valid
+    slipped = (_VISA[0], "L8908901C4XXX4009078F9612709<<<<<<<<")
+    result = _cell_rereads(first, _reads(misread, _VISA, slipped), TODAY)
+    assert result.valid and result.lines == _VISA
+
+
+def test_cell_reread_refuses_two_ways_to_pass():
+    from idverify.documents.mrz import parse_mrz
+    from idverify.documents.mrz.checkdigit import check_digit
+    from idverify.documents.mrz.read import _cell_rereads
+
+    misread = (_VISA[0], "L8908901C4XXX4009078F9612109<<<<<<<<")
+    first = parse_mrz(misread, today=TODAY)
+    # Two reads each offer a different single change that makes the number's digit pass
+    # (8 at the fourth cell, or the check digit read otherwise): a guess, so nothing changes.
+    digit = check_digit("L8908901C")
+    assert digit != "4"
+    other_digit = (_VISA[0], misread[1][:9] + digit + misread[1][10:])
+    result = _cell_rereads(first, _reads(misread, _VISA, other_digit), TODAY)
+    assert not next(c for c in result.checks if c.field == "document_number").valid

@@ -159,6 +159,37 @@ def _vote(result: MrzResult, reads: dict[str, list[LineRead]], today: dt.date) -
     return result
 
 
+#: The readings made only when a check digit still fails after the first ones.
+_SECOND_READS = ("clahe", "sharp", "tight")
+
+
+def _cell_rereads(result: MrzResult, reads: dict[str, list[LineRead]], today: dt.date) -> MrzResult:
+    """Per character under each failing check digit: try what the other reads saw at that
+    cell, one cell at a time. A change is kept only when it makes that digit pass and no
+    other single change does (two would be a guess: one in ten random changes passes)."""
+    layout = LAYOUTS[result.format]
+    best = result
+    for check in layout.checks:
+        if {c.field: c.valid for c in best.checks}.get(check.name, True):
+            continue
+        cells = [(ln, p) for ln, a, b in check.spans for p in range(a, b)] + [check.digit]
+        passing = []
+        for ln, p in cells:
+            for alt in sorted({lines[ln].text[p] for lines in reads.values()} - {best.lines[ln][p]}):
+                rows = [list(x) for x in best.lines]
+                rows[ln][p] = alt
+                try:
+                    cand = parse_mrz(["".join(r) for r in rows], today=today)
+                except MrzFormatError:
+                    continue
+                ok = {c.field: c.valid for c in cand.checks}.get(check.name, False)
+                if ok and cand.format is best.format and cand.score > best.score:
+                    passing.append(cand)
+        if len({c.lines for c in passing}) == 1:
+            best = passing[0]
+    return best
+
+
 def _splice(result: MrzResult, reads: dict[str, list[LineRead]], today: dt.date) -> MrzResult:
     """Mix reads field by field: for each field whose check digit fails, take the characters
     of the first other read that makes it pass (greedy; kept only when the score rises).
@@ -205,5 +236,15 @@ def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_s
             best = _best(reads, today) or best
         if best is not None:
             result = _vote(_splice(best[0], reads, today), reads, today)
+            if not result.valid:
+                # A check digit still fails: read the zone three more ways (local contrast,
+                # sharpened, a larger scale) and let the digits choose again; every change
+                # kept is one a check digit confirms (parse, splice, per-cell re-read).
+                reads.update(read_zone(engine, view, zone, _SECOND_READS))
+                again = _best(reads, today)
+                if again is not None and again[0].score > result.score:
+                    best = again
+                    result = _vote(_splice(again[0], reads, today), reads, today)
+                result = _cell_rereads(result, reads, today)
             return MrzReading(result, best[1], zone.box, rotation, view, unscale @ to_input)
     return None
