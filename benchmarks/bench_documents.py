@@ -118,6 +118,7 @@ class Tally:
         self.viz = {"right": 0, "read": 0, "expected": 0, "docs_right": 0, "docs": 0}
         #: Genuine documents reported MRZ_VIZ_MISMATCH (every benchmark document is genuine).
         self.false_mismatch = 0
+        self.mismatch_notes: list[str] = []  # field names and scores only: no document contents
 
     def add(self, got: dict, truth: dict, cpu: float, wall: float) -> None:
         hits = [f for f in FIELDS if got.get(f) == truth[f]]
@@ -177,7 +178,10 @@ def _ours(reader: DocumentReader, images, today, tally: Tally, truth: dict, gen_
     wall, cpu = time.perf_counter() - t, _cpu() - c
     if gen_truth is not None and reader.settings.viz == "always":
         _viz_tally(tally, resp, gen_truth)
-    tally.false_mismatch += any(r.code == "MRZ_VIZ_MISMATCH" for r in resp.reasons)
+    if any(r.code == "MRZ_VIZ_MISMATCH" for r in resp.reasons):
+        tally.false_mismatch += 1
+        tally.mismatch_notes.append(", ".join(f"{c.field} (similarity {c.similarity:.0f}, confidence {c.other_confidence:.2f})"
+                                              for c in resp.comparisons if c.conclusive and not c.agree))
     d = resp.document
     got = {}
     if d.mrz_lines:
@@ -309,6 +313,8 @@ def main(argv: list[str] | None = None) -> int:
                 got = _ours(reader, g.images, today, tallies[name], truth, g.truth)
                 if args.failures and _wrong(got, truth):
                     print(f"  {name} {level} seed={args.seed + i} {kind}: wrong {_wrong(got, truth)}", file=sys.stderr)
+                if args.failures and tallies[name].mismatch_notes:
+                    print(f"  {name} {level} seed={args.seed + i} {kind}: MRZ_VIZ_MISMATCH on {tallies[name].mismatch_notes.pop()}", file=sys.stderr)
             if i < args.pe_n:
                 _passporteye(g.images[-1], tallies["PassportEye"], truth)
         sets.append((f"generated {level}", tallies))
@@ -324,6 +330,8 @@ def main(argv: list[str] | None = None) -> int:
                 got = _ours(reader, [data], today, tallies[name], truth)
                 if args.failures and _wrong(got, truth):
                     print(f"  {name} shared {doc}: wrong {_wrong(got, truth)}", file=sys.stderr)
+                if args.failures and tallies[name].mismatch_notes:
+                    print(f"  {name} shared {doc}: MRZ_VIZ_MISMATCH on {tallies[name].mismatch_notes.pop()}", file=sys.stderr)
             if args.pe_n:
                 _passporteye(data, tallies["PassportEye"], truth)
         sets.append(("../shared/documents (real)", tallies))

@@ -193,3 +193,12 @@ def test_weak_print_read_does_not_contradict_a_valid_mrz(reader):
     surname = next(c for c in resp.comparisons if c.field == "surname")
     assert not surname.agree and not surname.conclusive
     assert "MRZ_VIZ_MISMATCH" not in _codes(resp)
+
+
+def test_one_slip_in_a_printed_name_is_agreement():
+    from idverify.documents.reader import _viz_name_is_one_slip
+
+    assert _viz_name_is_one_slip("MUELLER", "MOLLER")  # Ü misread as O
+    assert _viz_name_is_one_slip("ERIKSSON", "ERIKSS0N")
+    assert not _viz_name_is_one_slip("ERIKSSON", "MALLORY")
+    assert not _viz_name_is_one_slip("LEE", "LEA")  # too short to tell a slip from another name
