@@ -105,12 +105,12 @@ def test_cell_reread_takes_a_character_the_check_digit_confirms():
     from idverify.documents.mrz import parse_mrz
     from idverify.documents.mrz.read import _cell_rereads
 
-    # 8 read as 0 in the number: no look-alike, the parser cannot repair it; another
-    # binarisation saw the 9 at that cell, and a third read slipped elsewhere.
+    # 8 read as 0 in the number: the parser cannot settle a digit for a digit; two other
+    # reads saw the 8 at that cell (one of them slipped elsewhere).
     misread = (_VISA[0], "L8908901C4XXX4009078F9612109<<<<<<<<")
     first = parse_mrz(misread, today=TODAY)
     assert not first.valid
-    slipped = (_VISA[0], "L8908901C4XXX4009078F9612709<<<<<<<<")
+    slipped = (_VISA[0], "L8988901C4XXX4009078F9612709<<<<<<<<")
     result = _cell_rereads(first, _reads(misread, _VISA, slipped), TODAY)
     assert result.valid and result.lines == _VISA
 

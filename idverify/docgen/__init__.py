@@ -5,6 +5,8 @@
     degrade      flat rendering -> phone photo at "clean", "mild", "strong" or "hard" (a grey,
                  line-patterned main portrait photographed small)
     aamva        the licence barcode's text
+    damage       documents damaged like real photos (MRZ cut at the edge, a line hidden, half
+                 a page, two pages, a torn corner, a stamp over the MRZ), for robustness tests
 
 :func:`generate_document` is the one entry point; it is deterministic in its arguments.
 """

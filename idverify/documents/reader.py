@@ -188,12 +188,15 @@ def _viz_name_is_partial_read(mrz_value: str, other_value: str) -> bool:
     """True when every token read from the printed name is one of the MRZ's name tokens.
 
     OCR of the printed zone drops words (an accented second given name, a word behind a
-    hologram) far more often than it invents them, and a dropped word contradicts nothing;
+    hologram) or their ends far more often than it invents them, and a dropped word
+    contradicts nothing;
     a different or extra word still counts as a mismatch.
     """
     mrz_tokens = set(_name_key(mrz_value).split())
     other_tokens = _name_key(other_value).split()
-    return bool(other_tokens) and all(t in mrz_tokens for t in other_tokens)
+    # A word cut short at a hologram or the page edge ("MIL" of "MILOS") is a partial read too.
+    return bool(other_tokens) and all(t in mrz_tokens or (len(t) >= 3 and any(m.startswith(t) for m in mrz_tokens))
+                                      for t in other_tokens)
 
 
 _DIGRAPHS = (("AE", "A"), ("OE", "O"), ("UE", "U"), ("AA", "A"))
