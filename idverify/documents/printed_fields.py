@@ -42,7 +42,8 @@ _MONTHS.update({"FEV": 2, "AVR": 4, "MAI": 5, "JUI": 7, "AOU": 8, "DEC": 12, "EN
 
 @dataclass(frozen=True)
 class VizField:
-    """One printed field: its normalised value (ISO date for dates), raw text and confidence 0-1."""
+    """One printed field: its normalised value (ISO date for dates), raw text and confidence 0-1
+    (Tesseract's confidence of its least sure word)."""
 
     field: str
     value: str
@@ -195,7 +196,8 @@ def fields_from_words(words: list[Word], *, us_dates: bool = False) -> dict[str,
             if not value_words:
                 continue
             raw = " ".join(w.text for w in value_words)
-            conf = float(np.mean([w.confidence for w in value_words])) / 100.0
+            # A value is as sure as its least sure word ("02 JAN 1971" with a 1976 read at 68).
+            conf = float(min(w.confidence for w in value_words)) / 100.0
             value = raw.strip(" /:")
             if field in ("birth_date", "expiry_date"):
                 value = parse_printed_date(raw, us=us_dates)
