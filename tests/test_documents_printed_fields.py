@@ -78,6 +78,8 @@ def test_unknown_printed_nationality_is_not_confident():
     words = [W("Nationality", 100, 10, h=12), W("BRITISH", 100, 30), W("CITIZEN", 200, 30)]
     f = fields_from_words(words)
     assert f["nationality"].confidence < 0.5
+    cut = fields_from_words([W("Nationality", 100, 10, h=12), W("IS", 100, 30)])  # ISL cut short
+    assert cut["nationality"].confidence < 0.5
 
 
 

@@ -151,6 +151,8 @@ def test_a_printed_name_missing_a_word_is_a_partial_read_not_a_mismatch():
     assert _viz_name_is_partial_read("DE LA CRUZ", "CRUZ")
     assert _viz_name_is_partial_read("MILOS", "MIL")  # cut short
     assert not _viz_name_is_partial_read("MILOS", "MI")
+    assert _viz_name_is_partial_read("JOHN ROBERT", "IN ROBERT")  # a broken word's remains
+    assert not _viz_name_is_partial_read("JOHN ROBERT", "IN")
     assert not _viz_name_is_partial_read("MARIA JOSE", "MARTA")
     assert not _viz_name_is_partial_read("MARIA JOSE", "MARIA JOSE LUISA")
     assert not _viz_name_is_partial_read("MARIA", "")

@@ -211,7 +211,7 @@ def fields_from_words(words: list[Word], *, us_dates: bool = False) -> dict[str,
                 value = value[:1].upper() if value[:1].upper() in "MFX" else ""
             elif field == "nationality":
                 value = re.sub(r"[^A-Z]", "", value.upper())[:3]
-                if not is_known_country(normalize_country(value)):
+                if not (len(value) == 3 or value == "D") or not is_known_country(normalize_country(value)):
                     # A word ("BRITISH CITIZEN") or a code cut short: no grounds to contradict.
                     conf *= 0.5
             if value:

@@ -193,7 +193,8 @@ def _viz_name_is_partial_read(mrz_value: str, other_value: str) -> bool:
     a different or extra word still counts as a mismatch.
     """
     mrz_tokens = set(_name_key(mrz_value).split())
-    other_tokens = _name_key(other_value).split()
+    # One or two letters not in the MRZ are the remains of a word OCR broke ("IN" of "JOHN").
+    other_tokens = [t for t in _name_key(other_value).split() if t in mrz_tokens or len(t) > 2]
     # A word cut short at a hologram or the page edge ("MIL" of "MILOS") is a partial read too.
     return bool(other_tokens) and all(t in mrz_tokens or (len(t) >= 3 and any(m.startswith(t) for m in mrz_tokens))
                                       for t in other_tokens)
