@@ -107,3 +107,8 @@ def test_real_ocr_of_a_clean_front(engine, kind):
     assert f["expiry_date"].value == t.expiry_date.isoformat()
     assert f["document_number"].value == t.document_number
     assert 0.5 < f["surname"].confidence <= 1.0
+
+
+def test_a_name_with_digits_is_not_confident():
+    words = [W("Given", 100, 10, h=12), W("names", 160, 10, h=12), W("pate", 100, 30), W("1959", 200, 30)]
+    assert fields_from_words(words)["given_names"].confidence < 0.5

@@ -204,6 +204,9 @@ def fields_from_words(words: list[Word], *, us_dates: bool = False) -> dict[str,
                 if not value:
                     continue
             elif field in ("surname", "given_names"):
+                if re.search(r"\d", raw):
+                    # No name holds a digit: this is another line (a date's "pate of 1959").
+                    conf *= 0.5
                 value = " ".join(re.sub(r"[^A-Za-zÀ-ÿ'\-]", "", p).upper() for p in value.split()).strip()
             elif field == "document_number":
                 value = re.sub(r"[^A-Z0-9]", "", value.upper())
