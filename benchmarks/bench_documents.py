@@ -119,6 +119,7 @@ class Tally:
         #: Genuine documents reported MRZ_VIZ_MISMATCH (every benchmark document is genuine).
         self.false_mismatch = 0
         self.mismatch_notes: list[str] = []  # field names and scores only: no document contents
+        self.stages: dict[str, list[float]] = {}  # stage -> wall milliseconds per document (response timings)
 
     def add(self, got: dict, truth: dict, cpu: float, wall: float) -> None:
         hits = [f for f in FIELDS if got.get(f) == truth[f]]
@@ -143,6 +144,8 @@ class Tally:
         for k in self.viz:
             self.viz[k] += other.viz[k]
         self.false_mismatch += other.false_mismatch
+        for k, v in other.stages.items():
+            self.stages.setdefault(k, []).extend(v)
 
     def cells(self) -> str:
         if not self.docs:
@@ -178,6 +181,8 @@ def _ours(reader: DocumentReader, images, today, tally: Tally, truth: dict, gen_
     wall, cpu = time.perf_counter() - t, _cpu() - c
     if gen_truth is not None and reader.settings.viz == "always":
         _viz_tally(tally, resp, gen_truth)
+    for timing in resp.timings:
+        tally.stages.setdefault(timing.stage, []).append(timing.milliseconds)
     if any(r.code == "MRZ_VIZ_MISMATCH" for r in resp.reasons):
         tally.false_mismatch += 1
         tally.mismatch_notes.append(", ".join(f"{c.field} (similarity {c.similarity:.0f}, confidence {c.other_confidence:.2f})"
@@ -356,6 +361,11 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|" + "---|" * len(names))
     for f in FIELDS:
         print(f"| {f} | " + " | ".join(f"{totals[n].per_field[f]}/{totals[n].docs}" for n in names) + " |")
+    print("\nWhere the time goes: median wall milliseconds per stage (the response's own timings), per set:\n")
+    for set_name, tallies in sets:
+        for name, t in tallies.items():
+            if t.stages:
+                print(f"- {set_name}, {name}: " + ", ".join(f"{k} {statistics.median(v):.0f}" for k, v in t.stages.items()))
     for line in damaged_lines:
         print(line)
     if args.viz == "always":
