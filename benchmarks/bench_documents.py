@@ -115,7 +115,11 @@ class Tally:
         self.per_field = dict.fromkeys(FIELDS, 0)
         self.cpu: list[float] = []
         self.wall: list[float] = []
-        self.viz = {"right": 0, "read": 0, "expected": 0}
+        self.viz = {"right": 0, "read": 0, "expected": 0, "docs_right": 0, "docs": 0}
+        #: Genuine documents reported MRZ_VIZ_MISMATCH (every benchmark document is genuine).
+        self.false_mismatch = 0
+        self.mismatch_notes: list[str] = []  # field names and scores only: no document contents
+        self.stages: dict[str, list[float]] = {}  # stage -> wall milliseconds per document (response timings)
 
     def add(self, got: dict, truth: dict, cpu: float, wall: float) -> None:
         hits = [f for f in FIELDS if got.get(f) == truth[f]]
@@ -139,12 +143,15 @@ class Tally:
         self.wall += other.wall
         for k in self.viz:
             self.viz[k] += other.viz[k]
+        self.false_mismatch += other.false_mismatch
+        for k, v in other.stages.items():
+            self.stages.setdefault(k, []).extend(v)
 
     def cells(self) -> str:
         if not self.docs:
-            return "- | - | - | -"
+            return "- | - | - | - | -"
         cpu = f"{statistics.median(self.cpu):.3f}" if self.cpu else "-"
-        return (f"{100.0 * self.right / self.total:.2f}% | {self.perfect}/{self.docs} | {cpu} | "
+        return (f"{100.0 * self.right / self.total:.2f}% | {self.perfect}/{self.docs} | {self.false_mismatch}/{self.docs} | {cpu} | "
                 f"{statistics.median(self.wall):.3f}")
 
 
@@ -156,12 +163,16 @@ def _viz_tally(tally: Tally, resp, truth) -> None:
     values = {f.field: f.value for f in resp.fields if f.source == pb.FIELD_SOURCE_VIZ}
     expected = {"surname": transliterate(truth.surname), "document_number": truth.document_number,
                 "birth_date": truth.birth_date.isoformat(), "expiry_date": truth.expiry_date.isoformat()}
+    right = 0
     for name in VIZ_FIELDS:
         tally.viz["expected"] += 1
         if name in values:
             tally.viz["read"] += 1
             got = transliterate(values[name]) if name == "surname" else values[name]
-            tally.viz["right"] += got == expected[name]
+            right += got == expected[name]
+    tally.viz["right"] += right
+    tally.viz["docs"] += 1
+    tally.viz["docs_right"] += right == len(VIZ_FIELDS)
 
 
 def _ours(reader: DocumentReader, images, today, tally: Tally, truth: dict, gen_truth=None) -> dict:
@@ -170,6 +181,12 @@ def _ours(reader: DocumentReader, images, today, tally: Tally, truth: dict, gen_
     wall, cpu = time.perf_counter() - t, _cpu() - c
     if gen_truth is not None and reader.settings.viz == "always":
         _viz_tally(tally, resp, gen_truth)
+    for timing in resp.timings:
+        tally.stages.setdefault(timing.stage, []).append(timing.milliseconds)
+    if any(r.code == "MRZ_VIZ_MISMATCH" for r in resp.reasons):
+        tally.false_mismatch += 1
+        tally.mismatch_notes.append(", ".join(f"{c.field} (similarity {c.similarity:.0f}, confidence {c.other_confidence:.2f})"
+                                              for c in resp.comparisons if c.conclusive and not c.agree))
     d = resp.document
     got = {}
     if d.mrz_lines:
@@ -228,6 +245,44 @@ def _wrong(got: dict, truth: dict) -> str:
     return ", ".join(f for f in FIELDS if got.get(f) != truth[f])
 
 
+def _damaged(readers: dict[str, DocumentReader], n: int, seed: int, today: dt.date, failures: bool) -> list[str]:
+    """Read ``n`` damaged documents with every engine: how many raised, how many came back
+    with no reason although their MRZ read is neither document's truth (a silent misread)."""
+    from idverify.docgen.damage import damaged_corpus
+
+    corpus = damaged_corpus(seed, n, today=today)
+    out = ["\nDamaged documents (idverify.docgen.damage), per damage: documents, raised, with reasons, "
+           "silent misreads (no reason, MRZ fields not the truth), median CPU s:\n",
+           "| engine | damage | documents | raised | with reasons | silent misreads | CPU s/doc |", "|---|---|---|---|---|---|---|"]
+    for name, reader in readers.items():
+        rows: dict[str, list] = {}
+        for d in corpus:
+            row = rows.setdefault(d.damage, [0, 0, 0, 0, []])
+            row[0] += 1
+            c = _cpu()
+            try:
+                resp = read_document(d.images, reader, today=today)
+            except Exception as exc:  # what the benchmark counts: any exception is a failure
+                row[1] += 1
+                print(f"  {name} damaged {d.damage} ({d.description}): raised {type(exc).__name__}", file=sys.stderr)
+                continue
+            row[4].append(_cpu() - c)
+            if resp.reasons:
+                row[2] += 1
+                continue
+            doc = resp.document
+            truths = [t for t in (d.truth, d.other_truth) if t is not None]
+            if not any(doc.document_number == t.document_number and doc.surname == t.mrz_surname
+                       and doc.given_names == t.mrz_given_names and doc.birth_date == t.birth_date.isoformat() for t in truths):
+                row[3] += 1
+                if failures:
+                    print(f"  {name} damaged {d.damage} ({d.description}): silent misread", file=sys.stderr)
+        for damage, (docs, raised, reasons, silent, cpu) in rows.items():
+            med = f"{statistics.median(cpu):.3f}" if cpu else "-"
+            out.append(f"| {name} | {damage} | {docs} | {raised} | {reasons} | {silent} | {med} |")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--n", type=int, default=200, help="generated documents per level")
@@ -238,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1000, help="first generator seed")
     p.add_argument("--viz", default="fallback", choices=["always", "fallback", "never"], help="printed-field reading mode")
     p.add_argument("--failures", action="store_true", help="print every document an engine gets wrong")
+    p.add_argument("--damaged", type=int, default=0, help="damaged documents (idverify.docgen.damage) to read, seeds from --seed")
     args = p.parse_args(argv)
     import dlib
 
@@ -262,6 +318,8 @@ def main(argv: list[str] | None = None) -> int:
                 got = _ours(reader, g.images, today, tallies[name], truth, g.truth)
                 if args.failures and _wrong(got, truth):
                     print(f"  {name} {level} seed={args.seed + i} {kind}: wrong {_wrong(got, truth)}", file=sys.stderr)
+                if args.failures and tallies[name].mismatch_notes:
+                    print(f"  {name} {level} seed={args.seed + i} {kind}: MRZ_VIZ_MISMATCH on {tallies[name].mismatch_notes.pop()}", file=sys.stderr)
             if i < args.pe_n:
                 _passporteye(g.images[-1], tallies["PassportEye"], truth)
         sets.append((f"generated {level}", tallies))
@@ -277,17 +335,20 @@ def main(argv: list[str] | None = None) -> int:
                 got = _ours(reader, [data], today, tallies[name], truth)
                 if args.failures and _wrong(got, truth):
                     print(f"  {name} shared {doc}: wrong {_wrong(got, truth)}", file=sys.stderr)
+                if args.failures and tallies[name].mismatch_notes:
+                    print(f"  {name} shared {doc}: MRZ_VIZ_MISMATCH on {tallies[name].mismatch_notes.pop()}", file=sys.stderr)
             if args.pe_n:
                 _passporteye(data, tallies["PassportEye"], truth)
         sets.append(("../shared/documents (real)", tallies))
+    damaged_lines = _damaged(readers, args.damaged, args.seed, today, args.failures) if args.damaged else []
     for reader in readers.values():
         reader.engine.close()
 
     print(f"\nMRZ fields exact (9 per document), documents with all nine right, median CPU and wall seconds "
           f"per document; viz={args.viz}, n={args.n} per level, PassportEye on the first {args.pe_n}; "
           f"load average at the end: {_load()}.\n")
-    print("| set | engine | fields exact | all nine right | CPU s/doc | wall s/doc |")
-    print("|---|---|---|---|---|---|")
+    print("| set | engine | fields exact | all nine right | false MRZ_VIZ_MISMATCH | CPU s/doc | wall s/doc |")
+    print("|---|---|---|---|---|---|---|")
     totals = {n: Tally() for n in names}
     for set_name, tallies in sets:
         for name, t in tallies.items():
@@ -300,11 +361,19 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|" + "---|" * len(names))
     for f in FIELDS:
         print(f"| {f} | " + " | ".join(f"{totals[n].per_field[f]}/{totals[n].docs}" for n in names) + " |")
+    print("\nWhere the time goes: median wall milliseconds per stage (the response's own timings), per set:\n")
+    for set_name, tallies in sets:
+        for name, t in tallies.items():
+            if t.stages:
+                print(f"- {set_name}, {name}: " + ", ".join(f"{k} {statistics.median(v):.0f}" for k, v in t.stages.items()))
+    for line in damaged_lines:
+        print(line)
     if args.viz == "always":
         print("\nPrinted fields by label (surname, number, birth, expiry) on generated documents, read / exactly right:\n")
         for name in readers:
             v = totals[name].viz
-            print(f"- {name}: {v['read']}/{v['expected']} read, {v['right']}/{v['expected']} right")
+            print(f"- {name}: {v['read']}/{v['expected']} read, {v['right']}/{v['expected']} right; "
+                  f"documents with all four right: {v['docs_right']}/{v['docs']}")
     return 0
 
 

@@ -201,6 +201,17 @@ def corpus() -> list[Case]:
     ]
     for case_id, method, data in raw:
         cases.append(Case(case_id, method, data, frozenset({INVALID}), ("MALFORMED_REQUEST",)))
+    # Broken documents, not broken bytes (issue 16): one of each damage. A document is input,
+    # so each gets an answer with reasons, never a status.
+    from idverify.docgen.damage import DAMAGES, damage_document
+
+    for i, damage in enumerate(DAMAGES):
+        d = damage_document(40 + i, damage, kind="td3", level="mild")
+        images = [pb.Image(content=data) for data in d.images]
+        cases.append(Case(f"read.damaged/{damage}", V + "ReadDocument", pb.ReadDocumentRequest(images=images).SerializeToString(),
+                          frozenset({"OK"})))
+        cases.append(Case(f"verify.damaged/{damage}", V + "VerifyIdentity", pb.VerifyIdentityRequest(
+            profile_photo=good, document_images=images, declared=declared).SerializeToString(), frozenset({"OK"})))
     # A field sent with the wrong wire type parses as an unknown field: the request is empty.
     cases.append(Case("raw-wrong-wire-type", V + "ReadDocument", b"\x0d\x01\x02\x03\x04",
                       frozenset({INVALID}), ("MISSING_FIELD",)))

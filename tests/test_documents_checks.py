@@ -47,3 +47,13 @@ def test_mrz_reasons():
 
 def test_unreadable_document():
     assert run(any_field_read=False, mrz_found=False, mrz_score=None, mrz_valid=None, expiry=None, birth=None) == ["DOCUMENT_UNREADABLE"]
+
+
+def test_printed_text_alone_is_said():
+    # Half a page or a covered zone: what was read is unchecked, and the response says so.
+    assert run(mrz_found=False, mrz_score=None, mrz_valid=None) == ["NO_MACHINE_READABLE_DATA"]
+    assert run(mrz_found=False, barcode_read=True, mrz_score=None, mrz_valid=None) == []
+
+
+def test_malformed_unchecked_field_is_an_invalid_mrz():
+    assert run(malformed_mrz_fields=["nationality"]) == ["MRZ_INVALID"]

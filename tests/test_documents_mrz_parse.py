@@ -329,3 +329,31 @@ def test_document_number_may_start_with_k():
     lines, _ = compose_mrz(_fields(MrzFormat.TD1, document_number="KK6725121"))
     r = parse(lines)
     assert r.valid and r.document_number == "KK6725121" and not r.corrections
+
+
+@pytest.mark.parametrize("first", ["U", "Y", "V"])
+@pytest.mark.parametrize("fmt", [MrzFormat.TD3, MrzFormat.TD2, MrzFormat.MRV_A, MrzFormat.MRV_B])
+def test_code_repair_never_changes_the_format(fmt, first):
+    # A passport's P misread as U or Y is one look-alike away from V, the visa code; the
+    # repair chose it, so the corrected lines parsed again as a visa with other check
+    # digits, and the reader's splice raised StopIteration (INTERNAL on a real photo).
+    lines = list(SPECIMENS[fmt])
+    lines[0] = first + lines[0][1:]
+    r = parse(lines)
+    assert r.format is detect_format(lines)
+    assert parse(r.lines).format is r.format
+
+
+@settings(max_examples=300, deadline=None)
+@given(mrz_fields(), st.data())
+def test_parsing_corrected_lines_again_keeps_the_format_and_checks(f, data):
+    lines, _ = compose_mrz(f)
+    line = data.draw(st.integers(0, len(lines) - 1))
+    pos = data.draw(st.integers(0, len(lines[line]) - 1))
+    ch = data.draw(st.sampled_from("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<"))
+    bad = list(lines)
+    bad[line] = lines[line][:pos] + ch + lines[line][pos + 1:]
+    r = parse(bad)
+    again = parse(r.lines)
+    assert again.format is r.format
+    assert [c.field for c in again.checks] == [c.field for c in r.checks]

@@ -71,3 +71,61 @@ def test_real_specimens(engine, shared_dir):
         right += fields_ok
     # Measured 12 of 14 at the time of writing (see benchmarks/RESULTS.md).
     assert right >= 10
+
+
+def test_splice_survives_a_document_code_one_slip_from_a_visa():
+    # The INTERNAL of issue 16: a passport page whose P read as U (the MRZ's edge cut on a
+    # photo), with a failed document-number digit that another binarisation read right. The
+    # splice re-parsed the repaired lines as a visa and a bare next() found no composite.
+    from idverify.documents.mrz import parse_mrz
+    from idverify.documents.mrz.ocr import LineRead
+    from idverify.documents.mrz.read import _splice
+
+    good = ("U<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10")
+    # Two failed digits: the first splice repairs the code to V, the second parses that.
+    misread = (good[0], "L898902C34UTO7408125F1204159ZE184226B<<<<<10")
+    first = parse_mrz(misread, today=TODAY, correct=False)
+    reads = {"adaptive": [LineRead(line, (0.9,) * len(line)) for line in good]}
+    result = _splice(first, reads, TODAY)
+    assert result.format is first.format and result.document_number == "L898902C3"
+    assert result.birth_date.raw == "740812" and result.valid
+
+
+def _reads(*lines_per_method):
+    from idverify.documents.mrz.ocr import LineRead
+
+    return {f"m{i}": [LineRead(line, (0.9,) * len(line)) for line in lines] for i, lines in enumerate(lines_per_method)}
+
+
+# A visa has no composite digit, so the parser cannot settle a digit read as another digit.
+_VISA = ("V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", "L8988901C4XXX4009078F9612109<<<<<<<<")
+
+
+def test_cell_reread_takes_a_character_the_check_digit_confirms():
+    from idverify.documents.mrz import parse_mrz
+    from idverify.documents.mrz.read import _cell_rereads
+
+    # 8 read as 0 in the number: the parser cannot settle a digit for a digit; two other
+    # reads saw the 8 at that cell (one of them slipped elsewhere).
+    misread = (_VISA[0], "L8908901C4XXX4009078F9612109<<<<<<<<")
+    first = parse_mrz(misread, today=TODAY)
+    assert not first.valid
+    slipped = (_VISA[0], "L8988901C4XXX4009078F9612709<<<<<<<<")
+    result = _cell_rereads(first, _reads(misread, _VISA, slipped), TODAY)
+    assert result.valid and result.lines == _VISA
+
+
+def test_cell_reread_refuses_two_ways_to_pass():
+    from idverify.documents.mrz import parse_mrz
+    from idverify.documents.mrz.checkdigit import check_digit
+    from idverify.documents.mrz.read import _cell_rereads
+
+    misread = (_VISA[0], "L8908901C4XXX4009078F9612109<<<<<<<<")
+    first = parse_mrz(misread, today=TODAY)
+    # Two reads each offer a different single change that makes the number's digit pass
+    # (8 at the fourth cell, or the check digit read otherwise): a guess, so nothing changes.
+    digit = check_digit("L8908901C")
+    assert digit != "4"
+    other_digit = (_VISA[0], misread[1][:9] + digit + misread[1][10:])
+    result = _cell_rereads(first, _reads(misread, _VISA, other_digit), TODAY)
+    assert not next(c for c in result.checks if c.field == "document_number").valid

@@ -38,6 +38,51 @@ def test_values_below_labels_in_their_column():
     assert f["sex"].value == "F"
 
 
+def test_a_missing_value_takes_nothing_from_the_next_field():
+    # The nationality value was not read: the line below is the birth date's caption, and the
+    # date under it must not become the nationality ("MAR").
+    words = [
+        W("Nationality", 100, 10, h=12), W("/", 240, 10, h=12),
+        W("Date", 100, 40, h=12), W("of", 150, 40, h=12), W("birth", 175, 40, h=12),
+        W("12", 100, 60), W("MAR", 140, 60), W("1970", 200, 60),
+    ]
+    f = fields_from_words(words)
+    assert "nationality" not in f and f["birth_date"].value == "1970-03-12"
+
+
+def test_an_unread_birth_date_is_not_the_date_of_issue():
+    words = [
+        W("Date", 100, 40, h=12), W("of", 150, 40, h=12), W("birth", 175, 40, h=12),
+        W("Date", 100, 70, h=12), W("of", 150, 70, h=12), W("issue", 175, 70, h=12),
+        W("26", 100, 90), W("JAN", 140, 90), W("2021", 200, 90),
+    ]
+    assert "birth_date" not in fields_from_words(words)
+
+
+def test_misread_caption_is_not_a_value():
+    words = [
+        W("Given", 100, 10, h=12), W("names", 160, 10, h=12),
+        W("Matonality", 100, 30, h=12), W("/", 230, 30, h=12),
+        W("SWE", 100, 50),
+    ]
+    assert "given_names" not in fields_from_words(words)
+
+
+def test_value_reaching_into_its_caption_line_is_found():
+    # On a photo the value's boxes can overlap the caption's: lines go by their centres.
+    words = [W("Surname", 100, 10, h=14), W("ERIKSSON", 100, 22, h=22)]
+    assert fields_from_words(words)["surname"].value == "ERIKSSON"
+
+
+def test_unknown_printed_nationality_is_not_confident():
+    words = [W("Nationality", 100, 10, h=12), W("BRITISH", 100, 30), W("CITIZEN", 200, 30)]
+    f = fields_from_words(words)
+    assert f["nationality"].confidence < 0.5
+    cut = fields_from_words([W("Nationality", 100, 10, h=12), W("IS", 100, 30)])  # ISL cut short
+    assert cut["nationality"].confidence < 0.5
+
+
+
 def test_value_beside_a_label():
     f = fields_from_words([W("DOB", 10, 10), W("01/02/1990", 80, 10)], us_dates=True)
     assert f["birth_date"].value == "1990-01-02"
@@ -62,3 +107,8 @@ def test_real_ocr_of_a_clean_front(engine, kind):
     assert f["expiry_date"].value == t.expiry_date.isoformat()
     assert f["document_number"].value == t.document_number
     assert 0.5 < f["surname"].confidence <= 1.0
+
+
+def test_a_name_with_digits_is_not_confident():
+    words = [W("Given", 100, 10, h=12), W("names", 160, 10, h=12), W("pate", 100, 30), W("1959", 200, 30)]
+    assert fields_from_words(words)["given_names"].confidence < 0.5

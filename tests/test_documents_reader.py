@@ -149,6 +149,60 @@ def test_a_printed_name_missing_a_word_is_a_partial_read_not_a_mismatch():
 
     assert _viz_name_is_partial_read("MARIA JOSE", "MARIA")
     assert _viz_name_is_partial_read("DE LA CRUZ", "CRUZ")
+    assert _viz_name_is_partial_read("MILOS", "MIL")  # cut short
+    assert not _viz_name_is_partial_read("MILOS", "MI")
+    assert _viz_name_is_partial_read("JOHN ROBERT", "IN ROBERT")  # a broken word's remains
+    assert not _viz_name_is_partial_read("JOHN ROBERT", "IN")
     assert not _viz_name_is_partial_read("MARIA JOSE", "MARTA")
     assert not _viz_name_is_partial_read("MARIA JOSE", "MARIA JOSE LUISA")
     assert not _viz_name_is_partial_read("MARIA", "")
+
+
+def _is_truth(doc, truth) -> bool:
+    return (truth is not None and list(doc.mrz_lines) == list(truth.mrz_lines))
+
+
+@pytest.mark.parametrize("damage,kind,level", [
+    ("mrz_cut", "td3", "mild"), ("mrz_line_missing", "td1", "clean"), ("half_page", "td3", "clean"),
+    ("two_pages", "td3", "clean"), ("torn_corner", "td1", "clean"), ("mrz_overprint", "td1", "mild"),
+])
+def test_damaged_document_is_a_result_with_reasons(reader, damage, kind, level):
+    # Issue 16: broken documents are input. Each gets a response, never an exception, and a
+    # response without a reason carries exactly one of the documents on the photo.
+    from idverify.docgen.damage import damage_document
+
+    d = damage_document(11, damage, kind=kind, level=level, today=TODAY)
+    resp = read_document(d.images, reader, today=TODAY)
+    assert resp.reasons or _is_truth(resp.document, d.truth) or _is_truth(resp.document, d.other_truth), d.description
+    assert all(r.code and r.message for r in resp.reasons)
+
+
+def test_forged_printed_surname_is_a_mismatch(reader):
+    # The cross-check's purpose: a printed name altered by hand, read confidently, against a
+    # valid MRZ. Every comparison reports the print read's confidence.
+    g = generate_document(33, kind="td3", level="clean", today=TODAY, expired=False, age=40, forged_surname="MALLORY")
+    resp = read_document(g.images, reader, today=TODAY)
+    surname = next(c for c in resp.comparisons if c.field == "surname")
+    assert not surname.agree and surname.conclusive and surname.other_confidence >= 0.8
+    assert "MRZ_VIZ_MISMATCH" in _codes(resp)
+    assert all(0 <= c.other_confidence <= 1 for c in resp.comparisons)
+
+
+def test_weak_print_read_does_not_contradict_a_valid_mrz(reader):
+    # The same forgery read by a reader that trusts no print read: the disagreement is
+    # reported as evidence, not as MRZ_VIZ_MISMATCH.
+    doubting = type(reader)(reader.engine, reader.face_detector, DocumentSettings(viz="always", viz_min_confidence=1.0))
+    g = generate_document(33, kind="td3", level="clean", today=TODAY, expired=False, age=40, forged_surname="MALLORY")
+    resp = read_document(g.images, doubting, today=TODAY)
+    surname = next(c for c in resp.comparisons if c.field == "surname")
+    assert not surname.agree and not surname.conclusive
+    assert "MRZ_VIZ_MISMATCH" not in _codes(resp)
+
+
+def test_one_slip_in_a_printed_name_is_agreement():
+    from idverify.documents.reader import _viz_name_is_one_slip
+
+    assert _viz_name_is_one_slip("MUELLER", "MOLLER")  # Ü misread as O
+    assert _viz_name_is_one_slip("ERIKSSON", "ERIKSS0N")
+    assert not _viz_name_is_one_slip("ERIKSSON", "MALLORY")
+    assert not _viz_name_is_one_slip("LEE", "LEA")  # too short to tell a slip from another name

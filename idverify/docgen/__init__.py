@@ -5,12 +5,15 @@
     degrade      flat rendering -> phone photo at "clean", "mild", "strong" or "hard" (a grey,
                  line-patterned main portrait photographed small)
     aamva        the licence barcode's text
+    damage       documents damaged like real photos (MRZ cut at the edge, a line hidden, half
+                 a page, two pages, a torn corner, a stamp over the MRZ), for robustness tests
 
 :func:`generate_document` is the one entry point; it is deterministic in its arguments.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import importlib.util
 import random
@@ -64,6 +67,10 @@ class DocumentTruth:
     rotations: tuple[float, ...]
     #: The document's four corners in each photo (top-left, top-right, bottom-right, bottom-left).
     quads: tuple[tuple[tuple[float, float], ...], ...]
+    #: The image holding the MRZ (-1 for none) and the MRZ's box there (left, top, width,
+    #: height, pixels): where damage aimed at the MRZ goes (see :mod:`idverify.docgen.damage`).
+    mrz_image_index: int = -1
+    mrz_box: tuple[int, int, int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -132,11 +139,14 @@ def generate_document(
     expired: bool | None = None,
     age: int | None = None,
     issuing_country: str = "UTO",
+    forged_surname: str | None = None,
 ) -> GeneratedDocument:
     """Generate one document: ``kind`` "td3" (passport page, one image), "td1" (identity card,
     front and back) or "dl" (driver's licence, front and PDF417 back), photographed at
     ``level``. ``portrait`` is any face photo (default: grace_hopper.jpg or astronaut.png,
     picked by the seed). ``expired`` and ``age`` force the document's state for check tests.
+    ``forged_surname`` is printed in the visual zone while the MRZ (and the truth) keep the
+    holder's surname: a page altered by hand, for the MRZ/VIZ cross-check.
     The same arguments give the same images, byte for byte."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
@@ -144,6 +154,7 @@ def generate_document(
     today = today or dt.date.today()
     ident: Identity = random_identity(rng, today, expired=expired, age=age)
     face = _portrait(portrait, rng)
+    printed = dataclasses.replace(ident, surname=forged_surname) if forged_surname else ident
     # Only "hard" prints the main portrait grey behind lines; the other levels keep the colour
     # portrait and draw nothing more from rng, so their bytes are unchanged.
     style: PortraitStyle = "grey_lines" if level == "hard" else "colour"
@@ -156,7 +167,7 @@ def generate_document(
                            ident.nationality, ident.birth_date.strftime("%y%m%d"), ident.sex,
                            ident.expiry_date.strftime("%y%m%d"), optional_data=ident.personal_number)
         mrz_lines, _ = compose_mrz(fields)
-        sides: list[Drawn] = [render_td3(ident, mrz_lines, face, rng, issuing=issuing_country, ghost=ghost, portrait_style=style)]
+        sides: list[Drawn] = [render_td3(printed, mrz_lines, face, rng, issuing=issuing_country, ghost=ghost, portrait_style=style)]
         doc_type = "P"
     elif kind == "td1":
         fmt = MrzFormat.TD1
@@ -165,7 +176,7 @@ def generate_document(
                            ident.nationality, ident.birth_date.strftime("%y%m%d"), ident.sex,
                            ident.expiry_date.strftime("%y%m%d"), optional_data=ident.personal_number[:15])
         mrz_lines, _ = compose_mrz(fields)
-        sides = [render_td1_front(ident, face, rng, issuing=issuing_country, ghost=ghost, portrait_style=style),
+        sides = [render_td1_front(printed, face, rng, issuing=issuing_country, ghost=ghost, portrait_style=style),
                  render_td1_back(mrz_lines, rng)]
     elif kind == "dl":
         doc_type = "DL"
@@ -182,6 +193,7 @@ def generate_document(
     portrait_width = sides[0].portrait_box[2] if sides[0].portrait_box else None
     photos = [degrade(soften(side.image), level, rng, portrait_width=portrait_width) for side in sides]
     parsed = parse_mrz(mrz_lines, today=today) if mrz_lines else None
+    mrz_index = next((i for i, side in enumerate(sides) if side.mrz_box is not None), -1)
     quads = []
     for side, photo in zip(sides, photos):
         w, h = side.image.size
@@ -209,5 +221,7 @@ def generate_document(
         level=level,
         rotations=tuple(p.rotation_degrees for p in photos),
         quads=tuple(quads),
+        mrz_image_index=mrz_index,
+        mrz_box=_box_in_photo(photos[mrz_index], sides[mrz_index].mrz_box) if mrz_index >= 0 else None,
     )
     return GeneratedDocument(tuple(p.encoded for p in photos), tuple(p.image for p in photos), truth)

@@ -29,9 +29,11 @@ def document_checks(
     found: bool,
     any_field_read: bool,
     mrz_found: bool,
+    barcode_read: bool = False,
     mrz_score: int | None,
     mrz_valid: bool | None,
     failed_check_digits: list[str],
+    malformed_mrz_fields: list[str] = (),
     expiry: dt.date | None,
     birth: dt.date | None,
     mismatched_fields: list[str],
@@ -42,17 +44,32 @@ def document_checks(
 
     ``found``: a document (outline, MRZ, barcode or portrait) was seen at all; ``any_field_read``:
     at least one field was read from any source; ``mrz_found``: an MRZ zone was located;
-    ``mrz_score`` / ``mrz_valid``: its parse, or None when it could not be parsed.
+    ``mrz_score`` / ``mrz_valid``: its parse, or None when it could not be parsed;
+    ``malformed_mrz_fields``: fields without a check digit that break their alphabet or code
+    list (document_type, issuing_country, nationality, name, sex); ``barcode_read``: a licence barcode was decoded. Fields read from the printed text alone
+    (no MRZ parsed and no barcode decoded: half a page, the zone covered) carry
+    NO_MACHINE_READABLE_DATA, since nothing on them is checked.
     """
     out: list[Finding] = []
     if not found:
         return [Finding("DOCUMENT_NOT_FOUND", "no identity document was found on the image(s)")]
     if not any_field_read:
         out.append(Finding("DOCUMENT_UNREADABLE", "a document was found but none of its fields could be read"))
+    elif not mrz_found and not barcode_read:
+        out.append(Finding("NO_MACHINE_READABLE_DATA",
+                           "neither a machine-readable zone nor a barcode could be read; the fields come from the printed text alone"))
     if mrz_found and (mrz_score is None or mrz_score < settings.min_mrz_score):
         out.append(Finding("MRZ_UNREADABLE", f"the machine-readable zone could not be read (score {mrz_score or 0}/100)"))
-    elif mrz_valid is False:
-        out.append(Finding("MRZ_INVALID", "check digit(s) failed: " + ", ".join(failed_check_digits)))
+    elif mrz_valid is False or malformed_mrz_fields:
+        # A field no digit checks (a code, the name) that breaks its alphabet or list is as sure
+        # a sign of a misread as a failed digit: a stamp across the zone reads as a valid MRZ
+        # with a nationality "GNG" and a garbled name.
+        parts = []
+        if failed_check_digits:
+            parts.append("check digit(s) failed: " + ", ".join(failed_check_digits))
+        if malformed_mrz_fields:
+            parts.append("malformed field(s): " + ", ".join(malformed_mrz_fields))
+        out.append(Finding("MRZ_INVALID", "; ".join(parts)))
     if expiry is not None:
         if expiry < today:
             out.append(Finding("DOCUMENT_EXPIRED", f"the document expired {(today - expiry).days} day(s) ago"))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from idverify.documents.mrz.countries import is_known_country, normalize_country
 from idverify.documents.tesseract import TesseractEngine, Word
 
 __all__ = ["VizField", "parse_printed_date", "read_viz", "fields_from_words"]
@@ -41,7 +42,8 @@ _MONTHS.update({"FEV": 2, "AVR": 4, "MAI": 5, "JUI": 7, "AOU": 8, "DEC": 12, "EN
 
 @dataclass(frozen=True)
 class VizField:
-    """One printed field: its normalised value (ISO date for dates), raw text and confidence 0-1."""
+    """One printed field: its normalised value (ISO date for dates), raw text and confidence 0-1
+    (Tesseract's confidence of its least sure word)."""
 
     field: str
     value: str
@@ -110,6 +112,21 @@ def _lines(words: list[Word]) -> list[_Line]:
     return out
 
 
+# Only long caption words are matched loosely: short ones ("given", "birth") are names too.
+_LONG_CAPTION_WORDS = tuple(sorted(k for k in _CAPTION_WORDS | {"nationality", "expiration", "naissance", "delivrance", "document", "authority"} if len(k) >= 6))
+
+
+def _is_caption_word(text: str) -> bool:
+    """True for a caption word, also misread ("Dale", "NATIONAITÉ"): a misread caption taken
+    for a value sent genuine holders to review (a given name "MATONALITY")."""
+    from rapidfuzz import fuzz, process
+
+    n = _norm(text)
+    if n in _CAPTION_WORDS or text.strip() in ("/", "N°", "n°"):
+        return True
+    return len(n) >= 6 and process.extractOne(n, _LONG_CAPTION_WORDS, scorer=fuzz.ratio, score_cutoff=70) is not None
+
+
 def _find_label(words: list[Word], keys: tuple[str, ...]) -> Word | None:
     for i, w in enumerate(words):
         if _norm(w.text) != keys[0]:
@@ -125,7 +142,7 @@ def _find_label(words: list[Word], keys: tuple[str, ...]) -> Word | None:
 def fields_from_words(words: list[Word], *, us_dates: bool = False) -> dict[str, VizField]:
     """Printed fields found among OCR words (boxes in pixels). Pure: no OCR here."""
     lines = _lines(words)
-    label_words = {id(w) for w in words if _norm(w.text) in _CAPTION_WORDS or w.text.strip() in ("/", "N°", "n°")}
+    label_words = {id(w) for w in words if _is_caption_word(w.text)}
     out: dict[str, VizField] = {}
     used_labels: set[int] = set()
     for field, options in _LABELS.items():
@@ -148,11 +165,21 @@ def fields_from_words(words: list[Word], *, us_dates: bool = False) -> dict[str,
                 anchor = label_line.words[k]
             x_anchor = anchor.box[0]
             # The value: the next line below whose words start within the label's column.
-            below = [ln for ln in lines if ln.top > label.box[3] - 2 and ln.top - label.box[3] < 4.5 * lh]
+            # Only the next line or so: further down lies the next field's value (the date of
+            # issue taken for the date of birth when the birth date was not read).
+            # Lines are compared by their centres: on a photo the value's boxes may reach up
+            # into the caption's.
+            label_cy = (label.box[1] + label.box[3]) / 2
+            below = [ln for ln in lines if (ln.top + ln.bottom) / 2 > label_cy + 0.6 * lh and ln.top - label.box[3] < 2.5 * lh]
             below.sort(key=lambda ln: ln.top)
             value_words: list[Word] = []
             for ln in below:
-                ws = [w for w in ln.words if x_anchor - 2 * lh <= w.box[0] <= x_anchor + 25 * lh and id(w) not in label_words]
+                column = [w for w in ln.words if x_anchor - 2 * lh <= w.box[0] <= x_anchor + 25 * lh]
+                ws = [w for w in column if id(w) not in label_words]
+                if column and id(column[0]) in label_words and abs(column[0].box[0] - x_anchor) < 2 * lh:
+                    # The next caption in this column: the value was not read, and what lies
+                    # below belongs to another field (a birth date read as the nationality).
+                    break
                 if ws:
                     # Stop at a wide gap: the next column holds another field.
                     run = [ws[0]]
@@ -169,13 +196,17 @@ def fields_from_words(words: list[Word], *, us_dates: bool = False) -> dict[str,
             if not value_words:
                 continue
             raw = " ".join(w.text for w in value_words)
-            conf = float(np.mean([w.confidence for w in value_words])) / 100.0
+            # A value is as sure as its least sure word ("02 JAN 1971" with a 1976 read at 68).
+            conf = float(min(w.confidence for w in value_words)) / 100.0
             value = raw.strip(" /:")
             if field in ("birth_date", "expiry_date"):
                 value = parse_printed_date(raw, us=us_dates)
                 if not value:
                     continue
             elif field in ("surname", "given_names"):
+                if re.search(r"\d", raw):
+                    # No name holds a digit: this is another line (a date's "pate of 1959").
+                    conf *= 0.5
                 value = " ".join(re.sub(r"[^A-Za-zÀ-ÿ'\-]", "", p).upper() for p in value.split()).strip()
             elif field == "document_number":
                 value = re.sub(r"[^A-Z0-9]", "", value.upper())
@@ -183,6 +214,9 @@ def fields_from_words(words: list[Word], *, us_dates: bool = False) -> dict[str,
                 value = value[:1].upper() if value[:1].upper() in "MFX" else ""
             elif field == "nationality":
                 value = re.sub(r"[^A-Z]", "", value.upper())[:3]
+                if not (len(value) == 3 or value == "D") or not is_known_country(normalize_country(value)):
+                    # A word ("BRITISH CITIZEN") or a code cut short: no grounds to contradict.
+                    conf *= 0.5
             if value:
                 out[field] = VizField(field, value, raw, conf)
             break

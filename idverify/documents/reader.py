@@ -45,6 +45,7 @@ _FORMATS = {
     MrzFormat.MRV_A: pb.MRZ_FORMAT_MRV_A,
     MrzFormat.MRV_B: pb.MRZ_FORMAT_MRV_B,
 }
+_UNCHECKED_MRZ_FIELDS = ("document_type", "issuing_country", "nationality", "name", "sex")
 _COMPARED = ("surname", "given_names", "document_number", "birth_date", "expiry_date", "nationality", "sex")
 
 
@@ -187,12 +188,37 @@ def _viz_name_is_partial_read(mrz_value: str, other_value: str) -> bool:
     """True when every token read from the printed name is one of the MRZ's name tokens.
 
     OCR of the printed zone drops words (an accented second given name, a word behind a
-    hologram) far more often than it invents them, and a dropped word contradicts nothing;
+    hologram) or their ends far more often than it invents them, and a dropped word
+    contradicts nothing;
     a different or extra word still counts as a mismatch.
     """
     mrz_tokens = set(_name_key(mrz_value).split())
-    other_tokens = _name_key(other_value).split()
-    return bool(other_tokens) and all(t in mrz_tokens for t in other_tokens)
+    # One or two letters not in the MRZ are the remains of a word OCR broke ("IN" of "JOHN").
+    other_tokens = [t for t in _name_key(other_value).split() if t in mrz_tokens or len(t) > 2]
+    # A word cut short at a hologram or the page edge ("MIL" of "MILOS") is a partial read too.
+    return bool(other_tokens) and all(t in mrz_tokens or (len(t) >= 3 and any(m.startswith(t) for m in mrz_tokens))
+                                      for t in other_tokens)
+
+
+_DIGRAPHS = (("AE", "A"), ("OE", "O"), ("UE", "U"), ("AA", "A"))
+
+
+def _viz_name_is_one_slip(mrz_value: str, other_value: str) -> bool:
+    """True when the printed name is the MRZ's but for one character, once the MRZ's
+    transliteration digraphs are folded (MÜLLER is MUELLER in the MRZ and reads as MOLLER).
+
+    A letter with a diacritic is what the printed-zone OCR misreads most; one character in a
+    name of five or more is an OCR slip far more often than an altered document."""
+    from rapidfuzz.distance import Levenshtein
+
+    def fold(text: str) -> str:
+        text = _name_key(text).replace(" ", "")
+        for digraph, letter in _DIGRAPHS:
+            text = text.replace(digraph, letter)
+        return text
+
+    a, b = fold(mrz_value), fold(other_value)
+    return min(len(a), len(b)) >= 5 and Levenshtein.distance(a, b) <= 1
 
 
 def _mrz_fields(m: MrzResult, conf: float) -> dict[str, tuple[str, float]]:
@@ -331,9 +357,16 @@ def read_document(images: Sequence[bytes], reader: DocumentReader, *, today: dt.
                     sim = _similarity(name, mrz_values[name][0], values[name][0], mrz_result.name_truncated)
                     agree = sim >= (100.0 if name in ("birth_date", "expiry_date", "sex", "nationality") else s.viz_agreement_similarity)
                     if not agree and name in ("surname", "given_names"):
-                        agree = _viz_name_is_partial_read(mrz_values[name][0], values[name][0])
-                    resp.comparisons.append(pb.FieldComparison(field=name, mrz_value=mrz_values[name][0], other_value=values[name][0], other_source=source, agree=agree, similarity=sim))
-                    if not agree:
+                        agree = (_viz_name_is_partial_read(mrz_values[name][0], values[name][0])
+                                 or _viz_name_is_one_slip(mrz_values[name][0], values[name][0]))
+                    # Only a confident print read against an MRZ whose digits all pass can
+                    # contradict it; OCR slips in small print sent genuine holders to review.
+                    other_conf = values[name][1]
+                    conclusive = mrz_result.valid and other_conf >= s.viz_min_confidence
+                    resp.comparisons.append(pb.FieldComparison(
+                        field=name, mrz_value=mrz_values[name][0], other_value=values[name][0], other_source=source,
+                        agree=agree, similarity=sim, other_confidence=other_conf, conclusive=conclusive))
+                    if not agree and conclusive:
                         mismatched.append(name)
 
     def as_date(iso: str) -> dt.date | None:
@@ -347,9 +380,11 @@ def read_document(images: Sequence[bytes], reader: DocumentReader, *, today: dt.
         found=found,
         any_field_read=bool(chosen),
         mrz_found=best_mrz is not None,
+        barcode_read=barcode is not None,
         mrz_score=best_mrz.mrz.result.score if best_mrz else None,
         mrz_valid=mrz_result.valid if mrz_result is not None else None,
         failed_check_digits=[c.field for c in mrz_result.checks if not c.valid] if mrz_result is not None else [],
+        malformed_mrz_fields=[f for f in _UNCHECKED_MRZ_FIELDS if not mrz_result.field_validity.get(f, True)] if mrz_result is not None else [],
         expiry=as_date(chosen.get("expiry_date", "")),
         birth=as_date(chosen.get("birth_date", "")),
         mismatched_fields=sorted(set(mismatched)),

@@ -29,6 +29,10 @@ class DocumentSettings:
     min_mrz_score: int = 50
     #: Printed and MRZ values agree when their similarity (0-100) reaches this.
     viz_agreement_similarity: float = 85.0
+    #: A printed field that disagrees with a valid MRZ raises MRZ_VIZ_MISMATCH only when its
+    #: OCR confidence (0-1) reaches this; below it the disagreement is evidence only (see
+    #: benchmarks/RESULTS.md, "Document reading", for how it was set).
+    viz_min_confidence: float = 0.8
     #: Largest decoded image accepted, in pixels (width x height).
     max_image_pixels: int = 40_000_000
 
@@ -45,5 +49,7 @@ class DocumentSettings:
             raise ConfigError("documents.min_mrz_score must be 0-100", reason="CONFIG_VALUE")
         if not 0 <= self.viz_agreement_similarity <= 100:
             raise ConfigError("documents.viz_agreement_similarity must be 0-100", reason="CONFIG_VALUE")
+        if not 0 <= self.viz_min_confidence <= 1:
+            raise ConfigError("documents.viz_min_confidence must be 0-1", reason="CONFIG_VALUE")
         if self.max_image_pixels < 10_000:
             raise ConfigError("documents.max_image_pixels must be >= 10000", reason="CONFIG_VALUE")

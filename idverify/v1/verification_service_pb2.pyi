@@ -385,20 +385,24 @@ class CheckDigit(_message.Message):
     def __init__(self, field: _Optional[str] = ..., valid: _Optional[bool] = ..., read: _Optional[str] = ..., computed: _Optional[str] = ..., corrected: _Optional[bool] = ...) -> None: ...
 
 class FieldComparison(_message.Message):
-    __slots__ = ("field", "mrz_value", "other_value", "other_source", "agree", "similarity")
+    __slots__ = ("field", "mrz_value", "other_value", "other_source", "agree", "similarity", "other_confidence", "conclusive")
     FIELD_FIELD_NUMBER: _ClassVar[int]
     MRZ_VALUE_FIELD_NUMBER: _ClassVar[int]
     OTHER_VALUE_FIELD_NUMBER: _ClassVar[int]
     OTHER_SOURCE_FIELD_NUMBER: _ClassVar[int]
     AGREE_FIELD_NUMBER: _ClassVar[int]
     SIMILARITY_FIELD_NUMBER: _ClassVar[int]
+    OTHER_CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+    CONCLUSIVE_FIELD_NUMBER: _ClassVar[int]
     field: str
     mrz_value: str
     other_value: str
     other_source: FieldSource
     agree: bool
     similarity: float
-    def __init__(self, field: _Optional[str] = ..., mrz_value: _Optional[str] = ..., other_value: _Optional[str] = ..., other_source: _Optional[_Union[FieldSource, str]] = ..., agree: _Optional[bool] = ..., similarity: _Optional[float] = ...) -> None: ...
+    other_confidence: float
+    conclusive: bool
+    def __init__(self, field: _Optional[str] = ..., mrz_value: _Optional[str] = ..., other_value: _Optional[str] = ..., other_source: _Optional[_Union[FieldSource, str]] = ..., agree: _Optional[bool] = ..., similarity: _Optional[float] = ..., other_confidence: _Optional[float] = ..., conclusive: _Optional[bool] = ...) -> None: ...
 
 class ReadDocumentRequest(_message.Message):
     __slots__ = ("images",)

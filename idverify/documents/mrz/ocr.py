@@ -38,9 +38,11 @@ class LineRead:
     confidence: tuple[float, ...]
 
 
-def cell_strip(gray: np.ndarray, line: MrzLine) -> np.ndarray:
-    """The line's cells side by side, each CELL_W x CELL_H, grey, dark text on light."""
-    ph = line.height * 1.45
+def cell_strip(gray: np.ndarray, line: MrzLine, height_factor: float = 1.45) -> np.ndarray:
+    """The line's cells side by side, each CELL_W x CELL_H, grey, dark text on light; each
+    cell's patch is ``height_factor`` times the characters' height (a smaller factor crops
+    tighter, so the glyph is read at a larger scale)."""
+    ph = line.height * height_factor
     cells = []
     for cx, cy in line.centers:
         patch = cv2.getRectSubPix(gray, (max(2, int(round(line.pitch))), max(2, int(round(ph)))), (float(cx), float(cy)))
@@ -49,9 +51,21 @@ def cell_strip(gray: np.ndarray, line: MrzLine) -> np.ndarray:
 
 
 def _binarize(strip: np.ndarray, method: str) -> np.ndarray:
-    if method == "otsu":
+    if method in ("otsu", "tight"):
         blur = cv2.GaussianBlur(strip, (3, 3), 0)
         _, out = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        return out
+    if method == "clahe":
+        # Local contrast first: glare and a dense background pattern under the zone leave
+        # one global threshold wrong on part of the line.
+        eq = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(1, max(1, strip.shape[1] // (4 * CELL_W)))).apply(strip)
+        _, out = cv2.threshold(cv2.GaussianBlur(eq, (3, 3), 0), 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        return out
+    if method == "sharp":
+        # Unsharp mask: thin strokes of soft, small print survive the threshold.
+        blur = cv2.GaussianBlur(strip, (0, 0), 2.0)
+        sharp = cv2.addWeighted(strip, 1.8, blur, -0.8, 0)
+        _, out = cv2.threshold(sharp, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
         return out
     out = cv2.adaptiveThreshold(strip, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 2 * CELL_H + 1, 12)
     return cv2.medianBlur(out, 3)
@@ -223,14 +237,17 @@ def consensus(reads: list[LineRead]) -> LineRead:
 
 
 def read_zone(engine: TesseractEngine, gray: np.ndarray, zone: MrzZone, methods: tuple[str, ...] = ("otsu", "adaptive")) -> dict[str, list[LineRead]]:
-    """Read every line of ``zone`` per method: "otsu" and "adaptive" (Tesseract on that
-    binarisation) and "template" (OCR-B matching on Otsu); returns method -> lines."""
+    """Read every line of ``zone`` per method: "otsu", "adaptive", "clahe" (local contrast,
+    then Otsu), "sharp" (unsharp mask, then Otsu) and "tight" (Otsu on cells cropped closer:
+    a larger scale), each by Tesseract, and "template" (OCR-B matching on Otsu); returns
+    method -> lines."""
     strips = [cell_strip(gray, line) for line in zone.lines]
     out = {}
     for method in methods:
         if method == "template":
             out[method] = [template_read(_binarize(s, "otsu"), line.length) for s, line in zip(strips, zone.lines)]
         else:
-            binaries = [_binarize(s, method) for s in strips]
+            source = [cell_strip(gray, line, 1.2) for line in zone.lines] if method == "tight" else strips
+            binaries = [_binarize(s, method) for s in source]
             out[method] = engine.map(lambda b, n: _read_line(engine, b, n), binaries, [line.length for line in zone.lines])
     return out

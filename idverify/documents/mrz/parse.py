@@ -383,8 +383,11 @@ def _repair_codes(grid: _Grid, layout: Layout) -> None:
             grid.set(f.line, f.start + k, alt, "alphabet")
     f = layout.field("document_type")
     first = grid.rows[f.line][f.start]
-    if first not in "PIACV":
-        options = [c for c in _LETTER_CONFUSIONS.get(first, "") if c in "PIACV"]
+    # The format was told from the first letter (V: a visa): a repair to or from V would make
+    # the corrected lines another layout, with other check digits.
+    codes = "V" if layout.format in (MrzFormat.MRV_A, MrzFormat.MRV_B) else "PIAC"
+    if first not in codes:
+        options = [c for c in _LETTER_CONFUSIONS.get(first, "") if c in codes]
         if len(options) == 1:
             grid.set(f.line, f.start, options[0], "alphabet")
     if grid.rows[f.line][f.start] == "I" and grid.rows[f.line][f.start + 1] in "O0Q":

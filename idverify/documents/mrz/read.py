@@ -154,9 +154,96 @@ def _vote(result: MrzResult, reads: dict[str, list[LineRead]], today: dt.date) -
             voted = parse_mrz(texts, today=today)
         except MrzFormatError:
             continue
-        if voted.score >= result.score:
+        if voted.format is result.format and voted.score >= result.score:
             return voted
     return result
+
+
+#: The readings made only when a check digit still fails after the first ones.
+_SECOND_READS = ("clahe", "sharp", "tight")
+
+
+def _locked(result: MrzResult) -> set[tuple[int, int]]:
+    """The (line, position) cells of fields whose own check digit passes, digits included."""
+    valid = {c.field: c.valid for c in result.checks}
+    return {cell for check in LAYOUTS[result.format].checks if check.name != "composite" and valid.get(check.name)
+            for cell in [(ln, p) for ln, a, b in check.spans for p in range(a, b)] + [check.digit]}
+
+
+def _support(reads: dict[str, list[LineRead]], line: int, pos: int, ch: str) -> int:
+    """How many reads (not counting their consensus) saw ``ch`` at (line, pos)."""
+    return sum(1 for m, lines in reads.items() if m != "consensus" and lines[line].text[pos] == ch)
+
+
+def _line_swaps(result: MrzResult, reads: dict[str, list[LineRead]], today: dt.date) -> MrzResult:
+    """Replace one line at a time by another read of it, keeping a swap that raises the score
+    (twice round). Linear in reads x lines, where trying every combination of seven reads of
+    three lines would take hundreds of parses."""
+    best = result
+    for _ in range(2):
+        improved = False
+        for li in range(len(best.lines)):
+            for lines in reads.values():
+                if lines[li].text == best.lines[li]:
+                    continue
+                # Every character a swap changes must be seen by two reads: with seven reads
+                # to choose from, some mix of slips passes every digit by chance (a 10-pixel
+                # card read "valid" with five wrong characters).
+                # Nor may it touch a field whose own digit already passes (as the parser locks
+                # those): the composite then "confirms" a new slip that cancels an old one.
+                locked = _locked(best)
+                texts = list(best.lines)
+                texts[li] = "".join(c if c == old or ((li, k) not in locked and _support(reads, li, k, c) >= 2) else old
+                                    for k, (c, old) in enumerate(zip(lines[li].text, best.lines[li])))
+                if texts[li] == best.lines[li]:
+                    continue
+                try:
+                    cand = parse_mrz(texts, today=today)
+                except MrzFormatError:
+                    continue
+                if cand.format is best.format and cand.score > best.score:
+                    best, improved = cand, True
+        if not improved:
+            break
+    return best
+
+
+def _cell_rereads(result: MrzResult, reads: dict[str, list[LineRead]], today: dt.date) -> MrzResult:
+    """Per character under each failing check digit: try what at least two other reads saw
+    at that cell, one cell at a time. A change is kept only when it makes that digit pass and
+    no other single change does (two would be a guess: one in ten random changes passes)."""
+    layout = LAYOUTS[result.format]
+    best = result
+    for check in layout.checks:
+        if {c.field: c.valid for c in best.checks}.get(check.name, True):
+            continue
+        # The digit itself may be re-read only where another digit (the composite) covers it:
+        # a data slip "confirmed" by re-reading its own check digit confirms nothing.
+        guarded = check.name != "composite" and any(c.name == "composite" for c in layout.checks)
+        locked = _locked(best)
+        cells = [(ln, p) for ln, a, b in check.spans for p in range(a, b)] + ([check.digit] if guarded else [])
+        cells = [c for c in cells if c not in locked]
+        passing = []
+        for ln, p in cells:
+            if best.lines[ln][p] == "<":
+                continue
+            # Characters only: a filler here or there moves field boundaries (a long number).
+            for alt in sorted({lines[ln].text[p] for lines in reads.values()} - {best.lines[ln][p], "<"}):
+                if _support(reads, ln, p, alt) < 2:
+                    continue
+                rows = [list(x) for x in best.lines]
+                rows[ln][p] = alt
+                try:
+                    cand = parse_mrz(["".join(r) for r in rows], today=today)
+                except MrzFormatError:
+                    continue
+                valid = {c.field: c.valid for c in cand.checks}
+                ok = valid.get(check.name, False) and ((ln, p) != check.digit or valid.get("composite", False))
+                if ok and cand.format is best.format and cand.score > best.score:
+                    passing.append(cand)
+        if len({c.lines for c in passing}) == 1:
+            best = passing[0]
+    return best
 
 
 def _splice(result: MrzResult, reads: dict[str, list[LineRead]], today: dt.date) -> MrzResult:
@@ -167,7 +254,7 @@ def _splice(result: MrzResult, reads: dict[str, list[LineRead]], today: dt.date)
     layout = LAYOUTS[result.format]
     best = result
     for check in layout.checks:
-        if next(c for c in best.checks if c.field == check.name).valid:
+        if {c.field: c.valid for c in best.checks}.get(check.name, True):
             continue
         cells = [(ln, p) for ln, a, b in check.spans for p in range(a, b)] + [check.digit]
         for method, lines in reads.items():
@@ -178,7 +265,7 @@ def _splice(result: MrzResult, reads: dict[str, list[LineRead]], today: dt.date)
                 cand = parse_mrz(["".join(r) for r in rows], today=today)
             except MrzFormatError:
                 continue
-            if cand.score > best.score:
+            if cand.format is result.format and cand.score > best.score:
                 best = cand
                 break
     return best
@@ -205,5 +292,14 @@ def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_s
             best = _best(reads, today) or best
         if best is not None:
             result = _vote(_splice(best[0], reads, today), reads, today)
+            if not result.valid:
+                # A check digit still fails: read the zone three more ways (local contrast,
+                # sharpened, a larger scale) and let the digits choose again; every change
+                # kept is one a check digit confirms (parse, splice, per-cell re-read).
+                reads.update(read_zone(engine, view, zone, _SECOND_READS))
+                reads["consensus"] = [consensus(list(rs)) for rs in zip(*(v for k, v in reads.items() if k != "consensus"))]
+                # No splice here: copying a whole field from whichever of seven reads passes
+                # its digit is a guess the digit cannot tell from a confirmation.
+                result = _cell_rereads(_line_swaps(result, reads, today), reads, today)
             return MrzReading(result, best[1], zone.box, rotation, view, unscale @ to_input)
     return None
