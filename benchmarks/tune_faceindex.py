@@ -1,5 +1,7 @@
-"""Face index tuning: which hnswlib graph (M, ef_construction) and search breadth (ef) gives
-recall@1 >= 0.99 at the lowest cost per registered account (one insert plus one search).
+"""Face index tuning: which usearch HNSW graph (M, ef_construction: usearch's connectivity and
+expansion_add) and search breadth (ef: expansion_search) gives recall@1 >= 0.999 at the lowest
+cost per registered account (one insert plus one search). Until issue 17 this tuned hnswlib; the
+RESULTS.md table "Choosing the face graph" is from that version.
 
     PYTHONPATH=. python benchmarks/tune_faceindex.py --faces 200000
     PYTHONPATH=. python benchmarks/tune_faceindex.py --faces 1000000 --grid 16:100,24:200
@@ -19,8 +21,8 @@ import os
 import sys
 import time
 
-import hnswlib
 import numpy as np
+from usearch.index import Index
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -66,21 +68,20 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|---|---|---|---|")
     for pair in args.grid.split(","):
         m, efc = (int(x) for x in pair.split(":"))
-        index = hnswlib.Index(space="l2", dim=128)
-        index.init_index(max_elements=len(data), ef_construction=efc, M=m, allow_replace_deleted=True)
+        index = Index(ndim=128, metric="l2sq", dtype="f32", connectivity=m, expansion_add=efc)
         t = time.perf_counter()
         for start in range(0, len(data), 256):  # the batch path's insert pattern
-            index.add_items(data[start : start + 256], np.arange(start, min(start + 256, len(data))), num_threads=-1)
+            index.add(np.arange(start, min(start + 256, len(data)), dtype=np.uint64), data[start : start + 256])
         build_ms = (time.perf_counter() - t) * 1000 / len(data)
         for ef in (int(x) for x in args.ef.split(",")):
-            index.set_ef(ef)
+            index.expansion_search = ef
             one = []
             for q in queries[:300]:
                 t = time.perf_counter()
-                index.knn_query(q[None, :], k=10, num_threads=1)
+                index.search(q, 10, threads=1)
                 one.append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
-            labels, _ = index.knn_query(queries, k=10, num_threads=-1)
+            labels = index.search(queries, 10).keys  # all cores
             batch_ms = (time.perf_counter() - t) * 1000 / len(queries)
             recall = float((labels[:, 0].astype(np.int64) == exact).mean())
             print(f"| {m} | {efc} | {build_ms:.3f} | {ef} | {np.median(one):.3f} | {batch_ms:.3f} | "
