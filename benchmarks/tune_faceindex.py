@@ -42,6 +42,21 @@ def faces(n: int, seed: int, face_dim: int) -> np.ndarray:
     return np.stack(out[:n]).astype(np.float32)
 
 
+def workload(n: int, n_queries: int, seed: int, face_dim: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``n`` faces, ``n_queries`` new photos of stored faces (noise 0.02 per dimension), and the
+    row of each query's exact nearest face."""
+    data = faces(n, seed, face_dim)
+    rng = np.random.default_rng(seed + 3)
+    picks = rng.choice(len(data), n_queries, replace=False)
+    queries = (data[picks] + rng.normal(0, 0.02, (len(picks), 128))).astype(np.float32)
+    exact = np.empty(len(queries), dtype=np.int64)
+    for i in range(0, len(queries), 100):
+        q = queries[i : i + 100]
+        d = (data**2).sum(1)[None, :] - 2 * q @ data.T
+        exact[i : i + 100] = d.argmin(1)
+    return data, queries, exact
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--faces", type=int, default=200_000)
@@ -53,15 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
-    data = faces(args.faces, args.seed, args.face_dim)
-    rng = np.random.default_rng(args.seed + 3)
-    picks = rng.choice(len(data), args.queries, replace=False)
-    queries = (data[picks] + rng.normal(0, 0.02, (len(picks), 128))).astype(np.float32)
-    exact = np.empty(len(queries), dtype=np.int64)
-    for i in range(0, len(queries), 100):
-        q = queries[i : i + 100]
-        d = (data**2).sum(1)[None, :] - 2 * q @ data.T
-        exact[i : i + 100] = d.argmin(1)
+    data, queries, exact = workload(args.faces, args.queries, args.seed, args.face_dim)
     print(f"# tune_faceindex: {len(data):,} faces, {len(queries)} queries (prepared in {time.perf_counter() - t0:.0f} s)\n")
     print("| M | ef_construction | build ms/face (all cores) | ef | search p50 ms (one) | "
           "search ms/query (batch, all cores) | recall@1 | insert + batch search ms/account |")
