@@ -10,6 +10,7 @@ wheels: pip compiles it with ``-march=native``, which needs a C++ compiler and c
 illegal instruction on another CPU. FAISS's HNSW index cannot remove vectors (removal there is a
 search-time filter whose slots are never reused), its IVF indexes need training and re-training
 as the population drifts, and its exact flat index costs O(N) per query.
+The price: usearch takes 2-3x hnswlib's time per query at the same recall (RESULTS.md).
 
 The index is derived data: the store's ``faces`` table is the truth. :meth:`FaceIndex.sync`
 catches the index up with faces committed since its last sync (by this or another replica), so
