@@ -3,6 +3,7 @@ real engine and store, then measured side by side with the naive/exact alternati
 
     PYTHONPATH=. python benchmarks/bench_linker.py --accounts 100000
     PYTHONPATH=. python benchmarks/bench_linker.py --accounts 1000000 --face-only   # 1:N faces at 1M
+    PYTHONPATH=. python benchmarks/bench_linker.py --accounts 1000000 --face-only --peers hnswlib,faiss
     PYTHONPATH=. python benchmarks/bench_linker.py --accounts 20000 --store postgresql://...
 
 The population (seeded, reproducible):
@@ -346,13 +347,14 @@ def peak_rss_mb() -> float:
 
 def bench_faces(embeddings: np.ndarray, queries: np.ndarray, settings: LinkerSettings,
                 index: FaceIndex | None = None, labels: np.ndarray | None = None,
-                build: float | None = None) -> None:
-    """hnswlib against exact numpy search on the same embeddings; ``labels[i]`` is row i's label."""
+                build: float | None = None, peers: tuple[str, ...] = ()) -> None:
+    """The linker's face index (usearch) against exact numpy search on the same embeddings, and
+    against the ``peers`` of benchmarks/faceindex_peers.py (hnswlib, faiss) built on them with the
+    same graph; ``labels[i]`` is row i's label."""
     print(f"\n## 1:N face search over {len(embeddings):,} faces ({len(queries)} queries, new photos)\n")
     if index is None:
         t0 = time.perf_counter()
-        index = FaceIndex(settings.hnsw_m, settings.hnsw_ef_construction, settings.hnsw_ef_search,
-                          capacity=len(embeddings))
+        index = FaceIndex(settings.hnsw_m, settings.hnsw_ef_construction, settings.hnsw_ef_search)
         index.add(range(len(embeddings)), embeddings)
         build = time.perf_counter() - t0
     labels = np.arange(len(embeddings)) if labels is None else labels
@@ -365,7 +367,8 @@ def bench_faces(embeddings: np.ndarray, queries: np.ndarray, settings: LinkerSet
     print("| method | p50 ms | p99 ms | recall@1 vs exact | build s |")
     print("|---|---|---|---|---|")
     hnsw_p50 = None
-    for ef in sorted({settings.hnsw_ef_search, 64, 128, 256, 512}):
+    efs = sorted({settings.hnsw_ef_search, 64, 128, 256, 512})
+    for ef in efs:
         index.set_ef(ef)
         hnsw_t, agree = [], 0
         for q, best in zip(queries, exact_best, strict=True):
@@ -375,12 +378,34 @@ def bench_faces(embeddings: np.ndarray, queries: np.ndarray, settings: LinkerSet
             agree += bool(got) and got[0][0] == best
         hnsw_p50 = hnsw_p50 or pct(hnsw_t, 50)
         default = " (default)" if ef == settings.hnsw_ef_search else ""
-        print(f"| hnswlib (M={settings.hnsw_m}, ef={ef}){default} | {pct(hnsw_t, 50):.3f} | "
+        print(f"| FaceIndex: usearch (M={settings.hnsw_m}, ef={ef}){default} | {pct(hnsw_t, 50):.3f} | "
               f"{pct(hnsw_t, 99):.3f} | {agree / len(queries):.4f} | "
               f"{'incremental, during ingest' if build is None else 'loaded from the snapshot' if build != build else f'{build:.1f}'} |")
     index.set_ef(settings.hnsw_ef_search)
+    for name in peers:
+        bench_peer(name, embeddings, labels, queries, exact_best, efs)
     print(f"| numpy brute force (exact) | {pct(exact_t, 50):.3f} | {pct(exact_t, 99):.3f} | 1.0000 | 0 |")
-    print(f"| ratio exact / hnsw default (p50) | {pct(exact_t, 50) / hnsw_p50:.0f}x | | | |")
+    print(f"| ratio exact / index default (p50) | {pct(exact_t, 50) / hnsw_p50:.0f}x | | | |")
+
+
+def bench_peer(name: str, embeddings: np.ndarray, labels: np.ndarray, queries: np.ndarray,
+               exact_best: list[int], efs: list[int]) -> None:
+    """Table rows for one peer library, built here on all cores with the linker's graph shape."""
+    from benchmarks.faceindex_peers import PEERS, build, timed_searches
+
+    try:
+        peer = PEERS[name](len(embeddings))
+    except ImportError:
+        print(f"| {name}: not installed | | | | |")
+        return
+    build_s = build(peer, labels, embeddings)
+    for ef in efs:
+        peer.set_ef(ef)
+        times, recall = timed_searches(peer, queries, exact_best, k=1)
+        print(f"| {peer.name}, ef={ef} | {pct(times, 50):.3f} | {pct(times, 99):.3f} | "
+              f"{recall:.4f} | {build_s:.1f} |", flush=True)
+    del peer
+    gc.collect()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -404,7 +429,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--breakdown", action="store_true", help="time the engine's and store's calls (per account)")
     ap.add_argument("--link", type=int, default=0, help="link only this many accounts after the prefill (0: all)")
     ap.add_argument("--face-dim", type=int, default=32, help="intrinsic dimension of synthetic faces")
+    ap.add_argument("--peers", default="", help="comma-separated vector-index libraries to build on the same "
+                    "faces beside the linker's (hnswlib, usearch, faiss: benchmarks/faceindex_peers.py)")
     args = ap.parse_args(argv)
+    from benchmarks.faceindex_peers import PEERS
+
+    if set(filter(None, args.peers.split(","))) - set(PEERS):
+        ap.error(f"--peers: choose from {', '.join(PEERS)}")
 
     settings = LinkerSettings(hash_key="0" * 64)
     t0 = time.perf_counter()
@@ -425,7 +456,7 @@ def main(argv: list[str] | None = None) -> int:
         gc.collect()
         picks = rng.choice(len(matrix), args.face_queries, replace=False)
         queries = matrix[picks] + rng.normal(0, 0.02, (len(picks), 128)).astype(np.float32)
-        bench_faces(matrix, queries, settings)
+        bench_faces(matrix, queries, settings, peers=tuple(filter(None, args.peers.split(","))))
         print(f"\npeak RSS {peak_rss_mb():,.0f} MB")
         return 0
 
@@ -601,7 +632,8 @@ def main(argv: list[str] | None = None) -> int:
     rng = np.random.default_rng(args.seed + 3)
     picks = rng.choice(len(matrix), min(args.face_queries, len(matrix)), replace=False)
     queries = matrix[picks] + rng.normal(0, 0.02, (len(picks), 128)).astype(np.float32)
-    bench_faces(matrix, queries, settings, linker.index, labels, index_build_s if args.prefill else None)
+    bench_faces(matrix, queries, settings, linker.index, labels, index_build_s if args.prefill else None,
+                tuple(filter(None, args.peers.split(","))))
     # Restart with linker.index_path: the graph saved at shutdown, loaded and caught up at start.
     index_file = os.path.join(tmp.name, "faces.hnsw")
     t = time.perf_counter()

@@ -1,5 +1,7 @@
-"""Face index tuning: which hnswlib graph (M, ef_construction) and search breadth (ef) gives
-recall@1 >= 0.99 at the lowest cost per registered account (one insert plus one search).
+"""Face index tuning: which usearch HNSW graph (M, ef_construction: usearch's connectivity and
+expansion_add) and search breadth (ef: expansion_search) gives recall@1 >= 0.999 at the lowest
+cost per registered account (one insert plus one search). Until issue 17 this tuned hnswlib; the
+RESULTS.md table "Choosing the face graph" is from that version.
 
     PYTHONPATH=. python benchmarks/tune_faceindex.py --faces 200000
     PYTHONPATH=. python benchmarks/tune_faceindex.py --faces 1000000 --grid 16:100,24:200
@@ -19,8 +21,8 @@ import os
 import sys
 import time
 
-import hnswlib
 import numpy as np
+from usearch.index import Index
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -40,6 +42,21 @@ def faces(n: int, seed: int, face_dim: int) -> np.ndarray:
     return np.stack(out[:n]).astype(np.float32)
 
 
+def workload(n: int, n_queries: int, seed: int, face_dim: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``n`` faces, ``n_queries`` new photos of stored faces (noise 0.02 per dimension), and the
+    row of each query's exact nearest face."""
+    data = faces(n, seed, face_dim)
+    rng = np.random.default_rng(seed + 3)
+    picks = rng.choice(len(data), n_queries, replace=False)
+    queries = (data[picks] + rng.normal(0, 0.02, (len(picks), 128))).astype(np.float32)
+    exact = np.empty(len(queries), dtype=np.int64)
+    for i in range(0, len(queries), 100):
+        q = queries[i : i + 100]
+        d = (data**2).sum(1)[None, :] - 2 * q @ data.T
+        exact[i : i + 100] = d.argmin(1)
+    return data, queries, exact
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--faces", type=int, default=200_000)
@@ -51,36 +68,27 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
-    data = faces(args.faces, args.seed, args.face_dim)
-    rng = np.random.default_rng(args.seed + 3)
-    picks = rng.choice(len(data), args.queries, replace=False)
-    queries = (data[picks] + rng.normal(0, 0.02, (len(picks), 128))).astype(np.float32)
-    exact = np.empty(len(queries), dtype=np.int64)
-    for i in range(0, len(queries), 100):
-        q = queries[i : i + 100]
-        d = (data**2).sum(1)[None, :] - 2 * q @ data.T
-        exact[i : i + 100] = d.argmin(1)
+    data, queries, exact = workload(args.faces, args.queries, args.seed, args.face_dim)
     print(f"# tune_faceindex: {len(data):,} faces, {len(queries)} queries (prepared in {time.perf_counter() - t0:.0f} s)\n")
     print("| M | ef_construction | build ms/face (all cores) | ef | search p50 ms (one) | "
           "search ms/query (batch, all cores) | recall@1 | insert + batch search ms/account |")
     print("|---|---|---|---|---|---|---|---|")
     for pair in args.grid.split(","):
         m, efc = (int(x) for x in pair.split(":"))
-        index = hnswlib.Index(space="l2", dim=128)
-        index.init_index(max_elements=len(data), ef_construction=efc, M=m, allow_replace_deleted=True)
+        index = Index(ndim=128, metric="l2sq", dtype="f32", connectivity=m, expansion_add=efc)
         t = time.perf_counter()
         for start in range(0, len(data), 256):  # the batch path's insert pattern
-            index.add_items(data[start : start + 256], np.arange(start, min(start + 256, len(data))), num_threads=-1)
+            index.add(np.arange(start, min(start + 256, len(data)), dtype=np.uint64), data[start : start + 256])
         build_ms = (time.perf_counter() - t) * 1000 / len(data)
         for ef in (int(x) for x in args.ef.split(",")):
-            index.set_ef(ef)
+            index.expansion_search = ef
             one = []
             for q in queries[:300]:
                 t = time.perf_counter()
-                index.knn_query(q[None, :], k=10, num_threads=1)
+                index.search(q, 10, threads=1)
                 one.append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
-            labels, _ = index.knn_query(queries, k=10, num_threads=-1)
+            labels = index.search(queries, 10).keys  # all cores
             batch_ms = (time.perf_counter() - t) * 1000 / len(queries)
             recall = float((labels[:, 0].astype(np.int64) == exact).mean())
             print(f"| {m} | {efc} | {build_ms:.3f} | {ef} | {np.median(one):.3f} | {batch_ms:.3f} | "

@@ -1,11 +1,16 @@
-"""1:N face search: an hnswlib HNSW graph over 128-d embeddings, labelled by store face ids.
+"""1:N face search: a usearch HNSW graph over 128-d embeddings, labelled by store face ids.
 
-Why hnswlib rather than FAISS: the linker adds faces one at a time while serving searches and
-must erase single faces on request. hnswlib inserts incrementally, deletes by label
-(``mark_deleted``, with the slot reused by later inserts), saves and loads, and answers a query
-over a million 128-d vectors in well under a millisecond at recall@1 above 0.99. FAISS's HNSW
-index cannot remove vectors, its IVF indexes need training and re-training as the population
-drifts, and its exact flat index costs O(N) per query (tens of milliseconds at a million).
+Why usearch (issue 17, measured against hnswlib and faiss-cpu in ``benchmarks/faceindex_peers.py``
+and ``benchmarks/bench_linker.py``; table in benchmarks/RESULTS.md): the linker adds faces one at a
+time while serving searches and must erase single faces on request. usearch inserts
+incrementally, removes by key (the slot is reused by later inserts), saves and loads, releases the
+GIL in its calls, and ships manylinux wheels that pick the CPU's vector instructions at run time,
+so installing needs no compiler. hnswlib, the index used before, does all of that but ships no
+wheels: pip compiles it with ``-march=native``, which needs a C++ compiler and can crash with an
+illegal instruction on another CPU. FAISS's HNSW index cannot remove vectors (removal there is a
+search-time filter whose slots are never reused), its IVF indexes need training and re-training
+as the population drifts, and its exact flat index costs O(N) per query.
+The price: usearch takes 2-3x hnswlib's time per query at the same recall (RESULTS.md).
 
 The index is derived data: the store's ``faces`` table is the truth. :meth:`FaceIndex.sync`
 catches the index up with faces committed since its last sync (by this or another replica), so
@@ -13,12 +18,13 @@ a new process rebuilds it on start; erased faces are deleted here and, for erasu
 replicas, filtered out when search results are checked against the store. With
 ``linker.index_path`` set, :meth:`FaceIndex.save` writes the graph at shutdown and
 :meth:`FaceIndex.load` reads it back at start, then catches up with the store (new faces added,
-erased ones dropped), so a restart at a million faces takes seconds instead of minutes.
+erased ones dropped), so a restart at a million faces takes seconds instead of minutes. A file in
+another format (an hnswlib graph saved before issue 17, or a damaged file) is not read: the index
+is rebuilt from the store's embeddings instead, and the next save replaces the file.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
@@ -28,8 +34,8 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-import hnswlib
 import numpy as np
+from usearch.index import Index, MetricKind
 
 from linker.signals import EMBEDDING_DIM
 from linker.store.base import LinkStore
@@ -37,6 +43,10 @@ from linker.store.base import LinkStore
 __all__ = ["FaceIndex", "exact_distances"]
 
 _log = logging.getLogger(__name__)
+
+#: Written into ``<index_path>.json``; a file without it (hnswlib's, before issue 17) is rebuilt.
+_FORMAT = "usearch-2"
+_ALL_CORES = 0  # usearch's "threads" for every core
 
 
 def exact_distances(queries: np.ndarray, matrix: np.ndarray) -> np.ndarray:
@@ -57,18 +67,19 @@ class FaceIndex:
     thread moves them into the graph a few at a time, on the other core, without the GIL. A
     face is therefore searchable as soon as :meth:`add` returns. Large additions (a rebuild or
     a catch-up at start) and additions past ``max_pending`` are inserted at once with all
-    threads. hnswlib allows no search during an insert, so one lock serialises graph calls; the
-    background thread holds it for one small chunk at a time.
+    threads. usearch's Python binding makes no promise that two calls on one graph may run at
+    once (each call numbers its own worker threads), so one lock serialises graph calls, as with
+    hnswlib before; the background thread holds it for one small chunk at a time. The graph
+    grows by itself.
     """
 
-    def __init__(self, m: int = 32, ef_construction: int = 200, ef_search: int = 96, capacity: int = 1024,
+    def __init__(self, m: int = 32, ef_construction: int = 200, ef_search: int = 96,
                  background: bool = True, max_pending: int = 4096, chunk: int = 8) -> None:
-        """``background=False`` starts no thread: small additions wait in the pending buffer
-        until :meth:`flush`, :meth:`save` or ``max_pending``."""
-        self._index = hnswlib.Index(space="l2", dim=EMBEDDING_DIM)
-        self._index.init_index(max_elements=capacity, ef_construction=ef_construction, M=m,
-                               allow_replace_deleted=True)
-        self._index.set_ef(ef_search)
+        """``m`` is the graph degree (usearch's connectivity), ``ef_construction`` and
+        ``ef_search`` the insert and search breadths (its expansion_add and expansion_search).
+        ``background=False`` starts no thread: small additions wait in the pending buffer until
+        :meth:`flush`, :meth:`save` or ``max_pending``."""
+        self._index = _new_graph(m, ef_construction, ef_search)
         self._lock = threading.Lock()  # graph calls, and every move between pending and graph
         self._labels: set[int] = set()  # labels in the graph
         self._pending: dict[int, np.ndarray] = {}  # label -> vector, searchable, not in the graph yet
@@ -92,7 +103,7 @@ class FaceIndex:
     def set_ef(self, ef_search: int) -> None:
         """Change the search breadth (higher: better recall, slower queries)."""
         with self._lock:
-            self._index.set_ef(ef_search)
+            self._index.expansion_search = ef_search
 
     def add(self, labels: Iterable[int], vectors: np.ndarray) -> None:
         """Add embeddings (rows of ``vectors``) under integer labels; known labels are skipped.
@@ -115,13 +126,9 @@ class FaceIndex:
 
     def _insert(self, labels: list[int], vectors: np.ndarray, threads: int) -> None:
         """Insert into the graph; the caller holds ``_lock``."""
-        needed = len(self._labels) + len(labels)
-        capacity = self._index.get_max_elements()
-        if needed > capacity:
-            self._index.resize_index(max(needed, capacity * 2))
-        # One thread for a few inserts: hnswlib's pool costs more than it saves.
-        self._index.add_items(vectors, labels, num_threads=1 if len(labels) < 64 else threads,
-                              replace_deleted=True)
+        # One thread for a few inserts: a pool costs more than it saves.
+        self._index.add(np.asarray(labels, dtype=np.uint64), np.ascontiguousarray(vectors, dtype=np.float32),
+                        threads=1 if len(labels) < 64 else threads)
         self._labels.update(labels)
 
     def _insert_all(self, labels: list[int] = (), vectors: np.ndarray | None = None) -> None:
@@ -135,7 +142,7 @@ class FaceIndex:
             self._pending.clear()
             self._pending_view = None
         if labels:
-            self._insert(labels, vectors, threads=-1)
+            self._insert(labels, vectors, threads=_ALL_CORES)
 
     def _insert_chunk(self) -> bool:
         """Move the oldest pending faces into the graph; False when none were pending."""
@@ -177,17 +184,16 @@ class FaceIndex:
                     self._pending_view = None
                     continue
                 if label in self._labels:
-                    with contextlib.suppress(RuntimeError):  # already deleted in a loaded graph
-                        self._index.mark_deleted(label)
+                    self._index.remove(label)  # its slot is reused by a later insert
                     self._labels.discard(label)
 
     def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         """The ``k`` nearest faces as ``(label, Euclidean distance)``, nearest first."""
         return self.search_many(np.asarray(vector, dtype=np.float32).reshape(1, EMBEDDING_DIM), k, threads=1)[0]
 
-    def search_many(self, vectors: np.ndarray, k: int, threads: int = -1) -> list[list[tuple[int, float]]]:
+    def search_many(self, vectors: np.ndarray, k: int, threads: int = _ALL_CORES) -> list[list[tuple[int, float]]]:
         """:meth:`search` for each row of ``vectors`` in one call, on all cores by default
-        (hnswlib's threads run without the GIL): the batch registration path."""
+        (usearch's threads run without the GIL): the batch registration path."""
         vectors = np.asarray(vectors, dtype=np.float32).reshape(-1, EMBEDDING_DIM)
         if not len(vectors) or k < 1:
             return [[] for _ in range(len(vectors))]
@@ -213,16 +219,14 @@ class FaceIndex:
         """k-NN in the graph; the caller holds ``_lock``."""
         if k == 0:
             return [[] for _ in range(len(vectors))]
-        while True:
-            try:
-                labels, sq = self._index.knn_query(vectors, k=k, num_threads=threads)
-                break
-            except RuntimeError:  # fewer than k reachable (many deletions): ask for fewer
-                if k == 1:
-                    return [[] for _ in range(len(vectors))]
-                k = max(1, k // 2)
-        dist = np.sqrt(np.maximum(sq, 0.0))
-        return [list(zip(row.tolist(), d.tolist(), strict=True)) for row, d in zip(labels, dist, strict=True)]
+        found = self._index.search(vectors, k, threads=threads)
+        if len(vectors) == 1:  # one query comes back as one list of matches, already cut
+            keys, sq, counts = found.keys[None, :], found.distances[None, :], [len(found.keys)]
+        else:
+            keys, sq, counts = found.keys, found.distances, found.counts.tolist()
+        dist = np.sqrt(np.maximum(sq.astype(np.float64), 0.0))  # l2sq: squared distances
+        return [list(zip(row[:n].tolist(), d[:n].tolist(), strict=True))
+                for row, d, n in zip(keys, dist, counts, strict=True)]
 
     def sync(self, store: LinkStore, batch: int = 20000) -> int:
         """Add faces committed to ``store`` since the last sync; returns how many were added."""
@@ -241,8 +245,8 @@ class FaceIndex:
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock:
             self._insert_all()
-            self._index.save_index(str(path) + ".tmp")
-            meta = {"synced_to": self.synced_to, "labels": sorted(self._labels)}
+            self._index.save(str(path) + ".tmp")
+            meta = {"format": _FORMAT, "synced_to": self.synced_to, "labels": sorted(self._labels)}
         Path(str(path) + ".json.tmp").write_text(json.dumps(meta))
         os.replace(str(path) + ".tmp", path)
         os.replace(str(path) + ".json.tmp", str(path) + ".json")
@@ -250,17 +254,24 @@ class FaceIndex:
     @classmethod
     def load(cls, path: str | Path, store: LinkStore, m: int = 32, ef_construction: int = 200,
              ef_search: int = 96) -> FaceIndex:
-        """The index saved at ``path`` caught up with ``store``; a fresh rebuild when the file is
-        missing or unreadable (the store is the truth, the file only a cache)."""
+        """The index saved at ``path`` caught up with ``store``; a fresh rebuild from the
+        store's embeddings when the file is missing, unreadable or in another format (an hnswlib
+        graph saved before issue 17): the store is the truth, the file only a cache."""
         index = cls(m, ef_construction, ef_search)
         path = Path(path)
         try:
             meta = json.loads(Path(str(path) + ".json").read_text())
+            if meta.get("format") != _FORMAT:
+                raise ValueError(f"face index file in format {meta.get('format', 'hnswlib')!r}")
             labels, synced_to = set(meta["labels"]), int(meta["synced_to"])
-            loaded = hnswlib.Index(space="l2", dim=EMBEDDING_DIM)
-            loaded.load_index(str(path), allow_replace_deleted=True)
-            loaded.set_ef(ef_search)
-        except (OSError, ValueError, KeyError, TypeError, RuntimeError):
+            loaded = _new_graph(m, ef_construction, ef_search)
+            loaded.load(str(path))
+            if loaded.ndim != EMBEDDING_DIM or len(loaded) != len(labels):
+                raise ValueError("face index file does not match its metadata")
+            loaded.expansion_search = ef_search
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RuntimeError) as exc:
+            level = logging.INFO if isinstance(exc, FileNotFoundError) else logging.WARNING  # first start
+            _log.log(level, "face index: %s not loaded (%s); rebuilding it from the store", path, exc)
             index.sync(store)
             return index
         with index._lock:
@@ -276,6 +287,12 @@ class FaceIndex:
         """The labels currently searchable (for erasure audits)."""
         with self._lock:
             return self._labels | set(self._pending)
+
+
+def _new_graph(m: int, ef_construction: int, ef_search: int) -> Index:
+    """An empty usearch graph of float32 embeddings under squared Euclidean distance."""
+    return Index(ndim=EMBEDDING_DIM, metric=MetricKind.L2sq, dtype="f32", connectivity=m,
+                 expansion_add=ef_construction, expansion_search=ef_search)
 
 
 def _insert_pending(ref: weakref.ref, wake: threading.Condition) -> None:

@@ -80,10 +80,12 @@ class LinkerSettings:
     #: Most accounts in one RegisterAccounts call. A batch holds the write lock while it links
     #: (about 0.5 ms per account), so single registrations wait up to that long behind one.
     max_batch: int = 500
-    #: hnswlib graph degree (M) and build/search breadth (ef); see :mod:`linker.faceindex` and
+    #: HNSW graph degree (M: usearch's connectivity) and build/search breadth (ef: its
+    #: expansion_add and expansion_search); see :mod:`linker.faceindex` and
     #: ``benchmarks/tune_faceindex.py``: a denser, better-built graph (M 32, ef_construction
     #: 200) reaches recall@1 0.999 at ef 64-128 at 200k faces, where M 16 / 100 needed ef 512
-    #: for 0.997, and costs less per registered account (one insert plus one search).
+    #: for 0.997, and costs less per registered account (one insert plus one search). The same
+    #: values were kept when usearch replaced hnswlib (issue 17; benchmarks/RESULTS.md).
     hnsw_m: int = 32
     hnsw_ef_construction: int = 200
     hnsw_ef_search: int = 96

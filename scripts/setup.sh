@@ -8,9 +8,9 @@ cd "$(dirname "$0")/.."
 
 DEBS=(tesseract-ocr tesseract-ocr-eng fonts-ocr-b fonts-dejavu-core postgresql chromium)
 # A python3 that can make virtual environments is enough (it may be a non-Debian build);
-# otherwise Debian's python3 with venv and headers.
+# otherwise Debian's python3 with venv. No compiler and no Python headers: nothing is compiled.
 if ! python3 -c "import venv, ensurepip" 2>/dev/null; then
-  DEBS+=(python3 python3-venv python3-dev)
+  DEBS+=(python3 python3-venv)
 fi
 missing=()
 for deb in "${DEBS[@]}"; do
@@ -28,10 +28,15 @@ if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
-"$VENV/bin/python" -m pip install -q -e ".[test]"
+# Wheels only, with no compiler reachable (issue 17): a dependency that would be compiled fails
+# here instead of needing g++. The one source distribution allowed is face-recognition-models,
+# pure Python (dlib's model files); tests/test_install_no_compiler.py checks the same rule.
+NO_COMPILER=(env CC=false CXX=false)
+WHEELS=(--only-binary=:all: --no-binary=face-recognition-models)
+"${NO_COMPILER[@]}" "$VENV/bin/python" -m pip install -q "${WHEELS[@]}" -e ".[test]"
 # face_recognition itself declares a dependency on the source-built `dlib`; dlib-bin (installed
 # above) provides the same module prebuilt, so install face_recognition without its dependencies.
 # It is used as the reference (naive) pipeline in tests and benchmarks.
-"$VENV/bin/python" -m pip install -q --no-deps "face-recognition==1.3.0"
+"${NO_COMPILER[@]}" "$VENV/bin/python" -m pip install -q --only-binary=:all: --no-deps "face-recognition==1.3.0"
 "$VENV/bin/python" -m pip check >/dev/null 2>&1 || "$VENV/bin/python" -m pip check | grep -v "face-recognition" || true
 echo "$VENV"

@@ -1,7 +1,8 @@
-"""The HNSW face index: search, deletion, growth and catch-up from the store."""
+"""The HNSW face index (usearch): search, deletion, growth, save and load, catch-up from the store."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 
@@ -14,7 +15,7 @@ from linker.store import SqliteStore
 def test_search_delete_resize_and_sync(tmp_path):
     rng = np.random.default_rng(0)
     vectors = rng.normal(0, 0.056, (3000, 128)).astype(np.float32)
-    index = FaceIndex(capacity=16)  # grows by doubling
+    index = FaceIndex()  # the graph grows by itself
     index.add(range(1, 3001), vectors)
     assert len(index) == 3000
     probe = vectors[41] + rng.normal(0, 0.01, 128).astype(np.float32)
@@ -22,8 +23,9 @@ def test_search_delete_resize_and_sync(tmp_path):
     assert label == 42 and dist < 0.2
     index.remove([42])
     assert all(lab != 42 for lab, _ in index.search(probe, 5))
+    slots = index._index.stats.nodes
     index.add([5000], vectors[41:42])  # reuses the deleted slot
-    assert index.search(probe, 1)[0][0] == 5000
+    assert index.search(probe, 1)[0][0] == 5000 and index._index.stats.nodes == slots
     assert FaceIndex().search(probe, 3) == []
 
     store = SqliteStore(tmp_path / "s.sqlite3")
@@ -51,7 +53,7 @@ def test_search_delete_resize_and_sync(tmp_path):
 def test_pending_faces_are_searchable_and_move_into_the_graph(tmp_path):
     rng = np.random.default_rng(1)
     vectors = rng.normal(0, 0.056, (2500, 128)).astype(np.float32)
-    index = FaceIndex(capacity=16, background=False)  # no thread: small additions stay pending
+    index = FaceIndex(background=False)  # no thread: small additions stay pending
     index.add(range(1200), vectors[:1200])  # a bulk addition: straight into the graph
     index.add(range(1200, 1210), vectors[1200:1210])
     assert len(index._pending) == 10 and len(index) == 1210 and len(index._labels) == 1200
@@ -69,7 +71,7 @@ def test_pending_faces_are_searchable_and_move_into_the_graph(tmp_path):
     index.add([3000], vectors[1300:1301])  # after close: inserted at once
     assert 3000 in index._labels and not index._pending
 
-    live = FaceIndex(capacity=16)
+    live = FaceIndex()
     live.add(range(2000), vectors[:2000])
     for label in range(2000, 2500):  # one at a time, as registrations add them
         live.add([label], vectors[label : label + 1])
@@ -84,7 +86,7 @@ def test_pending_faces_are_searchable_and_move_into_the_graph(tmp_path):
 def test_concurrent_adds_searches_and_removals(tmp_path):
     rng = np.random.default_rng(2)
     vectors = rng.normal(0, 0.056, (4000, 128)).astype(np.float32)
-    index = FaceIndex(capacity=16, max_pending=64)
+    index = FaceIndex(max_pending=64)
     index.add(range(1000), vectors[:1000])  # pending, then drained or flushed at max_pending
     errors: list[BaseException] = []
 
@@ -122,7 +124,7 @@ def test_an_index_nobody_closes_is_freed():
     import gc
     import weakref
 
-    index = FaceIndex(capacity=16)
+    index = FaceIndex()
     index.add([1], np.zeros((1, 128), dtype=np.float32))
     worker, ref = index._worker, weakref.ref(index)
     del index
@@ -130,3 +132,34 @@ def test_an_index_nobody_closes_is_freed():
     assert ref() is None
     worker.join(timeout=5)
     assert not worker.is_alive()
+
+
+def test_an_index_file_in_another_format_is_rebuilt_from_the_store(tmp_path, caplog):
+    """A store whose saved index is hnswlib's (before issue 17), or a damaged file, starts with
+    an index rebuilt from the store's embeddings, and the next save replaces the file."""
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(0, 0.056, (40, 128)).astype(np.float32)
+    store = SqliteStore(tmp_path / "s.sqlite3")
+    with store.write():
+        store.upsert_account("a", 1, "", 1.0)
+        ids = [store.add_face("a", v, 1.0) for v in vectors]
+    path = tmp_path / "faces.hnsw"
+    # hnswlib's layout: a raw graph and metadata without "format" (labels and sync point only).
+    path.write_bytes(np.arange(4096, dtype=np.int64).tobytes())
+    (tmp_path / "faces.hnsw.json").write_text(json.dumps({"synced_to": ids[-1], "labels": ids}))
+    loaded = FaceIndex.load(path, store)
+    assert loaded.labels() == set(ids) and loaded.search(vectors[7], 1)[0][0] == ids[7]
+    assert "rebuilding it from the store" in caplog.text
+    loaded.save(path)
+    assert json.loads((tmp_path / "faces.hnsw.json").read_text())["format"] == "usearch-2"
+    again = FaceIndex.load(path, store)
+    assert again.labels() == set(ids) and again.search(vectors[9], 1)[0][0] == ids[9]
+
+    for damage in (path.read_bytes()[:100], b"", b"not an index"):  # truncated, empty, foreign
+        path.write_bytes(damage)
+        caplog.clear()
+        rebuilt = FaceIndex.load(path, store)
+        assert rebuilt.labels() == set(ids) and "rebuilding" in caplog.text
+    for index in (loaded, again, rebuilt):
+        index.close()
+    store.close()
