@@ -4,6 +4,7 @@ real engine and store, then measured side by side with the naive/exact alternati
     PYTHONPATH=. python benchmarks/bench_linker.py --accounts 100000
     PYTHONPATH=. python benchmarks/bench_linker.py --accounts 1000000 --face-only   # 1:N faces at 1M
     PYTHONPATH=. python benchmarks/bench_linker.py --accounts 20000 --store postgresql://...
+    PYTHONPATH=. python benchmarks/bench_linker.py --febrl febrl1,febrl3,febrl4 --old c1aaee9 --splink  # issue 15
 
 The population (seeded, reproducible):
 
@@ -50,6 +51,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from linker.engine import Linker, Registration  # noqa: E402
 from linker.faceindex import FaceIndex  # noqa: E402
 from linker.settings import LinkerSettings  # noqa: E402
+from linker.sealing import Sealer  # noqa: E402
 from linker.signals import SignalHasher  # noqa: E402
 from linker.store import open_store  # noqa: E402
 from linker.v1 import linking_service_pb2 as pb  # noqa: E402
@@ -404,7 +406,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--breakdown", action="store_true", help="time the engine's and store's calls (per account)")
     ap.add_argument("--link", type=int, default=0, help="link only this many accounts after the prefill (0: all)")
     ap.add_argument("--face-dim", type=int, default=32, help="intrinsic dimension of synthetic faces")
+    ap.add_argument("--febrl", default="", help="FEBRL mode (issue 15): comma-separated sets, e.g. febrl1,febrl3,febrl4; "
+                    "see benchmarks/linker_febrl.py")
+    ap.add_argument("--old", default="", help="FEBRL mode: also run the project at this commit (a /tmp worktree)")
+    ap.add_argument("--splink", action="store_true", help="FEBRL mode: also run Splink (bench extra) in batch")
     args = ap.parse_args(argv)
+    if args.febrl:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import linker_febrl
+
+        return linker_febrl.main(args.febrl.split(","), args.old, args.splink, min(args.checks, 500))
 
     settings = LinkerSettings(hash_key="0" * 64)
     t0 = time.perf_counter()
@@ -456,14 +467,14 @@ def main(argv: list[str] | None = None) -> int:
         store = open_store(location)
         index = FaceIndex.load(snapshot / f"{tag}.hnsw", store, settings.hnsw_m, settings.hnsw_ef_construction,
                                settings.hnsw_ef_search)
-        linker = Linker(store, SignalHasher(bytes(32)), settings, index)
+        linker = Linker(store, SignalHasher(bytes(32)), settings, index, sealer=Sealer(bytes(range(32))))
         print(f"(prefilled store and face index copied from the snapshot in {time.perf_counter() - t:.0f} s)")
     else:
         store = open_store(location)
         if args.prefill:
             prefill(store, SignalHasher(bytes(32)), stream[: args.prefill])
         t = time.perf_counter()
-        linker = Linker(store, SignalHasher(bytes(32)), settings)
+        linker = Linker(store, SignalHasher(bytes(32)), settings, sealer=Sealer(bytes(range(32))))
         index_build_s = time.perf_counter() - t
         if args.prefill:
             print(f"(face index over the prefilled store built in {index_build_s:.0f} s)")
@@ -589,7 +600,7 @@ def main(argv: list[str] | None = None) -> int:
         print()
     if not args.skip_restart:
         t = time.perf_counter()
-        reopened = Linker(open_store(location), SignalHasher(bytes(32)), settings)
+        reopened = Linker(open_store(location), SignalHasher(bytes(32)), settings, sealer=Sealer(bytes(range(32))))
         print(f"| restart: reopen store + rebuild face index | {time.perf_counter() - t:.1f} s | |")
         reopened.close()
 

@@ -40,7 +40,7 @@ HOPPER = Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
 
 def seed(store_path: Path, n: int, retain: bool) -> None:
     config = load_config(overrides={"store": {"url": str(store_path)}, "server": {"worker_processes": 1},
-                                    "linker": {"enabled": True, "hash_key": KEY}}, environ={})
+                                    "linker": {"enabled": True, "hash_key": KEY, "seal_key": KEY[::-1]}}, environ={})
     app = build_application(config)
     deps = app.deps
     try:

@@ -16,6 +16,11 @@ token hashes. Canonical forms, per type:
 - ``BANK_ACCOUNT``: upper case without spaces or dashes (IBAN print form folded).
 - ``CARD_FINGERPRINT``, ``DEVICE_ID``, ``BROWSER_FINGERPRINT``: opaque, surrounding space only.
 - ``FACE_EMBEDDING``: exactly 128 finite floats (dlib's space), kept as float32.
+- ``POSTAL_ADDRESS``: one line, anyascii-folded upper-case letters and digits
+  (:func:`linker.fuzzy.fold_address`); weak alone, compared fuzzily as part of the identity.
+
+Names, documents and addresses also carry ``plain``, their normalised value for the fuzzy
+identity scorer (:mod:`linker.fuzzy`): held in memory only and sealed before it is stored.
 
 Pure: no I/O. Invalid values raise :class:`~idverify.errors.InvalidInput` with a reason.
 """
@@ -35,12 +40,14 @@ import numpy as np
 from idverify.errors import InvalidInput
 from idverify.profile.contacts import normalize_email, normalize_phone
 from idverify.profile.countries import to_alpha3
+from linker.fuzzy import fold_address, fold_tokens, name_plain
 from linker.names import NameKey, fold_name, name_key
 from linker.v1 import linking_service_pb2 as pb
 
 __all__ = [
     "EMBEDDING_DIM",
     "EXACT_TYPES",
+    "IDENTITY_TYPES",
     "STRENGTHS",
     "PreparedSignal",
     "SignalHasher",
@@ -68,7 +75,14 @@ STRENGTHS: dict[int, int] = {
     pb.SIGNAL_TYPE_PAYOUT_EMAIL: pb.SIGNAL_STRENGTH_STRONG,
     pb.SIGNAL_TYPE_EMAIL: pb.SIGNAL_STRENGTH_STRONG,
     pb.SIGNAL_TYPE_PHONE: pb.SIGNAL_STRENGTH_STRONG,
+    # Households and flats share addresses: alone an address only adds risk; within the fuzzy
+    # identity score it adds at most linker.fuzzy.ADDRESS_CAP.
+    pb.SIGNAL_TYPE_POSTAL_ADDRESS: pb.SIGNAL_STRENGTH_WEAK,
 }
+
+#: Types whose normalised value is sealed for the fuzzy identity scorer.
+IDENTITY_TYPES = frozenset({pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, pb.SIGNAL_TYPE_DOCUMENT_NUMBER,
+                            pb.SIGNAL_TYPE_POSTAL_ADDRESS})
 
 #: Types linked by exact digest lookups (faces go through the vector index).
 EXACT_TYPES = frozenset(t for t in STRENGTHS if t != pb.SIGNAL_TYPE_FACE_EMBEDDING)
@@ -107,6 +121,7 @@ class PreparedSignal:
     block: bytes = b""
     name: NameKey | None = None
     embedding: np.ndarray | None = None
+    plain: str = ""
 
 
 def canonical_value(signal_type: int, value: str, country: str = "", birth_date: str = "") -> str:
@@ -134,6 +149,11 @@ def canonical_value(signal_type: int, value: str, country: str = "", birth_date:
         return _ip_group(value)
     if signal_type == pb.SIGNAL_TYPE_BANK_ACCOUNT:
         return _BANK_FILLERS.sub("", value).upper()
+    if signal_type == pb.SIGNAL_TYPE_POSTAL_ADDRESS:
+        folded = fold_address(value)
+        if not folded:
+            raise InvalidInput("address has no letters or digits", reason="ADDRESS_INVALID")
+        return folded
     return value  # card and device fingerprints: opaque identifiers from upstream systems
 
 
@@ -239,7 +259,8 @@ class SignalHasher:
         canonical = canonical_value(signal_type, value, country, birth_date)
         digest = self.digest(str(signal_type), canonical)
         if signal_type != pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE:
-            return PreparedSignal(signal_type, strength, observed_at, digest=digest)
+            plain = canonical if signal_type in IDENTITY_TYPES else ""
+            return PreparedSignal(signal_type, strength, observed_at, digest=digest, plain=plain)
         dob, _, name = canonical.partition(":")
         return PreparedSignal(
             signal_type,
@@ -248,4 +269,9 @@ class SignalHasher:
             digest=digest,
             block=self.digest("dob", dob),
             name=name_key(name.split(), self._token_digest),
+            plain=name_plain(fold_tokens(value), dob),
         )
+
+    def term_key(self, domain: str, term: str) -> bytes:
+        """The keyed hash of a fuzzy blocking or term-frequency term (16 bytes)."""
+        return self.digest(domain, term)[:16]
