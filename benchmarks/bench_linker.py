@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import functools
 import gc
 import os
 import random
@@ -244,13 +245,20 @@ def messages(signals: list[tuple]) -> list[pb.Signal]:
                       embedding=e.tolist() if e is not None else ()) for t, v, c, b, e in signals]
 
 
-def prefill(store, hasher: SignalHasher, accounts: list[Account]) -> None:
+def prefill(store, hasher: SignalHasher, accounts: list[Account], sealer: Sealer) -> None:
     """Bulk-load accounts as singleton persons, without linking, to reach a large store quickly.
 
     Values from the generator are already canonical, so they are hashed directly; the first
     500 accounts are checked against the full normalisation path to prove the digests agree.
+    Identity values (names, documents) go through the full path and are sealed and given their
+    fuzzy terms as a registration would store them (the engine's own ``_identity_rows``).
     """
+    import types
+
+    from linker.engine import _Probe
     from linker.persons import new_person_id
+
+    rows_of = functools.partial(Linker._identity_rows, types.SimpleNamespace(hasher=hasher, sealer=sealer))
 
     t0 = time.perf_counter()
     for k, acc in enumerate(accounts):
@@ -262,6 +270,7 @@ def prefill(store, hasher: SignalHasher, accounts: list[Account]) -> None:
             store._local.in_tx = True
         row = store.upsert_account(acc.account_id, acc.kind, acc.owner, 1.0)
         exact = []
+        identity = []
         for t, v, c, b, e in acc.signals:
             if t == pb.SIGNAL_TYPE_FACE_EMBEDDING:
                 store.add_face(acc.account_id, e, 1.0)
@@ -269,6 +278,11 @@ def prefill(store, hasher: SignalHasher, accounts: list[Account]) -> None:
                 ps = hasher.prepare(t, v, c, b, (), 1.0)
                 store.add_name(acc.account_id, ps.digest, ps.block, ps.name, 1.0)
                 exact.append((t, ps.digest, 1.0))
+                identity.append(ps)
+            elif t == pb.SIGNAL_TYPE_DOCUMENT_NUMBER:
+                ps = hasher.prepare(t, v, c, b, (), 1.0)
+                exact.append((t, ps.digest, 1.0))
+                identity.append(ps)
             else:
                 canonical = f"{c}:{v}" if t == pb.SIGNAL_TYPE_DOCUMENT_NUMBER else v
                 digest = hasher.digest(str(t), canonical)
@@ -276,6 +290,8 @@ def prefill(store, hasher: SignalHasher, accounts: list[Account]) -> None:
                     assert digest == hasher.prepare(t, v, c, b, (), 1.0).digest, pb.SignalType.Name(t)
                 exact.append((t, digest, 1.0))
         store.add_signals(acc.account_id, exact)
+        if identity:
+            store.add_identity(acc.account_id, *rows_of(acc.account_id, _Probe.of(identity)))
         store.add_person(acc.account_id, new_person_id(row.seq), row.seq, 1.0)
         if (k + 1) % 100000 == 0:
             print(f"  prefilled {k + 1:,} ({(k + 1) / (time.perf_counter() - t0):,.0f}/s)", file=sys.stderr, flush=True)
@@ -472,7 +488,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         store = open_store(location)
         if args.prefill:
-            prefill(store, SignalHasher(bytes(32)), stream[: args.prefill])
+            prefill(store, SignalHasher(bytes(32)), stream[: args.prefill], Sealer(bytes(range(32))))
         t = time.perf_counter()
         linker = Linker(store, SignalHasher(bytes(32)), settings, sealer=Sealer(bytes(range(32))))
         index_build_s = time.perf_counter() - t

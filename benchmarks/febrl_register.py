@@ -21,16 +21,24 @@ from pathlib import Path
 
 def signals_of(rec: dict, pb) -> list:
     """The record's signals as the issue says: name with birth date, the social security id
-    as an AUS document number, the address when the linker has an address type."""
+    as an AUS document number, the address when the linker has an address type. A missing
+    or impossible FEBRL date (month 00, day 31 of a short month) is sent as no date where the
+    linker allows that; older linkers get no name signal for such a record."""
     out = []
     name = f"{rec['given']} {rec['surname']}".strip()
-    if name and rec["dob"]:
+    if name and (rec["dob"] or optional_birth_date(pb)):
         out.append(pb.Signal(type=pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, value=name, birth_date=rec["dob"]))
     if rec["ssn"]:
         out.append(pb.Signal(type=pb.SIGNAL_TYPE_DOCUMENT_NUMBER, value=rec["ssn"], country="AUS"))
     if rec["address"] and hasattr(pb, "SIGNAL_TYPE_POSTAL_ADDRESS"):
         out.append(pb.Signal(type=pb.SIGNAL_TYPE_POSTAL_ADDRESS, value=rec["address"]))
     return out
+
+
+def optional_birth_date(pb) -> bool:
+    """Whether this linker takes a name without a birth date (since issue 15; the same proto
+    generation added the address type)."""
+    return hasattr(pb, "SIGNAL_TYPE_POSTAL_ADDRESS")
 
 
 def open_linker(path: str, **settings):

@@ -56,14 +56,23 @@ def load(name: str) -> tuple[list[dict], set[frozenset[str]], dict[str, str]]:
     df = df.fillna("")
     records = []
     for rec_id, r in df.iterrows():
-        dob = str(r.date_of_birth).strip()
-        dob = f"{dob[:4]}-{dob[4:6]}-{dob[6:8]}" if len(dob) == 8 and dob.isdigit() else ""
+        dob = _date(str(r.date_of_birth).strip())
         address = " ".join(str(r[c]).strip() for c in ("street_number", "address_1", "address_2", "suburb",
                                                       "postcode", "state") if str(r[c]).strip())
         records.append({"id": rec_id, "given": str(r.given_name).strip(), "surname": str(r.surname).strip(),
                         "dob": dob, "ssn": str(r.soc_sec_id).strip(), "address": address})
     truth = {frozenset(p) for p in links}
     return records, truth, dict(zip(df.index, df._file, strict=True))
+
+
+def _date(raw: str) -> str:
+    """``YYYYMMDD`` as ``YYYY-MM-DD``, or empty when missing or not a real date."""
+    import datetime as dt
+
+    try:
+        return dt.date(int(raw[:4]), int(raw[4:6]), int(raw[6:8])).isoformat() if len(raw) == 8 else ""
+    except ValueError:
+        return ""
 
 
 def pairs_of(persons: dict[str, str]) -> set[frozenset[str]]:

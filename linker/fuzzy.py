@@ -6,7 +6,7 @@ normalised form (:class:`Identity`). The engine keeps those values only sealed a
 (:func:`block_terms`): a phonetic code of each name token (and of its nickname canonical
 forms) with the birth date, with each two of its three parts (year+month, year+day,
 month+day) and with day and month swapped; pairs of phonetic codes; and the one-character
-deletions of a document number. Two records one typo apart share at least one term.
+deletions of a document number with the birth year. Two records one typo apart share at least one term.
 
 Candidates are then scored with real string comparisons (jellyfish's Jaro-Winkler and
 Damerau-Levenshtein, the ``nicknames`` tables, rapidfuzz for addresses), Fellegi-Sunter style:
@@ -76,6 +76,8 @@ _TOKEN_LEVELS = {
     "phonetic": (0.01, 0.01),
     "different": (0.01, 0.98),
 }
+#: The most a name adds when either side has no birth date (log2 units).
+_NAME_ONLY_CAP = 10.0
 #: Weight of an unmatched third or fourth token of the shorter name.
 _EXTRA_TOKEN = -2.0
 # Birth dates: exact's u is the date's frequency (u0: one day of 80 years).
@@ -105,7 +107,8 @@ def _w(mu: tuple[float, float]) -> float:
 
 @dataclass(frozen=True)
 class NameFields:
-    """A name (folded tokens in their given order) and its birth date (``YYYY-MM-DD``)."""
+    """A name (folded tokens, given names first) and its birth date (``YYYY-MM-DD``, or empty
+    when the signal came without one)."""
 
     tokens: tuple[str, ...]
     birth_date: str
@@ -142,11 +145,12 @@ class Match:
 
     @property
     def conflict(self) -> bool:
-        """A whole name token disagrees *and* the documents disagree: the pattern of twins
-        (same surname, birth date and home, other given name and passport) and of namesakes.
-        The engine never joins on such a match, whatever its weight."""
+        """The surnames agree but a given name disagrees entirely, *and* the documents disagree:
+        the pattern of twins (same surname, birth date and home, another given name and
+        passport). The engine never joins on such a match, whatever its weight. (A different
+        surname with the same given name is not this pattern: surnames change at marriage.)"""
         levels = {(f.field, f.level) for f in self.fields}
-        return ("name token", "different") in levels and ("document", "different") in levels
+        return ("name token", "different given name") in levels and ("document", "different") in levels
 
     def explain(self) -> str:
         """The parts as a readable note (levels and weights, never the values)."""
@@ -156,8 +160,12 @@ class Match:
 
 # ---- normalisation ----------------------------------------------------------------------------
 def fold_tokens(raw: str) -> tuple[str, ...]:
-    """Name tokens in their order: anyascii-folded, upper case, letters only, no initials,
-    no repeats, at most :data:`MAX_TOKENS`."""
+    """Name tokens in given-name-first order: anyascii-folded, upper case, letters only, no
+    initials, no repeats, at most :data:`MAX_TOKENS`. ``SURNAME, Given`` (the document and
+    directory convention) is turned round to ``Given SURNAME``, so the last token is the surname."""
+    if "," in raw:
+        surname, _, given = raw.partition(",")
+        raw = f"{given} {surname}"
     out: list[str] = []
     for t in _NON_LETTERS.sub(" ", anyascii(raw).upper()).split():
         if len(t) > 1 and t not in out:
@@ -219,7 +227,7 @@ def block_terms(identity: Identity) -> set[str]:
         y, m, d = _dob_parts(name.birth_date)
         lo, hi = sorted((m, d))
         primary = [_phonetic(t) for t in name.tokens]
-        for t, code in zip(name.tokens, primary, strict=True):
+        for t, code in zip(name.tokens if name.birth_date else (), primary, strict=False):
             out.update((f"d:{name.birth_date}:{code}", f"ym:{y}{m}:{code}", f"yd:{y}{d}:{code}",
                         f"md:{m}{d}:{code}", f"ys:{y}{lo}{hi}:{code}"))
             for alias in sorted(_canonicals(t) - {t})[:4]:
@@ -227,9 +235,14 @@ def block_terms(identity: Identity) -> set[str]:
         for i, a in enumerate(primary):
             for b in primary[i + 1:]:
                 out.add("nn:" + ":".join(sorted((a, b))))
+    # A document one edit away says little alone (its weight stays below every level), and
+    # document numbers are often issued in sequence, so their deletion neighbourhoods are
+    # crowded: they find candidates only together with a birth year.
+    years = sorted({n.birth_date[:4] for n in identity.names if n.birth_date})
     for doc in identity.documents:
         country, _, number = doc.partition(":")
-        out.update(f"doc:{country}:{number[:i]}{number[i + 1:]}" for i in range(len(number)))
+        for y in years:
+            out.update(f"doc:{country}:{y}:{number[:i]}{number[i + 1:]}" for i in range(len(number)))
     return out
 
 
@@ -238,7 +251,8 @@ def tf_terms(identity: Identity) -> set[str]:
     birth date, plus ``names`` (the number of names, the denominator)."""
     out = {"names"} if identity.names else set()
     for name in identity.names:
-        out.add(f"dob:{name.birth_date}")
+        if name.birth_date:
+            out.add(f"dob:{name.birth_date}")
         out.update(f"tok:{t}" for t in name.tokens)
     return out
 
@@ -288,19 +302,31 @@ def _names_weight(a: NameFields, b: NameFields, u_of: Callable[[str], float], ha
     used_a: set[int] = set()
     used_b: set[int] = set()
     out: list[FieldWeight] = []
+    chosen: set[tuple[int, int]] = set()
     for w, i, j, level in pairs:
         if i in used_a or j in used_b or level == "different":
             continue
         used_a.add(i)
         used_b.add(j)
+        chosen.add((i, j))
         out.append(FieldWeight("name token", level, w))
     # A token of the shorter name without a counterpart disagrees: fully for the first two
     # (given name and surname), weakly beyond (a dropped second surname or middle name). The
-    # longer name's extra tokens do not count.
+    # longer name's extra tokens do not count. When the surnames (last tokens) agree, the
+    # disagreeing token is a given name: "different given name", the pattern of twins.
     missing = max(0, min(len(a.tokens), len(b.tokens)) - len(out))
     full = max(0, min(missing, 2 - len(out)))
-    out += [FieldWeight("name token", "different", _w(_TOKEN_LEVELS["different"]))] * full
+    surnames_agree = len(a.tokens) > 1 and len(b.tokens) > 1 and (len(a.tokens) - 1, len(b.tokens) - 1) in chosen
+    label = "different given name" if surnames_agree else "different"
+    out += [FieldWeight("name token", label, _w(_TOKEN_LEVELS["different"]))] * full
     out += [FieldWeight("name token", "extra", _EXTRA_TOKEN)] * (missing - full)
+    if not (a.birth_date and b.birth_date):
+        # Without a birth date on both sides a name is medium evidence at most: its positive
+        # weight is capped, so a name alone never joins (a document or more must agree too).
+        total = sum(f.weight for f in out)
+        if total > _NAME_ONLY_CAP:
+            out.append(FieldWeight("birth date", "missing: name capped", _NAME_ONLY_CAP - total))
+        return out
     level = _dob_level(a.birth_date, b.birth_date)
     w = (math.log2(_DOB_EXACT_M / u_of(f"dob:{a.birth_date}")) if level == "exact"
          else _w(_DOB_LEVELS[level]))

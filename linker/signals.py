@@ -9,8 +9,9 @@ token hashes. Canonical forms, per type:
 - ``PHONE``: E.164 via :func:`idverify.profile.contacts.normalize_phone`, ``country`` as region.
 - ``DOCUMENT_NUMBER``: ``ISO3:NUMBER``, the number upper case without spaces, ``<`` fillers,
   dashes, dots or slashes; the issuing country (ISO or ICAO code) as ISO alpha-3. Required.
-- ``NAME_AND_BIRTH_DATE``: ``YYYY-MM-DD:TOKENS`` (folded, sorted tokens), plus a birth-date
-  blocking hash and the name key for fuzzy matching.
+- ``NAME_AND_BIRTH_DATE``: ``YYYY-MM-DD:TOKENS`` (folded, sorted tokens; ``:TOKENS`` without
+  a birth date, which is optional; a malformed one is refused), plus a birth-date blocking
+  hash and the name key.
 - ``IP_ADDRESS``: IPv4 as is (IPv4-mapped IPv6 unwrapped); IPv6 as its /64 network, because one
   subscriber usually holds a whole /64 and rotates addresses within it.
 - ``BANK_ACCOUNT``: upper case without spaces or dashes (IBAN print form folded).
@@ -144,7 +145,10 @@ def canonical_value(signal_type: int, value: str, country: str = "", birth_date:
             raise InvalidInput("name has no letters", reason="NAME_INVALID")
         if max(len(t) for t in tokens) > _MAX_NAME_TOKEN:
             raise InvalidInput(f"a name token is longer than {_MAX_NAME_TOKEN} letters", reason="NAME_INVALID")
-        return f"{_birth_date(birth_date)}:{' '.join(tokens)}"
+        # The birth date may be absent (a record without one): the name then links only
+        # together with other agreeing fields (linker.fuzzy caps a dateless name's weight).
+        dob = _birth_date(birth_date) if birth_date.strip() else ""
+        return f"{dob}:{' '.join(tokens)}"
     if signal_type == pb.SIGNAL_TYPE_IP_ADDRESS:
         return _ip_group(value)
     if signal_type == pb.SIGNAL_TYPE_BANK_ACCOUNT:

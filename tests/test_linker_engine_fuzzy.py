@@ -188,3 +188,12 @@ def test_erasure_removes_sealed_values_and_variant_hashes(linker):
     assert {bytes(r[0]): int(r[1]) for r in after["link_fuzzy_counts"]} == dict.fromkeys(keep_keys, 1)
     assert keep_keys < kept_counts
     assert not linker.check("", F, linker.prepare([name("Zebulon Quarterman", "1957-09-13")])).evidence
+
+
+def test_a_name_without_a_birth_date_links_only_with_more_agreeing(linker):
+    reg(linker, "nd1", F, name("Brooklyn Quarterman", "1984-12-05"), doc("9674605"))
+    alone = reg(linker, "nd2", F, name("Brooklyn Quarterman", ""))
+    assert not alone.linked_account_ids
+    with_doc = reg(linker, "nd3", F, name("Brooklyn Quarterman", ""), doc("9676405"))
+    assert with_doc.linked_account_ids == ["nd1", "nd2"] or with_doc.linked_account_ids == ["nd1"]
+    assert ("document", "one edit") in {(f, lvl) for f, lvl, _ in identity_edge(with_doc, "nd1").weights}
