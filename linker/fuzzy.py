@@ -6,7 +6,7 @@ normalised form (:class:`Identity`). The engine keeps those values only sealed a
 (:func:`block_terms`): a phonetic code of each name token (and of its nickname canonical
 forms) with the birth date, with each two of its three parts (year+month, year+day,
 month+day) and with day and month swapped; pairs of phonetic codes; and the one-character
-deletions of a document number with the birth year. Two records one typo apart share at least one term.
+deletions of a document number with a name token's code. Two records one typo apart share at least one term.
 
 Candidates are then scored with real string comparisons (jellyfish's Jaro-Winkler and
 Damerau-Levenshtein, the ``nicknames`` tables, rapidfuzz for addresses), Fellegi-Sunter style:
@@ -145,12 +145,13 @@ class Match:
 
     @property
     def conflict(self) -> bool:
-        """The surnames agree but a given name disagrees entirely, *and* the documents disagree:
-        the pattern of twins (same surname, birth date and home, another given name and
-        passport). The engine never joins on such a match, whatever its weight. (A different
+        """The surnames agree but a given name disagrees entirely, and no document agrees: the
+        pattern of twins (same surname, birth date and home, another given name and passport,
+        or none). The engine never joins on such a match, whatever its weight. (A different
         surname with the same given name is not this pattern: surnames change at marriage.)"""
         levels = {(f.field, f.level) for f in self.fields}
-        return ("name token", "different given name") in levels and ("document", "different") in levels
+        return ("name token", "different given name") in levels and not (
+            ("document", "exact") in levels or ("document", "one edit") in levels)
 
     def explain(self) -> str:
         """The parts as a readable note (levels and weights, never the values)."""
@@ -237,12 +238,12 @@ def block_terms(identity: Identity) -> set[str]:
                 out.add("nn:" + ":".join(sorted((a, b))))
     # A document one edit away says little alone (its weight stays below every level), and
     # document numbers are often issued in sequence, so their deletion neighbourhoods are
-    # crowded: they find candidates only together with a birth year.
-    years = sorted({n.birth_date[:4] for n in identity.names if n.birth_date})
+    # crowded: they find candidates only together with the phonetic code of a name token.
+    codes = sorted({_phonetic(t) for n in identity.names for t in n.tokens})
     for doc in identity.documents:
         country, _, number = doc.partition(":")
-        for y in years:
-            out.update(f"doc:{country}:{y}:{number[:i]}{number[i + 1:]}" for i in range(len(number)))
+        for code in codes:
+            out.update(f"doc:{country}:{code}:{number[:i]}{number[i + 1:]}" for i in range(len(number)))
     return out
 
 

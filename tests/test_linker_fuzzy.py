@@ -84,6 +84,9 @@ def test_conflict_marks_twins():
     renewed = fuzzy.score(ident("Amelia Harrington", "1981-11-01", "AUS:8853061"),
                           ident("Amelia Harrington", "1981-11-01", "AUS:2349971"), u_default)
     assert not renewed.conflict
+    no_documents = fuzzy.score(ident("Amelia Harrington", "1981-11-01"), ident("Edith Harrington", "1981-11-01"),
+                               u_default)
+    assert no_documents.conflict
     married = fuzzy.score(ident("Amelia Harrington", "1981-11-01", "AUS:8853061"),
                           ident("Amelia Quarterman", "1981-11-01", "AUS:2349971"), u_default)
     assert not married.conflict and ("name token", "different") in levels(married)
@@ -96,7 +99,7 @@ def test_one_typo_apart_share_a_blocking_term():
         ident("Jonathan Sondergeld", "1971-05-06"),  # day/month swapped
         ident("Jonathan Sondergeld", "1981-06-05"),  # year digit
         ident("Jon Sondergeld", "1917-06-05"),  # nickname and a year typo
-        ident("Mary Quint", "1971-08-30", "AUS:7900557"),  # document transposition, same birth year
+        ident("Jon Sondergelt", "1934-08-30", "AUS:7900557"),  # document transposition, surname typo
     ]
     for b in pairs:
         assert fuzzy.block_terms(a) & fuzzy.block_terms(b)
