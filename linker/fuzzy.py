@@ -6,7 +6,7 @@ normalised form (:class:`Identity`). The engine keeps those values only sealed a
 (:func:`block_terms`): a phonetic code of each name token (and of its nickname canonical
 forms) with the birth date, with each two of its three parts (year+month, year+day,
 month+day) and with day and month swapped; pairs of phonetic codes; and the one-character
-deletions of a document number with a name token's code. Two records one typo apart share at least one term.
+deletions of a document number with a name token's code or the birth year. Two records one typo apart share at least one term.
 
 Candidates are then scored with real string comparisons (jellyfish's Jaro-Winkler and
 Damerau-Levenshtein, the ``nicknames`` tables, rapidfuzz for addresses), Fellegi-Sunter style:
@@ -62,7 +62,7 @@ ADDRESS_CAP = 6.0
 
 #: Floors of the term-frequency ``u`` (as Splink's ``tf_minimum_u_value``): one holder among
 #: a million does not make a surname or a birth date worth more than these allow.
-_TOKEN_U_MIN, _DOB_U_MIN = 2e-4, 1 / (365.25 * 100)
+_TOKEN_U_MIN, _DOB_U_MIN = 5e-4, 1 / (365.25 * 100)
 
 #: Pseudo-count of the term-frequency smoothing: ``u = (count + K u0) / (total + K)``, so a
 #: small store (a test, a new deployment) does not mistake one other holder for a common value.
@@ -238,8 +238,10 @@ def block_terms(identity: Identity) -> set[str]:
                 out.add("nn:" + ":".join(sorted((a, b))))
     # A document one edit away says little alone (its weight stays below every level), and
     # document numbers are often issued in sequence, so their deletion neighbourhoods are
-    # crowded: they find candidates only together with the phonetic code of a name token.
-    codes = sorted({_phonetic(t) for n in identity.names for t in n.tokens})
+    # crowded: they find candidates only together with the phonetic code of a name token or
+    # with the birth year (either may be the field with the typo).
+    codes = sorted({_phonetic(t) for n in identity.names for t in n.tokens}
+                   | {n.birth_date[:4] for n in identity.names if n.birth_date})
     for doc in identity.documents:
         country, _, number = doc.partition(":")
         for code in codes:

@@ -57,7 +57,7 @@ def test_term_frequency_lowers_the_weight_of_common_values():
                          lambda t: fuzzy.smoothed_u(t, 20_000 if t.startswith("tok") else 3_000, 1_000_000))
     assert rare.weight - common.weight > 10
     # A value nobody else holds is capped (Splink's minimum u): never worth more than the floor.
-    assert fuzzy.smoothed_u("tok:X", 0, 10**9) == pytest.approx(2e-4)
+    assert fuzzy.smoothed_u("tok:X", 0, 10**9) == pytest.approx(5e-4)
 
 
 def test_documents_of_other_countries_are_not_compared():
@@ -110,3 +110,11 @@ def test_explanations_carry_no_values():
     m = fuzzy.score(ident("Zebulon Quarterman", "1957-09-13"), ident("Zeb Quartermann", "1957-09-13"), u_default)
     note = m.explain().upper()
     assert "QUARTERMAN" not in note and "1957" not in note and note.startswith("IDENTITY MATCH WEIGHT")
+
+
+def test_a_rare_full_name_with_another_birth_date_is_not_strong_even_at_a_million():
+    """Namesakes: two tokens at the frequency floor with a disagreeing birth date stay below
+    the strong level (settings.fuzzy_strong_weight, 18)."""
+    m = fuzzy.score(ident("Zebulon Quarterman", "1957-09-13"), ident("Zebulon Quarterman", "1984-02-27"),
+                    lambda t: fuzzy.smoothed_u(t, 1, 1_000_000))
+    assert m.weight < 18
