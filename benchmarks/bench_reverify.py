@@ -70,7 +70,8 @@ def seed(store_path: Path, n: int, retain: bool) -> None:
 
 def run_workers(store_path: Path, processes: int, retain: bool) -> dict:
     env = {**os.environ, "PYTHONPATH": str(REPO), "IDVERIFY_LINKER__ENABLED": "true",
-           "IDVERIFY_LINKER__HASH_KEY": KEY, "IDVERIFY_SERVER__WORKER_PROCESSES": "1",
+           "IDVERIFY_LINKER__HASH_KEY": KEY, "IDVERIFY_LINKER__SEAL_KEY": KEY[::-1],
+           "IDVERIFY_SERVER__WORKER_PROCESSES": "1",
            "IDVERIFY_REVERIFY__RETAIN_IMAGES": "true" if retain else "false"}
     started = time.perf_counter()
     procs = [subprocess.Popen([sys.executable, "-m", "idverify.cli", "reverify", "--once", "--concurrency", "2",
