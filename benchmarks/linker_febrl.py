@@ -204,7 +204,7 @@ def run_splink(name: str, records: list[dict], files: dict[str, str]) -> set[fro
         retain_intermediate_calculation_columns=False,
     )
     if link_only:
-        frames = [db_api.register(df[df.unique_id.map(files) == f].reset_index(drop=True), source_dataset_name=f)
+        frames = [db_api.register(df[df.unique_id.map(files) == f].reset_index(drop=True), dataset_display_name=f)
                   for f in ("A", "B")]
         linker = Linker(frames, settings, log_level=logging.WARNING)
     else:
