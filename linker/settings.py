@@ -76,8 +76,10 @@ class LinkerSettings:
     cap_birth_date: int = 2000
     #: Fuzzy identity (linker/fuzzy.py): a Fellegi-Sunter match weight (log2 likelihood ratio,
     #: term-frequency adjusted) at or above this joins two accounts on its own. Calibrated on
-    #: FEBRL 1-4 (benchmarks/RESULTS.md, "FEBRL, one record at a time"): twins (same surname,
-    #: birth date and address, other given name and document) weigh about 15.
+    #: FEBRL 1-4 (benchmarks/RESULTS.md, "FEBRL, one record at a time"): no false pair there.
+    #: A rare namesake with another birth date stays below it even at a million accounts;
+    #: twins (surnames agree, a given name differs, no document agrees) never join whatever
+    #: their weight (linker.fuzzy.Match.conflict).
     fuzzy_strong_weight: float = 18.0
     #: At or above this the identity is medium evidence (joins only with a second medium kind).
     fuzzy_medium_weight: float = 16.0
