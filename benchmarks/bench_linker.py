@@ -5,6 +5,7 @@ real engine and store, then measured side by side with the naive/exact alternati
     PYTHONPATH=. python benchmarks/bench_linker.py --accounts 1000000 --face-only   # 1:N faces at 1M
     PYTHONPATH=. python benchmarks/bench_linker.py --accounts 1000000 --face-only --peers hnswlib,faiss
     PYTHONPATH=. python benchmarks/bench_linker.py --accounts 20000 --store postgresql://...
+    PYTHONPATH=. python benchmarks/bench_linker.py --febrl febrl1,febrl3,febrl4 --old c1aaee9 --splink  # issue 15
 
 The population (seeded, reproducible):
 
@@ -33,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import functools
 import gc
 import os
 import random
@@ -51,6 +53,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from linker.engine import Linker, Registration  # noqa: E402
 from linker.faceindex import FaceIndex  # noqa: E402
 from linker.settings import LinkerSettings  # noqa: E402
+from linker.sealing import Sealer  # noqa: E402
 from linker.signals import SignalHasher  # noqa: E402
 from linker.store import open_store  # noqa: E402
 from linker.v1 import linking_service_pb2 as pb  # noqa: E402
@@ -243,13 +246,20 @@ def messages(signals: list[tuple]) -> list[pb.Signal]:
                       embedding=e.tolist() if e is not None else ()) for t, v, c, b, e in signals]
 
 
-def prefill(store, hasher: SignalHasher, accounts: list[Account]) -> None:
+def prefill(store, hasher: SignalHasher, accounts: list[Account], sealer: Sealer) -> None:
     """Bulk-load accounts as singleton persons, without linking, to reach a large store quickly.
 
     Values from the generator are already canonical, so they are hashed directly; the first
     500 accounts are checked against the full normalisation path to prove the digests agree.
+    Identity values (names, documents) go through the full path and are sealed and given their
+    fuzzy terms as a registration would store them (the engine's own ``_identity_rows``).
     """
+    import types
+
+    from linker.engine import _Probe
     from linker.persons import new_person_id
+
+    rows_of = functools.partial(Linker._identity_rows, types.SimpleNamespace(hasher=hasher, sealer=sealer))
 
     t0 = time.perf_counter()
     for k, acc in enumerate(accounts):
@@ -261,6 +271,7 @@ def prefill(store, hasher: SignalHasher, accounts: list[Account]) -> None:
             store._local.in_tx = True
         row = store.upsert_account(acc.account_id, acc.kind, acc.owner, 1.0)
         exact = []
+        identity = []
         for t, v, c, b, e in acc.signals:
             if t == pb.SIGNAL_TYPE_FACE_EMBEDDING:
                 store.add_face(acc.account_id, e, 1.0)
@@ -268,6 +279,11 @@ def prefill(store, hasher: SignalHasher, accounts: list[Account]) -> None:
                 ps = hasher.prepare(t, v, c, b, (), 1.0)
                 store.add_name(acc.account_id, ps.digest, ps.block, ps.name, 1.0)
                 exact.append((t, ps.digest, 1.0))
+                identity.append(ps)
+            elif t == pb.SIGNAL_TYPE_DOCUMENT_NUMBER:
+                ps = hasher.prepare(t, v, c, b, (), 1.0)
+                exact.append((t, ps.digest, 1.0))
+                identity.append(ps)
             else:
                 canonical = f"{c}:{v}" if t == pb.SIGNAL_TYPE_DOCUMENT_NUMBER else v
                 digest = hasher.digest(str(t), canonical)
@@ -275,6 +291,8 @@ def prefill(store, hasher: SignalHasher, accounts: list[Account]) -> None:
                     assert digest == hasher.prepare(t, v, c, b, (), 1.0).digest, pb.SignalType.Name(t)
                 exact.append((t, digest, 1.0))
         store.add_signals(acc.account_id, exact)
+        if identity:
+            store.add_identity(acc.account_id, *rows_of(acc.account_id, _Probe.of(identity)))
         store.add_person(acc.account_id, new_person_id(row.seq), row.seq, 1.0)
         if (k + 1) % 100000 == 0:
             print(f"  prefilled {k + 1:,} ({(k + 1) / (time.perf_counter() - t0):,.0f}/s)", file=sys.stderr, flush=True)
@@ -431,7 +449,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--face-dim", type=int, default=32, help="intrinsic dimension of synthetic faces")
     ap.add_argument("--peers", default="", help="comma-separated vector-index libraries to build on the same "
                     "faces beside the linker's (hnswlib, usearch, faiss: benchmarks/faceindex_peers.py)")
+    ap.add_argument("--febrl", default="", help="FEBRL mode (issue 15): comma-separated sets, e.g. febrl1,febrl3,febrl4; "
+                    "see benchmarks/linker_febrl.py")
+    ap.add_argument("--old", default="", help="FEBRL mode: also run the project at this commit (a /tmp worktree)")
+    ap.add_argument("--splink", action="store_true", help="FEBRL mode: also run Splink (bench extra) in batch")
     args = ap.parse_args(argv)
+    if args.febrl:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import linker_febrl
+
+        return linker_febrl.main(args.febrl.split(","), args.old, args.splink, min(args.checks, 500))
     from benchmarks.faceindex_peers import PEERS
 
     if set(filter(None, args.peers.split(","))) - set(PEERS):
@@ -487,14 +514,14 @@ def main(argv: list[str] | None = None) -> int:
         store = open_store(location)
         index = FaceIndex.load(snapshot / f"{tag}.hnsw", store, settings.hnsw_m, settings.hnsw_ef_construction,
                                settings.hnsw_ef_search)
-        linker = Linker(store, SignalHasher(bytes(32)), settings, index)
+        linker = Linker(store, SignalHasher(bytes(32)), settings, index, sealer=Sealer(bytes(range(32))))
         print(f"(prefilled store and face index copied from the snapshot in {time.perf_counter() - t:.0f} s)")
     else:
         store = open_store(location)
         if args.prefill:
-            prefill(store, SignalHasher(bytes(32)), stream[: args.prefill])
+            prefill(store, SignalHasher(bytes(32)), stream[: args.prefill], Sealer(bytes(range(32))))
         t = time.perf_counter()
-        linker = Linker(store, SignalHasher(bytes(32)), settings)
+        linker = Linker(store, SignalHasher(bytes(32)), settings, sealer=Sealer(bytes(range(32))))
         index_build_s = time.perf_counter() - t
         if args.prefill:
             print(f"(face index over the prefilled store built in {index_build_s:.0f} s)")
@@ -620,7 +647,7 @@ def main(argv: list[str] | None = None) -> int:
         print()
     if not args.skip_restart:
         t = time.perf_counter()
-        reopened = Linker(open_store(location), SignalHasher(bytes(32)), settings)
+        reopened = Linker(open_store(location), SignalHasher(bytes(32)), settings, sealer=Sealer(bytes(range(32))))
         print(f"| restart: reopen store + rebuild face index | {time.perf_counter() - t:.1f} s | |")
         reopened.close()
 

@@ -40,7 +40,7 @@ HOPPER = Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
 
 def seed(store_path: Path, n: int, retain: bool) -> None:
     config = load_config(overrides={"store": {"url": str(store_path)}, "server": {"worker_processes": 1},
-                                    "linker": {"enabled": True, "hash_key": KEY}}, environ={})
+                                    "linker": {"enabled": True, "hash_key": KEY, "seal_key": KEY[::-1]}}, environ={})
     app = build_application(config)
     deps = app.deps
     try:
@@ -70,7 +70,8 @@ def seed(store_path: Path, n: int, retain: bool) -> None:
 
 def run_workers(store_path: Path, processes: int, retain: bool) -> dict:
     env = {**os.environ, "PYTHONPATH": str(REPO), "IDVERIFY_LINKER__ENABLED": "true",
-           "IDVERIFY_LINKER__HASH_KEY": KEY, "IDVERIFY_SERVER__WORKER_PROCESSES": "1",
+           "IDVERIFY_LINKER__HASH_KEY": KEY, "IDVERIFY_LINKER__SEAL_KEY": KEY[::-1],
+           "IDVERIFY_SERVER__WORKER_PROCESSES": "1",
            "IDVERIFY_REVERIFY__RETAIN_IMAGES": "true" if retain else "false"}
     started = time.perf_counter()
     procs = [subprocess.Popen([sys.executable, "-m", "idverify.cli", "reverify", "--once", "--concurrency", "2",

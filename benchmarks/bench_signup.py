@@ -54,7 +54,7 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
 def config_for(store: str, workers: int = 2):
     """The application's configuration: linker on (fixed key), one SQLite file for both stores."""
     return load_config(overrides={"server": {"port": 0, "worker_processes": workers}, "store": {"url": store},
-                                  "linker": {"enabled": True, "hash_key": KEY}}, environ={})
+                                  "linker": {"enabled": True, "hash_key": KEY, "seal_key": KEY[::-1]}}, environ={})
 
 
 def prefill(linker: Linker, accounts: int, seed: int = 7, batch: int = 256) -> float:

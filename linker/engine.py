@@ -28,13 +28,15 @@ import numpy as np
 
 from idverify.db.url import is_postgres_url
 from idverify.errors import ConfigError, InvalidInput, NotFound
+from linker import fuzzy as _fuzzy
 from linker import persons as _persons
 from linker import policy as _policy
 from linker.faceindex import FaceIndex, exact_distances
 from linker.names import NameKey, name_similarity
 from linker.policy import AccountView, Decision, Evidence, Reason
+from linker.sealing import Sealer
 from linker.settings import LinkerSettings
-from linker.signals import EMBEDDING_DIM, PreparedSignal, RejectedSignal, SignalHasher, links_alone
+from linker.signals import EMBEDDING_DIM, STRENGTHS, PreparedSignal, RejectedSignal, SignalHasher, links_alone
 from linker.store import LinkStore, open_store
 from linker.store.base import AccountRow
 from linker.v1 import linking_service_pb2 as pb
@@ -47,6 +49,7 @@ __all__ = [
     "Linker",
     "Registration",
     "resolve_hash_key",
+    "resolve_seal_key",
 ]
 
 #: Face embeddings one account may bring in one request: a profile photo and a few document
@@ -56,6 +59,7 @@ MAX_FACES_PER_REQUEST = 16
 _KINDS = (pb.ACCOUNT_KIND_FREELANCER, pb.ACCOUNT_KIND_CLIENT, pb.ACCOUNT_KIND_AGENCY)
 _STRONG, _MEDIUM, _WEAK = pb.SIGNAL_STRENGTH_STRONG, pb.SIGNAL_STRENGTH_MEDIUM, pb.SIGNAL_STRENGTH_WEAK
 _FACE, _NAME, _DOC = pb.SIGNAL_TYPE_FACE_EMBEDDING, pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, pb.SIGNAL_TYPE_DOCUMENT_NUMBER
+_ADDRESS = pb.SIGNAL_TYPE_POSTAL_ADDRESS
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,7 @@ class _Probe:
     exact: list[tuple[int, int, bytes, float]] = field(default_factory=list)  # type, strength, digest, seen
     names: list[tuple[bytes, bytes, NameKey, float]] = field(default_factory=list)  # digest, block, key, seen
     faces: list[tuple[np.ndarray, float]] = field(default_factory=list)
+    identity: list[tuple[int, bytes, str, float]] = field(default_factory=list)  # type, digest, plain, seen
 
     @classmethod
     def of(cls, signals: Iterable[PreparedSignal]) -> _Probe:
@@ -131,35 +136,69 @@ class _Probe:
                 probe.faces.append((s.embedding, s.observed_at))
                 continue
             probe.exact.append((s.type, s.strength, s.digest, s.observed_at))
+            if s.plain:
+                probe.identity.append((s.type, s.digest, s.plain, s.observed_at))
             if s.type == _NAME and s.name is not None:
                 probe.names.append((s.digest, s.block, s.name, s.observed_at))
         return probe
 
     def extend(self, other: _Probe) -> _Probe:
-        return _Probe(self.exact + other.exact, self.names + other.names, self.faces + other.faces)
+        return _Probe(self.exact + other.exact, self.names + other.names, self.faces + other.faces,
+                      self.identity + other.identity)
+
+    def fields(self) -> _fuzzy.Identity:
+        """The probe's identity fields for the fuzzy scorer."""
+        return _identity([(t, plain) for t, _, plain, _ in self.identity])
+
+
+def _identity(values: Iterable[tuple[int, str]]) -> _fuzzy.Identity:
+    names, docs, addresses = [], [], []
+    for t, plain in values:
+        if t == _NAME:
+            names.append(_fuzzy.parse_name_plain(plain))
+        elif t == _DOC:
+            docs.append(plain)
+        elif t == _ADDRESS:
+            addresses.append(plain)
+    return _fuzzy.Identity(tuple(dict.fromkeys(names)), tuple(dict.fromkeys(docs)), tuple(dict.fromkeys(addresses)))
 
 
 def resolve_hash_key(settings: LinkerSettings, store_location: str) -> bytes:
     """The HMAC key: ``linker.hash_key`` (hex or text), or with ``dev_generate_key`` a random
     key persisted beside the SQLite store; anything else refuses to start (ConfigError)."""
-    if settings.hash_key:
+    return _resolve_key(settings.hash_key, "hash_key", "HMAC secret for signal hashes", settings,
+                        store_location + ".linker-key")
+
+
+def resolve_seal_key(settings: LinkerSettings, store_location: str) -> bytes:
+    """The AES-GCM key sealing identity values: ``linker.seal_key``, resolved like
+    :func:`resolve_hash_key` (``<store>.linker-seal-key`` in development); never the hash key."""
+    key = _resolve_key(settings.seal_key, "seal_key", "AES-GCM key sealing identity values", settings,
+                       store_location + ".linker-seal-key")
+    if key == resolve_hash_key(settings, store_location):
+        raise ConfigError("linker.seal_key must differ from linker.hash_key", reason="CONFIG_VALUE")
+    return key
+
+
+def _resolve_key(value: str, name: str, what: str, settings: LinkerSettings, dev_path: str) -> bytes:
+    if value:
         try:
-            key = bytes.fromhex(settings.hash_key)
+            key = bytes.fromhex(value)
             if len(key) >= 16:
                 return key
         except ValueError:
             pass
-        return settings.hash_key.encode()
+        return value.encode()
     if not settings.dev_generate_key:
         raise ConfigError(
-            "linker.hash_key is required (HMAC secret for signal hashes); for development only, "
+            f"linker.{name} is required ({what}); for development only, "
             "set linker.dev_generate_key = true to generate one beside the SQLite store",
             reason="CONFIG_MISSING",
         )
-    if is_postgres_url(store_location):
-        raise ConfigError("linker.dev_generate_key needs an SQLite store; set linker.hash_key",
+    if is_postgres_url(dev_path):
+        raise ConfigError(f"linker.dev_generate_key needs an SQLite store; set linker.{name}",
                           reason="CONFIG_VALUE")
-    path = Path(store_location + ".linker-key")
+    path = Path(dev_path)
     if path.exists():
         return bytes.fromhex(path.read_text().strip())
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -174,9 +213,10 @@ class Linker:
     """Links accounts into persons and decides on them; built once and shared by all calls."""
 
     def __init__(self, store: LinkStore, hasher: SignalHasher, settings: LinkerSettings,
-                 index: FaceIndex | None = None) -> None:
+                 index: FaceIndex | None = None, *, sealer: Sealer) -> None:
         self.store = store
         self.hasher = hasher
+        self.sealer = sealer
         self.settings = settings
         self.index = index or FaceIndex(settings.hnsw_m, settings.hnsw_ef_construction, settings.hnsw_ef_search)
         self.index.sync(store)
@@ -186,13 +226,14 @@ class Linker:
     def open(cls, settings: LinkerSettings, store_location: str) -> Linker:
         """Open the store (migrating it), resolve the hash key and rebuild the face index."""
         key = resolve_hash_key(settings, store_location)
+        sealer = Sealer(resolve_seal_key(settings, store_location))
         store = open_store(store_location)
         try:
             index = None
             if settings.index_path:
                 index = FaceIndex.load(settings.index_path, store, settings.hnsw_m, settings.hnsw_ef_construction,
                                        settings.hnsw_ef_search)
-            return cls(store, SignalHasher(key), settings, index)
+            return cls(store, SignalHasher(key), settings, index, sealer=sealer)
         except BaseException:
             store.close()
             raise
@@ -264,9 +305,10 @@ class Linker:
     # ---- evidence ---------------------------------------------------------------------------
     def _stored_probe(self, account_id: str) -> _Probe:
         probe = _Probe()
-        strengths = {t: _policy_strength(t) for t in range(1, 12)}
         for t, digest, seen in self.store.signals_of(account_id):
-            probe.exact.append((t, strengths[t], digest, seen))
+            probe.exact.append((t, _policy_strength(t), digest, seen))
+        for _a, t, sealed, seen in self.store.sealed_of([account_id]):
+            probe.identity.append((t, b"", self.sealer.open(sealed, _seal_context(account_id, t)), seen))
         for row in self.store.names_of([account_id]):
             probe.names.append((row.digest, row.block, row.name, row.first_seen))
         for face in self.store.faces_of([account_id]):
@@ -292,30 +334,26 @@ class Linker:
 
         caps = [self._caps[strength] + 2 for _, strength, _, _ in probe.exact]
         holders_of = self.store.signal_holders_many([(t, d) for t, _, d, _ in probe.exact], caps)
+        same_name: set[str] = set()  # holders of the same name and birth date: fuzzy candidates
+        generic_name: set[str] = set()
         for t, strength, digest, seen in probe.exact:
             cap = self._caps[strength]
             holders = holders_of[(t, digest)]
             count = len({h for h, _ in holders} | {account_id})
             generic = count > cap
+            if t == _NAME:
+                # A name and birth date is weighed by the fuzzy identity score (term-frequency
+                # adjusted), not as an exact value; one held by too many accounts still is generic.
+                same_name.update(h for h, _ in holders)
+                if generic:
+                    generic_name.update(h for h, _ in holders)
+                continue
             for other, first in holders:
                 add(other, Evidence(t, strength, max(first, seen), 1.0, generic,
                                     "generic value" if generic else "same value"))
         s = self.settings
-        for _digest, block, key, seen in probe.names:
-            count, rows = self.store.names_in_block_sharing(block, s.cap_birth_date + 1,
-                                                            {h for variants in key.tokens for h in variants})
-            if count > s.cap_birth_date:
-                continue  # a placeholder birth date: names in it say nothing
-            for row in rows:
-                sim = name_similarity(key, row.name)
-                if sim >= s.name_match_similarity:
-                    strength = _STRONG
-                elif sim >= s.name_medium_similarity:
-                    strength = _MEDIUM
-                else:
-                    continue
-                add(row.account_id, Evidence(_NAME, strength, max(seen, row.first_seen), sim, False,
-                                             f"same birth date, name similarity {sim:.2f}"))
+        for other, ev in self._fuzzy_evidence(account_id, probe, same_name, generic_name).items():
+            add(other, ev)
         if probe.faces:
             if face_hits is None:
                 self.index.sync(self.store)
@@ -336,6 +374,77 @@ class Linker:
                                     f"face distance {dist:.3f}"))
         out = {o: sorted(per.values(), key=_order) for o, per in found.items()}
         return self._contradictions(out, [f for f, _ in probe.faces])
+
+    # ---- fuzzy identity ---------------------------------------------------------------------
+    def _fuzzy_evidence(self, account_id: str, probe: _Probe, same_name: Iterable[str],
+                        generic_name: set[str]) -> dict[str, Evidence]:
+        """Fuzzy identity evidence toward candidates found through keyed blocking terms (and
+        the holders of the same name and birth date), scored on their opened sealed values."""
+        mine = probe.fields()
+        if not (mine.names or mine.documents):
+            return {}
+        s = self.settings
+        blocks = {self.hasher.term_key("fz", t) for t in _fuzzy.block_terms(mine)}
+        counts = self.store.fuzzy_counts(blocks)
+        small = [k for k in blocks if 0 < counts[k] <= s.fuzzy_block_cap]
+        candidates = (self.store.fuzzy_holders(small) | set(same_name)) - {account_id}
+        if not candidates:
+            return {}
+        u_of = self._u_lookup([mine], stored=False)
+        seen = max(t for *_, t in probe.identity)
+        out = {}
+        for other, (theirs, first) in self._stored_identities(candidates).items():
+            ev = self._fuzzy_item(mine, theirs, u_of, max(seen, first), other in generic_name)
+            if ev is not None:
+                out[other] = ev
+        return out
+
+    def _fuzzy_item(self, a: _fuzzy.Identity, b: _fuzzy.Identity, u_of, seen: float,
+                    generic: bool = False) -> Evidence | None:
+        match = _fuzzy.score(a, b, u_of, hashed=self.settings.fuzzy_compare == "hashed")
+        s = self.settings
+        if match is None or match.weight < s.fuzzy_medium_weight:
+            return None
+        strength = _STRONG if match.weight >= s.fuzzy_strong_weight else _MEDIUM
+        note = match.explain()
+        if match.conflict:
+            strength = _WEAK  # twins or namesakes: risk for a reviewer, never a join
+            note = "conflicting name token and document; " + note
+        return Evidence(_NAME, strength, seen, min(1.0, match.weight / s.fuzzy_strong_weight), generic,
+                        "generic value; " + note if generic else note,
+                        round(match.weight, 3), tuple((f.field, f.level, round(f.weight, 3)) for f in match.fields))
+
+    def _stored_identities(self, accounts: Iterable[str]) -> dict[str, tuple[_fuzzy.Identity, float]]:
+        """Each account's identity from its opened sealed values, with when it was last added."""
+        values: dict[str, list[tuple[int, str]]] = {}
+        seen: dict[str, float] = {}
+        for account_id, t, sealed, first in self.store.sealed_of(accounts):
+            values.setdefault(account_id, []).append((t, self.sealer.open(sealed, _seal_context(account_id, t))))
+            seen[account_id] = max(first, seen.get(account_id, first))
+        return {a: (_identity(v), seen[a]) for a, v in values.items()}
+
+    def _u_lookup(self, identities: Sequence[_fuzzy.Identity], stored: bool):
+        """``u_of(term)`` for the term-frequency terms of ``identities``: smoothed shares of
+        stored names. ``stored`` discounts the identities' own stored rows."""
+        terms = set().union(*(_fuzzy.tf_terms(i) for i in identities)) if identities else set()
+        keys = {t: self.hasher.term_key("tf", t) for t in terms | {"names"}}
+        counts = self.store.fuzzy_counts(keys.values())
+        own = 1 if stored else 0
+        total = max(0, counts[keys["names"]] - own)
+        cache = {t: _fuzzy.smoothed_u(t, max(0, counts[k] - own), total) for t, k in keys.items()}
+        for t, k in keys.items():
+            if t.startswith("dob:") and counts[k] - own > self.settings.cap_birth_date:
+                cache[t] = 1.0  # a placeholder birth date (1900-01-01): agreeing on it says nothing
+        return cache.__getitem__
+
+    def _identity_rows(self, account_id: str, probe: _Probe) -> tuple[list[tuple[int, bytes, bytes, float]], set[bytes]]:
+        """What :meth:`LinkStore.add_identity` stores for new signals: sealed values and keys."""
+        sealed = [(t, digest, self.sealer.seal(plain, _seal_context(account_id, t)), seen)
+                  for t, digest, plain, seen in probe.identity]
+        fields = probe.fields()
+        keys = {self.hasher.term_key("fz", t) for t in _fuzzy.block_terms(fields)}
+        keys |= {self.hasher.term_key("tf", t) for t in _fuzzy.tf_terms(fields)}
+        return sealed, keys
 
     def _contradictions(self, evidence: dict[str, list[Evidence]],
                         probe_faces: Sequence[np.ndarray]) -> dict[str, list[Evidence]]:
@@ -368,6 +477,8 @@ class Linker:
 
         generic_cache: dict[tuple[int, bytes], bool] = {}
         for a, b, t, digest, seen in self.store.shared_signals(accounts):
+            if t == _NAME:
+                continue  # weighed by the fuzzy identity score below
             strength = _policy_strength(t)
             if (t, digest) not in generic_cache:
                 cap = self._caps[strength]
@@ -375,16 +486,14 @@ class Linker:
             generic = generic_cache[(t, digest)]
             add(a, b, Evidence(t, strength, seen, 1.0, generic, "generic value" if generic else "same value"))
         s = self.settings
-        names = self.store.names_of(accounts)
-        for i, x in enumerate(names):
-            for y in names[i + 1:]:
-                if x.account_id == y.account_id or x.block != y.block:
-                    continue
-                sim = name_similarity(x.name, y.name)
-                if sim >= s.name_medium_similarity:
-                    strength = _STRONG if sim >= s.name_match_similarity else _MEDIUM
-                    add(x.account_id, y.account_id, Evidence(_NAME, strength, max(x.first_seen, y.first_seen),
-                                                             sim, False, f"same birth date, name similarity {sim:.2f}"))
+        idents = self._stored_identities(accounts)
+        ordered = sorted(idents)
+        u_of = self._u_lookup([idents[a][0] for a in ordered], stored=True)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1:]:
+                ev = self._fuzzy_item(idents[a][0], idents[b][0], u_of, max(idents[a][1], idents[b][1]))
+                if ev is not None:
+                    add(a, b, ev)
         faces = self.store.faces_of(accounts)
         if len(faces) > 1:
             matrix = np.stack([f.embedding for f in faces])
@@ -591,6 +700,8 @@ class Linker:
         self.store.add_signals(account_id, [(t, d, s) for t, _, d, s in new.exact])
         for digest, block, key, seen in new.names:
             self.store.add_name(account_id, digest, block, key, seen)
+        if new.identity:
+            self.store.add_identity(account_id, *self._identity_rows(account_id, new))
         # The same template again (a retried call, a re-verification of the same retained selfie)
         # is not stored twice: the account's faces and the index stay one row per template.
         known = set() if is_new or not new.faces else {
@@ -781,9 +892,12 @@ class Linker:
 
 
 def _policy_strength(signal_type: int) -> int:
-    from linker.signals import STRENGTHS
-
     return STRENGTHS.get(signal_type, _WEAK)
+
+
+def _seal_context(account_id: str, signal_type: int) -> str:
+    """Associated data of a sealed value: it opens only in its own account's row of its type."""
+    return f"{account_id}:{signal_type}"
 
 
 def _rank(ev: Evidence) -> tuple[int, int, float]:

@@ -33,6 +33,8 @@ def evidence_message(edge: Edge) -> pb.LinkEvidence:
         similarity=ev.similarity,
         generic=ev.generic,
         note=ev.note,
+        match_weight=ev.weight,
+        match_weights=[pb.MatchWeight(field=f, level=level, weight=w) for f, level, w in ev.weights],
     )
 
 

@@ -68,6 +68,7 @@ RISK_WEIGHTS: dict[int, float] = {
     pb.SIGNAL_TYPE_IP_ADDRESS: 0.3,
     pb.SIGNAL_TYPE_BROWSER_FINGERPRINT: 0.45,
     pb.SIGNAL_TYPE_DEVICE_ID: 0.5,
+    pb.SIGNAL_TYPE_POSTAL_ADDRESS: 0.3,
 }
 #: A generic value's weight is scaled by this: it says little about anyone.
 GENERIC_FACTOR = 0.1
@@ -87,6 +88,10 @@ class Evidence:
     similarity: float = 1.0
     generic: bool = False
     note: str = ""
+    #: Fuzzy identity evidence: the Fellegi-Sunter match weight and its ``(field, level,
+    #: weight)`` parts (see :mod:`linker.fuzzy`); 0 and empty for other evidence.
+    weight: float = 0.0
+    weights: tuple[tuple[str, str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -164,7 +169,8 @@ def demote_contradicted(evidence: list[Evidence], min_face_distance: float | Non
     for item in evidence:
         if item.signal_type == pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE and item.strength == pb.SIGNAL_STRENGTH_STRONG:
             item = Evidence(item.signal_type, pb.SIGNAL_STRENGTH_MEDIUM, item.seen_at, item.similarity,
-                            item.generic, f"{item.note}; faces differ (distance {min_face_distance:.2f})")
+                            item.generic, f"{item.note}; faces differ (distance {min_face_distance:.2f})",
+                            item.weight, item.weights)
         out.append(item)
     return out
 

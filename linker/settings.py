@@ -4,12 +4,14 @@ The store location comes from ``[store] url`` unless ``linker.store_url`` overri
 keyed-hash secret is required: the service refuses to start without ``hash_key`` unless
 ``dev_generate_key`` is true, in which case a random key is generated once and persisted beside
 an SQLite store (``<store>.linker-key``, mode 0600) so hashes stay comparable across restarts.
+The sealing key (``seal_key``) is resolved the same way (``<store>.linker-seal-key``).
 Never use the dev flag in production: anyone with the file can test guesses against the hashes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from idverify.errors import ConfigError
 
@@ -26,7 +28,11 @@ class LinkerSettings:
     enabled: bool = False
     #: HMAC-SHA256 secret (hex, or any string of at least 16 characters). Required.
     hash_key: str = ""
-    #: Development only: generate a random key and persist it beside the SQLite store.
+    #: AES-256-GCM key sealing the normalised identity values the fuzzy scorer compares (hex,
+    #: or any string of at least 16 characters). Required, and must differ from ``hash_key``:
+    #: see the README's "What the linker's store reveals".
+    seal_key: str = ""
+    #: Development only: generate random keys and persist them beside the SQLite store.
     dev_generate_key: bool = False
     #: A SQLite path or ``postgresql://`` URL; empty means ``[store] url``.
     store_url: str = ""
@@ -68,6 +74,22 @@ class LinkerSettings:
     #: A birth date shared by more accounts than this is a placeholder (1900-01-01, 1970-01-01):
     #: fuzzy name matching stops inside it (about 50 accounts share a real date per million).
     cap_birth_date: int = 2000
+    #: Fuzzy identity (linker/fuzzy.py): a Fellegi-Sunter match weight (log2 likelihood ratio,
+    #: term-frequency adjusted) at or above this joins two accounts on its own. Calibrated on
+    #: FEBRL 1-4 (benchmarks/RESULTS.md, "FEBRL, one record at a time"): no false pair there.
+    #: A rare namesake with another birth date stays below it even at a million accounts;
+    #: twins (surnames agree, a given name differs, no document agrees) never join whatever
+    #: their weight (linker.fuzzy.Match.conflict).
+    fuzzy_strong_weight: float = 18.0
+    #: At or above this the identity is medium evidence (joins only with a second medium kind).
+    fuzzy_medium_weight: float = 16.0
+    #: What the fuzzy comparison may use: ``sealed`` compares opened values with real string
+    #: measures; ``hashed`` only what keyed hashes alone allow (design a of issue 15, kept to
+    #: measure it side by side in benchmarks/bench_linker.py --febrl; values are sealed either way).
+    fuzzy_compare: Literal["sealed", "hashed"] = "sealed"
+    #: A blocking term held by more accounts than this finds no candidates (too common to say
+    #: anything; at a million accounts a phonetic surname with a birth year holds about 100).
+    fuzzy_block_cap: int = 300
     #: Risk in [0, 1] at or above which weak-only overlap leads to REVIEW. 0.7 needs three kinds
     #: of weak/medium overlap (device, IP and browser); a household sharing a home IP and a
     #: tablet (0.65) stays ALLOW.
@@ -98,7 +120,15 @@ class LinkerSettings:
             )
         if not 0 < self.name_medium_similarity <= self.name_match_similarity <= 1:
             raise ConfigError("linker name similarities must satisfy 0 < medium <= match <= 1", reason="CONFIG_VALUE")
-        for name in ("cap_strong", "cap_medium", "cap_weak", "cap_birth_date", "face_search_k", "hnsw_m", "max_batch"):
+        if not 0 < self.fuzzy_medium_weight <= self.fuzzy_strong_weight:
+            raise ConfigError("linker fuzzy weights must satisfy 0 < medium <= strong", reason="CONFIG_VALUE")
+        if self.fuzzy_compare not in ("sealed", "hashed"):
+            raise ConfigError("linker.fuzzy_compare must be 'sealed' or 'hashed'", reason="CONFIG_VALUE")
+        if self.seal_key and len(self.seal_key) < 16:
+            raise ConfigError("linker.seal_key must be at least 16 characters", reason="CONFIG_VALUE")
+        if self.seal_key and self.seal_key == self.hash_key:
+            raise ConfigError("linker.seal_key must differ from linker.hash_key", reason="CONFIG_VALUE")
+        for name in ("cap_strong", "cap_medium", "cap_weak", "cap_birth_date", "fuzzy_block_cap", "face_search_k", "hnsw_m", "max_batch"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"linker.{name} must be >= 1", reason="CONFIG_VALUE")
         if self.max_batch > 1024:

@@ -9,13 +9,19 @@ token hashes. Canonical forms, per type:
 - ``PHONE``: E.164 via :func:`idverify.profile.contacts.normalize_phone`, ``country`` as region.
 - ``DOCUMENT_NUMBER``: ``ISO3:NUMBER``, the number upper case without spaces, ``<`` fillers,
   dashes, dots or slashes; the issuing country (ISO or ICAO code) as ISO alpha-3. Required.
-- ``NAME_AND_BIRTH_DATE``: ``YYYY-MM-DD:TOKENS`` (folded, sorted tokens), plus a birth-date
-  blocking hash and the name key for fuzzy matching.
+- ``NAME_AND_BIRTH_DATE``: ``YYYY-MM-DD:TOKENS`` (folded, sorted tokens; ``:TOKENS`` without
+  a birth date, which is optional; a malformed one is refused), plus a birth-date blocking
+  hash and the name key.
 - ``IP_ADDRESS``: IPv4 as is (IPv4-mapped IPv6 unwrapped); IPv6 as its /64 network, because one
   subscriber usually holds a whole /64 and rotates addresses within it.
 - ``BANK_ACCOUNT``: upper case without spaces or dashes (IBAN print form folded).
 - ``CARD_FINGERPRINT``, ``DEVICE_ID``, ``BROWSER_FINGERPRINT``: opaque, surrounding space only.
 - ``FACE_EMBEDDING``: exactly 128 finite floats (dlib's space), kept as float32.
+- ``POSTAL_ADDRESS``: one line, anyascii-folded upper-case letters and digits
+  (:func:`linker.fuzzy.fold_address`); weak alone, compared fuzzily as part of the identity.
+
+Names, documents and addresses also carry ``plain``, their normalised value for the fuzzy
+identity scorer (:mod:`linker.fuzzy`): held in memory only and sealed before it is stored.
 
 Pure: no I/O. Invalid values raise :class:`~idverify.errors.InvalidInput` with a reason; a
 request that carries them records each as a :class:`RejectedSignal` (its position, type and
@@ -38,12 +44,14 @@ import numpy as np
 from idverify.errors import InvalidInput
 from idverify.profile.contacts import normalize_email, normalize_phone
 from idverify.profile.countries import to_alpha3
+from linker.fuzzy import fold_address, fold_tokens, name_plain
 from linker.names import NameKey, fold_name, name_key
 from linker.v1 import linking_service_pb2 as pb
 
 __all__ = [
     "EMBEDDING_DIM",
     "EXACT_TYPES",
+    "IDENTITY_TYPES",
     "STRENGTHS",
     "PreparedSignal",
     "RejectedSignal",
@@ -73,7 +81,14 @@ STRENGTHS: dict[int, int] = {
     pb.SIGNAL_TYPE_PAYOUT_EMAIL: pb.SIGNAL_STRENGTH_STRONG,
     pb.SIGNAL_TYPE_EMAIL: pb.SIGNAL_STRENGTH_STRONG,
     pb.SIGNAL_TYPE_PHONE: pb.SIGNAL_STRENGTH_STRONG,
+    # Households and flats share addresses: alone an address only adds risk; within the fuzzy
+    # identity score it adds at most linker.fuzzy.ADDRESS_CAP.
+    pb.SIGNAL_TYPE_POSTAL_ADDRESS: pb.SIGNAL_STRENGTH_WEAK,
 }
+
+#: Types whose normalised value is sealed for the fuzzy identity scorer.
+IDENTITY_TYPES = frozenset({pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, pb.SIGNAL_TYPE_DOCUMENT_NUMBER,
+                            pb.SIGNAL_TYPE_POSTAL_ADDRESS})
 
 #: Types linked by exact digest lookups (faces go through the vector index).
 EXACT_TYPES = frozenset(t for t in STRENGTHS if t != pb.SIGNAL_TYPE_FACE_EMBEDDING)
@@ -112,6 +127,7 @@ class PreparedSignal:
     block: bytes = b""
     name: NameKey | None = None
     embedding: np.ndarray | None = None
+    plain: str = ""
 
 
 def links_alone(signal_type: int) -> bool:
@@ -172,11 +188,19 @@ def canonical_value(signal_type: int, value: str, country: str = "", birth_date:
             raise InvalidInput("name has no letters", reason="NAME_INVALID")
         if max(len(t) for t in tokens) > _MAX_NAME_TOKEN:
             raise InvalidInput(f"a name token is longer than {_MAX_NAME_TOKEN} letters", reason="NAME_INVALID")
-        return f"{_birth_date(birth_date)}:{' '.join(tokens)}"
+        # The birth date may be absent (a record without one): the name then links only
+        # together with other agreeing fields (linker.fuzzy caps a dateless name's weight).
+        dob = _birth_date(birth_date) if birth_date.strip() else ""
+        return f"{dob}:{' '.join(tokens)}"
     if signal_type == pb.SIGNAL_TYPE_IP_ADDRESS:
         return _ip_group(value)
     if signal_type == pb.SIGNAL_TYPE_BANK_ACCOUNT:
         return _BANK_FILLERS.sub("", value).upper()
+    if signal_type == pb.SIGNAL_TYPE_POSTAL_ADDRESS:
+        folded = fold_address(value)
+        if not folded:
+            raise InvalidInput("address has no letters or digits", reason="ADDRESS_INVALID")
+        return folded
     return value  # card and device fingerprints: opaque identifiers from upstream systems
 
 
@@ -282,7 +306,8 @@ class SignalHasher:
         canonical = canonical_value(signal_type, value, country, birth_date)
         digest = self.digest(str(signal_type), canonical)
         if signal_type != pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE:
-            return PreparedSignal(signal_type, strength, observed_at, digest=digest)
+            plain = canonical if signal_type in IDENTITY_TYPES else ""
+            return PreparedSignal(signal_type, strength, observed_at, digest=digest, plain=plain)
         dob, _, name = canonical.partition(":")
         return PreparedSignal(
             signal_type,
@@ -291,4 +316,9 @@ class SignalHasher:
             digest=digest,
             block=self.digest("dob", dob),
             name=name_key(name.split(), self._token_digest),
+            plain=name_plain(fold_tokens(value), dob),
         )
+
+    def term_key(self, domain: str, term: str) -> bytes:
+        """The keyed hash of a fuzzy blocking or term-frequency term (16 bytes)."""
+        return self.digest(domain, term)[:16]

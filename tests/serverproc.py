@@ -18,7 +18,8 @@ class ServerProcess:
     def __init__(self, store: Path | str, *, env: dict[str, str] | None = None, port: int = 0) -> None:
         self.store = store
         self.env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "IDVERIFY_LINKER__ENABLED": "true",
-                    "IDVERIFY_LINKER__HASH_KEY": HASH_KEY, "IDVERIFY_METRICS__PORT": "0",
+                    "IDVERIFY_LINKER__HASH_KEY": HASH_KEY, "IDVERIFY_LINKER__SEAL_KEY": HASH_KEY[::-1],
+                    "IDVERIFY_METRICS__PORT": "0",
                     "IDVERIFY_SERVER__WORKER_PROCESSES": "1", **(env or {})}
         self.proc: subprocess.Popen | None = None
         self.port = port

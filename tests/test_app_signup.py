@@ -25,11 +25,13 @@ from linker.v1 import linking_service_pb2_grpc as lpb_grpc
 pytest_plugins = ["tests.conftest_linker"]
 
 KEY = "signup-test-key-0123456789abcdef"
+SEAL_KEY = "signup-test-seal-key-0123456789ab"
 
 
 def _start(history_url: str, linker_url: str = ""):
     config = load_config(overrides={"server": {"port": 0, "worker_processes": 2}, "store": {"url": history_url},
-                                    "linker": {"enabled": True, "hash_key": KEY, "store_url": linker_url}},
+                                    "linker": {"enabled": True, "hash_key": KEY, "seal_key": SEAL_KEY,
+                                               "store_url": linker_url}},
                          environ={})
     deps = build_dependencies(config)
     running, port = create_server(config, Application(deps))
@@ -326,7 +328,7 @@ def test_reverification_from_retained_images_feeds_the_linker(shared_dir, tmp_pa
     from idverify.app.reverify import AccountChecker, recheck_document
 
     config = load_config(overrides={"server": {"worker_processes": 1}, "store": {"url": str(tmp_path / "s.sqlite3")},
-                                    "linker": {"enabled": True, "hash_key": KEY},
+                                    "linker": {"enabled": True, "hash_key": KEY, "seal_key": SEAL_KEY},
                                     "reverify": {"retain_images": True}}, environ={})
     app = Application(build_dependencies(config))
     fanout = ThreadPoolExecutor(2)

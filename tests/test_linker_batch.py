@@ -123,7 +123,7 @@ def test_register_accounts_through_the_server(start_server, tmp_path, store_url)
     from idverify.app.dependencies import build_dependencies
     from linker.v1 import linking_service_pb2_grpc as pb_grpc
 
-    deps = build_dependencies(_config(tmp_path, store_url, hash_key=SERVICE_KEY, max_batch=3))
+    deps = build_dependencies(_config(tmp_path, store_url, hash_key=SERVICE_KEY, seal_key=SERVICE_KEY[::-1], max_batch=3))
     channel, _ = start_server(deps)
     stub = pb_grpc.LinkingServiceStub(channel)
     reply = stub.RegisterAccounts(pb.RegisterAccountsRequest(accounts=[
@@ -213,7 +213,7 @@ def test_import_accounts_command(start_server, tmp_path, capsys):
     from idverify.cli import main
     from idverify.app.dependencies import build_dependencies
 
-    deps = build_dependencies(_config(tmp_path, str(tmp_path / "links.sqlite3"), hash_key=SERVICE_KEY))
+    deps = build_dependencies(_config(tmp_path, str(tmp_path / "links.sqlite3"), hash_key=SERVICE_KEY, seal_key=SERVICE_KEY[::-1]))
     _, port = start_server(deps)
     lines = [json.dumps({"account_id": f"u{i}", "kind": "ACCOUNT_KIND_FREELANCER",
                          "signals": [{"type": "SIGNAL_TYPE_CARD_FINGERPRINT", "value": f"card-{i // 2}"},

@@ -10,6 +10,7 @@ import pytest
 
 from idverify.errors import InvalidInput, NotFound
 from linker.engine import MAX_FACES_PER_REQUEST, Linker
+from linker.sealing import Sealer
 from linker.settings import LinkerSettings
 from linker.signals import SignalHasher
 from linker.store import open_store
@@ -18,12 +19,14 @@ from linker.v1 import linking_service_pb2 as pb
 pytest_plugins = ["tests.conftest_linker"]
 
 KEY = bytes(range(32))
+SEAL_KEY = bytes(range(32, 64))
 F, C, A = pb.ACCOUNT_KIND_FREELANCER, pb.ACCOUNT_KIND_CLIENT, pb.ACCOUNT_KIND_AGENCY
 ALLOW, REVIEW, BLOCK = pb.LINK_DECISION_ALLOW, pb.LINK_DECISION_REVIEW, pb.LINK_DECISION_BLOCK
 
 
 def open_linker(url: str, **settings) -> Linker:
-    return Linker(open_store(url), SignalHasher(KEY), LinkerSettings(hash_key=KEY.hex(), **settings))
+    return Linker(open_store(url), SignalHasher(KEY), LinkerSettings(hash_key=KEY.hex(), **settings),
+                  sealer=Sealer(SEAL_KEY))
 
 
 @pytest.fixture
@@ -124,9 +127,13 @@ def test_near_identical_face_under_different_name_links(linker):
 def test_fuzzy_name_and_birth_date_links(linker):
     reg(linker, "n1", F, sig(pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, "Jürgen Müller", birth_date="1979-02-03"))
     typo = reg(linker, "n2", F, sig(pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, "MUELLER, Jurgen", birth_date="1979-02-03"))
-    other_day = reg(linker, "n3", F, sig(pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, "Jurgen Muller", birth_date="1979-02-04"))
+    # One wrong digit of the birth date with the same rare name links (issue 15); another
+    # birth date altogether, or the same surname and birth date with another given name, does not.
+    digit = reg(linker, "n3", F, sig(pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, "Jurgen Muller", birth_date="1979-02-04"))
+    other_day = reg(linker, "n5", F, sig(pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, "Jurgen Muller", birth_date="1983-11-24"))
     sibling = reg(linker, "n4", F, sig(pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, "Anna Muller", birth_date="1979-02-03"))
     assert typo.linked_account_ids == ["n1"]
+    assert digit.linked_account_ids == ["n1", "n2"]
     assert not other_day.linked_account_ids and not sibling.linked_account_ids
 
 

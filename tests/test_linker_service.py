@@ -30,7 +30,7 @@ def _config(tmp_path, store_url: str, **linker) -> Config:
 
 @pytest.fixture
 def stub(start_server, tmp_path, store_url):
-    deps = build_dependencies(_config(tmp_path, store_url, hash_key=KEY))
+    deps = build_dependencies(_config(tmp_path, store_url, hash_key=KEY, seal_key="service-test-seal-key"))
     channel, _ = start_server(deps)
     return pb_grpc.LinkingServiceStub(channel)
 

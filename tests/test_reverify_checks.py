@@ -48,9 +48,10 @@ def test_recheck_document_recomputes_expiry_and_age_only():
 def test_reverify_once_in_process_and_remote(tmp_path):
     store_path = tmp_path / "store.sqlite3"
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "IDVERIFY_LINKER__ENABLED": "true",
-           "IDVERIFY_LINKER__HASH_KEY": KEY, "IDVERIFY_SERVER__WORKER_PROCESSES": "1"}
+           "IDVERIFY_LINKER__HASH_KEY": KEY, "IDVERIFY_LINKER__SEAL_KEY": KEY[::-1],
+           "IDVERIFY_SERVER__WORKER_PROCESSES": "1"}
     config = load_config(overrides={"server": {"port": 0, "worker_processes": 1}, "store": {"url": str(store_path)},
-                                    "linker": {"enabled": True, "hash_key": KEY}}, environ={})
+                                    "linker": {"enabled": True, "hash_key": KEY, "seal_key": KEY[::-1]}}, environ={})
     deps = build_dependencies(config)
     running, port = create_server(config, Application(deps))
     running.start()

@@ -83,7 +83,8 @@ def test_a_light_call_is_answered_while_heavy_calls_hold_every_slot(start_server
         server=ServerSettings(port=0, worker_processes=1),
         store=StoreSettings(url=str(tmp_path / "store.sqlite3")),
         limits=LimitSettings(max_concurrent_calls=1, max_queued_calls=2),
-        linker=LinkerSettings(enabled=True, hash_key="call-class-test-key-0123456789abcdef"),
+        linker=LinkerSettings(enabled=True, hash_key="call-class-test-key-0123456789abcdef",
+                              seal_key="call-class-seal-key-fedcba9876543210"),
     )
     deps = build_dependencies(config)
     channel, _ = start_server(deps)

@@ -35,7 +35,7 @@ __all__ = ["AccountRow", "FaceRow", "LinkStore", "NameRow", "decode_name", "enco
 
 #: Tables in erasure order; an erased account leaves no row in any of them (events hold refs).
 TABLES = tuple("link_" + t for t in (
-    "signals", "names", "faces", "memberships", "reviews", "contracts", "accounts", "persons", "events"))
+    "signals", "names", "sealed", "fuzzy_keys", "fuzzy_counts", "faces", "memberships", "reviews", "contracts", "accounts", "persons", "events"))
 
 
 @dataclass(frozen=True)
@@ -262,6 +262,57 @@ class LinkStore(Database):
             ]
         return out
 
+    # ---- fuzzy identity -----------------------------------------------------------------------
+    @final
+    def add_identity(self, account_id: str, sealed: Iterable[tuple[int, bytes, bytes, float]],
+                     keys: Iterable[bytes]) -> None:
+        """Store sealed identity values ``(type, digest, sealed, first_seen)`` and the account's
+        keyed fuzzy terms, counting each term once per account."""
+        self._exec_many(
+            "INSERT INTO link_sealed (account_id, type, digest, sealed, first_seen) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (account_id, type, digest) DO NOTHING",
+            [(account_id, t, d, s, f) for t, d, s, f in sealed],
+        )
+        wanted = sorted(set(keys))
+        if not wanted:
+            return
+        held = {bytes(r[0]) for r in self._all_rows("SELECT key FROM link_fuzzy_keys WHERE account_id = ?",
+                                                    (account_id,))}
+        new = [k for k in wanted if k not in held]
+        self._exec_many("INSERT INTO link_fuzzy_keys (key, account_id) VALUES (?, ?)", [(k, account_id) for k in new])
+        self._exec_many("INSERT INTO link_fuzzy_counts (key, n) VALUES (?, 1) "
+                        "ON CONFLICT (key) DO UPDATE SET n = link_fuzzy_counts.n + 1", [(k,) for k in new])
+
+    @final
+    def fuzzy_counts(self, keys: Iterable[bytes]) -> dict[bytes, int]:
+        """How many accounts hold each keyed term (absent terms count 0)."""
+        wanted = sorted(set(keys))
+        out = dict.fromkeys(wanted, 0)
+        for chunk in _chunks(wanted):
+            for k, n in self._all_rows(f"SELECT key, n FROM link_fuzzy_counts WHERE key IN ({_marks(len(chunk))})",
+                                       chunk):
+                out[bytes(k)] = int(n)
+        return out
+
+    @final
+    def fuzzy_holders(self, keys: Iterable[bytes]) -> set[str]:
+        """The accounts holding any of the keyed terms (callers pass only small blocks)."""
+        out: set[str] = set()
+        for chunk in _chunks(sorted(set(keys))):
+            out.update(r[0] for r in self._all_rows(
+                f"SELECT account_id FROM link_fuzzy_keys WHERE key IN ({_marks(len(chunk))})", chunk))
+        return out
+
+    @final
+    def sealed_of(self, account_ids: Iterable[str]) -> list[tuple[str, int, bytes, float]]:
+        """Sealed identity values of the accounts: ``(account_id, type, sealed, first_seen)``."""
+        out = []
+        for chunk in _chunks(sorted(set(account_ids))):
+            out += [(r[0], int(r[1]), bytes(r[2]), r[3]) for r in self._all_rows(
+                "SELECT account_id, type, sealed, first_seen FROM link_sealed "
+                f"WHERE account_id IN ({_marks(len(chunk))})", chunk)]
+        return out
+
     # ---- faces ------------------------------------------------------------------------------
     @final
     def add_face(self, account_id: str, embedding: np.ndarray, first_seen: float) -> int:
@@ -463,6 +514,12 @@ class LinkStore(Database):
         """Delete every row naming the account (the caller recomputes its person); returns the
         number of signals erased (values, names and faces)."""
         erased = 0
+        self._exec("UPDATE link_fuzzy_counts SET n = n - 1 WHERE key IN "
+                   "(SELECT key FROM link_fuzzy_keys WHERE account_id = ?)", (account_id,))
+        self._exec("DELETE FROM link_fuzzy_counts WHERE n <= 0 AND key IN "
+                   "(SELECT key FROM link_fuzzy_keys WHERE account_id = ?)", (account_id,))
+        self._exec("DELETE FROM link_fuzzy_keys WHERE account_id = ?", (account_id,))
+        self._exec("DELETE FROM link_sealed WHERE account_id = ?", (account_id,))
         for table in ("link_signals", "link_names", "link_faces"):
             erased += self._exec(f"DELETE FROM {table} WHERE account_id = ?", (account_id,)).rowcount
         person = self.persons_of([account_id]).get(account_id)

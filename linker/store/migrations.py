@@ -97,4 +97,29 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "DROP INDEX link_names_by_block",
         ],
     ),
+    (
+        3,
+        "fuzzy identity: sealed normalised values, keyed blocking terms, term counts",
+        [
+            # The normalised name, birth date, document and address of a signal, AES-GCM sealed
+            # under linker.seal_key (never in the clear); erased with the account.
+            """CREATE TABLE link_sealed (
+                account_id TEXT NOT NULL,
+                type INTEGER NOT NULL,
+                digest {blob} NOT NULL,
+                sealed {blob} NOT NULL,
+                first_seen {real} NOT NULL,
+                PRIMARY KEY (account_id, type, digest))""",
+            # Keyed hashes of blocking and term-frequency terms (linker.fuzzy), per account.
+            """CREATE TABLE link_fuzzy_keys (
+                key {blob} NOT NULL,
+                account_id TEXT NOT NULL,
+                PRIMARY KEY (key, account_id))""",
+            "CREATE INDEX link_fuzzy_keys_by_account ON link_fuzzy_keys (account_id)",
+            # How many accounts hold each keyed term: block sizes and term frequencies in one read.
+            """CREATE TABLE link_fuzzy_counts (
+                key {blob} PRIMARY KEY,
+                n BIGINT NOT NULL)""",
+        ],
+    ),
 ]

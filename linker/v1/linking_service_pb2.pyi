@@ -32,6 +32,7 @@ class SignalType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     SIGNAL_TYPE_EMAIL: _ClassVar[SignalType]
     SIGNAL_TYPE_PHONE: _ClassVar[SignalType]
     SIGNAL_TYPE_FACE_PHOTO: _ClassVar[SignalType]
+    SIGNAL_TYPE_POSTAL_ADDRESS: _ClassVar[SignalType]
 
 class SignalStrength(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -70,6 +71,7 @@ SIGNAL_TYPE_PAYOUT_EMAIL: SignalType
 SIGNAL_TYPE_EMAIL: SignalType
 SIGNAL_TYPE_PHONE: SignalType
 SIGNAL_TYPE_FACE_PHOTO: SignalType
+SIGNAL_TYPE_POSTAL_ADDRESS: SignalType
 SIGNAL_STRENGTH_UNSPECIFIED: SignalStrength
 SIGNAL_STRENGTH_STRONG: SignalStrength
 SIGNAL_STRENGTH_MEDIUM: SignalStrength
@@ -124,7 +126,7 @@ class RejectedSignal(_message.Message):
     def __init__(self, index: _Optional[int] = ..., signal_type: _Optional[_Union[SignalType, str]] = ..., reason: _Optional[str] = ..., message: _Optional[str] = ..., field: _Optional[str] = ...) -> None: ...
 
 class LinkEvidence(_message.Message):
-    __slots__ = ("from_account_id", "to_account_id", "signal_type", "strength", "seen_at", "similarity", "generic", "note")
+    __slots__ = ("from_account_id", "to_account_id", "signal_type", "strength", "seen_at", "similarity", "generic", "note", "match_weight", "match_weights")
     FROM_ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
     TO_ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
     SIGNAL_TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -133,6 +135,8 @@ class LinkEvidence(_message.Message):
     SIMILARITY_FIELD_NUMBER: _ClassVar[int]
     GENERIC_FIELD_NUMBER: _ClassVar[int]
     NOTE_FIELD_NUMBER: _ClassVar[int]
+    MATCH_WEIGHT_FIELD_NUMBER: _ClassVar[int]
+    MATCH_WEIGHTS_FIELD_NUMBER: _ClassVar[int]
     from_account_id: str
     to_account_id: str
     signal_type: SignalType
@@ -141,7 +145,19 @@ class LinkEvidence(_message.Message):
     similarity: float
     generic: bool
     note: str
-    def __init__(self, from_account_id: _Optional[str] = ..., to_account_id: _Optional[str] = ..., signal_type: _Optional[_Union[SignalType, str]] = ..., strength: _Optional[_Union[SignalStrength, str]] = ..., seen_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., similarity: _Optional[float] = ..., generic: _Optional[bool] = ..., note: _Optional[str] = ...) -> None: ...
+    match_weight: float
+    match_weights: _containers.RepeatedCompositeFieldContainer[MatchWeight]
+    def __init__(self, from_account_id: _Optional[str] = ..., to_account_id: _Optional[str] = ..., signal_type: _Optional[_Union[SignalType, str]] = ..., strength: _Optional[_Union[SignalStrength, str]] = ..., seen_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., similarity: _Optional[float] = ..., generic: _Optional[bool] = ..., note: _Optional[str] = ..., match_weight: _Optional[float] = ..., match_weights: _Optional[_Iterable[_Union[MatchWeight, _Mapping]]] = ...) -> None: ...
+
+class MatchWeight(_message.Message):
+    __slots__ = ("field", "level", "weight")
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    WEIGHT_FIELD_NUMBER: _ClassVar[int]
+    field: str
+    level: str
+    weight: float
+    def __init__(self, field: _Optional[str] = ..., level: _Optional[str] = ..., weight: _Optional[float] = ...) -> None: ...
 
 class LinkedAccount(_message.Message):
     __slots__ = ("account_id", "kind", "person_id", "same_person", "evidence")

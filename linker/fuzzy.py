@@ -1,0 +1,393 @@
+"""Fuzzy identity: normalised identity fields, their blocking terms, and Fellegi-Sunter weights.
+
+An account's identity is what its name-and-birth-date, document and address signals say, in
+normalised form (:class:`Identity`). The engine keeps those values only sealed at rest
+(:mod:`linker.sealing`) and finds candidates through keyed hashes of *blocking terms*
+(:func:`block_terms`): a phonetic code of each name token (and of its nickname canonical
+forms) with the birth date, with each two of its three parts (year+month, year+day,
+month+day) and with day and month swapped; pairs of phonetic codes; and the one-character
+deletions of a document number with a name token's code or the birth year. Two records one typo apart share at least one term.
+
+Candidates are then scored with real string comparisons (jellyfish's Jaro-Winkler and
+Damerau-Levenshtein, the ``nicknames`` tables, rapidfuzz for addresses), Fellegi-Sunter style:
+each field's agreement level has an ``m`` probability (how often a true duplicate shows it) and
+a ``u`` probability (how often two different people do), and the match weight is the sum of
+``log2(m / u)`` over fields. Exact agreement on a name token or a birth date is adjusted for
+its term frequency: ``u`` is the value's share of stored names, smoothed towards a default, so
+``JOHN`` or ``1990-01-01`` counts for less than ``SONDERGELD`` or ``1956-02-19``. A missing
+field weighs 0. An address contributes at most :data:`ADDRESS_CAP`: never enough alone.
+
+The weights are documented constants here (m and u from the FEBRL and Splink literature,
+rounded; see ``benchmarks/RESULTS.md``). Pure: no I/O, no keys.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import jellyfish
+from anyascii import anyascii
+from nicknames import NickNamer
+from rapidfuzz import fuzz
+
+__all__ = [
+    "ADDRESS_CAP",
+    "FieldWeight",
+    "Identity",
+    "Match",
+    "NameFields",
+    "block_terms",
+    "fold_address",
+    "fold_tokens",
+    "name_plain",
+    "parse_name_plain",
+    "score",
+    "smoothed_u",
+    "tf_terms",
+]
+
+_NON_LETTERS = re.compile(r"[^A-Z]+")
+_NON_ALNUM = re.compile(r"[^A-Z0-9]+")
+
+#: Name tokens considered per name (the rest are ignored for blocking and scoring).
+MAX_TOKENS = 4
+
+#: The largest positive weight an address adds (log2 units): a shared address is medium
+#: evidence at most, so it never lifts a stranger alone over the strong level.
+ADDRESS_CAP = 6.0
+
+#: Floors of the term-frequency ``u`` (as Splink's ``tf_minimum_u_value``): one holder among
+#: a million does not make a surname or a birth date worth more than these allow.
+_TOKEN_U_MIN, _DOB_U_MIN = 5e-4, 1 / (365.25 * 100)
+
+#: Pseudo-count of the term-frequency smoothing: ``u = (count + K u0) / (total + K)``, so a
+#: small store (a test, a new deployment) does not mistake one other holder for a common value.
+TF_PSEUDO = 2000.0
+
+# Name tokens: (m, u). Exact agreement's u is the token's frequency (u0 the default).
+_TOKEN_EXACT_M, _TOKEN_U0 = 0.92, 0.002
+_TOKEN_LEVELS = {
+    "nickname": (0.02, 0.0005),
+    "typo": (0.04, 0.002),
+    "phonetic": (0.01, 0.01),
+    "different": (0.01, 0.98),
+}
+#: The most a name adds when either side has no birth date (log2 units).
+_NAME_ONLY_CAP = 10.0
+#: Weight of an unmatched third or fourth token of the shorter name.
+_EXTRA_TOKEN = -2.0
+# Birth dates: exact's u is the date's frequency (u0: one day of 80 years).
+_DOB_EXACT_M, _DOB_U0 = 0.90, 1 / (365.25 * 80)
+_DOB_LEVELS = {
+    "day/month swapped": (0.02, 0.0001),
+    "one digit": (0.04, 0.0007),
+    "two of three parts": (0.02, 0.003),
+    "different": (0.02, 0.99),
+}
+_DOC_LEVELS = {
+    "exact": (0.90, 1e-6),
+    "one edit": (0.06, 1e-5),
+    "different": (0.03, 1.0),
+}
+_ADDRESS_LEVELS = {  # rapidfuzz token_set_ratio on the folded one-line address
+    "same": (0.70, 0.01),
+    "similar": (0.15, 0.01),
+    "partly": (0.05, 0.03),
+    "different": (0.10, 0.95),
+}
+
+
+def _w(mu: tuple[float, float]) -> float:
+    return math.log2(mu[0] / mu[1])
+
+
+@dataclass(frozen=True)
+class NameFields:
+    """A name (folded tokens, given names first) and its birth date (``YYYY-MM-DD``, or empty
+    when the signal came without one)."""
+
+    tokens: tuple[str, ...]
+    birth_date: str
+
+
+@dataclass(frozen=True)
+class Identity:
+    """An account's identity fields, normalised: names with birth dates, documents
+    (``ISO3:NUMBER``) and folded addresses. Held in memory only."""
+
+    names: tuple[NameFields, ...] = ()
+    documents: tuple[str, ...] = ()
+    addresses: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.names or self.documents or self.addresses)
+
+
+@dataclass(frozen=True)
+class FieldWeight:
+    """One compared field: its name, the agreement level and the weight (log2 m/u)."""
+
+    field: str
+    level: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Match:
+    """The match weight of two identities (log2 likelihood ratio) and its parts."""
+
+    weight: float
+    fields: tuple[FieldWeight, ...]
+
+    @property
+    def conflict(self) -> bool:
+        """The surnames agree but a given name disagrees entirely, and no document agrees: the
+        pattern of twins (same surname, birth date and home, another given name and passport,
+        or none). The engine never joins on such a match, whatever its weight. (A different
+        surname with the same given name is not this pattern: surnames change at marriage.)"""
+        levels = {(f.field, f.level) for f in self.fields}
+        return ("name token", "different given name") in levels and not (
+            ("document", "exact") in levels or ("document", "one edit") in levels)
+
+    def explain(self) -> str:
+        """The parts as a readable note (levels and weights, never the values)."""
+        parts = ", ".join(f"{f.field} {f.level} {f.weight:+.1f}" for f in self.fields)
+        return f"identity match weight {self.weight:.1f}: {parts}"
+
+
+# ---- normalisation ----------------------------------------------------------------------------
+def fold_tokens(raw: str) -> tuple[str, ...]:
+    """Name tokens in given-name-first order: anyascii-folded, upper case, letters only, no
+    initials, no repeats, at most :data:`MAX_TOKENS`. ``SURNAME, Given`` (the document and
+    directory convention) is turned round to ``Given SURNAME``, so the last token is the surname."""
+    if "," in raw:
+        surname, _, given = raw.partition(",")
+        raw = f"{given} {surname}"
+    out: list[str] = []
+    for t in _NON_LETTERS.sub(" ", anyascii(raw).upper()).split():
+        if len(t) > 1 and t not in out:
+            out.append(t)
+    return tuple(out[:MAX_TOKENS])
+
+
+def fold_address(raw: str) -> str:
+    """A one-line address folded for comparison: upper case ASCII letters and digits."""
+    return " ".join(_NON_ALNUM.sub(" ", anyascii(raw).upper()).split())
+
+
+def name_plain(tokens: Sequence[str], birth_date: str) -> str:
+    """The sealed form of a name and birth date: ``YYYY-MM-DD|TOKEN TOKEN``."""
+    return f"{birth_date}|{' '.join(tokens)}"
+
+
+def parse_name_plain(plain: str) -> NameFields:
+    """Inverse of :func:`name_plain`."""
+    dob, _, names = plain.partition("|")
+    return NameFields(tuple(names.split()), dob)
+
+
+# ---- blocking and term-frequency terms -----------------------------------------------------------
+@functools.lru_cache(maxsize=200_000)
+def _phonetic(token: str) -> str:
+    return jellyfish.metaphone(token) or token
+
+
+_NICKNAMES = None
+
+
+def _namer() -> NickNamer:
+    global _NICKNAMES
+    if _NICKNAMES is None:  # loaded on first use (a CSV read), never at import time
+        _NICKNAMES = NickNamer()
+    return _NICKNAMES
+
+
+@functools.lru_cache(maxsize=200_000)
+def _canonicals(token: str) -> frozenset[str]:
+    """The token and the names it is a nickname of (``ROB`` -> ``ROBERT``, ``BOB`` ...)."""
+    return frozenset({token} | {c.upper() for c in _namer().canonicals_of(token.lower())})
+
+
+@functools.lru_cache(maxsize=200_000)
+def _nicknames(token: str) -> frozenset[str]:
+    return frozenset(c.upper() for c in _namer().nicknames_of(token.lower()))
+
+
+def _dob_parts(dob: str) -> tuple[str, str, str]:
+    return dob[0:4], dob[5:7], dob[8:10]
+
+
+def block_terms(identity: Identity) -> set[str]:
+    """The blocking terms of an identity (hashed with the service key before storage)."""
+    out: set[str] = set()
+    for name in identity.names:
+        y, m, d = _dob_parts(name.birth_date)
+        lo, hi = sorted((m, d))
+        primary = [_phonetic(t) for t in name.tokens]
+        for t, code in zip(name.tokens if name.birth_date else (), primary, strict=False):
+            out.update((f"d:{name.birth_date}:{code}", f"ym:{y}{m}:{code}", f"yd:{y}{d}:{code}",
+                        f"md:{m}{d}:{code}", f"ys:{y}{lo}{hi}:{code}"))
+            for alias in sorted(_canonicals(t) - {t})[:4]:
+                out.add(f"d:{name.birth_date}:{_phonetic(alias)}")
+        for i, a in enumerate(primary):
+            for b in primary[i + 1:]:
+                out.add("nn:" + ":".join(sorted((a, b))))
+    # A document one edit away says little alone (its weight stays below every level), and
+    # document numbers are often issued in sequence, so their deletion neighbourhoods are
+    # crowded: they find candidates only together with the phonetic code of a name token or
+    # with the birth year (either may be the field with the typo).
+    codes = sorted({_phonetic(t) for n in identity.names for t in n.tokens}
+                   | {n.birth_date[:4] for n in identity.names if n.birth_date})
+    for doc in identity.documents:
+        country, _, number = doc.partition(":")
+        for code in codes:
+            out.update(f"doc:{country}:{code}:{number[:i]}{number[i + 1:]}" for i in range(len(number)))
+    return out
+
+
+def tf_terms(identity: Identity) -> set[str]:
+    """The term-frequency terms whose counts adjust exact agreement: each name token and each
+    birth date, plus ``names`` (the number of names, the denominator)."""
+    out = {"names"} if identity.names else set()
+    for name in identity.names:
+        if name.birth_date:
+            out.add(f"dob:{name.birth_date}")
+        out.update(f"tok:{t}" for t in name.tokens)
+    return out
+
+
+# ---- comparison ------------------------------------------------------------------------------
+def _token_level(a: str, b: str, hashed: bool) -> str:
+    if a == b:
+        return "exact"
+    if _canonicals(a) & _canonicals(b) or (not hashed and (b in _nicknames(a) or a in _nicknames(b))):
+        return "nickname"
+    if min(len(a), len(b)) >= 3 and jellyfish.damerau_levenshtein_distance(a, b) <= 1:
+        return "typo"  # a one-deletion neighbourhood (SymSpell) finds these from hashes too
+    if hashed:
+        return "phonetic" if _phonetic(a) == _phonetic(b) else "different"
+    jw = jellyfish.jaro_winkler_similarity(a, b)
+    if jw >= 0.92:
+        return "typo"
+    if jw >= 0.85 or _phonetic(a) == _phonetic(b):
+        return "phonetic"
+    return "different"
+
+
+def _dob_level(a: str, b: str) -> str:
+    if a == b:
+        return "exact"
+    ya, ma, da = _dob_parts(a)
+    yb, mb, db = _dob_parts(b)
+    if ya == yb and ma == db and da == mb:
+        return "day/month swapped"
+    if jellyfish.damerau_levenshtein_distance(a, b) <= 1:
+        return "one digit"
+    if (ya == yb) + (ma == mb) + (da == db) >= 2:
+        return "two of three parts"
+    return "different"
+
+
+def _names_weight(a: NameFields, b: NameFields, u_of: Callable[[str], float], hashed: bool) -> list[FieldWeight]:
+    """Token weights (one-to-one, best first) and the birth date's weight of two names."""
+    pairs = []
+    for i, x in enumerate(a.tokens):
+        for j, y in enumerate(b.tokens):
+            level = _token_level(x, y, hashed)
+            w = (math.log2(_TOKEN_EXACT_M / u_of(f"tok:{x}")) if level == "exact"
+                 else _w(_TOKEN_LEVELS[level]))
+            pairs.append((w, i, j, level))
+    pairs.sort(key=lambda p: -p[0])
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    out: list[FieldWeight] = []
+    chosen: set[tuple[int, int]] = set()
+    for w, i, j, level in pairs:
+        if i in used_a or j in used_b or level == "different":
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        chosen.add((i, j))
+        out.append(FieldWeight("name token", level, w))
+    # A token of the shorter name without a counterpart disagrees: fully for the first two
+    # (given name and surname), weakly beyond (a dropped second surname or middle name). The
+    # longer name's extra tokens do not count. When the surnames (last tokens) agree, the
+    # disagreeing token is a given name: "different given name", the pattern of twins.
+    missing = max(0, min(len(a.tokens), len(b.tokens)) - len(out))
+    full = max(0, min(missing, 2 - len(out)))
+    surnames_agree = len(a.tokens) > 1 and len(b.tokens) > 1 and (len(a.tokens) - 1, len(b.tokens) - 1) in chosen
+    label = "different given name" if surnames_agree else "different"
+    out += [FieldWeight("name token", label, _w(_TOKEN_LEVELS["different"]))] * full
+    out += [FieldWeight("name token", "extra", _EXTRA_TOKEN)] * (missing - full)
+    if not (a.birth_date and b.birth_date):
+        # Without a birth date on both sides a name is medium evidence at most: its positive
+        # weight is capped, so a name alone never joins (a document or more must agree too).
+        total = sum(f.weight for f in out)
+        if total > _NAME_ONLY_CAP:
+            out.append(FieldWeight("birth date", "missing: name capped", _NAME_ONLY_CAP - total))
+        return out
+    level = _dob_level(a.birth_date, b.birth_date)
+    w = (math.log2(_DOB_EXACT_M / u_of(f"dob:{a.birth_date}")) if level == "exact"
+         else _w(_DOB_LEVELS[level]))
+    out.append(FieldWeight("birth date", level, w))
+    return out
+
+
+def _doc_weight(a: str, b: str) -> FieldWeight | None:
+    ca, _, na = a.partition(":")
+    cb, _, nb = b.partition(":")
+    if ca != cb:
+        return None  # documents of two countries say nothing about each other
+    if na == nb:
+        level = "exact"
+    elif jellyfish.damerau_levenshtein_distance(na, nb) <= 1:
+        level = "one edit"
+    else:
+        level = "different"
+    return FieldWeight("document", level, _w(_DOC_LEVELS[level]))
+
+
+def _address_weight(a: str, b: str, hashed: bool) -> FieldWeight:
+    if hashed:  # hashed tokens allow set overlap only: Jaccard in percent
+        ta, tb = set(a.split()), set(b.split())
+        ratio = 100.0 * len(ta & tb) / len(ta | tb)
+    else:
+        ratio = 100.0 if a == b else fuzz.token_set_ratio(a, b)
+    level = "same" if ratio >= 96 else "similar" if ratio >= 85 else "partly" if ratio >= 70 else "different"
+    return FieldWeight("address", level, min(ADDRESS_CAP, _w(_ADDRESS_LEVELS[level])))
+
+
+def _best(options: Iterable[list[FieldWeight]]) -> list[FieldWeight]:
+    return max(options, key=lambda fs: sum(f.weight for f in fs), default=[])
+
+
+def score(a: Identity, b: Identity, u_of: Callable[[str], float], hashed: bool = False) -> Match | None:
+    """The match weight of two identities, or None when they share no comparable field.
+
+    ``u_of(term)`` is the smoothed relative frequency of a :func:`tf_terms` term of ``a``
+    (see :func:`smoothed_u`). Per field kind the best-agreeing pair of values counts: an
+    account may hold several names, documents or addresses. ``hashed`` restricts the levels
+    to those computable from keyed hashes alone (equality of values, of nickname canonical
+    forms and phonetic codes, one-deletion neighbourhoods, token-set overlap): no
+    Jaro-Winkler, no nickname lists beyond canonical forms, no fuzzy address ratio."""
+    fields: list[FieldWeight] = []
+    fields += _best(_names_weight(x, y, u_of, hashed) for x in a.names for y in b.names)
+    docs = [[w] for x in a.documents for y in b.documents if (w := _doc_weight(x, y)) is not None]
+    fields += _best(docs)
+    fields += _best([_address_weight(x, y, hashed)] for x in a.addresses for y in b.addresses)
+    if not fields:
+        return None
+    return Match(sum(f.weight for f in fields), tuple(fields))
+
+
+def smoothed_u(term: str, count: int, total: int) -> float:
+    """The ``u`` probability of exact agreement on a term held by ``count`` of ``total``
+    stored names, smoothed towards the default by :data:`TF_PSEUDO` pseudo-names. (Callers
+    pass ``u = 1`` for a placeholder birth date: agreeing on it then weighs nothing.)"""
+    dob = term.startswith("dob:")
+    u0, floor = (_DOB_U0, _DOB_U_MIN) if dob else (_TOKEN_U0, _TOKEN_U_MIN)
+    return min(1.0, max(floor, (count + TF_PSEUDO * u0) / (total + TF_PSEUDO)))

@@ -1,0 +1,120 @@
+"""The fuzzy identity scorer (pure): levels, term-frequency adjustment, blocking terms."""
+
+from __future__ import annotations
+
+import pytest
+
+from linker import fuzzy
+from linker.fuzzy import Identity, NameFields
+
+
+def u_default(term: str) -> float:
+    return fuzzy.smoothed_u(term, 1, 1000)
+
+
+def ident(value: str, dob: str, *docs: str, addresses: tuple[str, ...] = ()) -> Identity:
+    return Identity((NameFields(fuzzy.fold_tokens(value), dob),), docs, addresses)
+
+
+def levels(match: fuzzy.Match) -> set[tuple[str, str]]:
+    return {(f.field, f.level) for f in match.fields}
+
+
+@pytest.mark.parametrize(("a", "b", "level"), [
+    ("ROBERT", "ROB", "nickname"),
+    ("WILLIAM", "BILL", "nickname"),
+    ("ZEBULON", "ZEBULUN", "typo"),
+    ("SONDERGELD", "SONDERGELT", "typo"),
+    ("BELPERIO", "BELPERI", "typo"),
+    ("MARY", "ANNA", "different given name"),
+])
+def test_token_levels(a, b, level):
+    m = fuzzy.score(ident(f"{a} QUARTERMAN", "1950-01-01"), ident(f"{b} QUARTERMAN", "1950-01-01"), u_default)
+    assert ("name token", level) in levels(m)
+
+
+@pytest.mark.parametrize(("a", "b", "level"), [
+    ("1960-02-10", "1960-10-02", "day/month swapped"),
+    ("1999-02-19", "1999-02-18", "one digit"),
+    ("1999-02-19", "1989-02-19", "one digit"),
+    ("1999-02-19", "1999-11-19", "two of three parts"),
+    ("1999-02-19", "1962-08-30", "different"),
+])
+def test_birth_date_levels(a, b, level):
+    m = fuzzy.score(ident("ANNA QUARTERMAN", a), ident("ANNA QUARTERMAN", b), u_default)
+    assert ("birth date", level) in levels(m)
+
+
+def test_token_order_and_middle_names_do_not_matter():
+    a = fuzzy.score(ident("Anna Maria Quarterman", "1950-01-01"), ident("QUARTERMAN, Anna", "1950-01-01"), u_default)
+    assert [f.level for f in a.fields if f.field == "name token"] == ["exact", "exact"]
+
+
+def test_term_frequency_lowers_the_weight_of_common_values():
+    rare = fuzzy.score(ident("Zebulon Quarterman", "1957-09-13"), ident("Zebulon Quarterman", "1957-09-13"),
+                       lambda t: fuzzy.smoothed_u(t, 1, 1_000_000))
+    common = fuzzy.score(ident("John Smith", "1990-01-01"), ident("John Smith", "1990-01-01"),
+                         lambda t: fuzzy.smoothed_u(t, 20_000 if t.startswith("tok") else 3_000, 1_000_000))
+    assert rare.weight - common.weight > 10
+    # A value nobody else holds is capped (Splink's minimum u): never worth more than the floor.
+    assert fuzzy.smoothed_u("tok:X", 0, 10**9) == pytest.approx(5e-4)
+
+
+def test_documents_of_other_countries_are_not_compared():
+    m = fuzzy.score(Identity(documents=("AUS:1234567",)), Identity(documents=("GBR:7654321",)), u_default)
+    assert m is None
+    one = fuzzy.score(Identity(documents=("AUS:1234567",)), Identity(documents=("AUS:1234576",)), u_default)
+    assert levels(one) == {("document", "one edit")}
+
+
+def test_an_address_alone_stays_below_every_level():
+    m = fuzzy.score(Identity(addresses=("6 TULLAROOP STREET ST JAMES 4011 WA",)),
+                    Identity(addresses=("6 TULLAROOP STREET ST JAMES 4011 WA",)), u_default)
+    assert 0 < m.weight <= fuzzy.ADDRESS_CAP
+
+
+def test_a_surname_document_order_puts_the_surname_last():
+    assert fuzzy.fold_tokens("MUELLER, Jürgen") == ("JURGEN", "MUELLER")
+
+
+def test_conflict_marks_twins():
+    twins = fuzzy.score(ident("Amelia Harrington", "1981-11-01", "AUS:8853061"),
+                        ident("Edith Harrington", "1981-11-01", "AUS:2349971"), u_default)
+    assert twins.conflict
+    renewed = fuzzy.score(ident("Amelia Harrington", "1981-11-01", "AUS:8853061"),
+                          ident("Amelia Harrington", "1981-11-01", "AUS:2349971"), u_default)
+    assert not renewed.conflict
+    no_documents = fuzzy.score(ident("Amelia Harrington", "1981-11-01"), ident("Edith Harrington", "1981-11-01"),
+                               u_default)
+    assert no_documents.conflict
+    married = fuzzy.score(ident("Amelia Harrington", "1981-11-01", "AUS:8853061"),
+                          ident("Amelia Quarterman", "1981-11-01", "AUS:2349971"), u_default)
+    assert not married.conflict and ("name token", "different") in levels(married)
+
+
+def test_one_typo_apart_share_a_blocking_term():
+    a = ident("Jonathan Sondergeld", "1971-06-05", "AUS:7900575")
+    pairs = [
+        ident("Jonathon Sondergelt", "1971-06-05"),  # no exact token
+        ident("Jonathan Sondergeld", "1971-05-06"),  # day/month swapped
+        ident("Jonathan Sondergeld", "1981-06-05"),  # year digit
+        ident("Jon Sondergeld", "1917-06-05"),  # nickname and a year typo
+        ident("Jon Sondergelt", "1934-08-30", "AUS:7900557"),  # document transposition, surname typo
+    ]
+    for b in pairs:
+        assert fuzzy.block_terms(a) & fuzzy.block_terms(b)
+    assert not fuzzy.block_terms(a) & fuzzy.block_terms(ident("Mary Quint", "1962-08-30"))
+
+
+def test_explanations_carry_no_values():
+    m = fuzzy.score(ident("Zebulon Quarterman", "1957-09-13"), ident("Zeb Quartermann", "1957-09-13"), u_default)
+    note = m.explain().upper()
+    assert "QUARTERMAN" not in note and "1957" not in note and note.startswith("IDENTITY MATCH WEIGHT")
+
+
+def test_a_rare_full_name_with_another_birth_date_is_not_strong_even_at_a_million():
+    """Namesakes: two tokens at the frequency floor with a disagreeing birth date stay below
+    the strong level (settings.fuzzy_strong_weight, 18)."""
+    m = fuzzy.score(ident("Zebulon Quarterman", "1957-09-13"), ident("Zebulon Quarterman", "1984-02-27"),
+                    lambda t: fuzzy.smoothed_u(t, 1, 1_000_000))
+    assert m.weight < 18
