@@ -28,19 +28,21 @@ def _health(channel: grpc.Channel, service: str = "") -> int:
     return stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=5).status
 
 
-def test_health_is_serving_for_server_and_both_services(start_server, tmp_path):
+def test_health_is_serving_for_server_and_every_service(start_server, tmp_path):
     from idverify.app.dependencies import Dependencies
     from idverify.config import Config, ServerSettings, StoreSettings
     from linker.engine import Linker
     from linker.settings import LinkerSettings
 
-    settings = LinkerSettings(enabled=True, hash_key="00112233445566778899aabbccddeeff")
+    settings = LinkerSettings(enabled=True, hash_key="00112233445566778899aabbccddeeff",
+                              seal_key="ffeeddccbbaa99887766554433221100")
     config = Config(server=ServerSettings(port=0), store=StoreSettings(url=str(tmp_path / "s.sqlite3")),
                     linker=settings)
     deps = Dependencies(config=config, linker=Linker.open(settings, str(tmp_path / "s.sqlite3")))
     deps.closers.append(deps.linker.close)
     channel, _ = start_server(deps)
-    for service in ("", "idverify.v1.VerificationService", "linker.v1.LinkingService"):
+    for service in ("", "idverify.v1.VerificationService", "linker.v1.LinkingService",
+                    "idverify.screening.v1.ScreeningService"):
         assert _health(channel, service) == health_pb2.HealthCheckResponse.SERVING
 
 
