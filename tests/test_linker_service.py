@@ -266,7 +266,7 @@ def test_a_request_with_nothing_usable_is_refused_with_every_reason(stub):
 def test_nothing_of_a_rejected_value_is_stored(start_server, tmp_path, store_url):
     """The rejected value reaches neither the store file (tables, event log, WAL) nor its hash."""
     store = tmp_path / "rejected.sqlite3"
-    deps = build_dependencies(_config(tmp_path, str(store), hash_key=KEY))
+    deps = build_dependencies(_config(tmp_path, str(store), hash_key=KEY, seal_key="service-test-seal-key"))
     channel, _ = start_server(deps)
     stub = pb_grpc.LinkingServiceStub(channel)
     canary = "zq.canary.mailbox@@example.org"
