@@ -26,7 +26,7 @@ def _face(decision: int, distance: float | None, *codes: str, reference_ok: bool
         reasons=[pb.Reason(code=c, source="face") for c in codes])
 
 
-DOC_OPEN = _face(I, 0.61, "FACE_UNCERTAIN")
+DOC_OPEN = _face(I, 0.61, "FACE_INCONCLUSIVE")
 SELFIE_MATCH = _face(M, 0.48, match=0.55, no_match=0.62)
 SELFIE_OTHER = _face(N, 0.95, "FACE_MISMATCH", match=0.55, no_match=0.62)
 
@@ -42,16 +42,16 @@ def test_an_open_document_and_a_matching_earlier_selfie_match_with_both_distance
 
 
 def test_no_matching_selfie_leaves_the_document_decision_and_says_so():
-    fused = fuse_earlier_selfies(DOC_OPEN, [SELFIE_OTHER, _face(I, 0.58, "FACE_UNCERTAIN")])
+    fused = fuse_earlier_selfies(DOC_OPEN, [SELFIE_OTHER, _face(I, 0.58, "FACE_INCONCLUSIVE")])
     assert fused.decision == I and fused.fusion == pb.FACE_FUSION_EARLIER_SELFIE_NOT_MATCH
-    assert [r.code for r in fused.reasons] == ["FACE_UNCERTAIN"] and len(fused.other_references) == 2
+    assert [r.code for r in fused.reasons] == ["FACE_INCONCLUSIVE"] and len(fused.other_references) == 2
 
 
 @pytest.mark.parametrize("document", [
     _face(M, 0.40),                                               # already MATCH: nothing to settle
     _face(N, 0.80, "FACE_MISMATCH"),                              # "different person" is never overridden
     _face(I, 0.50, "LOW_QUALITY", reference_ok=False),            # a MATCH downgraded for quality
-    _face(I, 0.61, "FACE_UNCERTAIN", "LOW_QUALITY", reference_ok=False),  # open, but the portrait is too poor
+    _face(I, 0.61, "FACE_INCONCLUSIVE", "LOW_QUALITY", reference_ok=False),  # open, but the portrait is too poor
     _face(I, None, "NO_FACE", probe_found=False),                 # nothing measured
 ], ids=["match", "no_match", "quality_downgrade", "open_but_low_quality", "no_face"])
 def test_only_a_comparison_open_by_distance_alone_is_fused(document):

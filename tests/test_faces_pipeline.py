@@ -219,8 +219,24 @@ def test_blurred_probe_is_low_quality_and_inconclusive(models, grace_bytes, grac
     response = _compare(models, grace_bytes, _png(blurred))
     assert response.has_distance
     assert response.decision == pb.FACE_DECISION_INCONCLUSIVE
-    assert "LOW_QUALITY" in [r.code for r in response.reasons]
+    codes = [r.code for r in response.reasons]
+    assert "LOW_QUALITY" in codes and "FACE_INCONCLUSIVE" in codes
     assert "BLURRY" in [r.code for r in response.probe.faces[0].quality.reasons]
+
+
+def test_a_far_pair_made_inconclusive_by_quality_does_not_say_mismatch(models, grace_bytes):
+    """Another person's blurred photo: the distance alone says NO_MATCH, the quality gate makes
+    it INCONCLUSIVE, and the reasons follow the decision (FACE_INCONCLUSIVE, LOW_QUALITY), not
+    the distance (FACE_MISMATCH would tell a caller the service decided 'different people')."""
+    from skimage import data
+
+    other = cv2.GaussianBlur(data.astronaut(), (0, 0), 4)
+    response = _compare(models, grace_bytes, _png(other))
+    assert response.has_distance and response.distance > response.thresholds.no_match_distance
+    assert response.decision == pb.FACE_DECISION_INCONCLUSIVE
+    codes = [r.code for r in response.reasons]
+    assert "FACE_INCONCLUSIVE" in codes and "LOW_QUALITY" in codes and "FACE_MISMATCH" not in codes
+    assert response.similarity < 0.5  # more likely two people than one, even at even odds
 
 
 @pytest.mark.parametrize(

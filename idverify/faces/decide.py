@@ -21,6 +21,7 @@ class comes from the reference face's measured quality, never from the caller:
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -62,13 +63,14 @@ def thresholds_for(reference_class: ReferenceClass | None, settings: FaceSetting
     """The thresholds a reference of ``reference_class`` is decided with: the photo class's
     (``match_distance``, ``no_match_distance``, ``min_sharpness``) when the class is None (no
     reference face) or per-class thresholds are off."""
-    chosen = ClassThresholds(settings.match_distance, settings.no_match_distance)
+    chosen = ClassThresholds(settings.match_distance, settings.no_match_distance, None,
+                             settings.similarity_centre, settings.similarity_slope)
     if settings.per_class_thresholds and reference_class == "document_portrait":
         chosen = settings.document_portrait
     elif settings.per_class_thresholds and reference_class == "degraded_portrait":
         chosen = settings.degraded_portrait
     if chosen.min_sharpness is None:
-        chosen = ClassThresholds(chosen.match_distance, chosen.no_match_distance, settings.min_sharpness)
+        chosen = replace(chosen, min_sharpness=settings.min_sharpness)
     return chosen
 
 
@@ -81,14 +83,14 @@ def decide(distance: float, match_distance: float, no_match_distance: float) -> 
     return Decision.INCONCLUSIVE
 
 
-def similarity(distance: float, match_distance: float, no_match_distance: float) -> float:
-    """A score in [0, 1] falling with distance: a logistic curve that is 0.5 midway between the
-    thresholds, 0.8 at ``match_distance`` and 0.2 at ``no_match_distance``. Monotonic, so it
-    orders pairs exactly as the distance does; it is a readable score, not a probability."""
-    centre = (match_distance + no_match_distance) / 2.0
-    half_band = max((no_match_distance - match_distance) / 2.0, 1e-3)
-    steepness = math.log(4.0) / half_band  # logistic(+-half_band) = 0.2 / 0.8
-    z = steepness * (distance - centre)
+def similarity(distance: float, centre: float, slope: float) -> float:
+    """The probability that two faces at ``distance`` are of one person, for a pair drawn with
+    even prior odds: ``1 / (1 + exp(slope * (distance - centre)))``, with the reference class's
+    ``similarity_centre`` and ``similarity_slope`` (fitted on measured genuine and impostor
+    distances by benchmarks/calibrate_similarity.py). Monotonic falling in the distance, so it
+    orders pairs exactly as the distance does. At prior odds ``k`` (genuine : impostor), the
+    posterior odds are ``k * p / (1 - p)``."""
+    z = slope * (distance - centre)
     if z > 700:
         return 0.0
     return float(1.0 / (1.0 + math.exp(z)))

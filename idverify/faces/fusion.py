@@ -30,7 +30,7 @@ from idverify.v1 import verification_service_pb2 as pb
 __all__ = ["fuse_earlier_selfies", "open_by_distance"]
 
 #: The reason codes a comparison INCONCLUSIVE by distance alone carries (and no other).
-_BY_DISTANCE = frozenset({"FACE_UNCERTAIN"})
+_BY_DISTANCE = frozenset({"FACE_INCONCLUSIVE"})
 
 
 def open_by_distance(face: pb.CompareFacesResponse) -> bool:
@@ -66,7 +66,7 @@ def fuse_earlier_selfies(face: pb.CompareFacesResponse,
     if any(s.decision == pb.FACE_DECISION_MATCH for s in selfies):
         fused.decision = pb.FACE_DECISION_MATCH
         fused.fusion = pb.FACE_FUSION_EARLIER_SELFIE_MATCH
-        del fused.reasons[:]  # the one reason was FACE_UNCERTAIN, which the selfie settled
+        del fused.reasons[:]  # the one reason was FACE_INCONCLUSIVE, which the selfie settled
     else:
         fused.fusion = pb.FACE_FUSION_EARLIER_SELFIE_NOT_MATCH
     return fused

@@ -237,23 +237,27 @@ def combine_analyses(
         decision = decide(distance, match_distance, no_match_distance)
         response.distance = distance
         response.has_distance = True
-        response.similarity = similarity(distance, match_distance, no_match_distance)
+        response.similarity = similarity(distance, applied.similarity_centre, applied.similarity_slope)
         low_quality = not (ref.acceptable and prb.acceptable)
-        if decision is Decision.MATCH:
-            pass
+        if low_quality and settings.low_quality_is_inconclusive and decision is not Decision.INCONCLUSIVE:
+            # The distance alone would decide, but a face fails quality: no decision, and the
+            # reason says so (LOW_QUALITY follows), never FACE_MISMATCH for an undecided pair.
+            response.reasons.append(_reason(
+                "FACE_INCONCLUSIVE",
+                f"distance {distance:.3f} would be {decision.name}, but a face fails the quality checks",
+            ))
+            decision = Decision.INCONCLUSIVE
         elif decision is Decision.NO_MATCH:
             response.reasons.append(_reason(
                 "FACE_MISMATCH",
                 f"distance {distance:.3f} above the no-match threshold {no_match_distance:.2f}",
             ))
-        else:
+        elif decision is Decision.INCONCLUSIVE:
             response.reasons.append(_reason(
-                "FACE_UNCERTAIN",
+                "FACE_INCONCLUSIVE",
                 f"distance {distance:.3f} between the thresholds "
                 f"{match_distance:.2f} and {no_match_distance:.2f}",
             ))
-        if low_quality and settings.low_quality_is_inconclusive and decision is not Decision.INCONCLUSIVE:
-            decision = Decision.INCONCLUSIVE
         if low_quality:
             for analysis in (ref, prb):
                 response.reasons.extend(r for r in analysis.message.reasons if r.code == "LOW_QUALITY")

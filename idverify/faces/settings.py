@@ -27,12 +27,20 @@ class ClassThresholds:
     no_match_distance: float = 0.62
     #: None keeps ``FaceSettings.min_sharpness``.
     min_sharpness: float | None = None
+    #: The similarity curve (``decide.similarity``): the distance at which a pair is as likely
+    #: one person as two, at even prior odds...
+    similarity_centre: float = 0.638
+    #: ...and how fast the probability falls with the distance (per unit of distance).
+    similarity_slope: float = 61.7
 
     def validate(self) -> None:
         if not 0 < self.match_distance <= self.no_match_distance:
             raise ConfigError("faces.<class>.match_distance must be > 0 and <= no_match_distance", reason="CONFIG_VALUE")
         if self.min_sharpness is not None and self.min_sharpness < 0:
             raise ConfigError("faces.<class>.min_sharpness must be >= 0", reason="CONFIG_VALUE")
+        if not 0 < self.similarity_centre < 2 or self.similarity_slope <= 0:
+            raise ConfigError("faces.<class>.similarity_centre must be in (0, 2) and similarity_slope > 0",
+                              reason="CONFIG_VALUE")
 
 
 @dataclass(frozen=True)
@@ -55,12 +63,21 @@ class FaceSettings:
     match_distance: float = 0.55
     #: Photo class: distances above this are NO_MATCH; between the two is INCONCLUSIVE.
     no_match_distance: float = 0.62
+    #: Photo class: the similarity curve (``decide.similarity``: the probability of one person at
+    #: even prior odds), fitted per class by benchmarks/calibrate_similarity.py as the posterior
+    #: of two normal distance distributions with a shared variance. Photo: centre 0.638, slope
+    #: 61.7 (0.996 at 0.55, 0.748 at 0.62); document portrait 0.629 / 58.2; degraded portrait
+    #: 0.655 / 54.7. Held out (leave one person out), balanced log loss 0.009 / 0.010 / 0.065
+    #: against 0.023 / 0.008 / 0.135 for the readable score used before (benchmarks/RESULTS.md).
+    similarity_centre: float = 0.638
+    #: Photo class: the slope of that curve.
+    similarity_slope: float = 61.7
     #: The document-portrait class (colour portraits on documents; 13 of the 14 people's photos
     #: are grey, so only 39 genuine pairs): the LOPO rule chose 0.521 / 0.541, held out genuine
     #: not MATCH 0.0%, impostor MATCH 1 of 1380 (0.07%) (before the pose fix: 28%, 8 of 1380):
     #: too few people to move the old pair, which decides all 39 genuine pairs MATCH and 0 of
     #: 1380 impostors MATCH.
-    document_portrait: ClassThresholds = field(default_factory=lambda: ClassThresholds(0.55, 0.62))
+    document_portrait: ClassThresholds = field(default_factory=lambda: ClassThresholds(0.55, 0.62, None, 0.629, 58.2))
     #: The degraded-portrait class, calibrated leaving one person out on 334 genuine and 4128
     #: different-person pairs (grey portraits at every level, the hard level's 50-60 px faces),
     #: with the face-centred pose fit: the rule chose 0.537 / 0.720 (kept at 0.54 / 0.72); held
@@ -68,7 +85,7 @@ class FaceSettings:
     #: 0.62 with the photo sharpness floor), genuine NO_MATCH 1.5%, impostor MATCH 0 of 4128.
     #: The sharpness floor 5 lets soft portraits be decided at this class's own thresholds
     #: instead of going to review.
-    degraded_portrait: ClassThresholds = field(default_factory=lambda: ClassThresholds(0.54, 0.72, 5.0))
+    degraded_portrait: ClassThresholds = field(default_factory=lambda: ClassThresholds(0.54, 0.72, 5.0, 0.655, 54.7))
     #: False applies match_distance / no_match_distance to every reference (before issue 20).
     per_class_thresholds: bool = True
     #: A reference face on a document whose saturation (mean CIELAB chroma) is below this is a
@@ -145,6 +162,8 @@ class FaceSettings:
 
         if not 0 < self.match_distance <= self.no_match_distance:
             raise bad("match_distance must be > 0 and <= no_match_distance")
+        if not 0 < self.similarity_centre < 2 or self.similarity_slope <= 0:
+            raise bad("similarity_centre must be in (0, 2) and similarity_slope > 0")
         self.document_portrait.validate()
         self.degraded_portrait.validate()
         if self.grey_below_saturation < 0 or self.degraded_below_sharpness < 0 or self.degraded_below_face_width_px < 0:

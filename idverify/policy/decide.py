@@ -102,10 +102,14 @@ def _face_reasons(face: pb.CompareFacesResponse | None) -> list[pb.Reason]:
         if code in _NO_FACE:
             code = "NO_FACE_ON_PROFILE_PHOTO" if not face.probe.faces else "NO_FACE_ON_DOCUMENT"
         out.append(_reason(code, reason.message, reason.source or "face"))
+    # The comparison names its verdict itself when it measured a distance (FACE_MISMATCH,
+    # FACE_INCONCLUSIVE, with the thresholds); otherwise (no usable face) it is added here.
+    # Either way the code follows the decision: a fused MATCH keeps neither.
+    given = {r.code for r in out}
     distance = f"distance {face.distance:.3f}" if face.has_distance else "no distance measured"
-    if face.decision == pb.FACE_DECISION_NO_MATCH:
+    if face.decision == pb.FACE_DECISION_NO_MATCH and "FACE_MISMATCH" not in given:
         out.append(_reason("FACE_MISMATCH", f"different people: {distance}", "face"))
-    elif face.decision != pb.FACE_DECISION_MATCH:
+    elif face.decision != pb.FACE_DECISION_MATCH and "FACE_INCONCLUSIVE" not in given:
         out.append(_reason("FACE_INCONCLUSIVE", f"inconclusive: {distance}", "face"))
     return out
 
