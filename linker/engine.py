@@ -36,7 +36,8 @@ from linker.names import NameKey, name_similarity
 from linker.policy import AccountView, Decision, Evidence, Reason
 from linker.sealing import Sealer
 from linker.settings import LinkerSettings
-from linker.signals import EMBEDDING_DIM, STRENGTHS, PreparedSignal, RejectedSignal, SignalHasher, links_alone
+from linker.signals import (EMBEDDING_DIM, IDENTITY_TYPES, STRENGTHS, PreparedSignal, RejectedSignal, SignalHasher,
+                            links_alone)
 from linker.store import LinkStore, open_store
 from linker.store.base import AccountRow
 from linker.v1 import linking_service_pb2 as pb
@@ -55,6 +56,11 @@ __all__ = [
 #: Face embeddings one account may bring in one request: a profile photo and a few document
 #: portraits. Bounds the exact comparisons inside a batch (faces squared) under the write lock.
 MAX_FACES_PER_REQUEST = 16
+
+#: Values of one identity type (names with birth dates, documents, addresses) one request may
+#: bring; more are rejected signals (TOO_MANY_IDENTITY_VALUES). Each is sealed and indexed by
+#: tens of fuzzy search terms inside the write transaction, so this bounds one call's work.
+MAX_IDENTITY_VALUES_PER_TYPE = 4
 
 _KINDS = (pb.ACCOUNT_KIND_FREELANCER, pb.ACCOUNT_KIND_CLIENT, pb.ACCOUNT_KIND_AGENCY)
 _STRONG, _MEDIUM, _WEAK = pb.SIGNAL_STRENGTH_STRONG, pb.SIGNAL_STRENGTH_MEDIUM, pb.SIGNAL_STRENGTH_WEAK
@@ -263,12 +269,21 @@ class Linker:
         out: list[PreparedSignal] = []
         rejected: list[RejectedSignal] = []
         faces = 0
+        identities: dict[int, int] = {}
         for i, s in enumerate(signals):
             faces += s.type == pb.SIGNAL_TYPE_FACE_EMBEDDING
             if faces > MAX_FACES_PER_REQUEST:
                 raise InvalidInput(f"at most {MAX_FACES_PER_REQUEST} face embeddings per account in one request",
                                    reason="TOO_MANY_FACES", metadata={"field": f"signals[{i}]"})
             try:
+                if s.type in IDENTITY_TYPES:
+                    # Each identity value becomes sealed values and fuzzy search terms written in the
+                    # linking transaction: a bounded number per request keeps one call bounded.
+                    identities[s.type] = identities.get(s.type, 0) + 1
+                    if identities[s.type] > MAX_IDENTITY_VALUES_PER_TYPE:
+                        raise InvalidInput(
+                            f"at most {MAX_IDENTITY_VALUES_PER_TYPE} values of this identity type per request",
+                            reason="TOO_MANY_IDENTITY_VALUES")
                 out.append(self._prepare_one(i, s, now))
             except InvalidInput as exc:
                 rejected.append(RejectedSignal.of(i, s.type, exc))
@@ -393,10 +408,13 @@ class Linker:
         u_of = self._u_lookup([mine], stored=False)
         seen = max(t for *_, t in probe.identity)
         out = {}
-        for other, (theirs, first) in self._stored_identities(candidates).items():
+        scored = self._stored_identities(candidates)
+        for other, (theirs, first) in scored.items():
             ev = self._fuzzy_item(mine, theirs, u_of, max(seen, first), other in generic_name)
             if ev is not None:
                 out[other] = ev
+        for other in set(same_name) - set(scored) - {account_id}:
+            out[other] = _exact_name_evidence(seen, other in generic_name)
         return out
 
     def _fuzzy_item(self, a: _fuzzy.Identity, b: _fuzzy.Identity, u_of, seen: float,
@@ -476,17 +494,20 @@ class Linker:
                 per[ev.signal_type] = ev
 
         generic_cache: dict[tuple[int, bytes], bool] = {}
+        idents = self._stored_identities(accounts)
         for a, b, t, digest, seen in self.store.shared_signals(accounts):
-            if t == _NAME:
+            if t == _NAME and a in idents and b in idents:
                 continue  # weighed by the fuzzy identity score below
             strength = _policy_strength(t)
             if (t, digest) not in generic_cache:
                 cap = self._caps[strength]
                 generic_cache[(t, digest)] = len(self.store.signal_holders(t, digest, cap + 1)) > cap
             generic = generic_cache[(t, digest)]
+            if t == _NAME:
+                add(a, b, _exact_name_evidence(seen, generic))
+                continue
             add(a, b, Evidence(t, strength, seen, 1.0, generic, "generic value" if generic else "same value"))
         s = self.settings
-        idents = self._stored_identities(accounts)
         ordered = sorted(idents)
         u_of = self._u_lookup([idents[a][0] for a in ordered], stored=True)
         for i, a in enumerate(ordered):
@@ -889,6 +910,15 @@ class Linker:
                                                        "reasons": [r.code for r in decision.reasons]}))
         path = explained.path if (explained.same_person or direct) else []
         return decision, path
+
+
+def _exact_name_evidence(seen: float, generic: bool) -> Evidence:
+    """The same name and birth date (equal keyed digests) toward an account that has no sealed
+    identity to score: one registered before store migration 3 sealed identity values. It links
+    as it did then (strong), so an upgrade does not silently stop name and birth-date links; a
+    re-registration of the account seals its values and the fuzzy score takes over."""
+    note = "same name and birth date (exact; registered before sealed identities)"
+    return Evidence(_NAME, _STRONG, seen, 1.0, generic, "generic value; " + note if generic else note)
 
 
 def _policy_strength(signal_type: int) -> int:

@@ -96,6 +96,12 @@ EXACT_TYPES = frozenset(t for t in STRENGTHS if t != pb.SIGNAL_TYPE_FACE_EMBEDDI
 #: Longest name token accepted (letters); the longest real ones are about 35. Bounds the
 #: stored name key (one hash per one-letter deletion of each token).
 _MAX_NAME_TOKEN = 64
+#: Most name parts accepted in one name (Picasso's full baptismal name has 15 distinct ones).
+_MAX_NAME_TOKENS = 24
+#: Longest document number accepted (national identity numbers run to about 20 characters).
+_MAX_DOCUMENT_NUMBER = 32
+#: Longest folded address accepted.
+_MAX_ADDRESS = 200
 
 _DOC_FILLERS = re.compile(r"[\s<\-./]+")
 _BANK_FILLERS = re.compile(r"[\s\-.]+")
@@ -188,6 +194,8 @@ def canonical_value(signal_type: int, value: str, country: str = "", birth_date:
             raise InvalidInput("name has no letters", reason="NAME_INVALID")
         if max(len(t) for t in tokens) > _MAX_NAME_TOKEN:
             raise InvalidInput(f"a name token is longer than {_MAX_NAME_TOKEN} letters", reason="NAME_INVALID")
+        if len(tokens) > _MAX_NAME_TOKENS:
+            raise InvalidInput(f"a name has more than {_MAX_NAME_TOKENS} parts", reason="NAME_INVALID")
         # The birth date may be absent (a record without one): the name then links only
         # together with other agreeing fields (linker.fuzzy caps a dateless name's weight).
         dob = _birth_date(birth_date) if birth_date.strip() else ""
@@ -200,6 +208,8 @@ def canonical_value(signal_type: int, value: str, country: str = "", birth_date:
         folded = fold_address(value)
         if not folded:
             raise InvalidInput("address has no letters or digits", reason="ADDRESS_INVALID")
+        if len(folded) > _MAX_ADDRESS:
+            raise InvalidInput(f"address longer than {_MAX_ADDRESS} characters", reason="ADDRESS_INVALID")
         return folded
     return value  # card and device fingerprints: opaque identifiers from upstream systems
 
@@ -208,6 +218,9 @@ def _document_number(value: str) -> str:
     number = _DOC_FILLERS.sub("", value).upper()
     if not number.isalnum():
         raise InvalidInput("document number must be letters and digits", reason="DOCUMENT_NUMBER_INVALID")
+    if len(number) > _MAX_DOCUMENT_NUMBER:
+        raise InvalidInput(f"document number longer than {_MAX_DOCUMENT_NUMBER} characters",
+                           reason="DOCUMENT_NUMBER_INVALID")
     return number
 
 
@@ -222,7 +235,7 @@ def _document_country(country: str) -> str:
         return alpha3
     if code.isalpha() and len(code) == 3:
         return code  # ICAO codes for organisations and stateless persons (UNO, XXA, ...)
-    raise InvalidInput(f"unknown issuing country {code!r}", reason="COUNTRY_INVALID")
+    raise InvalidInput("unknown issuing country (neither an ISO 3166 nor an ICAO code)", reason="COUNTRY_INVALID")
 
 
 def _birth_date(raw: str) -> str:

@@ -12,6 +12,11 @@ VIOLATIONS = [
     ("j.smith@ex\u0430mple.com is my address", "EMAIL", "j.smith@example.com", "homoglyph"),
     ("\uff4a\uff4f\uff48\uff4e\uff20\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45\uff0e\uff43\uff4f\uff4d", "EMAIL",
      "john@example.com", "unicode"),
+    # invisible characters: zero-width space, soft hyphen, word joiner, a combining mark on a digit
+    ("john\u200b@\u200bexample\u200b.com", "EMAIL", "john@example.com", "unicode"),
+    ("john\xad@example.com", "EMAIL", "john@example.com", "unicode"),
+    ("call +44 7700\u2060 900\u2060123", "PHONE", "+447700900123", "unicode"),
+    ("call +44 7700 9001\u03012\u03013", "PHONE", "+447700900123", "unicode"),
     # contact: phone
     ("whatsapp me on +44 7700 900123", "PHONE", "+447700900123", None),
     ("call 07700 900456 after six", "PHONE", "+447700900456", None),

@@ -197,3 +197,30 @@ def test_a_name_without_a_birth_date_links_only_with_more_agreeing(linker):
     with_doc = reg(linker, "nd3", F, name("Brooklyn Quarterman", ""), doc("9676405"))
     assert with_doc.linked_account_ids == ["nd1", "nd2"] or with_doc.linked_account_ids == ["nd1"]
     assert ("document", "one edit") in {(f, lvl) for f, lvl, _ in identity_edge(with_doc, "nd1").weights}
+
+
+def test_an_account_registered_before_sealed_identities_still_links_on_its_exact_name(linker):
+    """Store migration 3 adds the sealed identity values but has no plain values to seal for the
+    accounts already stored: those keep linking on the same name and birth date (their keyed
+    digest), strong as before, instead of silently never linking again."""
+    reg(linker, "old", F, name("Maria Kowalczyk", "1984-03-09"), email("old@example.com"))
+    with linker.store.write():
+        linker.store._exec("DELETE FROM link_sealed WHERE account_id = ?", ("old",))  # the state before migration 3
+    result = reg(linker, "new", F, name("Maria Kowalczyk", "1984-03-09"), email("new@example.com"))
+    assert result.linked_account_ids == ["old"]
+    edge = identity_edge(result, "new") or identity_edge(result, "old")
+    assert edge is not None and "registered before sealed identities" in edge.note
+    assert linker.explain("old", "new").path
+
+
+def test_a_request_brings_a_bounded_number_of_identity_values(linker):
+    """Every identity value is sealed and indexed by fuzzy search terms inside the write
+    transaction; past MAX_IDENTITY_VALUES_PER_TYPE of one type the extra ones are rejected
+    signals (TOO_MANY_IDENTITY_VALUES), the rest are kept, so one call's work stays bounded."""
+    from linker.engine import MAX_IDENTITY_VALUES_PER_TYPE
+
+    docs = [doc(f"N{i:07d}") for i in range(MAX_IDENTITY_VALUES_PER_TYPE + 3)]
+    prepared, rejected = linker.prepare_partial([name("Ann Lee", "1990-01-01"), *docs])
+    assert len([p for p in prepared if p.type == DOC]) == MAX_IDENTITY_VALUES_PER_TYPE
+    assert [r.reason for r in rejected] == ["TOO_MANY_IDENTITY_VALUES"] * 3
+    assert [r.index for r in rejected] == [MAX_IDENTITY_VALUES_PER_TYPE + 1 + i for i in range(3)]

@@ -125,6 +125,23 @@ def test_name_tokens_are_bounded():
     hasher = SignalHasher(bytes(32))
     name = "Pablo Diego José Francisco de Paula Juan Nepomuceno María de los Remedios Cipriano Ruiz y Picasso"
     assert len(hasher.prepare(pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, name, birth_date="1881-10-25").name.tokens) > 10
+    many = " ".join(f"Part{chr(65 + i // 26)}{chr(65 + i % 26)}" for i in range(25))  # 25 distinct parts
+    with pytest.raises(InvalidInput) as info:
+        canonical_value(pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, many, birth_date="1990-01-01")
+    assert info.value.reason == "NAME_INVALID"
+
+
+def test_document_numbers_and_addresses_are_bounded_and_errors_do_not_echo_the_input():
+    with pytest.raises(InvalidInput) as info:
+        canonical_value(pb.SIGNAL_TYPE_DOCUMENT_NUMBER, "X" * 33, country="FRA")
+    assert info.value.reason == "DOCUMENT_NUMBER_INVALID"
+    assert canonical_value(pb.SIGNAL_TYPE_DOCUMENT_NUMBER, "X" * 32, country="FRA") == "FRA:" + "X" * 32
+    with pytest.raises(InvalidInput) as info:
+        canonical_value(pb.SIGNAL_TYPE_POSTAL_ADDRESS, "12 Long Street " * 20)
+    assert info.value.reason == "ADDRESS_INVALID"
+    with pytest.raises(InvalidInput) as info:
+        canonical_value(pb.SIGNAL_TYPE_DOCUMENT_NUMBER, "X1234567", country="Zq-canary-land")
+    assert info.value.reason == "COUNTRY_INVALID" and "canary" not in info.value.message.lower()
 
 
 def test_rejected_signal_names_the_field_and_rebuilds_the_error():

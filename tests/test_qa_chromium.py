@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not instal
 def _screenshot(html: Path, png: Path, profile: Path) -> np.ndarray:
     command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--hide-scrollbars", f"--user-data-dir={profile}", f"--screenshot={png}", "--window-size=1280,2000",
+               "--hide-scrollbars", f"--user-data-dir={profile}", f"--screenshot={png}", "--window-size=1280,3200",
                html.resolve().as_uri()]
     done = subprocess.run(command, capture_output=True, timeout=90, check=False)
     assert png.is_file(), f"chromium wrote no screenshot (exit {done.returncode}): {done.stderr[-2000:]!r}"
@@ -50,7 +50,7 @@ def test_report_renders_images_and_plots_in_headless_chromium(tmp_path):
     shot = _screenshot(report, tmp_path / "report.png", tmp_path / "profile1")
     bare = _screenshot(stripped, tmp_path / "stripped.png", tmp_path / "profile2")
 
-    assert shot.shape[:2] == (2000, 1280)
+    assert shot.shape[:2] == (3200, 1280)  # tall enough for the plots, the tables and the first cases
     assert shot.std() > 20, "the screenshot is blank"
     # the plots sit at the top of the page (below the summary): that band must differ from the
     # image-less page and hold the plots' line colours (genuine blue, impostor red)

@@ -20,7 +20,7 @@ from idverify.config import load_config
 from idverify.docgen import generate_document
 from idverify.documents.settings import DocumentSettings
 from idverify.app.reverify import AccountChecker, recheck_document
-from idverify.reverify.store import open_reverify_store
+from idverify.reverify.store import open_reverify_store, selfie_document_key
 from idverify.server.app import create_server
 from idverify.app.dependencies import build_dependencies
 from idverify.v1 import verification_service_pb2 as pb
@@ -128,7 +128,8 @@ def test_an_earlier_verified_selfie_settles_a_degraded_portrait_and_no_one_elses
         # The earlier verification: the document alone matches; the selfie is kept as verified.
         first = app.verification.verify_identity(request(earlier, "acct-holder"), timeout=300)
         assert first.face.decision == pb.FACE_DECISION_MATCH and first.face.fusion == pb.FACE_FUSION_UNSPECIFIED
-        assert history.verified_selfies("acct-holder") == [earlier.read_bytes()]
+        key = selfie_document_key(first.document.document.issuing_country, first.document.document.document_number)
+        assert key is not None and history.verified_selfies("acct-holder") == {key: [earlier.read_bytes()]}
         # Today's selfie: open against the document, settled by the earlier selfie, not kept as verified.
         second = app.verification.verify_identity(request(today, "acct-holder"), timeout=300)
         assert second.face.reference_decision == pb.FACE_DECISION_INCONCLUSIVE, second.face.distance
@@ -137,18 +138,29 @@ def test_an_earlier_verified_selfie_settles_a_degraded_portrait_and_no_one_elses
         (used,) = second.face.other_references
         assert used.decision == pb.FACE_DECISION_MATCH and used.has_distance and used.distance < second.face.distance
         assert "FACE_INCONCLUSIVE" not in [r.code for r in second.reasons]
-        assert history.verified_selfies("acct-holder") == [earlier.read_bytes()]
+        assert history.verified_selfies("acct-holder") == {key: [earlier.read_bytes()]}
         # The worker re-verifies from the retained images (today's selfie) the same way.
         face = recheck("acct-holder", AccountChecker(steps, executor, recheck_doc,
                                                      retained_images=history.retained_images))
         assert face.decision == pb.FACE_DECISION_MATCH and face.fusion == pb.FACE_FUSION_EARLIER_SELFIE_MATCH
+
+        # Another document (a look-alike's, here another number under the same face): the selfies
+        # the holder's document verified do not stand in for it, so nothing is fused.
+        other_doc = generate_document(6, kind="td3", level="hard", portrait=faces / "penny" / "penny2.png",
+                                      expired=False)
+        foreign = app.verification.verify_identity(pb.VerifyIdentityRequest(
+            profile_photo=pb.Image(content=today.read_bytes()), declared=declared, account_id="acct-holder",
+            document_images=[pb.Image(content=i) for i in other_doc.images]), timeout=300)
+        assert foreign.document.document.document_number != first.document.document.document_number
+        assert foreign.face.fusion == pb.FACE_FUSION_UNSPECIFIED and not foreign.face.other_references
+        assert "compare_faces_earlier_selfies" not in foreign.steps
 
         # No earlier selfie: today's behaviour, nothing fused.
         alone = app.verification.verify_identity(request(today, "acct-other"), timeout=300)
         assert alone.face.decision == pb.FACE_DECISION_INCONCLUSIVE and alone.face.fusion == pb.FACE_FUSION_UNSPECIFIED
         assert not alone.face.other_references and "compare_faces_earlier_selfies" not in alone.steps
         # An "earlier selfie" of someone else (say an impostor's, kept by mistake) settles nothing.
-        history.retain_verified_selfie("acct-other", stranger.read_bytes(), keep=3)
+        history.retain_verified_selfie("acct-other", stranger.read_bytes(), keep=3, document_key=key)
         face = recheck("acct-other", AccountChecker(steps, executor, recheck_doc, retained_images=history.retained_images,
                                                     reverify=functools.partial(app.signup.reverify, timeout=300)))
         assert face.decision == pb.FACE_DECISION_INCONCLUSIVE

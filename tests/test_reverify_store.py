@@ -8,7 +8,7 @@ import pytest
 
 from idverify.reverify.schedule import DAY
 from idverify.reverify.settings import ReverifySettings
-from idverify.reverify.store import LeaseLost, Result, earlier_selfies, open_reverify_store
+from idverify.reverify.store import LeaseLost, Result, earlier_selfies, open_reverify_store, selfie_document_key
 
 S = ReverifySettings(period_days=365, expiring_within_days=30)
 T0 = 1_800_000_000.0
@@ -136,19 +136,28 @@ def test_retained_images_are_purged_by_age(store):
     assert store.retained_images("b") == {"profile": b"jpeg"}
 
 
-def test_verified_selfies_keep_the_newest_few_once_each(store):
+def test_verified_selfies_keep_the_newest_few_once_each_per_document(store):
     store.retain_image("a", "profile", b"today", now=T0)
     for i, selfie in enumerate((b"s1", b"s2", b"s1", b"s3", b"s4")):  # s1 twice: refreshed, not duplicated
-        store.retain_verified_selfie("a", selfie, keep=3, now=T0 + i)
-    assert store.verified_selfies("a") == [b"s4", b"s3", b"s1"]  # s2, the oldest, was replaced
-    store.retain_verified_selfie("a", b"s5", keep=2, now=T0 + 9)  # keep lowered: the extra slot goes
-    assert store.verified_selfies("a") == [b"s5", b"s4"]
-    store.retain_verified_selfie("a", b"s6", keep=0, now=T0 + 10)  # 0 keeps none
-    assert store.verified_selfies("a") == [b"s5", b"s4"] and store.retained_images("a")["profile"] == b"today"
-    assert earlier_selfies(store.retained_images("a"), b"s5") == [b"s4"]  # never the probe's own bytes
-    assert store.verified_selfies("b") == []
-    assert store.purge_images(older_than=T0 + 100) == 3
-    assert store.verified_selfies("a") == []
+        store.retain_verified_selfie("a", selfie, keep=3, document_key="k1", now=T0 + i)
+    assert store.verified_selfies("a") == {"k1": [b"s4", b"s3", b"s1"]}  # s2, the oldest, was replaced
+    store.retain_verified_selfie("a", b"s5", keep=2, document_key="k1", now=T0 + 9)  # keep lowered: the extra goes
+    assert store.verified_selfies("a") == {"k1": [b"s5", b"s4"]}
+    store.retain_verified_selfie("a", b"s6", keep=0, document_key="k1", now=T0 + 10)  # 0 keeps none
+    assert store.verified_selfies("a") == {"k1": [b"s5", b"s4"]} and store.retained_images("a")["profile"] == b"today"
+    # a selfie verified by another document is kept apart, and stands in for that document only
+    store.retain_verified_selfie("a", b"t1", keep=2, document_key="k2", now=T0 + 11)
+    assert store.verified_selfies("a") == {"k2": [b"t1"], "k1": [b"s5", b"s4"]}
+    assert earlier_selfies(store.retained_images("a"), b"s5") == {"k1": [b"s4"], "k2": [b"t1"]}  # never the probe
+    assert store.verified_selfies("b") == {}
+    assert store.purge_images(older_than=T0 + 100) == 4
+    assert store.verified_selfies("a") == {}
+
+
+def test_a_selfie_is_keyed_by_the_document_that_verified_it():
+    assert selfie_document_key("FRA", "X1234 567") == selfie_document_key(" fra", "x1234567")
+    assert selfie_document_key("FRA", "X1234567") != selfie_document_key("FRA", "X1234568")
+    assert selfie_document_key("FRA", "") is None and selfie_document_key("", "X1234567") is None
 
 
 def test_erase_leaves_no_trace(store):

@@ -21,7 +21,7 @@ from idverify.faces.service import FaceService, FaceTemplates
 from idverify.policy import combine, decide
 from idverify.profile.match import match_profile
 from idverify.reverify.schedule import expiry_timestamp
-from idverify.reverify.store import Result
+from idverify.reverify.store import Result, selfie_document_key
 from idverify.v1 import verification_service_pb2 as pb
 
 __all__ = ["Verification", "result_of", "strip_images"]
@@ -119,14 +119,16 @@ class Verification:
             self.retain_images(request, response)
         return response
 
-    def earlier_selfies(self, request: pb.VerifyIdentityRequest) -> list[bytes]:
-        """The account's retained verified selfies other than the request's profile photo (none
-        without an account id, a history or image retention), newest first."""
+    def earlier_selfies(self, request: pb.VerifyIdentityRequest) -> dict[str, list[bytes]]:
+        """The account's retained verified selfies other than the request's profile photo, by
+        the key of the document that verified them (none without an account id, a history or
+        image retention), newest first."""
         history, settings = self._deps.history, self._deps.config.reverify
         if not request.account_id or history is None or not settings.retain_images or settings.earlier_selfies < 1:
-            return []
+            return {}
         probe = request.profile_photo.content  # a selfie compared with its own bytes proves nothing
-        return [s for s in history.verified_selfies(request.account_id) if s != probe][:settings.earlier_selfies]
+        return {key: [s for s in selfies if s != probe][:settings.earlier_selfies]
+                for key, selfies in history.verified_selfies(request.account_id).items()}
 
     def verify_with_templates(self, request: pb.VerifyIdentityRequest, timeout: float | None = None,
                               ) -> tuple[pb.VerifyIdentityResponse, FaceTemplates]:
@@ -155,5 +157,8 @@ class Verification:
             history.retain_image(request.account_id, role, image.content)
         # Only the document vouches for a selfie: one matched through an earlier selfie is not
         # kept as verified, so no chain of selfies drifts away from the document's face.
-        if response.face.reference_decision == pb.FACE_DECISION_MATCH:
-            history.retain_verified_selfie(request.account_id, request.profile_photo.content, settings.earlier_selfies)
+        document = response.document.document
+        key = selfie_document_key(document.issuing_country, document.document_number)
+        if response.face.reference_decision == pb.FACE_DECISION_MATCH and key is not None:
+            history.retain_verified_selfie(request.account_id, request.profile_photo.content,
+                                           settings.earlier_selfies, key)

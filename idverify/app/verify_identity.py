@@ -20,12 +20,13 @@ earlier verified selfies are compared with the profile photo too and fused with 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
 from idverify.errors import InvalidInput
 from idverify.faces.fusion import fuse_earlier_selfies, open_by_distance
+from idverify.reverify.store import selfie_document_key
 from idverify.v1 import verification_service_pb2 as pb
 
 __all__ = ["Steps", "verify_identity"]
@@ -72,13 +73,16 @@ def _usable_reference(face: pb.CompareFacesResponse) -> bool:
 
 
 def verify_identity(steps: Steps, request: pb.VerifyIdentityRequest, executor: Executor,
-                    earlier_selfies: Sequence[bytes] = ()) -> pb.VerifyIdentityResponse:
+                    earlier_selfies: Mapping[str, Sequence[bytes]] | None = None) -> pb.VerifyIdentityResponse:
     """Run every step for ``request`` and decide; raises InvalidInput when it cannot be evaluated.
 
-    ``earlier_selfies`` (encoded images) are the account's selfies whose own verification was
-    a face MATCH, never supplied by the caller of the API: when the document leaves the face
-    comparison open by distance alone, each is compared with the profile photo and fused
-    (:mod:`idverify.faces.fusion`; step ``compare_faces_earlier_selfies``)."""
+    ``earlier_selfies`` (encoded images, by the key of the document that verified them:
+    :func:`~idverify.reverify.store.selfie_document_key`) are the account's selfies whose own
+    verification was a face MATCH, never supplied by the caller of the API: when the document
+    read now is the one that verified them and leaves the face comparison open by distance
+    alone, each is compared with the profile photo and fused (:mod:`idverify.faces.fusion`;
+    step ``compare_faces_earlier_selfies``). Another document (a look-alike's) gets no fusion."""
+    earlier_selfies = earlier_selfies or {}
     _validate(request)
     started = time.perf_counter()
     front = request.document_images[0]
@@ -92,10 +96,12 @@ def verify_identity(steps: Steps, request: pb.VerifyIdentityRequest, executor: E
             reference=pb.Image(content=document.portrait_png, label="portrait"),
             probe=request.profile_photo, reference_kind=pb.REFERENCE_KIND_DOCUMENT_PORTRAIT))
         steps_run.append("compare_faces_portrait")
-    if earlier_selfies and open_by_distance(face):
+    key = selfie_document_key(document.document.issuing_country, document.document.document_number)
+    selfies = earlier_selfies.get(key, ()) if key is not None else ()  # only this document's
+    if selfies and open_by_distance(face):
         face = fuse_earlier_selfies(face, [steps.compare_faces(pb.CompareFacesRequest(
             reference=pb.Image(content=selfie, label="earlier_selfie"), probe=request.profile_photo,
-            reference_kind=pb.REFERENCE_KIND_PORTRAIT)) for selfie in earlier_selfies])
+            reference_kind=pb.REFERENCE_KIND_PORTRAIT)) for selfie in selfies])
         steps_run.append("compare_faces_earlier_selfies")
     profile = steps.match_profile(pb.MatchProfileRequest(declared=request.declared, document=document.document))
     steps_run.append("match_profile")

@@ -28,11 +28,17 @@ numbering plan, and written in E.164 (``+4915112345678``).
 
 from __future__ import annotations
 
+import re
+
 import email_validator
 import phonenumbers
 
 from idverify.errors import InvalidInput
 from idverify.profile.countries import to_alpha2
+
+
+#: A quoted part of an error message (it may hold the address itself).
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 
 __all__ = ["PROVIDER_RULES", "normalize_email", "normalize_phone"]
 
@@ -74,7 +80,10 @@ def normalize_email(value: str) -> str:
             value.strip(), check_deliverability=False, allow_display_name=False
         )
     except email_validator.EmailNotValidError as exc:
-        raise InvalidInput(f"not a valid email address: {exc}", reason="EMAIL_INVALID") from exc
+        # email-validator quotes parts of the address in some messages (a domain label, a
+        # character); the message travels in responses and logs, so the quotes go.
+        raise InvalidInput(f"not a valid email address: {_QUOTED.sub('(...)', str(exc))}",
+                           reason="EMAIL_INVALID") from exc
     local = parsed.local_part.lower()
     domain = parsed.domain.lower()
     rule = PROVIDER_RULES.get(domain)

@@ -1,10 +1,10 @@
 """One self-contained HTML report: open it anywhere, mail it, attach it to a CI run.
 
 Everything is inline: CSS, image thumbnails and plots as base64 ``data:`` URIs; no script, no
-network. Sections: the summary, latency per RPC (median, p95) and the run's environment
-(versions, thresholds, policy: :mod:`idverify.qa.summary`), the face-matching plots (genuine/impostor distance histogram
-and FAR/FRR curve, with the server's thresholds), a confusion matrix per RPC (expected against
-actual decision), then every case (failed ones first) with its thumbnails, expected versus
+network. Sections: the summary, the face-matching plots (genuine/impostor distance histogram and
+FAR/FRR curve, with the server's thresholds), a confusion matrix per RPC (expected against
+actual decision), latency per RPC (median, p95) and the run's environment (versions,
+thresholds, policy: :mod:`idverify.qa.summary`), then every case (failed ones first) with its thumbnails, expected versus
 actual and the unmet expectations; linking scenarios show each step.
 """
 
@@ -251,9 +251,9 @@ def render_html(run: RunResult) -> str:
     """The whole report as one HTML document."""
     results = sorted(run.results, key=lambda r: ({"fail": 0, "error": 1, "pass": 2}[r.status], r.case.id))
     return ("<!doctype html><html lang=en><head><meta charset=utf-8><title>idverify QA report</title>"
-            f"<style>{_CSS}</style></head><body>{_summary(run)}{_latency_and_environment(run)}"
+            f"<style>{_CSS}</style></head><body>{_summary(run)}"
             f"{_face_section(run.results)}"
-            f"{_confusion_section(run.results)}<h2>Cases</h2>{''.join(_case_block(r) for r in results)}"
+            f"{_confusion_section(run.results)}{_latency_and_environment(run)}<h2>Cases</h2>{''.join(_case_block(r) for r in results)}"
             "</body></html>\n")
 
 

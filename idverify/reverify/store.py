@@ -30,6 +30,7 @@ killed, or stalled) cannot write a duplicate result, and a second run finds noth
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import time
 from abc import abstractmethod
@@ -42,10 +43,22 @@ from idverify.reverify.schedule import DUE_REASONS, AccountState, due_reasons, n
 from idverify.reverify.settings import ReverifySettings
 
 __all__ = ["Lease", "LeaseLost", "Result", "ReverifyStore", "VERIFIED_SELFIE", "earlier_selfies",
-           "open_reverify_store"]
+           "open_reverify_store", "selfie_document_key"]
 
-#: The role prefix of retained selfies whose face comparison against the document was MATCH.
+#: The role prefix of retained selfies whose face comparison against the document was MATCH;
+#: the role goes on with the document's key (:func:`selfie_document_key`) and a slot number.
 VERIFIED_SELFIE = "verified_selfie_"
+
+
+def selfie_document_key(issuing_country: str, document_number: str) -> str | None:
+    """The key a verified selfie is kept under: which document vouched for it (16 hex digits of
+    the SHA-256 of ``COUNTRY:NUMBER``), or None when the document's number or country was not
+    read (then no selfie is kept and none is fused). An earlier selfie only ever stands in for
+    the document that verified it: another document, even a look-alike's, starts afresh."""
+    country, number = issuing_country.strip().upper(), "".join(document_number.split()).upper()
+    if not country or not number:
+        return None
+    return hashlib.sha256(f"{country}:{number}".encode()).hexdigest()[:16]
 
 MIGRATIONS: list[Migration] = [
     (
@@ -323,19 +336,22 @@ class ReverifyStore(Database):
         return {role: bytes(content) for role, content in rows}
 
     @final
-    def retain_verified_selfie(self, account_id: str, content: bytes, keep: int, now: float | None = None) -> None:
-        """Keep a selfie whose face comparison against the account's document was MATCH, as one
-        of at most ``keep`` (roles ``verified_selfie_0`` ...): the same bytes again only refresh
-        their time; a new selfie takes a free slot or the oldest one."""
+    def retain_verified_selfie(self, account_id: str, content: bytes, keep: int, document_key: str,
+                               now: float | None = None) -> None:
+        """Keep a selfie whose face comparison against the account's document was MATCH, under
+        that document's key (:func:`selfie_document_key`), as one of at most ``keep`` per document
+        (roles ``verified_selfie_<key>_0`` ...): the same bytes again only refresh their time; a
+        new selfie takes a free slot or the oldest one."""
         now = time.time() if now is None else now
         if keep < 1:
             return
+        prefix = f"{VERIFIED_SELFIE}{document_key}_"
         with self.write():
             held = {role: (bytes(c), at) for role, c, at in self._all_rows(
                 "SELECT role, content, stored_at FROM retained_images WHERE account_id = ?", (account_id,))
-                if role.startswith(VERIFIED_SELFIE)}
+                if role.startswith(prefix)}
             same = [role for role, (c, _) in held.items() if c == content]
-            slots = [f"{VERIFIED_SELFIE}{i}" for i in range(keep)]
+            slots = [f"{prefix}{i}" for i in range(keep)]
             free = [role for role in slots if role not in held]
             role = same[0] if same else free[0] if free else min(slots, key=lambda r: held[r][1])
             self._exec("INSERT INTO retained_images (account_id, role, content, stored_at) VALUES (?, ?, ?, ?) "
@@ -345,11 +361,12 @@ class ReverifyStore(Database):
                 self._exec("DELETE FROM retained_images WHERE account_id = ? AND role = ?", (account_id, extra))
 
     @final
-    def verified_selfies(self, account_id: str) -> list[bytes]:
-        """The account's retained verified selfies (:meth:`retain_verified_selfie`), newest first."""
+    def verified_selfies(self, account_id: str) -> dict[str, list[bytes]]:
+        """The account's retained verified selfies (:meth:`retain_verified_selfie`) by the key of
+        the document that verified them, newest first."""
         rows = self._all_rows("SELECT role, content FROM retained_images WHERE account_id = ? "
                               "ORDER BY stored_at DESC, role", (account_id,))
-        return [bytes(content) for role, content in rows if role.startswith(VERIFIED_SELFIE)]
+        return _by_document({role: bytes(content) for role, content in rows}, order=[r for r, _ in rows])
 
     @final
     def purge_images(self, older_than: float) -> int:
@@ -411,11 +428,20 @@ class ReverifyStore(Database):
         )
 
 
-def earlier_selfies(retained: dict[str, bytes], probe: bytes) -> list[bytes]:
-    """The verified selfies among ``retained`` (by role) other than ``probe`` itself: a selfie
-    compared with its own bytes proves nothing."""
-    return [content for role, content in sorted(retained.items())
-            if role.startswith(VERIFIED_SELFIE) and content != probe]
+def earlier_selfies(retained: dict[str, bytes], probe: bytes) -> dict[str, list[bytes]]:
+    """The verified selfies among ``retained`` (by role) other than ``probe`` itself (a selfie
+    compared with its own bytes proves nothing), by the key of the document that verified them."""
+    return _by_document({r: c for r, c in retained.items() if c != probe}, order=sorted(retained))
+
+
+def _by_document(retained: dict[str, bytes], order: Sequence[str]) -> dict[str, list[bytes]]:
+    out: dict[str, list[bytes]] = {}
+    for role in order:
+        if role in retained and role.startswith(VERIFIED_SELFIE):
+            key = role[len(VERIFIED_SELFIE):].rpartition("_")[0]
+            if key:  # every verified selfie is kept under its document's key
+                out.setdefault(key, []).append(retained[role])
+    return out
 
 
 def _bytes(value) -> bytes | None:

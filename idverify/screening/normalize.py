@@ -125,17 +125,29 @@ def disguises_of(mask: int) -> list[str]:
 
 
 def fold(original: str, homoglyphs: Mapping[int, str]) -> Mapped:
-    """NFKC each character and fold homoglyphs to their Latin or digit look-alike, keeping case."""
+    """NFKC each character and fold homoglyphs to their Latin or digit look-alike, keeping case.
+
+    Invisible characters are dropped: format characters (zero-width space and joiners, soft
+    hyphen, word joiner, bidirectional overrides; Unicode category Cf) anywhere, and combining
+    marks on a Latin letter or digit (``5\u0301``). They hide ``john\u200b@gmail.com`` from a
+    reader of code points, not from a reader of the screen. The next character kept carries the
+    ``unicode`` disguise, so a finding across them says how it was hidden."""
     if original.isascii():
         return Mapped(original)
     pieces: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     tags: list[int] = []
+    hidden = 0
     for i, ch in enumerate(original):
         if ch.isascii():
             out, bit = ch, 0
         else:
+            category = unicodedata.category(ch)
+            if category == "Cf" or (category == "Mn" and pieces and pieces[-1][-1:].isascii()
+                                    and pieces[-1][-1:].isalnum()):
+                hidden = UNICODE
+                continue
             folded = homoglyphs.get(ord(ch))
             if folded is not None:
                 out, bit = folded, HOMOGLYPH
@@ -144,6 +156,9 @@ def fold(original: str, homoglyphs: Mapping[int, str]) -> Mapped:
                 bit = UNICODE if out != ch else 0
                 if out != ch and len(out) == 1 and ord(out) in homoglyphs:
                     out, bit = homoglyphs[ord(out)], UNICODE | HOMOGLYPH
+        if out:
+            bit |= hidden
+            hidden = 0
         pieces.append(out)
         starts.extend([i] * len(out))
         ends.extend([i + 1] * len(out))

@@ -46,9 +46,6 @@ __all__ = ["RunningServer", "create_server", "serve", "watch"]
 
 log = logging.getLogger(__name__)
 
-from idverify.screening.v1 import screening_service_pb2_grpc
-from idverify.v1 import verification_service_pb2_grpc
-from linker.v1 import linking_service_pb2_grpc
 
 class RunningServer:
     """A created server with its health servicer, so start-up and shutdown can set status."""
@@ -145,7 +142,7 @@ def serve(config: Config) -> int:
     CONFIG_UNREADABLE for a file that cannot be read, others for bad settings) and Unavailable
     (the store cannot be reached); the CLI turns each into one line and an exit code.
     """
-    _check_free(config.server.host, config.server.port)
+    _check_free(config.server.host, config.server.port, reuse_port=config.server.reuse_port)
     if config.auth.enabled:
         load_keys(config.auth.keys_file)
     if config.tls.enabled:
@@ -185,8 +182,10 @@ def serve(config: Config) -> int:
     return 0
 
 
-def _check_free(host: str, port: int) -> None:
-    """ConfigError (CONFIG_BIND) now, before the models load, when ``host:port`` is taken.
+def _check_free(host: str, port: int, reuse_port: bool = False) -> None:
+    """ConfigError (CONFIG_BIND) now, before the models load, when ``host:port`` is taken
+    (with ``reuse_port``, only when taken by a socket that does not share it: another replica's
+    SO_REUSEPORT listener is no conflict).
 
     grpcio only finds out when the server is created (after the models have loaded) and logs
     its own error line; :func:`create_server` still refuses a port taken in between.
@@ -200,6 +199,8 @@ def _check_free(host: str, port: int) -> None:
     family, _, _, _, address = infos[0]
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as grpcio binds: TIME_WAIT is no conflict
+        if reuse_port:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         try:
             probe.bind(address)
         except OSError as exc:
