@@ -17,6 +17,7 @@ VIOLATIONS = [
     ("john\xad@example.com", "EMAIL", "john@example.com", "unicode"),
     ("call +44 7700\u2060 900\u2060123", "PHONE", "+447700900123", "unicode"),
     ("call +44 7700 9001\u03012\u03013", "PHONE", "+447700900123", "unicode"),
+    ("my skype is @jo\u200bhn_doe", "MESSAGING_HANDLE", "skype:@john_doe", "unicode"),
     # contact: phone
     ("whatsapp me on +44 7700 900123", "PHONE", "+447700900123", None),
     ("call 07700 900456 after six", "PHONE", "+447700900456", None),

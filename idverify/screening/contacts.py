@@ -19,6 +19,7 @@ Each detector reads the views :mod:`idverify.screening.normalize` makes and retu
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 import phonenumbers
@@ -223,6 +224,7 @@ def handles(words: Mapped, original: str) -> list[Finding]:
         if handle and handle.group("handle") not in {"me", "my", "the", "a"}:
             end = m.end() + handle.end()
             hs, he = words.span(m.end() + handle.start("handle"), end)
-            value = f"{app}:{original[hs:he].strip().lower().rstrip('.,')}"
+            written = "".join(c for c in original[hs:he] if unicodedata.category(c) != "Cf")  # no invisibles
+            value = f"{app}:{written.strip().lower().rstrip('.,')}"
         found.append(_finding(words, m.start(), end, "MESSAGING_HANDLE", value, 0.85, "app_context"))
     return found
