@@ -34,6 +34,8 @@ from anyascii import anyascii
 from nicknames import NickNamer
 from rapidfuzz import fuzz
 
+from linker.names import letter_tokens
+
 __all__ = [
     "ADDRESS_CAP",
     "FieldWeight",
@@ -50,7 +52,6 @@ __all__ = [
     "tf_terms",
 ]
 
-_NON_LETTERS = re.compile(r"[^A-Z]+")
 _NON_ALNUM = re.compile(r"[^A-Z0-9]+")
 
 #: Name tokens considered per name (the rest are ignored for blocking and scoring).
@@ -168,7 +169,7 @@ def fold_tokens(raw: str) -> tuple[str, ...]:
         surname, _, given = raw.partition(",")
         raw = f"{given} {surname}"
     out: list[str] = []
-    for t in _NON_LETTERS.sub(" ", anyascii(raw).upper()).split():
+    for t in letter_tokens(raw):
         if len(t) > 1 and t not in out:
             out.append(t)
     return tuple(out[:MAX_TOKENS])
@@ -196,14 +197,10 @@ def _phonetic(token: str) -> str:
     return jellyfish.metaphone(token) or token
 
 
-_NICKNAMES = None
-
-
+@functools.cache
 def _namer() -> NickNamer:
-    global _NICKNAMES
-    if _NICKNAMES is None:  # loaded on first use (a CSV read), never at import time
-        _NICKNAMES = NickNamer()
-    return _NICKNAMES
+    """The nicknames table, loaded on first use (a CSV read), never at import time."""
+    return NickNamer()
 
 
 @functools.lru_cache(maxsize=200_000)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from anyascii import anyascii
 
-__all__ = ["NameKey", "fold_name", "name_key", "name_similarity"]
+__all__ = ["NameKey", "fold_name", "letter_tokens", "name_key", "name_similarity"]
 
 _NON_LETTERS = re.compile(r"[^A-Z]+")
 
@@ -32,13 +32,18 @@ class NameKey:
     tokens: tuple[frozenset[bytes], ...]
 
 
+def letter_tokens(raw: str) -> list[str]:
+    """The words of ``raw`` in order: anyascii-folded, upper case, runs of letters only (the one
+    folding of names for the linker's keys and for its fuzzy identity)."""
+    return _NON_LETTERS.sub(" ", anyascii(raw).upper()).split()
+
+
 def fold_name(raw: str) -> tuple[str, ...]:
     """The name's tokens: anyascii-folded, upper case, letters only, de-duplicated, sorted.
 
     Single letters (initials) are dropped: they say too little to link on.
     """
-    folded = _NON_LETTERS.sub(" ", anyascii(raw).upper())
-    return tuple(sorted({t for t in folded.split() if len(t) > 1}))
+    return tuple(sorted({t for t in letter_tokens(raw) if len(t) > 1}))
 
 
 def _variants(token: str) -> set[str]:
