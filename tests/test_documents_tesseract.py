@@ -106,3 +106,25 @@ def test_leptonica_notices_stay_out_of_the_log(backend, capfd):
         assert capfd.readouterr().err == ""
     finally:
         reader.engine.close()
+
+
+def test_tesseract_runs_without_openmp_threads():
+    """Debian's libtesseract spins OpenMP threads that cost four times the CPU of one; the
+    engine limits them before the library loads, even after the server's other imports (usearch
+    loads a bundled libgomp of its own, which must not be mistaken for the system's)."""
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import ctypes, ctypes.util\n"
+        "import idverify.server.app\n"
+        "from idverify.documents.reader import build_document_reader\n"
+        "build_document_reader()\n"
+        "gomp = ctypes.CDLL(ctypes.util.find_library('gomp') or 'libgomp.so.1')\n"
+        "print(gomp.omp_get_thread_limit())\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OMP_THREAD_LIMIT"}
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split()[-1] == "1"

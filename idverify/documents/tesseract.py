@@ -23,6 +23,7 @@ from __future__ import annotations
 import atexit
 import ctypes
 import ctypes.util
+import logging
 import os
 import threading
 from abc import ABC, abstractmethod
@@ -35,6 +36,8 @@ from typing import Any, Literal, TypeVar, final
 import numpy as np
 
 from idverify.errors import Unavailable
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "MRZ_WHITELIST",
@@ -273,7 +276,33 @@ def _quiet_leptonica(name: str) -> None:
 _RIL = {"symbol": 4, "word": 3}
 
 
+def _openmp_loaded() -> bool:
+    """Whether the system's libgomp, the one libtesseract links, is already in the process
+    (wheels such as usearch's bundle their own copy under another name, which does not count)."""
+    try:
+        maps = Path("/proc/self/maps").read_text()
+    except OSError:
+        return False
+    return any(line.rsplit("/", 1)[-1].startswith("libgomp.so") for line in maps.splitlines())
+
+
+def _limit_openmp() -> None:
+    """Debian's libtesseract is built with OpenMP, whose worker threads spin while they wait:
+    one page costs four times the CPU seconds of a single-threaded read and is slower in wall
+    time as well, since the service already reads lines in parallel (benchmarks/RESULTS.md,
+    "OpenMP"). OpenMP reads ``OMP_THREAD_LIMIT`` once, when libgomp is loaded, so it is set
+    before the library is; an operator's own value is kept."""
+    if "OMP_THREAD_LIMIT" in os.environ:
+        return
+    if _openmp_loaded():
+        log.warning("OpenMP was loaded before Tesseract; OMP_THREAD_LIMIT=1 cannot take effect "
+                     "(set it in the environment to keep Tesseract single-threaded)")
+        return
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
 def _load_library() -> ctypes.CDLL:
+    _limit_openmp()
     name = ctypes.util.find_library("tesseract") or "libtesseract.so.5"
     lib = ctypes.CDLL(name)
     vp, cp, ci = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int
