@@ -14,7 +14,10 @@ in three passes:
    initials written together (JC for JEAN CLAUDE);
 3. an optimal assignment (maximum total weighted score) over the remaining tokens, scored as
    nickname, initial, MRZ truncation, OCR confusion, typo, a given name of the same sound
-   (Metaphone: Rafael and Raphael), or a near miss (see :func:`_near_miss`).
+   (Metaphone: Rafael and Raphael), or a near miss (see :func:`_near_miss`; given names
+   written with other vowels, Maisa and Mayesa, are one too); in a declared name declined as a
+   whole (a Russian patronymic in an oblique case: Olega Ivanovicha), given names whose
+   stems agree once the case endings are off are a near miss.
 
 Token scores (0-100): exact 100, transliterated 98, compound 97, a surname with its particle
 glued on one side and left out on the other (LEBLANC and Blanc) 95, truncated 95, OCR
@@ -33,7 +36,8 @@ Levels: MATCH needs the score at or above ``name_match_score``, some surname tok
 the first given name matched by more than an initial, no declared token the document lacks
 (a particle included: AL-IBRAHIM for IBRAHIM), no near miss, and the given names in the
 document's order. NO_MATCH when no surname token or no given name matches (a declared name of
-only the document's given names is PARTIAL: the surname left out, not contradicted), when a
+only the document's given names is PARTIAL: the surname left out, not contradicted, even when
+the first given name alone is declared against a long document name), when a
 given name, middle name or patronymic is missing while the declared name has another one
 instead (John and Jane Smith, Sergey Borisovich and Sergey Viktorovich: two different known
 given names are never a typo of one another, and namesakes differ in their father's names),
@@ -250,6 +254,8 @@ class NameMatcher:
             for i, j, kind, score, _ in _best_assignment(candidates):
                 dec_match[i] = doc_match[j] = len(pairs)
                 pairs.append(((i,), (j,), kind, score))
+            if any(_OBLIQUE.search(d.plain) for d in dec):
+                _declined_given_names(dec, doc, dec_match, doc_match, pairs)
 
         return self._verdict(dec, doc, dec_match, doc_match, pairs, truncated)
 
@@ -365,7 +371,9 @@ class NameMatcher:
         ):
             return TokenKind.TRANSLITERATED, _PHONETIC_SCORE  # Rafael, Raphael; Hussein, Hussin
         if given and a != b and self.nicknames.is_known(a) and self.nicknames.is_known(b):
-            return None  # two different given names (Maria, Marta) are not a typo of each other
+            # Two different given names (Maria, Marta) are not a typo of each other; at most
+            # two spellings of one sound.
+            return _same_vowels(d, t)
         best: tuple[TokenKind, float] | None = None
         for x, y in ((d.icao, t.icao), (a, b)):
             if _ocr_fold(x) == _ocr_fold(y) and len(x) >= 3:
@@ -379,7 +387,7 @@ class NameMatcher:
                 score = 90.0 - 5.0 * (edits - 1)
                 if best is None or score > best[1]:
                     best = (TokenKind.FUZZY, score)
-        return best or _near_miss(d, t, given)
+        return best or (given and _same_vowels(d, t)) or _near_miss(d, t, given)
 
     def _nickname_of_spelling(self, nickname: str, name: str) -> bool:
         """True when ``nickname`` stands for a spelling of ``name`` one letter different.
@@ -464,7 +472,10 @@ class NameMatcher:
         order_ok = all(x < y for x, y in zip(given_order, given_order[1:]))
         if not order_ok:
             notes.append("given names in a different order")
-        if core and surname_hits == 0 and (extras or not given_order or score < s.name_partial_score):
+        # Only given names declared, the first of them among them: PARTIAL however low the score.
+        lone_given = first_kind in _STRONG and not extras
+        low = score < s.name_partial_score and not lone_given
+        if core and surname_hits == 0 and (extras or not given_order or low):
             notes.append("surname not matched")
             level = MatchLevel.NO_MATCH
         elif core and surname_hits == 0:
@@ -510,6 +521,34 @@ class NameMatcher:
             else:
                 level = MatchLevel.NO_MATCH
         return NameComparison(score, level, tuple(tokens), tuple(notes))
+
+
+# A Russian (or other Slavic) name declined as a whole, as in "a letter to Olega
+# Ivanovicha": a patronymic in an oblique case (-vicha, -vichu, -vnoy, -vny) or an adjectival
+# surname in the genitive or dative (-skogo, -skomu) marks the declared name as declined.
+_OBLIQUE = re.compile(
+    r"(?:ovich|evich|ich)(?:a|u|em|om|e)$|(?:ovn|evn|ichn)(?:y|oy|oi|oj|u|e)$|(?:sk|ck)(?:ogo|omu)$"
+)
+# Case endings and nominative endings of given names (Oleg, Olega; Sergei, Sergey, Sergeya).
+_CASE_ENDING = re.compile(r"(?:ya|yu|ye|yem|yom|iy|ii|yi|ij|a|u|e|om|em|ym|im|i|y|oy|oi|oj)$")
+
+
+def _declined_given_names(dec, doc, dec_match, doc_match, pairs) -> None:
+    """In a declined declared name, pair given names whose stems agree (Sergeya and SERGEI).
+
+    Only a near miss: without the context a case ending reads as another name (Ivana, Ivan).
+    """
+    for j, entry in enumerate(doc):
+        if doc_match[j] >= 0 or entry[1] != 1 or len(entry[0].plain) < 4:
+            continue
+        stem = _CASE_ENDING.sub("", entry[0].plain)
+        if len(stem) < 3:
+            continue
+        for i, d in enumerate(dec):
+            if dec_match[i] < 0 and d.latin == entry[0].latin and _CASE_ENDING.sub("", d.plain) == stem:
+                dec_match[i] = doc_match[j] = len(pairs)
+                pairs.append(((i,), (j,), TokenKind.FUZZY, _WEAK_SCORE))
+                break
 
 
 def _typo_like(x: str, y: str, given: bool = True) -> bool:
@@ -559,20 +598,31 @@ def _join_runs(runs_side, runs_match, other, other_match, pairs, blocks, run_fir
 def _near_miss(d: NameToken, t: NameToken, given: bool) -> tuple[TokenKind, float] | None:
     """A weak relation that a human should judge: the pair scores :data:`_WEAK_SCORE`.
 
-    The same sound (Metaphone: Scholz and Schulze), the same consonant outline against a script
+    A token written backwards (within one slip) or, from six letters, with its letters
+    scrambled (ikslawoK, Kowalski); a given-name syllable with its final consonant dropped (Su, Sun);
+    the same sound (Metaphone: Scholz and Schulze), the same consonant outline against a script
     that writes no vowels (فرناندو and Fernando), a surname of five letters or more two edits
-    away with the same first letter (Carney and Cooney), or one edit in a token of two to four
-    letters (a syllable; in a given name only a changed vowel: Jong Un and Jong On, while Un and
-    Il differ in two letters and stay apart). Never between particles, nor between two known
+    away with the same first letter (Carney and Cooney; in Latin script from three letters: Hay
+    and Hale) or with two letters left out (Mann and Hamann, from four), or one edit in a token
+    of two to four letters (a syllable; in a given name only a changed vowel: Jong Un and Jong
+    On, while Un and Il differ in two letters and stay apart). Never between particles, nor between two known
     given names (Miguel and Manuel are two names: _pair_uncached returns before), nor between
     given names that end differently (a vowel against a consonant, or two vowels).
     """
     a, b = d.plain, t.plain
     if d.particle or t.particle:
         return None
+    shorter = min(len(a), len(b))
+    if shorter >= 4 and (
+        OSA.distance(a[::-1], b, score_cutoff=1) <= 1 or (shorter >= 6 and sorted(a) == sorted(b))
+    ):
+        return TokenKind.FUZZY, _WEAK_SCORE  # written backwards or scrambled (samoT ikslawoK): look
+    if given and shorter >= 2 and abs(len(a) - len(b)) == 1 and max(len(a), len(b)) <= 3:
+        longer, short = (a, b) if len(a) > len(b) else (b, a)
+        if longer.startswith(short) and longer[-1] not in _VOWELS:
+            return TokenKind.FUZZY, _WEAK_SCORE  # a syllable with its final consonant dropped: Su, Sun
     if given and d.latin and t.latin and not _same_ending(a, b):
         return None  # Milan, Milena; Alexander, Alexandra: another name, not a spelling
-    shorter = min(len(a), len(b))
     if shorter >= 3 and d.phonetic == t.phonetic:
         return TokenKind.TRANSLITERATED, _WEAK_SCORE
     if d.abjad != t.abjad and (
@@ -593,12 +643,22 @@ def _near_miss(d: NameToken, t: NameToken, given: bool) -> tuple[TokenKind, floa
         return TokenKind.FUZZY, _WEAK_SCORE  # one consonant outline, sounds one step apart: Sobhi, Soubi
     if shorter >= 2 and max(len(a), len(b)) <= 12 and _sino_key(a) == _sino_key(b):
         return TokenKind.TRANSLITERATED, _WEAK_SCORE  # Hsi, Xi: Wade-Giles against pinyin
-    if not given and shorter >= 5 and a[0] == b[0] and abs(len(a) - len(b)) <= 2:
+    if (
+        not given
+        and abs(len(a) - len(b)) <= 2
+        and shorter >= 3
+        and (
+            (shorter >= 5 and a[0] == b[0])
+            or (d.latin and t.latin and (a[0] == b[0] or (shorter >= 4 and abs(len(a) - len(b)) == 2)))
+        )
+    ):
+        # A surname two letters away (Carney, Cooney; Hay, Hale), or two letters left out
+        # anywhere (Mann, Hamann).
         if OSA.distance(a, b, score_cutoff=2) <= 2:
-            return TokenKind.FUZZY, _WEAK_SCORE  # a surname two letters away: Carney, Cooney
+            return TokenKind.FUZZY, _WEAK_SCORE
     if shorter >= 2 and max(len(a), len(b)) <= 4 and OSA.distance(a, b, score_cutoff=1) <= 1:
         if not given or (d.skeleton == t.skeleton and len(a) == len(b)):
-            return TokenKind.FUZZY, _WEAK_SCORE  # Sin, Shin; Gi, Gil; Jong Un, Jong On
+            return TokenKind.FUZZY, _WEAK_SCORE  # Sin, Shin; Jong Un, Jong On
     return None
 
 
@@ -613,6 +673,32 @@ _SINO_MAP = {"hs": "x", "ts": "z", "tz": "z", "ch": "j", "ung": "ong", "t": "d",
 def _sino_key(plain: str) -> str:
     """The spelling of ``plain`` with Wade-Giles conventions folded (Tse-tung, Zedong: zedong)."""
     return _SINO.sub(lambda m: _SINO_MAP[m.group(0)], plain)
+
+
+_VOWEL_RUN = re.compile(r"([aeiou])[aeiou]+|([^aeiou])\2+")
+
+
+def _same_vowels(d: NameToken, t: NameToken) -> tuple[TokenKind, float] | None:
+    """A near miss for two Latin given names of five letters or more, ending alike, that differ
+    only in how their vowels are written (:func:`_vowel_key`: Maisa and Mayesa)."""
+    a, b = d.plain, t.plain
+    if (
+        min(len(a), len(b)) >= _PHONETIC_MIN_LENGTH
+        and d.latin
+        and t.latin
+        and _same_ending(a, b)
+        and _vowel_key(a) == _vowel_key(b)
+    ):
+        return TokenKind.TRANSLITERATED, _WEAK_SCORE
+    return None
+
+
+def _vowel_key(plain: str) -> str:
+    """``plain`` with y after the first letter read as i, sch as sh, ph as f, each run of vowels
+    as its first vowel and doubled letters single: Maisa and Mayesa are both ``masa``, Brian and
+    Bryan ``brin``, while Jean (``jen``) and Joan (``jon``) stay apart."""
+    text = (plain[:1] + plain[1:].replace("y", "i")).replace("sch", "sh").replace("ph", "f")
+    return _VOWEL_RUN.sub(r"\1\2", text)
 
 
 def _same_ending(a: str, b: str) -> bool:
