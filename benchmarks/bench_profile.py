@@ -193,8 +193,7 @@ def shared_main(repeats: int) -> int:
             matcher.compare(*x)
 
     def cold_setup() -> None:
-        name_normalize.clear_caches()
-        matcher._pairs.clear()
+        matcher.clear_caches()
 
     t_cold = timed(run, repeats, cold_setup)
     t_warm = timed(run, repeats)
@@ -232,8 +231,7 @@ def main() -> int:
     bt, bp, br, bf = best
 
     def cold_setup() -> None:
-        name_normalize.clear_caches()
-        matcher._pairs.clear()
+        matcher.clear_caches()
 
     n = len(rows)
     t_cold = timed(lambda: run_matcher(matcher, rows), args.repeats, cold_setup)

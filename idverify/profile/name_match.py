@@ -59,7 +59,8 @@ from typing import NamedTuple
 from jellyfish import metaphone
 from rapidfuzz.distance import OSA
 
-from idverify.profile.name_normalize import PARTICLES, NameToken, skeleton, tokenize
+from idverify.profile.name_normalize import NameToken, sino_key, skeleton, tokenize
+from idverify.profile.name_normalize import clear_caches as clear_token_caches
 from idverify.profile.nickname_table import NicknameTable, default_nickname_table
 from idverify.profile.settings import ProfileSettings
 
@@ -133,10 +134,6 @@ _HONORIFICS = frozenset(
     "mr mrs ms miss mx dr doctor prof professor sir dame sheikh shaikh shaykh haji hajji "
     "jr jnr sr snr ii iii iv".split()
 )
-# Particles that appear glued to the surname in an MRZ, longest first so DELLA wins over DE.
-_PARTICLE_PREFIX = re.compile(
-    "|".join(sorted((p for p in PARTICLES if len(p) >= 2), key=len, reverse=True))
-)
 _COMPOUND_SCORE = 97.0
 # A given name spelt differently with the same Metaphone code (Rafael, Raphael), on tokens of
 # at least this many letters: shorter ones share codes too easily (Jan, Jane, Joan, June).
@@ -144,18 +141,6 @@ _PHONETIC_SCORE = 88.0
 _PHONETIC_MIN_LENGTH = 5
 # A near miss (see _near_miss): enough to keep the name from NO_MATCH, never MATCH on its own.
 _WEAK_SCORE = 70.0
-
-# OCR-B and typeface confusions seen when machine-readable zones and printed names are read:
-# multi-character ones first, then single characters folded to one representative.
-_OCR_PAIRS = (("rn", "m"), ("vv", "w"), ("cl", "d"))
-_OCR_TABLE = str.maketrans("0qd1l58z26v", "ooo" + "ii" + "sb" + "zz" + "gu")
-
-
-def _ocr_fold(text: str) -> str:
-    for pair, single in _OCR_PAIRS:
-        text = text.replace(pair, single)
-    return text.translate(_OCR_TABLE)
-
 
 # The document side: (token, block, index in block, weight); block 0 surname, 1 given names.
 _DocToken = tuple[NameToken, int, int, float]
@@ -171,6 +156,25 @@ class NameMatcher:
         self.settings = settings or ProfileSettings()
         self.nicknames = nicknames or default_nickname_table()
         self._pairs: dict[tuple[str, str, bool, bool], tuple[TokenKind, float] | None] = {}
+        self._nicks: dict[str, frozenset[str]] = {}
+
+    def clear_caches(self) -> None:
+        """Forget every cached token pair and token (benchmarks measuring cold throughput)."""
+        self._pairs.clear()
+        self._nicks.clear()
+        clear_token_caches()
+
+    def _related(self, token: NameToken) -> frozenset[str]:
+        """Every name any spelling of ``token`` is a nickname, full form or variant of."""
+        try:
+            return self._nicks[token.text]
+        except KeyError:
+            pass
+        names = frozenset().union(*(self.nicknames.related_names(form) for form in token.forms))
+        if len(self._nicks) > 100_000:  # bound memory on a long-running server
+            self._nicks.clear()
+        self._nicks[token.text] = names
+        return names
 
     def compare(self, declared: str, surname: str, given_names: str, truncated: bool = False) -> NameComparison:
         """Compare a declared full name with a document's surname and given names.
@@ -354,11 +358,11 @@ class NameMatcher:
             if a[:1] == b[:1] or d.icao[:1] == t.icao[:1]:
                 return TokenKind.INITIAL, 70.0
             return None
-        if given and any(self.nicknames.related(x, y) for x in d.forms for y in t.forms):
+        if given and not self._related(d).isdisjoint(t.forms):
             return TokenKind.NICKNAME, 90.0
         if given and (self._nickname_of_spelling(a, b) or self._nickname_of_spelling(b, a)):
             return TokenKind.NICKNAME, 85.0  # Kate -> Katherine, written Catherine
-        if not given and (_strip_particles(b) in d.forms or _strip_particles(a) in t.forms):
+        if not given and (t.unprefixed in d.forms or d.unprefixed in t.forms):
             return TokenKind.EXACT, 95.0  # a particle joined on one side, omitted on the other
         if truncatable and 2 <= len(b) and any(len(f) > len(b) and f.startswith(b) for f in d.forms):
             return TokenKind.TRUNCATED, 95.0
@@ -374,10 +378,11 @@ class NameMatcher:
             # Two different given names (Maria, Marta) are not a typo of each other; at most
             # two spellings of one sound.
             return _same_vowels(d, t)
+        (ocr_di, ocr_dp), (ocr_ti, ocr_tp) = d.ocr, t.ocr
+        if (ocr_di == ocr_ti and len(d.icao) >= 3) or (ocr_dp == ocr_tp and len(a) >= 3):
+            return TokenKind.FUZZY, 92.0
         best: tuple[TokenKind, float] | None = None
-        for x, y in ((d.icao, t.icao), (a, b)):
-            if _ocr_fold(x) == _ocr_fold(y) and len(x) >= 3:
-                return TokenKind.FUZZY, 92.0
+        for x, y in ((d.icao, t.icao), (a, b)) if d.icao != a or t.icao != b else ((a, b),):
             shorter = min(len(x), len(y))
             allowed = 0 if shorter < s.fuzzy_min_length else 1 if shorter < s.fuzzy_two_edit_length else 2
             if not allowed or abs(len(x) - len(y)) > allowed or not _typo_like(x, y, given):
@@ -399,7 +404,7 @@ class NameMatcher:
         if len(name) < 5:
             return False
         return any(
-            _typo_like(full, name) and OSA.distance(full, name, score_cutoff=1) <= 1
+            OSA.distance(full, name, score_cutoff=1) <= 1 and _typo_like(full, name)
             for full in self.nicknames.related_names_of_length(nickname, len(name))
         )
 
@@ -613,11 +618,14 @@ def _near_miss(d: NameToken, t: NameToken, given: bool) -> tuple[TokenKind, floa
     if d.particle or t.particle:
         return None
     shorter = min(len(a), len(b))
-    if shorter >= 4 and (
-        OSA.distance(a[::-1], b, score_cutoff=1) <= 1 or (shorter >= 6 and sorted(a) == sorted(b))
+    apart = abs(len(a) - len(b))
+    if (
+        shorter >= 4
+        and apart <= 1
+        and (OSA.distance(a[::-1], b, score_cutoff=1) <= 1 or (shorter >= 6 and not apart and sorted(a) == sorted(b)))
     ):
         return TokenKind.FUZZY, _WEAK_SCORE  # written backwards or scrambled (samoT ikslawoK): look
-    if given and shorter >= 2 and abs(len(a) - len(b)) == 1 and max(len(a), len(b)) <= 3:
+    if given and shorter >= 2 and apart == 1 and shorter <= 2:
         longer, short = (a, b) if len(a) > len(b) else (b, a)
         if longer.startswith(short) and longer[-1] not in _VOWELS:
             return TokenKind.FUZZY, _WEAK_SCORE  # a syllable with its final consonant dropped: Su, Sun
@@ -635,86 +643,52 @@ def _near_miss(d: NameToken, t: NameToken, given: bool) -> tuple[TokenKind, floa
     if (
         shorter >= 5
         and a[0] == b[0]
-        and abs(len(a) - len(b)) <= 1
+        and apart <= 1
         and d.skeleton == t.skeleton
         and len(d.skeleton) >= 2
         and OSA.distance(d.phonetic, t.phonetic, score_cutoff=1) <= 1
     ):
         return TokenKind.FUZZY, _WEAK_SCORE  # one consonant outline, sounds one step apart: Sobhi, Soubi
-    if shorter >= 2 and max(len(a), len(b)) <= 12 and _sino_key(a) == _sino_key(b):
+    if shorter >= 2 and max(len(a), len(b)) <= 12 and d.sino == t.sino:
         return TokenKind.TRANSLITERATED, _WEAK_SCORE  # Hsi, Xi: Wade-Giles against pinyin
     if (
         not given
-        and abs(len(a) - len(b)) <= 2
+        and apart <= 2
         and shorter >= 3
         and (
             (shorter >= 5 and a[0] == b[0])
-            or (d.latin and t.latin and (a[0] == b[0] or (shorter >= 4 and abs(len(a) - len(b)) == 2)))
+            or (d.latin and t.latin and (a[0] == b[0] or (shorter >= 4 and apart == 2)))
         )
     ):
         # A surname two letters away (Carney, Cooney; Hay, Hale), or two letters left out
         # anywhere (Mann, Hamann).
         if OSA.distance(a, b, score_cutoff=2) <= 2:
             return TokenKind.FUZZY, _WEAK_SCORE
-    if shorter >= 2 and max(len(a), len(b)) <= 4 and OSA.distance(a, b, score_cutoff=1) <= 1:
+    if shorter >= 2 and apart <= 1 and max(len(a), len(b)) <= 4 and OSA.distance(a, b, score_cutoff=1) <= 1:
         if not given or (d.skeleton == t.skeleton and len(a) == len(b)):
             return TokenKind.FUZZY, _WEAK_SCORE  # Sin, Shin; Jong Un, Jong On
     return None
 
 
-# Wade-Giles (and older Korean) spellings folded towards pinyin: hs -> x, ts/tz -> z, ch -> j,
-# unaspirated stops written voiceless -> voiced, -ung -> -ong. Lossy on purpose (Wade-Giles
-# drops the apostrophe that told t' from t), so a key match is only a near miss.
-_SINO = re.compile(r"hs|ts|tz|ch|ung|t|k|p")
-_SINO_MAP = {"hs": "x", "ts": "z", "tz": "z", "ch": "j", "ung": "ong", "t": "d", "k": "g", "p": "b"}
-
-
-@functools.lru_cache(maxsize=65536)
-def _sino_key(plain: str) -> str:
-    """The spelling of ``plain`` with Wade-Giles conventions folded (Tse-tung, Zedong: zedong)."""
-    return _SINO.sub(lambda m: _SINO_MAP[m.group(0)], plain)
-
-
-_VOWEL_RUN = re.compile(r"([aeiou])[aeiou]+|([^aeiou])\2+")
-
-
 def _same_vowels(d: NameToken, t: NameToken) -> tuple[TokenKind, float] | None:
     """A near miss for two Latin given names of five letters or more, ending alike, that differ
-    only in how their vowels are written (:func:`_vowel_key`: Maisa and Mayesa)."""
+    only in how their vowels are written (``NameToken.vowel_key``: Maisa and Mayesa)."""
     a, b = d.plain, t.plain
     if (
         min(len(a), len(b)) >= _PHONETIC_MIN_LENGTH
         and d.latin
         and t.latin
         and _same_ending(a, b)
-        and _vowel_key(a) == _vowel_key(b)
+        and d.vowel_key == t.vowel_key
     ):
         return TokenKind.TRANSLITERATED, _WEAK_SCORE
     return None
-
-
-def _vowel_key(plain: str) -> str:
-    """``plain`` with y after the first letter read as i, sch as sh, ph as f, each run of vowels
-    as its first vowel and doubled letters single: Maisa and Mayesa are both ``masa``, Brian and
-    Bryan ``brin``, while Jean (``jen``) and Joan (``jon``) stay apart."""
-    text = (plain[:1] + plain[1:].replace("y", "i")).replace("sch", "sh").replace("ph", "f")
-    return _VOWEL_RUN.sub(r"\1\2", text)
 
 
 def _same_ending(a: str, b: str) -> bool:
     """Both end in the same vowel, or both in a consonant: Milan and Milena do not."""
     x, y = a[-1:] in _VOWELS, b[-1:] in _VOWELS
     return x == y and (not x or a[-1] == b[-1])
-
-
-def _strip_particles(text: str) -> str:
-    """``text`` without up to two leading surname particles (DELOSSANTOS -> SANTOS)."""
-    for _ in range(2):
-        match = _PARTICLE_PREFIX.match(text)
-        if match is None or len(text) - match.end() < 3:
-            break
-        text = text[match.end() :]
-    return text
 
 
 def _joined_forms(tokens: Sequence[NameToken]) -> tuple[frozenset[str], str, str]:
@@ -744,7 +718,7 @@ def _compound_kind(
         return None
     if metaphone(plain) == t.phonetic:
         return TokenKind.TRANSLITERATED, _PHONETIC_SCORE
-    if len(plain) <= 12 and _sino_key(plain) == _sino_key(t.plain):
+    if len(plain) <= 12 and sino_key(plain) == t.sino:
         return TokenKind.TRANSLITERATED, _WEAK_SCORE  # Tse-tung, Zedong
     if not t.latin or not text.isascii():
         if skeleton(plain) == t.skeleton:
