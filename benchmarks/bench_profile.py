@@ -249,6 +249,11 @@ def main() -> int:
     print(f"{label:44s} {bp:9.4f} {br:7.4f} {bf:6.4f} {n / t_base:11,.0f} {n / t_base:11,.0f} {n / t_base:11,.0f}")
     print(f"{'ratio idverify / baseline':44s} {'':9s} {'':7s} {f / bf:6.3f} {t_base / t_cold:11.3f} "
           f"{t_base / t_new:11.3f} {t_base / t_warm:11.3f}")  # fmt: skip
+    doc_names = [(r["declared"], f"{r['given_names']} {r['surname']}") for r in rows]
+    t_anchor = timed(
+        lambda: [fuzz.token_set_ratio(a, b, processor=utils.default_process) for a, b in doc_names], args.repeats
+    )
+    print(f"{'anchor token_set_ratio (speed only)':44s} {'':9s} {'':7s} {'':6s} {n / t_anchor:11,.0f}")
 
     print()
     print("3-level confusion (rows: expected, columns: returned)")

@@ -575,18 +575,27 @@ def _join_runs(runs_side, runs_match, other, other_match, pairs, blocks, run_fir
     declared first). Runs whose letters cannot add up to any candidate's (within three) are
     skipped before their forms are built.
     """
+    n = len(runs_side)
+    free = [(k, len(t.plain)) for k, t in enumerate(other) if other_match[k] < 0]
+    if n < 2 or not free:
+        return
+    # Bounds on a run's letters from the candidates free at the start (a candidate taken later
+    # is rechecked below, so stale bounds only let a run through to that check).
+    low = min(length for _, length in free) - 3
+    high = max(length for _, length in free) + 3
     lengths = [len(t.plain) for t in runs_side]
     for size in (3, 2):
-        for start in range(len(runs_side) - size + 1):
-            run = range(start, start + size)
+        for start in range(n - size + 1):
+            end = start + size
+            total = sum(lengths[start:end])
+            if total < low or total > high:
+                continue
+            run = range(start, end)
             if any(runs_match[k] >= 0 for k in run):
                 continue
-            if blocks is not None and blocks[start] != blocks[start + size - 1]:
+            if blocks is not None and blocks[start] != blocks[end - 1]:
                 continue
-            total = sum(lengths[start : start + size])
-            candidates = [
-                k for k, t in enumerate(other) if other_match[k] < 0 and abs(len(t.plain) - total) <= 3
-            ]
+            candidates = [k for k, length in free if other_match[k] < 0 and abs(length - total) <= 3]
             if not candidates:
                 continue
             joined = _joined_forms([runs_side[k] for k in run])

@@ -247,7 +247,8 @@ def tokenize(name: str) -> tuple[NameToken, ...]:
     """
     if name.isascii():  # fast path: no Unicode normalisation or script handling needed
         text = name.lower().replace("'", "").replace("`", "")
-        return _join_abd(tuple(_token(part) for part in _ASCII_SEPARATORS.sub(" ", text).split()))
+        tokens = tuple(map(_token, _ASCII_SEPARATORS.sub(" ", text).split()))
+        return _join_abd(tokens) if "abd" in text else tokens  # an ASCII token is its own plain
     text = unicodedata.normalize("NFKC", name).casefold().translate(_APOSTROPHES)
     chars = []
     for char in text:
