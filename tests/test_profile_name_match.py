@@ -308,3 +308,15 @@ def test_near_misses_say_why() -> None:
     result = compare_names("Park Ji On", "PARK", "JI UN")
     assert any("resembles" in note for note in result.notes)
     assert compare_names("Khalid bin Omar Al-Sayed", "AL SAYED", "OMAR BIN KHALID").notes[-1].endswith("father and son")
+
+
+def test_caches_change_no_result() -> None:
+    """A matcher whose caches are cleared before every comparison (cold) and one that keeps
+    them (warm) give identical results on the labelled set."""
+    with DATA.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))[:300]
+    warm, cold = NameMatcher(), NameMatcher()
+    for row in rows:
+        args = (row["declared"], row["surname"], row["given_names"], row["truncated"] == "1")
+        cold.clear_caches()
+        assert cold.compare(*args) == warm.compare(*args), row

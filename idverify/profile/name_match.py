@@ -258,7 +258,7 @@ class NameMatcher:
             for i, j, kind, score, _ in _best_assignment(candidates):
                 dec_match[i] = doc_match[j] = len(pairs)
                 pairs.append(((i,), (j,), kind, score))
-            if any(_OBLIQUE.search(d.plain) for d in dec):
+            if any(d.oblique for d in dec):
                 _declined_given_names(dec, doc, dec_match, doc_match, pairs)
 
         return self._verdict(dec, doc, dec_match, doc_match, pairs, truncated)
@@ -528,12 +528,7 @@ class NameMatcher:
         return NameComparison(score, level, tuple(tokens), tuple(notes))
 
 
-# A Russian (or other Slavic) name declined as a whole, as in "a letter to Olega
-# Ivanovicha": a patronymic in an oblique case (-vicha, -vichu, -vnoy, -vny) or an adjectival
-# surname in the genitive or dative (-skogo, -skomu) marks the declared name as declined.
-_OBLIQUE = re.compile(
-    r"(?:ovich|evich|ich)(?:a|u|em|om|e)$|(?:ovn|evn|ichn)(?:y|oy|oi|oj|u|e)$|(?:sk|ck)(?:ogo|omu)$"
-)
+# A declared name declined as a whole is marked by ``NameToken.oblique`` (Olega Ivanovicha).
 # Case endings and nominative endings of given names (Oleg, Olega; Sergei, Sergey, Sergeya).
 _CASE_ENDING = re.compile(r"(?:ya|yu|ye|yem|yom|iy|ii|yi|ij|a|u|e|om|em|ym|im|i|y|oy|oi|oj)$")
 
@@ -576,8 +571,10 @@ def _join_runs(runs_side, runs_match, other, other_match, pairs, blocks, run_fir
     skipped before their forms are built.
     """
     n = len(runs_side)
+    if n < 2:
+        return
     free = [(k, len(t.plain)) for k, t in enumerate(other) if other_match[k] < 0]
-    if n < 2 or not free:
+    if not free:
         return
     # Bounds on a run's letters from the candidates free at the start (a candidate taken later
     # is rechecked below, so stale bounds only let a run through to that check).

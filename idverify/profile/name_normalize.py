@@ -111,7 +111,7 @@ class NameToken:
     """
 
     __slots__ = (
-        "_ocr", "_phonetic", "_sino", "_skeleton", "_unprefixed", "_vowel_key", "abjad", "folded", "forms", "icao", "latin", "particle", "plain", "romanised",
+        "_oblique", "_ocr", "_phonetic", "_sino", "_skeleton", "_unprefixed", "_vowel_key", "abjad", "folded", "forms", "icao", "latin", "particle", "plain", "romanised",
         "syllabic", "text",
     )  # fmt: skip
 
@@ -129,6 +129,7 @@ class NameToken:
             self.abjad = _ABJAD.search(text) is not None
         # The sound keys are computed on first use: most tokens meet their partner by spelling.
         self._phonetic = self._skeleton = self._ocr = self._unprefixed = self._vowel_key = self._sino = None
+        self._oblique: bool | None = None
         icao = self.icao
         self.folded = _FOLD.sub(_fold, icao) if _FOLD.search(icao) else icao
         self.romanised = _ROMAN.sub(_romanise, icao) if len(icao) >= 4 and "i" in icao else icao
@@ -157,6 +158,15 @@ class NameToken:
             plain = _ocr_fold(self.plain)
             self._ocr = (plain if self.icao == self.plain else _ocr_fold(self.icao), plain)
         return self._ocr
+
+    @property
+    def oblique(self) -> bool:
+        """A Russian (or other Slavic) patronymic in an oblique case (-vicha, -vichu, -vnoy,
+        -vny) or an adjectival surname in the genitive or dative (-skogo, -skomu): the name it
+        belongs to is declined as a whole, as in "a letter to Olega Ivanovicha"."""
+        if self._oblique is None:
+            self._oblique = _OBLIQUE.search(self.plain) is not None
+        return self._oblique
 
     @property
     def sino(self) -> str:
@@ -194,6 +204,9 @@ _OCR_TABLE = str.maketrans("0qd1l58z26v", "ooo" + "ii" + "sb" + "zz" + "gu")
 # Particles that appear glued to the surname in an MRZ, longest first so DELLA wins over DE.
 _PARTICLE_PREFIX = re.compile(
     "|".join(sorted((p for p in PARTICLES if len(p) >= 2), key=len, reverse=True))
+)
+_OBLIQUE = re.compile(
+    r"(?:ovich|evich|ich)(?:a|u|em|om|e)$|(?:ovn|evn|ichn)(?:y|oy|oi|oj|u|e)$|(?:sk|ck)(?:ogo|omu)$"
 )
 _VOWEL_RUN = re.compile(r"([aeiou])[aeiou]+|([^aeiou])\2+")
 
