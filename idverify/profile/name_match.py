@@ -295,16 +295,27 @@ class NameMatcher:
 
     def _compounds(self, dec, doc, dec_match, doc_match, pairs) -> None:
         # Declared run of 2-3 adjacent unmatched tokens against one unmatched document token,
-        # then a document run (of one block) against one declared token.
-        doc_tokens = [entry[0] for entry in doc]
-        blocks = [entry[1] for entry in doc]
-        _join_runs(dec, dec_match, doc_tokens, doc_match, pairs, None, run_first=True)
-        _join_runs(doc_tokens, doc_match, dec, dec_match, pairs, blocks, run_first=False)
+        # then a document run (of one block) against one declared token. A run needs two
+        # adjacent unmatched tokens (of one block on the document side): without them the
+        # joins are skipped (the unmatched lists only shrink, so checking them first is safe).
+        dec_free = [i for i, m in enumerate(dec_match) if m < 0]
+        doc_free = [j for j, m in enumerate(doc_match) if m < 0]
+        doc_tokens = blocks = None
+        if any(y - x == 1 for x, y in zip(dec_free, dec_free[1:])):
+            doc_tokens = [entry[0] for entry in doc]
+            _join_runs(dec, dec_match, doc_tokens, doc_match, pairs, None, run_first=True)
+        if any(y - x == 1 and doc[x][1] == doc[y][1] for x, y in zip(doc_free, doc_free[1:])):
+            doc_tokens = doc_tokens or [entry[0] for entry in doc]
+            blocks = [entry[1] for entry in doc]
+            _join_runs(doc_tokens, doc_match, dec, dec_match, pairs, blocks, run_first=False)
         # Initials written together for two or three given names (JC for Jean-Claude).
-        given = [j for j in range(len(doc)) if blocks[j] == 1]
-        for i, d in enumerate(dec):
-            if dec_match[i] >= 0 or not 2 <= len(d.plain) <= 3 or d.particle:
-                continue
+        initials = [
+            i for i in dec_free if dec_match[i] < 0 and 2 <= len(dec[i].plain) <= 3 and not dec[i].particle
+        ]
+        if initials:
+            given = [j for j in range(len(doc)) if doc[j][1] == 1]
+        for i in initials:
+            d = dec[i]
             size = len(d.plain)
             for k in range(len(given) - size + 1):
                 run = given[k : k + size]
@@ -316,8 +327,10 @@ class NameMatcher:
                     break
         # The whole document name written as one declared token (VladimirPutin, PolPot), given
         # names first or surname first.
+        if len(doc_free) < len(doc) or not all(m < 0 for m in doc_match):
+            return
         n_sur = sum(1 for entry in doc if entry[1] == 0)
-        if 0 < n_sur < len(doc) and all(m < 0 for m in doc_match):
+        if 0 < n_sur < len(doc):
             orders = ([*range(n_sur, len(doc)), *range(n_sur)], list(range(len(doc))))
             length = sum(len(entry[0].plain) for entry in doc)
             for i, d in enumerate(dec):
