@@ -47,6 +47,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import groupby
 
 from anyascii import anyascii
 from jellyfish import metaphone
@@ -69,10 +70,10 @@ _FOLD = re.compile(r"ae|oe|ue|aa")
 _FOLD_MAP = {"ae": "a", "oe": "o", "ue": "u", "aa": "a"}
 _ROMAN = re.compile(r"iu|ia|(?:ii|iy|ij|yi)$")
 _ROMAN_MAP = {"iu": "yu", "ia": "ya", "ii": "i", "iy": "i", "ij": "i", "yi": "i"}
-_ASCII_SEPARATORS = re.compile(r"[^a-z0-9]+")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+_ROMAN_ENDINGS = frozenset(("ii", "iy", "ij", "yi"))
 _ABD_ARTICLES = frozenset("al el ul ar ur as us ad an ash adh".split())
 _SKELETON_TABLE = str.maketrans("bpfvcgjkqxdtszlrmn", "bbffkkkkkkttssrrnn", "aeiouhwy0123456789")
-_REPEATS = re.compile(r"(.)\1+")
 # Latin letters and combining marks: a token made only of these is in Latin script.
 _ABJAD = re.compile(r"[\u0590-\u08ff]")
 _LATIN = re.compile(r"[a-z\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f0-9]+")
@@ -87,7 +88,7 @@ def skeleton(plain: str, keep_h: bool = False) -> str:
     ``keep_h`` keeps h, which Arabic writes as a consonant (حداد, anyascii "hdd": Haddad).
     """
     table = _SKELETON_TABLE_H if keep_h else _SKELETON_TABLE
-    return _REPEATS.sub(r"\1", plain.translate(table))
+    return "".join(letter for letter, _ in groupby(plain.translate(table)))  # repeats collapsed
 
 
 def _is_syllabic(char: str) -> bool:
@@ -131,8 +132,11 @@ class NameToken:
         self._phonetic = self._skeleton = self._ocr = self._unprefixed = self._vowel_key = self._sino = None
         self._oblique: bool | None = None
         icao = self.icao
-        self.folded = _FOLD.sub(_fold, icao) if _FOLD.search(icao) else icao
-        self.romanised = _ROMAN.sub(_romanise, icao) if len(icao) >= 4 and "i" in icao else icao
+        # Plain substring tests first: the patterns rarely occur and a regex call costs more.
+        folded = "ae" in icao or "oe" in icao or "ue" in icao or "aa" in icao
+        self.folded = _FOLD.sub(_fold, icao) if folded else icao
+        roman = len(icao) >= 4 and ("iu" in icao or "ia" in icao or icao[-2:] in _ROMAN_ENDINGS)
+        self.romanised = _ROMAN.sub(_romanise, icao) if roman else icao
         self.forms = frozenset((self.icao, self.plain, self.folded, self.romanised))
         self.particle = self.plain in PARTICLES
 
@@ -190,7 +194,7 @@ class NameToken:
         if self._vowel_key is None:
             plain = self.plain
             text = (plain[:1] + plain[1:].replace("y", "i")).replace("sch", "sh").replace("ph", "f")
-            self._vowel_key = _VOWEL_RUN.sub(r"\1\2", text)
+            self._vowel_key = _VOWEL_RUN.sub(_first_letter, text)
         return self._vowel_key
 
     def __repr__(self) -> str:
@@ -239,6 +243,10 @@ def _strip_particles(text: str) -> str:
     return text
 
 
+def _first_letter(match: re.Match[str]) -> str:
+    return match.group(0)[0]
+
+
 def _fold(match: re.Match[str]) -> str:
     return _FOLD_MAP[match.group(0)]
 
@@ -260,7 +268,7 @@ def tokenize(name: str) -> tuple[NameToken, ...]:
     """
     if name.isascii():  # fast path: no Unicode normalisation or script handling needed
         text = name.lower().replace("'", "").replace("`", "")
-        tokens = tuple(map(_token, _ASCII_SEPARATORS.sub(" ", text).split()))
+        tokens = tuple(map(_token, _ASCII_WORD.findall(text)))
         return _join_abd(tokens) if "abd" in text else tokens  # an ASCII token is its own plain
     text = unicodedata.normalize("NFKC", name).casefold().translate(_APOSTROPHES)
     chars = []
