@@ -122,9 +122,17 @@ class NameComparison(NamedTuple):
 # Module constants: enum attribute look-ups are slow on the hot path.
 _EXACT = TokenKind.EXACT
 _TRANSLITERATED = TokenKind.TRANSLITERATED
-_STRONG = frozenset(
-    {TokenKind.EXACT, TokenKind.TRANSLITERATED, TokenKind.NICKNAME, TokenKind.FUZZY, TokenKind.TRUNCATED}
-)
+_NICKNAME = TokenKind.NICKNAME
+_INITIAL = TokenKind.INITIAL
+_FUZZY = TokenKind.FUZZY
+_TRUNCATED = TokenKind.TRUNCATED
+_MISSING = TokenKind.MISSING
+_EXTRA = TokenKind.EXTRA
+_MATCH = MatchLevel.MATCH
+_PARTIAL = MatchLevel.PARTIAL
+_NO_MATCH = MatchLevel.NO_MATCH
+_NOT_COMPARED = MatchLevel.NOT_COMPARED
+_STRONG = frozenset({_EXACT, _TRANSLITERATED, _NICKNAME, _FUZZY, _TRUNCATED})
 _PARTICLE_WEIGHT = 0.1
 _VOWELS = frozenset("aeiouy")
 _LINEAGE = frozenset("bin ibn bint binti ben ould".split())
@@ -196,7 +204,7 @@ class NameMatcher:
         sur = tokenize(surname)
         giv = tokenize(given_names)
         if not dec or not (sur or giv):
-            return NameComparison(0.0, MatchLevel.NOT_COMPARED, ())
+            return NameComparison(0.0, _NOT_COMPARED, ())
         return self._compare(dec, sur, giv, truncated)
 
     # -- alignment --------------------------------------------------------------------------
@@ -285,11 +293,11 @@ class NameMatcher:
         score = round(numerator / denominator, 2)
         s = self.settings
         level = (
-            MatchLevel.MATCH
+            _MATCH
             if score >= s.name_match_score
-            else MatchLevel.PARTIAL
+            else _PARTIAL
             if score >= s.name_partial_score
-            else MatchLevel.NO_MATCH
+            else _NO_MATCH
         )
         return NameComparison(score, level, tuple(tokens))
 
@@ -323,7 +331,7 @@ class NameMatcher:
                     for j in run:
                         doc_match[j] = len(pairs)
                     dec_match[i] = len(pairs)
-                    pairs.append(((i,), tuple(run), TokenKind.INITIAL, 70.0))
+                    pairs.append(((i,), tuple(run), _INITIAL, 70.0))
                     break
         # The whole document name written as one declared token (VladimirPutin, PolPot), given
         # names first or surname first.
@@ -369,16 +377,16 @@ class NameMatcher:
             # An initial stands for a given name; a one-letter surname token is an initial
             # nowhere, and two different initials never match.
             if a[:1] == b[:1] or d.icao[:1] == t.icao[:1]:
-                return TokenKind.INITIAL, 70.0
+                return _INITIAL, 70.0
             return None
         if given and not self._related(d).isdisjoint(t.forms):
-            return TokenKind.NICKNAME, 90.0
+            return _NICKNAME, 90.0
         if given and (self._nickname_of_spelling(a, b) or self._nickname_of_spelling(b, a)):
-            return TokenKind.NICKNAME, 85.0  # Kate -> Katherine, written Catherine
+            return _NICKNAME, 85.0  # Kate -> Katherine, written Catherine
         if not given and (t.unprefixed in d.forms or d.unprefixed in t.forms):
-            return TokenKind.EXACT, 95.0  # a particle joined on one side, omitted on the other
+            return _EXACT, 95.0  # a particle joined on one side, omitted on the other
         if truncatable and 2 <= len(b) and any(len(f) > len(b) and f.startswith(b) for f in d.forms):
-            return TokenKind.TRUNCATED, 95.0
+            return _TRUNCATED, 95.0
         if (
             given
             and min(len(a), len(b)) >= _PHONETIC_MIN_LENGTH
@@ -386,14 +394,14 @@ class NameMatcher:
             and _typo_like(a, b)
             and _same_ending(a, b)
         ):
-            return TokenKind.TRANSLITERATED, _PHONETIC_SCORE  # Rafael, Raphael; Hussein, Hussin
+            return _TRANSLITERATED, _PHONETIC_SCORE  # Rafael, Raphael; Hussein, Hussin
         if given and a != b and self.nicknames.is_known(a) and self.nicknames.is_known(b):
             # Two different given names (Maria, Marta) are not a typo of each other; at most
             # two spellings of one sound.
             return _same_vowels(d, t)
         (ocr_di, ocr_dp), (ocr_ti, ocr_tp) = d.ocr, t.ocr
         if (ocr_di == ocr_ti and len(d.icao) >= 3) or (ocr_dp == ocr_tp and len(a) >= 3):
-            return TokenKind.FUZZY, 92.0
+            return _FUZZY, 92.0
         best: tuple[TokenKind, float] | None = None
         for x, y in ((d.icao, t.icao), (a, b)) if d.icao != a or t.icao != b else ((a, b),):
             shorter = min(len(x), len(y))
@@ -404,7 +412,7 @@ class NameMatcher:
             if edits <= allowed:
                 score = 90.0 - 5.0 * (edits - 1)
                 if best is None or score > best[1]:
-                    best = (TokenKind.FUZZY, score)
+                    best = (_FUZZY, score)
         return best or (given and _same_vowels(d, t)) or _near_miss(d, t, given)
 
     def _nickname_of_spelling(self, nickname: str, name: str) -> bool:
@@ -434,7 +442,7 @@ class NameMatcher:
         if not core:
             core = [j for j, entry in enumerate(doc) if entry[1] == 0]
         surname_hits = sum(
-            1 for j in core if doc_match[j] >= 0 and pairs[doc_match[j]][2] != TokenKind.INITIAL
+            1 for j in core if doc_match[j] >= 0 and pairs[doc_match[j]][2] != _INITIAL
         )
         done = -1
         for j, (t, block, k, weight) in enumerate(doc):
@@ -459,14 +467,14 @@ class NameMatcher:
                 denominator += weight  # the first given name, or the surname, left out
             else:
                 denominator += weight * s.missing_token_factor
-            tokens.append(TokenAlignment("", t.text, TokenKind.MISSING, 0.0))
+            tokens.append(TokenAlignment("", t.text, _MISSING, 0.0))
         extras = 0
         particle_extra = False
         extra_scripts: set[bool] = set()  # Latin or not, of each declared token the document lacks
         for i, d in enumerate(dec):
             if dec_match[i] >= 0:
                 continue
-            tokens.append(TokenAlignment(d.text, "", TokenKind.EXTRA, 0.0))
+            tokens.append(TokenAlignment(d.text, "", _EXTRA, 0.0))
             if truncated:
                 continue
             if d.particle or d.plain in _HONORIFICS:
@@ -495,18 +503,18 @@ class NameMatcher:
         low = score < s.name_partial_score and not lone_given
         if core and surname_hits == 0 and (extras or not given_order or low):
             notes.append("surname not matched")
-            level = MatchLevel.NO_MATCH
+            level = _NO_MATCH
         elif core and surname_hits == 0:
             # Only given names declared, all of them the document's: the surname is left out,
             # not contradicted; a human should look.
             notes.append("surname not declared")
-            level = MatchLevel.PARTIAL
+            level = _PARTIAL
         elif given and not given_order:
             notes.append("no given name matched")
-            level = MatchLevel.NO_MATCH
+            level = _NO_MATCH
         elif given and first_kind is None and extras:
             notes.append("a different first given name")
-            level = MatchLevel.NO_MATCH
+            level = _NO_MATCH
         elif extras and any(
             doc_match[j] < 0 and not doc[j][0].particle and doc[j][0].latin in extra_scripts
             for j in range(len(doc))
@@ -517,27 +525,27 @@ class NameMatcher:
             # does one syllable of a Chinese or Korean name (习近平, 习近朋). A second surname
             # in place of another (JASSO ROCHA, JASSO SERRATOS) is left to a human.
             notes.append("a different middle name")
-            level = MatchLevel.NO_MATCH
+            level = _NO_MATCH
         elif not order_ok and any(d.plain in _LINEAGE for d in dec):
             notes.append("given names in another order around bin or ibn: father and son")
-            level = MatchLevel.NO_MATCH
+            level = _NO_MATCH
         else:
-            if first_kind == TokenKind.INITIAL:
+            if first_kind == _INITIAL:
                 notes.append("first given name only as an initial")
             elif given and first_kind is None:
                 notes.append("first given name not declared")
             if extras:
                 notes.append("declared name has tokens the document lacks")
-            weak = any(p[3] <= _WEAK_SCORE and p[2] != TokenKind.INITIAL for p in pairs)
+            weak = any(p[3] <= _WEAK_SCORE and p[2] != _INITIAL for p in pairs)
             if weak:
                 notes.append("a token only resembles its counterpart (sound, outline or two letters)")
             strict = (not given or first_kind in _STRONG) and not extras and order_ok and not weak and not particle_extra
             if strict and score >= s.name_match_score:
-                level = MatchLevel.MATCH
+                level = _MATCH
             elif score >= s.name_partial_score:
-                level = MatchLevel.PARTIAL
+                level = _PARTIAL
             else:
-                level = MatchLevel.NO_MATCH
+                level = _NO_MATCH
         return NameComparison(score, level, tuple(tokens), tuple(notes))
 
 
@@ -560,7 +568,7 @@ def _declined_given_names(dec, doc, dec_match, doc_match, pairs) -> None:
         for i, d in enumerate(dec):
             if dec_match[i] < 0 and d.latin == entry[0].latin and _CASE_ENDING.sub("", d.plain) == stem:
                 dec_match[i] = doc_match[j] = len(pairs)
-                pairs.append(((i,), (j,), TokenKind.FUZZY, _WEAK_SCORE))
+                pairs.append(((i,), (j,), _FUZZY, _WEAK_SCORE))
                 break
 
 
@@ -643,22 +651,22 @@ def _near_miss(d: NameToken, t: NameToken, given: bool) -> tuple[TokenKind, floa
         and apart <= 1
         and (OSA.distance(a[::-1], b, score_cutoff=1) <= 1 or (shorter >= 6 and not apart and sorted(a) == sorted(b)))
     ):
-        return TokenKind.FUZZY, _WEAK_SCORE  # written backwards or scrambled (samoT ikslawoK): look
+        return _FUZZY, _WEAK_SCORE  # written backwards or scrambled (samoT ikslawoK): look
     if given and shorter >= 2 and apart == 1 and shorter <= 2:
         longer, short = (a, b) if len(a) > len(b) else (b, a)
         if longer.startswith(short) and longer[-1] not in _VOWELS:
-            return TokenKind.FUZZY, _WEAK_SCORE  # a syllable with its final consonant dropped: Su, Sun
+            return _FUZZY, _WEAK_SCORE  # a syllable with its final consonant dropped: Su, Sun
     if given and d.latin and t.latin and not _same_ending(a, b):
         return None  # Milan, Milena; Alexander, Alexandra: another name, not a spelling
     if shorter >= 3 and d.phonetic == t.phonetic:
-        return TokenKind.TRANSLITERATED, _WEAK_SCORE
+        return _TRANSLITERATED, _WEAK_SCORE
     if d.abjad != t.abjad and (
         (len(d.skeleton) >= 2 and d.skeleton == t.skeleton)
         or (shorter >= 3 and len(skeleton(a, True)) >= 2 and skeleton(a, True) == skeleton(b, True))
     ):
         # Only against a script that leaves vowels unwritten (Arabic, Hebrew): where the
         # romanisation has the vowels (Cyrillic, Greek) the spellings themselves are compared.
-        return TokenKind.TRANSLITERATED, _WEAK_SCORE
+        return _TRANSLITERATED, _WEAK_SCORE
     if (
         shorter >= 5
         and a[0] == b[0]
@@ -667,9 +675,9 @@ def _near_miss(d: NameToken, t: NameToken, given: bool) -> tuple[TokenKind, floa
         and len(d.skeleton) >= 2
         and OSA.distance(d.phonetic, t.phonetic, score_cutoff=1) <= 1
     ):
-        return TokenKind.FUZZY, _WEAK_SCORE  # one consonant outline, sounds one step apart: Sobhi, Soubi
+        return _FUZZY, _WEAK_SCORE  # one consonant outline, sounds one step apart: Sobhi, Soubi
     if shorter >= 2 and max(len(a), len(b)) <= 12 and d.sino == t.sino:
-        return TokenKind.TRANSLITERATED, _WEAK_SCORE  # Hsi, Xi: Wade-Giles against pinyin
+        return _TRANSLITERATED, _WEAK_SCORE  # Hsi, Xi: Wade-Giles against pinyin
     if (
         not given
         and apart <= 2
@@ -682,10 +690,10 @@ def _near_miss(d: NameToken, t: NameToken, given: bool) -> tuple[TokenKind, floa
         # A surname two letters away (Carney, Cooney; Hay, Hale), or two letters left out
         # anywhere (Mann, Hamann).
         if OSA.distance(a, b, score_cutoff=2) <= 2:
-            return TokenKind.FUZZY, _WEAK_SCORE
+            return _FUZZY, _WEAK_SCORE
     if shorter >= 2 and apart <= 1 and max(len(a), len(b)) <= 4 and OSA.distance(a, b, score_cutoff=1) <= 1:
         if not given or (d.skeleton == t.skeleton and len(a) == len(b)):
-            return TokenKind.FUZZY, _WEAK_SCORE  # Sin, Shin; Jong Un, Jong On
+            return _FUZZY, _WEAK_SCORE  # Sin, Shin; Jong Un, Jong On
     return None
 
 
@@ -700,7 +708,7 @@ def _same_vowels(d: NameToken, t: NameToken) -> tuple[TokenKind, float] | None:
         and _same_ending(a, b)
         and d.vowel_key == t.vowel_key
     ):
-        return TokenKind.TRANSLITERATED, _WEAK_SCORE
+        return _TRANSLITERATED, _WEAK_SCORE
     return None
 
 
@@ -732,16 +740,16 @@ def _compound_kind(
     """
     forms, text, plain = joined
     if not forms.isdisjoint(t.forms):
-        return (TokenKind.EXACT if text == t.text else TokenKind.TRANSLITERATED), _COMPOUND_SCORE
+        return (_EXACT if text == t.text else _TRANSLITERATED), _COMPOUND_SCORE
     if not phonetic or len(plain) < 6 or len(t.plain) < 5 or abs(len(plain) - len(t.plain)) > 3:
         return None
     if metaphone(plain) == t.phonetic:
-        return TokenKind.TRANSLITERATED, _PHONETIC_SCORE
+        return _TRANSLITERATED, _PHONETIC_SCORE
     if len(plain) <= 12 and sino_key(plain) == t.sino:
-        return TokenKind.TRANSLITERATED, _WEAK_SCORE  # Tse-tung, Zedong
+        return _TRANSLITERATED, _WEAK_SCORE  # Tse-tung, Zedong
     if not t.latin or not text.isascii():
         if skeleton(plain) == t.skeleton:
-            return TokenKind.TRANSLITERATED, _WEAK_SCORE
+            return _TRANSLITERATED, _WEAK_SCORE
     return None
 
 
