@@ -11,7 +11,8 @@ on the declared name against "given names + surname" (with rapidfuzz's default p
 positive at or above the threshold that gives the baseline its best F1 on this very set (an
 optimistic baseline). Speed is comparisons per CPU-second on one core (single-threaded,
 ``time.process_time``), median of the repeats:
-"cold" clears every cache before each pass over the (distinct) pairs; "new names" clears the
+"cold" clears every cache before each pass over the (distinct) pairs
+(``NameMatcher.clear_caches``); "new names" clears the
 cache of whole names but keeps the token and token-pair caches (a server meeting a name it has
 not seen, made of given names and surnames it has); "warm" clears nothing (a
 server sees the same given names and surnames over and over). Also prints the 3-level

@@ -45,7 +45,8 @@ and when given names change order around bin or ibn (father and son). Otherwise 
 the score reaches ``name_partial_score``. A declared ``SURNAME, Given`` is read given names
 first.
 
-Pure; the :class:`NameMatcher` caches token-pair results, so build one and share it.
+Pure; the :class:`NameMatcher` caches token-pair results and per-token keys, so build one and
+share it (:meth:`NameMatcher.clear_caches` forgets them all, for cold benchmarks).
 """
 
 from __future__ import annotations
