@@ -100,3 +100,20 @@ def test_a_bad_seal_key_is_a_usage_error(tmp_path, capsys):
     code, _, stderr = _rotate(capsys, "--config", _config(tmp_path, str(tmp_path / "s.sqlite3"), "short-seal-key-1234"))
     assert code == ExitCode.USAGE and "secrets.token_hex(32)" in stderr
     assert _rotate(capsys, "--batch", "0")[0] == ExitCode.USAGE
+
+
+def test_replicas_mid_rotation_read_each_others_values(store_url):
+    """Step 2 of the rotation: one replica already seals under key 2, another still under key 1;
+    each holds the other key as a previous one, so each links what the other wrote."""
+    old = _linker(store_url, K1, (K2,))
+    new = _linker(store_url, K2, (K1,))
+    try:
+        old.register("by-old", F, old.prepare(_identity(*PEOPLE[0])))
+        new.register("by-new", F, new.prepare(_identity(*PEOPLE[1])))
+        assert {r.value.key_id for r in new.store.sealed_of(["by-old", "by-new"])} == {
+            key_id(bytes.fromhex(K1)), key_id(bytes.fromhex(K2))}
+        assert old.register("old-2", F, old.prepare(_identity(*PEOPLE[1]))).linked_account_ids == ["by-new"]
+        assert new.register("new-2", F, new.prepare(_identity(*PEOPLE[0]))).linked_account_ids == ["by-old"]
+    finally:
+        old.close()
+        new.close()
