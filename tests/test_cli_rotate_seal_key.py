@@ -65,7 +65,8 @@ def test_rotate_to_a_new_key_then_drop_the_old_one(tmp_path, store_url, capsys):
     code, stdout, stderr = _rotate(capsys, "--config", _config(tmp_path, store_url, K2, (K1,)), "--batch", "2")
     assert code == ExitCode.OK, stderr
     assert "re-sealed 4 of 6 values (67%)" in stdout and "re-sealed 6 of 6 values (100%)" in stdout
-    assert f"key id {key_id(bytes.fromhex(K2))}: 6" in stdout and key_id(bytes.fromhex(K1)) not in stdout.split("\n")[-2]
+    summary = stdout.splitlines()[-1]
+    assert f"key id {key_id(bytes.fromhex(K2))}: 6" in summary and key_id(bytes.fromhex(K1)) not in summary
     assert HASH not in stdout + stderr and K1 not in stdout + stderr and K2 not in stdout + stderr
 
     code, stdout, _ = _rotate(capsys, "--config", _config(tmp_path, store_url, K2, (K1,)))

@@ -109,7 +109,8 @@ def test_an_old_short_seal_key_setting_reads_what_it_sealed():
     # one SHA-256; such a setting is accepted in previous_seal_keys to read and upgrade.
     text = "service-test-seal-key"
     assert legacy_key(text) == hashlib.sha256(text.encode()).digest()
-    assert legacy_key("00112233445566778899aabbccddeeff") == hashlib.sha256(bytes.fromhex("00112233445566778899aabbccddeeff")).digest()
+    short_hex = "00112233445566778899aabbccddeeff"  # 16 bytes: hex, stretched
+    assert legacy_key(short_hex) == hashlib.sha256(bytes.fromhex(short_hex)).digest()
     assert previous_keys([K1.hex(), text]) == [K1, legacy_key(text)]
     old = _legacy_seal(legacy_key(text), "AUS:7364009", "acc-1", DOC)
     assert Sealer(K2, previous_keys([text])).open(old, *ROW) == "AUS:7364009"

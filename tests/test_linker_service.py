@@ -301,7 +301,8 @@ def test_a_sealed_value_that_does_not_open_is_a_reason_not_internal(start_server
                                                    signals=_identity("Zebulon Quarterman", "7364009")), timeout=10)
     store = deps.linker.store
     (row, *_) = store.sealed_of(["z1"])
-    store._exec("UPDATE link_sealed SET sealed = ? WHERE account_id = 'z1' AND type = ?", (row.value.data[:20], row.type))
+    store._exec("UPDATE link_sealed SET sealed = ? WHERE account_id = 'z1' AND type = ?",
+                (row.value.data[:20], row.type))  # truncated
     batch = pb.RegisterAccountsRequest(accounts=[
         pb.RegisterAccountRequest(account_id="other", kind=pb.ACCOUNT_KIND_CLIENT, signals=[card("x")]),
         pb.RegisterAccountRequest(account_id="z2", kind=pb.ACCOUNT_KIND_CLIENT,
