@@ -67,11 +67,61 @@ VIOLATIONS = [
     ("go away, no one likes you", "HARASSMENT", None, None),
     # found by probing beyond the corpus
     ("my number: 0 7 7 0 0 - 9 0 0 - 1 2 3", "PHONE", "+447700900123", "separators"),
-    ("find me on insta: jane.design", "MESSAGING_HANDLE", "insta:jane.design", None),
+    ("find me on insta: jane.design", "MESSAGING_HANDLE", "instagram:jane.design", None),
     ("my telegram handle is @jane_d", "MESSAGING_HANDLE", "telegram:@jane_d", None),
     ("let's move to email, it's easier", "OFF_PLATFORM_INTENT", None, None),
     ("paypal.me/janedoe", "PAYMENT_SERVICE", "paypal", None),
     ("send it to my cashapp $janedoe", "PAYMENT_SERVICE", "cashapp", None),
+    # defanged addresses, "AT"/"DOT" in capitals, at/dot words in other languages
+    ("portfolio: studio-lumen(.)example(.)org/work", "URL", "studio-lumen.example.org/work", "at_dot_words"),
+    ("hxxps://files.example.net/brief", "URL", "https://files.example.net/brief", "at_dot_words"),
+    ("write to ana(@)example[.]com", "EMAIL", "ana@example.com", "at_dot_words"),
+    ("ANA AT EXAMPLE DOT COM", "EMAIL", "ana@example.com", "at_dot_words"),
+    ("escríbeme: ana arroba example punto com", "EMAIL", "ana@example.com", "at_dot_words"),
+    ("schreib mir: max at example Punkt de", "EMAIL", "max@example.de", "at_dot_words"),
+    ("пиши: ivan собака example точка ru", "EMAIL", "ivan@example.ru", "at_dot_words"),
+    ("my yahoo address is ana_k88, add the rest yourself", "EMAIL", "ana_k88@yahoo.com", None),
+    ("write to lumen.studio at gmail", "EMAIL", "lumen.studio@gmail.com", "at_dot_words"),
+    # text behind a right-to-left override, shown reversed
+    ("mail me \u202emoc.elpmaxe@ana\u202c thanks", "EMAIL", "ana@example.com", "unicode"),
+    ("call \u202e321009 0077 44+", "PHONE", "+447700900123", "unicode"),
+    # a number split around its code
+    ("ring 555 0142, area code 202", "PHONE", "+12025550142", None),
+    ("country code 44, then 7700 900321", "PHONE", "+447700900321", None),
+    # short app names in a contact context, apps named by ordinary words
+    ("IG: @lumen.studio", "MESSAGING_HANDLE", "instagram:@lumen.studio", None),
+    ("add me on tg: ana_dev", "MESSAGING_HANDLE", "telegram:ana_dev", None),
+    ("my wa is the usual number", "MESSAGING_HANDLE", "whatsapp", None),
+    ("kik me: ana_k88", "MESSAGING_HANDLE", "kik:ana_k88", None),
+    ("message me on signal: +44 7700 900777", "MESSAGING_HANDLE", "signal", None),
+    ("add me on line: ana_88", "MESSAGING_HANDLE", "line:ana_88", None),
+    ("payment via wise works for me", "PAYMENT_SERVICE", "wise", None),
+    ("my wise account: ana.k", "PAYMENT_SERVICE", "wise", None),
+    # intent in other words
+    ("if we bypass the site I can go lower", "OFF_PLATFORM_INTENT", None, None),
+    ("I'd rather invoice you directly from now on", "OFF_PLATFORM_INTENT", None, None),
+    ("cancel the contract and I'll bill you by bank transfer", "OFF_PLATFORM_INTENT", None, None),
+    ("let's take this offline", "OFF_PLATFORM_INTENT", None, None),
+    ("pay the balance in cash when we meet", "OFF_PLATFORM_INTENT", None, None),
+    ("so the site doesn't take its cut", "OFF_PLATFORM_INTENT", None, None),
+    ("we won't run it through the platform this time", "OFF_PLATFORM_INTENT", None, None),
+    # profanity with hidden letters and abbreviations
+    ("what the f***", "PROFANITY", None, None),
+    ("ffs, read the brief", "PROFANITY", None, None),
+    ("wtf is this", "PROFANITY", None, None),
+    ("$h!t, it broke again", "PROFANITY", None, "leetspeak"),
+    # threats in other words
+    ("you'll be sorry you hired someone else", "THREAT", None, None),
+    ("I'm going to make you regret this", "THREAT", None, None),
+    ("I'll come after you", "THREAT", None, None),
+    ("I'll leak your photos", "THREAT", None, None),
+    ("I know people who will find you", "THREAT", None, None),
+    ("you'd better watch out", "THREAT", None, None),
+    ("post your home address online, that's what I'll do", "THREAT", None, None),
+    # harassment in other words
+    ("read the brief, you idiot!", "HARASSMENT", None, None),
+    ("kill yourself", "HARASSMENT", None, None),
+    ("you're a waste of space", "HARASSMENT", None, None),
 ]
 
 #: Clean texts that look like violations: none may be found at all.
@@ -101,6 +151,30 @@ CLEAN = [
     "Call the function at line 5551234 of the log; build 20240315123456, commit 4f3a9c1.",
     "Deadline is 12.05.2025 and the budget is 5.000 EUR; coordinates 51.5074, -0.1278.",
     "Nobody likes meetings, so let's keep it short. This bug is killing me.",
+    # ordinary words that name apps or services, abbreviations that mean other things
+    "Use the Line chart and the SignalR hub; the snap to grid option works, and it was a wise call.",
+    "Our offices are in Washington DC 20001 and Seattle WA 98101; the FK constraint is fixed.",
+    "The error is on line: 120 of utils.py, and line 4201 of the log; signal 9 killed the worker.",
+    "Drop me a line at 5 pm if the build fails; snap install node works on Ubuntu.",
+    "My gmail is full, so please use the project chat here.",
+    "Kick-off is at 10; the IG panel (image generator) is in the left sidebar.",
+    # the platform, its fee and cash, mentioned without going around it
+    "The platform's commission is 10% and I'm fine with it; the fee is in the quote.",
+    "The site works without the platform plugin; bypass the cache with ?nocache=1.",
+    "We take the site offline for maintenance on Sundays; I will invoice through the platform.",
+    "I'll work directly in the main branch and push to the staging site.",
+    "The cash flow report and the cashback feature are both in milestone 3.",
+    # threats and insults that are not: promises, third persons, sorry-to-hear
+    "You'll be sorry to hear that the venue is closed; you won't regret the new one.",
+    "I'll make you a mockup, and this release will destroy the old benchmarks.",
+    "You'll pay for it through the milestones, as agreed.",
+    "Our killer feature: a bloody mary recipe app; the foolproof setup takes 5 minutes.",
+    "Please send your address to the accountant for the invoice.",
+    # area codes, country codes and Spanish "punto" that are not numbers or addresses
+    "Area code 212 covers Manhattan; we had 1,500 users and 300 orders.",
+    "The country code 44 is for the UK; add 12 items to the cart.",
+    "Diseño del punto de venta y menú: entrega el lunes a las 10.",
+    "Markdown: **bold** and *italic*, a glob like *.py, and 2**8 is 256.",
 ]
 
 PROFILE_VIOLATIONS = [

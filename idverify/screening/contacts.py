@@ -49,9 +49,7 @@ def _finding(view: Mapped, a: int, b: int, category: str, value: str, confidence
 def emails(at_dot: Mapped, suffix_of) -> list[Finding]:
     """E-mail addresses in the at/dot view; ``suffix_of(host)`` is the host's public suffix or ''."""
     text = at_dot.text
-    if "@" not in text:
-        return []
-    found = []
+    found: list[Finding] = []
     at = text.find("@")
     while at != -1:
         # each "@" on its own, so "me@li.tanaka@example.org" (a spelled "at" before an address)
@@ -71,7 +69,46 @@ def emails(at_dot: Mapped, suffix_of) -> list[Finding]:
                 found.append(_finding(at_dot, start, start + len(candidate), "EMAIL", valid.normalized.lower(),
                                       0.95, "email_validator"))
         at = at_next
-    return found
+    return found + _provider_emails(at_dot, found)
+
+
+_PROVIDERS = {"gmail": "gmail.com", "googlemail": "googlemail.com", "yahoo": "yahoo.com", "hotmail": "hotmail.com",
+              "outlook": "outlook.com", "proton": "proton.me", "protonmail": "protonmail.com", "icloud": "icloud.com",
+              "aol": "aol.com", "yandex": "yandex.ru", "gmx": "gmx.net"}
+_PROVIDER = r"(?P<provider>" + "|".join(_PROVIDERS) + r")"
+#: "my gmail is jordan.rivers", "my yahoo address: j_r88": the provider names the domain.
+_MY_PROVIDER = re.compile(r"\bmy\s+" + _PROVIDER + r"\s+(?:address\s+|account\s+|id\s+|e-?mail\s+)?(?:is\s*:?|:)\s*"
+                          r"(?P<local>[a-z0-9][a-z0-9._%+\-]{1,62}[a-z0-9])(?![\w@])")
+#: "jordan@gmail" with the ".com" left off.
+_AT_PROVIDER = re.compile(r"(?P<local>[a-z0-9][a-z0-9._%+\-]{0,63})@" + _PROVIDER + r"(?![\w.@]|\.[a-z])")
+
+
+def _provider_emails(at_dot: Mapped, found: list[Finding]) -> list[Finding]:
+    """Addresses told by their provider's name ("my gmail is jordan.rivers", "jordan at gmail"):
+    the local part must look like one (a dot, an underscore or a digit) when only "my gmail is"
+    says it is an address, so "my gmail is full" is not one."""
+    text = at_dot.text
+    if not any(p in text for p in ("mail", "yahoo", "outlook", "proton", "icloud", "aol", "yandex", "gmx")):
+        return []
+    out = []
+    for pattern in (_MY_PROVIDER, _AT_PROVIDER):
+        for m in pattern.finditer(text):
+            local = m.group("local")
+            if pattern is _MY_PROVIDER and not any(c in local for c in "._0123456789"):
+                continue
+            if pattern is _AT_PROVIDER and local in _NOT_LOCAL:
+                continue
+            start, end = at_dot.span(m.start("local") if pattern is _AT_PROVIDER else m.start(), m.end())
+            if any(f.start < end and start < f.end for f in found + out):
+                continue
+            address = f"{local}@{_PROVIDERS[m.group('provider')]}"
+            try:
+                valid = validate_email(address, check_deliverability=False)
+            except EmailNotValidError:
+                continue
+            a = m.start("local") if pattern is _AT_PROVIDER else m.start()
+            out.append(_finding(at_dot, a, m.end(), "EMAIL", valid.normalized.lower(), 0.8, "provider_name"))
+    return out
 
 
 # A stretch of digits and phone punctuation: where the matcher may find a number.
@@ -109,6 +146,50 @@ def _e164(raw: str, regions: Sequence[str]) -> str | None:
 
 
 _DIGIT_RUN = re.compile(r"\+?\d(?:[ \-]?\d){8,}")
+# A number told in two pieces: "555 0199 area code 202", "country code 44, then 7700 900123".
+_AREA_CODE = re.compile(r"\barea\s+code\s*(?:is\s*)?[:\-]?\s*\(?(?P<code>\d{3})\)?(?!\d)")
+_COUNTRY_CODE = re.compile(r"\b(?:country|dialling|dialing)\s+code\s*(?:is\s*)?[:\-]?\s*\+?(?P<code>\d{1,3})(?!\d)")
+_LOCAL_PART = re.compile(r"(?<![\d+])\d{2,5}(?:[ .\-]?\d{2,5}){0,3}(?![\d])")
+
+
+def _split_numbers(words: Mapped, regions: Sequence[str], taken: list[tuple[int, int]]) -> list[Finding]:
+    """Numbers split around their code: the code ("area code 202", "country code 44") and the rest
+    within the same sentence (before or after it), joined and confirmed by ``phonenumbers``."""
+    text = words.text
+    if "code" not in text:
+        return []
+    found = []
+    for pattern, region in ((_AREA_CODE, "US"), (_COUNTRY_CODE, None)):
+        for code in pattern.finditer(text):
+            lo = max(text.rfind(".", 0, code.start()), text.rfind("?", 0, code.start()), text.rfind("!", 0, code.start()))
+            stops = [i for i in (text.find(". ", code.end()), text.find("?", code.end()), text.find("!", code.end()))
+                     if i != -1]
+            hi = min(stops) if stops else len(text)
+            for rest in _LOCAL_PART.finditer(text, lo + 1, hi):
+                if code.start() <= rest.start() < code.end():
+                    continue
+                digits = _NON_DIGITS.sub("", rest.group(0))
+                if region == "US":
+                    if len(digits) != 7:
+                        continue
+                    raw = code.group("code") + digits
+                else:
+                    raw = "+" + code.group("code") + digits.lstrip("0")
+                try:
+                    number = phonenumbers.parse(raw, region)
+                except phonenumbers.NumberParseException:
+                    continue
+                if not phonenumbers.is_valid_number(number):
+                    continue
+                a, b = min(code.start(), rest.start()), max(code.end(), rest.end())
+                start, end = words.span(a, b)
+                if any(x < end and start < y for x, y in taken):
+                    continue
+                value = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+                found.append(_finding(words, a, b, "PHONE", value, 0.8, "phonenumbers_split"))
+                taken.append((start, end))
+                break
+    return found
 
 
 def phones(folded: Mapped, words: Mapped, regions: Sequence[str], taken: Sequence[Finding] = ()) -> list[Finding]:
@@ -155,7 +236,7 @@ def phones(folded: Mapped, words: Mapped, regions: Sequence[str], taken: Sequenc
         value = _e164(raw, regions)
         if value:
             found.append(_finding(words, m.start(), m.end(), "PHONE", value, 0.85, "phonenumbers"))
-    return found
+    return found + _split_numbers(words, regions, taken_spans + [(f.start, f.end) for f in found])
 
 
 _HOST = re.compile(r"(?<![@\w.\-])(?P<scheme>https?://)?(?P<host>(?:[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?\.)+"
@@ -195,15 +276,67 @@ def urls(dotted: Mapped, original: str, suffix_of, emails_found: Sequence[Findin
     return found
 
 
-_APP = re.compile(r"\b(?P<app>whats ?app|telegram|skype|discord|wechat|viber|signal|snapchat|kik|instagram|insta|"
+#: Apps whose names are their own word: a contact context ("add me on", "my skype is", "whatsapp
+#: me") is enough, a technical one ("Telegram bot", "WhatsApp Business API") rules them out.
+_APP = re.compile(r"\b(?P<app>whats ?app|telegram|skype|discord|wechat|viber|snapchat|instagram|"
                   r"facebook|messenger|linkedin)\b")
+#: Apps named by ordinary words ("a signal", "line 120", "kik" is rarer but short) and short names
+#: and abbreviations ("IG", "tg", "wa", "dc"): only in a contact context proper, a handle after the
+#: name or an invitation before it; the value names the app in full.
+_STRICT_APP = re.compile(r"\b(?P<app>signal|line|kik|ig|insta|snap|tg|wa|dc|fb|threema|tele)\b")
+_FULL_NAME = {"ig": "instagram", "insta": "instagram", "snap": "snapchat", "tg": "telegram", "tele": "telegram",
+              "wa": "whatsapp", "dc": "discord", "fb": "facebook"}
+#: Apps whose short names also abbreviate other things; they need a handle written after them.
+_SHORT = frozenset({"ig", "snap", "tg", "wa", "dc", "fb", "tele"})
 _AFTER_CONTACT = re.compile(r"\s*(?:me\b|is\b|id\b|:|@|handle\b|number\b|username\b|account\b|at\b|on\b|\+?\d)")
 _AFTER_TECH = re.compile(r"\s*(?:\.js|bots?\b|business\b|api\b|sdk\b|clone\b|integrations?\b|processing\b|"
-                         r"groups?\b|channels?\b|web\b|moderation\b)")
-_BEFORE_CONTACT = re.compile(r"(?:\b(?:add|find|message|text|contact|reach|ping|dm|call|catch|hit)\s+me\s+"
-                             r"(?:up\s+)?(?:on|via|at|through|in)|\bmy|\bme\s+on|\bvia|\bon)\s+$")
+                         r"groups?\b|channels?\b|web\b|moderation\b|mini apps?\b)")
+_INVITE = (r"\b(?:add|find|message|text|contact|reach|ping|dm|call|catch|hit|follow|msg)\s+me\s+(?:up\s+)?"
+           r"(?:on|via|at|through|in|over)"
+           r"|\b(?:move|switch|continue|talk|chat|go|take)\b[^.!?]{0,20}?\b(?:to|on|over|via)")
+_BEFORE_CONTACT = re.compile(r"(?:" + _INVITE + r"|\bmy|\bme\s+on|\bvia|\bon)\s+$")
+_BEFORE_STRICT = re.compile(r"(?:" + _INVITE + r"|\b(?:i'?m|i am)\s+@?[\w.\-]+\s+on)\s+$")
 _HANDLE_AFTER = re.compile(r"\s*(?:(?:handle|username|user|id|name|number)\s*)?(?:is\b|:)\s*"
                            r"(?P<handle>@?[a-z0-9][\w.\-]{2,31})")
+#: "my insta is", "my line id:", then anything: the sender says it is theirs.
+_MY_IS = re.compile(r"\s*(?:(?:handle|username|user|id|name|number|account)\s*)?(?:is\b|:)")
+#: A handle right after a short name: "snap jordan.rvrs", "IG: @annak", "tg @x"; one that starts
+#: with a letter and has a dot, an underscore or a digit, or an "@" ("dc 20001", "snap to grid"
+#: and "wa state" are not handles).
+_BARE_HANDLE = re.compile(r"(?:\s*:\s*|\s+)(?P<handle>@[a-z0-9][\w.\-]{1,31}|[a-z][\w.\-]{1,30}[a-z0-9])(?![\w@])")
+
+
+#: A number or an @handle right after the name, maybe after "me on": "SIGNAL me on +44 7700 900505".
+_VALUE_AFTER = re.compile(r"\s*(?:me\s+(?:on|at|via)\s*(?:\+?\d[\d \-]{6,}\d|@[a-z0-9])|:?\s*(?:\+\d[\d \-]{6,}\d|@[a-z0-9]))")
+
+
+def _handle_like(token: str) -> bool:
+    """Written like a handle: an "@" first, or letters with a dot, an underscore or a digit (not
+    a bare number: "line: 120" is a line of code)."""
+    return token.startswith("@") or (any(c.isalpha() for c in token) and any(c in token for c in "._0123456789"))
+
+
+def _strict_context(text: str, m: re.Match[str]) -> re.Match[str] | bool | None:
+    """The handle (a match) or True when the app named at ``m`` is in a contact context proper."""
+    app = m.group("app")
+    after = text[m.end():m.end() + 40]
+    before = text[max(0, m.start() - 30):m.start()]
+    bare = _BARE_HANDLE.match(after)
+    if app in _SHORT or app == "insta":
+        if bare and _handle_like(bare.group("handle")):
+            return bare
+    if app == "kik" and after.startswith(" me"):
+        return _HANDLE_AFTER.match(after, 3) or True
+    if _VALUE_AFTER.match(after):  # "signal me on +44 7700 900505", "line: @jordan"
+        return True
+    if before.endswith("my ") and _MY_IS.match(after):
+        return _HANDLE_AFTER.match(after) or True
+    if _BEFORE_STRICT.search(before) and not _AFTER_TECH.match(after):
+        return _HANDLE_AFTER.match(after) or True
+    handle = _HANDLE_AFTER.match(after)
+    if app not in _SHORT and handle and _handle_like(handle.group("handle")):
+        return handle
+    return None
 
 
 def handles(words: Mapped, original: str) -> list[Finding]:
@@ -217,14 +350,23 @@ def handles(words: Mapped, original: str) -> list[Finding]:
             continue
         if not (_AFTER_CONTACT.match(after) or _BEFORE_CONTACT.search(before)):
             continue
-        app = m.group("app").replace(" ", "")
-        end = m.end()
-        value = app
-        handle = _HANDLE_AFTER.match(after)
-        if handle and handle.group("handle") not in {"me", "my", "the", "a"}:
-            end = m.end() + handle.end()
-            hs, he = words.span(m.end() + handle.start("handle"), end)
-            written = "".join(c for c in original[hs:he] if unicodedata.category(c) != "Cf")  # no invisibles
-            value = f"{app}:{written.strip().lower().rstrip('.,')}"
-        found.append(_finding(words, m.start(), end, "MESSAGING_HANDLE", value, 0.85, "app_context"))
+        found.append(_handle_finding(words, original, m, m.group("app").replace(" ", ""), _HANDLE_AFTER.match(after)))
+    for m in _STRICT_APP.finditer(text):
+        context = _strict_context(text, m)
+        if context is None:
+            continue
+        app = _FULL_NAME.get(m.group("app"), m.group("app"))
+        found.append(_handle_finding(words, original, m, app, context if context is not True else None))
     return found
+
+
+def _handle_finding(words: Mapped, original: str, m: re.Match[str], app: str,
+                    handle: re.Match[str] | None) -> Finding:
+    end = m.end()
+    value = app
+    if handle and handle.group("handle") not in {"me", "my", "the", "a"}:
+        end = m.end() + handle.end()
+        hs, he = words.span(m.end() + handle.start("handle"), end)
+        written = "".join(c for c in original[hs:he] if unicodedata.category(c) != "Cf")  # no invisibles
+        value = f"{app}:{written.strip().lower().rstrip('.,')}"
+    return _finding(words, m.start(), end, "MESSAGING_HANDLE", value, 0.85, "app_context")

@@ -96,7 +96,17 @@ def crypto(folded: Mapped) -> list[Finding]:
 
 
 _SERVICE = re.compile(r"\b(?P<name>pay ?pal|venmo|cash ?app|zelle|western ?union|payoneer|revolut|transfer ?wise|wise|"
-                      r"skrill|money ?gram|apple pay|google pay|alipay|wechat pay)\b")
+                      r"skrill|money ?gram|apple pay|google pay|alipay|wechat pay|neteller|remitly|xoom|m-?pesa|"
+                      r"gcash|paytm|paysera|n26)\b")
+#: Services named by ordinary words ("a wise choice"): only right after a payment word ("via
+#: Wise", "pay me on wise") or right before one ("Wise transfers", "my wise account", "wise: @x").
+_ORDINARY = frozenset({"wise"})
+_PAY_RIGHT_BEFORE = re.compile(r"\b(?:via|through|pa(?:y|id|ying|yments?)(?: me| you)?(?: on| with| via| by| through)?|"
+                               r"send(?: it| money| the money| payment)?(?: to| via| on| through| with)?|"
+                               r"(?:transfer|wire)(?: it| money| the money)?(?: to| via| through| with)?)\s+(?:my\s+)?$")
+_PAY_RIGHT_AFTER = re.compile(r"\s*(?:transfers?\b|account\b|me\b|:|@|details\b|payments?\b|balance\b|"
+                              r"business\b|id\b|handle\b)")
+_MY_IS = re.compile(r"\s*(?:is\b|:)")
 _PAY_BEFORE = re.compile(r"\b(?:pay|paid|paying|payments?|send|sent|transfer|wire|money|cash|accepts?|invoice|fees?|"
                          r"tip|through|via|by)\b")
 _PAY_AFTER = re.compile(r"\s*(?:me\b|is\b|:|account\b|id\b|handle\b|@|only\b|details\b|address\b|\$\w|"
@@ -113,7 +123,11 @@ def payment_services(words: Mapped) -> list[Finding]:
         if _TECH_AFTER.match(after):
             continue
         before = text[max(0, m.start() - 40):m.start()]
-        if not (_PAY_BEFORE.search(before) or _PAY_AFTER.match(after)):
+        if m.group("name") in _ORDINARY:
+            if not (_PAY_RIGHT_BEFORE.search(before) or _PAY_RIGHT_AFTER.match(after)
+                    or (before.endswith("my ") and _MY_IS.match(after))):
+                continue
+        elif not (_PAY_BEFORE.search(before) or _PAY_AFTER.match(after)):
             continue
         name = m.group("name").replace(" ", "")
         found.append(_finding(words, m.start(), m.end(), "PAYMENT_SERVICE", name, 0.85, "service_context"))
