@@ -97,7 +97,20 @@ VIOLATIONS = [
     ("add me on line: ana_88", "MESSAGING_HANDLE", "line:ana_88", None),
     ("payment via wise works for me", "PAYMENT_SERVICE", "wise", None),
     ("my wise account: ana.k", "PAYMENT_SERVICE", "wise", None),
+    ("call O77OO 9OO 123", "PHONE", "+447700900123", "homoglyph"),
+    ("oh seven seven double oh nine double oh one two three", "PHONE", "+447700900123", "spelled_digits"),
+    ("find me on x: @ana_lumen", "MESSAGING_HANDLE", "twitter:@ana_lumen", None),
+    ("follow me on twitter @ana_lumen", "MESSAGING_HANDLE", "twitter:@ana_lumen", None),
+    ("hmu on tg ana_dev", "MESSAGING_HANDLE", "telegram:ana_dev", None),
+    # national bank details by their label, other chains' addresses by their checksum
+    ("sort code 20-00-00, account 12345678", "BANK_ACCOUNT", "GB-SORT:200000", None),
+    ("routing number 011000015, account 000123456789", "BANK_ACCOUNT", "US-RTN:011000015", None),
+    ("BSB 062-000 acc 12345678", "BANK_ACCOUNT", "AU-BSB:062000", None),
+    ("usdt trc20: T9yED5xMV5ARV98BexN97aLZ1UUq7eKSxm", "CRYPTO_ADDRESS", "T9yED5xMV5ARV98BexN97aLZ1UUq7eKSxm", None),
     # intent in other words
+    ("what's your whatsapp?", "OFF_PLATFORM_INTENT", None, None),
+    ("send me your personal email", "OFF_PLATFORM_INTENT", None, None),
+    ("cheaper if we do it outside upwork", "OFF_PLATFORM_INTENT", None, None),
     ("if we bypass the site I can go lower", "OFF_PLATFORM_INTENT", None, None),
     ("I'd rather invoice you directly from now on", "OFF_PLATFORM_INTENT", None, None),
     ("cancel the contract and I'll bill you by bank transfer", "OFF_PLATFORM_INTENT", None, None),
@@ -110,6 +123,7 @@ VIOLATIONS = [
     ("ffs, read the brief", "PROFANITY", None, None),
     ("wtf is this", "PROFANITY", None, None),
     ("$h!t, it broke again", "PROFANITY", None, "leetspeak"),
+    ("this is fuuuuucking ridiculous", "PROFANITY", None, None),
     # threats in other words
     ("you'll be sorry you hired someone else", "THREAT", None, None),
     ("I'm going to make you regret this", "THREAT", None, None),
@@ -117,11 +131,14 @@ VIOLATIONS = [
     ("I'll leak your photos", "THREAT", None, None),
     ("I know people who will find you", "THREAT", None, None),
     ("you'd better watch out", "THREAT", None, None),
+    ("I'm coming for you", "THREAT", None, None),
+    ("I'll make your life hell", "THREAT", None, None),
     ("post your home address online, that's what I'll do", "THREAT", None, None),
     # harassment in other words
     ("read the brief, you idiot!", "HARASSMENT", None, None),
     ("kill yourself", "HARASSMENT", None, None),
     ("you're a waste of space", "HARASSMENT", None, None),
+    ("you are a complete and utter idiot", "HARASSMENT", None, None),
 ]
 
 #: Clean texts that look like violations: none may be found at all.
@@ -175,6 +192,14 @@ CLEAN = [
     "The country code 44 is for the UK; add 12 items to the cart.",
     "Diseño del punto de venta y menú: entrega el lunes a las 10.",
     "Markdown: **bold** and *italic*, a glob like *.py, and 2**8 is 256.",
+    # insult words after "you" that are not aimed at anyone
+    "Can you check the garbage collector settings? Did you see the trash icon? You found a stupid bug.",
+    # "x", letters among digits, account numbers, the other's contact asked for on the platform
+    "Resolution 1920 x 1080; let x = a.b; item lOO1 and model IO-7700-9001; xxx and zzz placeholders.",
+    "Your account number 12345678 is on the invoice; the sort order of the codes is fine.",
+    "What's your timezone? Send me your portfolio link through the platform.",
+    "Tracking TBA123456789012 and the Tesla Model 3 spec sheet; twitter bootstrap and tiktok api.",
+
 ]
 
 PROFILE_VIOLATIONS = [

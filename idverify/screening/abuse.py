@@ -41,6 +41,9 @@ _STARRED = re.compile(r"[a-z]\*{2,}$")
 _ALT_LEET = str.maketrans({"4": "a", "@": "a", "3": "e", "1": "l", "!": "i", "|": "l", "0": "o", "5": "s", "$": "s",
                            "7": "t"})
 _WORD = re.compile(r"[a-z*]+")
+_ELONGATED = re.compile(r"([a-z])\1{2,}")
+#: The letters profane words are drawn out with ("fuuuck", "shiiit", "assss", "fuckkk").
+_TRIPLES = tuple(c * 3 for c in "aeiouyhkst")
 
 
 class ProfanityList:
@@ -49,6 +52,7 @@ class ProfanityList:
     def __init__(self, words: Iterable[str]) -> None:
         listed = frozenset(w.strip().lower() for w in words if w.strip() and " " not in w.strip())
         self.words = (listed | EXTRA_PROFANE) - NOT_PROFANE
+        self._shapes = frozenset((w[0], len(w)) for w in self.words if w.isalpha())
 
     def matches(self, token: str) -> bool:
         """Whether ``token`` is a listed word, ``*`` standing for one or more hidden letters
@@ -56,7 +60,7 @@ class ProfanityList:
         if "*" not in token:
             return token in self.words
         if _STARRED.match(token):
-            return any(len(w) == len(token) and w[0] == token[0] for w in self.words if w.isalpha())
+            return (token[0], len(token)) in self._shapes
         stripped = token.strip("*")
         if len(stripped) < 2 or "*" not in stripped:
             return stripped in self.words
@@ -67,13 +71,16 @@ class ProfanityList:
 def profanity(words: Mapped, original: str, listed: ProfanityList) -> list[Finding]:
     """Profane words in the words view."""
     text = words.text
+    elongated = any(triple in text for triple in _TRIPLES)
     if "*" not in text and not (words.tags and any(t & LEETSPEAK for t in words.tags)) \
-            and listed.words.isdisjoint(_WORD.findall(text)):
+            and listed.words.isdisjoint(_WORD.findall(text)) and not elongated:
         return []  # the common case, decided in C
     found = []
     for m in _WORD.finditer(text):
         token = m.group(0)
         hit = listed.matches(token) and not (token == "bloody" and text.startswith(" mary", m.end()))
+        if not hit and elongated and len(set(token)) > 2 and _ELONGATED.search(token):  # "fuuuck"; not "xxx"
+            hit = listed.matches(_ELONGATED.sub(r"\1", token)) or listed.matches(_ELONGATED.sub(r"\1\1", token))
         if not hit and words.tag(m.start(), m.end()) & LEETSPEAK:
             start, end = words.span(m.start(), m.end())
             hit = listed.matches(original[start:end].lower().translate(_ALT_LEET))
@@ -110,13 +117,21 @@ _THREATS = re.compile(
     r"\s+(?:online|publicly|everywhere|with\s+everyone|on\s+(?:social\s+media|twitter|reddit|facebook))\b"
     r"|\bi\s+(?:know|have)\s+your\s+(?:home\s+)?address\s+(?:now|already)\b|\bi\s+know\s+your\s+home\s+address\b"
     r"|\beveryone\s+will\s+know\s+(?:where\s+you\s+live|who\s+you\s+are|your\s+real\s+name)\b"
+    r"|\b(?:i'?m|we'?re|i am|we are)\s+coming\s+(?:for|after)\s+you\b|\bmake\s+your\s+life\s+(?:a\s+)?(?:living\s+)?hell\b"
+    r"|\byou\s+(?:don'?t|do not)\s+know\s+who\s+you'?re\s+(?:dealing|messing)\s+with\b|\byour\s+last\s+warning\b"
+    r"|\bhope\s+you\s+(?:die|get\s+hurt|burn|rot)\b"
     r"|\bsomething\s+bad\s+(?:will|could|might)\s+happen\b|\byou(?:'re| are)\s+dead\b|\bi\s+will\s+kill\b"
 )
 _INSULT = (r"(?:idiot|moron|loser|stupid|dumb|worthless|useless|pathetic|clown|imbecile|fool|scum|trash|garbage|"
-           r"retard(?:ed)?|cretin|halfwit|dimwit|incompetent)")
+           r"retard(?:ed)?|cretin|halfwit|dimwit|incompetent|scammer|fraud|liar|crook|parasite|"
+           r"piece\s+of\s+(?:shit|crap|garbage|trash|work))")
+#: Words that may stand between "you are" and the insult ("you are a complete and utter idiot"):
+#: not any word, or "can you check the garbage collector" would be one.
+_BETWEEN = (r"(?:(?:a|an|the|such|so|really|very|just|truly|simply|literally|clearly|obviously|honestly|"
+            r"complete(?:ly)?|total(?:ly)?|absolute(?:ly)?|utter(?:ly)?|and|most|biggest|fucking|freaking|bloody|"
+            r"little|lazy|stupid|dumb|useless|pathetic|worthless|incompetent|too|being|acting|like|beyond|as)\s+){0,4}")
 _HARASS_YOU = re.compile(
-    r"\byou(?:'re| are|r)?\s+(?:a\s+|an\s+|such\s+an?\s+|so\s+|just\s+a\s+|absolute\s+|an?\s+absolute\s+)?"
-    r"(?:\w+\s+){0,2}?" + _INSULT + r"\b"
+    r"\byou(?:'re| are|r)?\s+" + _BETWEEN + _INSULT + r"\b"
     r"|\byou\s+" + _INSULT + r"\b"
     r"|\b(?:no\s*one|nobody)\s+(?:likes|wants|cares\s+about)\s+(?:you|to\s+work\s+with\s+(?:a\s+)?\w+\s+like\s+you)\b"
     r"|\b" + _INSULT + r"\s+like\s+you\b"

@@ -26,7 +26,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from idverify.screening.findings import Finding
-from idverify.screening.normalize import Mapped, disguises_of
+from idverify.screening.normalize import HOMOGLYPH, Mapped, disguises_of
 
 __all__ = ["emails", "handles", "phones", "urls"]
 
@@ -79,6 +79,7 @@ _PROVIDER = r"(?P<provider>" + "|".join(_PROVIDERS) + r")"
 #: "my gmail is jordan.rivers", "my yahoo address: j_r88": the provider names the domain.
 _MY_PROVIDER = re.compile(r"\bmy\s+" + _PROVIDER + r"\s+(?:address\s+|account\s+|id\s+|e-?mail\s+)?(?:is\s*:?|:)\s*"
                           r"(?P<local>[a-z0-9][a-z0-9._%+\-]{1,62}[a-z0-9])(?![\w@])")
+_ANY_PROVIDER = re.compile(_PROVIDER)
 #: "jordan@gmail" with the ".com" left off.
 _AT_PROVIDER = re.compile(r"(?P<local>[a-z0-9][a-z0-9._%+\-]{0,63})@" + _PROVIDER + r"(?![\w.@]|\.[a-z])")
 
@@ -88,7 +89,7 @@ def _provider_emails(at_dot: Mapped, found: list[Finding]) -> list[Finding]:
     the local part must look like one (a dot, an underscore or a digit) when only "my gmail is"
     says it is an address, so "my gmail is full" is not one."""
     text = at_dot.text
-    if not any(p in text for p in ("mail", "yahoo", "outlook", "proton", "icloud", "aol", "yandex", "gmx")):
+    if ("my " not in text and "@" not in text) or not _ANY_PROVIDER.search(text):
         return []
     out = []
     for pattern in (_MY_PROVIDER, _AT_PROVIDER):
@@ -130,8 +131,9 @@ def _plausible_phone(raw: str, before: str) -> bool:
     return True
 
 
-def _e164(raw: str, regions: Sequence[str]) -> str | None:
-    """E.164 of ``raw`` in the first region where it is valid, else the first where it is possible."""
+def _e164(raw: str, regions: Sequence[str], valid_only: bool = False) -> str | None:
+    """E.164 of ``raw`` in the first region where it is valid, else (unless ``valid_only``) the
+    first where it is possible."""
     possible = None
     for region in regions:
         try:
@@ -140,7 +142,7 @@ def _e164(raw: str, regions: Sequence[str]) -> str | None:
             continue
         if phonenumbers.is_valid_number(number):
             return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-        if possible is None and phonenumbers.is_possible_number(number):
+        if possible is None and not valid_only and phonenumbers.is_possible_number(number):
             possible = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return possible
 
@@ -236,7 +238,36 @@ def phones(folded: Mapped, words: Mapped, regions: Sequence[str], taken: Sequenc
         value = _e164(raw, regions)
         if value:
             found.append(_finding(words, m.start(), m.end(), "PHONE", value, 0.85, "phonenumbers"))
+    found += _lettered_numbers(folded, regions, taken_spans + [(f.start, f.end) for f in found])
     return found + _split_numbers(words, regions, taken_spans + [(f.start, f.end) for f in found])
+
+
+# Letters for digits: "O77OO 9OO 123" (O for 0, l or I for 1), at least five real digits.
+_DIGIT_LETTER = re.compile(r"\d[OoIl]")  # two searches that each skip ahead in C, not one alternation
+_LETTER_DIGIT = re.compile(r"[OoIl]\d")
+_LETTERED = re.compile(r"(?<![A-Za-z0-9])\+?[\dOoIl](?:[ .\-]?[\dOoIl]){9,14}(?![A-Za-z0-9])")
+_AS_DIGITS = str.maketrans("OoIl", "0011")
+
+
+def _lettered_numbers(folded: Mapped, regions: Sequence[str], taken: list[tuple[int, int]]) -> list[Finding]:
+    text = folded.text
+    if not (_DIGIT_LETTER.search(text) or _LETTER_DIGIT.search(text)):
+        return []
+    found = []
+    for m in _LETTERED.finditer(text):
+        raw = m.group(0)
+        if sum(c.isdigit() for c in raw) < 5 or raw.isdigit():
+            continue
+        start, end = folded.span(m.start(), m.end())
+        if any(a < end and start < b for a, b in taken):
+            continue
+        digits = raw.translate(_AS_DIGITS)
+        # valid somewhere, or only possible but written with a trunk or international prefix
+        value = _e164(digits, regions, valid_only=True) or (_e164(digits, regions) if digits[0] in "0+" else None)
+        if value:
+            disguises = tuple(disguises_of(folded.tag(m.start(), m.end()) | HOMOGLYPH))
+            found.append(Finding("PHONE", start, end, value, disguises, 0.82, detail="phonenumbers"))
+    return found
 
 
 _HOST = re.compile(r"(?<![@\w.\-])(?P<scheme>https?://)?(?P<host>(?:[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?\.)+"
@@ -278,22 +309,23 @@ def urls(dotted: Mapped, original: str, suffix_of, emails_found: Sequence[Findin
 
 #: Apps whose names are their own word: a contact context ("add me on", "my skype is", "whatsapp
 #: me") is enough, a technical one ("Telegram bot", "WhatsApp Business API") rules them out.
-_APP = re.compile(r"\b(?P<app>whats ?app|telegram|skype|discord|wechat|viber|snapchat|instagram|"
-                  r"facebook|messenger|linkedin)\b")
+_APP = (r"(?P<app>whats ?app|telegram|skype|discord|wechat|viber|snapchat|instagram|facebook|messenger|linkedin|"
+        r"twitter|tiktok)")
 #: Apps named by ordinary words ("a signal", "line 120", "kik" is rarer but short) and short names
 #: and abbreviations ("IG", "tg", "wa", "dc"): only in a contact context proper, a handle after the
 #: name or an invitation before it; the value names the app in full.
-_STRICT_APP = re.compile(r"\b(?P<app>signal|line|kik|ig|insta|snap|tg|wa|dc|fb|threema|tele)\b")
+_STRICT_APP = r"(?P<strict>signal|line|kik|ig|insta|snap|tg|wa|dc|fb|threema|tele|x)"
+_ANY_APP = re.compile(r"\b(?:" + _APP + "|" + _STRICT_APP + r")\b")  # one search for both kinds
 _FULL_NAME = {"ig": "instagram", "insta": "instagram", "snap": "snapchat", "tg": "telegram", "tele": "telegram",
-              "wa": "whatsapp", "dc": "discord", "fb": "facebook"}
+              "wa": "whatsapp", "dc": "discord", "fb": "facebook", "x": "twitter"}
 #: Apps whose short names also abbreviate other things; they need a handle written after them.
 _SHORT = frozenset({"ig", "snap", "tg", "wa", "dc", "fb", "tele"})
 _AFTER_CONTACT = re.compile(r"\s*(?:me\b|is\b|id\b|:|@|handle\b|number\b|username\b|account\b|at\b|on\b|\+?\d)")
 _AFTER_TECH = re.compile(r"\s*(?:\.js|bots?\b|business\b|api\b|sdk\b|clone\b|integrations?\b|processing\b|"
                          r"groups?\b|channels?\b|web\b|moderation\b|mini apps?\b)")
-_INVITE = (r"\b(?:add|find|message|text|contact|reach|ping|dm|call|catch|hit|follow|msg)\s+me\s+(?:up\s+)?"
-           r"(?:on|via|at|through|in|over)"
-           r"|\b(?:move|switch|continue|talk|chat|go|take)\b[^.!?]{0,20}?\b(?:to|on|over|via)")
+_INVITE = (r"\b(?:add|find|message|text|contact|reach|ping|dm|call|catch|hit|follow|msg)\s+me\s+(?:up\s+|out\s+)?"
+           r"(?:on|via|at|through|in|over)|\bhmu\s+(?:on|via)"
+           r"|\b(?:move|switch|continue|talk|chat|go|take|connect)\b[^.!?]{0,20}?\b(?:to|on|over|via)")
 _BEFORE_CONTACT = re.compile(r"(?:" + _INVITE + r"|\bmy|\bme\s+on|\bvia|\bon)\s+$")
 _BEFORE_STRICT = re.compile(r"(?:" + _INVITE + r"|\b(?:i'?m|i am)\s+@?[\w.\-]+\s+on)\s+$")
 _HANDLE_AFTER = re.compile(r"\s*(?:(?:handle|username|user|id|name|number)\s*)?(?:is\b|:)\s*"
@@ -316,12 +348,13 @@ def _handle_like(token: str) -> bool:
     return token.startswith("@") or (any(c.isalpha() for c in token) and any(c in token for c in "._0123456789"))
 
 
-def _strict_context(text: str, m: re.Match[str]) -> re.Match[str] | bool | None:
-    """The handle (a match) or True when the app named at ``m`` is in a contact context proper."""
-    app = m.group("app")
+def _strict_context(text: str, m: re.Match[str], app: str) -> re.Match[str] | bool | None:
+    """The handle (a match) or True when ``app``, named at ``m``, is in a contact context proper."""
     after = text[m.end():m.end() + 40]
     before = text[max(0, m.start() - 30):m.start()]
     bare = _BARE_HANDLE.match(after)
+    if app == "x":  # only "x: @jordan", "on x @jordan": "1920 x 1080", "x = a.b" are not
+        return bare if bare and bare.group("handle").startswith("@") else None
     if app in _SHORT or app == "insta":
         if bare and _handle_like(bare.group("handle")):
             return bare
@@ -343,24 +376,29 @@ def handles(words: Mapped, original: str) -> list[Finding]:
     """Messaging-app handles and invitations to a messaging app, in the words view."""
     text = words.text
     found = []
-    for m in _APP.finditer(text):
+    for m in _ANY_APP.finditer(text):
+        strict = m.group("strict")
+        if strict:
+            context = _strict_context(text, m, strict)
+            if context is not None:
+                found.append(_finding_for(words, original, m, _FULL_NAME.get(strict, strict),
+                                          context if context is not True else None))
+            continue
         after = text[m.end():m.end() + 40]
         before = text[max(0, m.start() - 30):m.start()]
         if _AFTER_TECH.match(after):
             continue
         if not (_AFTER_CONTACT.match(after) or _BEFORE_CONTACT.search(before)):
             continue
-        found.append(_handle_finding(words, original, m, m.group("app").replace(" ", ""), _HANDLE_AFTER.match(after)))
-    for m in _STRICT_APP.finditer(text):
-        context = _strict_context(text, m)
-        if context is None:
-            continue
-        app = _FULL_NAME.get(m.group("app"), m.group("app"))
-        found.append(_handle_finding(words, original, m, app, context if context is not True else None))
+        handle = _HANDLE_AFTER.match(after)
+        if handle is None:
+            bare = _BARE_HANDLE.match(after)  # "follow me on twitter @jordan"
+            handle = bare if bare and bare.group("handle").startswith("@") else None
+        found.append(_finding_for(words, original, m, m.group("app").replace(" ", ""), handle))
     return found
 
 
-def _handle_finding(words: Mapped, original: str, m: re.Match[str], app: str,
+def _finding_for(words: Mapped, original: str, m: re.Match[str], app: str,
                     handle: re.Match[str] | None) -> Finding:
     end = m.end()
     value = app

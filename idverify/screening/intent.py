@@ -15,7 +15,7 @@ from idverify.screening.normalize import Mapped, disguises_of
 
 __all__ = ["off_platform_intent"]
 
-_PLACE = r"(?:platform|site|website|app|marketplace|here)"
+_PLACE = r"(?:platform|site|website|app|marketplace|here|upwork|fiverr|freelancer|toptal|peopleperhour|guru)"
 #: The place stands alone ("without the platform.", "bypass the site and"), not as a modifier
 #: ("without the platform plugin", "bypass the site's cache").
 _ALONE = (r"\b(?=\s*(?:[.,!?;:)]|$|(?:and|so|to|we|i|you|if|for|then|altogether|entirely|completely|next)\b|"
@@ -60,13 +60,24 @@ _AROUND = re.compile(
     # "take this offline", "let's take it offline" (not a server "for maintenance")
     r"|\btake\s+(?:this|it|things|the\s+(?:conversation|discussion|chat|talk|deal|project|job|work))\s+offline\b"
     r"(?!\s+for\b)"
+    r"|\binstead\s+of\s+(?:using\s+|going\s+through\s+|paying\s+(?:through|on)\s+)?(?:the\s+|this\s+)?" + _PLACE + _ALONE + r""
+)
+# Asking for the other's contact details: "what's your whatsapp?", "send me your personal email".
+_ASKING = re.compile(
+    r"\b(?:send|give|share|text|drop|dm|tell|pass)\s+me\s+your\s+(?:personal\s+|private\s+|direct\s+|own\s+)?"
+    r"(?:e-?mail(?:\s+address)?|(?:phone\s+|mobile\s+|cell\s+)?number|phone|whatsapp|telegram|skype|discord|signal|"
+    r"wechat|contact(?:\s+details|\s+info)?|cell|mobile)\b"
+    r"|\bwhat(?:'?s| is)\s+your\s+(?:personal\s+|private\s+)?(?:e-?mail|(?:phone\s+|mobile\s+|cell\s+)?number|whatsapp|telegram|"
+    r"skype|discord|wechat|cell|mobile)\b(?!\s+(?:on|in)\s+(?:the|your)\s+profile)"
 )
 #: Each pattern with words one of which each of its phrases contains: a pattern runs only on a
-#: text that has one (a substring test costs a fraction of a failed search).
-_PATTERNS = ((_PHRASES, ("off", "outside", "mail", "phone", "text", "sms", "whatsapp", "telegram", "skype", "discord",
+#: text that has one (a search for these words costs a fraction of a failed phrase search).
+_PATTERNS = tuple((pattern, re.compile("|".join(words))) for pattern, words in (
+             (_PHRASES, ("off", "outside", "mail", "phone", "text", "sms", "whatsapp", "telegram", "skype", "discord",
                          "signal", "fee", "commission", "middleman", "cut", "directly", "tell")),
              (_AROUND, ("directly", "privately", "bypass", "circumvent", "without", "around", "through", "cut", "fee",
-                        "commission", "percentage", "cash", "contract", "offline")))
+                        "commission", "percentage", "cash", "contract", "offline", "instead")),
+             (_ASKING, ("me your", "s your"))))
 
 
 def off_platform_intent(words: Mapped) -> list[Finding]:
@@ -74,7 +85,7 @@ def off_platform_intent(words: Mapped) -> list[Finding]:
     text = words.text
     found = []
     for pattern, triggers in _PATTERNS:
-        if not any(t in text for t in triggers):
+        if not triggers.search(text):
             continue
         for m in pattern.finditer(text):
             start, end = words.span(m.start(), m.end())

@@ -286,13 +286,15 @@ def at_dot_view(view: Mapped) -> Mapped:
     return out.rewrite(_DOT, lambda m: ".", AT_DOT) if _has_dot_words(out.text) else out
 
 
-_DIGIT_WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+_DIGIT_WORDS = {"zero": "0", "oh": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
                 "seven": "7", "eight": "8", "nine": "9", "plus": "+"}
-_DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|plus)"
+_DIGIT_WORD = r"(?:(?:double|triple)\s+)?(?:zero|oh|nought|one|two|three|four|five|six|seven|eight|nine|plus)"
 # Two or more digit words or digits in a row ("five five five", "077009 zero zero"): a single
 # digit word is English ("no one likes", "five years") and stays a word.
 _SPELLED_RUN = re.compile(r"\b(?:" + _DIGIT_WORD + r"|\d+)(?:[\s,\-]+(?:" + _DIGIT_WORD + r"|\d+)\b)+")
 _SPELLED = re.compile(r"\b" + _DIGIT_WORD + r"\b")
+# A digit word anywhere: the cheap test before the run search ("double" needs one after it).
+_ANY_SPELLED = re.compile(r"\b(?:zero|oh|nought|one|two|three|four|five|six|seven|eight|nine|plus)\b")
 # Three or more single characters with one separator between each: "w h a t s a p p",
 # "p.a.y.p.a.l", "5-5-5-0-1-2-3", "+ 4 4". Single digits may be joined by ", " as well ("a, b,
 # c" is a list, so letters may not).
@@ -329,14 +331,24 @@ def _unleet(m: re.Match[str]) -> str | None:
 
 
 def _spell_run(m: re.Match[str]) -> str:
-    return _SPELLED.sub(lambda w: _DIGIT_WORDS[w.group(0)], m.group(0))
+    """Digit words as digits; "double oh" and "triple five" (how British numbers are read out)
+    as "00" and "555"."""
+    return _SPELLED.sub(_spell_word, m.group(0))
+
+
+def _spell_word(w: re.Match[str]) -> str:
+    word = w.group(0)
+    if word.startswith(("double", "triple")):
+        times, digit = word.split()
+        return _DIGIT_WORDS[digit] * (2 if times == "double" else 3)
+    return _DIGIT_WORDS[word]
 
 
 def words_view(view: Mapped) -> Mapped:
     """Lower case, spelled digits as digits, single characters with separators joined, leetspeak
     folded: the view keyword, phone-run and abuse detectors read."""
     low = view.lower()
-    out = low.rewrite(_SPELLED_RUN, _spell_run, SPELLED_DIGITS) if _SPELLED.search(low.text) else low
+    out = low.rewrite(_SPELLED_RUN, _spell_run, SPELLED_DIGITS) if _ANY_SPELLED.search(low.text) else low
     out = out.rewrite(_DIGIT_RUN, _join_comma_run, SEPARATORS)
     out = out.rewrite(_RUN, _join_run, SEPARATORS)
     return out.rewrite(_LEET_TOKEN, _unleet, LEETSPEAK)

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import re
 
+import hashlib
+
 from stdnum import bitcoin, iban, luhn
+from stdnum.us import rtn
 
 from idverify.screening.findings import Finding
 from idverify.screening.normalize import Mapped, disguises_of
@@ -57,6 +60,36 @@ def bank_accounts(*views: Mapped) -> list[Finding]:
             f = _finding(view, m.start(), end, "BANK_ACCOUNT", taken.upper(), 0.99, "iban_mod97")
             if not any(g.start < f.end and f.start < g.end for g in found):
                 found.append(f)
+    for f in _national_accounts(views[-1]):
+        if not any(g.start < f.end and f.start < g.end for g in found):
+            found.append(f)
+    return found
+
+
+# National bank details named by their label: a UK sort code, a US routing number (its ABA
+# check digit verified by python-stdnum), an Australian BSB, a "bank account" number.
+_SORT_CODE = re.compile(r"\bsort\s*code\s*(?:is\s*)?[:\-]?\s*(?P<n>\d{2}[\s\-]?\d{2}[\s\-]?\d{2})(?!\d)")
+_ROUTING = re.compile(r"\b(?:routing|aba|rtn)(?:\s+(?:number|no\.?|#))?\s*(?:is\s*)?[:\-]?\s*(?P<n>\d{9})(?!\d)")
+_BSB = re.compile(r"\bbsb(?:\s+(?:number|no\.?|#))?\s*(?:is\s*)?[:\-]?\s*(?P<n>\d{3}[\s\-]?\d{3})(?!\d)")
+_ACCOUNT_NO = re.compile(r"\b(?:bank\s+account|account\s+(?:number|no\.?|#))\s*(?:is\s*)?[:\-]?\s*"
+                         r"(?P<n>\d(?:[\s\-]?\d){5,16})(?!\d)")
+
+
+def _national_accounts(words: Mapped) -> list[Finding]:
+    text = words.text
+    if "code" not in text and "routing" not in text and "aba" not in text and "rtn" not in text \
+            and "bsb" not in text and "account" not in text:
+        return []
+    found = []
+    for pattern, kind in ((_SORT_CODE, "GB-SORT"), (_ROUTING, "US-RTN"), (_BSB, "AU-BSB"), (_ACCOUNT_NO, "ACCOUNT")):
+        for m in pattern.finditer(text):
+            number = re.sub(r"\D", "", m.group("n"))
+            if kind == "US-RTN" and not rtn.is_valid(number):
+                continue
+            if kind == "ACCOUNT" and not any(w in text for w in ("bank", "sort code", "routing", "bsb", "iban", "wire")):
+                continue  # "account number 1234567" alone may be the platform's own
+            found.append(_finding(words, m.start(), m.end(), "BANK_ACCOUNT", f"{kind}:{number}",
+                                  0.95 if kind == "US-RTN" else 0.85, "aba_check" if kind == "US-RTN" else "label"))
     return found
 
 
@@ -80,6 +113,24 @@ def cards(*views: Mapped) -> list[Finding]:
 
 
 _BTC = re.compile(r"(?<![a-zA-Z0-9])(?:[13][a-km-zA-HJ-NP-Z1-9]{25,34}|(?:bc1|BC1)[a-zA-Z0-9]{8,87})(?![a-zA-Z0-9])")
+# Base58Check addresses of other chains by their version byte: TRON (USDT-TRC20) "T", Litecoin
+# "L"/"M", Dogecoin "D"; the four-byte double SHA-256 checksum is verified.
+# (the capital first, so the engine skips ahead to one; the character before is checked after)
+_BASE58CHECK = re.compile(r"[TLMD][1-9A-HJ-NP-Za-km-z]{25,34}(?![a-zA-Z0-9])")
+_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_VERSIONS = {"T": (0x41,), "L": (0x30,), "M": (0x32,), "D": (0x1E,)}
+
+
+def _base58check(address: str) -> bool:
+    value = 0
+    for ch in address:
+        value = value * 58 + _B58.index(ch)
+    raw = value.to_bytes(25, "big") if value < 1 << 200 else b""
+    if len(raw) != 25 or raw[0] not in _VERSIONS[address[0]]:
+        return False
+    return hashlib.sha256(hashlib.sha256(raw[:21]).digest()).digest()[:4] == raw[21:]
+
+
 _ETH = re.compile(r"(?<![a-zA-Z0-9])0x[0-9a-fA-F]{40}(?![a-zA-Z0-9])")
 
 
@@ -90,6 +141,11 @@ def crypto(folded: Mapped) -> list[Finding]:
     for m in _BTC.finditer(text):
         if bitcoin.is_valid(m.group(0)):
             found.append(_finding(folded, m.start(), m.end(), "CRYPTO_ADDRESS", m.group(0), 0.99, "bitcoin_checksum"))
+    for m in _BASE58CHECK.finditer(text):
+        if m.start() and text[m.start() - 1].isalnum():
+            continue
+        if _base58check(m.group(0)):
+            found.append(_finding(folded, m.start(), m.end(), "CRYPTO_ADDRESS", m.group(0), 0.97, "base58check"))
     for m in _ETH.finditer(text):
         found.append(_finding(folded, m.start(), m.end(), "CRYPTO_ADDRESS", m.group(0).lower(), 0.9, "ethereum_form"))
     return found
@@ -97,7 +153,7 @@ def crypto(folded: Mapped) -> list[Finding]:
 
 _SERVICE = re.compile(r"\b(?P<name>pay ?pal|venmo|cash ?app|zelle|western ?union|payoneer|revolut|transfer ?wise|wise|"
                       r"skrill|money ?gram|apple pay|google pay|alipay|wechat pay|neteller|remitly|xoom|m-?pesa|"
-                      r"gcash|paytm|paysera|n26)\b")
+                      r"gcash|paytm|paysera|n26|g ?pay|google wallet|apple cash|samsung pay|bizum|payid)\b")
 #: Services named by ordinary words ("a wise choice"): only right after a payment word ("via
 #: Wise", "pay me on wise") or right before one ("Wise transfers", "my wise account", "wise: @x").
 _ORDINARY = frozenset({"wise"})
