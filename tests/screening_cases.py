@@ -102,6 +102,12 @@ VIOLATIONS = [
     ("find me on x: @ana_lumen", "MESSAGING_HANDLE", "twitter:@ana_lumen", None),
     ("follow me on twitter @ana_lumen", "MESSAGING_HANDLE", "twitter:@ana_lumen", None),
     ("hmu on tg ana_dev", "MESSAGING_HANDLE", "telegram:ana_dev", None),
+    ("j o r d a n @ e x a m p l e . c o m", "EMAIL", "jordan@example.com", "separators"),
+    ("w w w . e x a m p l e . c o m", "URL", "www.example.com", "separators"),
+    ("Skype ID: live:.cid.123abc", "MESSAGING_HANDLE", "skype:live:.cid.123abc", None),
+    ("discord: jordan#0420", "MESSAGING_HANDLE", "discord:jordan#0420", None),
+    ("my handle is @jordanr on IG", "MESSAGING_HANDLE", "instagram", None),
+    ("Zelle works for me", "PAYMENT_SERVICE", "zelle", None),
     # national bank details by their label, other chains' addresses by their checksum
     ("sort code 20-00-00, account 12345678", "BANK_ACCOUNT", "GB-SORT:200000", None),
     ("routing number 011000015, account 000123456789", "BANK_ACCOUNT", "US-RTN:011000015", None),
@@ -111,6 +117,10 @@ VIOLATIONS = [
     ("what's your whatsapp?", "OFF_PLATFORM_INTENT", None, None),
     ("send me your personal email", "OFF_PLATFORM_INTENT", None, None),
     ("cheaper if we do it outside upwork", "OFF_PLATFORM_INTENT", None, None),
+    ("let's finish this outside and I'll give you a discount", "OFF_PLATFORM_INTENT", None, None),
+    ("we'd both save 20% if we skip Upwork", "OFF_PLATFORM_INTENT", None, None),
+    ("we'll sort out payment privately", "OFF_PLATFORM_INTENT", None, None),
+    ("no need to involve the platform", "OFF_PLATFORM_INTENT", None, None),
     ("if we bypass the site I can go lower", "OFF_PLATFORM_INTENT", None, None),
     ("I'd rather invoice you directly from now on", "OFF_PLATFORM_INTENT", None, None),
     ("cancel the contract and I'll bill you by bank transfer", "OFF_PLATFORM_INTENT", None, None),
@@ -124,6 +134,7 @@ VIOLATIONS = [
     ("wtf is this", "PROFANITY", None, None),
     ("$h!t, it broke again", "PROFANITY", None, "leetspeak"),
     ("this is fuuuuucking ridiculous", "PROFANITY", None, None),
+    ("what a shitshow", "PROFANITY", None, None),
     # threats in other words
     ("you'll be sorry you hired someone else", "THREAT", None, None),
     ("I'm going to make you regret this", "THREAT", None, None),
@@ -133,12 +144,18 @@ VIOLATIONS = [
     ("you'd better watch out", "THREAT", None, None),
     ("I'm coming for you", "THREAT", None, None),
     ("I'll make your life hell", "THREAT", None, None),
+    ("pay up or you'll see what happens", "THREAT", None, None),
+    ("I'll make sure you never work again", "THREAT", None, None),
+    ("I know where your office is", "THREAT", None, None),
     ("post your home address online, that's what I'll do", "THREAT", None, None),
     # harassment in other words
     ("read the brief, you idiot!", "HARASSMENT", None, None),
     ("kill yourself", "HARASSMENT", None, None),
     ("you're a waste of space", "HARASSMENT", None, None),
     ("you are a complete and utter idiot", "HARASSMENT", None, None),
+    ("are you braindead?", "HARASSMENT", None, None),
+    ("what kind of idiot are you", "HARASSMENT", None, None),
+    ("you people are useless", "HARASSMENT", None, None),
 ]
 
 #: Clean texts that look like violations: none may be found at all.
@@ -199,6 +216,8 @@ CLEAN = [
     "Your account number 12345678 is on the invoice; the sort order of the codes is fine.",
     "What's your timezone? Send me your portfolio link through the platform.",
     "Tracking TBA123456789012 and the Tesla Model 3 spec sheet; twitter bootstrap and tiktok api.",
+    "Skip the app and use the web version; avoid the site's old checkout; leave the site as is.",
+    "Shiitake and shitake mushrooms for the Scunthorpe menu; the vars a b c d e f are floats.",
 
 ]
 

@@ -35,6 +35,8 @@ NOT_PROFANE = frozenset({"kill", "god", "gay", "sex", "sexy", "hell", "screw", "
 #: "bloody" (not before "mary"); "fk" is left out, a foreign key to developers.
 EXTRA_PROFANE = frozenset({"ffs", "omfg", "fml", "fck", "fcking", "fckin", "fcker", "fcuk", "fuk", "fukin", "fuking",
                            "fking", "fkn", "fkin", "effing", "bloody", "sht", "shtty", "azz", "bs'ing"})
+#: Words that stay profane inside a compound the list lacks ("shitshow", "fuckwit").
+_STRONG = ("fuck", "shit", "bullshit", "bitch", "cunt", "motherfuck", "asshole")
 #: Only the first letter shown ("f***", "s***"): one of these by length and first letter.
 _STARRED = re.compile(r"[a-z]\*{2,}$")
 #: 1 reads as l as well as i ("bu11shit"): the alternative reading tried for leetspeak words.
@@ -73,12 +75,15 @@ def profanity(words: Mapped, original: str, listed: ProfanityList) -> list[Findi
     text = words.text
     elongated = any(triple in text for triple in _TRIPLES)
     if "*" not in text and not (words.tags and any(t & LEETSPEAK for t in words.tags)) \
-            and listed.words.isdisjoint(_WORD.findall(text)) and not elongated:
+            and listed.words.isdisjoint(_WORD.findall(text)) and not elongated \
+            and "fuck" not in text and "shit" not in text and "bitch" not in text and "cunt" not in text \
+            and "asshole" not in text:
         return []  # the common case, decided in C
     found = []
     for m in _WORD.finditer(text):
         token = m.group(0)
-        hit = listed.matches(token) and not (token == "bloody" and text.startswith(" mary", m.end()))
+        hit = (listed.matches(token) or (token.startswith(_STRONG) and not token.startswith("shitak"))) \
+            and not (token == "bloody" and text.startswith(" mary", m.end()))
         if not hit and elongated and len(set(token)) > 2 and _ELONGATED.search(token):  # "fuuuck"; not "xxx"
             hit = listed.matches(_ELONGATED.sub(r"\1", token)) or listed.matches(_ELONGATED.sub(r"\1\1", token))
         if not hit and words.tag(m.start(), m.end()) & LEETSPEAK:
@@ -120,10 +125,13 @@ _THREATS = re.compile(
     r"|\b(?:i'?m|we'?re|i am|we are)\s+coming\s+(?:for|after)\s+you\b|\bmake\s+your\s+life\s+(?:a\s+)?(?:living\s+)?hell\b"
     r"|\byou\s+(?:don'?t|do not)\s+know\s+who\s+you'?re\s+(?:dealing|messing)\s+with\b|\byour\s+last\s+warning\b"
     r"|\bhope\s+you\s+(?:die|get\s+hurt|burn|rot)\b"
+    r"|\byou'?ll\s+see\s+what\s+(?:happens|i\s+(?:can|will)\s+do)\b"
+    r"|\bmake\s+sure\s+you\s+never\s+(?:work|get\s+(?:hired|work|another))\b"
+    r"|\bknow\s+where\s+your\s+(?:office|house|home|family|kids|children|wife|husband)\s+(?:is|are|lives?)\b"
     r"|\bsomething\s+bad\s+(?:will|could|might)\s+happen\b|\byou(?:'re| are)\s+dead\b|\bi\s+will\s+kill\b"
 )
 _INSULT = (r"(?:idiot|moron|loser|stupid|dumb|worthless|useless|pathetic|clown|imbecile|fool|scum|trash|garbage|"
-           r"retard(?:ed)?|cretin|halfwit|dimwit|incompetent|scammer|fraud|liar|crook|parasite|"
+           r"retard(?:ed)?|cretin|halfwit|dimwit|incompetent|scammer|fraud|liar|crook|parasite|brain-?dead|brainless|"
            r"piece\s+of\s+(?:shit|crap|garbage|trash|work))")
 #: Words that may stand between "you are" and the insult ("you are a complete and utter idiot"):
 #: not any word, or "can you check the garbage collector" would be one.
@@ -132,11 +140,13 @@ _BETWEEN = (r"(?:(?:a|an|the|such|so|really|very|just|truly|simply|literally|cle
             r"little|lazy|stupid|dumb|useless|pathetic|worthless|incompetent|too|being|acting|like|beyond|as)\s+){0,4}")
 _HARASS_YOU = re.compile(
     r"\byou(?:'re| are|r)?\s+" + _BETWEEN + _INSULT + r"\b"
+    r"|\byou\s+(?:people|guys|lot|two|folks)\s+are\s+" + _BETWEEN + _INSULT + r"\b"
+    r"|\b" + _INSULT + r"\s+(?:are\s+you|you\s+are)\b"
     r"|\byou\s+" + _INSULT + r"\b"
     r"|\b(?:no\s*one|nobody)\s+(?:likes|wants|cares\s+about)\s+(?:you|to\s+work\s+with\s+(?:a\s+)?\w+\s+like\s+you)\b"
     r"|\b" + _INSULT + r"\s+like\s+you\b"
     r"|\bkill\s+yourself\b|\bscrew\s+you\b|\byou\s+(?:suck|stink)\b"
-    r"|\byou(?:'re| are)\s+(?:a\s+|an\s+)?(?:waste\s+of\s+(?:space|oxygen|air)|disgrace|joke|nobody|nothing)\b"
+    r"|\byou(?:'re| are)\s+(?:a\s+|an\s+)?(?:waste\s+of\s+(?:space|oxygen|air)|disgrace|embarrassment|joke|nobody|nothing)\b"
     r"(?=\s*(?:[.!?,]|$|and\b))"
 )
 _HARASS_OTHER = re.compile(

@@ -327,9 +327,10 @@ _INVITE = (r"\b(?:add|find|message|text|contact|reach|ping|dm|call|catch|hit|fol
            r"(?:on|via|at|through|in|over)|\bhmu\s+(?:on|via)"
            r"|\b(?:move|switch|continue|talk|chat|go|take|connect)\b[^.!?]{0,20}?\b(?:to|on|over|via)")
 _BEFORE_CONTACT = re.compile(r"(?:" + _INVITE + r"|\bmy|\bme\s+on|\bvia|\bon)\s+$")
-_BEFORE_STRICT = re.compile(r"(?:" + _INVITE + r"|\b(?:i'?m|i am)\s+@?[\w.\-]+\s+on)\s+$")
+_BEFORE_STRICT = re.compile(r"(?:" + _INVITE + r"|\b(?:i'?m|i am)\s+@?[\w.\-]+\s+on|@[\w.\-]+\s+(?:on|at))\s+$")
+# A handle may have ":" and "#" inside ("live:.cid.123abc", "jordan#0420").
 _HANDLE_AFTER = re.compile(r"\s*(?:(?:handle|username|user|id|name|number)\s*)?(?:is\b|:)\s*"
-                           r"(?P<handle>@?[a-z0-9][\w.\-]{2,31})")
+                           r"(?P<handle>@?[a-z0-9][\w.\-#:]{2,31})")
 #: "my insta is", "my line id:", then anything: the sender says it is theirs.
 _MY_IS = re.compile(r"\s*(?:(?:handle|username|user|id|name|number|account)\s*)?(?:is\b|:)")
 #: A handle right after a short name: "snap jordan.rvrs", "IG: @annak", "tg @x"; one that starts
@@ -406,5 +407,5 @@ def _finding_for(words: Mapped, original: str, m: re.Match[str], app: str,
         end = m.end() + handle.end()
         hs, he = words.span(m.end() + handle.start("handle"), end)
         written = "".join(c for c in original[hs:he] if unicodedata.category(c) != "Cf")  # no invisibles
-        value = f"{app}:{written.strip().lower().rstrip('.,')}"
+        value = f"{app}:{written.strip().lower().rstrip('.,:')}"
     return _finding(words, m.start(), end, "MESSAGING_HANDLE", value, 0.85, "app_context")

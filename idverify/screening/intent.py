@@ -15,7 +15,8 @@ from idverify.screening.normalize import Mapped, disguises_of
 
 __all__ = ["off_platform_intent"]
 
-_PLACE = r"(?:platform|site|website|app|marketplace|here|upwork|fiverr|freelancer|toptal|peopleperhour|guru)"
+_PLATFORM = r"(?:platform|marketplace|upwork|fiverr|freelancer|toptal|peopleperhour|guru)"
+_PLACE = r"(?:site|website|app|here|" + _PLATFORM[3:]
 #: The place stands alone ("without the platform.", "bypass the site and"), not as a modifier
 #: ("without the platform plugin", "bypass the site's cache").
 _ALONE = (r"\b(?=\s*(?:[.,!?;:)]|$|(?:and|so|to|we|i|you|if|for|then|altogether|entirely|completely|next)\b|"
@@ -32,6 +33,7 @@ _PHRASES = re.compile(
     r"|\b(?:contact|message|email|text|call|pay|reach)\s+me\s+directly\b"
     r"|\bdon'?t tell the (?:platform|site)\b"
     r"|\bpay (?:me )?(?:directly|outside|off)\b"
+    r"|\b(?:finish|do|continue|take|handle|move|settle|sort)\s+(?:this|it|things|the\s+rest)(?:\s+out)?\s+outside\b"
 )
 _AROUND = re.compile(
     # "keep working for you directly", "invoice you directly", "we can just deal directly"
@@ -40,9 +42,13 @@ _AROUND = re.compile(
     r"|\b(?:invoice|bill)\s+(?:you\s+|me\s+)?directly\b"
     r"|\b(?:we|i)\s+(?:can|could|will|'ll|should|would)\s+(?:just\s+)?(?:work|deal)\s+directly\b"
     r"(?!\s+(?:on|in|from|into|with the|with your))"
-    r"|\b(?:work|deal|pay|paid|talk|continue|do (?:this|it|business))\s+(?:\w+\s+)?privately\b"
+    r"|\b(?:work|deal|pay|paid|payment|talk|continue|settle|sort\s+(?:it\s+|this\s+|things\s+)?out|"
+    r"do (?:this|it|business))\s+(?:\w+\s+)?privately\b"
     # around the platform: "bypass the site", "go around the platform", "if we don't go through the site"
     r"|\b(?:bypass(?:ing)?|circumvent(?:ing)?|without|cut(?:ting)? out)\s+(?:the\s+|this\s+)?" + _PLACE + _ALONE + r""
+    # ordinary verbs: the platform only ("skip the app and use the web version" is not intent)
+    r"|\b(?:skip(?:ping)?|avoid(?:ing)?|ditch(?:ing)?|leav(?:e|ing))\s+(?:the\s+|this\s+)?" + _PLATFORM + _ALONE + r""
+    r"|\b(?:no need to|don'?t|do not|without|not)\s+(?:\w+\s+)?involv(?:e|ing)\s+(?:the\s+|this\s+)?" + _PLACE + r"\b"
     r"|\b(?:go|going|get|getting|work|working)\s+around\s+(?:the\s+|this\s+)?" + _PLACE + r"\b"
     r"|\b(?:don'?t|do not|won'?t|will not|wouldn'?t|shouldn'?t|not|never|no need to|without)\s+(?:\w+\s+)?(?:go(?:ing)?|run(?:ning)?|pay(?:ing)?|do(?:ing)? it)"
     r"\s+(?:it\s+)?through\s+(?:the\s+|this\s+)?" + _PLACE + r"\b"
@@ -76,7 +82,8 @@ _PATTERNS = tuple((pattern, re.compile("|".join(words))) for pattern, words in (
              (_PHRASES, ("off", "outside", "mail", "phone", "text", "sms", "whatsapp", "telegram", "skype", "discord",
                          "signal", "fee", "commission", "middleman", "cut", "directly", "tell")),
              (_AROUND, ("directly", "privately", "bypass", "circumvent", "without", "around", "through", "cut", "fee",
-                        "commission", "percentage", "cash", "contract", "offline", "instead")),
+                        "commission", "percentage", "cash", "contract", "offline", "instead", "skip", "avoid", "ditch",
+                        "leav", "involv")),
              (_ASKING, ("me your", "s your"))))
 
 

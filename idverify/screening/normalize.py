@@ -235,6 +235,9 @@ _DOT = re.compile(r"(?<=\w)(?:\s*[(\[{<]\s*(?:d[o0]t|\.)\s*[)\]}>]\s*|\s+d[o0]t\
                   re.IGNORECASE)
 _AT_FOREIGN = re.compile(r"(?<=\w)\s+(?:" + _AT_WORDS + r")\s+(?=\w)", re.IGNORECASE)
 _DOT_FOREIGN = re.compile(r"(?<=\w)\s+(?:" + _DOT_WORDS + r")\s+(?=[a-z0-9])", re.IGNORECASE)
+# An address spelled out one character at a time: "j o r d a n @ e x a m p l e . c o m" (after
+# the at/dot words are read, so "j o h n at g m a i l dot c o m" too); six characters at least.
+_SPACED = re.compile(r"(?<![\w@.])[a-z0-9](?:(?: ?[@.] ?| )[a-z0-9](?![a-z0-9])){5,}")
 # A defanged scheme: "hxxps://", "https[:]//".
 _SCHEME = re.compile(r"\bh(?:tt|xx)p(s?)(?:\[:\]|\(:\)|:)//")
 
@@ -265,7 +268,13 @@ def dot_view(view: Mapped) -> Mapped:
     """``dot`` words and spaced dots as ``.`` (lower case): the view web addresses are read in."""
     low = _defanged_schemes(view.lower())
     out = low.rewrite(_DOT, lambda m: ".", AT_DOT) if _has_dot_words(low.text) else low
+    if " . " in low.text:
+        out = out.rewrite(_SPACED, _unspace, SEPARATORS)
     return out.rewrite(_DOT_FOREIGN, lambda m: ".", AT_DOT) if _has_foreign(out.text) else out
+
+
+def _unspace(m: re.Match[str]) -> str:
+    return m.group(0).replace(" ", "")
 
 
 def at_dot_view(view: Mapped) -> Mapped:
@@ -283,7 +292,8 @@ def at_dot_view(view: Mapped) -> Mapped:
     out = low.rewrite(_AT, lambda m: "@", AT_DOT) if _has_at(text) else low
     if foreign:
         out = out.rewrite(_AT_FOREIGN, lambda m: "@", AT_DOT).rewrite(_DOT_FOREIGN, lambda m: ".", AT_DOT)
-    return out.rewrite(_DOT, lambda m: ".", AT_DOT) if _has_dot_words(out.text) else out
+    out = out.rewrite(_DOT, lambda m: ".", AT_DOT) if _has_dot_words(out.text) else out
+    return out.rewrite(_SPACED, _unspace, SEPARATORS) if "@" in out.text else out
 
 
 _DIGIT_WORDS = {"zero": "0", "oh": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",

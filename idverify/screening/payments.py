@@ -166,7 +166,7 @@ _MY_IS = re.compile(r"\s*(?:is\b|:)")
 _PAY_BEFORE = re.compile(r"\b(?:pay|paid|paying|payments?|send|sent|transfer|wire|money|cash|accepts?|invoice|fees?|"
                          r"tip|through|via|by)\b")
 _PAY_AFTER = re.compile(r"\s*(?:me\b|is\b|:|account\b|id\b|handle\b|@|only\b|details\b|address\b|\$\w|"
-                        r"\.me/)")
+                        r"\.me/|works\s+(?:for\s+me|best|fine)|is\s+fine|preferred|please\b)")
 _TECH_AFTER = re.compile(r"\s*(?:and \w+ )?(?:checkout|api|apis|sdk|integrations?|plugin|button|webhooks?)\b")
 
 
