@@ -108,6 +108,8 @@ VIOLATIONS = [
     ("discord: jordan#0420", "MESSAGING_HANDLE", "discord:jordan#0420", None),
     ("my handle is @jordanr on IG", "MESSAGING_HANDLE", "instagram", None),
     ("Zelle works for me", "PAYMENT_SERVICE", "zelle", None),
+    ("I take crypto, usdt preferred", "PAYMENT_SERVICE", "usdt", None),
+    ("pay in btc please", "PAYMENT_SERVICE", "btc", None),
     # national bank details by their label, other chains' addresses by their checksum
     ("sort code 20-00-00, account 12345678", "BANK_ACCOUNT", "GB-SORT:200000", None),
     ("routing number 011000015, account 000123456789", "BANK_ACCOUNT", "US-RTN:011000015", None),
@@ -147,6 +149,7 @@ VIOLATIONS = [
     ("pay up or you'll see what happens", "THREAT", None, None),
     ("I'll make sure you never work again", "THREAT", None, None),
     ("I know where your office is", "THREAT", None, None),
+    ("keep it up and see what happens", "THREAT", None, None),
     ("post your home address online, that's what I'll do", "THREAT", None, None),
     # harassment in other words
     ("read the brief, you idiot!", "HARASSMENT", None, None),
@@ -156,6 +159,9 @@ VIOLATIONS = [
     ("are you braindead?", "HARASSMENT", None, None),
     ("what kind of idiot are you", "HARASSMENT", None, None),
     ("you people are useless", "HARASSMENT", None, None),
+    ("stop being an idiot", "HARASSMENT", None, None),
+    ("go f*** yourself", "HARASSMENT", None, None),
+    ("you're a f***ing idiot", "HARASSMENT", None, None),
 ]
 
 #: Clean texts that look like violations: none may be found at all.
@@ -218,6 +224,7 @@ CLEAN = [
     "Tracking TBA123456789012 and the Tesla Model 3 spec sheet; twitter bootstrap and tiktok api.",
     "Skip the app and use the web version; avoid the site's old checkout; leave the site as is.",
     "Shiitake and shitake mushrooms for the Scunthorpe menu; the vars a b c d e f are floats.",
+    "I built a Bitcoin dashboard and an ETH price widget, studied at ETH Zurich; let's see what happens at launch.",
 
 ]
 

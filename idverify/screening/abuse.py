@@ -126,6 +126,7 @@ _THREATS = re.compile(
     r"|\byou\s+(?:don'?t|do not)\s+know\s+who\s+you'?re\s+(?:dealing|messing)\s+with\b|\byour\s+last\s+warning\b"
     r"|\bhope\s+you\s+(?:die|get\s+hurt|burn|rot)\b"
     r"|\byou'?ll\s+see\s+what\s+(?:happens|i\s+(?:can|will)\s+do)\b"
+    r"|(?:\bor\s+(?:else\s+)?|\band\s+)(?:just\s+)?see\s+what\s+happens\b"
     r"|\bmake\s+sure\s+you\s+never\s+(?:work|get\s+(?:hired|work|another))\b"
     r"|\bknow\s+where\s+your\s+(?:office|house|home|family|kids|children|wife|husband)\s+(?:is|are|lives?)\b"
     r"|\bsomething\s+bad\s+(?:will|could|might)\s+happen\b|\byou(?:'re| are)\s+dead\b|\bi\s+will\s+kill\b"
@@ -137,6 +138,7 @@ _INSULT = (r"(?:idiot|moron|loser|stupid|dumb|worthless|useless|pathetic|clown|i
 #: not any word, or "can you check the garbage collector" would be one.
 _BETWEEN = (r"(?:(?:a|an|the|such|so|really|very|just|truly|simply|literally|clearly|obviously|honestly|"
             r"complete(?:ly)?|total(?:ly)?|absolute(?:ly)?|utter(?:ly)?|and|most|biggest|fucking|freaking|bloody|"
+            r"f\*+(?:ing|in)?|effing|"
             r"little|lazy|stupid|dumb|useless|pathetic|worthless|incompetent|too|being|acting|like|beyond|as)\s+){0,4}")
 _HARASS_YOU = re.compile(
     r"\byou(?:'re| are|r)?\s+" + _BETWEEN + _INSULT + r"\b"
@@ -151,7 +153,8 @@ _HARASS_YOU = re.compile(
 )
 _HARASS_OTHER = re.compile(
     r"\bshut\s+up\b[,.!]?\s*(?:you\s+)?(?:\w+\s+)?" + _INSULT +
-    r"|\bkys\b|\bgo\s+(?:to\s+hell|die)\b|(?:^|[.!?,]\s*)(?:get\s+lost|drop\s+dead)\s*(?:[.!,]|$)"
+    r"|\bkys\b|\bgo\s+(?:to\s+hell|die)\b|\bgo\s+(?:fuck|f\*+k?|screw)\s+yourself\b"
+    r"|\bstop\s+being\s+" + _BETWEEN + _INSULT + r"\b|(?:^|[.!?,]\s*)(?:get\s+lost|drop\s+dead)\s*(?:[.!,]|$)"
 )
 # A name-calling at the end of a clause: "do your job, loser", "read the brief, you idiot!" (a
 # profane one, "you absolute asshole", is profanity). It starts with the punctuation, so the
@@ -163,7 +166,7 @@ _VOCATIVE = re.compile(
 #: Each pattern with words one of which each of its phrases contains: a pattern runs only on a
 #: text that has one (a substring test costs a fraction of a failed search).
 _THREAT_PATTERNS = ((_THREATS, ("you", "else", "happen", "kill", "eye")),)
-_HARASS_PATTERNS = ((_HARASS_YOU, ("you",)), (_HARASS_OTHER, ("shut", "kys", "go ", "lost", "dead")),
+_HARASS_PATTERNS = ((_HARASS_YOU, ("you",)), (_HARASS_OTHER, ("shut", "kys", "go ", "lost", "dead", "being")),
                     (_VOCATIVE, ()))
 
 

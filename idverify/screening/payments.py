@@ -153,15 +153,21 @@ def crypto(folded: Mapped) -> list[Finding]:
 
 _SERVICE = re.compile(r"\b(?P<name>pay ?pal|venmo|cash ?app|zelle|western ?union|payoneer|revolut|transfer ?wise|wise|"
                       r"skrill|money ?gram|apple pay|google pay|alipay|wechat pay|neteller|remitly|xoom|m-?pesa|"
-                      r"gcash|paytm|paysera|n26|g ?pay|google wallet|apple cash|samsung pay|bizum|payid)\b")
+                      r"gcash|paytm|paysera|n26|g ?pay|google wallet|apple cash|samsung pay|bizum|payid|"
+                      r"bitcoin|btc|usdt|usdc|tether|ethereum|eth|crypto|litecoin|monero)\b")
 #: Services named by ordinary words ("a wise choice"): only right after a payment word ("via
 #: Wise", "pay me on wise") or right before one ("Wise transfers", "my wise account", "wise: @x").
-_ORDINARY = frozenset({"wise"})
-_PAY_RIGHT_BEFORE = re.compile(r"\b(?:via|through|pa(?:y|id|ying|yments?)(?: me| you)?(?: on| with| via| by| through)?|"
+_COINS = frozenset({"bitcoin", "btc", "usdt", "usdc", "tether", "ethereum", "eth", "crypto", "litecoin", "monero"})
+#: and currencies: "a Bitcoin dashboard", "ETH Zurich" are not payment; a currency named beside
+#: an address is the address's finding, not a second one.
+_ORDINARY = frozenset({"wise"}) | _COINS
+_LONG_TOKEN = re.compile(r"[a-z0-9]{25,}")
+_PAY_RIGHT_BEFORE = re.compile(r"\b(?:via|through|pa(?:y|id|ying|yments?)(?: me| you)?(?: on| with| via| by| through| in)?|"
                                r"send(?: it| money| the money| payment)?(?: to| via| on| through| with)?|"
                                r"(?:transfer|wire)(?: it| money| the money)?(?: to| via| through| with)?)\s+(?:my\s+)?$")
 _PAY_RIGHT_AFTER = re.compile(r"\s*(?:transfers?\b|account\b|me\b|:|@|details\b|payments?\b|balance\b|"
-                              r"business\b|id\b|handle\b)")
+                              r"business\b|id\b|handle\b|only\b|preferred\b|wallet\b|address\b|"
+                              r"(?:works|is)\s+(?:fine|best|for\s+me))")
 _MY_IS = re.compile(r"\s*(?:is\b|:)")
 _PAY_BEFORE = re.compile(r"\b(?:pay|paid|paying|payments?|send|sent|transfer|wire|money|cash|accepts?|invoice|fees?|"
                          r"tip|through|via|by)\b")
@@ -179,6 +185,8 @@ def payment_services(words: Mapped) -> list[Finding]:
         if _TECH_AFTER.match(after):
             continue
         before = text[max(0, m.start() - 40):m.start()]
+        if m.group("name") in _COINS and _LONG_TOKEN.search(text):
+            continue
         if m.group("name") in _ORDINARY:
             if not (_PAY_RIGHT_BEFORE.search(before) or _PAY_RIGHT_AFTER.match(after)
                     or (before.endswith("my ") and _MY_IS.match(after))):
