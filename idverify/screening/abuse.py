@@ -45,7 +45,8 @@ _ALT_LEET = str.maketrans({"4": "a", "@": "a", "3": "e", "1": "l", "!": "i", "|"
 _WORD = re.compile(r"[a-z*]+")
 _ELONGATED = re.compile(r"([a-z])\1{2,}")
 #: The letters profane words are drawn out with ("fuuuck", "shiiit", "assss", "fuckkk").
-_TRIPLES = tuple(c * 3 for c in "aeiouyhkst")
+_TRIPLES = frozenset(c * 3 for c in "aeiouyhkst")
+_HINT = re.compile("|".join(sorted(_TRIPLES)) + "|fuck|shit|bitch|cunt|asshole")
 
 
 class ProfanityList:
@@ -73,11 +74,10 @@ class ProfanityList:
 def profanity(words: Mapped, original: str, listed: ProfanityList) -> list[Finding]:
     """Profane words in the words view."""
     text = words.text
-    elongated = any(triple in text for triple in _TRIPLES)
+    hint = _HINT.search(text)  # a drawn-out letter or a strong word inside a longer one
+    elongated = hint is not None and any(t in text for t in _TRIPLES)
     if "*" not in text and not (words.tags and any(t & LEETSPEAK for t in words.tags)) \
-            and listed.words.isdisjoint(_WORD.findall(text)) and not elongated \
-            and "fuck" not in text and "shit" not in text and "bitch" not in text and "cunt" not in text \
-            and "asshole" not in text:
+            and listed.words.isdisjoint(_WORD.findall(text)) and hint is None:
         return []  # the common case, decided in C
     found = []
     for m in _WORD.finditer(text):
@@ -98,38 +98,47 @@ def profanity(words: Mapped, original: str, listed: ProfanityList) -> list[Findi
 
 _I_WILL = r"(?:i|we)(?:'ll| will|'m going to| am going to|'re going to| are going to|'m gonna| am gonna| gonna)"
 _YOU_WILL = r"you(?:'ll| will|'re going to| are going to|'re gonna| are gonna| gonna)"
-_THREATS = re.compile(
+# Threat phrases in groups, each with the words one of which its every phrase has (below).
+_THREAT_I_WILL = re.compile(
     r"\b" + _I_WILL + r"\s+(?:\w+\s+)?"
     r"(?:kill|hurt|beat|destroy|ruin|stab|shoot|find|come for|come after|get|break|end|expose|dox|doxx|track down|"
     r"hunt down|bury)\s+(?:you|your|where you)\b"
-    r"|\b(?:i|we)\s+know\s+where\s+you\s+(?:live|work|sleep)\b"
+    r"|\b(?:i'?m|we'?re|i am|we are)\s+coming\s+(?:for|after)\s+you\b|\bi\s+will\s+kill\b"
+)
+_THREAT_WHERE = re.compile(
+    r"\b(?:i|we)\s+know\s+where\s+you\s+(?:live|work|sleep)\b"
     r"|\b(?:find|found|figure|track|look)\s+(?:out\s+)?(?:down\s+)?where\s+you\s+(?:live|work|sleep)\b"
-    r"|\bwatch\s+your\s+back\b|\bsleep\s+with\s+one\s+eye\s+open\b"
-    # conditional: "you'll be sorry", "you'll regret it", "I'll make you regret it", "you'll pay for this"
-    r"|\b" + _YOU_WILL + r"\s+(?:really\s+|so\s+)?(?:be\s+sorry|regret)\b(?!\s+to\s+(?:hear|see|know|learn|miss))"
+    r"|\bknow\s+where\s+your\s+(?:office|house|home|family|kids|children|wife|husband)\s+(?:is|are|lives?)\b"
+    r"|\beveryone\s+will\s+know\s+(?:where\s+you\s+live|who\s+you\s+are|your\s+real\s+name)\b"
+)
+# conditional: "you'll be sorry", "I'll make you regret it", "you'll pay for this", "or else"
+_THREAT_IF = re.compile(
+    r"\b" + _YOU_WILL + r"\s+(?:really\s+|so\s+)?(?:be\s+sorry|regret)\b(?!\s+to\s+(?:hear|see|know|learn|miss))"
     r"|\bmake\s+(?:you|sure\s+you)\s+(?:\w+\s+)?(?:pay|regret|suffer|sorry)\b(?!\s+(?:for\s+)?(?:the|via|with|through|by|on|in|upfront))"
     r"|\b" + _YOU_WILL + r"\s+pay\s+for\s+(?:this|that|it)\b(?=\s*(?:[.!,]|$))"
     r"|\byou\s+won'?t\s+get\s+away\s+with\s+(?:this|that|it)\b|\bor\s+else\s*(?:[.!]|$)"
     r"|\byou(?:'d| had)\s+better\s+(?:watch\s+(?:out|yourself|it)|be\s+careful)\b"
+    r"|\bmake\s+your\s+life\s+(?:a\s+)?(?:living\s+)?hell\b|\bmake\s+sure\s+you\s+never\s+(?:work|get\s+(?:hired|work|another))\b"
+    r"|\byou'?ll\s+see\s+what\s+(?:happens|i\s+(?:can|will)\s+do)\b"
+    r"|(?:\bor\s+(?:else\s+)?|\band\s+)(?:just\s+)?see\s+what\s+happens\b"
+    r"|\bsomething\s+bad\s+(?:will|could|might)\s+happen\b"
+)
+_THREAT_OTHER = re.compile(
+    r"\bwatch\s+your\s+back\b|\bsleep\s+with\s+one\s+eye\s+open\b"
     # "I know people who can hurt your business"
     r"|\b(?:people|someone|friends|guys|a\s+guy|men)\s+who\s+(?:can|could|will|would)\s+(?:\w+\s+)?"
     r"(?:hurt|find|visit|deal\s+with|take\s+care\s+of|break|ruin|destroy)\s+(?:you|your)\b"
-    # doxxing: "I'll post your address", "I'll leak your photos", "I know your home address"
-    r"|\b(?:" + _I_WILL + r"|i\s+(?:can|could|might))\s+(?:\w+\s+)?(?:post|publish|leak|expose|release|spread|dox|doxx)"
+    r"|\byou\s+(?:don'?t|do not)\s+know\s+who\s+you'?re\s+(?:dealing|messing)\s+with\b|\byour\s+last\s+warning\b"
+    r"|\bhope\s+you\s+(?:die|get\s+hurt|burn|rot)\b|\byou(?:'re| are)\s+dead\b"
+)
+# doxxing: "I'll post your address", "I'll leak your photos", "I know your home address"
+_THREAT_DOX = re.compile(
+    r"\b(?:" + _I_WILL + r"|i\s+(?:can|could|might))\s+(?:\w+\s+)?(?:post|publish|leak|expose|release|spread|dox|doxx)"
     r"\s+(?:all\s+)?(?:of\s+)?your\s+(?:home\s+|real\s+|personal\s+|private\s+|full\s+)?"
     r"(?:address|number|phone|details|info|information|photos?|pictures?|pics|identity|name|family|location|secrets)\b"
     r"|\b(?:share|send|post|put)\s+your\s+(?:\w+\s+){0,2}?(?:address|number|photos?|pictures?|details|identity|info)"
     r"\s+(?:online|publicly|everywhere|with\s+everyone|on\s+(?:social\s+media|twitter|reddit|facebook))\b"
     r"|\bi\s+(?:know|have)\s+your\s+(?:home\s+)?address\s+(?:now|already)\b|\bi\s+know\s+your\s+home\s+address\b"
-    r"|\beveryone\s+will\s+know\s+(?:where\s+you\s+live|who\s+you\s+are|your\s+real\s+name)\b"
-    r"|\b(?:i'?m|we'?re|i am|we are)\s+coming\s+(?:for|after)\s+you\b|\bmake\s+your\s+life\s+(?:a\s+)?(?:living\s+)?hell\b"
-    r"|\byou\s+(?:don'?t|do not)\s+know\s+who\s+you'?re\s+(?:dealing|messing)\s+with\b|\byour\s+last\s+warning\b"
-    r"|\bhope\s+you\s+(?:die|get\s+hurt|burn|rot)\b"
-    r"|\byou'?ll\s+see\s+what\s+(?:happens|i\s+(?:can|will)\s+do)\b"
-    r"|(?:\bor\s+(?:else\s+)?|\band\s+)(?:just\s+)?see\s+what\s+happens\b"
-    r"|\bmake\s+sure\s+you\s+never\s+(?:work|get\s+(?:hired|work|another))\b"
-    r"|\bknow\s+where\s+your\s+(?:office|house|home|family|kids|children|wife|husband)\s+(?:is|are|lives?)\b"
-    r"|\bsomething\s+bad\s+(?:will|could|might)\s+happen\b|\byou(?:'re| are)\s+dead\b|\bi\s+will\s+kill\b"
 )
 _INSULT = (r"(?:idiot|moron|loser|stupid|dumb|worthless|useless|pathetic|clown|imbecile|fool|scum|trash|garbage|"
            r"retard(?:ed)?|cretin|halfwit|dimwit|incompetent|scammer|fraud|liar|crook|parasite|brain-?dead|brainless|"
@@ -165,16 +174,22 @@ _VOCATIVE = re.compile(
 )
 #: Each pattern with words one of which each of its phrases contains: a pattern runs only on a
 #: text that has one (a substring test costs a fraction of a failed search).
-_THREAT_PATTERNS = ((_THREATS, ("you", "else", "happen", "kill", "eye")),)
-_HARASS_PATTERNS = ((_HARASS_YOU, ("you",)), (_HARASS_OTHER, ("shut", "kys", "go ", "lost", "dead", "being")),
-                    (_VOCATIVE, ()))
+_THREAT_PATTERNS = tuple((pattern, re.compile("|".join(words))) for pattern, words in (
+    (_THREAT_I_WILL, ("'ll", "will", "going", "gonna", "coming")),
+    (_THREAT_WHERE, ("where", "who you")),
+    (_THREAT_IF, ("sorry", "regret", "make", "pay for", "away", "else", "better", "see what", "happen")),
+    (_THREAT_OTHER, ("back", "eye", " who ", "know who", "warning", "hope", "dead")),
+    (_THREAT_DOX, ("leak", "expose", "publish", "release", "spread", "dox", "post", "online", "publicly", "everywhere",
+                   "address"))))
+_HARASS_PATTERNS = tuple((pattern, re.compile("|".join(words)) if words else None) for pattern, words in (
+    (_HARASS_YOU, ("you",)), (_HARASS_OTHER, ("shut", "kys", "go ", "lost", "dead", "being")), (_VOCATIVE, ())))
 
 
 def _phrases(patterns, category: str, words: Mapped, confidence: float) -> list[Finding]:
     text = words.text
     found = []
     for pattern, triggers in patterns:
-        if triggers and not any(t in text for t in triggers):
+        if triggers is not None and not triggers.search(text):
             continue
         for m in pattern.finditer(text):
             a = m.start()

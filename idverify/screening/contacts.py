@@ -226,7 +226,8 @@ def phones(folded: Mapped, words: Mapped, regions: Sequence[str], taken: Sequenc
                 if value:
                     found.append(_finding(folded, a, b, "PHONE", value, 0.9, "phonenumbers"))
     taken_spans = [(f.start, f.end) for f in found] + busy
-    for m in _DIGIT_RUN.finditer(words.text):
+    # nothing undone in the words view (no tags): every run in it was written plainly
+    for m in _DIGIT_RUN.finditer(words.text) if words.tags is not None else ():
         if not words.tag(m.start(), m.end()):
             continue  # written plainly: the matcher above has judged it
         start, end = words.span(m.start(), m.end())

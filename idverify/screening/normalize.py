@@ -173,10 +173,9 @@ def fold(original: str, homoglyphs: Mapping[int, str]) -> Mapped:
     tags: list[int] = []
     hidden = 0
     reordered = _RLO in original
-    order = _display_order(original) if reordered else range(len(original))
+    chars = ((i, original[i]) for i in _display_order(original)) if reordered else enumerate(original)
     flipped = 0
-    for i in order:
-        ch = original[i]
+    for i, ch in chars:
         if reordered:
             if ch == _RLO:
                 flipped = 1
@@ -238,6 +237,7 @@ _DOT_FOREIGN = re.compile(r"(?<=\w)\s+(?:" + _DOT_WORDS + r")\s+(?=[a-z0-9])", r
 # An address spelled out one character at a time: "j o r d a n @ e x a m p l e . c o m" (after
 # the at/dot words are read, so "j o h n at g m a i l dot c o m" too); six characters at least.
 _SPACED = re.compile(r"(?<![\w@.])[a-z0-9](?:(?: ?[@.] ?| )[a-z0-9](?![a-z0-9])){5,}")
+_SPACED_HINT = re.compile(r" [a-z0-9] [a-z0-9] [a-z0-9][ @.]")  # starts with a space: a quick search
 # A defanged scheme: "hxxps://", "https[:]//".
 _SCHEME = re.compile(r"\bh(?:tt|xx)p(s?)(?:\[:\]|\(:\)|:)//")
 
@@ -268,7 +268,7 @@ def dot_view(view: Mapped) -> Mapped:
     """``dot`` words and spaced dots as ``.`` (lower case): the view web addresses are read in."""
     low = _defanged_schemes(view.lower())
     out = low.rewrite(_DOT, lambda m: ".", AT_DOT) if _has_dot_words(low.text) else low
-    if " . " in low.text:
+    if " . " in low.text and _SPACED_HINT.search(low.text):
         out = out.rewrite(_SPACED, _unspace, SEPARATORS)
     return out.rewrite(_DOT_FOREIGN, lambda m: ".", AT_DOT) if _has_foreign(out.text) else out
 
@@ -293,7 +293,7 @@ def at_dot_view(view: Mapped) -> Mapped:
     if foreign:
         out = out.rewrite(_AT_FOREIGN, lambda m: "@", AT_DOT).rewrite(_DOT_FOREIGN, lambda m: ".", AT_DOT)
     out = out.rewrite(_DOT, lambda m: ".", AT_DOT) if _has_dot_words(out.text) else out
-    return out.rewrite(_SPACED, _unspace, SEPARATORS) if "@" in out.text else out
+    return out.rewrite(_SPACED, _unspace, SEPARATORS) if "@" in out.text and _SPACED_HINT.search(text) else out
 
 
 _DIGIT_WORDS = {"zero": "0", "oh": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
@@ -308,7 +308,9 @@ _ANY_SPELLED = re.compile(r"\b(?:zero|oh|nought|one|two|three|four|five|six|seve
 # Three or more single characters with one separator between each: "w h a t s a p p",
 # "p.a.y.p.a.l", "5-5-5-0-1-2-3", "+ 4 4". Single digits may be joined by ", " as well ("a, b,
 # c" is a list, so letters may not).
-_DIGIT_RUN = re.compile(r"(?<![\w@$])(?:[\d+](?:[ .\-_*/]|, ?)){2,}\d(?![\w@$])")
+# (a digit first, the character before it checked by the look-behind after it: the engine then
+# skips ahead to the digits)
+_DIGIT_RUN = re.compile(r"[\d+](?<![\w@$][\d+])(?:[ .\-_*/]|, ?)(?:[\d+](?:[ .\-_*/]|, ?))+\d(?![\w@$])")
 _RUN = re.compile(r"(?<![\w@$])(?:[\w@$+](?: ?[.\-_*/] ?| )){2,}[\w@$](?![\w@$])")
 _RUN_SEP = re.compile(r"[ .\-_*/,]+")
 # A word that mixes letters with digits or symbols; it may not end in "!" or "|" (punctuation).

@@ -33,13 +33,24 @@ def _finding(view: Mapped, a: int, b: int, category: str, value: str, confidence
     return Finding(category, start, end, value, tuple(disguises_of(view.tag(a, b))), confidence, detail=detail)
 
 
+def _distinct(views: tuple[Mapped, ...]) -> list[Mapped]:
+    """``views`` less those that only differ from the one before in case (the words view of a text
+    with nothing to undo): the card and IBAN searches ignore case, so they would find the same."""
+    kept = [views[0]]
+    for view in views[1:]:
+        if not (view.starts is kept[-1].starts and len(view.text) == len(kept[-1].text)
+                and view.text.lower() == kept[-1].text.lower()):
+            kept.append(view)
+    return kept
+
+
 _IBAN = re.compile(r"(?<![a-z0-9])[a-z]{2}\d{2}(?:[ .\-]?[a-z0-9]){11,30}(?![a-z0-9])", re.IGNORECASE)
 
 
 def bank_accounts(*views: Mapped) -> list[Finding]:
     """IBANs with valid check digits in any of ``views`` (the first view's finding wins)."""
     found: list[Finding] = []
-    for view in views:
+    for view in _distinct(views):
         for m in _IBAN.finditer(view.text):
             compact = iban.compact(m.group(0).replace(".", ""))
             # the greedy match may run into the next word: trim from the right until valid
@@ -101,7 +112,7 @@ _CARD_PREFIX = re.compile(r"4|5[1-5]|2[2-7]|3[47]|6(?:011|5|4[4-9])|3(?:0[0-5]|[
 def cards(*views: Mapped) -> list[Finding]:
     """Card numbers (network prefix, 13 to 19 digits, Luhn) in any of ``views``."""
     found: list[Finding] = []
-    for view in views:
+    for view in _distinct(views):
         for m in _CARD.finditer(view.text):
             digits = m.group(0).replace(" ", "").replace("-", "")
             if not _CARD_PREFIX.match(digits) or not luhn.is_valid(digits):
@@ -153,8 +164,10 @@ def crypto(folded: Mapped) -> list[Finding]:
 
 _SERVICE = re.compile(r"\b(?P<name>pay ?pal|venmo|cash ?app|zelle|western ?union|payoneer|revolut|transfer ?wise|wise|"
                       r"skrill|money ?gram|apple pay|google pay|alipay|wechat pay|neteller|remitly|xoom|m-?pesa|"
-                      r"gcash|paytm|paysera|n26|g ?pay|google wallet|apple cash|samsung pay|bizum|payid|"
-                      r"bitcoin|btc|usdt|usdc|tether|ethereum|eth|crypto|litecoin|monero)\b")
+                      r"gcash|paytm|paysera|n26|g ?pay|google wallet|apple cash|samsung pay|bizum|payid)\b")
+# Currencies, searched only in a text that names one (a cheaper search than the services').
+_COIN = re.compile(r"\b(?P<name>bitcoin|btc|usdt|usdc|tether|ethereum|eth|crypto|litecoin|monero)\b")
+_COIN_HINT = re.compile(r"btc|usd|tether|eth|crypto|coin|monero")
 #: Services named by ordinary words ("a wise choice"): only right after a payment word ("via
 #: Wise", "pay me on wise") or right before one ("Wise transfers", "my wise account", "wise: @x").
 _COINS = frozenset({"bitcoin", "btc", "usdt", "usdc", "tether", "ethereum", "eth", "crypto", "litecoin", "monero"})
@@ -180,7 +193,8 @@ def payment_services(words: Mapped) -> list[Finding]:
     """Payment-service names in a payment context, in the words view."""
     text = words.text
     found = []
-    for m in _SERVICE.finditer(text):
+    coins = _COIN.finditer(text) if _COIN_HINT.search(text) else ()
+    for m in (*_SERVICE.finditer(text), *coins):
         after = text[m.end():m.end() + 40]
         if _TECH_AFTER.match(after):
             continue
