@@ -225,6 +225,15 @@ CLEAN = [
     "Skip the app and use the web version; avoid the site's old checkout; leave the site as is.",
     "Shiitake and shitake mushrooms for the Scunthorpe menu; the vars a b c d e f are floats.",
     "I built a Bitcoin dashboard and an ETH price widget, studied at ETH Zurich; let's see what happens at launch.",
+    # the new phrases' look-alikes: a quoted price, a cash-flow plan, "number one", back-end logs
+    "We can pay in cash-flow-friendly milestones through the platform; what is your number one priority?",
+    "The price is without the platform fee; bill me directly through the platform's invoice tool.",
+    "Watch your back-end logs; you'll regret nothing about this framework; you're going to love it.",
+    "People who can hurt your SEO: spammy backlinks. Don't go through the site map by hand.",
+    "What's your availability next week? Send me your portfolio here. I hope you get well soon!",
+    "My gmail is connected to the shared drive; our area code 415 office has 12 people.",
+    "The sort code field accepts 6 digits; bank account verification is done by the processor.",
+    "Thanks, Tom, that's perfect! You're too kind. Stop being so modest, your work is great.",
 
 ]
 

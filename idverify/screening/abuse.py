@@ -114,6 +114,7 @@ _THREAT_WHERE = re.compile(
 # conditional: "you'll be sorry", "I'll make you regret it", "you'll pay for this", "or else"
 _THREAT_IF = re.compile(
     r"\b" + _YOU_WILL + r"\s+(?:really\s+|so\s+)?(?:be\s+sorry|regret)\b(?!\s+to\s+(?:hear|see|know|learn|miss))"
+    r"(?!\s+(?:nothing|not|never)\b)"
     r"|\bmake\s+(?:you|sure\s+you)\s+(?:\w+\s+)?(?:pay|regret|suffer|sorry)\b(?!\s+(?:for\s+)?(?:the|via|with|through|by|on|in|upfront))"
     r"|\b" + _YOU_WILL + r"\s+pay\s+for\s+(?:this|that|it)\b(?=\s*(?:[.!,]|$))"
     r"|\byou\s+won'?t\s+get\s+away\s+with\s+(?:this|that|it)\b|\bor\s+else\s*(?:[.!]|$)"
@@ -124,9 +125,9 @@ _THREAT_IF = re.compile(
     r"|\bsomething\s+bad\s+(?:will|could|might)\s+happen\b"
 )
 _THREAT_OTHER = re.compile(
-    r"\bwatch\s+your\s+back\b|\bsleep\s+with\s+one\s+eye\s+open\b"
+    r"\bwatch\s+your\s+back\b(?!-)|\bsleep\s+with\s+one\s+eye\s+open\b"
     # "I know people who can hurt your business"
-    r"|\b(?:people|someone|friends|guys|a\s+guy|men)\s+who\s+(?:can|could|will|would)\s+(?:\w+\s+)?"
+    r"|\b(?:know|have|got)\s+(?:some\s+)?(?:people|someone|friends|guys|a\s+guy|men)\s+who\s+(?:can|could|will|would)\s+(?:\w+\s+)?"
     r"(?:hurt|find|visit|deal\s+with|take\s+care\s+of|break|ruin|destroy)\s+(?:you|your)\b"
     r"|\byou\s+(?:don'?t|do not)\s+know\s+who\s+you'?re\s+(?:dealing|messing)\s+with\b|\byour\s+last\s+warning\b"
     r"|\bhope\s+you\s+(?:die|get\s+hurt|burn|rot)\b|\byou(?:'re| are)\s+dead\b"
@@ -178,7 +179,7 @@ _THREAT_PATTERNS = tuple((pattern, re.compile("|".join(words))) for pattern, wor
     (_THREAT_I_WILL, ("'ll", "will", "going", "gonna", "coming")),
     (_THREAT_WHERE, ("where", "who you")),
     (_THREAT_IF, ("sorry", "regret", "make", "pay for", "away", "else", "better", "see what", "happen")),
-    (_THREAT_OTHER, ("back", "eye", " who ", "know who", "warning", "hope", "dead")),
+    (_THREAT_OTHER, ("back", "eye", " who ", "warning", "hope", "dead")),
     (_THREAT_DOX, ("leak", "expose", "publish", "release", "spread", "dox", "post", "online", "publicly", "everywhere",
                    "address"))))
 _HARASS_PATTERNS = tuple((pattern, re.compile("|".join(words)) if words else None) for pattern, words in (

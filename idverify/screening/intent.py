@@ -19,8 +19,12 @@ _PLATFORM = r"(?:platform|marketplace|upwork|fiverr|freelancer|toptal|peopleperh
 _PLACE = r"(?:site|website|app|here|" + _PLATFORM[3:]
 #: The place stands alone ("without the platform.", "bypass the site and"), not as a modifier
 #: ("without the platform plugin", "bypass the site's cache").
-_ALONE = (r"\b(?=\s*(?:[.,!?;:)]|$|(?:and|so|to|we|i|you|if|for|then|altogether|entirely|completely|next)\b|"
-          r"(?:'s)?\s*(?:fees?|cut|commission)\b))")
+_ALONE = (r"\b(?=\s*(?:[.,!?;:)]|$|(?:and|so|to|we|i|you|if|for|then|altogether|entirely|completely|next|this|that|"
+          r"anymore|again|at all)\b|(?:'s)?\s*(?:fees?|cut|commission)\b))")
+#: The same without "fee" after: "without the platform fee" is how a price is quoted.
+_ALONE_NO_FEE = _ALONE.replace(r"|(?:'s)?\s*(?:fees?|cut|commission)\b", "")
+#: "directly" that is not "directly through the platform".
+_NOT_HERE = r"(?!\s+(?:through|on|via|in|here|using|inside)\b)"
 _PHRASES = re.compile(
     r"\b(?:off|outside)(?: of)?\s+(?:the\s+|this\s+)?" + _PLACE + r"\b"
     r"|\boff[- ]?platform\b"
@@ -38,28 +42,28 @@ _PHRASES = re.compile(
 _AROUND = re.compile(
     # "keep working for you directly", "invoice you directly", "we can just deal directly"
     r"\b(?:work|working|deal|dealing|invoice|invoicing|bill|billing|hire|pay|paying|continue|continuing)\s+"
-    r"(?:(?:for|with)\s+)?(?:you|me|each other|us)\s+directly\b"
-    r"|\b(?:invoice|bill)\s+(?:you\s+|me\s+)?directly\b"
+    r"(?:(?:for|with)\s+)?(?:you|me|each other|us)\s+directly\b" + _NOT_HERE +
+    r"|\b(?:invoice|bill)\s+(?:you\s+|me\s+)?directly\b" + _NOT_HERE +
     r"|\b(?:we|i)\s+(?:can|could|will|'ll|should|would)\s+(?:just\s+)?(?:work|deal)\s+directly\b"
     r"(?!\s+(?:on|in|from|into|with the|with your))"
     r"|\b(?:work|deal|pay|paid|payment|talk|continue|settle|sort\s+(?:it\s+|this\s+|things\s+)?out|"
     r"do (?:this|it|business))\s+(?:\w+\s+)?privately\b"
     # around the platform: "bypass the site", "go around the platform", "if we don't go through the site"
-    r"|\b(?:bypass(?:ing)?|circumvent(?:ing)?|without|cut(?:ting)? out)\s+(?:the\s+|this\s+)?" + _PLACE + _ALONE + r""
+    r"|\b(?:bypass(?:ing)?|circumvent(?:ing)?|cut(?:ting)? out)\s+(?:the\s+|this\s+)?" + _PLACE + _ALONE +
+    r"|\bwithout\s+(?:the\s+|this\s+)?" + _PLACE + _ALONE_NO_FEE +
     # ordinary verbs: the platform only ("skip the app and use the web version" is not intent)
     r"|\b(?:skip(?:ping)?|avoid(?:ing)?|ditch(?:ing)?|leav(?:e|ing))\s+(?:the\s+|this\s+)?" + _PLATFORM + _ALONE + r""
     r"|\b(?:no need to|don'?t|do not|without|not)\s+(?:\w+\s+)?involv(?:e|ing)\s+(?:the\s+|this\s+)?" + _PLACE + r"\b"
     r"|\b(?:go|going|get|getting|work|working)\s+around\s+(?:the\s+|this\s+)?" + _PLACE + r"\b"
     r"|\b(?:don'?t|do not|won'?t|will not|wouldn'?t|shouldn'?t|not|never|no need to|without)\s+(?:\w+\s+)?(?:go(?:ing)?|run(?:ning)?|pay(?:ing)?|do(?:ing)? it)"
-    r"\s+(?:it\s+)?through\s+(?:the\s+|this\s+)?" + _PLACE + r"\b"
+    r"\s+(?:it\s+)?through\s+(?:the\s+|this\s+)?" + _PLACE + _ALONE +
     # its cut: "so the site doesn't take its cut", "no platform fee", "without the commission"
     r"|\b(?:doesn'?t|don'?t|won'?t|does not|do not|will not|never)\s+(?:get|take)\s+(?:a|its|their|any|the)\s+"
     r"(?:cut|fee|commission|percentage)\b"
     r"|\bno\s+(?:more\s+)?(?:platform|site|service|middleman)\s+(?:fees?|cut|commission)\b"
-    r"|\bwithout\s+(?:the\s+|any\s+|their\s+)?(?:platform\s+|site\s+|service\s+)?(?:fees?|commission|cut)\b"
     # cash for the rest: "pay me the rest in cash", "cash for the balance"
     r"|\b(?:rest|balance|remainder|remaining\s+\w+)\s+(?:in|with|by)\s+cash\b"
-    r"|\bcash\s+for\s+the\s+(?:rest|balance|remainder)\b|\bpay\s+(?:me\s+|you\s+)?(?:in\s+)?cash\b"
+    r"|\bcash\s+for\s+the\s+(?:rest|balance|remainder)\b|\bpay\s+(?:me\s+|you\s+)?(?:in\s+)?cash\b(?!-)"
     # "cancel the contract and I'll invoice you", "close the contract here and pay me by bank"
     r"|\b(?:cancel|close|end)\s+(?:the|this|our)\s+contract\b[^.!?]{0,40}?\b(?:directly|invoice|cash|pay me|"
     r"privately|outside|bank)\b"
@@ -73,7 +77,8 @@ _ASKING = re.compile(
     r"\b(?:send|give|share|text|drop|dm|tell|pass)\s+me\s+your\s+(?:personal\s+|private\s+|direct\s+|own\s+)?"
     r"(?:e-?mail(?:\s+address)?|(?:phone\s+|mobile\s+|cell\s+)?number|phone|whatsapp|telegram|skype|discord|signal|"
     r"wechat|contact(?:\s+details|\s+info)?|cell|mobile)\b"
-    r"|\bwhat(?:'?s| is)\s+your\s+(?:personal\s+|private\s+)?(?:e-?mail|(?:phone\s+|mobile\s+|cell\s+)?number|whatsapp|telegram|"
+    r"|\bwhat(?:'?s| is)\s+your\s+(?:personal\s+|private\s+)?(?:e-?mail|(?:phone\s+|mobile\s+|cell\s+)?number"
+    r"(?!\s+(?:one|two|three|1|of)\b)|whatsapp|telegram|"
     r"skype|discord|wechat|cell|mobile)\b(?!\s+(?:on|in)\s+(?:the|your)\s+profile)"
 )
 #: Each pattern with words one of which each of its phrases contains: a pattern runs only on a
