@@ -165,9 +165,9 @@ def crypto(folded: Mapped) -> list[Finding]:
 _SERVICE = re.compile(r"\b(?P<name>pay ?pal|venmo|cash ?app|zelle|western ?union|payoneer|revolut|transfer ?wise|wise|"
                       r"skrill|money ?gram|apple pay|google pay|alipay|wechat pay|neteller|remitly|xoom|m-?pesa|"
                       r"gcash|paytm|paysera|n26|g ?pay|google wallet|apple cash|samsung pay|bizum|payid)\b")
-# Currencies, searched only in a text that names one (a cheaper search than the services').
+# Currencies, searched only in a text that has one of their names' pieces (substring tests).
 _COIN = re.compile(r"\b(?P<name>bitcoin|btc|usdt|usdc|tether|ethereum|eth|crypto|litecoin|monero)\b")
-_COIN_HINT = re.compile(r"btc|usd|tether|eth|crypto|coin|monero")
+
 #: Services named by ordinary words ("a wise choice"): only right after a payment word ("via
 #: Wise", "pay me on wise") or right before one ("Wise transfers", "my wise account", "wise: @x").
 _COINS = frozenset({"bitcoin", "btc", "usdt", "usdc", "tether", "ethereum", "eth", "crypto", "litecoin", "monero"})
@@ -193,7 +193,8 @@ def payment_services(words: Mapped) -> list[Finding]:
     """Payment-service names in a payment context, in the words view."""
     text = words.text
     found = []
-    coins = _COIN.finditer(text) if _COIN_HINT.search(text) else ()
+    coins = _COIN.finditer(text) if ("btc" in text or "usd" in text or "tether" in text or "eth" in text
+                                     or "crypto" in text or "coin" in text or "monero" in text) else ()
     for m in (*_SERVICE.finditer(text), *coins):
         after = text[m.end():m.end() + 40]
         if _TECH_AFTER.match(after):
