@@ -103,12 +103,14 @@ _THREAT_I_WILL = re.compile(
     r"(?:kill|hurt|beat|destroy|ruin|stab|shoot|find|come for|come after|get|break|end|expose|dox|doxx|track down|"
     r"hunt down|bury)\s+(?:you|your|where you)\b"
     r"|\b(?:i'?m|we'?re|i am|we are)\s+coming\s+(?:for|after)\s+you\b|\bi\s+will\s+kill\b"
+    r"|\b" + _I_WILL + r"\s+(?:\w+\s+)?(?:show|turn)\s+up\s+at\s+your\s+(?:house|home|door|place)\b"
 )
 _THREAT_WHERE = re.compile(
     r"\b(?:i|we)\s+know\s+where\s+you\s+(?:live|work|sleep)\b"
     r"|\b(?:find|found|figure|track|look)\s+(?:out\s+)?(?:down\s+)?where\s+you\s+(?:live|work|sleep)\b"
     r"|\bknow\s+where\s+your\s+(?:office|house|home|family|kids|children|wife|husband)\s+(?:is|are|lives?)\b"
     r"|\beveryone\s+will\s+know\s+(?:where\s+you\s+live|who\s+you\s+are|your\s+real\s+name)\b"
+    r"|\btell\s+(?:everyone|everybody|the\s+world|people)\s+where\s+you\s+(?:live|work)\b"
 )
 # conditional: "you'll be sorry", "I'll make you regret it", "you'll pay for this", "or else"
 _THREAT_IF = re.compile(
@@ -117,7 +119,7 @@ _THREAT_IF = re.compile(
     r"|\bmake\s+(?:you|sure\s+you)\s+(?:\w+\s+)?(?:pay|regret|suffer|sorry)\b(?!\s+(?:for\s+)?(?:the|via|with|through|by|on|in|upfront))"
     r"|\b" + _YOU_WILL + r"\s+pay\s+for\s+(?:this|that|it)\b(?=\s*(?:[.!,]|$))"
     r"|\byou\s+won'?t\s+get\s+away\s+with\s+(?:this|that|it)\b|\bor\s+else\s*(?:[.!]|$)"
-    r"|\byou(?:'d| had)\s+better\s+(?:watch\s+(?:out|yourself|it)|be\s+careful)\b"
+    r"|\byou(?:'d| had)?\s+better\s+(?:watch\s+(?:out|yourself|it)|be\s+careful)\b"
     r"|\bmake\s+your\s+life\s+(?:a\s+)?(?:living\s+)?hell\b|\bmake\s+sure\s+you\s+never\s+(?:work|get\s+(?:hired|work|another))\b"
     r"|\byou'?ll\s+see\s+what\s+(?:happens|i\s+(?:can|will)\s+do)\b"
     r"|(?:\bor\s+(?:else\s+)?|\band\s+)(?:just\s+)?see\s+what\s+happens\b"
@@ -163,7 +165,7 @@ _HARASS_YOU = re.compile(
 _HARASS_OTHER = re.compile(
     r"\bshut\s+up\b[,.!]?\s*(?:you\s+)?(?:\w+\s+)?" + _INSULT +
     r"|\bkys\b|\bgo\s+(?:to\s+hell|die)\b|\bgo\s+(?:fuck|f\*+k?|screw)\s+yourself\b"
-    r"|\bstop\s+being\s+" + _BETWEEN + _INSULT + r"\b|(?:^|[.!?,]\s*)(?:get\s+lost|drop\s+dead)\s*(?:[.!,]|$)"
+    r"|\bstop\s+being\s+" + _BETWEEN + _INSULT + r"\b|\bget\s+a\s+(?:brain|life)\b|(?:^|[.!?,]\s*)(?:get\s+lost|drop\s+dead)\s*(?:[.!,]|$)"
 )
 # A name-calling at the end of a clause: "do your job, loser", "read the brief, you idiot!" (a
 # profane one, "you absolute asshole", is profanity). It starts with the punctuation, so the
@@ -181,7 +183,7 @@ _THREAT_PATTERNS = (
     (_THREAT_OTHER, ("back", "eye", " who ", "warning", "hope", "dead")),
     (_THREAT_DOX, ("leak", "expose", "publish", "release", "spread", "dox", "post", "online", "publicly", "everywhere",
                    "address")))
-_HARASS_PATTERNS = ((_HARASS_YOU, ("you",)), (_HARASS_OTHER, ("shut", "kys", "go ", "lost", "dead", "being")),
+_HARASS_PATTERNS = ((_HARASS_YOU, ("you",)), (_HARASS_OTHER, ("shut", "kys", "go ", "lost", "dead", "being", "get a")),
                     (_VOCATIVE, ()))
 
 

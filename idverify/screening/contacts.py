@@ -321,7 +321,8 @@ _FULL_NAME = {"ig": "instagram", "insta": "instagram", "snap": "snapchat", "tg":
               "wa": "whatsapp", "dc": "discord", "fb": "facebook", "x": "twitter"}
 #: Apps whose short names also abbreviate other things; they need a handle written after them.
 _SHORT = frozenset({"ig", "snap", "tg", "wa", "dc", "fb", "tele"})
-_AFTER_CONTACT = re.compile(r"\s*(?:me\b|is\b|id\b|:|@|handle\b|number\b|username\b|account\b|at\b|on\b|\+?\d)")
+_AFTER_CONTACT = re.compile(r"\s*(?:me\b|is\b|id\b|:|@|handle\b|number\b|username\b|account\b|at\b|on\b|\+?\d|"
+                            r"(?:video\s+|voice\s+)?call\b|chat\b)")
 _AFTER_TECH = re.compile(r"\s*(?:\.js|bots?\b|business\b|api\b|sdk\b|clone\b|integrations?\b|processing\b|"
                          r"groups?\b|channels?\b|web\b|moderation\b|mini apps?\b)")
 _INVITE = (r"\b(?:add|find|message|text|contact|reach|ping|dm|call|catch|hit|follow|msg)\s+me\s+(?:up\s+|out\s+)?"

@@ -38,6 +38,11 @@ _PHRASES = re.compile(
     r"|\bdon'?t tell the (?:platform|site)\b"
     r"|\bpay (?:me )?(?:directly|outside|off)\b"
     r"|\b(?:finish|do|continue|take|handle|move|settle|sort)\s+(?:this|it|things|the\s+rest)(?:\s+out)?\s+outside\b"
+    r"|\b(?:take|move|continue|carry\s+on)\s+(?:this|it|things|(?:the|this|our)\s+(?:conversation|chat|talk|discussion))\s+"
+    r"(?:elsewhere|somewhere\s+else)\b"
+    r"|\b(?:don'?t|do not|no)\s+(?:really\s+)?need\s+(?:the\s+|this\s+)?" + _PLATFORM + r"\b"
+    r"|\bkeep\s+(?:the\s+)?" + _PLATFORM + r"\s+out\b"
+    r"|\b(?:deal|sort\s+(?:it|this)\s+out|handle\s+(?:it|this)|settle\s+(?:it|this|up))\s+between\s+(?:us|ourselves)\b"
 )
 _AROUND = re.compile(
     # "keep working for you directly", "invoice you directly", "we can just deal directly"
@@ -46,7 +51,8 @@ _AROUND = re.compile(
     r"|\b(?:invoice|bill)\s+(?:you\s+|me\s+)?directly\b" + _NOT_HERE +
     r"|\b(?:we|i)\s+(?:can|could|will|'ll|should|would)\s+(?:just\s+)?(?:work|deal)\s+directly\b"
     r"(?!\s+(?:on|in|from|into|with the|with your))"
-    r"|\b(?:work|deal|pay|paid|payment|talk|continue|settle|sort\s+(?:it\s+|this\s+|things\s+)?out|"
+    r"|\b(?:work|deal|pay|paid|payment|talk|continue|settle|contact|message|email|text|reach|call|"
+    r"sort\s+(?:it\s+|this\s+|things\s+)?out|"
     r"do (?:this|it|business))\s+(?:\w+\s+)?privately\b"
     # around the platform: "bypass the site", "go around the platform", "if we don't go through the site"
     r"|\b(?:bypass(?:ing)?|circumvent(?:ing)?|cut(?:ting)? out)\s+(?:the\s+|this\s+)?" + _PLACE + _ALONE +
@@ -84,7 +90,7 @@ _ASKING = re.compile(
 #: Each pattern with words one of which each of its phrases contains: a pattern runs only on a
 #: text that has one (substring tests cost a fraction of a failed phrase search).
 _PATTERNS = (
-             (_PHRASES, ("off", "outside", "mail", "phone", "text", "sms", "whatsapp", "telegram", "skype", "discord",
+             (_PHRASES, ("off", "outside", "elsewhere", "need", "between", "keep", "mail", "phone", "text", "sms", "whatsapp", "telegram", "skype", "discord",
                          "signal", "fee", "commission", "middleman", "cut", "directly", "tell")),
              (_AROUND, ("directly", "privately", "bypass", "circumvent", "without", "around", "through", "cut", "fee",
                         "commission", "percentage", "cash", "contract", "offline", "instead", "skip", "avoid", "ditch",

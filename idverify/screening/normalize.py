@@ -249,7 +249,8 @@ def _has_at(text: str) -> bool:
 
 def _has_dot_words(text: str) -> bool:
     # the first test of each group is the rare one, so a text without any costs four tests
-    return (("dot" in text and (" dot " in text or "dot)" in text or "dot]" in text)) or "d0t" in text
+    return (("dot" in text and (" dot " in text or "dot)" in text or "dot]" in text or "dot}" in text or "dot>" in text))
+            or "d0t" in text
             or " . " in text
             or ((")" in text or "]" in text or "}" in text or ">" in text)
                 and (".]" in text or ".)" in text or ". ]" in text or ". )" in text or ".}" in text or ".>" in text)))

@@ -182,10 +182,10 @@ _PAY_RIGHT_AFTER = re.compile(r"\s*(?:transfers?\b|account\b|me\b|:|@|details\b|
                               r"business\b|id\b|handle\b|only\b|preferred\b|wallet\b|address\b|"
                               r"(?:works|is)\s+(?:fine|best|for\s+me))")
 _MY_IS = re.compile(r"\s*(?:is\b|:)")
-_PAY_BEFORE = re.compile(r"\b(?:pay|paid|paying|payments?|send|sent|transfer|wire|money|cash|accepts?|invoice|fees?|"
+_PAY_BEFORE = re.compile(r"\b(?:pay|paid|paying|payments?|send|sent|transfer|wire|money|cash|accepts?|take|use|prefer|invoice|fees?|"
                          r"tip|through|via|by)\b")
 _PAY_AFTER = re.compile(r"\s*(?:me\b|is\b|:|account\b|id\b|handle\b|@|only\b|details\b|address\b|\$\w|"
-                        r"\.me/|works\s+(?:for\s+me|best|fine)|is\s+fine|preferred|please\b)")
+                        r"\.me/|works\s+(?:for\s+me|best|fine)|is\s+fine|preferred|please\b|to\s+[@$])")
 _TECH_AFTER = re.compile(r"\s*(?:and \w+ )?(?:checkout|api|apis|sdk|integrations?|plugin|button|webhooks?)\b")
 
 
