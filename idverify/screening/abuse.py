@@ -116,11 +116,13 @@ _THREAT_WHERE = re.compile(
 _THREAT_IF = re.compile(
     r"\b" + _YOU_WILL + r"\s+(?:really\s+|so\s+)?(?:be\s+sorry|regret)\b(?!\s+to\s+(?:hear|see|know|learn|miss))"
     r"(?!\s+(?:nothing|not|never)\b)"
-    r"|\bmake\s+(?:you|sure\s+you)\s+(?:\w+\s+)?(?:pay|regret|suffer|sorry)\b(?!\s+(?:for\s+)?(?:the|via|with|through|by|on|in|upfront))"
+    r"|\bmake\s+(?:you|sure\s+you)\s+(?:\w+\s+)?(?:pay|regret|suffer|sorry)\b"
+    r"(?!\s+(?:for\s+)?(?:the|via|with|through|by|on|in|upfront))"
     r"|\b" + _YOU_WILL + r"\s+pay\s+for\s+(?:this|that|it)\b(?=\s*(?:[.!,]|$))"
     r"|\byou\s+won'?t\s+get\s+away\s+with\s+(?:this|that|it)\b|\bor\s+else\s*(?:[.!]|$)"
     r"|\byou(?:'d| had)?\s+better\s+(?:watch\s+(?:out|yourself|it)|be\s+careful)\b"
-    r"|\bmake\s+your\s+life\s+(?:a\s+)?(?:living\s+)?hell\b|\bmake\s+sure\s+you\s+never\s+(?:work|get\s+(?:hired|work|another))\b"
+    r"|\bmake\s+your\s+life\s+(?:a\s+)?(?:living\s+)?hell\b"
+    r"|\bmake\s+sure\s+you\s+never\s+(?:work|get\s+(?:hired|work|another))\b"
     r"|\byou'?ll\s+see\s+what\s+(?:happens|i\s+(?:can|will)\s+do)\b"
     r"|(?:\bor\s+(?:else\s+)?|\band\s+)(?:just\s+)?see\s+what\s+happens\b"
     r"|\bsomething\s+bad\s+(?:will|could|might)\s+happen\b"
@@ -128,7 +130,8 @@ _THREAT_IF = re.compile(
 _THREAT_OTHER = re.compile(
     r"\bwatch\s+your\s+back\b(?!-)|\bsleep\s+with\s+one\s+eye\s+open\b"
     # "I know people who can hurt your business"
-    r"|\b(?:know|have|got)\s+(?:some\s+)?(?:people|someone|friends|guys|a\s+guy|men)\s+who\s+(?:can|could|will|would)\s+(?:\w+\s+)?"
+    r"|\b(?:know|have|got)\s+(?:some\s+)?(?:people|someone|friends|guys|a\s+guy|men)\s+who\s+"
+    r"(?:can|could|will|would)\s+(?:\w+\s+)?"
     r"(?:hurt|find|visit|deal\s+with|take\s+care\s+of|break|ruin|destroy)\s+(?:you|your)\b"
     r"|\byou\s+(?:don'?t|do not)\s+know\s+who\s+you'?re\s+(?:dealing|messing)\s+with\b|\byour\s+last\s+warning\b"
     r"|\bhope\s+you\s+(?:die|get\s+hurt|burn|rot)\b|\byou(?:'re| are)\s+dead\b"
@@ -159,13 +162,15 @@ _HARASS_YOU = re.compile(
     r"|\b(?:no\s*one|nobody)\s+(?:likes|wants|cares\s+about)\s+(?:you|to\s+work\s+with\s+(?:a\s+)?\w+\s+like\s+you)\b"
     r"|\b" + _INSULT + r"\s+like\s+you\b"
     r"|\bkill\s+yourself\b|\bscrew\s+you\b|\byou\s+(?:suck|stink)\b"
-    r"|\byou(?:'re| are)\s+(?:a\s+|an\s+)?(?:waste\s+of\s+(?:space|oxygen|air)|disgrace|embarrassment|joke|nobody|nothing)\b"
+    r"|\byou(?:'re| are)\s+(?:a\s+|an\s+)?"
+    r"(?:waste\s+of\s+(?:space|oxygen|air)|disgrace|embarrassment|joke|nobody|nothing)\b"
     r"(?=\s*(?:[.!?,]|$|and\b))"
 )
 _HARASS_OTHER = re.compile(
     r"\bshut\s+up\b[,.!]?\s*(?:you\s+)?(?:\w+\s+)?" + _INSULT +
     r"|\bkys\b|\bgo\s+(?:to\s+hell|die)\b|\bgo\s+(?:fuck|f\*+k?|screw)\s+yourself\b"
-    r"|\bstop\s+being\s+" + _BETWEEN + _INSULT + r"\b|\bget\s+a\s+(?:brain|life)\b|(?:^|[.!?,]\s*)(?:get\s+lost|drop\s+dead)\s*(?:[.!,]|$)"
+    r"|\bstop\s+being\s+" + _BETWEEN + _INSULT + r"\b|\bget\s+a\s+(?:brain|life)\b"
+    r"|(?:^|[.!?,]\s*)(?:get\s+lost|drop\s+dead)\s*(?:[.!,]|$)"
 )
 # A name-calling at the end of a clause: "do your job, loser", "read the brief, you idiot!" (a
 # profane one, "you absolute asshole", is profanity). It starts with the punctuation, so the

@@ -163,7 +163,7 @@ def _split_numbers(words: Mapped, regions: Sequence[str], taken: list[tuple[int,
     found = []
     for pattern, region in ((_AREA_CODE, "US"), (_COUNTRY_CODE, None)):
         for code in pattern.finditer(text):
-            lo = max(text.rfind(".", 0, code.start()), text.rfind("?", 0, code.start()), text.rfind("!", 0, code.start()))
+            lo = max(text.rfind(stop, 0, code.start()) for stop in ".?!")
             stops = [i for i in (text.find(". ", code.end()), text.find("?", code.end()), text.find("!", code.end()))
                      if i != -1]
             hi = min(stops) if stops else len(text)
@@ -342,7 +342,8 @@ _BARE_HANDLE = re.compile(r"(?:\s*:\s*|\s+)(?P<handle>@[a-z0-9][\w.\-]{1,31}|[a-
 
 
 #: A number or an @handle right after the name, maybe after "me on": "SIGNAL me on +44 7700 900505".
-_VALUE_AFTER = re.compile(r"\s*(?:me\s+(?:on|at|via)\s*(?:\+?\d[\d \-]{6,}\d|@[a-z0-9])|:?\s*(?:\+\d[\d \-]{6,}\d|@[a-z0-9]))")
+_VALUE_AFTER = re.compile(r"\s*(?:me\s+(?:on|at|via)\s*(?:\+?\d[\d \-]{6,}\d|@[a-z0-9])"
+                          r"|:?\s*(?:\+\d[\d \-]{6,}\d|@[a-z0-9]))")
 
 
 def _handle_like(token: str) -> bool:

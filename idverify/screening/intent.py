@@ -38,7 +38,8 @@ _PHRASES = re.compile(
     r"|\bdon'?t tell the (?:platform|site)\b"
     r"|\bpay (?:me )?(?:directly|outside|off)\b"
     r"|\b(?:finish|do|continue|take|handle|move|settle|sort)\s+(?:this|it|things|the\s+rest)(?:\s+out)?\s+outside\b"
-    r"|\b(?:take|move|continue|carry\s+on)\s+(?:this|it|things|(?:the|this|our)\s+(?:conversation|chat|talk|discussion))\s+"
+    r"|\b(?:take|move|continue|carry\s+on)\s+"
+    r"(?:this|it|things|(?:the|this|our)\s+(?:conversation|chat|talk|discussion))\s+"
     r"(?:elsewhere|somewhere\s+else)\b"
     r"|\b(?:don'?t|do not|no)\s+(?:really\s+)?need\s+(?:the\s+|this\s+)?" + _PLATFORM + r"\b"
     r"|\bkeep\s+(?:the\s+)?" + _PLATFORM + r"\s+out\b"
@@ -61,7 +62,8 @@ _AROUND = re.compile(
     r"|\b(?:skip(?:ping)?|avoid(?:ing)?|ditch(?:ing)?|leav(?:e|ing))\s+(?:the\s+|this\s+)?" + _PLATFORM + _ALONE + r""
     r"|\b(?:no need to|don'?t|do not|without|not)\s+(?:\w+\s+)?involv(?:e|ing)\s+(?:the\s+|this\s+)?" + _PLACE + r"\b"
     r"|\b(?:go|going|get|getting|work|working)\s+around\s+(?:the\s+|this\s+)?" + _PLACE + r"\b"
-    r"|\b(?:don'?t|do not|won'?t|will not|wouldn'?t|shouldn'?t|not|never|no need to|without)\s+(?:\w+\s+)?(?:go(?:ing)?|run(?:ning)?|pay(?:ing)?|do(?:ing)? it)"
+    r"|\b(?:don'?t|do not|won'?t|will not|wouldn'?t|shouldn'?t|not|never|no need to|without)\s+(?:\w+\s+)?"
+    r"(?:go(?:ing)?|run(?:ning)?|pay(?:ing)?|do(?:ing)? it)"
     r"\s+(?:it\s+)?through\s+(?:the\s+|this\s+)?" + _PLACE + _ALONE +
     # its cut: "so the site doesn't take its cut", "no platform fee", "without the commission"
     r"|\b(?:doesn'?t|don'?t|won'?t|does not|do not|will not|never)\s+(?:get|take)\s+(?:a|its|their|any|the)\s+"
@@ -76,7 +78,8 @@ _AROUND = re.compile(
     # "take this offline", "let's take it offline" (not a server "for maintenance")
     r"|\btake\s+(?:this|it|things|the\s+(?:conversation|discussion|chat|talk|deal|project|job|work))\s+offline\b"
     r"(?!\s+for\b)"
-    r"|\binstead\s+of\s+(?:using\s+|going\s+through\s+|paying\s+(?:through|on)\s+)?(?:the\s+|this\s+)?" + _PLACE + _ALONE + r""
+    r"|\binstead\s+of\s+(?:using\s+|going\s+through\s+|paying\s+(?:through|on)\s+)?(?:the\s+|this\s+)?"
+    + _PLACE + _ALONE + r""
 )
 # Asking for the other's contact details: "what's your whatsapp?", "send me your personal email".
 _ASKING = re.compile(
@@ -90,7 +93,8 @@ _ASKING = re.compile(
 #: Each pattern with words one of which each of its phrases contains: a pattern runs only on a
 #: text that has one (substring tests cost a fraction of a failed phrase search).
 _PATTERNS = (
-             (_PHRASES, ("off", "outside", "elsewhere", "need", "between", "keep", "mail", "phone", "text", "sms", "whatsapp", "telegram", "skype", "discord",
+             (_PHRASES, ("off", "outside", "elsewhere", "need", "between", "keep", "mail", "phone", "text", "sms",
+                         "whatsapp", "telegram", "skype", "discord",
                          "signal", "fee", "commission", "middleman", "cut", "directly", "tell")),
              (_AROUND, ("directly", "privately", "bypass", "circumvent", "without", "around", "through", "cut", "fee",
                         "commission", "percentage", "cash", "contract", "offline", "instead", "skip", "avoid", "ditch",

@@ -249,7 +249,8 @@ def _has_at(text: str) -> bool:
 
 def _has_dot_words(text: str) -> bool:
     # the first test of each group is the rare one, so a text without any costs four tests
-    return (("dot" in text and (" dot " in text or "dot)" in text or "dot]" in text or "dot}" in text or "dot>" in text))
+    return (("dot" in text
+             and (" dot " in text or "dot)" in text or "dot]" in text or "dot}" in text or "dot>" in text))
             or "d0t" in text
             or " . " in text
             or ((")" in text or "]" in text or "}" in text or ">" in text)
@@ -258,7 +259,8 @@ def _has_dot_words(text: str) -> bool:
 
 def _has_foreign(text: str) -> bool:
     return ("arroba" in text or "chiocciola" in text or "klammeraffe" in text or "pa " in text or "б" in text
-            or "6a" in text or "6а" in text or "punto" in text or "ponto" in text or "punkt" in text or "kropka" in text
+            or "6a" in text or "6а" in text or "punto" in text or "ponto" in text or "punkt" in text
+            or "kropka" in text
             or "ч" in text)
 
 
@@ -299,7 +301,8 @@ def at_dot_view(view: Mapped) -> Mapped:
     return out.rewrite(_SPACED, _unspace, SEPARATORS) if "@" in out.text and _SPACED_HINT.search(text) else out
 
 
-_DIGIT_WORDS = {"zero": "0", "oh": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+_DIGIT_WORDS = {"zero": "0", "oh": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
+                "six": "6",
                 "seven": "7", "eight": "8", "nine": "9", "plus": "+"}
 _ONE_DIGIT = r"(?:zero|oh|nought|one|two|three|four|five|six|seven|eight|nine)"
 # "double"/"triple" last: tried only where no digit word starts (the run search is per position)

@@ -86,6 +86,9 @@ _ACCOUNT_NO = re.compile(r"\b(?:bank\s+account|account\s+(?:number|no\.?|#))\s*(
                          r"(?P<n>\d(?:[\s\-]?\d){5,16})(?!\d)")
 
 
+_BANK_WORDS = ("bank", "sort code", "routing", "bsb", "iban", "wire")
+
+
 def _national_accounts(words: Mapped) -> list[Finding]:
     text = words.text
     if "code" not in text and "routing" not in text and "aba" not in text and "rtn" not in text \
@@ -97,7 +100,7 @@ def _national_accounts(words: Mapped) -> list[Finding]:
             number = re.sub(r"\D", "", m.group("n"))
             if kind == "US-RTN" and not rtn.is_valid(number):
                 continue
-            if kind == "ACCOUNT" and not any(w in text for w in ("bank", "sort code", "routing", "bsb", "iban", "wire")):
+            if kind == "ACCOUNT" and not any(w in text for w in _BANK_WORDS):
                 continue  # "account number 1234567" alone may be the platform's own
             found.append(_finding(words, m.start(), m.end(), "BANK_ACCOUNT", f"{kind}:{number}",
                                   0.95 if kind == "US-RTN" else 0.85, "aba_check" if kind == "US-RTN" else "label"))
@@ -175,14 +178,17 @@ _COINS = frozenset({"bitcoin", "btc", "usdt", "usdc", "tether", "ethereum", "eth
 #: an address is the address's finding, not a second one.
 _ORDINARY = frozenset({"wise"}) | _COINS
 _LONG_TOKEN = re.compile(r"[a-z0-9]{25,}")
-_PAY_RIGHT_BEFORE = re.compile(r"\b(?:via|through|pa(?:y|id|ying|yments?)(?: me| you)?(?: on| with| via| by| through| in)?|"
+_PAY_RIGHT_BEFORE = re.compile(r"\b(?:via|through|"
+                               r"pa(?:y|id|ying|yments?)(?: me| you)?(?: on| with| via| by| through| in)?|"
                                r"send(?: it| money| the money| payment)?(?: to| via| on| through| with)?|"
-                               r"(?:transfer|wire)(?: it| money| the money)?(?: to| via| through| with)?)\s+(?:my\s+)?$")
+                               r"(?:transfer|wire)(?: it| money| the money)?(?: to| via| through| with)?)"
+                               r"\s+(?:my\s+)?$")
 _PAY_RIGHT_AFTER = re.compile(r"\s*(?:transfers?\b|account\b|me\b|:|@|details\b|payments?\b|balance\b|"
                               r"business\b|id\b|handle\b|only\b|preferred\b|wallet\b|address\b|"
                               r"(?:works|is)\s+(?:fine|best|for\s+me))")
 _MY_IS = re.compile(r"\s*(?:is\b|:)")
-_PAY_BEFORE = re.compile(r"\b(?:pay|paid|paying|payments?|send|sent|transfer|wire|money|cash|accepts?|take|use|prefer|invoice|fees?|"
+_PAY_BEFORE = re.compile(r"\b(?:pay|paid|paying|payments?|send|sent|transfer|wire|money|cash|accepts?|take|use|prefer|"
+                         r"invoice|fees?|"
                          r"tip|through|via|by)\b")
 _PAY_AFTER = re.compile(r"\s*(?:me\b|is\b|:|account\b|id\b|handle\b|@|only\b|details\b|address\b|\$\w|"
                         r"\.me/|works\s+(?:for\s+me|best|fine)|is\s+fine|preferred|please\b|to\s+[@$])")
