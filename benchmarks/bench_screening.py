@@ -2,12 +2,14 @@
 side with a naive regex screener, and throughput in-process and over gRPC.
 
     PYTHONPATH=$PWD nice -n 10 python benchmarks/bench_screening.py [--split heldout] [--repeats 5]
-        [--grpc-calls 2000] [--json OUT.json]
+        [--grpc-calls 2000] [--json OUT.json] [--extra SET.jsonl ...]
 
 Quality is judged per item: a category counts as found when a finding of it (at the policy's
 min_confidence or above) is in the item; precision and recall per category over
 ``tests/data/screening_corpus.jsonl`` (built by ``benchmarks/screening_corpus.py``, frozen before
-the detectors were written; tuning read only the ``tune`` half). The "contact" and "payment"
+the detectors were written; tuning read only the ``tune`` half), then the hand-written fresh sets
+(and any ``--extra`` set, scored the same way: a set kept for a final untouched test is scored
+only when named there). The "contact" and "payment"
 rows pool their four categories (item, category) by (item, category). The naive peer is what a
 first attempt looks like: a regular expression per category over the raw text, no
 normalisation, no checksums, no context.
@@ -35,7 +37,8 @@ CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "screening_
 #: were written and committed before they were first scored; its misses were fixed afterwards.
 FRESH = CORPUS.with_name("screening_fresh.jsonl")
 #: 90 more, written and committed (b63622e) before they were first scored, after the first fresh
-#: set had been tuned on: the untouched test of phrasings nobody tuned for.
+#: set had been tuned on; tuned on since (see RESULTS.md). ``screening_fresh3.jsonl`` is the set
+#: kept untouched: this script reads it only when it is named with ``--extra``.
 FRESH2 = CORPUS.with_name("screening_fresh2.jsonl")
 
 # --- the naive peer --------------------------------------------------------------------------------
@@ -150,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--grpc-calls", type=int, default=2000)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--extra", type=Path, action="append", default=[],
+                        help="another hand-written set of messages (JSONL, the fresh sets' format) to score")
     args = parser.parse_args(argv)
 
     from idverify.screening import Screener
@@ -184,8 +189,9 @@ def main(argv: list[str] | None = None) -> int:
         for line in report[kind]["errors"]:
             print("  ", line)
 
-    for key, path, what in (("fresh", FRESH, "first fresh set, hand-written"),
-                            ("fresh2", FRESH2, "second fresh set, hand-written, never tuned on")):
+    sets = [("fresh", FRESH, "first fresh set, hand-written"), ("fresh2", FRESH2, "second fresh set, hand-written")]
+    sets += [(path.stem, path, f"extra set {path}") for path in args.extra]
+    for key, path, what in sets:
         fresh = load("all", path)
         report[key] = {"items": len(fresh), "screener": score(fresh, ours), "naive": score(fresh, naive),
                        "errors": misses(fresh, ours, limit=40)}

@@ -45,8 +45,33 @@ def test_numbers_and_codes_are_not_leetspeak(table):
     assert words_view(fold("GB82WEST12345698765432 1Z999AA10123", table)).text == "gb82west12345698765432 1z999aa10123"
 
 
+def test_right_to_left_override_is_read_in_display_order(table):
+    original = "mail \u202emoc.elpmaxe@nhoj\u202c now"
+    view = at_dot_view(fold(original, table))
+    assert view.text == "mail john@example.com now"
+    a = view.text.index("john")
+    start, end = view.span(a, a + len("john@example.com"))
+    assert original[start:end] == "moc.elpmaxe@nhoj"
+    assert "unicode" in disguises_of(view.tag(a, a + 4))
+
+
+def test_defanged_and_foreign_at_dot_words(table):
+    assert at_dot_view(fold("ana(@)example[.]com", table)).text == "ana@example.com"
+    assert at_dot_view(fold("ANA AT EXAMPLE DOT COM", table)).text == "ana@example.com"
+    assert at_dot_view(fold("ana arroba example punto com", table)).text == "ana@example.com"
+    assert at_dot_view(fold("max at example Punkt de", table)).text == "max@example.de"
+    assert at_dot_view(fold("ivan собака example точка ru", table)).text == "ivan@example.ru"
+    assert dot_view(fold("hxxps://x[.]example[.]net", table)).text == "https://x.example.net"
+    # "punto de venta" is a point of sale, not a dot before a suffix
+    assert dot_view(fold("el punto de venta", table)).text == "el punto de venta"
+
+
+def test_read_out_digits(table):
+    assert words_view(fold("oh seven seven double oh nine triple one", table)).text == "077 00 9 111"
+
+
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("ab5 .@-at dot five\u0430\uff41!$1")), max_size=60))
+@given(st.text(alphabet=st.sampled_from(list("ab5 .@-at dot five\u0430\uff41!$1[]()\u202e\u202c\n")), max_size=60))
 def test_every_view_maps_inside_the_original(text):
     table = load_homoglyphs.__wrapped__() if hasattr(load_homoglyphs, "__wrapped__") else _TABLE
     for view in (fold(text, table), at_dot_view(fold(text, table)), words_view(fold(text, table))):

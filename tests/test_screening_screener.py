@@ -94,7 +94,9 @@ def _shared() -> Screener:
 
 
 _PIECES = st.sampled_from(["five", " ", "at", "dot", "@", ".", "4111", "+44", "7700", "\u0430", "\uff10", "\ufdfa",
-                           "\u0130", "w h a t s", "paypal", "GB82", "(", ")", "-", "0x", "fuck", "\n", "1", "é"])
+                           "\u0130", "w h a t s", "paypal", "GB82", "(", ")", "-", "0x", "fuck", "\n", "1", "é",
+                           "\u202e", "\u202c", "[.]", "(@)", "area code", "O", "l", "double", "my ", "ig", "sort code",
+                           "T9yED5xMV5ARV98BexN97aLZ1UUq7eKSxm", "***", "you", "arroba", "punto"])
 
 
 @settings(max_examples=120, deadline=None)

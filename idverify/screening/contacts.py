@@ -26,7 +26,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from idverify.screening.findings import Finding
-from idverify.screening.normalize import Mapped, disguises_of
+from idverify.screening.normalize import HOMOGLYPH, Mapped, disguises_of
 
 __all__ = ["emails", "handles", "phones", "urls"]
 
@@ -49,9 +49,7 @@ def _finding(view: Mapped, a: int, b: int, category: str, value: str, confidence
 def emails(at_dot: Mapped, suffix_of) -> list[Finding]:
     """E-mail addresses in the at/dot view; ``suffix_of(host)`` is the host's public suffix or ''."""
     text = at_dot.text
-    if "@" not in text:
-        return []
-    found = []
+    found: list[Finding] = []
     at = text.find("@")
     while at != -1:
         # each "@" on its own, so "me@li.tanaka@example.org" (a spelled "at" before an address)
@@ -71,7 +69,47 @@ def emails(at_dot: Mapped, suffix_of) -> list[Finding]:
                 found.append(_finding(at_dot, start, start + len(candidate), "EMAIL", valid.normalized.lower(),
                                       0.95, "email_validator"))
         at = at_next
-    return found
+    return found + _provider_emails(at_dot, found)
+
+
+_PROVIDERS = {"gmail": "gmail.com", "googlemail": "googlemail.com", "yahoo": "yahoo.com", "hotmail": "hotmail.com",
+              "outlook": "outlook.com", "proton": "proton.me", "protonmail": "protonmail.com", "icloud": "icloud.com",
+              "aol": "aol.com", "yandex": "yandex.ru", "gmx": "gmx.net"}
+_PROVIDER = r"(?P<provider>" + "|".join(_PROVIDERS) + r")"
+#: "my gmail is jordan.rivers", "my yahoo address: j_r88": the provider names the domain.
+_MY_PROVIDER = re.compile(r"\bmy\s+" + _PROVIDER + r"\s+(?:address\s+|account\s+|id\s+|e-?mail\s+)?(?:is\s*:?|:)\s*"
+                          r"(?P<local>[a-z0-9][a-z0-9._%+\-]{1,62}[a-z0-9])(?![\w@])")
+_ANY_PROVIDER = re.compile(_PROVIDER)
+#: "jordan@gmail" with the ".com" left off.
+_AT_PROVIDER = re.compile(r"(?P<local>[a-z0-9][a-z0-9._%+\-]{0,63})@" + _PROVIDER + r"(?![\w.@]|\.[a-z])")
+
+
+def _provider_emails(at_dot: Mapped, found: list[Finding]) -> list[Finding]:
+    """Addresses told by their provider's name ("my gmail is jordan.rivers", "jordan at gmail"):
+    the local part must look like one (a dot, an underscore or a digit) when only "my gmail is"
+    says it is an address, so "my gmail is full" is not one."""
+    text = at_dot.text
+    if ("my " not in text and "@" not in text) or not _ANY_PROVIDER.search(text):
+        return []
+    out = []
+    for pattern in (_MY_PROVIDER, _AT_PROVIDER):
+        for m in pattern.finditer(text):
+            local = m.group("local")
+            if pattern is _MY_PROVIDER and not any(c in local for c in "._0123456789"):
+                continue
+            if pattern is _AT_PROVIDER and local in _NOT_LOCAL:
+                continue
+            start, end = at_dot.span(m.start("local") if pattern is _AT_PROVIDER else m.start(), m.end())
+            if any(f.start < end and start < f.end for f in found + out):
+                continue
+            address = f"{local}@{_PROVIDERS[m.group('provider')]}"
+            try:
+                valid = validate_email(address, check_deliverability=False)
+            except EmailNotValidError:
+                continue
+            a = m.start("local") if pattern is _AT_PROVIDER else m.start()
+            out.append(_finding(at_dot, a, m.end(), "EMAIL", valid.normalized.lower(), 0.8, "provider_name"))
+    return out
 
 
 # A stretch of digits and phone punctuation: where the matcher may find a number.
@@ -93,8 +131,9 @@ def _plausible_phone(raw: str, before: str) -> bool:
     return True
 
 
-def _e164(raw: str, regions: Sequence[str]) -> str | None:
-    """E.164 of ``raw`` in the first region where it is valid, else the first where it is possible."""
+def _e164(raw: str, regions: Sequence[str], valid_only: bool = False) -> str | None:
+    """E.164 of ``raw`` in the first region where it is valid, else (unless ``valid_only``) the
+    first where it is possible."""
     possible = None
     for region in regions:
         try:
@@ -103,12 +142,56 @@ def _e164(raw: str, regions: Sequence[str]) -> str | None:
             continue
         if phonenumbers.is_valid_number(number):
             return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-        if possible is None and phonenumbers.is_possible_number(number):
+        if possible is None and not valid_only and phonenumbers.is_possible_number(number):
             possible = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return possible
 
 
 _DIGIT_RUN = re.compile(r"\+?\d(?:[ \-]?\d){8,}")
+# A number told in two pieces: "555 0199 area code 202", "country code 44, then 7700 900123".
+_AREA_CODE = re.compile(r"\barea\s+code\s*(?:is\s*)?[:\-]?\s*\(?(?P<code>\d{3})\)?(?!\d)")
+_COUNTRY_CODE = re.compile(r"\b(?:country|dialling|dialing)\s+code\s*(?:is\s*)?[:\-]?\s*\+?(?P<code>\d{1,3})(?!\d)")
+_LOCAL_PART = re.compile(r"(?<![\d+])\d{2,5}(?:[ .\-]?\d{2,5}){0,3}(?![\d])")
+
+
+def _split_numbers(words: Mapped, regions: Sequence[str], taken: list[tuple[int, int]]) -> list[Finding]:
+    """Numbers split around their code: the code ("area code 202", "country code 44") and the rest
+    within the same sentence (before or after it), joined and confirmed by ``phonenumbers``."""
+    text = words.text
+    if "code" not in text:
+        return []
+    found = []
+    for pattern, region in ((_AREA_CODE, "US"), (_COUNTRY_CODE, None)):
+        for code in pattern.finditer(text):
+            lo = max(text.rfind(stop, 0, code.start()) for stop in ".?!")
+            stops = [i for i in (text.find(". ", code.end()), text.find("?", code.end()), text.find("!", code.end()))
+                     if i != -1]
+            hi = min(stops) if stops else len(text)
+            for rest in _LOCAL_PART.finditer(text, lo + 1, hi):
+                if code.start() <= rest.start() < code.end():
+                    continue
+                digits = _NON_DIGITS.sub("", rest.group(0))
+                if region == "US":
+                    if len(digits) != 7:
+                        continue
+                    raw = code.group("code") + digits
+                else:
+                    raw = "+" + code.group("code") + digits.lstrip("0")
+                try:
+                    number = phonenumbers.parse(raw, region)
+                except phonenumbers.NumberParseException:
+                    continue
+                if not phonenumbers.is_valid_number(number):
+                    continue
+                a, b = min(code.start(), rest.start()), max(code.end(), rest.end())
+                start, end = words.span(a, b)
+                if any(x < end and start < y for x, y in taken):
+                    continue
+                value = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+                found.append(_finding(words, a, b, "PHONE", value, 0.8, "phonenumbers_split"))
+                taken.append((start, end))
+                break
+    return found
 
 
 def phones(folded: Mapped, words: Mapped, regions: Sequence[str], taken: Sequence[Finding] = ()) -> list[Finding]:
@@ -143,7 +226,8 @@ def phones(folded: Mapped, words: Mapped, regions: Sequence[str], taken: Sequenc
                 if value:
                     found.append(_finding(folded, a, b, "PHONE", value, 0.9, "phonenumbers"))
     taken_spans = [(f.start, f.end) for f in found] + busy
-    for m in _DIGIT_RUN.finditer(words.text):
+    # nothing undone in the words view (no tags): every run in it was written plainly
+    for m in _DIGIT_RUN.finditer(words.text) if words.tags is not None else ():
         if not words.tag(m.start(), m.end()):
             continue  # written plainly: the matcher above has judged it
         start, end = words.span(m.start(), m.end())
@@ -155,6 +239,35 @@ def phones(folded: Mapped, words: Mapped, regions: Sequence[str], taken: Sequenc
         value = _e164(raw, regions)
         if value:
             found.append(_finding(words, m.start(), m.end(), "PHONE", value, 0.85, "phonenumbers"))
+    found += _lettered_numbers(folded, regions, taken_spans + [(f.start, f.end) for f in found])
+    return found + _split_numbers(words, regions, taken_spans + [(f.start, f.end) for f in found])
+
+
+# Letters for digits: "O77OO 9OO 123" (O for 0, l or I for 1), at least five real digits.
+_DIGIT_LETTER = re.compile(r"\d[OoIl]")  # two searches that each skip ahead in C, not one alternation
+_LETTER_DIGIT = re.compile(r"[OoIl]\d")
+_LETTERED = re.compile(r"(?<![A-Za-z0-9])\+?[\dOoIl](?:[ .\-]?[\dOoIl]){9,14}(?![A-Za-z0-9])")
+_AS_DIGITS = str.maketrans("OoIl", "0011")
+
+
+def _lettered_numbers(folded: Mapped, regions: Sequence[str], taken: list[tuple[int, int]]) -> list[Finding]:
+    text = folded.text
+    if not (_DIGIT_LETTER.search(text) or _LETTER_DIGIT.search(text)):
+        return []
+    found = []
+    for m in _LETTERED.finditer(text):
+        raw = m.group(0)
+        if sum(c.isdigit() for c in raw) < 5 or raw.isdigit():
+            continue
+        start, end = folded.span(m.start(), m.end())
+        if any(a < end and start < b for a, b in taken):
+            continue
+        digits = raw.translate(_AS_DIGITS)
+        # valid somewhere, or only possible but written with a trunk or international prefix
+        value = _e164(digits, regions, valid_only=True) or (_e164(digits, regions) if digits[0] in "0+" else None)
+        if value:
+            disguises = tuple(disguises_of(folded.tag(m.start(), m.end()) | HOMOGLYPH))
+            found.append(Finding("PHONE", start, end, value, disguises, 0.82, detail="phonenumbers"))
     return found
 
 
@@ -195,36 +308,107 @@ def urls(dotted: Mapped, original: str, suffix_of, emails_found: Sequence[Findin
     return found
 
 
-_APP = re.compile(r"\b(?P<app>whats ?app|telegram|skype|discord|wechat|viber|signal|snapchat|kik|instagram|insta|"
-                  r"facebook|messenger|linkedin)\b")
-_AFTER_CONTACT = re.compile(r"\s*(?:me\b|is\b|id\b|:|@|handle\b|number\b|username\b|account\b|at\b|on\b|\+?\d)")
+#: Apps whose names are their own word: a contact context ("add me on", "my skype is", "whatsapp
+#: me") is enough, a technical one ("Telegram bot", "WhatsApp Business API") rules them out.
+_APP = (r"(?P<app>whats ?app|telegram|skype|discord|wechat|viber|snapchat|instagram|facebook|messenger|linkedin|"
+        r"twitter|tiktok)")
+#: Apps named by ordinary words ("a signal", "line 120", "kik" is rarer but short) and short names
+#: and abbreviations ("IG", "tg", "wa", "dc"): only in a contact context proper, a handle after the
+#: name or an invitation before it; the value names the app in full.
+_STRICT_APP = r"(?P<strict>signal|line|kik|ig|insta|snap|tg|wa|dc|fb|threema|tele|x)"
+_ANY_APP = re.compile(r"\b(?:" + _APP + "|" + _STRICT_APP + r")\b")  # one search for both kinds
+_FULL_NAME = {"ig": "instagram", "insta": "instagram", "snap": "snapchat", "tg": "telegram", "tele": "telegram",
+              "wa": "whatsapp", "dc": "discord", "fb": "facebook", "x": "twitter"}
+#: Apps whose short names also abbreviate other things; they need a handle written after them.
+_SHORT = frozenset({"ig", "snap", "tg", "wa", "dc", "fb", "tele"})
+_AFTER_CONTACT = re.compile(r"\s*(?:me\b|is\b|id\b|:|@|handle\b|number\b|username\b|account\b|at\b|on\b|\+?\d|"
+                            r"(?:video\s+|voice\s+)?call\b|chat\b)")
 _AFTER_TECH = re.compile(r"\s*(?:\.js|bots?\b|business\b|api\b|sdk\b|clone\b|integrations?\b|processing\b|"
-                         r"groups?\b|channels?\b|web\b|moderation\b)")
-_BEFORE_CONTACT = re.compile(r"(?:\b(?:add|find|message|text|contact|reach|ping|dm|call|catch|hit)\s+me\s+"
-                             r"(?:up\s+)?(?:on|via|at|through|in)|\bmy|\bme\s+on|\bvia|\bon)\s+$")
+                         r"groups?\b|channels?\b|web\b|moderation\b|mini apps?\b)")
+_INVITE = (r"\b(?:add|find|message|text|contact|reach|ping|dm|call|catch|hit|follow|msg)\s+me\s+(?:up\s+|out\s+)?"
+           r"(?:on|via|at|through|in|over)|\bhmu\s+(?:on|via)"
+           r"|\b(?:move|switch|continue|talk|chat|go|take|connect)\b[^.!?]{0,20}?\b(?:to|on|over|via)")
+_BEFORE_CONTACT = re.compile(r"(?:" + _INVITE + r"|\bmy|\bme\s+on|\bvia|\bon)\s+$")
+_BEFORE_STRICT = re.compile(r"(?:" + _INVITE + r"|\b(?:i'?m|i am)\s+@?[\w.\-]+\s+on|@[\w.\-]+\s+(?:on|at))\s+$")
+# A handle may have ":" and "#" inside ("live:.cid.123abc", "jordan#0420").
 _HANDLE_AFTER = re.compile(r"\s*(?:(?:handle|username|user|id|name|number)\s*)?(?:is\b|:)\s*"
-                           r"(?P<handle>@?[a-z0-9][\w.\-]{2,31})")
+                           r"(?P<handle>@?[a-z0-9][\w.\-#:]{2,31})")
+#: "my insta is", "my line id:", then anything: the sender says it is theirs.
+_MY_IS = re.compile(r"\s*(?:(?:handle|username|user|id|name|number|account)\s*)?(?:is\b|:)")
+#: A handle right after a short name: "snap jordan.rvrs", "IG: @annak", "tg @x"; one that starts
+#: with a letter and has a dot, an underscore or a digit, or an "@" ("dc 20001", "snap to grid"
+#: and "wa state" are not handles).
+_BARE_HANDLE = re.compile(r"(?:\s*:\s*|\s+)(?P<handle>@[a-z0-9][\w.\-]{1,31}|[a-z][\w.\-]{1,30}[a-z0-9])(?![\w@])")
+
+
+#: A number or an @handle right after the name, maybe after "me on": "SIGNAL me on +44 7700 900505".
+_VALUE_AFTER = re.compile(r"\s*(?:me\s+(?:on|at|via)\s*(?:\+?\d[\d \-]{6,}\d|@[a-z0-9])"
+                          r"|:?\s*(?:\+\d[\d \-]{6,}\d|@[a-z0-9]))")
+
+
+def _handle_like(token: str) -> bool:
+    """Written like a handle: an "@" first, or letters with a dot, an underscore or a digit (not
+    a bare number: "line: 120" is a line of code)."""
+    return token.startswith("@") or (any(c.isalpha() for c in token) and any(c in token for c in "._0123456789"))
+
+
+def _strict_context(text: str, m: re.Match[str], app: str) -> re.Match[str] | bool | None:
+    """The handle (a match) or True when ``app``, named at ``m``, is in a contact context proper."""
+    after = text[m.end():m.end() + 40]
+    before = text[max(0, m.start() - 30):m.start()]
+    bare = _BARE_HANDLE.match(after)
+    if app == "x":  # only "x: @jordan", "on x @jordan": "1920 x 1080", "x = a.b" are not
+        return bare if bare and bare.group("handle").startswith("@") else None
+    if app in _SHORT or app == "insta":
+        if bare and _handle_like(bare.group("handle")):
+            return bare
+    if app == "kik" and after.startswith(" me"):
+        return _HANDLE_AFTER.match(after, 3) or True
+    if _VALUE_AFTER.match(after):  # "signal me on +44 7700 900505", "line: @jordan"
+        return True
+    if before.endswith("my ") and _MY_IS.match(after):
+        return _HANDLE_AFTER.match(after) or True
+    if _BEFORE_STRICT.search(before) and not _AFTER_TECH.match(after):
+        return _HANDLE_AFTER.match(after) or True
+    handle = _HANDLE_AFTER.match(after)
+    if app not in _SHORT and handle and _handle_like(handle.group("handle")):
+        return handle
+    return None
 
 
 def handles(words: Mapped, original: str) -> list[Finding]:
     """Messaging-app handles and invitations to a messaging app, in the words view."""
     text = words.text
     found = []
-    for m in _APP.finditer(text):
+    for m in _ANY_APP.finditer(text):
+        strict = m.group("strict")
+        if strict:
+            context = _strict_context(text, m, strict)
+            if context is not None:
+                found.append(_finding_for(words, original, m, _FULL_NAME.get(strict, strict),
+                                          context if context is not True else None))
+            continue
         after = text[m.end():m.end() + 40]
         before = text[max(0, m.start() - 30):m.start()]
         if _AFTER_TECH.match(after):
             continue
         if not (_AFTER_CONTACT.match(after) or _BEFORE_CONTACT.search(before)):
             continue
-        app = m.group("app").replace(" ", "")
-        end = m.end()
-        value = app
         handle = _HANDLE_AFTER.match(after)
-        if handle and handle.group("handle") not in {"me", "my", "the", "a"}:
-            end = m.end() + handle.end()
-            hs, he = words.span(m.end() + handle.start("handle"), end)
-            written = "".join(c for c in original[hs:he] if unicodedata.category(c) != "Cf")  # no invisibles
-            value = f"{app}:{written.strip().lower().rstrip('.,')}"
-        found.append(_finding(words, m.start(), end, "MESSAGING_HANDLE", value, 0.85, "app_context"))
+        if handle is None:
+            bare = _BARE_HANDLE.match(after)  # "follow me on twitter @jordan"
+            handle = bare if bare and bare.group("handle").startswith("@") else None
+        found.append(_finding_for(words, original, m, m.group("app").replace(" ", ""), handle))
     return found
+
+
+def _finding_for(words: Mapped, original: str, m: re.Match[str], app: str,
+                    handle: re.Match[str] | None) -> Finding:
+    end = m.end()
+    value = app
+    if handle and handle.group("handle") not in {"me", "my", "the", "a"}:
+        end = m.end() + handle.end()
+        hs, he = words.span(m.end() + handle.start("handle"), end)
+        written = "".join(c for c in original[hs:he] if unicodedata.category(c) != "Cf")  # no invisibles
+        value = f"{app}:{written.strip().lower().rstrip('.,:')}"
+    return _finding(words, m.start(), end, "MESSAGING_HANDLE", value, 0.85, "app_context")
