@@ -233,6 +233,7 @@ class Linker:
         self.index = index or FaceIndex(settings.hnsw_m, settings.hnsw_ef_construction, settings.hnsw_ef_search)
         self.index.sync(store)
         self._caps = {_STRONG: settings.cap_strong, _MEDIUM: settings.cap_medium, _WEAK: settings.cap_weak}
+        self._bands_cache: dict[bytes, list[bytes]] = {}
 
     @classmethod
     def open(cls, settings: LinkerSettings, store_location: str) -> Linker:
@@ -439,7 +440,7 @@ class Linker:
         Jaccard similarity of its texts to ``texts`` and when the pair was last seen."""
         if not texts:
             return {}
-        bands = {self.hasher.term_key("mh", b) for sig, _ in texts for b in _textsim.band_terms(sig)}
+        bands = {k for sig, _ in texts for k in self._band_keys(_textsim.to_bytes(sig))}
         candidates = self.store.text_candidates(bands, self._caps[_WEAK]) - {account_id}
         best: dict[str, tuple[float, float]] = {}
         for other, data, first in self.store.texts_of(candidates):
@@ -449,6 +450,17 @@ class Linker:
                 if j > best.get(other, (-1.0, 0.0))[0]:
                     best[other] = (j, max(first, seen))
         return best
+
+    def _band_keys(self, signature: bytes) -> list[bytes]:
+        """The keyed LSH band terms of a stored-form signature (the last few cached: a screened
+        profile's are needed to search and then to store)."""
+        cached = self._bands_cache.get(signature)
+        if cached is None:
+            cached = [self.hasher.term_key("mh", b) for b in _textsim.band_terms(_textsim.from_bytes(signature))]
+            if len(self._bands_cache) >= 64:
+                self._bands_cache.clear()
+            self._bands_cache[signature] = cached
+        return cached
 
     def fingerprint_text(self, text: str) -> np.ndarray | None:
         """The MinHash signature of a profile or job-post text over shingles keyed with the hash
@@ -470,8 +482,7 @@ class Linker:
         with self.store.write():
             if self.store.account(account_id) is None:
                 return False
-            self.store.add_text(account_id, self.hasher.digest("text", data.hex()), data,
-                                [self.hasher.term_key("mh", b) for b in _textsim.band_terms(signature)], now,
+            self.store.add_text(account_id, self.hasher.digest("text", data.hex()), data, self._band_keys(data), now,
                                 self.settings.texts_per_account)
         return True
 

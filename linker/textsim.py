@@ -15,6 +15,7 @@ Pure: no I/O; the hashing function is passed in.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -50,17 +51,25 @@ def fingerprint(text: str, keyed: Callable[[str], bytes]) -> np.ndarray | None:
     if len(words) < MIN_WORDS:
         return None
     shingles = {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
-    sketch = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme="affine32",
+    sketch = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme="affine32", permutations=_permutations(),
                      hashfunc=lambda digest: int.from_bytes(digest[:4], "little"))
     sketch.update_batch([keyed(s) for s in sorted(shingles)])
     return np.asarray(sketch.hashvalues, dtype=np.uint32)
 
 
+@functools.cache
+def _permutations():
+    """The seeded permutations, drawn once per process (datasketch draws them per sketch,
+    which cost more than the hashing)."""
+    return MinHash(num_perm=NUM_PERM, seed=_SEED, scheme="affine32").permutations
+
+
 def band_terms(signature: np.ndarray) -> list[str]:
     """The signature's LSH band terms (to be keyed before they are stored): ``b<i>:`` and the
     band's rows in hex."""
-    rows = NUM_PERM // BANDS
-    return [f"b{i}:{to_bytes(signature[i * rows:(i + 1) * rows]).hex()}" for i in range(BANDS)]
+    width = 8 * NUM_PERM // BANDS  # hex digits per band (4 bytes a row)
+    text = to_bytes(signature).hex()
+    return [f"b{i}:{text[i * width:(i + 1) * width]}" for i in range(BANDS)]
 
 
 def to_bytes(signature: np.ndarray) -> bytes:
