@@ -486,27 +486,34 @@ class Linker:
                                 self.settings.texts_per_account)
         return True
 
-    def post_details(self, account_id: str, details: Sequence[PostedSignal], now: float | None = None) -> bool:
+    def post_details(self, account_id: str, details: Sequence[PostedSignal], now: float | None = None,
+                     recipient_account_id: str = "") -> list[PostedSignal] | None:
         """Keep contact and payment details the account posted in a message as its signals
         (keyed hashes with their provenance; a detail posted before adds nothing) and re-link
-        the account when a new one is shared with another account. False when the account is
-        not registered."""
+        the account when a new one is shared with another account. A detail that is the
+        recipient's own (registered or posted by it) is left out: quoting someone's number back
+        to them says nothing about who the sender is. Returns the details kept, or None when
+        the account is not registered."""
         now = time.time() if now is None else now
-        rows = [(p.key_type, p.digest, p.message_kind, p.observed_at) for p in details]
         if self.store.account(account_id) is None:
-            return False
+            return None
+        if recipient_account_id and recipient_account_id != account_id:
+            theirs = {(t, d) for t, d, _ in self.store.signals_of(recipient_account_id)}
+            theirs |= {(t, d) for t, d, _, _ in self.store.posted_of(recipient_account_id)}
+            details = [p for p in details if (p.key_type, p.digest) not in theirs]
+        rows = [(p.key_type, p.digest, p.message_kind, p.observed_at) for p in details]
         if {(t, d) for t, d, _, _ in rows} <= {(t, d) for t, d, _, _ in self.store.posted_of(account_id)}:
-            return True  # all posted before (a message screened again): no write
+            return list(details)  # none, or all posted before (a message screened again): no write
         with self.store.write():
             row = self.store.account(account_id)
             if row is None:
-                return False
+                return None
             known = {(t, d) for t, d, _, _ in self.store.posted_of(account_id)}
             new = _Probe(posted=[r for r in rows if (r[0], r[1]) not in known])
             self.store.add_posted(account_id, rows)
             if new.posted and self._posted_evidence(account_id, new):
                 self._relink(row, now)
-        return True
+        return list(details)
 
     def _relink(self, row: AccountRow, now: float) -> None:
         """Link a stored account anew from all its stored evidence (inside the write lock)."""

@@ -67,9 +67,9 @@ def _signal(signal_type: int, value: str) -> pb.Signal:
     return pb.Signal(type=signal_type, value=value)
 
 
-def _say(stub, sender: str, text: str, **fields) -> spb.ScreenMessageResponse:
+def _say(stub, sender: str, text: str, recipient: str = "z9", **fields) -> spb.ScreenMessageResponse:
     return stub.ScreenMessage(spb.ScreenMessageRequest(text=text, sender_account_id=sender,
-                                                       recipient_account_id="z9", **fields), timeout=10)
+                                                       recipient_account_id=recipient, **fields), timeout=10)
 
 
 def _weak_links(stub, account_id: str) -> dict[str, pb.LinkedAccount]:
@@ -206,3 +206,13 @@ def test_evidence_only_types_are_refused_as_request_signals(serve):
         with pytest.raises(grpc.RpcError) as info:
             _register(link, "x8", _signal(signal_type, PHONE))
         assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+def test_the_recipients_own_detail_quoted_back_is_left_out(serve):
+    link, screen, deps = serve()
+    _register(link, "b9", _signal(pb.SIGNAL_TYPE_PHONE, PHONE))
+    _register(link, "a9", _signal(pb.SIGNAL_TYPE_IP_ADDRESS, "192.0.2.9"))
+    said = _say(screen, "a9", f"is +44 7911 123456 still your number? mail me at {EMAIL}", recipient="b9")
+    assert said.linked_details == 1  # the e-mail; the phone is the recipient's own
+    assert not _weak_links(link, "a9")
+    assert {t for t, *_ in deps.linker.store.posted_of("a9")} == {pb.SIGNAL_TYPE_EMAIL, pb.SIGNAL_TYPE_PAYOUT_EMAIL}

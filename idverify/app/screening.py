@@ -83,17 +83,16 @@ class Screening:
     # --- with linking ----------------------------------------------------------------------
 
     def screen_message(self, text: str, contract_exists: bool = False, *, sender_account_id: str = "",
-                       kind: str = "", dry_run: bool = False) -> Screened:
+                       recipient_account_id: str = "", kind: str = "", dry_run: bool = False) -> Screened:
         """Screen a message and, unless ``dry_run`` or linking is off, keep its contact and
         payment details as the registered sender's linking signals (``kind``: the message kind,
-        their provenance)."""
+        their provenance); the recipient's own details quoted back to it are left out."""
         result = self.message(text, contract_exists)
         linker = self._deps.linker
         if dry_run or linker is None or not sender_account_id or not self._deps.config.screening.link_posted_details:
             return Screened(result)
         now = time.time()
-        posted: list[PostedSignal] = []
-        details = 0
+        per_finding: list[list[PostedSignal]] = []
         for f in result.findings:
             if f.confidence < self.screener.policy.min_confidence:
                 continue
@@ -101,11 +100,17 @@ class Screening:
                 keys = linker.hasher.prepare_posted(f.category, f.value, kind, now)
             except InvalidInput:
                 continue  # a value the linker cannot normalise (never logged)
-            posted += keys
-            details += bool(keys)
-        if not posted or not linker.post_details(sender_account_id, posted, now):
+            if keys:
+                per_finding.append(keys)
+        if not per_finding:
             return Screened(result)
-        return Screened(result, linked_details=details)
+        kept = linker.post_details(sender_account_id, [k for keys in per_finding for k in keys], now,
+                                   recipient_account_id)
+        if not kept:
+            return Screened(result)
+        kept_keys = {(k.key_type, k.digest) for k in kept}
+        return Screened(result, linked_details=sum(any((k.key_type, k.digest) in kept_keys for k in keys)
+                                                   for keys in per_finding))
 
     def screen_profile(self, title: str, description: str, skills: Sequence[str] = (), *,
                        account_id: str = "", dry_run: bool = False) -> Screened:

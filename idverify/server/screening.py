@@ -44,7 +44,8 @@ class ScreeningServicer(pb_grpc.ScreeningServiceServicer):
         kind = "" if request.kind == pb.MESSAGE_KIND_UNSPECIFIED else \
             pb.MessageKind.Name(request.kind).removeprefix("MESSAGE_KIND_").lower()
         screened = self._screening.screen_message(request.text, request.contract_exists,
-                                                  sender_account_id=request.sender_account_id, kind=kind,
+                                                  sender_account_id=request.sender_account_id,
+                                                  recipient_account_id=request.recipient_account_id, kind=kind,
                                                   dry_run=request.dry_run)
         result = screened.result
         return pb.ScreenMessageResponse(redacted_text=result.redacted["text"], linked_details=screened.linked_details,
