@@ -11,7 +11,8 @@ on the declared name against "given names + surname" (with rapidfuzz's default p
 positive at or above the threshold that gives the baseline its best F1 on this very set (an
 optimistic baseline). Speed is comparisons per CPU-second on one core (single-threaded,
 ``time.process_time``), median of the repeats:
-"cold" clears every cache before each pass over the (distinct) pairs; "new names" clears the
+"cold" clears every cache before each pass over the (distinct) pairs
+(``NameMatcher.clear_caches``); "new names" clears the
 cache of whole names but keeps the token and token-pair caches (a server meeting a name it has
 not seen, made of given names and surnames it has); "warm" clears nothing (a
 server sees the same given names and surnames over and over). Also prints the 3-level
@@ -193,8 +194,7 @@ def shared_main(repeats: int) -> int:
             matcher.compare(*x)
 
     def cold_setup() -> None:
-        name_normalize.clear_caches()
-        matcher._pairs.clear()
+        matcher.clear_caches()
 
     t_cold = timed(run, repeats, cold_setup)
     t_warm = timed(run, repeats)
@@ -232,8 +232,7 @@ def main() -> int:
     bt, bp, br, bf = best
 
     def cold_setup() -> None:
-        name_normalize.clear_caches()
-        matcher._pairs.clear()
+        matcher.clear_caches()
 
     n = len(rows)
     t_cold = timed(lambda: run_matcher(matcher, rows), args.repeats, cold_setup)
@@ -251,6 +250,11 @@ def main() -> int:
     print(f"{label:44s} {bp:9.4f} {br:7.4f} {bf:6.4f} {n / t_base:11,.0f} {n / t_base:11,.0f} {n / t_base:11,.0f}")
     print(f"{'ratio idverify / baseline':44s} {'':9s} {'':7s} {f / bf:6.3f} {t_base / t_cold:11.3f} "
           f"{t_base / t_new:11.3f} {t_base / t_warm:11.3f}")  # fmt: skip
+    doc_names = [(r["declared"], f"{r['given_names']} {r['surname']}") for r in rows]
+    t_anchor = timed(
+        lambda: [fuzz.token_set_ratio(a, b, processor=utils.default_process) for a, b in doc_names], args.repeats
+    )
+    print(f"{'anchor token_set_ratio (speed only)':44s} {'':9s} {'':7s} {'':6s} {n / t_anchor:11,.0f}")
 
     print()
     print("3-level confusion (rows: expected, columns: returned)")

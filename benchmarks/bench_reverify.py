@@ -35,12 +35,13 @@ from idverify.v1 import verification_service_pb2 as pb  # noqa: E402
 from linker.v1 import linking_service_pb2 as lpb  # noqa: E402
 
 KEY = "bench-reverify-key-0123456789abcdef"
+SEAL_KEY = "5ea1" * 16  # a 256-bit seal key: 64 hex characters
 HOPPER = Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
 
 
 def seed(store_path: Path, n: int, retain: bool) -> None:
     config = load_config(overrides={"store": {"url": str(store_path)}, "server": {"worker_processes": 1},
-                                    "linker": {"enabled": True, "hash_key": KEY, "seal_key": KEY[::-1]}}, environ={})
+                                    "linker": {"enabled": True, "hash_key": KEY, "seal_key": SEAL_KEY}}, environ={})
     app = build_application(config)
     deps = app.deps
     try:
@@ -70,7 +71,7 @@ def seed(store_path: Path, n: int, retain: bool) -> None:
 
 def run_workers(store_path: Path, processes: int, retain: bool) -> dict:
     env = {**os.environ, "PYTHONPATH": str(REPO), "IDVERIFY_LINKER__ENABLED": "true",
-           "IDVERIFY_LINKER__HASH_KEY": KEY, "IDVERIFY_LINKER__SEAL_KEY": KEY[::-1],
+           "IDVERIFY_LINKER__HASH_KEY": KEY, "IDVERIFY_LINKER__SEAL_KEY": SEAL_KEY,
            "IDVERIFY_SERVER__WORKER_PROCESSES": "1",
            "IDVERIFY_REVERIFY__RETAIN_IMAGES": "true" if retain else "false"}
     started = time.perf_counter()

@@ -32,8 +32,11 @@ from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "screening_corpus.jsonl"
 #: 60 messages written by hand in phrasings the corpus templates do not use, after the detectors
-#: were written and committed before they were first scored: never tuned on.
+#: were written and committed before they were first scored; its misses were fixed afterwards.
 FRESH = CORPUS.with_name("screening_fresh.jsonl")
+#: 90 more, written and committed (b63622e) before they were first scored, after the first fresh
+#: set had been tuned on: the untouched test of phrasings nobody tuned for.
+FRESH2 = CORPUS.with_name("screening_fresh2.jsonl")
 
 # --- the naive peer --------------------------------------------------------------------------------
 NAIVE = {
@@ -181,17 +184,19 @@ def main(argv: list[str] | None = None) -> int:
         for line in report[kind]["errors"]:
             print("  ", line)
 
-    fresh = load("all", FRESH)
-    report["fresh"] = {"items": len(fresh), "screener": score(fresh, ours), "naive": score(fresh, naive),
+    for key, path, what in (("fresh", FRESH, "first fresh set, hand-written"),
+                            ("fresh2", FRESH2, "second fresh set, hand-written, never tuned on")):
+        fresh = load("all", path)
+        report[key] = {"items": len(fresh), "screener": score(fresh, ours), "naive": score(fresh, naive),
                        "errors": misses(fresh, ours, limit=40)}
-    print(f"\nfresh hand-written messages ({len(fresh)} items, never tuned on)")
-    for name, row in report["fresh"]["screener"].items():
-        peer = report["fresh"]["naive"].get(name)
-        peer_text = f"{peer['precision']:.3f} / {peer['recall']:.3f}" if peer else "-"
-        print(f"{name:22s} {row['precision']:6.3f} {row['recall']:6.3f} {row['tp']:4d} {row['fp']:3d} "
-              f"{row['fn']:3d}   {peer_text}")
-    for line in report["fresh"]["errors"]:
-        print("  ", line)
+        print(f"\n{what} ({len(fresh)} messages)")
+        for name, row in report[key]["screener"].items():
+            peer = report[key]["naive"].get(name)
+            peer_text = f"{peer['precision']:.3f} / {peer['recall']:.3f}" if peer else "-"
+            print(f"{name:22s} {row['precision']:6.3f} {row['recall']:6.3f} {row['tp']:4d} {row['fp']:3d} "
+                  f"{row['fn']:3d}   {peer_text}")
+        for line in report[key]["errors"]:
+            print("  ", line)
 
     messages = [x["text"] for x in load("all") if x["kind"] == "message" and len(x["text"].encode()) < 1024]
     clean = [x["text"] for x in load("all") if x["kind"] == "message" and not x["labels"]]

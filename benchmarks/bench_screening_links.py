@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     screener = Screener.build()
     rng = random.Random(18)
     with tempfile.TemporaryDirectory() as tmp:
-        settings = LinkerSettings(enabled=True, hash_key=KEY, seal_key="bench-screening-links-seal-key")
+        settings = LinkerSettings(enabled=True, hash_key=KEY, seal_key="be4c" * 16)
         linker = Linker.open(settings, str(Path(tmp) / "links.sqlite3"))
         found = [f for t in messages for f in screener.screen_message(t).findings if f.category in ("PHONE", "EMAIL")]
         shared = {f.value for f in found if rng.random() < 0.1}

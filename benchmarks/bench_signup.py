@@ -48,13 +48,14 @@ from linker.v1 import linking_service_pb2 as lpb  # noqa: E402
 
 DEFAULT_SHARED = REPO.parent / "shared" / "faces"
 KEY = "bench-signup-key-0123456789abcdef"
+SEAL_KEY = "5ea1" * 16  # a 256-bit seal key: 64 hex characters
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
 
 
 def config_for(store: str, workers: int = 2):
     """The application's configuration: linker on (fixed key), one SQLite file for both stores."""
     return load_config(overrides={"server": {"port": 0, "worker_processes": workers}, "store": {"url": store},
-                                  "linker": {"enabled": True, "hash_key": KEY, "seal_key": KEY[::-1]}}, environ={})
+                                  "linker": {"enabled": True, "hash_key": KEY, "seal_key": SEAL_KEY}}, environ={})
 
 
 def prefill(linker: Linker, accounts: int, seed: int = 7, batch: int = 256) -> float:

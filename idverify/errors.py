@@ -18,6 +18,7 @@ internals leaked.
     ├── PermissionDenied               PERMISSION_DENIED
     ├── DeadlineExceeded               DEADLINE_EXCEEDED
     ├── Unavailable                    UNAVAILABLE        (store or worker pool down; retry)
+    ├── DataLoss                       DATA_LOSS          (a stored value is corrupt; do not retry)
     └── ConfigError                    (start-up only: invalid configuration, never sent)
 
 A mismatch is a result, not an error (house rule 1): raise only when a request cannot be
@@ -33,6 +34,7 @@ import grpc
 __all__ = [
     "AlreadyExists",
     "ConfigError",
+    "DataLoss",
     "DeadlineExceeded",
     "FailedPrecondition",
     "IdverifyError",
@@ -138,6 +140,13 @@ class Unavailable(IdverifyError):
 
     status = grpc.StatusCode.UNAVAILABLE
     default_reason = "UNAVAILABLE"
+
+
+class DataLoss(IdverifyError):
+    """A stored value is corrupt or was altered (DATA_LOSS): retrying gives the same answer."""
+
+    status = grpc.StatusCode.DATA_LOSS
+    default_reason = "DATA_LOSS"
 
 
 class ConfigError(IdverifyError):

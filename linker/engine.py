@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from idverify.db.url import is_postgres_url
-from idverify.errors import ConfigError, InvalidInput, NotFound
+from idverify.errors import ConfigError, DataLoss, InvalidInput, NotFound, Unavailable
 from linker import fuzzy as _fuzzy
 from linker import persons as _persons
 from linker import policy as _policy
@@ -35,12 +35,12 @@ from linker import textsim as _textsim
 from linker.faceindex import FaceIndex, exact_distances
 from linker.names import NameKey, name_similarity
 from linker.policy import AccountView, Decision, Evidence, Reason
-from linker.sealing import Sealer
-from linker.settings import LinkerSettings
+from linker.sealing import Sealer, previous_keys
+from linker.settings import SEAL_KEY_HINT, LinkerSettings
 from linker.signals import (EMBEDDING_DIM, EVIDENCE_STRENGTHS, IDENTITY_TYPES, POSTED_KEYS, STRENGTHS, PostedSignal,
                             PreparedSignal, RejectedSignal, SignalHasher, links_alone, posted_name)
 from linker.store import LinkStore, open_store
-from linker.store.base import AccountRow
+from linker.store.base import AccountRow, SealedRow, SealedValue
 from linker.v1 import linking_service_pb2 as pb
 
 __all__ = [
@@ -50,6 +50,7 @@ __all__ = [
     "LinkedAccountResult",
     "Linker",
     "Registration",
+    "build_sealer",
     "resolve_hash_key",
     "resolve_seal_key",
 ]
@@ -187,9 +188,17 @@ def resolve_seal_key(settings: LinkerSettings, store_location: str) -> bytes:
     :func:`resolve_hash_key` (``<store>.linker-seal-key`` in development); never the hash key."""
     key = _resolve_key(settings.seal_key, "seal_key", "AES-GCM key sealing identity values", settings,
                        store_location + ".linker-seal-key")
+    if len(key) != 32:
+        raise ConfigError(f"linker.seal_key must be 64 hex characters (a 256-bit key); {SEAL_KEY_HINT}",
+                          reason="CONFIG_VALUE")
     if key == resolve_hash_key(settings, store_location):
-        raise ConfigError("linker.seal_key must differ from linker.hash_key", reason="CONFIG_VALUE")
+        raise ConfigError(f"linker.seal_key must differ from linker.hash_key; {SEAL_KEY_HINT}", reason="CONFIG_VALUE")
     return key
+
+
+def build_sealer(settings: LinkerSettings, store_location: str) -> Sealer:
+    """The sealer of ``linker.seal_key``, opening values under ``linker.previous_seal_keys`` too."""
+    return Sealer(resolve_seal_key(settings, store_location), previous_keys(settings.previous_seal_keys))
 
 
 def _resolve_key(value: str, name: str, what: str, settings: LinkerSettings, dev_path: str) -> bytes:
@@ -239,7 +248,7 @@ class Linker:
     def open(cls, settings: LinkerSettings, store_location: str) -> Linker:
         """Open the store (migrating it), resolve the hash key and rebuild the face index."""
         key = resolve_hash_key(settings, store_location)
-        sealer = Sealer(resolve_seal_key(settings, store_location))
+        sealer = build_sealer(settings, store_location)
         store = open_store(store_location)
         try:
             index = None
@@ -329,8 +338,8 @@ class Linker:
         probe = _Probe()
         for t, digest, seen in self.store.signals_of(account_id):
             probe.exact.append((t, _policy_strength(t), digest, seen))
-        for _a, t, sealed, seen in self.store.sealed_of([account_id]):
-            probe.identity.append((t, b"", self.sealer.open(sealed, _seal_context(account_id, t)), seen))
+        for row in self.store.sealed_of([account_id]):
+            probe.identity.append((row.type, row.digest, self._open(row), row.first_seen))
         for row in self.store.names_of([account_id]):
             probe.names.append((row.digest, row.block, row.name, row.first_seen))
         for face in self.store.faces_of([account_id]):
@@ -573,10 +582,15 @@ class Linker:
         """Each account's identity from its opened sealed values, with when it was last added."""
         values: dict[str, list[tuple[int, str]]] = {}
         seen: dict[str, float] = {}
-        for account_id, t, sealed, first in self.store.sealed_of(accounts):
-            values.setdefault(account_id, []).append((t, self.sealer.open(sealed, _seal_context(account_id, t))))
-            seen[account_id] = max(first, seen.get(account_id, first))
+        for row in self.store.sealed_of(accounts):
+            values.setdefault(row.account_id, []).append((row.type, self._open(row)))
+            seen[row.account_id] = max(row.first_seen, seen.get(row.account_id, row.first_seen))
         return {a: (_identity(v), seen[a]) for a, v in values.items()}
+
+    def _open(self, row: SealedRow) -> str:
+        """A stored value opened in memory; an unknown key or a damaged value raises its reason
+        (SEAL_KEY_MISMATCH, SEALED_VALUE_CORRUPT), never a silently missing identity."""
+        return self.sealer.open(row.value, row.account_id, row.type, row.digest)
 
     def _u_lookup(self, identities: Sequence[_fuzzy.Identity], stored: bool):
         """``u_of(term)`` for the term-frequency terms of ``identities``: smoothed shares of
@@ -592,9 +606,10 @@ class Linker:
                 cache[t] = 1.0  # a placeholder birth date (1900-01-01): agreeing on it says nothing
         return cache.__getitem__
 
-    def _identity_rows(self, account_id: str, probe: _Probe) -> tuple[list[tuple[int, bytes, bytes, float]], set[bytes]]:
+    def _identity_rows(self, account_id: str,
+                       probe: _Probe) -> tuple[list[tuple[int, bytes, SealedValue, float]], set[bytes]]:
         """What :meth:`LinkStore.add_identity` stores for new signals: sealed values and keys."""
-        sealed = [(t, digest, self.sealer.seal(plain, _seal_context(account_id, t)), seen)
+        sealed = [(t, digest, self.sealer.seal(plain, account_id, t, digest), seen)
                   for t, digest, plain, seen in probe.identity]
         fields = probe.fields()
         keys = {self.hasher.term_key("fz", t) for t in _fuzzy.block_terms(fields)}
@@ -841,7 +856,7 @@ class Linker:
             batch_ids: list[int] = []  # faces stored by this batch so far, and their embeddings
             batch_vectors = np.empty((len(vectors), EMBEDDING_DIM), dtype=np.float32)
             results = []
-            for item, probe in zip(items, probes, strict=True):
+            for i, (item, probe) in enumerate(zip(items, probes, strict=True)):
                 hits = []
                 for embedding, _ in probe.faces:
                     per = next(from_index)
@@ -852,8 +867,13 @@ class Linker:
                         per = sorted(per + [(batch_ids[j], float(dist[j])) for j in near],
                                      key=lambda hit: hit[1])[: s.face_search_k]
                     hits.append(per)
-                result, added = self._register_locked(item.account_id, item.kind, item.signals,
-                                                      item.owner_account_id, now, hits, item.rejected)
+                try:
+                    result, added = self._register_locked(item.account_id, item.kind, item.signals,
+                                                          item.owner_account_id, now, hits, item.rejected)
+                except (Unavailable, DataLoss) as exc:  # a sealed value that does not open: name the item
+                    if exc.reason in ("SEAL_KEY_MISMATCH", "SEALED_VALUE_CORRUPT"):
+                        exc.metadata.setdefault("field", f"accounts[{i}]")
+                    raise
                 for face_id, embedding in added:
                     batch_vectors[len(batch_ids)] = embedding
                     batch_ids.append(face_id)
@@ -1096,11 +1116,6 @@ def _text_item(similarity: float, seen: float) -> Evidence:
     """Near-duplicate profile or job-post text: weak, ``similarity`` the estimated Jaccard."""
     return Evidence(_TEXT, EVIDENCE_STRENGTHS[_TEXT], seen, similarity, False,
                     f"near-duplicate profile or job-post text (estimated Jaccard {similarity:.2f})")
-
-
-def _seal_context(account_id: str, signal_type: int) -> str:
-    """Associated data of a sealed value: it opens only in its own account's row of its type."""
-    return f"{account_id}:{signal_type}"
 
 
 def _rank(ev: Evidence) -> tuple[int, int, float]:

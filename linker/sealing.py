@@ -2,49 +2,202 @@
 
 The fuzzy identity scorer compares real strings (:mod:`linker.fuzzy`), so the normalised name,
 birth date, document number and address of each signal are kept, but only sealed: encrypted
-and authenticated under ``linker.seal_key``, a key separate from the hashing key. Each value
-is bound to its account and signal type (associated data), so a sealed value copied to another
-row fails to open. Values are opened only in memory, to score candidates.
+and authenticated under ``linker.seal_key``, a 256-bit key separate from the hashing key.
+Values are opened only in memory, to score candidates.
+
+A sealed value (:class:`SealedValue`) carries a *format* and the *key id* of its key (the first
+8 bytes of HMAC-SHA256(key, "idverify seal key id"), hex: it names a key without revealing it).
+Format 1, written by this version: ``nonce(12) || ciphertext || tag(16)``, with associated data
+binding the format, the key id and the row's identity (account, signal type and the value's
+keyed digest), so a value copied to another account, type or row of the same account and type,
+or relabelled with another key id, fails to open. Format 0, written before key ids: the same
+layout bound to account and type only; it is read under ``linker.seal_key`` or any of
+``linker.previous_seal_keys`` (whichever opens it) and upgraded by :func:`reseal_store`.
+
+Failures are reasons, never INTERNAL: a value under a key id that is neither the seal key nor a
+previous key is ``SEAL_KEY_MISMATCH`` (UNAVAILABLE: a replica without the key; the key id is in
+the metadata); a value its key does not open, a truncated one or an unknown format is
+``SEALED_VALUE_CORRUPT`` (DATA_LOSS: the row was altered or damaged).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
+import struct
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from idverify.errors import Unavailable
+from idverify.errors import DataLoss, Unavailable
+from linker.settings import is_seal_key_text
+from linker.store.base import LinkStore, SealedValue
 
-__all__ = ["Sealer"]
+__all__ = ["FORMAT", "LEGACY_FORMAT", "ReSealReport", "SealedValue", "Sealer", "key_id", "legacy_key",
+           "previous_keys", "reseal_store"]
+
+#: The format this version writes.
+FORMAT = 1
+#: Values written before formats and key ids (store migration 3, before migration 4).
+LEGACY_FORMAT = 0
 
 _NONCE = 12
+_TAG = 16
+_KEY_ID_LABEL = b"idverify seal key id"
+
+
+def key_id(key: bytes) -> str:
+    """The public name of a seal key: 16 hex characters of HMAC-SHA256(key, label)."""
+    return hmac.new(key, _KEY_ID_LABEL, hashlib.sha256).digest()[:8].hex()
+
+
+def legacy_key(text: str) -> bytes:
+    """The AES key a ``linker.seal_key`` setting meant before keys had to be 64 hex characters
+    (for ``linker.previous_seal_keys`` only): hex of at least 16 bytes, else the UTF-8 text;
+    anything but 32 bytes stretched by one SHA-256, as the old sealer did."""
+    try:
+        key = bytes.fromhex(text)
+        if len(key) < 16:
+            key = text.encode()
+    except ValueError:
+        key = text.encode()
+    return key if len(key) == 32 else hashlib.sha256(key).digest()
+
+
+_PREFIX = b"idverify seal\x00"
+_HEADER = struct.Struct(">BI")
+_TYPE = struct.Struct(">q")
+
+
+def _aad(fmt: int, kid: str, account_id: str, signal_type: int, digest: bytes) -> bytes:
+    if fmt == LEGACY_FORMAT:
+        return f"{account_id}:{signal_type}".encode()
+    account = account_id.encode()
+    # Length-prefixed, so no two rows share associated data; the digest (fixed by the row's
+    # primary key) is last.
+    return b"".join((_PREFIX, _HEADER.pack(fmt, len(account)), bytes.fromhex(kid), account,
+                     _TYPE.pack(signal_type), digest))
 
 
 class Sealer:
-    """AES-256-GCM sealing of short strings; the key never leaves this object."""
+    """AES-256-GCM sealing of short strings under one current key, opening under it or under
+    previous keys (read only); the keys never leave this object."""
 
-    def __init__(self, key: bytes) -> None:
-        if len(key) < 16:
-            raise ValueError("the seal key must be at least 16 bytes")
-        # A 32-byte key is used as is; any other length is stretched to 32 bytes by SHA-256.
-        self._aead = AESGCM(key if len(key) == 32 else hashlib.sha256(key).digest())
+    def __init__(self, key: bytes, previous: Iterable[bytes] = ()) -> None:
+        keys = [bytes(key), *(bytes(k) for k in previous)]
+        if any(len(k) != 32 for k in keys):
+            raise ValueError("seal keys must be 32 bytes (256 bits)")
+        self.key_id = key_id(keys[0])
+        self._current = AESGCM(keys[0])
+        #: Every key by id, the current one first (dict order), for opening.
+        self._by_id = {key_id(k): AESGCM(k) for k in keys}
 
     def __repr__(self) -> str:
-        return "Sealer(<key hidden>)"
+        return f"Sealer(key_id={self.key_id}, previous={len(self._by_id) - 1}, <keys hidden>)"
 
-    def seal(self, plain: str, context: str) -> bytes:
-        """``nonce || ciphertext+tag`` of ``plain``, bound to ``context`` (account and type)."""
+    def seal(self, plain: str, account_id: str, signal_type: int, digest: bytes) -> SealedValue:
+        """``plain`` sealed under the current key, bound to its row (account, type, digest)."""
         nonce = os.urandom(_NONCE)
-        return nonce + self._aead.encrypt(nonce, plain.encode(), context.encode())
+        aad = _aad(FORMAT, self.key_id, account_id, signal_type, digest)
+        return SealedValue(FORMAT, self.key_id, nonce + self._current.encrypt(nonce, plain.encode(), aad))
 
-    def open(self, sealed: bytes, context: str) -> str:
-        """The plain value; Unavailable when the value was tampered with or sealed under another
-        key (a wrong ``linker.seal_key`` must not silently link nothing)."""
-        sealed = bytes(sealed)
+    def is_current(self, value: SealedValue) -> bool:
+        """Whether ``value`` is in this version's format under the current key."""
+        return value.format == FORMAT and value.key_id == self.key_id
+
+    def open(self, value: SealedValue, account_id: str, signal_type: int, digest: bytes) -> str:
+        """The plain value of a sealed row. Raises Unavailable (SEAL_KEY_MISMATCH) for a key
+        this sealer does not hold, DataLoss (SEALED_VALUE_CORRUPT) for a damaged value."""
+        data = bytes(value.data)
+        if value.format == LEGACY_FORMAT:
+            return self._open_legacy(data, account_id, signal_type)
+        if value.format != FORMAT:
+            raise _corrupt(f"its format {value.format} is unknown to this version", value)
+        aead = self._by_id.get(value.key_id)
+        if aead is None:
+            raise Unavailable(
+                f"a sealed identity value is under seal key id {value.key_id!r}, which is neither "
+                f"linker.seal_key (key id {self.key_id}) nor one of linker.previous_seal_keys",
+                reason="SEAL_KEY_MISMATCH", metadata={"key_id": value.key_id, "format": str(value.format)})
+        if len(data) < _NONCE + _TAG:
+            raise _corrupt("it is truncated", value)
         try:
-            return self._aead.decrypt(sealed[:_NONCE], sealed[_NONCE:], context.encode()).decode()
-        except InvalidTag:
-            raise Unavailable("a sealed identity value does not open: linker.seal_key differs from the "
-                              "key it was sealed with, or the row was altered", reason="SEAL_KEY_MISMATCH") from None
+            plain = aead.decrypt(data[:_NONCE], data[_NONCE:],
+                                 _aad(value.format, value.key_id, account_id, signal_type, digest))
+            return plain.decode()
+        except (InvalidTag, UnicodeDecodeError):
+            raise _corrupt("its key does not open it: the value or its row was altered", value) from None
+
+    def _open_legacy(self, data: bytes, account_id: str, signal_type: int) -> str:
+        if len(data) >= _NONCE + _TAG:
+            aad = _aad(LEGACY_FORMAT, "", account_id, signal_type, b"")
+            for aead in self._by_id.values():
+                try:
+                    return aead.decrypt(data[:_NONCE], data[_NONCE:], aad).decode()
+                except (InvalidTag, UnicodeDecodeError):
+                    continue
+        # A value without a key id cannot tell a wrong key from damage: a key is the likelier
+        # cause (every such value fails at once), so it is reported as the key.
+        raise Unavailable(
+            "a sealed identity value from before seal key ids (format 0) opens under neither "
+            "linker.seal_key nor any of linker.previous_seal_keys: add the key it was sealed with "
+            "to linker.previous_seal_keys", reason="SEAL_KEY_MISMATCH", metadata={"key_id": "", "format": "0"})
+
+
+def _corrupt(why: str, value: SealedValue) -> DataLoss:
+    return DataLoss(f"a sealed identity value is corrupt: {why}", reason="SEALED_VALUE_CORRUPT",
+                    metadata={"key_id": value.key_id, "format": str(value.format)})
+
+
+@dataclass
+class ReSealReport:
+    """What :func:`reseal_store` did: values re-sealed, and the rows whose value is corrupt
+    ``(account_id, signal_type)``, left as they are."""
+
+    resealed: int = 0
+    corrupt: list[tuple[str, int]] = field(default_factory=list)
+
+
+def reseal_store(store: LinkStore, sealer: Sealer, batch: int = 500,
+                 progress: Callable[[ReSealReport, int], None] | None = None) -> ReSealReport:
+    """Re-seal every value not in the current format under the current key, ``batch``
+    accounts per write transaction, while the service keeps serving.
+
+    Each batch reads its rows inside the linking write lock and replaces a value only if it is
+    still the one read (an erased or re-registered row is left alone), so running it again, or
+    after an interruption, only does what is left. ``progress(report, pending)`` is called after
+    each batch with the number of values that were pending at the start. A value under an
+    unknown key raises Unavailable (SEAL_KEY_MISMATCH) and stops the run (the batch is rolled
+    back); a corrupt one is counted in the report and left."""
+    report = ReSealReport()
+    pending = store.sealed_pending(FORMAT, sealer.key_id)
+    after = ""
+    while True:
+        with store.write():
+            accounts = store.sealed_accounts_pending(FORMAT, sealer.key_id, after, batch)
+            if not accounts:
+                break
+            updates = []
+            for row in store.sealed_of(accounts):
+                if sealer.is_current(row.value):
+                    continue
+                try:
+                    plain = sealer.open(row.value, row.account_id, row.type, row.digest)
+                except DataLoss:
+                    report.corrupt.append((row.account_id, row.type))
+                    continue
+                updates.append((row, sealer.seal(plain, row.account_id, row.type, row.digest)))
+            report.resealed += store.replace_sealed(updates)
+        after = accounts[-1]
+        if progress is not None:
+            progress(report, pending)
+    return report
+
+
+def previous_keys(values: Sequence[str]) -> list[bytes]:
+    """``linker.previous_seal_keys`` as AES keys: 64 hex characters as they are, an older
+    setting through :func:`legacy_key`."""
+    return [bytes.fromhex(v) if is_seal_key_text(v) else legacy_key(v) for v in values]

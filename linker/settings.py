@@ -4,7 +4,10 @@ The store location comes from ``[store] url`` unless ``linker.store_url`` overri
 keyed-hash secret is required: the service refuses to start without ``hash_key`` unless
 ``dev_generate_key`` is true, in which case a random key is generated once and persisted beside
 an SQLite store (``<store>.linker-key``, mode 0600) so hashes stay comparable across restarts.
-The sealing key (``seal_key``) is resolved the same way (``<store>.linker-seal-key``).
+The sealing key (``seal_key``) is resolved the same way (``<store>.linker-seal-key``); it must
+be a real 256-bit key, 64 hex characters (:data:`SEAL_KEY_HINT` says how to make one), and
+``previous_seal_keys`` (read only) lets values sealed under an older key be read while
+``idverify rotate-seal-key`` re-seals them.
 Never use the dev flag in production: anyone with the file can test guesses against the hashes.
 """
 
@@ -15,7 +18,17 @@ from typing import Literal
 
 from idverify.errors import ConfigError
 
-__all__ = ["LinkerSettings"]
+__all__ = ["SEAL_KEY_HINT", "LinkerSettings", "is_seal_key_text"]
+
+#: How to make a seal key, quoted by every error about one.
+SEAL_KEY_HINT = 'generate one with: python -c "import secrets; print(secrets.token_hex(32))"'
+
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def is_seal_key_text(value: str) -> bool:
+    """Whether ``value`` is a seal key as configured: 64 hex characters (32 bytes)."""
+    return len(value) == 64 and _HEX.issuperset(value)
 
 
 @dataclass(frozen=True)
@@ -28,10 +41,15 @@ class LinkerSettings:
     enabled: bool = False
     #: HMAC-SHA256 secret (hex, or any string of at least 16 characters). Required.
     hash_key: str = ""
-    #: AES-256-GCM key sealing the normalised identity values the fuzzy scorer compares (hex,
-    #: or any string of at least 16 characters). Required, and must differ from ``hash_key``:
-    #: see the README's "What the linker's store reveals".
+    #: AES-256-GCM key sealing the normalised identity values the fuzzy scorer compares: 64 hex
+    #: characters (32 random bytes; anything else refuses to start). Required, and must differ
+    #: from ``hash_key``: see the README's "What the linker's store reveals".
     seal_key: str = ""
+    #: Older seal keys, for reading values sealed under them only (never for sealing), while
+    #: ``idverify rotate-seal-key`` re-seals them under ``seal_key``: see the README's rotation
+    #: procedure. Each is 64 hex characters, or the ``seal_key`` setting of a version before
+    #: keys had to be (at least 16 characters), to upgrade a store sealed with it.
+    previous_seal_keys: tuple[str, ...] = ()
     #: Development only: generate random keys and persist them beside the SQLite store.
     dev_generate_key: bool = False
     #: A SQLite path or ``postgresql://`` URL; empty means ``[store] url``.
@@ -129,10 +147,7 @@ class LinkerSettings:
             raise ConfigError("linker fuzzy weights must satisfy 0 < medium <= strong", reason="CONFIG_VALUE")
         if self.fuzzy_compare not in ("sealed", "hashed"):
             raise ConfigError("linker.fuzzy_compare must be 'sealed' or 'hashed'", reason="CONFIG_VALUE")
-        if self.seal_key and len(self.seal_key) < 16:
-            raise ConfigError("linker.seal_key must be at least 16 characters", reason="CONFIG_VALUE")
-        if self.seal_key and self.seal_key == self.hash_key:
-            raise ConfigError("linker.seal_key must differ from linker.hash_key", reason="CONFIG_VALUE")
+        self._validate_seal_keys()
         for name in ("cap_strong", "cap_medium", "cap_weak", "cap_birth_date", "fuzzy_block_cap", "face_search_k", "hnsw_m", "max_batch"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"linker.{name} must be >= 1", reason="CONFIG_VALUE")
@@ -147,3 +162,29 @@ class LinkerSettings:
             raise ConfigError("linker.risk_review_threshold must be in (0, 1]", reason="CONFIG_VALUE")
         if self.hash_key and len(self.hash_key) < 16:
             raise ConfigError("linker.hash_key must be at least 16 characters", reason="CONFIG_VALUE")
+
+    def _validate_seal_keys(self) -> None:
+        if self.seal_key and not is_seal_key_text(self.seal_key):
+            raise ConfigError(f"linker.seal_key must be 64 hex characters (a 256-bit key); {SEAL_KEY_HINT}",
+                              reason="CONFIG_VALUE")
+        if self.seal_key and _same_key(self.seal_key, self.hash_key):
+            raise ConfigError(f"linker.seal_key must differ from linker.hash_key; {SEAL_KEY_HINT}",
+                              reason="CONFIG_VALUE")
+        earlier = [self.seal_key] if self.seal_key else []
+        for i, key in enumerate(self.previous_seal_keys):
+            where = f"linker.previous_seal_keys[{i}]"
+            if len(key) < 16:
+                raise ConfigError(f"{where} must be 64 hex characters (or an older seal_key of at least 16 "
+                                  "characters)", reason="CONFIG_VALUE")
+            if _same_key(key, self.hash_key):
+                raise ConfigError(f"{where} must differ from linker.hash_key", reason="CONFIG_VALUE")
+            if any(_same_key(key, k) for k in earlier):
+                raise ConfigError(f"{where} repeats linker.seal_key or an earlier previous key", reason="CONFIG_VALUE")
+            earlier.append(key)
+
+
+def _same_key(a: str, b: str) -> bool:
+    """Two key settings naming one key (hex compared without regard to case)."""
+    if _HEX.issuperset(a) and _HEX.issuperset(b):
+        return a.lower() == b.lower()
+    return a == b

@@ -9,6 +9,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 HASH_KEY = "fault-test-key-0123456789abcdef"
+SEAL_KEY = "5ea1" * 16  # a 256-bit seal key: 64 hex characters
 
 
 class ServerProcess:
@@ -18,7 +19,7 @@ class ServerProcess:
     def __init__(self, store: Path | str, *, env: dict[str, str] | None = None, port: int = 0) -> None:
         self.store = store
         self.env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "IDVERIFY_LINKER__ENABLED": "true",
-                    "IDVERIFY_LINKER__HASH_KEY": HASH_KEY, "IDVERIFY_LINKER__SEAL_KEY": HASH_KEY[::-1],
+                    "IDVERIFY_LINKER__HASH_KEY": HASH_KEY, "IDVERIFY_LINKER__SEAL_KEY": SEAL_KEY,
                     "IDVERIFY_METRICS__PORT": "0",
                     "IDVERIFY_SERVER__WORKER_PROCESSES": "1", **(env or {})}
         self.proc: subprocess.Popen | None = None

@@ -25,7 +25,7 @@ from linker.v1 import linking_service_pb2_grpc as lpb_grpc
 pytest_plugins = ["tests.conftest_linker"]
 
 KEY = "signup-test-key-0123456789abcdef"
-SEAL_KEY = "signup-test-seal-key-0123456789ab"
+SEAL_KEY = "5ea1" * 16  # a 256-bit seal key: 64 hex characters
 
 
 def _start(history_url: str, linker_url: str = ""):

@@ -27,7 +27,7 @@ def live(tmp_path_factory):
     store = tmp_path_factory.mktemp("bad-input") / "store.sqlite3"
     config = load_config(overrides={"server": {"port": 0}, "store": {"url": str(store)},
                                     "linker": {"enabled": True, "hash_key": "bad-input-test-key-0123456789",
-                                               "seal_key": "bad-input-seal-key-0123456789"}},
+                                               "seal_key": "5ea1" * 16}},
                          environ={})
     deps = build_dependencies(config)
     running, port = create_server(config, Application(deps))

@@ -7,10 +7,10 @@ import random
 
 import pytest
 
-from idverify.errors import Unavailable
+from idverify.errors import DataLoss, Unavailable
 from linker.engine import Linker, Registration
 from linker.messages import evidence_message
-from linker.sealing import Sealer
+from linker.sealing import Sealer, key_id
 from linker.settings import LinkerSettings
 from linker.signals import SignalHasher
 from linker.store import open_store
@@ -167,8 +167,25 @@ def test_a_wrong_seal_key_is_refused_not_ignored(store_url):
         with pytest.raises(Unavailable) as err:
             other.check("", F, other.prepare([name("Zebulon Quarterman", "1957-09-13")]))
         assert err.value.reason == "SEAL_KEY_MISMATCH"
+        assert err.value.metadata["key_id"] == key_id(SEAL_KEY) != other.sealer.key_id
     finally:
         other.close()
+
+
+def test_sealed_values_swapped_between_rows_of_one_account_and_type_are_detected(linker):
+    """Two documents of one account: their sealed values swapped between the two rows (same
+    account, same type) no longer open, and the call says why instead of failing as INTERNAL."""
+    reg(linker, "sw", F, name("Zebulon Quarterman", "1957-09-13"), doc("7364009"), doc("1111111"))
+    a, b = [r for r in linker.store.sealed_of(["sw"]) if r.type == DOC]
+    swap = "UPDATE link_sealed SET sealed = ? WHERE account_id = ? AND type = ? AND digest = ?"
+    with linker.store.write():
+        linker.store._exec(swap, (b.value.data, "sw", DOC, a.digest))
+        linker.store._exec(swap, (a.value.data, "sw", DOC, b.digest))
+    with pytest.raises(DataLoss) as err:
+        linker.check("sw", 0, [])
+    assert err.value.reason == "SEALED_VALUE_CORRUPT"
+    with pytest.raises(DataLoss):  # as a candidate of another account, too
+        linker.check("", F, linker.prepare([name("Zebulon Quarterman", "1957-09-13"), doc("7364009")]))
 
 
 def test_erasure_removes_sealed_values_and_variant_hashes(linker):

@@ -18,6 +18,7 @@ from linker.v1 import linking_service_pb2_grpc as pb_grpc
 pytest_plugins = ["tests.conftest_linker"]
 
 KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+SEAL_KEY = "5ea1" * 16  # a 256-bit seal key: 64 hex characters
 
 
 def _config(tmp_path, store_url: str, **linker) -> Config:
@@ -30,7 +31,7 @@ def _config(tmp_path, store_url: str, **linker) -> Config:
 
 @pytest.fixture
 def stub(start_server, tmp_path, store_url):
-    deps = build_dependencies(_config(tmp_path, store_url, hash_key=KEY, seal_key="service-test-seal-key"))
+    deps = build_dependencies(_config(tmp_path, store_url, hash_key=KEY, seal_key=SEAL_KEY))
     channel, _ = start_server(deps)
     return pb_grpc.LinkingServiceStub(channel)
 
@@ -266,7 +267,7 @@ def test_a_request_with_nothing_usable_is_refused_with_every_reason(stub):
 def test_nothing_of_a_rejected_value_is_stored(start_server, tmp_path, store_url):
     """The rejected value reaches neither the store file (tables, event log, WAL) nor its hash."""
     store = tmp_path / "rejected.sqlite3"
-    deps = build_dependencies(_config(tmp_path, str(store), hash_key=KEY, seal_key="service-test-seal-key"))
+    deps = build_dependencies(_config(tmp_path, str(store), hash_key=KEY, seal_key=SEAL_KEY))
     channel, _ = start_server(deps)
     stub = pb_grpc.LinkingServiceStub(channel)
     canary = "zq.canary.mailbox@@example.org"
@@ -279,3 +280,47 @@ def test_nothing_of_a_rejected_value_is_stored(start_server, tmp_path, store_url
     assert written, "the store wrote nothing"
     for piece in (canary, "zq.canary", "canary.mailbox"):
         assert piece.encode() not in written
+
+
+def _identity(value: str, number: str) -> list[pb.Signal]:
+    return [pb.Signal(type=pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, value=value, birth_date="1957-09-13"),
+            pb.Signal(type=pb.SIGNAL_TYPE_DOCUMENT_NUMBER, value=number, country="AUS")]
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=False)
+def test_a_sealed_value_that_does_not_open_is_a_reason_not_internal(start_server, tmp_path, store_url):
+    """A damaged sealed value of a candidate refuses the call with DATA_LOSS and
+    SEALED_VALUE_CORRUPT (naming the batch item); one under an unknown key with UNAVAILABLE and
+    SEAL_KEY_MISMATCH naming the key id; the server keeps serving."""
+    from idverify.client import error_info
+
+    deps = build_dependencies(_config(tmp_path, str(tmp_path / "links.sqlite3"), hash_key=KEY, seal_key=SEAL_KEY))
+    channel, _ = start_server(deps)
+    stub = pb_grpc.LinkingServiceStub(channel)
+    stub.RegisterAccount(pb.RegisterAccountRequest(account_id="z1", kind=pb.ACCOUNT_KIND_FREELANCER,
+                                                   signals=_identity("Zebulon Quarterman", "7364009")), timeout=10)
+    store = deps.linker.store
+    (row, *_) = store.sealed_of(["z1"])
+    store._exec("UPDATE link_sealed SET sealed = ? WHERE account_id = 'z1' AND type = ?",
+                (row.value.data[:20], row.type))  # truncated
+    batch = pb.RegisterAccountsRequest(accounts=[
+        pb.RegisterAccountRequest(account_id="other", kind=pb.ACCOUNT_KIND_CLIENT, signals=[card("x")]),
+        pb.RegisterAccountRequest(account_id="z2", kind=pb.ACCOUNT_KIND_CLIENT,
+                                  signals=_identity("Zebulon Quarterman", "7364009"))])
+    with pytest.raises(grpc.RpcError) as info:
+        stub.RegisterAccounts(batch, timeout=10)
+    assert info.value.code() == grpc.StatusCode.DATA_LOSS
+    details = error_info(info.value)
+    assert details.reason == "SEALED_VALUE_CORRUPT" and details.metadata["field"] == "accounts[1]"
+    assert "QUARTERMAN" not in info.value.details().upper()
+    assert store.account("other") is None  # the batch is all or nothing
+    store._exec("UPDATE link_sealed SET sealed = ?, key_id = ? WHERE account_id = 'z1' AND type = ?",
+                (row.value.data, "00ff00ff00ff00ff", row.type))
+    with pytest.raises(grpc.RpcError) as info:
+        stub.CheckAccount(pb.CheckAccountRequest(account_id="z1"), timeout=10)
+    assert info.value.code() == grpc.StatusCode.UNAVAILABLE
+    details = error_info(info.value)
+    assert details.reason == "SEAL_KEY_MISMATCH" and details.metadata["key_id"] == "00ff00ff00ff00ff"
+    ok = stub.RegisterAccount(pb.RegisterAccountRequest(account_id="c1", kind=pb.ACCOUNT_KIND_CLIENT,
+                                                        signals=[card("y")]), timeout=10)
+    assert ok.decision == pb.LINK_DECISION_ALLOW

@@ -118,7 +118,7 @@ def test_no_personal_data_in_any_log_line(captured_logs, start_server, tmp_path)
 
     config = load_config(overrides={"server": {"port": 0}, "store": {"url": str(tmp_path / "s.sqlite3")},
                                     "linker": {"enabled": True, "hash_key": "test-key-" + "0" * 40,
-                                               "seal_key": "seal-key-" + "0" * 40}},
+                                               "seal_key": "5ea1" * 16}},
                          environ={})
     deps = build_dependencies(config)
     channel, _ = start_server(deps)

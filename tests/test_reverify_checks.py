@@ -29,6 +29,7 @@ from idverify.v1 import verification_service_pb2_grpc as pb_grpc
 REPO_ROOT = Path(__file__).resolve().parent.parent
 HOPPER = Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
 KEY = "reverify-test-key-0123456789abcdef"
+SEAL_KEY = "5ea1" * 16  # a 256-bit seal key: 64 hex characters
 
 
 def test_recheck_document_recomputes_expiry_and_age_only():
@@ -48,10 +49,10 @@ def test_recheck_document_recomputes_expiry_and_age_only():
 def test_reverify_once_in_process_and_remote(tmp_path):
     store_path = tmp_path / "store.sqlite3"
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "IDVERIFY_LINKER__ENABLED": "true",
-           "IDVERIFY_LINKER__HASH_KEY": KEY, "IDVERIFY_LINKER__SEAL_KEY": KEY[::-1],
+           "IDVERIFY_LINKER__HASH_KEY": KEY, "IDVERIFY_LINKER__SEAL_KEY": SEAL_KEY,
            "IDVERIFY_SERVER__WORKER_PROCESSES": "1"}
     config = load_config(overrides={"server": {"port": 0, "worker_processes": 1}, "store": {"url": str(store_path)},
-                                    "linker": {"enabled": True, "hash_key": KEY, "seal_key": KEY[::-1]}}, environ={})
+                                    "linker": {"enabled": True, "hash_key": KEY, "seal_key": SEAL_KEY}}, environ={})
     deps = build_dependencies(config)
     running, port = create_server(config, Application(deps))
     running.start()

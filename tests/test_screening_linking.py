@@ -47,7 +47,7 @@ def serve(start_server, tmp_path, store_url, screener):
     def start(**screening):
         config = Config(server=ServerSettings(port=0), store=StoreSettings(url=str(tmp_path / "store.sqlite3")),
                         linker=LinkerSettings(enabled=True, store_url=store_url, hash_key=KEY,
-                                              seal_key="screening-link-seal-key"),
+                                              seal_key="5ea1" * 16),
                         screening=ScreeningSettings(**screening))
         # Only what screening and linking need: no face workers to start.
         deps = Dependencies(config=config, screener=screener, linker=Linker.open(config.linker, store_url))

@@ -35,7 +35,7 @@ def test_health_is_serving_for_server_and_every_service(start_server, tmp_path):
     from linker.settings import LinkerSettings
 
     settings = LinkerSettings(enabled=True, hash_key="00112233445566778899aabbccddeeff",
-                              seal_key="ffeeddccbbaa99887766554433221100")
+                              seal_key="ffeeddccbbaa9988" * 4)
     config = Config(server=ServerSettings(port=0), store=StoreSettings(url=str(tmp_path / "s.sqlite3")),
                     linker=settings)
     deps = Dependencies(config=config, linker=Linker.open(settings, str(tmp_path / "s.sqlite3")))

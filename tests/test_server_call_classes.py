@@ -84,7 +84,7 @@ def test_a_light_call_is_answered_while_heavy_calls_hold_every_slot(start_server
         store=StoreSettings(url=str(tmp_path / "store.sqlite3")),
         limits=LimitSettings(max_concurrent_calls=1, max_queued_calls=2),
         linker=LinkerSettings(enabled=True, hash_key="call-class-test-key-0123456789abcdef",
-                              seal_key="call-class-seal-key-fedcba9876543210"),
+                              seal_key="5ea1" * 16),
     )
     deps = build_dependencies(config)
     channel, _ = start_server(deps)

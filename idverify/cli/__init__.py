@@ -15,6 +15,7 @@
     idverify keys create --client NAME --scope verify [--scope link] --keys-file FILE
     idverify reverify [--once] [--target host:port] [--concurrency N]
     idverify import-accounts FILE.jsonl [--batch 256] [--start-line N] [--decisions OUT.jsonl]
+    idverify rotate-seal-key [--config FILE] [--db PATH|URL] [--batch 500]   (see the README's rotation)
     idverify screen FILE [--lines | --profile] [--contract] [--redact] [--json] [--fail-on block]
     idverify qa run PATH | qa compare OLD.json NEW.json | qa build
 
@@ -64,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     from idverify.cli.import_accounts import add_parser as add_import
 
     add_import(sub)
+    from idverify.cli.rotate_seal_key import add_parser as add_rotate
+
+    add_rotate(sub)
     from idverify.cli.screen import add_parser as add_screen
 
     add_screen(sub)
@@ -91,6 +95,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from idverify.cli.screen import run as run_screen
 
         return run_screen(args)
+    if args.command == "rotate-seal-key":
+        from idverify.cli.rotate_seal_key import run as run_rotate
+
+        return run_rotate(args)
     if args.command == "import-accounts":
         from idverify.cli.import_accounts import run as run_import
 

@@ -7,7 +7,8 @@ code    name           meaning
 ======  =============  ========================================================================
 0       OK             the command did its work (a call succeeded, whatever the decision)
 1       FAILED         it ran, and some items failed: QA cases, re-verified accounts, an import
-                       batch the server refused, a QA comparison that got worse
+                       batch the server refused, a QA comparison that got worse, corrupt sealed
+                       values found by ``rotate-seal-key``
 2       USAGE          bad arguments, configuration or input file: fix the call, do not retry
 3       CANNOT_LISTEN  ``serve`` could not bind a port (gRPC or metrics): it is taken by another
                        process or the address is wrong; give this replica its own port

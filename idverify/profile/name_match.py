@@ -14,7 +14,10 @@ in three passes:
    initials written together (JC for JEAN CLAUDE);
 3. an optimal assignment (maximum total weighted score) over the remaining tokens, scored as
    nickname, initial, MRZ truncation, OCR confusion, typo, a given name of the same sound
-   (Metaphone: Rafael and Raphael), or a near miss (see :func:`_near_miss`).
+   (Metaphone: Rafael and Raphael), or a near miss (see :func:`_near_miss`; given names
+   written with other vowels, Maisa and Mayesa, are one too); in a declared name declined as a
+   whole (a Russian patronymic in an oblique case: Olega Ivanovicha), given names whose
+   stems agree once the case endings are off are a near miss.
 
 Token scores (0-100): exact 100, transliterated 98, compound 97, a surname with its particle
 glued on one side and left out on the other (LEBLANC and Blanc) 95, truncated 95, OCR
@@ -33,7 +36,8 @@ Levels: MATCH needs the score at or above ``name_match_score``, some surname tok
 the first given name matched by more than an initial, no declared token the document lacks
 (a particle included: AL-IBRAHIM for IBRAHIM), no near miss, and the given names in the
 document's order. NO_MATCH when no surname token or no given name matches (a declared name of
-only the document's given names is PARTIAL: the surname left out, not contradicted), when a
+only the document's given names is PARTIAL: the surname left out, not contradicted, even when
+the first given name alone is declared against a long document name), when a
 given name, middle name or patronymic is missing while the declared name has another one
 instead (John and Jane Smith, Sergey Borisovich and Sergey Viktorovich: two different known
 given names are never a typo of one another, and namesakes differ in their father's names),
@@ -41,7 +45,8 @@ and when given names change order around bin or ibn (father and son). Otherwise 
 the score reaches ``name_partial_score``. A declared ``SURNAME, Given`` is read given names
 first.
 
-Pure; the :class:`NameMatcher` caches token-pair results, so build one and share it.
+Pure; the :class:`NameMatcher` caches token-pair results and per-token keys, so build one and
+share it (:meth:`NameMatcher.clear_caches` forgets them all, for cold benchmarks).
 """
 
 from __future__ import annotations
@@ -55,7 +60,8 @@ from typing import NamedTuple
 from jellyfish import metaphone
 from rapidfuzz.distance import OSA
 
-from idverify.profile.name_normalize import PARTICLES, NameToken, skeleton, tokenize
+from idverify.profile.name_normalize import NameToken, sino_key, skeleton, tokenize
+from idverify.profile.name_normalize import clear_caches as clear_token_caches
 from idverify.profile.nickname_table import NicknameTable, default_nickname_table
 from idverify.profile.settings import ProfileSettings
 
@@ -117,9 +123,17 @@ class NameComparison(NamedTuple):
 # Module constants: enum attribute look-ups are slow on the hot path.
 _EXACT = TokenKind.EXACT
 _TRANSLITERATED = TokenKind.TRANSLITERATED
-_STRONG = frozenset(
-    {TokenKind.EXACT, TokenKind.TRANSLITERATED, TokenKind.NICKNAME, TokenKind.FUZZY, TokenKind.TRUNCATED}
-)
+_NICKNAME = TokenKind.NICKNAME
+_INITIAL = TokenKind.INITIAL
+_FUZZY = TokenKind.FUZZY
+_TRUNCATED = TokenKind.TRUNCATED
+_MISSING = TokenKind.MISSING
+_EXTRA = TokenKind.EXTRA
+_MATCH = MatchLevel.MATCH
+_PARTIAL = MatchLevel.PARTIAL
+_NO_MATCH = MatchLevel.NO_MATCH
+_NOT_COMPARED = MatchLevel.NOT_COMPARED
+_STRONG = frozenset({_EXACT, _TRANSLITERATED, _NICKNAME, _FUZZY, _TRUNCATED})
 _PARTICLE_WEIGHT = 0.1
 _VOWELS = frozenset("aeiouy")
 _LINEAGE = frozenset("bin ibn bint binti ben ould".split())
@@ -129,10 +143,6 @@ _HONORIFICS = frozenset(
     "mr mrs ms miss mx dr doctor prof professor sir dame sheikh shaikh shaykh haji hajji "
     "jr jnr sr snr ii iii iv".split()
 )
-# Particles that appear glued to the surname in an MRZ, longest first so DELLA wins over DE.
-_PARTICLE_PREFIX = re.compile(
-    "|".join(sorted((p for p in PARTICLES if len(p) >= 2), key=len, reverse=True))
-)
 _COMPOUND_SCORE = 97.0
 # A given name spelt differently with the same Metaphone code (Rafael, Raphael), on tokens of
 # at least this many letters: shorter ones share codes too easily (Jan, Jane, Joan, June).
@@ -140,18 +150,6 @@ _PHONETIC_SCORE = 88.0
 _PHONETIC_MIN_LENGTH = 5
 # A near miss (see _near_miss): enough to keep the name from NO_MATCH, never MATCH on its own.
 _WEAK_SCORE = 70.0
-
-# OCR-B and typeface confusions seen when machine-readable zones and printed names are read:
-# multi-character ones first, then single characters folded to one representative.
-_OCR_PAIRS = (("rn", "m"), ("vv", "w"), ("cl", "d"))
-_OCR_TABLE = str.maketrans("0qd1l58z26v", "ooo" + "ii" + "sb" + "zz" + "gu")
-
-
-def _ocr_fold(text: str) -> str:
-    for pair, single in _OCR_PAIRS:
-        text = text.replace(pair, single)
-    return text.translate(_OCR_TABLE)
-
 
 # The document side: (token, block, index in block, weight); block 0 surname, 1 given names.
 _DocToken = tuple[NameToken, int, int, float]
@@ -167,6 +165,25 @@ class NameMatcher:
         self.settings = settings or ProfileSettings()
         self.nicknames = nicknames or default_nickname_table()
         self._pairs: dict[tuple[str, str, bool, bool], tuple[TokenKind, float] | None] = {}
+        self._nicks: dict[str, frozenset[str]] = {}
+
+    def clear_caches(self) -> None:
+        """Forget every cached token pair and token (benchmarks measuring cold throughput)."""
+        self._pairs.clear()
+        self._nicks.clear()
+        clear_token_caches()
+
+    def _related(self, token: NameToken) -> frozenset[str]:
+        """Every name any spelling of ``token`` is a nickname, full form or variant of."""
+        try:
+            return self._nicks[token.text]
+        except KeyError:
+            pass
+        names = frozenset().union(*(self.nicknames.related_names(form) for form in token.forms))
+        if len(self._nicks) > 100_000:  # bound memory on a long-running server
+            self._nicks.clear()
+        self._nicks[token.text] = names
+        return names
 
     def compare(self, declared: str, surname: str, given_names: str, truncated: bool = False) -> NameComparison:
         """Compare a declared full name with a document's surname and given names.
@@ -188,7 +205,7 @@ class NameMatcher:
         sur = tokenize(surname)
         giv = tokenize(given_names)
         if not dec or not (sur or giv):
-            return NameComparison(0.0, MatchLevel.NOT_COMPARED, ())
+            return NameComparison(0.0, _NOT_COMPARED, ())
         return self._compare(dec, sur, giv, truncated)
 
     # -- alignment --------------------------------------------------------------------------
@@ -250,6 +267,8 @@ class NameMatcher:
             for i, j, kind, score, _ in _best_assignment(candidates):
                 dec_match[i] = doc_match[j] = len(pairs)
                 pairs.append(((i,), (j,), kind, score))
+            if any(d.oblique for d in dec):
+                _declined_given_names(dec, doc, dec_match, doc_match, pairs)
 
         return self._verdict(dec, doc, dec_match, doc_match, pairs, truncated)
 
@@ -275,26 +294,37 @@ class NameMatcher:
         score = round(numerator / denominator, 2)
         s = self.settings
         level = (
-            MatchLevel.MATCH
+            _MATCH
             if score >= s.name_match_score
-            else MatchLevel.PARTIAL
+            else _PARTIAL
             if score >= s.name_partial_score
-            else MatchLevel.NO_MATCH
+            else _NO_MATCH
         )
         return NameComparison(score, level, tuple(tokens))
 
     def _compounds(self, dec, doc, dec_match, doc_match, pairs) -> None:
         # Declared run of 2-3 adjacent unmatched tokens against one unmatched document token,
-        # then a document run (of one block) against one declared token.
-        doc_tokens = [entry[0] for entry in doc]
-        blocks = [entry[1] for entry in doc]
-        _join_runs(dec, dec_match, doc_tokens, doc_match, pairs, None, run_first=True)
-        _join_runs(doc_tokens, doc_match, dec, dec_match, pairs, blocks, run_first=False)
+        # then a document run (of one block) against one declared token. A run needs two
+        # adjacent unmatched tokens (of one block on the document side): without them the
+        # joins are skipped (the unmatched lists only shrink, so checking them first is safe).
+        dec_free = [i for i, m in enumerate(dec_match) if m < 0]
+        doc_free = [j for j, m in enumerate(doc_match) if m < 0]
+        doc_tokens = blocks = None
+        if any(y - x == 1 for x, y in zip(dec_free, dec_free[1:])):
+            doc_tokens = [entry[0] for entry in doc]
+            _join_runs(dec, dec_match, doc_tokens, doc_match, pairs, None, run_first=True)
+        if any(y - x == 1 and doc[x][1] == doc[y][1] for x, y in zip(doc_free, doc_free[1:])):
+            doc_tokens = doc_tokens or [entry[0] for entry in doc]
+            blocks = [entry[1] for entry in doc]
+            _join_runs(doc_tokens, doc_match, dec, dec_match, pairs, blocks, run_first=False)
         # Initials written together for two or three given names (JC for Jean-Claude).
-        given = [j for j in range(len(doc)) if blocks[j] == 1]
-        for i, d in enumerate(dec):
-            if dec_match[i] >= 0 or not 2 <= len(d.plain) <= 3 or d.particle:
-                continue
+        initials = [
+            i for i in dec_free if dec_match[i] < 0 and 2 <= len(dec[i].plain) <= 3 and not dec[i].particle
+        ]
+        if initials:
+            given = [j for j in range(len(doc)) if doc[j][1] == 1]
+        for i in initials:
+            d = dec[i]
             size = len(d.plain)
             for k in range(len(given) - size + 1):
                 run = given[k : k + size]
@@ -302,12 +332,14 @@ class NameMatcher:
                     for j in run:
                         doc_match[j] = len(pairs)
                     dec_match[i] = len(pairs)
-                    pairs.append(((i,), tuple(run), TokenKind.INITIAL, 70.0))
+                    pairs.append(((i,), tuple(run), _INITIAL, 70.0))
                     break
         # The whole document name written as one declared token (VladimirPutin, PolPot), given
         # names first or surname first.
+        if len(doc_free) < len(doc) or not all(m < 0 for m in doc_match):
+            return
         n_sur = sum(1 for entry in doc if entry[1] == 0)
-        if 0 < n_sur < len(doc) and all(m < 0 for m in doc_match):
+        if 0 < n_sur < len(doc):
             orders = ([*range(n_sur, len(doc)), *range(n_sur)], list(range(len(doc))))
             length = sum(len(entry[0].plain) for entry in doc)
             for i, d in enumerate(dec):
@@ -346,16 +378,16 @@ class NameMatcher:
             # An initial stands for a given name; a one-letter surname token is an initial
             # nowhere, and two different initials never match.
             if a[:1] == b[:1] or d.icao[:1] == t.icao[:1]:
-                return TokenKind.INITIAL, 70.0
+                return _INITIAL, 70.0
             return None
-        if given and any(self.nicknames.related(x, y) for x in d.forms for y in t.forms):
-            return TokenKind.NICKNAME, 90.0
+        if given and not self._related(d).isdisjoint(t.forms):
+            return _NICKNAME, 90.0
         if given and (self._nickname_of_spelling(a, b) or self._nickname_of_spelling(b, a)):
-            return TokenKind.NICKNAME, 85.0  # Kate -> Katherine, written Catherine
-        if not given and (_strip_particles(b) in d.forms or _strip_particles(a) in t.forms):
-            return TokenKind.EXACT, 95.0  # a particle joined on one side, omitted on the other
+            return _NICKNAME, 85.0  # Kate -> Katherine, written Catherine
+        if not given and (t.unprefixed in d.forms or d.unprefixed in t.forms):
+            return _EXACT, 95.0  # a particle joined on one side, omitted on the other
         if truncatable and 2 <= len(b) and any(len(f) > len(b) and f.startswith(b) for f in d.forms):
-            return TokenKind.TRUNCATED, 95.0
+            return _TRUNCATED, 95.0
         if (
             given
             and min(len(a), len(b)) >= _PHONETIC_MIN_LENGTH
@@ -363,13 +395,16 @@ class NameMatcher:
             and _typo_like(a, b)
             and _same_ending(a, b)
         ):
-            return TokenKind.TRANSLITERATED, _PHONETIC_SCORE  # Rafael, Raphael; Hussein, Hussin
+            return _TRANSLITERATED, _PHONETIC_SCORE  # Rafael, Raphael; Hussein, Hussin
         if given and a != b and self.nicknames.is_known(a) and self.nicknames.is_known(b):
-            return None  # two different given names (Maria, Marta) are not a typo of each other
+            # Two different given names (Maria, Marta) are not a typo of each other; at most
+            # two spellings of one sound.
+            return _same_vowels(d, t)
+        (ocr_di, ocr_dp), (ocr_ti, ocr_tp) = d.ocr, t.ocr
+        if (ocr_di == ocr_ti and len(d.icao) >= 3) or (ocr_dp == ocr_tp and len(a) >= 3):
+            return _FUZZY, 92.0
         best: tuple[TokenKind, float] | None = None
-        for x, y in ((d.icao, t.icao), (a, b)):
-            if _ocr_fold(x) == _ocr_fold(y) and len(x) >= 3:
-                return TokenKind.FUZZY, 92.0
+        for x, y in ((d.icao, t.icao), (a, b)) if d.icao != a or t.icao != b else ((a, b),):
             shorter = min(len(x), len(y))
             allowed = 0 if shorter < s.fuzzy_min_length else 1 if shorter < s.fuzzy_two_edit_length else 2
             if not allowed or abs(len(x) - len(y)) > allowed or not _typo_like(x, y, given):
@@ -378,8 +413,8 @@ class NameMatcher:
             if edits <= allowed:
                 score = 90.0 - 5.0 * (edits - 1)
                 if best is None or score > best[1]:
-                    best = (TokenKind.FUZZY, score)
-        return best or _near_miss(d, t, given)
+                    best = (_FUZZY, score)
+        return best or (given and _same_vowels(d, t)) or _near_miss(d, t, given)
 
     def _nickname_of_spelling(self, nickname: str, name: str) -> bool:
         """True when ``nickname`` stands for a spelling of ``name`` one letter different.
@@ -391,7 +426,7 @@ class NameMatcher:
         if len(name) < 5:
             return False
         return any(
-            _typo_like(full, name) and OSA.distance(full, name, score_cutoff=1) <= 1
+            OSA.distance(full, name, score_cutoff=1) <= 1 and _typo_like(full, name)
             for full in self.nicknames.related_names_of_length(nickname, len(name))
         )
 
@@ -408,7 +443,7 @@ class NameMatcher:
         if not core:
             core = [j for j, entry in enumerate(doc) if entry[1] == 0]
         surname_hits = sum(
-            1 for j in core if doc_match[j] >= 0 and pairs[doc_match[j]][2] != TokenKind.INITIAL
+            1 for j in core if doc_match[j] >= 0 and pairs[doc_match[j]][2] != _INITIAL
         )
         done = -1
         for j, (t, block, k, weight) in enumerate(doc):
@@ -433,14 +468,14 @@ class NameMatcher:
                 denominator += weight  # the first given name, or the surname, left out
             else:
                 denominator += weight * s.missing_token_factor
-            tokens.append(TokenAlignment("", t.text, TokenKind.MISSING, 0.0))
+            tokens.append(TokenAlignment("", t.text, _MISSING, 0.0))
         extras = 0
         particle_extra = False
         extra_scripts: set[bool] = set()  # Latin or not, of each declared token the document lacks
         for i, d in enumerate(dec):
             if dec_match[i] >= 0:
                 continue
-            tokens.append(TokenAlignment(d.text, "", TokenKind.EXTRA, 0.0))
+            tokens.append(TokenAlignment(d.text, "", _EXTRA, 0.0))
             if truncated:
                 continue
             if d.particle or d.plain in _HONORIFICS:
@@ -464,20 +499,23 @@ class NameMatcher:
         order_ok = all(x < y for x, y in zip(given_order, given_order[1:]))
         if not order_ok:
             notes.append("given names in a different order")
-        if core and surname_hits == 0 and (extras or not given_order or score < s.name_partial_score):
+        # Only given names declared, the first of them among them: PARTIAL however low the score.
+        lone_given = first_kind in _STRONG and not extras
+        low = score < s.name_partial_score and not lone_given
+        if core and surname_hits == 0 and (extras or not given_order or low):
             notes.append("surname not matched")
-            level = MatchLevel.NO_MATCH
+            level = _NO_MATCH
         elif core and surname_hits == 0:
             # Only given names declared, all of them the document's: the surname is left out,
             # not contradicted; a human should look.
             notes.append("surname not declared")
-            level = MatchLevel.PARTIAL
+            level = _PARTIAL
         elif given and not given_order:
             notes.append("no given name matched")
-            level = MatchLevel.NO_MATCH
+            level = _NO_MATCH
         elif given and first_kind is None and extras:
             notes.append("a different first given name")
-            level = MatchLevel.NO_MATCH
+            level = _NO_MATCH
         elif extras and any(
             doc_match[j] < 0 and not doc[j][0].particle and doc[j][0].latin in extra_scripts
             for j in range(len(doc))
@@ -488,28 +526,51 @@ class NameMatcher:
             # does one syllable of a Chinese or Korean name (习近平, 习近朋). A second surname
             # in place of another (JASSO ROCHA, JASSO SERRATOS) is left to a human.
             notes.append("a different middle name")
-            level = MatchLevel.NO_MATCH
+            level = _NO_MATCH
         elif not order_ok and any(d.plain in _LINEAGE for d in dec):
             notes.append("given names in another order around bin or ibn: father and son")
-            level = MatchLevel.NO_MATCH
+            level = _NO_MATCH
         else:
-            if first_kind == TokenKind.INITIAL:
+            if first_kind == _INITIAL:
                 notes.append("first given name only as an initial")
             elif given and first_kind is None:
                 notes.append("first given name not declared")
             if extras:
                 notes.append("declared name has tokens the document lacks")
-            weak = any(p[3] <= _WEAK_SCORE and p[2] != TokenKind.INITIAL for p in pairs)
+            weak = any(p[3] <= _WEAK_SCORE and p[2] != _INITIAL for p in pairs)
             if weak:
                 notes.append("a token only resembles its counterpart (sound, outline or two letters)")
             strict = (not given or first_kind in _STRONG) and not extras and order_ok and not weak and not particle_extra
             if strict and score >= s.name_match_score:
-                level = MatchLevel.MATCH
+                level = _MATCH
             elif score >= s.name_partial_score:
-                level = MatchLevel.PARTIAL
+                level = _PARTIAL
             else:
-                level = MatchLevel.NO_MATCH
+                level = _NO_MATCH
         return NameComparison(score, level, tuple(tokens), tuple(notes))
+
+
+# A declared name declined as a whole is marked by ``NameToken.oblique`` (Olega Ivanovicha).
+# Case endings and nominative endings of given names (Oleg, Olega; Sergei, Sergey, Sergeya).
+_CASE_ENDING = re.compile(r"(?:ya|yu|ye|yem|yom|iy|ii|yi|ij|a|u|e|om|em|ym|im|i|y|oy|oi|oj)$")
+
+
+def _declined_given_names(dec, doc, dec_match, doc_match, pairs) -> None:
+    """In a declined declared name, pair given names whose stems agree (Sergeya and SERGEI).
+
+    Only a near miss: without the context a case ending reads as another name (Ivana, Ivan).
+    """
+    for j, entry in enumerate(doc):
+        if doc_match[j] >= 0 or entry[1] != 1 or len(entry[0].plain) < 4:
+            continue
+        stem = _CASE_ENDING.sub("", entry[0].plain)
+        if len(stem) < 3:
+            continue
+        for i, d in enumerate(dec):
+            if dec_match[i] < 0 and d.latin == entry[0].latin and _CASE_ENDING.sub("", d.plain) == stem:
+                dec_match[i] = doc_match[j] = len(pairs)
+                pairs.append(((i,), (j,), _FUZZY, _WEAK_SCORE))
+                break
 
 
 def _typo_like(x: str, y: str, given: bool = True) -> bool:
@@ -531,18 +592,29 @@ def _join_runs(runs_side, runs_match, other, other_match, pairs, blocks, run_fir
     declared first). Runs whose letters cannot add up to any candidate's (within three) are
     skipped before their forms are built.
     """
+    n = len(runs_side)
+    if n < 2:
+        return
+    free = [(k, len(t.plain)) for k, t in enumerate(other) if other_match[k] < 0]
+    if not free:
+        return
+    # Bounds on a run's letters from the candidates free at the start (a candidate taken later
+    # is rechecked below, so stale bounds only let a run through to that check).
+    low = min(length for _, length in free) - 3
+    high = max(length for _, length in free) + 3
     lengths = [len(t.plain) for t in runs_side]
     for size in (3, 2):
-        for start in range(len(runs_side) - size + 1):
-            run = range(start, start + size)
+        for start in range(n - size + 1):
+            end = start + size
+            total = sum(lengths[start:end])
+            if total < low or total > high:
+                continue
+            run = range(start, end)
             if any(runs_match[k] >= 0 for k in run):
                 continue
-            if blocks is not None and blocks[start] != blocks[start + size - 1]:
+            if blocks is not None and blocks[start] != blocks[end - 1]:
                 continue
-            total = sum(lengths[start : start + size])
-            candidates = [
-                k for k, t in enumerate(other) if other_match[k] < 0 and abs(len(t.plain) - total) <= 3
-            ]
+            candidates = [k for k, length in free if other_match[k] < 0 and abs(length - total) <= 3]
             if not candidates:
                 continue
             joined = _joined_forms([runs_side[k] for k in run])
@@ -559,76 +631,92 @@ def _join_runs(runs_side, runs_match, other, other_match, pairs, blocks, run_fir
 def _near_miss(d: NameToken, t: NameToken, given: bool) -> tuple[TokenKind, float] | None:
     """A weak relation that a human should judge: the pair scores :data:`_WEAK_SCORE`.
 
-    The same sound (Metaphone: Scholz and Schulze), the same consonant outline against a script
+    A token written backwards (within one slip) or, from six letters, with its letters
+    scrambled (ikslawoK, Kowalski); a given-name syllable with its final consonant dropped (Su, Sun);
+    the same sound (Metaphone: Scholz and Schulze), the same consonant outline against a script
     that writes no vowels (فرناندو and Fernando), a surname of five letters or more two edits
-    away with the same first letter (Carney and Cooney), or one edit in a token of two to four
-    letters (a syllable; in a given name only a changed vowel: Jong Un and Jong On, while Un and
-    Il differ in two letters and stay apart). Never between particles, nor between two known
+    away with the same first letter (Carney and Cooney; in Latin script from three letters: Hay
+    and Hale) or with two letters left out (Mann and Hamann, from four), or one edit in a token
+    of two to four letters (a syllable; in a given name only a changed vowel: Jong Un and Jong
+    On, while Un and Il differ in two letters and stay apart). Never between particles, nor between two known
     given names (Miguel and Manuel are two names: _pair_uncached returns before), nor between
     given names that end differently (a vowel against a consonant, or two vowels).
     """
     a, b = d.plain, t.plain
     if d.particle or t.particle:
         return None
+    shorter = min(len(a), len(b))
+    apart = abs(len(a) - len(b))
+    if (
+        shorter >= 4
+        and apart <= 1
+        and (OSA.distance(a[::-1], b, score_cutoff=1) <= 1 or (shorter >= 6 and not apart and sorted(a) == sorted(b)))
+    ):
+        return _FUZZY, _WEAK_SCORE  # written backwards or scrambled (samoT ikslawoK): look
+    if given and shorter >= 2 and apart == 1 and shorter <= 2:
+        longer, short = (a, b) if len(a) > len(b) else (b, a)
+        if longer.startswith(short) and longer[-1] not in _VOWELS:
+            return _FUZZY, _WEAK_SCORE  # a syllable with its final consonant dropped: Su, Sun
     if given and d.latin and t.latin and not _same_ending(a, b):
         return None  # Milan, Milena; Alexander, Alexandra: another name, not a spelling
-    shorter = min(len(a), len(b))
     if shorter >= 3 and d.phonetic == t.phonetic:
-        return TokenKind.TRANSLITERATED, _WEAK_SCORE
+        return _TRANSLITERATED, _WEAK_SCORE
     if d.abjad != t.abjad and (
         (len(d.skeleton) >= 2 and d.skeleton == t.skeleton)
         or (shorter >= 3 and len(skeleton(a, True)) >= 2 and skeleton(a, True) == skeleton(b, True))
     ):
         # Only against a script that leaves vowels unwritten (Arabic, Hebrew): where the
         # romanisation has the vowels (Cyrillic, Greek) the spellings themselves are compared.
-        return TokenKind.TRANSLITERATED, _WEAK_SCORE
+        return _TRANSLITERATED, _WEAK_SCORE
     if (
         shorter >= 5
         and a[0] == b[0]
-        and abs(len(a) - len(b)) <= 1
+        and apart <= 1
         and d.skeleton == t.skeleton
         and len(d.skeleton) >= 2
         and OSA.distance(d.phonetic, t.phonetic, score_cutoff=1) <= 1
     ):
-        return TokenKind.FUZZY, _WEAK_SCORE  # one consonant outline, sounds one step apart: Sobhi, Soubi
-    if shorter >= 2 and max(len(a), len(b)) <= 12 and _sino_key(a) == _sino_key(b):
-        return TokenKind.TRANSLITERATED, _WEAK_SCORE  # Hsi, Xi: Wade-Giles against pinyin
-    if not given and shorter >= 5 and a[0] == b[0] and abs(len(a) - len(b)) <= 2:
+        return _FUZZY, _WEAK_SCORE  # one consonant outline, sounds one step apart: Sobhi, Soubi
+    if shorter >= 2 and max(len(a), len(b)) <= 12 and d.sino == t.sino:
+        return _TRANSLITERATED, _WEAK_SCORE  # Hsi, Xi: Wade-Giles against pinyin
+    if (
+        not given
+        and apart <= 2
+        and shorter >= 3
+        and (
+            (shorter >= 5 and a[0] == b[0])
+            or (d.latin and t.latin and (a[0] == b[0] or (shorter >= 4 and apart == 2)))
+        )
+    ):
+        # A surname two letters away (Carney, Cooney; Hay, Hale), or two letters left out
+        # anywhere (Mann, Hamann).
         if OSA.distance(a, b, score_cutoff=2) <= 2:
-            return TokenKind.FUZZY, _WEAK_SCORE  # a surname two letters away: Carney, Cooney
-    if shorter >= 2 and max(len(a), len(b)) <= 4 and OSA.distance(a, b, score_cutoff=1) <= 1:
+            return _FUZZY, _WEAK_SCORE
+    if shorter >= 2 and apart <= 1 and max(len(a), len(b)) <= 4 and OSA.distance(a, b, score_cutoff=1) <= 1:
         if not given or (d.skeleton == t.skeleton and len(a) == len(b)):
-            return TokenKind.FUZZY, _WEAK_SCORE  # Sin, Shin; Gi, Gil; Jong Un, Jong On
+            return _FUZZY, _WEAK_SCORE  # Sin, Shin; Jong Un, Jong On
     return None
 
 
-# Wade-Giles (and older Korean) spellings folded towards pinyin: hs -> x, ts/tz -> z, ch -> j,
-# unaspirated stops written voiceless -> voiced, -ung -> -ong. Lossy on purpose (Wade-Giles
-# drops the apostrophe that told t' from t), so a key match is only a near miss.
-_SINO = re.compile(r"hs|ts|tz|ch|ung|t|k|p")
-_SINO_MAP = {"hs": "x", "ts": "z", "tz": "z", "ch": "j", "ung": "ong", "t": "d", "k": "g", "p": "b"}
-
-
-@functools.lru_cache(maxsize=65536)
-def _sino_key(plain: str) -> str:
-    """The spelling of ``plain`` with Wade-Giles conventions folded (Tse-tung, Zedong: zedong)."""
-    return _SINO.sub(lambda m: _SINO_MAP[m.group(0)], plain)
+def _same_vowels(d: NameToken, t: NameToken) -> tuple[TokenKind, float] | None:
+    """A near miss for two Latin given names of five letters or more, ending alike, that differ
+    only in how their vowels are written (``NameToken.vowel_key``: Maisa and Mayesa)."""
+    a, b = d.plain, t.plain
+    if (
+        min(len(a), len(b)) >= _PHONETIC_MIN_LENGTH
+        and d.latin
+        and t.latin
+        and _same_ending(a, b)
+        and d.vowel_key == t.vowel_key
+    ):
+        return _TRANSLITERATED, _WEAK_SCORE
+    return None
 
 
 def _same_ending(a: str, b: str) -> bool:
     """Both end in the same vowel, or both in a consonant: Milan and Milena do not."""
     x, y = a[-1:] in _VOWELS, b[-1:] in _VOWELS
     return x == y and (not x or a[-1] == b[-1])
-
-
-def _strip_particles(text: str) -> str:
-    """``text`` without up to two leading surname particles (DELOSSANTOS -> SANTOS)."""
-    for _ in range(2):
-        match = _PARTICLE_PREFIX.match(text)
-        if match is None or len(text) - match.end() < 3:
-            break
-        text = text[match.end() :]
-    return text
 
 
 def _joined_forms(tokens: Sequence[NameToken]) -> tuple[frozenset[str], str, str]:
@@ -653,16 +741,16 @@ def _compound_kind(
     """
     forms, text, plain = joined
     if not forms.isdisjoint(t.forms):
-        return (TokenKind.EXACT if text == t.text else TokenKind.TRANSLITERATED), _COMPOUND_SCORE
+        return (_EXACT if text == t.text else _TRANSLITERATED), _COMPOUND_SCORE
     if not phonetic or len(plain) < 6 or len(t.plain) < 5 or abs(len(plain) - len(t.plain)) > 3:
         return None
     if metaphone(plain) == t.phonetic:
-        return TokenKind.TRANSLITERATED, _PHONETIC_SCORE
-    if len(plain) <= 12 and _sino_key(plain) == _sino_key(t.plain):
-        return TokenKind.TRANSLITERATED, _WEAK_SCORE  # Tse-tung, Zedong
+        return _TRANSLITERATED, _PHONETIC_SCORE
+    if len(plain) <= 12 and sino_key(plain) == t.sino:
+        return _TRANSLITERATED, _WEAK_SCORE  # Tse-tung, Zedong
     if not t.latin or not text.isascii():
         if skeleton(plain) == t.skeleton:
-            return TokenKind.TRANSLITERATED, _WEAK_SCORE
+            return _TRANSLITERATED, _WEAK_SCORE
     return None
 
 

@@ -47,13 +47,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import groupby
 
 from anyascii import anyascii
 from jellyfish import metaphone
 
 from idverify.icao.transliteration import to_latin
 
-__all__ = ["PARTICLES", "NameToken", "clear_caches", "skeleton", "tokenize"]
+__all__ = ["PARTICLES", "NameToken", "clear_caches", "sino_key", "skeleton", "tokenize"]
 
 #: Surname particles (lower case, transliterated). They weigh little when one side omits them
 #: (Cruz for DE LA CRUZ) and may be joined to the next token (DELACRUZ, VANDERBERG).
@@ -69,10 +70,10 @@ _FOLD = re.compile(r"ae|oe|ue|aa")
 _FOLD_MAP = {"ae": "a", "oe": "o", "ue": "u", "aa": "a"}
 _ROMAN = re.compile(r"iu|ia|(?:ii|iy|ij|yi)$")
 _ROMAN_MAP = {"iu": "yu", "ia": "ya", "ii": "i", "iy": "i", "ij": "i", "yi": "i"}
-_ASCII_SEPARATORS = re.compile(r"[^a-z0-9]+")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+_ROMAN_ENDINGS = frozenset(("ii", "iy", "ij", "yi"))
 _ABD_ARTICLES = frozenset("al el ul ar ur as us ad an ash adh".split())
 _SKELETON_TABLE = str.maketrans("bpfvcgjkqxdtszlrmn", "bbffkkkkkkttssrrnn", "aeiouhwy0123456789")
-_REPEATS = re.compile(r"(.)\1+")
 # Latin letters and combining marks: a token made only of these is in Latin script.
 _ABJAD = re.compile(r"[\u0590-\u08ff]")
 _LATIN = re.compile(r"[a-z\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f0-9]+")
@@ -87,7 +88,7 @@ def skeleton(plain: str, keep_h: bool = False) -> str:
     ``keep_h`` keeps h, which Arabic writes as a consonant (حداد, anyascii "hdd": Haddad).
     """
     table = _SKELETON_TABLE_H if keep_h else _SKELETON_TABLE
-    return _REPEATS.sub(r"\1", plain.translate(table))
+    return "".join(letter for letter, _ in groupby(plain.translate(table)))  # repeats collapsed
 
 
 def _is_syllabic(char: str) -> bool:
@@ -111,7 +112,7 @@ class NameToken:
     """
 
     __slots__ = (
-        "_phonetic", "_skeleton", "abjad", "folded", "forms", "icao", "latin", "particle", "plain", "romanised",
+        "_oblique", "_ocr", "_phonetic", "_sino", "_skeleton", "_unprefixed", "_vowel_key", "abjad", "folded", "forms", "icao", "latin", "particle", "plain", "romanised",
         "syllabic", "text",
     )  # fmt: skip
 
@@ -128,10 +129,14 @@ class NameToken:
             self.syllabic = len(text) == 1 and _is_syllabic(text)
             self.abjad = _ABJAD.search(text) is not None
         # The sound keys are computed on first use: most tokens meet their partner by spelling.
-        self._phonetic = self._skeleton = None
+        self._phonetic = self._skeleton = self._ocr = self._unprefixed = self._vowel_key = self._sino = None
+        self._oblique: bool | None = None
         icao = self.icao
-        self.folded = _FOLD.sub(_fold, icao) if _FOLD.search(icao) else icao
-        self.romanised = _ROMAN.sub(_romanise, icao) if len(icao) >= 4 and "i" in icao else icao
+        # Plain substring tests first: the patterns rarely occur and a regex call costs more.
+        folded = "ae" in icao or "oe" in icao or "ue" in icao or "aa" in icao
+        self.folded = _FOLD.sub(_fold, icao) if folded else icao
+        roman = len(icao) >= 4 and ("iu" in icao or "ia" in icao or icao[-2:] in _ROMAN_ENDINGS)
+        self.romanised = _ROMAN.sub(_romanise, icao) if roman else icao
         self.forms = frozenset((self.icao, self.plain, self.folded, self.romanised))
         self.particle = self.plain in PARTICLES
 
@@ -150,8 +155,96 @@ class NameToken:
             self._skeleton = skeleton(self.plain)
         return self._skeleton
 
+    @property
+    def ocr(self) -> tuple[str, str]:
+        """``icao`` and ``plain`` with OCR-B confusions folded (rn -> m, 0 -> o, 5 -> s ...)."""
+        if self._ocr is None:
+            plain = _ocr_fold(self.plain)
+            self._ocr = (plain if self.icao == self.plain else _ocr_fold(self.icao), plain)
+        return self._ocr
+
+    @property
+    def oblique(self) -> bool:
+        """A Russian (or other Slavic) patronymic in an oblique case (-vicha, -vichu, -vnoy,
+        -vny) or an adjectival surname in the genitive or dative (-skogo, -skomu): the name it
+        belongs to is declined as a whole, as in "a letter to Olega Ivanovicha"."""
+        if self._oblique is None:
+            self._oblique = _OBLIQUE.search(self.plain) is not None
+        return self._oblique
+
+    @property
+    def sino(self) -> str:
+        """``plain`` with Wade-Giles conventions folded towards pinyin (see :func:`sino_key`)."""
+        if self._sino is None:
+            self._sino = sino_key(self.plain)
+        return self._sino
+
+    @property
+    def unprefixed(self) -> str:
+        """``plain`` without up to two leading surname particles (delossantos -> santos)."""
+        if self._unprefixed is None:
+            self._unprefixed = _strip_particles(self.plain)
+        return self._unprefixed
+
+    @property
+    def vowel_key(self) -> str:
+        """``plain`` with y after the first letter read as i, sch as sh, ph as f, each run of
+        vowels as its first vowel and doubled letters single: Maisa and Mayesa are both
+        ``masa``, Brian and Bryan ``brin``, while Jean (``jen``) and Joan (``jon``) stay apart."""
+        if self._vowel_key is None:
+            plain = self.plain
+            text = (plain[:1] + plain[1:].replace("y", "i")).replace("sch", "sh").replace("ph", "f")
+            self._vowel_key = _VOWEL_RUN.sub(_first_letter, text)
+        return self._vowel_key
+
     def __repr__(self) -> str:
         return f"NameToken({self.plain!r})"
+
+
+# OCR-B and typeface confusions seen when machine-readable zones and printed names are read:
+# multi-character ones first, then single characters folded to one representative.
+_OCR_PAIRS = (("rn", "m"), ("vv", "w"), ("cl", "d"))
+_OCR_TABLE = str.maketrans("0qd1l58z26v", "ooo" + "ii" + "sb" + "zz" + "gu")
+# Particles that appear glued to the surname in an MRZ, longest first so DELLA wins over DE.
+_PARTICLE_PREFIX = re.compile(
+    "|".join(sorted((p for p in PARTICLES if len(p) >= 2), key=len, reverse=True))
+)
+_OBLIQUE = re.compile(
+    r"(?:ovich|evich|ich)(?:a|u|em|om|e)$|(?:ovn|evn|ichn)(?:y|oy|oi|oj|u|e)$|(?:sk|ck)(?:ogo|omu)$"
+)
+_VOWEL_RUN = re.compile(r"([aeiou])[aeiou]+|([^aeiou])\2+")
+
+
+# Wade-Giles (and older Korean) spellings folded towards pinyin: hs -> x, ts/tz -> z, ch -> j,
+# unaspirated stops written voiceless -> voiced, -ung -> -ong. Lossy on purpose (Wade-Giles
+# drops the apostrophe that told t' from t), so a key match is only a near miss.
+_SINO = re.compile(r"hs|ts|tz|ch|ung|t|k|p")
+_SINO_MAP = {"hs": "x", "ts": "z", "tz": "z", "ch": "j", "ung": "ong", "t": "d", "k": "g", "p": "b"}
+
+
+def sino_key(plain: str) -> str:
+    """The spelling of ``plain`` with Wade-Giles conventions folded (Tse-tung, Zedong: zedong)."""
+    return _SINO.sub(lambda m: _SINO_MAP[m.group(0)], plain)
+
+
+def _ocr_fold(text: str) -> str:
+    for pair, single in _OCR_PAIRS:
+        text = text.replace(pair, single)
+    return text.translate(_OCR_TABLE)
+
+
+def _strip_particles(text: str) -> str:
+    """``text`` without up to two leading surname particles (DELOSSANTOS -> SANTOS)."""
+    for _ in range(2):
+        match = _PARTICLE_PREFIX.match(text)
+        if match is None or len(text) - match.end() < 3:
+            break
+        text = text[match.end() :]
+    return text
+
+
+def _first_letter(match: re.Match[str]) -> str:
+    return match.group(0)[0]
 
 
 def _fold(match: re.Match[str]) -> str:
@@ -175,7 +268,8 @@ def tokenize(name: str) -> tuple[NameToken, ...]:
     """
     if name.isascii():  # fast path: no Unicode normalisation or script handling needed
         text = name.lower().replace("'", "").replace("`", "")
-        return _join_abd(tuple(_token(part) for part in _ASCII_SEPARATORS.sub(" ", text).split()))
+        tokens = tuple(map(_token, _ASCII_WORD.findall(text)))
+        return _join_abd(tokens) if "abd" in text else tokens  # an ASCII token is its own plain
     text = unicodedata.normalize("NFKC", name).casefold().translate(_APOSTROPHES)
     chars = []
     for char in text:

@@ -117,7 +117,7 @@ def local_server(config_path: str | Path | None = None) -> Iterator[str]:
             "store": {"url": str(Path(tmp) / "qa.sqlite3")},
             # a throwaway store gets a throwaway keyed-hash secret: linking scenarios need the linker
             "linker": {"enabled": True, "hash_key": secrets.token_hex(16),
-                       "seal_key": secrets.token_hex(16)},
+                       "seal_key": secrets.token_hex(32)},
         }
         config = load_config(config_path, overrides=overrides)
         app = build_application(config)

@@ -32,7 +32,7 @@ from linker.names import NameKey
 from linker.store.migrations import MIGRATIONS
 from linker.store.screened import ScreenedRows
 
-__all__ = ["AccountRow", "FaceRow", "LinkStore", "NameRow", "decode_name", "encode_name"]
+__all__ = ["AccountRow", "FaceRow", "LinkStore", "NameRow", "SealedRow", "SealedValue", "decode_name", "encode_name"]
 
 #: Tables in erasure order; an erased account leaves no row in any of them (events hold refs).
 TABLES = tuple("link_" + t for t in (
@@ -59,6 +59,27 @@ class NameRow:
     digest: bytes
     block: bytes
     name: NameKey
+    first_seen: float
+
+
+@dataclass(frozen=True)
+class SealedValue:
+    """A sealed value as stored (:mod:`linker.sealing`): its format, its key's id and
+    ``nonce || ciphertext || tag``."""
+
+    format: int
+    key_id: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class SealedRow:
+    """A stored sealed identity value; ``(account_id, type, digest)`` is the row's identity."""
+
+    account_id: str
+    type: int
+    digest: bytes
+    value: SealedValue
     first_seen: float
 
 
@@ -266,14 +287,14 @@ class LinkStore(ScreenedRows, Database):
 
     # ---- fuzzy identity -----------------------------------------------------------------------
     @final
-    def add_identity(self, account_id: str, sealed: Iterable[tuple[int, bytes, bytes, float]],
+    def add_identity(self, account_id: str, sealed: Iterable[tuple[int, bytes, SealedValue, float]],
                      keys: Iterable[bytes]) -> None:
         """Store sealed identity values ``(type, digest, sealed, first_seen)`` and the account's
         keyed fuzzy terms, counting each term once per account."""
         self._exec_many(
-            "INSERT INTO link_sealed (account_id, type, digest, sealed, first_seen) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (account_id, type, digest) DO NOTHING",
-            [(account_id, t, d, s, f) for t, d, s, f in sealed],
+            "INSERT INTO link_sealed (account_id, type, digest, sealed, seal_format, key_id, first_seen) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, type, digest) DO NOTHING",
+            [(account_id, t, d, s.data, s.format, s.key_id, f) for t, d, s, f in sealed],
         )
         wanted = sorted(set(keys))
         if not wanted:
@@ -306,14 +327,47 @@ class LinkStore(ScreenedRows, Database):
         return out
 
     @final
-    def sealed_of(self, account_ids: Iterable[str]) -> list[tuple[str, int, bytes, float]]:
-        """Sealed identity values of the accounts: ``(account_id, type, sealed, first_seen)``."""
+    def sealed_of(self, account_ids: Iterable[str]) -> list[SealedRow]:
+        """Sealed identity values of the accounts."""
         out = []
         for chunk in _chunks(sorted(set(account_ids))):
-            out += [(r[0], int(r[1]), bytes(r[2]), r[3]) for r in self._all_rows(
-                "SELECT account_id, type, sealed, first_seen FROM link_sealed "
-                f"WHERE account_id IN ({_marks(len(chunk))})", chunk)]
+            out += [SealedRow(r[0], int(r[1]), bytes(r[2]), SealedValue(int(r[4]), r[5], bytes(r[3])), r[6])
+                    for r in self._all_rows(
+                        "SELECT account_id, type, digest, sealed, seal_format, key_id, first_seen FROM link_sealed "
+                        f"WHERE account_id IN ({_marks(len(chunk))})", chunk)]
         return out
+
+    @final
+    def sealed_pending(self, seal_format: int, key_id: str) -> int:
+        """How many sealed values are not in ``seal_format`` under ``key_id``."""
+        return int(self._all_rows("SELECT COUNT(*) FROM link_sealed WHERE seal_format <> ? OR key_id <> ?",
+                                  (seal_format, key_id))[0][0])
+
+    @final
+    def sealed_key_counts(self) -> dict[tuple[int, str], int]:
+        """How many sealed values there are per ``(format, key id)``."""
+        return {(int(f), k): int(n) for f, k, n in self._all_rows(
+            "SELECT seal_format, key_id, COUNT(*) FROM link_sealed GROUP BY seal_format, key_id")}
+
+    @final
+    def sealed_accounts_pending(self, seal_format: int, key_id: str, after: str, limit: int) -> list[str]:
+        """Up to ``limit`` accounts after ``after`` (in id order) holding a sealed value not in
+        ``seal_format`` under ``key_id``: a cursor for re-sealing in batches."""
+        return [r[0] for r in self._all_rows(
+            "SELECT DISTINCT account_id FROM link_sealed WHERE account_id > ? AND (seal_format <> ? OR key_id <> ?) "
+            "ORDER BY account_id LIMIT ?", (after, seal_format, key_id, limit))]
+
+    @final
+    def replace_sealed(self, updates: Iterable[tuple[SealedRow, SealedValue]]) -> int:
+        """Replace each row's sealed value with the new one if the row still holds the value it
+        was read with (an erased or re-sealed row is left alone); returns how many changed."""
+        changed = 0
+        for row, new in updates:
+            changed += self._exec(
+                "UPDATE link_sealed SET sealed = ?, seal_format = ?, key_id = ? "
+                "WHERE account_id = ? AND type = ? AND digest = ? AND sealed = ?",
+                (new.data, new.format, new.key_id, row.account_id, row.type, row.digest, row.value.data)).rowcount
+        return changed
 
     # ---- faces ------------------------------------------------------------------------------
     @final

@@ -124,6 +124,19 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     ),
     (
         4,
+        "sealed values name their format and key id",
+        [
+            # linker.sealing: rows from migration 3 are format 0 without a key id (read under the
+            # seal key or a previous key; ``idverify rotate-seal-key`` upgrades them). In columns
+            # rather than a header in the value, because a format-0 value begins with a random
+            # nonce that no header byte could be told apart from, and so that the rows still under
+            # an old key are found without opening any.
+            "ALTER TABLE link_sealed ADD COLUMN seal_format INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE link_sealed ADD COLUMN key_id TEXT NOT NULL DEFAULT ''",
+        ],
+    ),
+    (
+        5,
         "screened messages and profiles: posted contact and payment details, text fingerprints",
         [
             # Contact and payment details the account posted in messages (issue 18): the keyed
