@@ -31,13 +31,14 @@ from idverify.errors import ConfigError, DataLoss, InvalidInput, NotFound, Unava
 from linker import fuzzy as _fuzzy
 from linker import persons as _persons
 from linker import policy as _policy
+from linker import textsim as _textsim
 from linker.faceindex import FaceIndex, exact_distances
 from linker.names import NameKey, name_similarity
 from linker.policy import AccountView, Decision, Evidence, Reason
 from linker.sealing import Sealer, previous_keys
 from linker.settings import SEAL_KEY_HINT, LinkerSettings
-from linker.signals import (EMBEDDING_DIM, IDENTITY_TYPES, STRENGTHS, PreparedSignal, RejectedSignal, SignalHasher,
-                            links_alone)
+from linker.signals import (EMBEDDING_DIM, EVIDENCE_STRENGTHS, IDENTITY_TYPES, POSTED_KEYS, STRENGTHS, PostedSignal,
+                            PreparedSignal, RejectedSignal, SignalHasher, links_alone, posted_name)
 from linker.store import LinkStore, open_store
 from linker.store.base import AccountRow, SealedRow, SealedValue
 from linker.v1 import linking_service_pb2 as pb
@@ -67,6 +68,9 @@ _KINDS = (pb.ACCOUNT_KIND_FREELANCER, pb.ACCOUNT_KIND_CLIENT, pb.ACCOUNT_KIND_AG
 _STRONG, _MEDIUM, _WEAK = pb.SIGNAL_STRENGTH_STRONG, pb.SIGNAL_STRENGTH_MEDIUM, pb.SIGNAL_STRENGTH_WEAK
 _FACE, _NAME, _DOC = pb.SIGNAL_TYPE_FACE_EMBEDDING, pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, pb.SIGNAL_TYPE_DOCUMENT_NUMBER
 _ADDRESS = pb.SIGNAL_TYPE_POSTAL_ADDRESS
+_POSTED, _TEXT = pb.SIGNAL_TYPE_POSTED_DETAIL, pb.SIGNAL_TYPE_PROFILE_TEXT
+#: Registered types a posted detail may equal (they are looked up among posted details too).
+_POSTABLE = frozenset(t for keys in POSTED_KEYS.values() for t in keys if t in STRENGTHS)
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,8 @@ class _Probe:
     names: list[tuple[bytes, bytes, NameKey, float]] = field(default_factory=list)  # digest, block, key, seen
     faces: list[tuple[np.ndarray, float]] = field(default_factory=list)
     identity: list[tuple[int, bytes, str, float]] = field(default_factory=list)  # type, digest, plain, seen
+    posted: list[tuple[int, bytes, str, float]] = field(default_factory=list)  # key type, digest, kind, seen
+    texts: list[tuple[np.ndarray, float]] = field(default_factory=list)  # MinHash signature, seen
 
     @classmethod
     def of(cls, signals: Iterable[PreparedSignal]) -> _Probe:
@@ -151,7 +157,7 @@ class _Probe:
 
     def extend(self, other: _Probe) -> _Probe:
         return _Probe(self.exact + other.exact, self.names + other.names, self.faces + other.faces,
-                      self.identity + other.identity)
+                      self.identity + other.identity, self.posted + other.posted, self.texts + other.texts)
 
     def fields(self) -> _fuzzy.Identity:
         """The probe's identity fields for the fuzzy scorer."""
@@ -236,6 +242,7 @@ class Linker:
         self.index = index or FaceIndex(settings.hnsw_m, settings.hnsw_ef_construction, settings.hnsw_ef_search)
         self.index.sync(store)
         self._caps = {_STRONG: settings.cap_strong, _MEDIUM: settings.cap_medium, _WEAK: settings.cap_weak}
+        self._bands_cache: dict[bytes, list[bytes]] = {}
 
     @classmethod
     def open(cls, settings: LinkerSettings, store_location: str) -> Linker:
@@ -337,6 +344,8 @@ class Linker:
             probe.names.append((row.digest, row.block, row.name, row.first_seen))
         for face in self.store.faces_of([account_id]):
             probe.faces.append((face.embedding, face.first_seen))
+        probe.posted = self.store.posted_of(account_id)
+        probe.texts = [(_textsim.from_bytes(sig), seen) for _a, sig, seen in self.store.texts_of([account_id])]
         return probe
 
     def _evidence(self, account_id: str, probe: _Probe,
@@ -378,6 +387,8 @@ class Linker:
         s = self.settings
         for other, ev in self._fuzzy_evidence(account_id, probe, same_name, generic_name).items():
             add(other, ev)
+        for other, ev in self._posted_evidence(account_id, probe) + self._text_evidence(account_id, probe):
+            add(other, ev)
         if probe.faces:
             if face_hits is None:
                 self.index.sync(self.store)
@@ -398,6 +409,132 @@ class Linker:
                                     f"face distance {dist:.3f}"))
         out = {o: sorted(per.values(), key=_order) for o, per in found.items()}
         return self._contradictions(out, [f for f, _ in probe.faces])
+
+    # ---- what screening found ---------------------------------------------------------------
+    def _posted_evidence(self, account_id: str, probe: _Probe) -> list[tuple[str, Evidence]]:
+        """Posted-detail evidence: the probe's registered values that other accounts posted in
+        messages, and the probe's posted details that others registered or posted too."""
+        registered = [(t, d, seen) for t, _, d, seen in probe.exact if t in _POSTABLE]
+        if not registered and not probe.posted:
+            return []
+        cap = self._caps[_MEDIUM]
+        posters = self.store.posted_holders_many(
+            [(t, d) for t, d, _ in registered] + [(t, d) for t, d, _, _ in probe.posted], cap + 2)
+        holders = self.store.signal_holders_many(
+            [(t, d) for t, d, _, _ in probe.posted if t in STRENGTHS], cap + 2) if probe.posted else {}
+
+        def generic(t: int, d: bytes) -> bool:
+            held = {a for a, _, _ in posters.get((t, d), ())} | {a for a, _ in holders.get((t, d), ())}
+            return len(held | {account_id}) > cap
+
+        out = []
+        for t, d, seen in registered:
+            for other, kind, first in posters[(t, d)]:
+                out.append((other, _posted_item(t, kind, "", max(first, seen), generic(t, d))))
+        for t, d, kind, seen in probe.posted:
+            for other, first in holders.get((t, d), ()):
+                out.append((other, _posted_item(t, kind, "", max(first, seen), generic(t, d))))
+            for other, other_kind, first in posters[(t, d)]:
+                out.append((other, _posted_item(t, kind, other_kind, max(first, seen), generic(t, d))))
+        return out
+
+    def _text_evidence(self, account_id: str, probe: _Probe) -> list[tuple[str, Evidence]]:
+        """Near-duplicate text evidence toward accounts sharing an LSH band with a probe text."""
+        best = self._text_scores(account_id, probe.texts)
+        return [(other, _text_item(j, seen)) for other, (j, seen) in best.items()
+                if j >= self.settings.text_link_similarity]
+
+    def _text_scores(self, account_id: str, texts: Sequence[tuple[np.ndarray, float]]) -> dict[str, tuple[float, float]]:
+        """Per candidate account (sharing a band that is not boilerplate), the highest estimated
+        Jaccard similarity of its texts to ``texts`` and when the pair was last seen."""
+        if not texts:
+            return {}
+        bands = {k for sig, _ in texts for k in self._band_keys(_textsim.to_bytes(sig))}
+        candidates = self.store.text_candidates(bands, self._caps[_WEAK]) - {account_id}
+        best: dict[str, tuple[float, float]] = {}
+        for other, data, first in self.store.texts_of(candidates):
+            theirs = _textsim.from_bytes(data)
+            for sig, seen in texts:
+                j = _textsim.similarity(sig, theirs)
+                if j > best.get(other, (-1.0, 0.0))[0]:
+                    best[other] = (j, max(first, seen))
+        return best
+
+    def _band_keys(self, signature: bytes) -> list[bytes]:
+        """The keyed LSH band terms of a stored-form signature (the last few cached: a screened
+        profile's are needed to search and then to store)."""
+        cached = self._bands_cache.get(signature)
+        if cached is None:
+            cached = [self.hasher.term_key("mh", b) for b in _textsim.band_terms(_textsim.from_bytes(signature))]
+            if len(self._bands_cache) >= 64:
+                self._bands_cache.clear()
+            self._bands_cache[signature] = cached
+        return cached
+
+    def fingerprint_text(self, text: str) -> np.ndarray | None:
+        """The MinHash signature of a profile or job-post text over shingles keyed with the hash
+        key (None for a text under ``textsim.MIN_WORDS`` words); nothing of the text is kept."""
+        return _textsim.fingerprint(text, lambda shingle: self.hasher.digest("sh", shingle))
+
+    def text_matches(self, account_id: str, signature: np.ndarray) -> list[tuple[str, float]]:
+        """Other accounts whose stored texts resemble ``signature``: ``(account, estimated
+        Jaccard)``, most similar first (read only; ``account_id`` may be empty or unknown)."""
+        best = self._text_scores(account_id, [(signature, 0.0)])
+        return sorted(((a, j) for a, (j, _) in best.items()), key=lambda x: (-x[1], x[0]))
+
+    def add_text(self, account_id: str, signature: np.ndarray, now: float | None = None) -> bool:
+        """Keep a text's signature and keyed band terms as the account's weak linking signal
+        (once per text; the newest ``texts_per_account``). False when the account is not
+        registered. Text evidence is weak, so no person changes."""
+        now = time.time() if now is None else now
+        data = _textsim.to_bytes(signature)
+        with self.store.write():
+            if self.store.account(account_id) is None:
+                return False
+            self.store.add_text(account_id, self.hasher.digest("text", data.hex()), data, self._band_keys(data), now,
+                                self.settings.texts_per_account)
+        return True
+
+    def post_details(self, account_id: str, details: Sequence[PostedSignal], now: float | None = None,
+                     recipient_account_id: str = "") -> list[PostedSignal] | None:
+        """Keep contact and payment details the account posted in a message as its signals
+        (keyed hashes with their provenance; a detail posted before adds nothing) and re-link
+        the account when a new one is shared with another account. A detail that is the
+        recipient's own (registered or posted by it) is left out: quoting someone's number back
+        to them says nothing about who the sender is. Returns the details kept, or None when
+        the account is not registered."""
+        now = time.time() if now is None else now
+        if self.store.account(account_id) is None:
+            return None
+        if recipient_account_id and recipient_account_id != account_id:
+            theirs = {(t, d) for t, d, _ in self.store.signals_of(recipient_account_id)}
+            theirs |= {(t, d) for t, d, _, _ in self.store.posted_of(recipient_account_id)}
+            details = [p for p in details if (p.key_type, p.digest) not in theirs]
+        rows = [(p.key_type, p.digest, p.message_kind, p.observed_at) for p in details]
+        if {(t, d) for t, d, _, _ in rows} <= {(t, d) for t, d, _, _ in self.store.posted_of(account_id)}:
+            return list(details)  # none, or all posted before (a message screened again): no write
+        with self.store.write():
+            row = self.store.account(account_id)
+            if row is None:
+                return None
+            known = {(t, d) for t, d, _, _ in self.store.posted_of(account_id)}
+            new = _Probe(posted=[r for r in rows if (r[0], r[1]) not in known])
+            self.store.add_posted(account_id, rows)
+            if new.posted and self._posted_evidence(account_id, new):
+                self._relink(row, now)
+        return list(details)
+
+    def _relink(self, row: AccountRow, now: float) -> None:
+        """Link a stored account anew from all its stored evidence (inside the write lock)."""
+        evidence = self._evidence(row.account_id, self._stored_probe(row.account_id))
+        joined = {o for o, ev in evidence.items() if _policy.joins(ev)}
+        person = self.store.persons_of([row.account_id]).get(row.account_id, "")
+        if not joined - set(self.store.members([person]).get(person, [])):
+            return
+        assignment = self._place(row, joined)
+        previous = self.store.persons_of(assignment.person_of)
+        refs = {a: r.ref for a, r in self.store.accounts(assignment.person_of).items()}
+        self._apply(assignment, previous, now, refs)
 
     # ---- fuzzy identity ---------------------------------------------------------------------
     def _fuzzy_evidence(self, account_id: str, probe: _Probe, same_name: Iterable[str],
@@ -522,6 +659,24 @@ class Linker:
                 add(a, b, _exact_name_evidence(seen, generic))
                 continue
             add(a, b, Evidence(t, strength, seen, 1.0, generic, "generic value" if generic else "same value"))
+        shared_posted = self.store.shared_posted(accounts)
+        if shared_posted:
+            cap = self._caps[_MEDIUM]
+            values = list({(t, d) for _, _, t, d, *_ in shared_posted})
+            posters = self.store.posted_holders_many(values, cap + 1)
+            holders = self.store.signal_holders_many([v for v in values if v[0] in STRENGTHS], cap + 1)
+            for poster, other, t, digest, kind, other_kind, seen in shared_posted:
+                held = {a for a, *_ in posters[(t, digest)]} | {a for a, _ in holders.get((t, digest), ())}
+                add(poster, other, _posted_item(t, kind, other_kind, seen, len(held) > cap))
+        texts: dict[str, list[tuple[np.ndarray, float]]] = {}
+        for account, data, first in self.store.texts_of(accounts):
+            texts.setdefault(account, []).append((_textsim.from_bytes(data), first))
+        text_owners = sorted(texts)
+        for i, a in enumerate(text_owners):
+            for b in text_owners[i + 1:]:
+                j, seen = max((_textsim.similarity(x, y), max(p, q)) for x, p in texts[a] for y, q in texts[b])
+                if j >= self.settings.text_link_similarity:
+                    add(a, b, _text_item(j, seen))
         s = self.settings
         ordered = sorted(idents)
         u_of = self._u_lookup([idents[a][0] for a in ordered], stored=True)
@@ -943,6 +1098,24 @@ def _exact_name_evidence(seen: float, generic: bool) -> Evidence:
 
 def _policy_strength(signal_type: int) -> int:
     return STRENGTHS.get(signal_type, _WEAK)
+
+
+def _posted_item(key_type: int, kind: str, other_kind: str, seen: float, generic: bool) -> Evidence:
+    """A detail posted in a message and equal to the other account's registered value
+    (``other_kind`` empty) or posted detail: medium, one kind however many (see policy)."""
+    name = posted_name(key_type)
+    if other_kind:
+        note = f"{name} posted in a message by both accounts ({kind or 'message'}, {other_kind or 'message'})"
+    else:
+        note = f"{name} posted in a message ({kind or 'message'}) by one account, registered by the other"
+    return Evidence(_POSTED, EVIDENCE_STRENGTHS[_POSTED], seen, 1.0, generic,
+                    "generic value; " + note if generic else note)
+
+
+def _text_item(similarity: float, seen: float) -> Evidence:
+    """Near-duplicate profile or job-post text: weak, ``similarity`` the estimated Jaccard."""
+    return Evidence(_TEXT, EVIDENCE_STRENGTHS[_TEXT], seen, similarity, False,
+                    f"near-duplicate profile or job-post text (estimated Jaccard {similarity:.2f})")
 
 
 def _rank(ev: Evidence) -> tuple[int, int, float]:

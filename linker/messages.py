@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from linker.engine import Edge, LinkResult
-from linker.policy import Reason
+from linker.policy import Reason, risk_weight
 from linker.signals import RejectedSignal
 from linker.v1 import linking_service_pb2 as pb
 
@@ -35,6 +35,7 @@ def evidence_message(edge: Edge) -> pb.LinkEvidence:
         note=ev.note,
         match_weight=ev.weight,
         match_weights=[pb.MatchWeight(field=f, level=level, weight=w) for f, level, w in ev.weights],
+        risk_weight=risk_weight(ev),
     )
 
 

@@ -8,6 +8,9 @@ Evidence between two accounts is a list of :class:`Evidence` items, one per shar
 - Medium evidence (a device id, a face in the grey zone, a partly matching name with the same
   birth date) joins only with a second medium item of another kind.
 - Weak evidence (IP address, browser fingerprint) never joins; it raises the risk score.
+- What screening found (issue 18): a contact or payment detail posted in a message is one
+  medium kind (``POSTED_DETAIL``) however many are shared, so it joins only with medium
+  evidence of another kind; near-duplicate profile text (``PROFILE_TEXT``) is weak.
 - A name and birth date shared by two accounts whose faces are clearly different people is a
   namesake, not a duplicate: the name evidence is demoted to medium
   (:func:`demote_contradicted`), as Senzing weighs disclosed contradicting features.
@@ -61,6 +64,7 @@ __all__ = [
     "face_only",
     "joins",
     "pair_risk",
+    "risk_weight",
 ]
 
 #: Risk each shared weak or medium signal type adds (combined as independent events).
@@ -69,6 +73,12 @@ RISK_WEIGHTS: dict[int, float] = {
     pb.SIGNAL_TYPE_BROWSER_FINGERPRINT: 0.45,
     pb.SIGNAL_TYPE_DEVICE_ID: 0.5,
     pb.SIGNAL_TYPE_POSTAL_ADDRESS: 0.3,
+    # What screening found (issue 18). A detail posted in a message weighs what other medium
+    # evidence does, but as one kind however many are shared: alone it never reaches the
+    # review threshold, let alone a join. Near-duplicate text: templates and copied
+    # boilerplate are common, so it weighs less than an IP address.
+    pb.SIGNAL_TYPE_POSTED_DETAIL: 0.5,
+    pb.SIGNAL_TYPE_PROFILE_TEXT: 0.2,
 }
 #: A generic value's weight is scaled by this: it says little about anyone.
 GENERIC_FACTOR = 0.1
@@ -204,6 +214,15 @@ def pair_risk(evidence: Iterable[Evidence]) -> float:
             weight *= GENERIC_FACTOR
         keep *= 1.0 - weight
     return 1.0 - keep
+
+
+def risk_weight(item: Evidence) -> float:
+    """What one evidence item adds to :func:`pair_risk` alone: 1 for strong evidence, the
+    type's weight otherwise (a tenth of it for a generic value)."""
+    if item.strength == pb.SIGNAL_STRENGTH_STRONG and not item.generic:
+        return 1.0
+    weight = RISK_WEIGHTS.get(item.signal_type, MEDIUM_RISK)
+    return weight * GENERIC_FACTOR if item.generic else weight
 
 
 def _worst(items: Sequence[tuple[int, Reason]]) -> Decision:

@@ -129,6 +129,11 @@ class LinkerSettings:
     hnsw_m: int = 32
     hnsw_ef_construction: int = 200
     hnsw_ef_search: int = 96
+    #: Profile and job-post texts (issue 18): two accounts whose texts' estimated Jaccard
+    #: similarity of word shingles is at least this are weakly linked (linker/textsim.py).
+    text_link_similarity: float = 0.5
+    #: Texts kept per account (the newest): bounds what one account's screening adds.
+    texts_per_account: int = 20
 
     def validate(self) -> None:
         if not 0 < self.face_match_distance <= self.face_medium_distance <= self.face_different_distance:
@@ -149,6 +154,10 @@ class LinkerSettings:
         if self.max_batch > 1024:
             raise ConfigError("linker.max_batch must be at most 1024 (the server's limit on repeated fields)",
                               reason="CONFIG_VALUE")
+        if not 0 < self.text_link_similarity <= 1:
+            raise ConfigError("linker.text_link_similarity must be in (0, 1]", reason="CONFIG_VALUE")
+        if self.texts_per_account < 1:
+            raise ConfigError("linker.texts_per_account must be >= 1", reason="CONFIG_VALUE")
         if not 0 < self.risk_review_threshold <= 1:
             raise ConfigError("linker.risk_review_threshold must be in (0, 1]", reason="CONFIG_VALUE")
         if self.hash_key and len(self.hash_key) < 16:

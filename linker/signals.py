@@ -50,15 +50,19 @@ from linker.v1 import linking_service_pb2 as pb
 
 __all__ = [
     "EMBEDDING_DIM",
+    "EVIDENCE_STRENGTHS",
     "EXACT_TYPES",
     "IDENTITY_TYPES",
+    "POSTED_KEYS",
     "STRENGTHS",
+    "PostedSignal",
     "PreparedSignal",
     "RejectedSignal",
     "SignalHasher",
     "canonical_value",
     "links_alone",
     "parse_embedding",
+    "posted_name",
     "strength_of",
 ]
 
@@ -85,6 +89,36 @@ STRENGTHS: dict[int, int] = {
     # identity score it adds at most linker.fuzzy.ADDRESS_CAP.
     pb.SIGNAL_TYPE_POSTAL_ADDRESS: pb.SIGNAL_STRENGTH_WEAK,
 }
+
+#: Evidence-only types: what screening found (issue 18), never accepted as a request signal.
+#: A detail posted in a message is medium at most (anyone can type anyone's number); a
+#: near-duplicate text is weak.
+EVIDENCE_STRENGTHS: dict[int, int] = {
+    pb.SIGNAL_TYPE_POSTED_DETAIL: pb.SIGNAL_STRENGTH_MEDIUM,
+    pb.SIGNAL_TYPE_PROFILE_TEXT: pb.SIGNAL_STRENGTH_WEAK,
+}
+
+#: A posted detail (by screening's category) is keyed as the registered signal types it may
+#: equal, with the same keyed hash (an e-mail may be a login or a payout address); a detail no
+#: account registers gets a posted-only key code (1000 and up, never a SignalType), so posted
+#: handles, card numbers and crypto addresses match only each other.
+POSTED_KEYS: dict[str, tuple[int, ...]] = {
+    "EMAIL": (pb.SIGNAL_TYPE_EMAIL, pb.SIGNAL_TYPE_PAYOUT_EMAIL),
+    "PHONE": (pb.SIGNAL_TYPE_PHONE,),
+    "BANK_ACCOUNT": (pb.SIGNAL_TYPE_BANK_ACCOUNT,),
+    "MESSAGING_HANDLE": (1001,),
+    "CARD_NUMBER": (1002,),
+    "CRYPTO_ADDRESS": (1003,),
+}
+_POSTED_NAMES = {pb.SIGNAL_TYPE_EMAIL: "e-mail address", pb.SIGNAL_TYPE_PAYOUT_EMAIL: "e-mail address",
+                 pb.SIGNAL_TYPE_PHONE: "phone number", pb.SIGNAL_TYPE_BANK_ACCOUNT: "bank account",
+                 1001: "messaging handle", 1002: "card number", 1003: "crypto address"}
+
+
+def posted_name(key_type: int) -> str:
+    """What a posted detail's key code is, for reviewers ("phone number")."""
+    return _POSTED_NAMES.get(key_type, "detail")
+
 
 #: Types whose normalised value is sealed for the fuzzy identity scorer.
 IDENTITY_TYPES = frozenset({pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, pb.SIGNAL_TYPE_DOCUMENT_NUMBER,
@@ -134,6 +168,17 @@ class PreparedSignal:
     name: NameKey | None = None
     embedding: np.ndarray | None = None
     plain: str = ""
+
+
+@dataclass(frozen=True)
+class PostedSignal:
+    """A contact or payment detail posted in a message, ready to store: its key code (a
+    SignalType or a posted-only code, see :data:`POSTED_KEYS`), keyed hash and provenance."""
+
+    key_type: int
+    digest: bytes
+    message_kind: str
+    observed_at: float
 
 
 def links_alone(signal_type: int) -> bool:
@@ -212,6 +257,21 @@ def canonical_value(signal_type: int, value: str, country: str = "", birth_date:
             raise InvalidInput(f"address longer than {_MAX_ADDRESS} characters", reason="ADDRESS_INVALID")
         return folded
     return value  # card and device fingerprints: opaque identifiers from upstream systems
+
+
+_E164 = re.compile(r"\+[1-9]\d{6,14}")
+
+
+def _posted_canonical(signal_type: int, value: str) -> str:
+    """A posted value's canonical form: the registered one; a phone number screening found
+    possible but not valid (unassigned ranges, drama numbers) keeps its E.164 form, so two
+    accounts posting it still meet (no account can register it)."""
+    try:
+        return canonical_value(signal_type, value)
+    except InvalidInput:
+        if signal_type == pb.SIGNAL_TYPE_PHONE and _E164.fullmatch(value):
+            return value
+        raise
 
 
 def _document_number(value: str) -> str:
@@ -331,6 +391,28 @@ class SignalHasher:
             name=name_key(name.split(), self._token_digest),
             plain=name_plain(fold_tokens(value), dob),
         )
+
+    def prepare_posted(self, category: str, value: str, message_kind: str,
+                       observed_at: float) -> list[PostedSignal]:
+        """The keyed hashes of a detail screening found (``category`` as screening names it,
+        ``value`` its normalised value): one per registered type it may equal, hashed exactly
+        as that type's registered values are. Empty for a category that identifies nobody
+        (a payment service's name, a messaging app named without a handle); an unusable value
+        raises InvalidInput."""
+        keys = POSTED_KEYS.get(category, ())
+        value = value.strip()
+        if not keys or not value or (category == "MESSAGING_HANDLE" and ":" not in value):
+            return []
+        out = []
+        for key_type in keys:
+            if key_type in STRENGTHS:
+                digest = self.digest(str(key_type), _posted_canonical(key_type, value))
+            else:
+                # Crypto addresses keep their case (base58 is case-sensitive); handles and card
+                # numbers come normalised from screening.
+                digest = self.digest(f"posted{key_type}", value)
+            out.append(PostedSignal(key_type, digest, message_kind, observed_at))
+        return out
 
     def term_key(self, domain: str, term: str) -> bytes:
         """The keyed hash of a fuzzy blocking or term-frequency term (16 bytes)."""

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from idverify.errors import InvalidInput
 from linker.signals import (
+    EVIDENCE_STRENGTHS,
     STRENGTHS,
     RejectedSignal,
     SignalHasher,
@@ -67,7 +68,14 @@ def test_invalid_values_raise_with_reason(signal_type, value, country, birth_dat
 def test_every_proto_type_has_a_strength():
     # A face photo is embedded by the service before it reaches the linker: it is never stored.
     types = [v.number for v in pb.SignalType.DESCRIPTOR.values if v.number and v.number != pb.SIGNAL_TYPE_FACE_PHOTO]
-    assert sorted(STRENGTHS) == sorted(types)
+    assert sorted([*STRENGTHS, *EVIDENCE_STRENGTHS]) == sorted(types)
+    # What screening found is evidence only: never accepted as a request signal.
+    for signal_type in EVIDENCE_STRENGTHS:
+        with pytest.raises(InvalidInput) as info:
+            strength_of(signal_type)
+        assert info.value.reason == "SIGNAL_TYPE_INVALID"
+    assert EVIDENCE_STRENGTHS[pb.SIGNAL_TYPE_POSTED_DETAIL] == pb.SIGNAL_STRENGTH_MEDIUM
+    assert EVIDENCE_STRENGTHS[pb.SIGNAL_TYPE_PROFILE_TEXT] == pb.SIGNAL_STRENGTH_WEAK
     assert strength_of(pb.SIGNAL_TYPE_IP_ADDRESS) == pb.SIGNAL_STRENGTH_WEAK
     assert strength_of(pb.SIGNAL_TYPE_DEVICE_ID) == pb.SIGNAL_STRENGTH_MEDIUM
 
@@ -153,3 +161,29 @@ def test_rejected_signal_names_the_field_and_rebuilds_the_error():
     assert all(links_alone(t) for t in (pb.SIGNAL_TYPE_EMAIL, pb.SIGNAL_TYPE_FACE_PHOTO, pb.SIGNAL_TYPE_CARD_FINGERPRINT))
     assert not any(links_alone(t) for t in (pb.SIGNAL_TYPE_IP_ADDRESS, pb.SIGNAL_TYPE_DEVICE_ID,
                                             pb.SIGNAL_TYPE_UNSPECIFIED, 99))
+
+
+def test_a_posted_detail_has_the_keyed_hash_of_the_registered_value():
+    hasher = SignalHasher(b"k" * 32)
+    (phone,) = hasher.prepare_posted("PHONE", "+447911123456", "chat", 5.0)
+    assert phone.key_type == pb.SIGNAL_TYPE_PHONE and phone.message_kind == "chat" and phone.observed_at == 5.0
+    assert phone.digest == hasher.prepare(pb.SIGNAL_TYPE_PHONE, "07911 123456", country="GB").digest
+    login, payout = hasher.prepare_posted("EMAIL", "Jo@Example.com", "proposal", 0.0)
+    assert login.digest == hasher.prepare(pb.SIGNAL_TYPE_EMAIL, "jo@example.com").digest
+    assert payout.digest == hasher.prepare(pb.SIGNAL_TYPE_PAYOUT_EMAIL, "jo@example.com").digest
+    (iban,) = hasher.prepare_posted("BANK_ACCOUNT", "GB82WEST12345698765432", "", 0.0)
+    assert iban.digest == hasher.prepare(pb.SIGNAL_TYPE_BANK_ACCOUNT, "GB82 WEST 1234 5698 7654 32").digest
+    # Details no account registers get posted-only codes: they match only each other.
+    (card,) = hasher.prepare_posted("CARD_NUMBER", "4111111111111111", "", 0.0)
+    assert card.key_type >= 1000 and card.digest == hasher.prepare_posted("CARD_NUMBER", "4111111111111111", "", 1.0)[0].digest
+    assert b"4111" not in card.digest and card.digest != hasher.prepare_posted("CRYPTO_ADDRESS", "4111111111111111", "", 0)[0].digest
+    # Nothing that identifies an account: a payment service's name, an app without a handle.
+    assert hasher.prepare_posted("PAYMENT_SERVICE", "paypal", "", 0.0) == []
+    assert hasher.prepare_posted("MESSAGING_HANDLE", "whatsapp", "", 0.0) == []
+    assert hasher.prepare_posted("MESSAGING_HANDLE", "telegram:jo_smith", "", 0.0)[0].key_type >= 1000
+    assert hasher.prepare_posted("URL", "https://example.com", "", 0.0) == []
+    # A number screening found possible but not valid still meets the same number posted elsewhere.
+    (drama,) = hasher.prepare_posted("PHONE", "+447700900123", "", 0.0)
+    assert drama.digest == hasher.prepare_posted("PHONE", "+447700900123", "invite", 1.0)[0].digest
+    with pytest.raises(InvalidInput):
+        hasher.prepare_posted("EMAIL", "not an address", "", 0.0)

@@ -16,6 +16,7 @@ Category = Literal[
     "OFF_PLATFORM_INTENT",
     "GIBBERISH", "PLACEHOLDER",                                          # content standards
     "PROFANITY", "THREAT", "HARASSMENT",                                 # behaviour
+    "DUPLICATE_TEXT",  # another account's text, found by the application's linker, not here
 ]
 CATEGORIES: tuple[str, ...] = get_args(Category)
 CONTACT = frozenset({"EMAIL", "PHONE", "URL", "MESSAGING_HANDLE"})

@@ -125,6 +125,16 @@ class Screener:
         decision, reasons = decide(self.policy, found)
         return ScreeningResult(tuple(found), decision, tuple(reasons), redacted, self.policy.version)
 
+    def with_findings(self, result: ScreeningResult, extra: Sequence[Finding],
+                      contract: bool = False) -> ScreeningResult:
+        """``result`` with findings made elsewhere (a duplicate of another account's text)
+        added and the decision taken again; the redacted text is unchanged."""
+        if not extra:
+            return result
+        found = (*result.findings, *extra)
+        decision, reasons = decide(self.policy, found, contract)
+        return ScreeningResult(tuple(found), decision, tuple(reasons), result.redacted, result.policy_version)
+
 
 def _in_field(f: Finding, field: str) -> Finding:
     return Finding(f.category, f.start, f.end, f.value, f.disguises, f.confidence, field, f.detail)

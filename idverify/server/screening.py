@@ -41,12 +41,22 @@ class ScreeningServicer(pb_grpc.ScreeningServiceServicer):
 
     def ScreenMessage(self, request: pb.ScreenMessageRequest, context) -> pb.ScreenMessageResponse:
         """Screen one message."""
-        result = self._screening.message(request.text, request.contract_exists)
-        return pb.ScreenMessageResponse(redacted_text=result.redacted["text"], **_common(result))
+        kind = "" if request.kind == pb.MESSAGE_KIND_UNSPECIFIED else \
+            pb.MessageKind.Name(request.kind).removeprefix("MESSAGE_KIND_").lower()
+        screened = self._screening.screen_message(request.text, request.contract_exists,
+                                                  sender_account_id=request.sender_account_id,
+                                                  recipient_account_id=request.recipient_account_id, kind=kind,
+                                                  dry_run=request.dry_run)
+        result = screened.result
+        return pb.ScreenMessageResponse(redacted_text=result.redacted["text"], linked_details=screened.linked_details,
+                                        **_common(result))
 
     def ScreenProfile(self, request: pb.ScreenProfileRequest, context) -> pb.ScreenProfileResponse:
         """Screen one profile or job post."""
-        result = self._screening.profile(request.title, request.description, list(request.skills))
+        screened = self._screening.screen_profile(request.title, request.description, list(request.skills),
+                                                  account_id=request.account_id, dry_run=request.dry_run)
+        result = screened.result
         return pb.ScreenProfileResponse(redacted_title=result.redacted["title"],
                                         redacted_description=result.redacted["description"],
-                                        redacted_skills=result.redacted["skills"], **_common(result))
+                                        redacted_skills=result.redacted["skills"], text_linked=screened.text_linked,
+                                        **_common(result))

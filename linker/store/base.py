@@ -30,12 +30,13 @@ import numpy as np
 from idverify.db import Database, Migration
 from linker.names import NameKey
 from linker.store.migrations import MIGRATIONS
+from linker.store.screened import ScreenedRows
 
 __all__ = ["AccountRow", "FaceRow", "LinkStore", "NameRow", "SealedRow", "SealedValue", "decode_name", "encode_name"]
 
 #: Tables in erasure order; an erased account leaves no row in any of them (events hold refs).
 TABLES = tuple("link_" + t for t in (
-    "signals", "names", "sealed", "fuzzy_keys", "fuzzy_counts", "faces", "memberships", "reviews", "contracts", "accounts", "persons", "events"))
+    "signals", "posted", "text_bands", "texts", "names", "sealed", "fuzzy_keys", "fuzzy_counts", "faces", "memberships", "reviews", "contracts", "accounts", "persons", "events"))
 
 
 @dataclass(frozen=True)
@@ -120,8 +121,9 @@ def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
-class LinkStore(Database):
-    """Accounts, hashed signals, faces, persons, reviews, contracts and the event log."""
+class LinkStore(ScreenedRows, Database):
+    """Accounts, hashed signals, faces, persons, reviews, contracts and the event log; what
+    screening posted and wrote (:class:`~linker.store.screened.ScreenedRows`)."""
 
     migrations: ClassVar[Sequence[Migration]] = MIGRATIONS
     migrations_table: ClassVar[str] = "link_schema_migrations"
@@ -574,6 +576,7 @@ class LinkStore(Database):
                    "(SELECT key FROM link_fuzzy_keys WHERE account_id = ?)", (account_id,))
         self._exec("DELETE FROM link_fuzzy_keys WHERE account_id = ?", (account_id,))
         self._exec("DELETE FROM link_sealed WHERE account_id = ?", (account_id,))
+        erased += self._erase_screened(account_id)
         for table in ("link_signals", "link_names", "link_faces"):
             erased += self._exec(f"DELETE FROM {table} WHERE account_id = ?", (account_id,)).rowcount
         person = self.persons_of([account_id]).get(account_id)

@@ -135,4 +135,36 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "ALTER TABLE link_sealed ADD COLUMN key_id TEXT NOT NULL DEFAULT ''",
         ],
     ),
+    (
+        5,
+        "screened messages and profiles: posted contact and payment details, text fingerprints",
+        [
+            # Contact and payment details the account posted in messages (issue 18): the keyed
+            # hash a registered value of the same type has (``type`` a SignalType), or for
+            # details no account registers (handles, card numbers, crypto addresses) a
+            # posted-only key code of 1000 and up; with the message kind and first time seen.
+            """CREATE TABLE link_posted (
+                account_id TEXT NOT NULL,
+                type INTEGER NOT NULL,
+                digest {blob} NOT NULL,
+                message_kind TEXT NOT NULL,
+                first_seen {real} NOT NULL,
+                PRIMARY KEY (account_id, type, digest))""",
+            "CREATE INDEX link_posted_by_value ON link_posted (type, digest)",
+            # MinHash signatures of profile and job-post texts over keyed shingles (no text).
+            """CREATE TABLE link_texts (
+                account_id TEXT NOT NULL,
+                digest {blob} NOT NULL,
+                signature {blob} NOT NULL,
+                first_seen {real} NOT NULL,
+                PRIMARY KEY (account_id, digest))""",
+            # Their LSH bands as keyed terms: the candidates of a new text.
+            """CREATE TABLE link_text_bands (
+                key {blob} NOT NULL,
+                account_id TEXT NOT NULL,
+                digest {blob} NOT NULL,
+                PRIMARY KEY (key, account_id, digest))""",
+            "CREATE INDEX link_text_bands_by_account ON link_text_bands (account_id)",
+        ],
+    ),
 ]

@@ -33,6 +33,8 @@ class SignalType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     SIGNAL_TYPE_PHONE: _ClassVar[SignalType]
     SIGNAL_TYPE_FACE_PHOTO: _ClassVar[SignalType]
     SIGNAL_TYPE_POSTAL_ADDRESS: _ClassVar[SignalType]
+    SIGNAL_TYPE_POSTED_DETAIL: _ClassVar[SignalType]
+    SIGNAL_TYPE_PROFILE_TEXT: _ClassVar[SignalType]
 
 class SignalStrength(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -72,6 +74,8 @@ SIGNAL_TYPE_EMAIL: SignalType
 SIGNAL_TYPE_PHONE: SignalType
 SIGNAL_TYPE_FACE_PHOTO: SignalType
 SIGNAL_TYPE_POSTAL_ADDRESS: SignalType
+SIGNAL_TYPE_POSTED_DETAIL: SignalType
+SIGNAL_TYPE_PROFILE_TEXT: SignalType
 SIGNAL_STRENGTH_UNSPECIFIED: SignalStrength
 SIGNAL_STRENGTH_STRONG: SignalStrength
 SIGNAL_STRENGTH_MEDIUM: SignalStrength
@@ -126,7 +130,7 @@ class RejectedSignal(_message.Message):
     def __init__(self, index: _Optional[int] = ..., signal_type: _Optional[_Union[SignalType, str]] = ..., reason: _Optional[str] = ..., message: _Optional[str] = ..., field: _Optional[str] = ...) -> None: ...
 
 class LinkEvidence(_message.Message):
-    __slots__ = ("from_account_id", "to_account_id", "signal_type", "strength", "seen_at", "similarity", "generic", "note", "match_weight", "match_weights")
+    __slots__ = ("from_account_id", "to_account_id", "signal_type", "strength", "seen_at", "similarity", "generic", "note", "match_weight", "match_weights", "risk_weight")
     FROM_ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
     TO_ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
     SIGNAL_TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -137,6 +141,7 @@ class LinkEvidence(_message.Message):
     NOTE_FIELD_NUMBER: _ClassVar[int]
     MATCH_WEIGHT_FIELD_NUMBER: _ClassVar[int]
     MATCH_WEIGHTS_FIELD_NUMBER: _ClassVar[int]
+    RISK_WEIGHT_FIELD_NUMBER: _ClassVar[int]
     from_account_id: str
     to_account_id: str
     signal_type: SignalType
@@ -147,7 +152,8 @@ class LinkEvidence(_message.Message):
     note: str
     match_weight: float
     match_weights: _containers.RepeatedCompositeFieldContainer[MatchWeight]
-    def __init__(self, from_account_id: _Optional[str] = ..., to_account_id: _Optional[str] = ..., signal_type: _Optional[_Union[SignalType, str]] = ..., strength: _Optional[_Union[SignalStrength, str]] = ..., seen_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., similarity: _Optional[float] = ..., generic: _Optional[bool] = ..., note: _Optional[str] = ..., match_weight: _Optional[float] = ..., match_weights: _Optional[_Iterable[_Union[MatchWeight, _Mapping]]] = ...) -> None: ...
+    risk_weight: float
+    def __init__(self, from_account_id: _Optional[str] = ..., to_account_id: _Optional[str] = ..., signal_type: _Optional[_Union[SignalType, str]] = ..., strength: _Optional[_Union[SignalStrength, str]] = ..., seen_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., similarity: _Optional[float] = ..., generic: _Optional[bool] = ..., note: _Optional[str] = ..., match_weight: _Optional[float] = ..., match_weights: _Optional[_Iterable[_Union[MatchWeight, _Mapping]]] = ..., risk_weight: _Optional[float] = ...) -> None: ...
 
 class MatchWeight(_message.Message):
     __slots__ = ("field", "level", "weight")

@@ -24,33 +24,33 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n-idverify/screening/v1/screening_service.proto\x12\x15idverify.screening.v1\"\xce\x01\n\x07\x46inding\x12\x31\n\x08\x63\x61tegory\x18\x01 \x01(\x0e\x32\x1f.idverify.screening.v1.Category\x12\r\n\x05\x66ield\x18\x02 \x01(\t\x12\r\n\x05start\x18\x03 \x01(\r\x12\x0b\n\x03\x65nd\x18\x04 \x01(\r\x12\r\n\x05value\x18\x05 \x01(\t\x12\x32\n\tdisguises\x18\x06 \x03(\x0e\x32\x1f.idverify.screening.v1.Disguise\x12\x12\n\nconfidence\x18\x07 \x01(\x01\x12\x0e\n\x06\x64\x65tail\x18\x08 \x01(\t\"z\n\x06Reason\x12\x31\n\x08\x63\x61tegory\x18\x01 \x01(\x0e\x32\x1f.idverify.screening.v1.Category\x12/\n\x06\x65\x66\x66\x65\x63t\x18\x02 \x01(\x0e\x32\x1f.idverify.screening.v1.Decision\x12\x0c\n\x04rule\x18\x03 \x01(\t\"\xa8\x01\n\x14ScreenMessageRequest\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x19\n\x11sender_account_id\x18\x02 \x01(\t\x12\x1c\n\x14recipient_account_id\x18\x03 \x01(\t\x12\x17\n\x0f\x63ontract_exists\x18\x04 \x01(\x08\x12\x30\n\x04kind\x18\x05 \x01(\x0e\x32\".idverify.screening.v1.MessageKind\"\xdb\x01\n\x15ScreenMessageResponse\x12\x31\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0e\x32\x1f.idverify.screening.v1.Decision\x12\x30\n\x08\x66indings\x18\x02 \x03(\x0b\x32\x1e.idverify.screening.v1.Finding\x12.\n\x07reasons\x18\x03 \x03(\x0b\x32\x1d.idverify.screening.v1.Reason\x12\x15\n\rredacted_text\x18\x04 \x01(\t\x12\x16\n\x0epolicy_version\x18\x05 \x01(\t\"^\n\x14ScreenProfileRequest\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x0e\n\x06skills\x18\x04 \x03(\t\"\x93\x02\n\x15ScreenProfileResponse\x12\x31\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0e\x32\x1f.idverify.screening.v1.Decision\x12\x30\n\x08\x66indings\x18\x02 \x03(\x0b\x32\x1e.idverify.screening.v1.Finding\x12.\n\x07reasons\x18\x03 \x03(\x0b\x32\x1d.idverify.screening.v1.Reason\x12\x16\n\x0eredacted_title\x18\x04 \x01(\t\x12\x1c\n\x14redacted_description\x18\x05 \x01(\t\x12\x17\n\x0fredacted_skills\x18\x06 \x01(\t\x12\x16\n\x0epolicy_version\x18\x07 \x01(\t*\x87\x03\n\x08\x43\x61tegory\x12\x18\n\x14\x43\x41TEGORY_UNSPECIFIED\x10\x00\x12\x12\n\x0e\x43\x41TEGORY_EMAIL\x10\x01\x12\x12\n\x0e\x43\x41TEGORY_PHONE\x10\x02\x12\x10\n\x0c\x43\x41TEGORY_URL\x10\x03\x12\x1d\n\x19\x43\x41TEGORY_MESSAGING_HANDLE\x10\x04\x12\x1c\n\x18\x43\x41TEGORY_PAYMENT_SERVICE\x10\x05\x12\x19\n\x15\x43\x41TEGORY_BANK_ACCOUNT\x10\x06\x12\x18\n\x14\x43\x41TEGORY_CARD_NUMBER\x10\x07\x12\x1b\n\x17\x43\x41TEGORY_CRYPTO_ADDRESS\x10\x08\x12 \n\x1c\x43\x41TEGORY_OFF_PLATFORM_INTENT\x10\t\x12\x16\n\x12\x43\x41TEGORY_GIBBERISH\x10\n\x12\x18\n\x14\x43\x41TEGORY_PLACEHOLDER\x10\x0b\x12\x16\n\x12\x43\x41TEGORY_PROFANITY\x10\x0c\x12\x13\n\x0f\x43\x41TEGORY_THREAT\x10\r\x12\x17\n\x13\x43\x41TEGORY_HARASSMENT\x10\x0e*_\n\x08\x44\x65\x63ision\x12\x18\n\x14\x44\x45\x43ISION_UNSPECIFIED\x10\x00\x12\x12\n\x0e\x44\x45\x43ISION_ALLOW\x10\x01\x12\x11\n\rDECISION_WARN\x10\x02\x12\x12\n\x0e\x44\x45\x43ISION_BLOCK\x10\x03*\xbb\x01\n\x08\x44isguise\x12\x18\n\x14\x44ISGUISE_UNSPECIFIED\x10\x00\x12\x14\n\x10\x44ISGUISE_UNICODE\x10\x01\x12\x16\n\x12\x44ISGUISE_HOMOGLYPH\x10\x02\x12\x19\n\x15\x44ISGUISE_AT_DOT_WORDS\x10\x03\x12\x1b\n\x17\x44ISGUISE_SPELLED_DIGITS\x10\x04\x12\x17\n\x13\x44ISGUISE_SEPARATORS\x10\x05\x12\x16\n\x12\x44ISGUISE_LEETSPEAK\x10\x06*v\n\x0bMessageKind\x12\x1c\n\x18MESSAGE_KIND_UNSPECIFIED\x10\x00\x12\x19\n\x15MESSAGE_KIND_PROPOSAL\x10\x01\x12\x17\n\x13MESSAGE_KIND_INVITE\x10\x02\x12\x15\n\x11MESSAGE_KIND_CHAT\x10\x03\x32\xea\x01\n\x10ScreeningService\x12j\n\rScreenMessage\x12+.idverify.screening.v1.ScreenMessageRequest\x1a,.idverify.screening.v1.ScreenMessageResponse\x12j\n\rScreenProfile\x12+.idverify.screening.v1.ScreenProfileRequest\x1a,.idverify.screening.v1.ScreenProfileResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n-idverify/screening/v1/screening_service.proto\x12\x15idverify.screening.v1\"\xce\x01\n\x07\x46inding\x12\x31\n\x08\x63\x61tegory\x18\x01 \x01(\x0e\x32\x1f.idverify.screening.v1.Category\x12\r\n\x05\x66ield\x18\x02 \x01(\t\x12\r\n\x05start\x18\x03 \x01(\r\x12\x0b\n\x03\x65nd\x18\x04 \x01(\r\x12\r\n\x05value\x18\x05 \x01(\t\x12\x32\n\tdisguises\x18\x06 \x03(\x0e\x32\x1f.idverify.screening.v1.Disguise\x12\x12\n\nconfidence\x18\x07 \x01(\x01\x12\x0e\n\x06\x64\x65tail\x18\x08 \x01(\t\"z\n\x06Reason\x12\x31\n\x08\x63\x61tegory\x18\x01 \x01(\x0e\x32\x1f.idverify.screening.v1.Category\x12/\n\x06\x65\x66\x66\x65\x63t\x18\x02 \x01(\x0e\x32\x1f.idverify.screening.v1.Decision\x12\x0c\n\x04rule\x18\x03 \x01(\t\"\xb9\x01\n\x14ScreenMessageRequest\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x19\n\x11sender_account_id\x18\x02 \x01(\t\x12\x1c\n\x14recipient_account_id\x18\x03 \x01(\t\x12\x17\n\x0f\x63ontract_exists\x18\x04 \x01(\x08\x12\x30\n\x04kind\x18\x05 \x01(\x0e\x32\".idverify.screening.v1.MessageKind\x12\x0f\n\x07\x64ry_run\x18\x06 \x01(\x08\"\xf3\x01\n\x15ScreenMessageResponse\x12\x31\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0e\x32\x1f.idverify.screening.v1.Decision\x12\x30\n\x08\x66indings\x18\x02 \x03(\x0b\x32\x1e.idverify.screening.v1.Finding\x12.\n\x07reasons\x18\x03 \x03(\x0b\x32\x1d.idverify.screening.v1.Reason\x12\x15\n\rredacted_text\x18\x04 \x01(\t\x12\x16\n\x0epolicy_version\x18\x05 \x01(\t\x12\x16\n\x0elinked_details\x18\x06 \x01(\r\"o\n\x14ScreenProfileRequest\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x0e\n\x06skills\x18\x04 \x03(\t\x12\x0f\n\x07\x64ry_run\x18\x05 \x01(\x08\"\xa8\x02\n\x15ScreenProfileResponse\x12\x31\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0e\x32\x1f.idverify.screening.v1.Decision\x12\x30\n\x08\x66indings\x18\x02 \x03(\x0b\x32\x1e.idverify.screening.v1.Finding\x12.\n\x07reasons\x18\x03 \x03(\x0b\x32\x1d.idverify.screening.v1.Reason\x12\x16\n\x0eredacted_title\x18\x04 \x01(\t\x12\x1c\n\x14redacted_description\x18\x05 \x01(\t\x12\x17\n\x0fredacted_skills\x18\x06 \x01(\t\x12\x16\n\x0epolicy_version\x18\x07 \x01(\t\x12\x13\n\x0btext_linked\x18\x08 \x01(\x08*\xa4\x03\n\x08\x43\x61tegory\x12\x18\n\x14\x43\x41TEGORY_UNSPECIFIED\x10\x00\x12\x12\n\x0e\x43\x41TEGORY_EMAIL\x10\x01\x12\x12\n\x0e\x43\x41TEGORY_PHONE\x10\x02\x12\x10\n\x0c\x43\x41TEGORY_URL\x10\x03\x12\x1d\n\x19\x43\x41TEGORY_MESSAGING_HANDLE\x10\x04\x12\x1c\n\x18\x43\x41TEGORY_PAYMENT_SERVICE\x10\x05\x12\x19\n\x15\x43\x41TEGORY_BANK_ACCOUNT\x10\x06\x12\x18\n\x14\x43\x41TEGORY_CARD_NUMBER\x10\x07\x12\x1b\n\x17\x43\x41TEGORY_CRYPTO_ADDRESS\x10\x08\x12 \n\x1c\x43\x41TEGORY_OFF_PLATFORM_INTENT\x10\t\x12\x16\n\x12\x43\x41TEGORY_GIBBERISH\x10\n\x12\x18\n\x14\x43\x41TEGORY_PLACEHOLDER\x10\x0b\x12\x16\n\x12\x43\x41TEGORY_PROFANITY\x10\x0c\x12\x13\n\x0f\x43\x41TEGORY_THREAT\x10\r\x12\x17\n\x13\x43\x41TEGORY_HARASSMENT\x10\x0e\x12\x1b\n\x17\x43\x41TEGORY_DUPLICATE_TEXT\x10\x0f*_\n\x08\x44\x65\x63ision\x12\x18\n\x14\x44\x45\x43ISION_UNSPECIFIED\x10\x00\x12\x12\n\x0e\x44\x45\x43ISION_ALLOW\x10\x01\x12\x11\n\rDECISION_WARN\x10\x02\x12\x12\n\x0e\x44\x45\x43ISION_BLOCK\x10\x03*\xbb\x01\n\x08\x44isguise\x12\x18\n\x14\x44ISGUISE_UNSPECIFIED\x10\x00\x12\x14\n\x10\x44ISGUISE_UNICODE\x10\x01\x12\x16\n\x12\x44ISGUISE_HOMOGLYPH\x10\x02\x12\x19\n\x15\x44ISGUISE_AT_DOT_WORDS\x10\x03\x12\x1b\n\x17\x44ISGUISE_SPELLED_DIGITS\x10\x04\x12\x17\n\x13\x44ISGUISE_SEPARATORS\x10\x05\x12\x16\n\x12\x44ISGUISE_LEETSPEAK\x10\x06*v\n\x0bMessageKind\x12\x1c\n\x18MESSAGE_KIND_UNSPECIFIED\x10\x00\x12\x19\n\x15MESSAGE_KIND_PROPOSAL\x10\x01\x12\x17\n\x13MESSAGE_KIND_INVITE\x10\x02\x12\x15\n\x11MESSAGE_KIND_CHAT\x10\x03\x32\xea\x01\n\x10ScreeningService\x12j\n\rScreenMessage\x12+.idverify.screening.v1.ScreenMessageRequest\x1a,.idverify.screening.v1.ScreenMessageResponse\x12j\n\rScreenProfile\x12+.idverify.screening.v1.ScreenProfileRequest\x1a,.idverify.screening.v1.ScreenProfileResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'idverify.screening.v1.screening_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CATEGORY']._serialized_start=1173
-  _globals['_CATEGORY']._serialized_end=1564
-  _globals['_DECISION']._serialized_start=1566
-  _globals['_DECISION']._serialized_end=1661
-  _globals['_DISGUISE']._serialized_start=1664
-  _globals['_DISGUISE']._serialized_end=1851
-  _globals['_MESSAGEKIND']._serialized_start=1853
-  _globals['_MESSAGEKIND']._serialized_end=1971
+  _globals['_CATEGORY']._serialized_start=1252
+  _globals['_CATEGORY']._serialized_end=1672
+  _globals['_DECISION']._serialized_start=1674
+  _globals['_DECISION']._serialized_end=1769
+  _globals['_DISGUISE']._serialized_start=1772
+  _globals['_DISGUISE']._serialized_end=1959
+  _globals['_MESSAGEKIND']._serialized_start=1961
+  _globals['_MESSAGEKIND']._serialized_end=2079
   _globals['_FINDING']._serialized_start=73
   _globals['_FINDING']._serialized_end=279
   _globals['_REASON']._serialized_start=281
   _globals['_REASON']._serialized_end=403
   _globals['_SCREENMESSAGEREQUEST']._serialized_start=406
-  _globals['_SCREENMESSAGEREQUEST']._serialized_end=574
-  _globals['_SCREENMESSAGERESPONSE']._serialized_start=577
-  _globals['_SCREENMESSAGERESPONSE']._serialized_end=796
-  _globals['_SCREENPROFILEREQUEST']._serialized_start=798
-  _globals['_SCREENPROFILEREQUEST']._serialized_end=892
-  _globals['_SCREENPROFILERESPONSE']._serialized_start=895
-  _globals['_SCREENPROFILERESPONSE']._serialized_end=1170
-  _globals['_SCREENINGSERVICE']._serialized_start=1974
-  _globals['_SCREENINGSERVICE']._serialized_end=2208
+  _globals['_SCREENMESSAGEREQUEST']._serialized_end=591
+  _globals['_SCREENMESSAGERESPONSE']._serialized_start=594
+  _globals['_SCREENMESSAGERESPONSE']._serialized_end=837
+  _globals['_SCREENPROFILEREQUEST']._serialized_start=839
+  _globals['_SCREENPROFILEREQUEST']._serialized_end=950
+  _globals['_SCREENPROFILERESPONSE']._serialized_start=953
+  _globals['_SCREENPROFILERESPONSE']._serialized_end=1249
+  _globals['_SCREENINGSERVICE']._serialized_start=2082
+  _globals['_SCREENINGSERVICE']._serialized_end=2316
 # @@protoc_insertion_point(module_scope)

@@ -24,6 +24,7 @@ class Category(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CATEGORY_PROFANITY: _ClassVar[Category]
     CATEGORY_THREAT: _ClassVar[Category]
     CATEGORY_HARASSMENT: _ClassVar[Category]
+    CATEGORY_DUPLICATE_TEXT: _ClassVar[Category]
 
 class Decision(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -63,6 +64,7 @@ CATEGORY_PLACEHOLDER: Category
 CATEGORY_PROFANITY: Category
 CATEGORY_THREAT: Category
 CATEGORY_HARASSMENT: Category
+CATEGORY_DUPLICATE_TEXT: Category
 DECISION_UNSPECIFIED: Decision
 DECISION_ALLOW: Decision
 DECISION_WARN: Decision
@@ -110,47 +112,53 @@ class Reason(_message.Message):
     def __init__(self, category: _Optional[_Union[Category, str]] = ..., effect: _Optional[_Union[Decision, str]] = ..., rule: _Optional[str] = ...) -> None: ...
 
 class ScreenMessageRequest(_message.Message):
-    __slots__ = ("text", "sender_account_id", "recipient_account_id", "contract_exists", "kind")
+    __slots__ = ("text", "sender_account_id", "recipient_account_id", "contract_exists", "kind", "dry_run")
     TEXT_FIELD_NUMBER: _ClassVar[int]
     SENDER_ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
     RECIPIENT_ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
     CONTRACT_EXISTS_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
+    DRY_RUN_FIELD_NUMBER: _ClassVar[int]
     text: str
     sender_account_id: str
     recipient_account_id: str
     contract_exists: bool
     kind: MessageKind
-    def __init__(self, text: _Optional[str] = ..., sender_account_id: _Optional[str] = ..., recipient_account_id: _Optional[str] = ..., contract_exists: _Optional[bool] = ..., kind: _Optional[_Union[MessageKind, str]] = ...) -> None: ...
+    dry_run: bool
+    def __init__(self, text: _Optional[str] = ..., sender_account_id: _Optional[str] = ..., recipient_account_id: _Optional[str] = ..., contract_exists: _Optional[bool] = ..., kind: _Optional[_Union[MessageKind, str]] = ..., dry_run: _Optional[bool] = ...) -> None: ...
 
 class ScreenMessageResponse(_message.Message):
-    __slots__ = ("decision", "findings", "reasons", "redacted_text", "policy_version")
+    __slots__ = ("decision", "findings", "reasons", "redacted_text", "policy_version", "linked_details")
     DECISION_FIELD_NUMBER: _ClassVar[int]
     FINDINGS_FIELD_NUMBER: _ClassVar[int]
     REASONS_FIELD_NUMBER: _ClassVar[int]
     REDACTED_TEXT_FIELD_NUMBER: _ClassVar[int]
     POLICY_VERSION_FIELD_NUMBER: _ClassVar[int]
+    LINKED_DETAILS_FIELD_NUMBER: _ClassVar[int]
     decision: Decision
     findings: _containers.RepeatedCompositeFieldContainer[Finding]
     reasons: _containers.RepeatedCompositeFieldContainer[Reason]
     redacted_text: str
     policy_version: str
-    def __init__(self, decision: _Optional[_Union[Decision, str]] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ..., reasons: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ..., redacted_text: _Optional[str] = ..., policy_version: _Optional[str] = ...) -> None: ...
+    linked_details: int
+    def __init__(self, decision: _Optional[_Union[Decision, str]] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ..., reasons: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ..., redacted_text: _Optional[str] = ..., policy_version: _Optional[str] = ..., linked_details: _Optional[int] = ...) -> None: ...
 
 class ScreenProfileRequest(_message.Message):
-    __slots__ = ("account_id", "title", "description", "skills")
+    __slots__ = ("account_id", "title", "description", "skills", "dry_run")
     ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     SKILLS_FIELD_NUMBER: _ClassVar[int]
+    DRY_RUN_FIELD_NUMBER: _ClassVar[int]
     account_id: str
     title: str
     description: str
     skills: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, account_id: _Optional[str] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., skills: _Optional[_Iterable[str]] = ...) -> None: ...
+    dry_run: bool
+    def __init__(self, account_id: _Optional[str] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., skills: _Optional[_Iterable[str]] = ..., dry_run: _Optional[bool] = ...) -> None: ...
 
 class ScreenProfileResponse(_message.Message):
-    __slots__ = ("decision", "findings", "reasons", "redacted_title", "redacted_description", "redacted_skills", "policy_version")
+    __slots__ = ("decision", "findings", "reasons", "redacted_title", "redacted_description", "redacted_skills", "policy_version", "text_linked")
     DECISION_FIELD_NUMBER: _ClassVar[int]
     FINDINGS_FIELD_NUMBER: _ClassVar[int]
     REASONS_FIELD_NUMBER: _ClassVar[int]
@@ -158,6 +166,7 @@ class ScreenProfileResponse(_message.Message):
     REDACTED_DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     REDACTED_SKILLS_FIELD_NUMBER: _ClassVar[int]
     POLICY_VERSION_FIELD_NUMBER: _ClassVar[int]
+    TEXT_LINKED_FIELD_NUMBER: _ClassVar[int]
     decision: Decision
     findings: _containers.RepeatedCompositeFieldContainer[Finding]
     reasons: _containers.RepeatedCompositeFieldContainer[Reason]
@@ -165,4 +174,5 @@ class ScreenProfileResponse(_message.Message):
     redacted_description: str
     redacted_skills: str
     policy_version: str
-    def __init__(self, decision: _Optional[_Union[Decision, str]] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ..., reasons: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ..., redacted_title: _Optional[str] = ..., redacted_description: _Optional[str] = ..., redacted_skills: _Optional[str] = ..., policy_version: _Optional[str] = ...) -> None: ...
+    text_linked: bool
+    def __init__(self, decision: _Optional[_Union[Decision, str]] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ..., reasons: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ..., redacted_title: _Optional[str] = ..., redacted_description: _Optional[str] = ..., redacted_skills: _Optional[str] = ..., policy_version: _Optional[str] = ..., text_linked: _Optional[bool] = ...) -> None: ...

@@ -27,7 +27,8 @@ if _version_not_supported:
 
 class ScreeningServiceStub:
     """ScreeningService screens one text per call, in a few hundred microseconds, with no worker
-    process: every call is a light call. No word of a screened text is ever logged.
+    process: every call is a light call. No word of a screened text is ever logged. With the
+    linker configured, what a call finds feeds account linking (keyed hashes only).
     """
 
     def __init__(self, channel):
@@ -50,7 +51,8 @@ class ScreeningServiceStub:
 
 class ScreeningServiceServicer:
     """ScreeningService screens one text per call, in a few hundred microseconds, with no worker
-    process: every call is a light call. No word of a screened text is ever logged.
+    process: every call is a light call. No word of a screened text is ever logged. With the
+    linker configured, what a call finds feeds account linking (keyed hashes only).
     """
 
     def ScreenMessage(self, request, context):
@@ -91,7 +93,8 @@ def add_ScreeningServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class ScreeningService:
     """ScreeningService screens one text per call, in a few hundred microseconds, with no worker
-    process: every call is a light call. No word of a screened text is ever logged.
+    process: every call is a light call. No word of a screened text is ever logged. With the
+    linker configured, what a call finds feeds account linking (keyed hashes only).
     """
 
     @staticmethod
