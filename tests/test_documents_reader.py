@@ -225,3 +225,11 @@ def test_forged_printed_surname_is_a_mismatch_with_tesseract_too(reader):
     g = generate_document(33, kind="td3", level="clean", today=TODAY, expired=False, age=40, forged_surname="MALLORY")
     resp = read_document(g.images, tesseract, today=TODAY)
     assert "MRZ_VIZ_MISMATCH" in _codes(resp)
+
+
+def test_a_piece_of_a_printed_name_is_a_partial_read():
+    from idverify.documents.reader import _viz_name_is_partial_read
+
+    assert _viz_name_is_partial_read("ERIKSSON", "KSSON")  # its start under the blanked portrait
+    assert _viz_name_is_partial_read("OLGA SERGEYEVNA", "ERGE")  # a line split in the wrong place
+    assert not _viz_name_is_partial_read("OLGA SERGEYEVNA", "MALLORY")

@@ -53,7 +53,8 @@ __all__ = [
 _CAPTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("", ("place", "lieu", "lugar", "issue", "delivrance", "expedicion", "emission", "authority", "autorite",
           "type", "height", "taille", "residence", "address", "adresse", "signature", "geburtsort", "ausstellung",
-          "issuing", "post", "control", "personal", "annotation", "entries", "remarks", "observations", "code")),
+          "issuing", "post", "control", "personal", "annotation", "entries", "remarks", "observations", "code",
+          "record", "registration", "tax")),
     ("birth_date", ("birth", "naissance", "nacimiento", "geburtstag", "geburtsdatum", "dob")),
     ("expiry_date", ("expiry", "expiration", "expires", "caducidad", "validez", "validity", "gultig", "exp")),
     ("given_names", ("given", "prenoms", "prenom", "forenames", "forename", "nombre", "vornamen", "vorname", "first")),

@@ -249,9 +249,10 @@ def _viz_name_is_partial_read(mrz_value: str, other_value: str) -> bool:
     # One or two letters not in the MRZ are the remains of a word OCR broke ("IN" of "JOHN").
     other_tokens = [t for t in _name_key(other_value).split() if t in mrz_tokens or len(t) > 2]
     # A word cut short at a hologram or the page edge ("MIL" of "MILOS") is a partial read too,
-    # and so is one whose start lies under the blanked portrait ("SSON" of "ERIKSSON").
+    # and so is a piece of four letters or more from its middle or end (its start under the
+    # blanked portrait, "SSON" of "ERIKSSON"; a line split in the wrong place, "ERGE").
     return bool(other_tokens) and all(t in mrz_tokens or (len(t) >= 3 and any(m.startswith(t) for m in mrz_tokens))
-                                      or (len(t) >= 4 and any(m.endswith(t) for m in mrz_tokens))
+                                      or (len(t) >= 4 and any(t in m for m in mrz_tokens))
                                       for t in other_tokens)
 
 
