@@ -8,7 +8,8 @@ images through the whole ``read_document``: the in-process engines of
 defined here because it is a benchmark-only extra). PassportEye gets the image holding the MRZ.
 Nine MRZ fields are scored exactly (document type, issuing state, surname, given names, number,
 nationality, birth date, expiry date, sex), per field and as documents with all nine right;
-printed fields (viz=always) are scored on generated documents. Speed is CPU seconds per
+printed fields (viz=always) are scored on generated documents, per printed-field OCR
+(``--viz-engines rapidocr,tesseract``: one reader each, the CPU seconds of the pass itself). Speed is CPU seconds per
 document (this process's threads plus waited-for child processes, so pytesseract's ``tesseract``
 runs count), medians, since wall time on the shared machine is noisy; wall medians are printed
 beside them. The generator's time is not counted.
