@@ -38,5 +38,9 @@ WHEELS=(--only-binary=:all: --no-binary=face-recognition-models)
 # above) provides the same module prebuilt, so install face_recognition without its dependencies.
 # It is used as the reference (naive) pipeline in tests and benchmarks.
 "${NO_COMPILER[@]}" "$VENV/bin/python" -m pip install -q --only-binary=:all: --no-deps "face-recognition==1.3.0"
-"$VENV/bin/python" -m pip check >/dev/null 2>&1 || "$VENV/bin/python" -m pip check | grep -v "face-recognition" || true
+# rapidocr-onnxruntime (printed fields; its wheel ships the ONNX models) declares opencv-python,
+# whose cv2 would overwrite opencv-python-headless's: install it without its dependencies, the
+# others being in pyproject.toml.
+"${NO_COMPILER[@]}" "$VENV/bin/python" -m pip install -q --only-binary=:all: --no-deps "rapidocr-onnxruntime==1.4.4"
+"$VENV/bin/python" -m pip check >/dev/null 2>&1 || "$VENV/bin/python" -m pip check | grep -v "face-recognition\|rapidocr" || true
 echo "$VENV"

@@ -112,3 +112,83 @@ def test_real_ocr_of_a_clean_front(engine, kind):
 def test_a_name_with_digits_is_not_confident():
     words = [W("Given", 100, 10, h=12), W("names", 160, 10, h=12), W("pate", 100, 30), W("1959", 200, 30)]
     assert fields_from_words(words)["given_names"].confidence < 0.5
+
+
+# -- captions, layout, and the RapidOCR engine (issue 16) -------------------------------------
+
+from idverify.documents.printed_fields import LAYOUT_CONFIDENCE, TextLine, caption_field, fields_from_lines  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [("Surname / Nom", "surname"), ("Sumame/No", "surname"), ("Givennames/Prenoms", "given_names"),
+     ("Natianalty/Natonalite", "nationality"), ("Date af birth/ Date de naissance", "birth_date"),
+     ("Date of expiry/Date dexpir", "expiry_date"), ("Documentno/N du document", "document_number"),
+     ("Sex / Sexe", "sex"), ("Date of issue / Date de délivrance", ""), ("Place of birth", ""),
+     ("Control Number", ""), ("Issuing Post Name", ""), ("ERIKSSON", None), ("PASSPORT PASSEPORT", None),
+     ("12 APR 1983", None), ("PR9734821", None)],
+)
+def test_captions_misread_or_not(text, field):
+    assert caption_field(text) == field
+
+
+def L(text, x, y, w=None, h=20, conf=0.95):
+    return TextLine(text, conf, (x, y, x + (w or 12 * len(text)), y + h))
+
+
+def test_fields_whose_captions_were_not_read_come_from_the_layout_and_are_not_conclusive():
+    # A photo where only two captions were read: the dates go by their order (birth, issue,
+    # expiry), the number by its form, the surname and given names by the column's order.
+    lines = [
+        L("Type/Type", 100, 10, h=12), L("P", 100, 24), L("VS9339426", 300, 24),
+        L("SMITH", 100, 60), L("mes/Pre", 130, 86, h=12), L("JOHN ROBERT", 100, 100),
+        L("Nationality", 100, 130, h=12), L("GBR", 100, 144),
+        L("28 NOV 1987", 100, 180), L("24OCT2021", 100, 230), L("24 OCT 2031", 100, 280),
+    ]
+    f = fields_from_lines(lines)
+    assert f["birth_date"].value == "1987-11-28" and f["expiry_date"].value == "2031-10-24"
+    assert f["document_number"].value == "VS9339426"
+    assert f["surname"].value == "SMITH" and f["given_names"].value == "JOHN ROBERT"
+    assert f["nationality"].value == "GBR" and f["nationality"].confidence > 0.9  # under its caption
+    assert all(f[k].confidence <= LAYOUT_CONFIDENCE for k in ("birth_date", "expiry_date", "document_number", "surname"))
+
+
+def test_a_name_in_two_scripts_is_not_conclusive():
+    f = fields_from_lines([L("Surname", 100, 10, h=12), L("IVANOV / IVANOV", 100, 26)])
+    assert f["surname"].value == "IVANOV" and f["surname"].confidence < 0.5
+
+
+def test_a_value_in_capitals_that_reads_like_a_caption_is_a_value():
+    f = fields_from_lines([L("Given names", 100, 10, h=12), L("BIRTHE", 100, 26, h=20)])
+    assert f["given_names"].value == "BIRTHE"
+
+
+@pytest.fixture(scope="module")
+def rapidocr():
+    from idverify.documents.rapidocr_text import RapidOcrFields
+
+    return RapidOcrFields()
+
+
+def test_rapidocr_models_ship_with_the_wheel(rapidocr):
+    # Nothing is downloaded: every model the engine runs is a file of the installed package.
+    from pathlib import Path
+
+    import rapidocr_onnxruntime
+
+    root = Path(rapidocr_onnxruntime.__file__).parent
+    models = sorted(p.name for p in (root / "models").glob("*.onnx"))
+    assert "ch_PP-OCRv4_det_infer.onnx" in models and "ch_PP-OCRv4_rec_infer.onnx" in models
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("kind", "level"), [("td3", "clean"), ("td1", "mild")])
+def test_rapidocr_reads_a_front(rapidocr, kind, level):
+    from anyascii import anyascii
+
+    g = generate_document(4, kind=kind, level=level)
+    f = rapidocr.read(g.arrays[0])
+    t = g.truth
+    assert f["birth_date"].value == t.birth_date.isoformat() and f["expiry_date"].value == t.expiry_date.isoformat()
+    assert f["document_number"].value == t.document_number
+    assert anyascii(f["surname"].value) == anyascii(t.surname).upper() and f["surname"].confidence >= 0.8

@@ -206,3 +206,30 @@ def test_one_slip_in_a_printed_name_is_agreement():
     assert _viz_name_is_one_slip("ERIKSSON", "ERIKSS0N")
     assert not _viz_name_is_one_slip("ERIKSSON", "MALLORY")
     assert not _viz_name_is_one_slip("LEE", "LEA")  # too short to tell a slip from another name
+
+
+def test_a_card_front_whose_outline_is_its_portrait_is_read_whole(reader):
+    # On a flat scan of a card front the outline search finds the portrait's frame, not the
+    # card's: the printed fields are then read from the whole photo, turned upright.
+    g = generate_document(1003, kind="td1", level="clean", today=TODAY)
+    resp = read_document(g.images, reader, today=TODAY)
+    viz = {f.field: f.value for f in resp.fields if f.source == pb.FIELD_SOURCE_VIZ}
+    t = g.truth
+    assert viz.get("birth_date") == t.birth_date.isoformat() and viz.get("expiry_date") == t.expiry_date.isoformat()
+    assert viz.get("document_number") == t.document_number
+    assert "MRZ_VIZ_MISMATCH" not in _codes(resp)
+
+
+def test_forged_printed_surname_is_a_mismatch_with_tesseract_too(reader):
+    tesseract = type(reader)(reader.engine, reader.face_detector, DocumentSettings(viz="always", viz_engine="tesseract"))
+    g = generate_document(33, kind="td3", level="clean", today=TODAY, expired=False, age=40, forged_surname="MALLORY")
+    resp = read_document(g.images, tesseract, today=TODAY)
+    assert "MRZ_VIZ_MISMATCH" in _codes(resp)
+
+
+def test_a_piece_of_a_printed_name_is_a_partial_read():
+    from idverify.documents.reader import _viz_name_is_partial_read
+
+    assert _viz_name_is_partial_read("ERIKSSON", "KSSON")  # its start under the blanked portrait
+    assert _viz_name_is_partial_read("OLGA SERGEYEVNA", "ERGE")  # a line split in the wrong place
+    assert not _viz_name_is_partial_read("OLGA SERGEYEVNA", "MALLORY")

@@ -13,6 +13,7 @@ Tesseract engine, the face detector) are built once in :func:`build_document_rea
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import time
 from collections.abc import Sequence
@@ -32,7 +33,7 @@ from idverify.documents.mrz.read import MrzReading, read_mrz
 from idverify.documents.portrait import FaceOnDocument, detect_faces, portrait_box
 from idverify.documents.settings import DocumentSettings
 from idverify.documents.tesseract import CtypesEngine, TesseractEngine
-from idverify.documents.printed_fields import VizField, read_viz
+from idverify.documents.printed_fields import PrintedFieldReader, TesseractFields, VizField
 from idverify.errors import InvalidInput
 from idverify.v1 import verification_service_pb2 as pb
 
@@ -56,14 +57,36 @@ class DocumentReader:
     engine: TesseractEngine
     face_detector: Any  # dlib.fhog_object_detector
     settings: DocumentSettings = field(default_factory=DocumentSettings)
+    #: The printed-field OCR; None: the one ``settings.viz_engine`` names.
+    printed: PrintedFieldReader | None = None
+
+    def printed_fields(self) -> PrintedFieldReader:
+        return self.printed or build_printed_field_reader(self.settings, self.engine)
+
+
+@functools.cache
+def _rapidocr() -> PrintedFieldReader:
+    from idverify.documents.rapidocr_text import RapidOcrFields
+
+    return RapidOcrFields()
+
+
+def build_printed_field_reader(settings: DocumentSettings, engine: TesseractEngine) -> PrintedFieldReader:
+    """The printed-field OCR the settings name (benchmarks/RESULTS.md compares them); RapidOCR's
+    sessions are built once per process (about 0.3 s) and shared."""
+    if settings.viz_engine == "rapidocr":
+        return _rapidocr()
+    return TesseractFields(engine, width=settings.document_width_px)
 
 
 def build_document_reader(settings: DocumentSettings | None = None) -> DocumentReader:
     """Build the Tesseract engine (the ctypes backend: as accurate as any and the cheapest that is,
-    see benchmarks/RESULTS.md) and dlib's frontal face detector (about 0.2 s)."""
+    see benchmarks/RESULTS.md), the printed-field OCR and dlib's frontal face detector (about 0.2 s)."""
     import dlib
 
-    return DocumentReader(CtypesEngine(), dlib.get_frontal_face_detector(), settings or DocumentSettings())
+    settings = settings or DocumentSettings()
+    engine = CtypesEngine()
+    return DocumentReader(engine, dlib.get_frontal_face_detector(), settings, build_printed_field_reader(settings, engine))
 
 
 @dataclass
@@ -157,6 +180,36 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
     return out
 
 
+def _printed_page(r: _ImageRead) -> np.ndarray:
+    """The upright page the printed fields are read from: the view above the MRZ with the
+    portraits blanked. When the view is little more than the portrait (an outline found around
+    the photo on the card, not around the card), the whole photo turned upright instead."""
+    view, faces, shift = r.view, r.faces, np.eye(3)
+    if faces and r.mrz is None:
+        x, y, w, h = portrait_box(faces[0].box, view.shape)
+        if w * h > 0.3 * view.shape[0] * view.shape[1] and r.view_to_photo is not None:
+            ph, pw = r.rgb.shape[:2]
+            to_view = np.linalg.inv(r.view_to_photo)
+            corners = cv2.perspectiveTransform(np.array([[[0, 0]], [[pw, 0]], [[pw, ph]], [[0, ph]]], np.float64), to_view).reshape(-1, 2)
+            lo, hi = corners.min(0), corners.max(0)
+            shift = np.array([[1, 0, -lo[0]], [0, 1, -lo[1]], [0, 0, 1]], np.float64)
+            size = (int(hi[0] - lo[0]), int(hi[1] - lo[1]))
+            if 32 <= min(size) and max(size) <= 4 * max(pw, ph):
+                view = cv2.warpPerspective(r.rgb, shift @ to_view, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+            else:
+                shift = np.eye(3)
+    view = np.ascontiguousarray(view).copy()
+    if r.mrz_top is not None and r.mrz is not None:
+        view = view[: max(16, r.mrz_top - 4)]
+    for f in faces:
+        fx, fy, fw, fh = f.box
+        pts = cv2.perspectiveTransform(np.array([[[fx, fy]], [[fx + fw, fy + fh]]], np.float64), shift).reshape(-1, 2)
+        box = (int(pts[0, 0]), int(pts[0, 1]), int(pts[1, 0] - pts[0, 0]), int(pts[1, 1] - pts[0, 1]))
+        x, y, w, h = portrait_box(box, view.shape)
+        view[y:y + h, x:x + w] = 255
+    return view
+
+
 def _map_box(box: tuple[int, int, int, int], m: np.ndarray, shape: tuple[int, ...]) -> pb.BoundingBox:
     x, y, w, h = box
     pts = np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float64).reshape(-1, 1, 2)
@@ -195,8 +248,11 @@ def _viz_name_is_partial_read(mrz_value: str, other_value: str) -> bool:
     mrz_tokens = set(_name_key(mrz_value).split())
     # One or two letters not in the MRZ are the remains of a word OCR broke ("IN" of "JOHN").
     other_tokens = [t for t in _name_key(other_value).split() if t in mrz_tokens or len(t) > 2]
-    # A word cut short at a hologram or the page edge ("MIL" of "MILOS") is a partial read too.
+    # A word cut short at a hologram or the page edge ("MIL" of "MILOS") is a partial read too,
+    # and so is a piece of four letters or more from its middle or end (its start under the
+    # blanked portrait, "SSON" of "ERIKSSON"; a line split in the wrong place, "ERGE").
     return bool(other_tokens) and all(t in mrz_tokens or (len(t) >= 3 and any(m.startswith(t) for m in mrz_tokens))
+                                      or (len(t) >= 4 and any(t in m for m in mrz_tokens))
                                       for t in other_tokens)
 
 
@@ -308,14 +364,9 @@ def read_document(images: Sequence[bytes], reader: DocumentReader, *, today: dt.
     viz_read = portrait_read or next((r for r in reads if r.view is not None), None)
     if want_viz and viz_read is not None:
         t = time.perf_counter()
-        view = viz_read.view.copy()
-        if viz_read.mrz_top is not None and viz_read.mrz is not None:
-            view = view[: max(16, viz_read.mrz_top - 4)]
-        for f in viz_read.faces:
-            x, y, w, h = portrait_box(f.box, view.shape)
-            view[y:y + h, x:x + w] = 255
+        view = _printed_page(viz_read)
         if view.shape[0] >= 32 and view.shape[1] >= 32:
-            viz = read_viz(reader.engine, view, us_dates=barcode is not None)
+            viz = reader.printed_fields().read(view, us_dates=barcode is not None)
         timer.add("viz", t)
 
     sources: list[tuple[int, dict[str, tuple[str, float]]]] = []

@@ -21,6 +21,9 @@ class DocumentSettings:
     #: When to read the printed fields by their labels: "always" (also as a cross-check of the
     #: MRZ; adds about 0.5-1 s), "fallback" (only when no MRZ or barcode was read), "never".
     viz: Literal["always", "fallback", "never"] = "always"
+    #: Which OCR reads the printed fields: "rapidocr" (PP-OCRv4 models in the rapidocr-onnxruntime
+    #: wheel) or "tesseract" (one sparse-text pass); benchmarks/RESULTS.md compares them.
+    viz_engine: Literal["rapidocr", "tesseract"] = "rapidocr"
     #: Largest side, pixels, a photo is scaled down to before searching it.
     max_working_side_px: int = 1600
     #: Width, pixels, of the rectified document used for the portrait and printed fields.
@@ -41,6 +44,8 @@ class DocumentSettings:
             raise ConfigError("documents.min_age_years must be 0-120", reason="CONFIG_VALUE")
         if self.expiring_within_days < 0:
             raise ConfigError("documents.expiring_within_days must be >= 0", reason="CONFIG_VALUE")
+        if self.viz_engine not in ("rapidocr", "tesseract"):
+            raise ConfigError("documents.viz_engine must be rapidocr or tesseract", reason="CONFIG_VALUE")
         if not 400 <= self.max_working_side_px <= 8000:
             raise ConfigError("documents.max_working_side_px must be 400-8000", reason="CONFIG_VALUE")
         if not 400 <= self.document_width_px <= 4000:
