@@ -78,8 +78,6 @@ class _ImageRead:
     view_to_photo: np.ndarray | None = None  # 3x3
     mrz_top: int | None = None  # top of the MRZ zone on the view, pixels
     faces: list[FaceOnDocument] = field(default_factory=list)
-    #: Where to look for faces without an MRZ view: (rectified document or photo, its ->photo matrix).
-    portrait_base: tuple[np.ndarray, np.ndarray] | None = None
     faces_searched: bool = False
 
 
@@ -126,13 +124,14 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
     out.located = locate_document(rgb, max_width=s.document_width_px)
     timer.add("locate", t)
     t = time.perf_counter()
-    bases: list[tuple[np.ndarray, np.ndarray]] = [(rgb, np.eye(3))]  # (image, image->photo)
-    if out.located is not None:
-        bases.append((out.located.image, out.located.to_photo))
     # The photo first (the MRZ search deskews by itself, and an outline found may be only a
     # part of the document, such as one side of a two-sided scan); the rectified outline
-    # second, when the photo's read is not perfect (perspective, low resolution).
-    for base, base_to_photo in bases if search_mrz else ():
+    # second, when the photo's read is not perfect (perspective, low resolution); it is
+    # warped only then.
+    views = [None] + ([out.located.to_photo] if out.located is not None else [])  # None: the photo
+    for base_to_photo in views if search_mrz else ():
+        base = rgb if base_to_photo is None else out.located.image
+        base_to_photo = np.eye(3) if base_to_photo is None else base_to_photo
         gray = cv2.cvtColor(base, cv2.COLOR_RGB2GRAY)
         reading = read_mrz(reader.engine, gray, today=today, max_side=s.max_working_side_px)
         # A second view replaces the first only for a clearly better read: one point of score
@@ -152,13 +151,12 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
     timer.add("mrz", t)
     if out.mrz is None:
         t = time.perf_counter()
-        for base, _ in reversed(bases):
+        for base in ([out.located.image] if out.located is not None else []) + [rgb]:
             text = decode_pdf417(base)
             if text:
                 out.barcode = parse_aamva(text)
                 break
         timer.add("barcode", t)
-    out.portrait_base = bases[-1]
     if not (defer_card_back_faces and out.mrz is not None and out.mrz.result.format is MrzFormat.TD1):
         _find_faces(out, reader, timer)
     return out
@@ -172,7 +170,7 @@ def _find_faces(out: _ImageRead, reader: DocumentReader, timer: _Timer) -> None:
     if out.view is not None:
         out.faces = detect_faces(reader.face_detector, out.view)
     else:
-        base, base_to_photo = out.portrait_base
+        base, base_to_photo = (out.located.image, out.located.to_photo) if out.located is not None else (out.rgb, np.eye(3))
         for k in (0, 2, 1, 3):
             view = np.ascontiguousarray(np.rot90(base, k)) if k else base
             faces = detect_faces(reader.face_detector, view)
