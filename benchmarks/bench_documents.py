@@ -103,6 +103,32 @@ ENGINES: dict[str, Callable[[], tess.TesseractEngine]] = {
 }
 
 
+#: Stages whose CPU seconds the benchmark counts, by the reader's function that runs each.
+_STAGE_FUNCTIONS = {"decode": "decode_image", "locate": "locate_document", "mrz": "read_mrz", "barcode": "decode_pdf417",
+                    "portrait": "detect_faces", "viz": "read_viz"}
+#: CPU seconds per stage of the document being read (filled by the wrappers of _count_stage_cpu).
+_STAGE_CPU: dict[str, float] = {}
+
+
+def _count_stage_cpu() -> None:
+    """Wrap the reader's stage functions to add their CPU seconds (all threads: the benchmark
+    reads one document at a time) to _STAGE_CPU. The responses' own timings are wall time,
+    which the other processes on a shared machine inflate."""
+    from idverify.documents import reader as reader_module
+
+    def timed(stage: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            c = _cpu()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                _STAGE_CPU[stage] = _STAGE_CPU.get(stage, 0.0) + _cpu() - c
+        return run
+
+    for stage, name in _STAGE_FUNCTIONS.items():
+        setattr(reader_module, name, timed(stage, getattr(reader_module, name)))
+
+
 def _cpu() -> float:
     """CPU seconds of this process (all threads) and of its waited-for children."""
     t = os.times()
@@ -123,6 +149,7 @@ class Tally:
         self.mismatch_notes: list[str] = []  # field names and scores only: no document contents
         self.stages: dict[str, list[float]] = {}  # stage -> wall milliseconds per document (response timings)
         self.viz_cpu: list[float] = []  # CPU seconds of the printed-field pass per document
+        self.stage_cpu: dict[str, list[float]] = {}  # stage -> CPU milliseconds per document (0 when not run)
 
     def add(self, got: dict, truth: dict, cpu: float, wall: float) -> None:
         hits = [f for f in FIELDS if got.get(f) == truth[f]]
@@ -150,6 +177,8 @@ class Tally:
         for k, v in other.stages.items():
             self.stages.setdefault(k, []).extend(v)
         self.viz_cpu += other.viz_cpu
+        for k, v in other.stage_cpu.items():
+            self.stage_cpu.setdefault(k, []).extend(v)
 
     def cells(self) -> str:
         if not self.docs:
@@ -201,11 +230,15 @@ class TimedPrinted:
 def _ours(reader: DocumentReader, images, today, tally: Tally, truth: dict, gen_truth=None) -> dict:
     if isinstance(reader.printed, TimedPrinted):
         reader.printed.last = None
+    _STAGE_CPU.clear()
     t, c = time.perf_counter(), _cpu()
     resp = read_document(images, reader, today=today)
     wall, cpu = time.perf_counter() - t, _cpu() - c
     if isinstance(reader.printed, TimedPrinted) and reader.printed.last is not None:
         tally.viz_cpu.append(reader.printed.last)
+    for stage in _STAGE_FUNCTIONS:
+        tally.stage_cpu.setdefault(stage, []).append(1000.0 * _STAGE_CPU.get(stage, 0.0))
+    tally.stage_cpu.setdefault("all but viz", []).append(1000.0 * (cpu - _STAGE_CPU.get("viz", 0.0)))
     if gen_truth is not None and reader.settings.viz == "always":
         _viz_tally(tally, resp, gen_truth)
     for timing in resp.timings:
@@ -326,6 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     import dlib
 
+    _count_stage_cpu()
     today = dt.date.today()
     settings = DocumentSettings(viz=args.viz)
     detector = dlib.get_frontal_face_detector()
@@ -401,6 +435,15 @@ def main(argv: list[str] | None = None) -> int:
         for name, t in tallies.items():
             if t.stages:
                 print(f"- {set_name}, {name}: " + ", ".join(f"{k} {statistics.median(v):.0f}" for k, v in t.stages.items()))
+    print("\nWhere the CPU goes: median CPU milliseconds per document and stage (all threads; 0 where a stage "
+          "did not run), and of everything but the printed fields:\n")
+    stages = [*_STAGE_FUNCTIONS, "all but viz"]
+    print("| set | engine | " + " | ".join(stages) + " |")
+    print("|---|---|" + "---|" * len(stages))
+    for set_name, tallies in [*sets, ("all sets", totals)]:
+        for name, t in tallies.items():
+            if t.stage_cpu:
+                print(f"| {set_name} | {name} | " + " | ".join(f"{statistics.median(t.stage_cpu[k]):.0f}" for k in stages) + " |")
     for line in damaged_lines:
         print(line)
     if args.viz == "always":

@@ -129,3 +129,47 @@ def test_cell_reread_refuses_two_ways_to_pass():
     other_digit = (_VISA[0], misread[1][:9] + digit + misread[1][10:])
     result = _cell_rereads(first, _reads(misread, _VISA, other_digit), TODAY)
     assert not next(c for c in result.checks if c.field == "document_number").valid
+
+
+def test_half_turn_is_the_zone_found_on_the_flipped_image():
+    from idverify.documents.mrz.locate import find_mrz
+    from idverify.documents.mrz.read import _half_turn
+
+    g = generate_document(23, kind="td3", level="mild", today=TODAY)
+    gray = _gray(g.arrays[0])
+    h, w = gray.shape
+    turned = _half_turn(find_mrz(gray), w, h)
+    found = find_mrz(gray[::-1, ::-1].copy())
+    assert [line.length for line in turned.lines] == [line.length for line in found.lines]
+    for a, b in zip(turned.lines, found.lines):
+        assert abs(a.centers - b.centers).max() < 0.1 * a.pitch  # the same cells, line by line
+    assert turned.box == found.box and turned.upper_half == found.upper_half
+
+
+class _CountingEngine(CtypesEngine):
+    """The real engine, counting its Tesseract calls."""
+
+    calls = 0
+
+    def _recognise(self, *args):
+        self.calls += 1
+        return super()._recognise(*args)
+
+
+def test_second_reads_only_where_a_digit_or_the_name_needs_them():
+    counting = _CountingEngine()
+    try:
+        g = generate_document(24, kind="td3", level="clean", today=TODAY)
+        gray = _gray(g.arrays[0])
+        r = read_mrz(counting, gray, today=TODAY)
+        assert r is not None and r.result.lines == g.truth.mrz_lines
+        assert counting.calls == 2  # one read per line: every digit passes, the print is large
+        counting.calls = 0
+        # Small print (characters under 14 px): the name line, which no digit checks, is read
+        # a second way for the vote; the other line is not.
+        small = cv2.resize(gray, None, fx=0.45, fy=0.45, interpolation=cv2.INTER_AREA)
+        r = read_mrz(counting, small, today=TODAY)
+        assert r is not None and r.result.valid
+        assert counting.calls == 3
+    finally:
+        counting.close()

@@ -233,3 +233,30 @@ def test_a_piece_of_a_printed_name_is_a_partial_read():
     assert _viz_name_is_partial_read("ERIKSSON", "KSSON")  # its start under the blanked portrait
     assert _viz_name_is_partial_read("OLGA SERGEYEVNA", "ERGE")  # a line split in the wrong place
     assert not _viz_name_is_partial_read("OLGA SERGEYEVNA", "MALLORY")
+
+
+class _CountingDetector:
+    """dlib's detector, counting the images it searches."""
+
+    def __init__(self, detector):
+        self.detector, self.calls = detector, 0
+
+    def run(self, *args):
+        self.calls += 1
+        return self.detector.run(*args)
+
+
+@pytest.mark.slow
+def test_card_back_is_searched_for_a_face_only_when_the_front_shows_none(mrz_only_reader):
+    g = generate_document(35, kind="td1", level="mild", today=TODAY)
+    counting = _CountingDetector(mrz_only_reader.face_detector)
+    reader = type(mrz_only_reader)(mrz_only_reader.engine, counting, mrz_only_reader.settings)
+    front = read_document(g.images[:1], reader, today=TODAY)
+    front_calls, counting.calls = counting.calls, 0
+    both = read_document(g.images, reader, today=TODAY)
+    assert both.portrait_image_index == 0 and front.portrait_image_index == 0
+    assert both.document.document_number == g.truth.document_number
+    assert counting.calls == front_calls  # the back (its MRZ read first) was not searched
+    counting.calls = 0
+    back = read_document(g.images[1:], reader, today=TODAY)  # the back alone: searched
+    assert counting.calls >= 1 and back.document.document_number == g.truth.document_number

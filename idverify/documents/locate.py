@@ -10,7 +10,8 @@ upright or upside down is decided later, from the MRZ or the text and the face
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -26,12 +27,20 @@ class Located:
 
     #: The four corners in photo pixels (top-left, top-right, bottom-right, bottom-left).
     quad: np.ndarray
-    #: The rectified document, RGB, landscape.
-    image: np.ndarray
     #: Homography from rectified pixels to photo pixels.
     to_photo: np.ndarray
     #: Share of the photo's area the document covers, 0-1.
     area_fraction: float
+    _photo: np.ndarray = field(repr=False, compare=False)
+    _to_doc: np.ndarray = field(repr=False, compare=False)
+    _size: tuple[int, int] = field(repr=False, compare=False)
+    _flags: int = field(repr=False, compare=False)
+
+    @functools.cached_property
+    def image(self) -> np.ndarray:
+        """The rectified document, RGB, landscape; warped when first asked for (nearly all of
+        the locating's cost, and most reads never need it: the MRZ is read on the photo)."""
+        return cv2.warpPerspective(self._photo, self._to_doc, self._size, flags=self._flags)
 
 
 def _order(pts: np.ndarray) -> np.ndarray:
@@ -108,9 +117,9 @@ def locate_document(rgb: np.ndarray, max_width: int = 1400) -> Located | None:
     out_h = int(round(out_w * right_h / top_w))
     dst = np.array([[0, 0], [out_w, 0], [out_w, out_h], [0, out_h]], np.float32)
     to_doc = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
-    warped = cv2.warpPerspective(rgb, to_doc, (out_w, out_h), flags=cv2.INTER_AREA if out_w < top_w else cv2.INTER_CUBIC)
     area = cv2.contourArea(quad.astype(np.float32)) / float(h * w)
-    return Located(quad, warped, np.linalg.inv(to_doc), float(area))
+    return Located(quad, np.linalg.inv(to_doc), float(area), rgb, to_doc, (out_w, out_h),
+                   cv2.INTER_AREA if out_w < top_w else cv2.INTER_CUBIC)
 
 
 def rotate_bound(img: np.ndarray, degrees: float) -> tuple[np.ndarray, np.ndarray]:

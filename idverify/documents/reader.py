@@ -101,6 +101,7 @@ class _ImageRead:
     view_to_photo: np.ndarray | None = None  # 3x3
     mrz_top: int | None = None  # top of the MRZ zone on the view, pixels
     faces: list[FaceOnDocument] = field(default_factory=list)
+    faces_searched: bool = False
 
 
 class _Timer:
@@ -125,20 +126,35 @@ def _rot90_to_photo(k: int, w: int, h: int) -> np.ndarray:
     return np.eye(3)
 
 
-def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer, today: dt.date) -> _ImageRead:
+#: An MRZ read whose digits all pass at this score (0-100) or more is not read again on another
+#: view of the image, and the other images of the request are not searched for an MRZ.
+_GOOD_MRZ_SCORE = 95
+
+
+def _good(reading: MrzReading | None) -> bool:
+    return reading is not None and reading.result.valid and reading.result.score >= _GOOD_MRZ_SCORE
+
+
+def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer, today: dt.date,
+             search_mrz: bool = True, defer_card_back_faces: bool = False) -> _ImageRead:
+    """Locate the document on one image, read its MRZ (unless ``search_mrz`` is false) and find
+    its faces; with ``defer_card_back_faces`` an image whose MRZ is a card's (TD1: the back,
+    where ICAO 9303 puts no portrait) is left for :func:`_find_faces` to search later, only
+    when no other image shows a face."""
     s = reader.settings
     out = _ImageRead(index, rgb)
     t = time.perf_counter()
     out.located = locate_document(rgb, max_width=s.document_width_px)
     timer.add("locate", t)
     t = time.perf_counter()
-    bases: list[tuple[np.ndarray, np.ndarray]] = [(rgb, np.eye(3))]  # (image, image->photo)
-    if out.located is not None:
-        bases.append((out.located.image, out.located.to_photo))
     # The photo first (the MRZ search deskews by itself, and an outline found may be only a
     # part of the document, such as one side of a two-sided scan); the rectified outline
-    # second, when the photo's read is not perfect (perspective, low resolution).
-    for base, base_to_photo in bases:
+    # second, when the photo's read is not perfect (perspective, low resolution); it is
+    # warped only then.
+    views = [None] + ([out.located.to_photo] if out.located is not None else [])  # None: the photo
+    for base_to_photo in views if search_mrz else ():
+        base = rgb if base_to_photo is None else out.located.image
+        base_to_photo = np.eye(3) if base_to_photo is None else base_to_photo
         gray = cv2.cvtColor(base, cv2.COLOR_RGB2GRAY)
         reading = read_mrz(reader.engine, gray, today=today, max_side=s.max_working_side_px)
         # A second view replaces the first only for a clearly better read: one point of score
@@ -149,7 +165,7 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
             out.mrz_zone_found = True
             out.view_to_photo = base_to_photo @ reading.to_input
             out.mrz_top = reading.zone_box[1]
-        if out.mrz is not None and out.mrz.result.valid and out.mrz.result.score >= 95:
+        if _good(out.mrz):
             break
     if out.mrz is not None:
         vh, vw = out.mrz.upright.shape
@@ -158,17 +174,26 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
     timer.add("mrz", t)
     if out.mrz is None:
         t = time.perf_counter()
-        for base, _ in reversed(bases):
+        for base in ([out.located.image] if out.located is not None else []) + [rgb]:
             text = decode_pdf417(base)
             if text:
                 out.barcode = parse_aamva(text)
                 break
         timer.add("barcode", t)
+    if not (defer_card_back_faces and out.mrz is not None and out.mrz.result.format is MrzFormat.TD1):
+        _find_faces(out, reader, timer)
+    return out
+
+
+def _find_faces(out: _ImageRead, reader: DocumentReader, timer: _Timer) -> None:
+    """The faces on the image: on its upright view when the MRZ gave one, else on the rectified
+    document (or the photo) turned until a face is found."""
     t = time.perf_counter()
+    out.faces_searched = True
     if out.view is not None:
         out.faces = detect_faces(reader.face_detector, out.view)
     else:
-        base, base_to_photo = bases[-1]
+        base, base_to_photo = (out.located.image, out.located.to_photo) if out.located is not None else (out.rgb, np.eye(3))
         for k in (0, 2, 1, 3):
             view = np.ascontiguousarray(np.rot90(base, k)) if k else base
             faces = detect_faces(reader.face_detector, view)
@@ -177,7 +202,6 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
                 out.view_to_photo = base_to_photo @ _rot90_to_photo(k, base.shape[1], base.shape[0])
                 break
     timer.add("portrait", t)
-    return out
 
 
 def _printed_page(r: _ImageRead) -> np.ndarray:
@@ -340,7 +364,19 @@ def read_document(images: Sequence[bytes], reader: DocumentReader, *, today: dt.
         rgb, _ = decode_image(data, max_pixels=s.max_image_pixels)
         decoded.append(rgb)
     timer.add("decode", t)
-    reads = [_analyse(i, rgb, reader, timer, today) for i, rgb in enumerate(decoded)]
+    # The last image first: a card's MRZ is on its back, sent after the front. Once one image
+    # gives a good MRZ, the others are searched for the portrait and printed fields only (an
+    # MRZ search of a card's front finds nothing, in every orientation and on two views).
+    # A card's back (a TD1 MRZ) is searched for faces only when no other image shows one.
+    reads: list[_ImageRead] = []
+    for i in reversed(range(len(decoded))):
+        reads.append(_analyse(i, decoded[i], reader, timer, today, search_mrz=not any(_good(r.mrz) for r in reads),
+                              defer_card_back_faces=len(decoded) > 1))
+    reads.reverse()
+    if not any(r.faces for r in reads):
+        for r in reads:
+            if not r.faces_searched:
+                _find_faces(r, reader, timer)
 
     resp = pb.ReadDocumentResponse(portrait_image_index=-1)
     mrz_reads = [r for r in reads if r.mrz is not None]

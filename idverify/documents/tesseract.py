@@ -13,7 +13,8 @@ thread, the thread pool, close) are final, and a backend fills three hooks (open
 recognise an image at a page-segmentation mode with a whitelist, close a handle).
 
 Production uses :class:`CtypesEngine` (Debian's libtesseract 5.3); :class:`TesserocrEngine` is
-3.5x cheaper but, on the libtesseract 5.5 its wheel bundles, reads fewer MRZs right with the
+8-20% cheaper once Debian's OpenMP is limited to one thread (it was 3.5x cheaper before: that was
+OpenMP spinning) but, on the libtesseract 5.5 its wheel bundles, reads fewer MRZs right with the
 reader as tuned today (numbers in benchmarks/RESULTS.md). Build one engine at start-up and pass
 it in (house rule 2).
 """

@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 from idverify.documents.mrz import LAYOUTS, MrzFormatError, MrzResult, parse_mrz
-from idverify.documents.mrz.locate import MrzZone, find_mrz
+from idverify.documents.mrz.locate import MrzLine, MrzZone, find_mrz
 from idverify.documents.mrz.ocr import LineRead, consensus, count_fillers, read_zone
 from idverify.documents.locate import rotate_bound
 from idverify.documents.tesseract import TesseractEngine
@@ -57,6 +57,15 @@ def _flip_matrix(w: int, h: int) -> np.ndarray:
     return np.array([[-1, 0, w - 1], [0, -1, h - 1], [0, 0, 1]], np.float64)
 
 
+def _half_turn(zone: MrzZone, w: int, h: int) -> MrzZone:
+    """``zone`` as it lies on the image turned by 180 degrees (w x h): cells and lines reversed."""
+    # A cell centre is a component's x + width / 2, so it turns to w - x (not w - 1 - x).
+    lines = tuple(MrzLine(np.array([w, h], np.float64) - line.centers[::-1], line.pitch, line.height)
+                  for line in reversed(zone.lines))
+    x, y, bw, bh = zone.box
+    return MrzZone(lines, (w - x - bw, h - y - bh, bw, bh), zone.angle, not zone.upper_half)
+
+
 def _orient(gray: np.ndarray) -> list[tuple[float, np.ndarray, MrzZone, np.ndarray]]:
     """Upright, deskewed views holding an MRZ: (rotation, view, zone, view->input matrix)."""
     h, w = gray.shape
@@ -81,17 +90,17 @@ def _orient(gray: np.ndarray) -> list[tuple[float, np.ndarray, MrzZone, np.ndarr
             # Plenty of upright chevrons at the foot of the page: no need to look upside down.
             return [(rotation, view, zone, to_input)]
         flipped = np.ascontiguousarray(view[::-1, ::-1])
-        zone_f = find_mrz(flipped)
-        down = count_fillers(flipped, zone_f) if zone_f is not None else -1
-        if down > up:
+        # The same zone turned half a turn (no second search: its grid is the same cells).
+        zone_f = _half_turn(zone, vw, vh)
+        if count_fillers(flipped, zone_f) > up:
             return [(rotation + 180.0, flipped, zone_f, to_input @ _flip_matrix(vw, vh))]
         return [(rotation, view, zone, to_input)]
     return []
 
 
-#: Mean Tesseract confidence (0-1) of a line below which the adaptive binarisation is read too.
+#: Mean Tesseract confidence (0-1) of the name line below which it is read a third way.
 _SURE = 0.88
-#: Character height, pixels, below which every MRZ is read three ways (small print slips on
+#: Character height, pixels, below which the name line is read three ways (small print slips on
 #: letters no check digit covers, and the vote needs three reads).
 _SMALL_PX = 14
 #: Which read wins a tie on the parse score: Tesseract reads letters best (names carry no
@@ -282,12 +291,20 @@ def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_s
     for rotation, view, zone, to_input in _orient(gray):
         reads = read_zone(engine, view, zone, ("otsu", "template"))
         best = _best(reads, today)
-        # A second binarisation when a check digit fails, Tesseract was unsure of a line, or the
-        # print is small.
-        unsure = (min(float(np.mean(r.confidence)) for r in reads["otsu"]) < _SURE
-                  or min(line.height for line in zone.lines) < _SMALL_PX)
-        if best is None or best[0].score < 100 or unsure:
-            reads.update(read_zone(engine, view, zone, ("adaptive",)))
+        # A second binarisation of the whole zone only when a check digit asks for it (the
+        # score is below 100). Names carry no check digit: when the print is small (it slips on
+        # letters) or Tesseract was unsure of the name line, that line alone is read again, for
+        # the two-of-three vote on its letters.
+        small = min(line.height for line in zone.lines) < _SMALL_PX
+        name_line = _name_cells(best[0])[0] if best is not None else 0
+        unsure = float(np.mean(reads["otsu"][name_line].confidence)) < _SURE
+        if best is None or best[0].score < 100 or small or unsure:
+            if best is None or best[0].score < 100:
+                reads.update(read_zone(engine, view, zone, ("adaptive",)))
+            else:
+                one = MrzZone((zone.lines[name_line],), zone.box, zone.angle, zone.upper_half)
+                again = read_zone(engine, view, one, ("adaptive",))["adaptive"][0]
+                reads["adaptive"] = [again if li == name_line else r for li, r in enumerate(reads["otsu"])]
             reads["consensus"] = [consensus(list(rs)) for rs in zip(*reads.values())]
             best = _best(reads, today) or best
         if best is not None:
