@@ -443,13 +443,17 @@ class Linker:
 
     def _u_lookup(self, identities: Sequence[_fuzzy.Identity], stored: bool):
         """``u_of(term)`` for the term-frequency terms of ``identities``: smoothed shares of
-        stored names. ``stored`` discounts the identities' own stored rows."""
+        stored names. ``stored`` discounts the identities' own stored rows.
+
+        ``u`` weighs exact agreement with a candidate, which holds the term itself: it is the
+        term's share among the *other* stored names (leave one out), so in a small store the
+        candidate alone does not make its birth date look common."""
         terms = set().union(*(_fuzzy.tf_terms(i) for i in identities)) if identities else set()
         keys = {t: self.hasher.term_key("tf", t) for t in terms | {"names"}}
         counts = self.store.fuzzy_counts(keys.values())
         own = 1 if stored else 0
-        total = max(0, counts[keys["names"]] - own)
-        cache = {t: _fuzzy.smoothed_u(t, max(0, counts[k] - own), total) for t, k in keys.items()}
+        total = max(0, counts[keys["names"]] - own - 1)
+        cache = {t: _fuzzy.smoothed_u(t, max(0, counts[k] - own - 1), total) for t, k in keys.items()}
         for t, k in keys.items():
             if t.startswith("dob:") and counts[k] - own > self.settings.cap_birth_date:
                 cache[t] = 1.0  # a placeholder birth date (1900-01-01): agreeing on it says nothing

@@ -70,12 +70,15 @@ _TOKEN_U_MIN, _DOB_U_MIN = 5e-4, 1 / (365.25 * 100)
 TF_PSEUDO = 2000.0
 
 # Name tokens: (m, u). Exact agreement's u is the token's frequency (u0 the default).
-_TOKEN_EXACT_M, _TOKEN_U0 = 0.92, 0.002
+#: The ``m`` of each field's levels sum to 1 (exact's included).
+_TOKEN_EXACT_M, _TOKEN_U0 = 0.87, 0.002
 _TOKEN_LEVELS = {
     "nickname": (0.02, 0.0005),
-    "typo": (0.04, 0.002),
+    "typo": (0.06, 0.002),
     "phonetic": (0.01, 0.01),
-    "different": (0.01, 0.98),
+    # A surname changes at marriage and records swap or replace a name part: about one true
+    # pair in twenty-five disagrees on a whole name token (FEBRL 1-4: 3-5%).
+    "different": (0.04, 0.98),
 }
 #: The most a name adds when either side has no birth date (log2 units).
 _NAME_ONLY_CAP = 10.0
@@ -90,15 +93,22 @@ _DOB_LEVELS = {
     "different": (0.02, 0.99),
 }
 _DOC_LEVELS = {
-    "exact": (0.90, 1e-6),
-    "one edit": (0.06, 1e-5),
-    "different": (0.03, 1.0),
+    "exact": (0.80, 1e-6),
+    "one edit": (0.05, 1e-5),
+    # People hold several documents of one country (a passport, an identity card, a renewal
+    # with a new number): a different number is weak evidence against, not a veto (FEBRL 1-4:
+    # 10-14% of true pairs have another soc_sec_id).
+    "different": (0.15, 1.0),
 }
-_ADDRESS_LEVELS = {  # rapidfuzz token_set_ratio on the folded one-line address
-    "same": (0.70, 0.01),
-    "similar": (0.15, 0.01),
-    "partly": (0.05, 0.03),
-    "different": (0.10, 0.95),
+#: rapidfuzz token_set_ratio on the folded one-line address. On FEBRL 3, true pairs are same /
+#: similar / partly / different in 41 / 35 / 21 / 4% and random pairs partly in 0.005%, similar
+#: or same never; ``u`` here is far above that (neighbours, a building's flats, a household's
+#: other members), and :data:`ADDRESS_CAP` bounds the rest.
+_ADDRESS_LEVELS = {
+    "same": (0.45, 0.005),
+    "similar": (0.30, 0.005),
+    "partly": (0.15, 0.01),
+    "different": (0.10, 0.98),
 }
 
 
@@ -230,6 +240,9 @@ def block_terms(identity: Identity) -> set[str]:
                         f"md:{m}{d}:{code}", f"ys:{y}{lo}{hi}:{code}"))
             for alias in sorted(_canonicals(t) - {t})[:4]:
                 out.add(f"d:{name.birth_date}:{_phonetic(alias)}")
+            # The birth date with a token's first letter: finds two tokens whose typos changed
+            # their phonetic codes (ETHAN BARTEL / ETAHN BARTNEL), about two names per million.
+            out.add(f"df:{name.birth_date}:{t[0]}")
         for i, a in enumerate(primary):
             for b in primary[i + 1:]:
                 out.add("nn:" + ":".join(sorted((a, b))))

@@ -91,6 +91,17 @@ def test_twins_stay_two_persons(linker):
     assert edge is None or edge.strength == pb.SIGNAL_STRENGTH_WEAK
 
 
+def test_a_new_surname_and_document_link_on_birth_date_and_home(linker):
+    """A name part and the document both replaced (a married name, a new passport): the given
+    name, birth date and home still link; without the home they stay apart."""
+    home = address("12 Slessor Crescent, Glebe Garden, Wisemans Ferry 2517 NSW")
+    reg(linker, "mn1", F, name("Amelia Harrington", "1981-11-01"), doc("8853061"), home)
+    result = reg(linker, "mn2", F, name("Amelia Quarterman", "1981-11-01"), doc("2349971"), home)
+    assert result.linked_account_ids == ["mn1"]
+    away = reg(linker, "mn3", F, name("Amelia Quint", "1981-11-01"), doc("5523190"))
+    assert "mn1" not in away.linked_account_ids
+
+
 def test_shared_address_alone_never_links(linker):
     home = address("6 Tullaroop Street, Willaroo, St James 4011 WA")
     reg(linker, "ad1", F, name("Lachlan Berry", "1990-03-04"), home)

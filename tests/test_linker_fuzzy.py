@@ -100,6 +100,7 @@ def test_one_typo_apart_share_a_blocking_term():
         ident("Jonathan Sondergeld", "1981-06-05"),  # year digit
         ident("Jon Sondergeld", "1917-06-05"),  # nickname and a year typo
         ident("Jon Sondergelt", "1934-08-30", "AUS:7900557"),  # document transposition, surname typo
+        ident("Jonahtan Sondregeldt", "1971-06-05"),  # typos that change both phonetic codes
     ]
     for b in pairs:
         assert fuzzy.block_terms(a) & fuzzy.block_terms(b)
