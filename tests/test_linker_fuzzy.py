@@ -27,6 +27,9 @@ def levels(match: fuzzy.Match) -> set[tuple[str, str]]:
     ("SONDERGELD", "SONDERGELT", "typo"),
     ("BELPERIO", "BELPERI", "typo"),
     ("MARY", "ANNA", "different given name"),
+    ("ALEXANDER", "SASHA", "nickname"),  # the project's nickname supplement
+    ("ALEXANDER", "ALEXANDRA", "different given name"),  # two known names: never a typo (twins)
+    ("BOB", "ROB", "nickname"),  # two short forms of one full name
 ])
 def test_token_levels(a, b, level):
     m = fuzzy.score(ident(f"{a} QUARTERMAN", "1950-01-01"), ident(f"{b} QUARTERMAN", "1950-01-01"), u_default)
