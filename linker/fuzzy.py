@@ -47,6 +47,7 @@ __all__ = [
     "fold_tokens",
     "name_plain",
     "parse_name_plain",
+    "same_name",
     "score",
     "smoothed_u",
     "tf_terms",
@@ -355,6 +356,17 @@ def _names_weight(a: NameFields, b: NameFields, u_of: Callable[[str], float], ha
          else _w(_DOB_LEVELS[level]))
     out.append(FieldWeight("birth date", level, w))
     return out
+
+
+def same_name(a: NameFields, b: NameFields) -> bool:
+    """Whether two names of one account name one identity (the shared-account count): every
+    token of the shorter name agrees exactly, as a nickname or as a typo, and the birth dates
+    agree or one is missing. The same levels as :func:`score`, without term frequencies."""
+    fields = _names_weight(a, b, lambda term: smoothed_u(term, 0, 0), hashed=False)
+    tokens = [f.level for f in fields if f.field == "name token"]
+    dates = [f.level for f in fields if f.field == "birth date"]
+    return bool(tokens) and set(tokens) <= {"exact", "nickname", "typo"} and set(dates) <= {
+        "exact", "missing: name capped"}
 
 
 def _doc_weight(a: str, b: str) -> FieldWeight | None:

@@ -9,11 +9,11 @@ the embedded :class:`SqliteStore`.
 from __future__ import annotations
 
 from idverify.db.url import is_postgres_url
-from linker.store.base import AccountRow, FaceRow, LinkStore, NameRow
+from linker.store.base import AccountRow, FaceRow, LinkStore
 from linker.store.postgres import PostgresStore
 from linker.store.sqlite import SqliteStore
 
-__all__ = ["AccountRow", "FaceRow", "LinkStore", "NameRow", "PostgresStore", "SqliteStore", "open_store"]
+__all__ = ["AccountRow", "FaceRow", "LinkStore", "PostgresStore", "SqliteStore", "open_store"]
 
 
 def open_store(location: str) -> LinkStore:
