@@ -31,7 +31,6 @@ reason, never its value) and is evaluated with the others.
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import hmac
 import ipaddress
 import re
