@@ -259,7 +259,8 @@ def prefill(store, hasher: SignalHasher, accounts: list[Account], sealer: Sealer
     from linker.engine import _Probe
     from linker.persons import new_person_id
 
-    rows_of = functools.partial(Linker._identity_rows, types.SimpleNamespace(hasher=hasher, sealer=sealer))
+    rows_of = functools.partial(Linker._identity_rows,
+                                types.SimpleNamespace(hasher=hasher, sealer=sealer, _term_key=hasher.term_key))
 
     t0 = time.perf_counter()
     for k, acc in enumerate(accounts):
@@ -277,7 +278,6 @@ def prefill(store, hasher: SignalHasher, accounts: list[Account], sealer: Sealer
                 store.add_face(acc.account_id, e, 1.0)
             elif t == pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE:
                 ps = hasher.prepare(t, v, c, b, (), 1.0)
-                store.add_name(acc.account_id, ps.digest, ps.block, ps.name, 1.0)
                 exact.append((t, ps.digest, 1.0))
                 identity.append(ps)
             elif t == pb.SIGNAL_TYPE_DOCUMENT_NUMBER:
@@ -292,7 +292,8 @@ def prefill(store, hasher: SignalHasher, accounts: list[Account], sealer: Sealer
                 exact.append((t, digest, 1.0))
         store.add_signals(acc.account_id, exact)
         if identity:
-            store.add_identity(acc.account_id, *rows_of(acc.account_id, _Probe.of(identity)))
+            probe = _Probe.of(identity)
+            store.add_identity(acc.account_id, *rows_of(acc.account_id, probe, probe), new_account=True)
         store.add_person(acc.account_id, new_person_id(row.seq), row.seq, 1.0)
         if (k + 1) % 100000 == 0:
             print(f"  prefilled {k + 1:,} ({(k + 1) / (time.perf_counter() - t0):,.0f}/s)", file=sys.stderr, flush=True)
@@ -309,7 +310,8 @@ class Breakdown:
 
     CALLS = (("Linker", "register_many"), ("Linker", "_register_locked"), ("Linker", "_evidence"),
              ("Linker", "prepare"), ("FaceIndex", "search_many"),
-             ("LinkStore", "names_in_block_sharing"), ("LinkStore", "signal_holders_many"))
+             ("Linker", "_fuzzy_evidence"), ("Linker", "_identity_rows"), ("LinkStore", "add_identity"),
+             ("LinkStore", "signal_holders_many"))
 
     def __init__(self) -> None:
         import contextlib

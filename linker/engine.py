@@ -15,6 +15,7 @@ caught up from the store inside that transaction and after each commit.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import secrets
@@ -33,7 +34,6 @@ from linker import persons as _persons
 from linker import policy as _policy
 from linker import textsim as _textsim
 from linker.faceindex import FaceIndex, exact_distances
-from linker.names import NameKey, name_similarity
 from linker.policy import AccountView, Decision, Evidence, Reason
 from linker.sealing import Sealer, previous_keys
 from linker.settings import SEAL_KEY_HINT, LinkerSettings
@@ -132,14 +132,16 @@ class ExplainResult:
 
 @dataclass
 class _Probe:
-    """An account's signals in stored form: exact digests, name keys and face embeddings."""
+    """An account's signals in stored form: exact digests, identity values and face embeddings."""
 
     exact: list[tuple[int, int, bytes, float]] = field(default_factory=list)  # type, strength, digest, seen
-    names: list[tuple[bytes, bytes, NameKey, float]] = field(default_factory=list)  # digest, block, key, seen
     faces: list[tuple[np.ndarray, float]] = field(default_factory=list)
     identity: list[tuple[int, bytes, str, float]] = field(default_factory=list)  # type, digest, plain, seen
     posted: list[tuple[int, bytes, str, float]] = field(default_factory=list)  # key type, digest, kind, seen
     texts: list[tuple[np.ndarray, float]] = field(default_factory=list)  # MinHash signature, seen
+    _fields: tuple[int, _fuzzy.Identity] | None = field(default=None, repr=False, compare=False)
+    #: The keyed fuzzy blocking terms of :meth:`fields`, once computed (see Linker._block_keys).
+    block_keys: tuple[int, set[bytes]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of(cls, signals: Iterable[PreparedSignal]) -> _Probe:
@@ -151,17 +153,19 @@ class _Probe:
             probe.exact.append((s.type, s.strength, s.digest, s.observed_at))
             if s.plain:
                 probe.identity.append((s.type, s.digest, s.plain, s.observed_at))
-            if s.type == _NAME and s.name is not None:
-                probe.names.append((s.digest, s.block, s.name, s.observed_at))
         return probe
 
     def extend(self, other: _Probe) -> _Probe:
-        return _Probe(self.exact + other.exact, self.names + other.names, self.faces + other.faces,
-                      self.identity + other.identity, self.posted + other.posted, self.texts + other.texts)
+        return _Probe(self.exact + other.exact, self.faces + other.faces, self.identity + other.identity,
+                      self.posted + other.posted, self.texts + other.texts)
 
     def fields(self) -> _fuzzy.Identity:
-        """The probe's identity fields for the fuzzy scorer."""
-        return _identity([(t, plain) for t, _, plain, _ in self.identity])
+        """The probe's identity fields for the fuzzy scorer (parsed once: a registration asks
+        for them to find candidates, to store its terms and to count its identities)."""
+        key = len(self.identity)
+        if self._fields is None or self._fields[0] != key:
+            self._fields = (key, _identity([(t, plain) for t, _, plain, _ in self.identity]))
+        return self._fields[1]
 
 
 def _identity(values: Iterable[tuple[int, str]]) -> _fuzzy.Identity:
@@ -243,6 +247,10 @@ class Linker:
         self.index.sync(store)
         self._caps = {_STRONG: settings.cap_strong, _MEDIUM: settings.cap_medium, _WEAK: settings.cap_weak}
         self._bands_cache: dict[bytes, list[bytes]] = {}
+        # A registration hashes its fuzzy terms twice (to find candidates, then to store them),
+        # and term-frequency terms (a common surname, a birth date) recur across accounts: a
+        # bounded in-process cache of the keyed hashes saves those HMACs.
+        self._term_key = functools.lru_cache(maxsize=1 << 16)(hasher.term_key)
 
     @classmethod
     def open(cls, settings: LinkerSettings, store_location: str) -> Linker:
@@ -338,23 +346,27 @@ class Linker:
         probe = _Probe()
         for t, digest, seen in self.store.signals_of(account_id):
             probe.exact.append((t, _policy_strength(t), digest, seen))
-        for row in self.store.sealed_of([account_id]):
-            probe.identity.append((row.type, row.digest, self._open(row), row.first_seen))
-        for row in self.store.names_of([account_id]):
-            probe.names.append((row.digest, row.block, row.name, row.first_seen))
+        probe.identity += self._sealed_identity(account_id)
         for face in self.store.faces_of([account_id]):
             probe.faces.append((face.embedding, face.first_seen))
         probe.posted = self.store.posted_of(account_id)
         probe.texts = [(_textsim.from_bytes(sig), seen) for _a, sig, seen in self.store.texts_of([account_id])]
         return probe
 
+    def _sealed_identity(self, account_id: str) -> list[tuple[int, bytes, str, float]]:
+        """The account's stored identity values, opened: ``(type, digest, plain, first_seen)``."""
+        return [(row.type, row.digest, self._open(row), row.first_seen) for row in self.store.sealed_of([account_id])]
+
     def _evidence(self, account_id: str, probe: _Probe,
-                  face_hits: Sequence[Sequence[tuple[int, float]]] | None = None) -> dict[str, list[Evidence]]:
+                  face_hits: Sequence[Sequence[tuple[int, float]]] | None = None,
+                  identity: _Probe | None = None) -> dict[str, list[Evidence]]:
         """Evidence between the probe and every other account, by other account id.
 
         ``face_hits`` (per probe face, ``(face id, distance)`` candidates) replaces the index
         search when the caller searched already (the batch path); otherwise the index is caught
-        up with the store and searched here."""
+        up with the store and searched here. ``identity`` (default: the probe) holds the
+        identity values the fuzzy score compares: a stored account's whole identity when a
+        later call adds to it (a document alone then still meets its name)."""
         found: dict[str, dict[int, Evidence]] = {}
 
         def add(other: str, ev: Evidence) -> None:
@@ -385,7 +397,7 @@ class Linker:
                 add(other, Evidence(t, strength, max(first, seen), 1.0, generic,
                                     "generic value" if generic else "same value"))
         s = self.settings
-        for other, ev in self._fuzzy_evidence(account_id, probe, same_name, generic_name).items():
+        for other, ev in self._fuzzy_evidence(account_id, identity or probe, same_name, generic_name).items():
             add(other, ev)
         for other, ev in self._posted_evidence(account_id, probe) + self._text_evidence(account_id, probe):
             add(other, ev)
@@ -545,13 +557,14 @@ class Linker:
         if not (mine.names or mine.documents):
             return {}
         s = self.settings
-        blocks = {self.hasher.term_key("fz", t) for t in _fuzzy.block_terms(mine)}
-        counts = self.store.fuzzy_counts(blocks)
+        blocks = self._block_keys(probe)
+        tf_keys = self._tf_keys([mine])
+        counts = self.store.fuzzy_counts(blocks | set(tf_keys.values()))  # one round trip for both
         small = [k for k in blocks if 0 < counts[k] <= s.fuzzy_block_cap]
         candidates = (self.store.fuzzy_holders(small) | set(same_name)) - {account_id}
         if not candidates:
             return {}
-        u_of = self._u_lookup([mine], stored=False)
+        u_of = self._u_lookup([mine], stored=False, keys=tf_keys, counts=counts)
         seen = max(t for *_, t in probe.identity)
         out = {}
         scored = self._stored_identities(candidates)
@@ -592,28 +605,46 @@ class Linker:
         (SEAL_KEY_MISMATCH, SEALED_VALUE_CORRUPT), never a silently missing identity."""
         return self.sealer.open(row.value, row.account_id, row.type, row.digest)
 
-    def _u_lookup(self, identities: Sequence[_fuzzy.Identity], stored: bool):
-        """``u_of(term)`` for the term-frequency terms of ``identities``: smoothed shares of
-        stored names. ``stored`` discounts the identities' own stored rows."""
+    def _block_keys(self, probe: _Probe) -> set[bytes]:
+        """The keyed blocking terms of the probe's identity, computed once per probe (found
+        with, then stored for, one registration)."""
+        if probe.block_keys is None or probe.block_keys[0] != len(probe.identity):
+            keys = {self._term_key("fz", t) for t in _fuzzy.block_terms(probe.fields())}
+            probe.block_keys = (len(probe.identity), keys)
+        return probe.block_keys[1]
+
+    def _tf_keys(self, identities: Sequence[_fuzzy.Identity]) -> dict[str, bytes]:
+        """The keyed term-frequency terms of ``identities`` (with ``names``, the denominator)."""
         terms = set().union(*(_fuzzy.tf_terms(i) for i in identities)) if identities else set()
-        keys = {t: self.hasher.term_key("tf", t) for t in terms | {"names"}}
-        counts = self.store.fuzzy_counts(keys.values())
+        return {t: self._term_key("tf", t) for t in terms | {"names"}}
+
+    def _u_lookup(self, identities: Sequence[_fuzzy.Identity], stored: bool,
+                  keys: Mapping[str, bytes] | None = None, counts: Mapping[bytes, int] | None = None):
+        """``u_of(term)`` for the term-frequency terms of ``identities``: smoothed shares of
+        stored names. ``stored`` discounts the identities' own stored rows.
+
+        ``u`` weighs exact agreement with a candidate, which holds the term itself: it is the
+        term's share among the *other* stored names (leave one out), so in a small store the
+        candidate alone does not make its birth date look common."""
+        keys = keys if keys is not None else self._tf_keys(identities)
+        counts = counts if counts is not None else self.store.fuzzy_counts(keys.values())
         own = 1 if stored else 0
-        total = max(0, counts[keys["names"]] - own)
-        cache = {t: _fuzzy.smoothed_u(t, max(0, counts[k] - own), total) for t, k in keys.items()}
+        total = max(0, counts[keys["names"]] - own - 1)
+        cache = {t: _fuzzy.smoothed_u(t, max(0, counts[k] - own - 1), total) for t, k in keys.items()}
         for t, k in keys.items():
             if t.startswith("dob:") and counts[k] - own > self.settings.cap_birth_date:
                 cache[t] = 1.0  # a placeholder birth date (1900-01-01): agreeing on it says nothing
         return cache.__getitem__
 
-    def _identity_rows(self, account_id: str,
-                       probe: _Probe) -> tuple[list[tuple[int, bytes, SealedValue, float]], set[bytes]]:
-        """What :meth:`LinkStore.add_identity` stores for new signals: sealed values and keys."""
+    def _identity_rows(self, account_id: str, probe: _Probe,
+                       whole: _Probe) -> tuple[list[tuple[int, bytes, SealedValue, float]], set[bytes]]:
+        """What :meth:`LinkStore.add_identity` stores for new signals: their sealed values, and
+        the keys of the account's ``whole`` identity (the new values with the stored ones: a
+        document added later is found with the name given earlier)."""
         sealed = [(t, digest, self.sealer.seal(plain, account_id, t, digest), seen)
                   for t, digest, plain, seen in probe.identity]
-        fields = probe.fields()
-        keys = {self.hasher.term_key("fz", t) for t in _fuzzy.block_terms(fields)}
-        keys |= {self.hasher.term_key("tf", t) for t in _fuzzy.tf_terms(fields)}
+        fields = whole.fields()
+        keys = self._block_keys(whole) | {self._term_key("tf", t) for t in _fuzzy.tf_terms(fields)}
         return sealed, keys
 
     def _contradictions(self, evidence: dict[str, list[Evidence]],
@@ -795,12 +826,14 @@ class Linker:
         return not any(action == pb.REVIEW_ACTION_FORCE_LINK and ({a, b} - {account_id}) <= mate_set
                        for a, b, action, *_ in self.store.reviews_for([account_id]))
 
-    def _identities(self, probe: _Probe) -> int:
-        groups: list[tuple[bytes, NameKey]] = []
-        for _d, block, key, _s in probe.names:
-            if not any(b == block and name_similarity(key, k) >= self.settings.name_match_similarity
-                       for b, k in groups):
-                groups.append((block, key))
+    @staticmethod
+    def _identities(probe: _Probe) -> int:
+        """How many different people the account's names and birth dates name (the fuzzy
+        identity's name levels, :func:`linker.fuzzy.same_name`)."""
+        groups: list[_fuzzy.NameFields] = []
+        for n in probe.fields().names:
+            if not any(_fuzzy.same_name(n, g) for g in groups):
+                groups.append(n)
         return len(groups)
 
     # ---- public operations ------------------------------------------------------------------
@@ -891,13 +924,14 @@ class Linker:
         account = self.store.upsert_account(account_id, kind, owner_account_id, now)
         is_new = account.created_at == now
         new = _Probe.of(signals)
-        evidence = self._evidence(account_id, new, face_hits)
+        whole = new
+        if new.identity and not is_new:
+            whole = _Probe(identity=new.identity + self._sealed_identity(account_id))
+        evidence = self._evidence(account_id, new, face_hits, whole)
         joined = [o for o, ev in evidence.items() if _policy.joins(ev)]
         self.store.add_signals(account_id, [(t, d, s) for t, _, d, s in new.exact])
-        for digest, block, key, seen in new.names:
-            self.store.add_name(account_id, digest, block, key, seen)
         if new.identity:
-            self.store.add_identity(account_id, *self._identity_rows(account_id, new))
+            self.store.add_identity(account_id, *self._identity_rows(account_id, new, whole), new_account=is_new)
         # The same template again (a retried call, a re-verification of the same retained selfie)
         # is not stored twice: the account's faces and the index stay one row per template.
         known = set() if is_new or not new.faces else {

@@ -3,13 +3,13 @@
 An account's identity is what its name-and-birth-date, document and address signals say, in
 normalised form (:class:`Identity`). The engine keeps those values only sealed at rest
 (:mod:`linker.sealing`) and finds candidates through keyed hashes of *blocking terms*
-(:func:`block_terms`): a phonetic code of each name token (and of its nickname canonical
+(:func:`block_terms`): a phonetic code of each name token (and of its nickname full
 forms) with the birth date, with each two of its three parts (year+month, year+day,
 month+day) and with day and month swapped; pairs of phonetic codes; and the one-character
 deletions of a document number with a name token's code or the birth year. Two records one typo apart share at least one term.
 
 Candidates are then scored with real string comparisons (jellyfish's Jaro-Winkler and
-Damerau-Levenshtein, the ``nicknames`` tables, rapidfuzz for addresses), Fellegi-Sunter style:
+Damerau-Levenshtein, the project's nicknames table, rapidfuzz for addresses), Fellegi-Sunter style:
 each field's agreement level has an ``m`` probability (how often a true duplicate shows it) and
 a ``u`` probability (how often two different people do), and the match weight is the sum of
 ``log2(m / u)`` over fields. Exact agreement on a name token or a birth date is adjusted for
@@ -31,9 +31,9 @@ from dataclasses import dataclass
 
 import jellyfish
 from anyascii import anyascii
-from nicknames import NickNamer
 from rapidfuzz import fuzz
 
+from idverify.profile.nickname_table import default_nickname_table
 from linker.names import letter_tokens
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "fold_tokens",
     "name_plain",
     "parse_name_plain",
+    "same_name",
     "score",
     "smoothed_u",
     "tf_terms",
@@ -70,12 +71,15 @@ _TOKEN_U_MIN, _DOB_U_MIN = 5e-4, 1 / (365.25 * 100)
 TF_PSEUDO = 2000.0
 
 # Name tokens: (m, u). Exact agreement's u is the token's frequency (u0 the default).
-_TOKEN_EXACT_M, _TOKEN_U0 = 0.92, 0.002
+#: The ``m`` of each field's levels sum to 1 (exact's included).
+_TOKEN_EXACT_M, _TOKEN_U0 = 0.87, 0.002
 _TOKEN_LEVELS = {
     "nickname": (0.02, 0.0005),
-    "typo": (0.04, 0.002),
+    "typo": (0.06, 0.002),
     "phonetic": (0.01, 0.01),
-    "different": (0.01, 0.98),
+    # A surname changes at marriage and records swap or replace a name part: about one true
+    # pair in twenty-five disagrees on a whole name token (FEBRL 1-4: 3-5%).
+    "different": (0.04, 0.98),
 }
 #: The most a name adds when either side has no birth date (log2 units).
 _NAME_ONLY_CAP = 10.0
@@ -90,15 +94,22 @@ _DOB_LEVELS = {
     "different": (0.02, 0.99),
 }
 _DOC_LEVELS = {
-    "exact": (0.90, 1e-6),
-    "one edit": (0.06, 1e-5),
-    "different": (0.03, 1.0),
+    "exact": (0.80, 1e-6),
+    "one edit": (0.05, 1e-5),
+    # People hold several documents of one country (a passport, an identity card, a renewal
+    # with a new number): a different number is weak evidence against, not a veto (FEBRL 1-4:
+    # 10-14% of true pairs have another soc_sec_id).
+    "different": (0.15, 1.0),
 }
-_ADDRESS_LEVELS = {  # rapidfuzz token_set_ratio on the folded one-line address
-    "same": (0.70, 0.01),
-    "similar": (0.15, 0.01),
-    "partly": (0.05, 0.03),
-    "different": (0.10, 0.95),
+#: rapidfuzz token_set_ratio on the folded one-line address. On FEBRL 3, true pairs are same /
+#: similar / partly / different in 41 / 35 / 21 / 4% and random pairs partly in 0.005%, similar
+#: or same never; ``u`` here is far above that (neighbours, a building's flats, a household's
+#: other members), and :data:`ADDRESS_CAP` bounds the rest.
+_ADDRESS_LEVELS = {
+    "same": (0.45, 0.005),
+    "similar": (0.30, 0.005),
+    "partly": (0.15, 0.01),
+    "different": (0.10, 0.98),
 }
 
 
@@ -197,21 +208,29 @@ def _phonetic(token: str) -> str:
     return jellyfish.metaphone(token) or token
 
 
-@functools.cache
-def _namer() -> NickNamer:
-    """The nicknames table, loaded on first use (a CSV read), never at import time."""
-    return NickNamer()
+@functools.lru_cache(maxsize=200_000)
+def _related(token: str) -> frozenset[str]:
+    """The names ``token`` may stand for or be a short form of: the project's one nicknames
+    table (:mod:`idverify.profile.nickname_table`, loaded on first use, never at import)."""
+    return frozenset(c.upper() for c in default_nickname_table().related_names(token.lower()))
 
 
 @functools.lru_cache(maxsize=200_000)
-def _canonicals(token: str) -> frozenset[str]:
-    """The token and the names it is a nickname of (``ROB`` -> ``ROBERT``, ``BOB`` ...)."""
-    return frozenset({token} | {c.upper() for c in _namer().canonicals_of(token.lower())})
+def _full_forms(token: str) -> frozenset[str]:
+    """The related names longer than the token (``ROB`` -> ``ROBERT`` ...): its full forms."""
+    return frozenset(c for c in _related(token) if len(c) > len(token))
 
 
 @functools.lru_cache(maxsize=200_000)
-def _nicknames(token: str) -> frozenset[str]:
-    return frozenset(c.upper() for c in _namer().nicknames_of(token.lower()))
+def _known_given_name(token: str) -> bool:
+    return default_nickname_table().is_known(token.lower())
+
+
+def _nickname(a: str, b: str) -> bool:
+    """One token is a nickname or variant of the other, or both are short forms of one full
+    name (``BOB`` and ``ROB``). Two full names sharing only a short form (``ALEXANDER`` and
+    ``ALEXANDRA``, both ``SASHA``) are not."""
+    return b in _related(a) or bool(_full_forms(a) & _full_forms(b))
 
 
 def _dob_parts(dob: str) -> tuple[str, str, str]:
@@ -228,8 +247,11 @@ def block_terms(identity: Identity) -> set[str]:
         for t, code in zip(name.tokens if name.birth_date else (), primary, strict=False):
             out.update((f"d:{name.birth_date}:{code}", f"ym:{y}{m}:{code}", f"yd:{y}{d}:{code}",
                         f"md:{m}{d}:{code}", f"ys:{y}{lo}{hi}:{code}"))
-            for alias in sorted(_canonicals(t) - {t})[:4]:
+            for alias in sorted(_full_forms(t))[:4]:
                 out.add(f"d:{name.birth_date}:{_phonetic(alias)}")
+            # The birth date with a token's first letter: finds two tokens whose typos changed
+            # their phonetic codes (ETHAN BARTEL / ETAHN BARTNEL), about two names per million.
+            out.add(f"df:{name.birth_date}:{t[0]}")
         for i, a in enumerate(primary):
             for b in primary[i + 1:]:
                 out.add("nn:" + ":".join(sorted((a, b))))
@@ -261,8 +283,10 @@ def tf_terms(identity: Identity) -> set[str]:
 def _token_level(a: str, b: str, hashed: bool) -> str:
     if a == b:
         return "exact"
-    if _canonicals(a) & _canonicals(b) or (not hashed and (b in _nicknames(a) or a in _nicknames(b))):
+    if _nickname(a, b):  # keyed hashes of each token's related names allow this too
         return "nickname"
+    if _known_given_name(a) and _known_given_name(b):
+        return "different"  # two distinct given names (MARIA, MARTA) are never a typo of each other
     if min(len(a), len(b)) >= 3 and jellyfish.damerau_levenshtein_distance(a, b) <= 1:
         return "typo"  # a one-deletion neighbourhood (SymSpell) finds these from hashes too
     if hashed:
@@ -332,6 +356,17 @@ def _names_weight(a: NameFields, b: NameFields, u_of: Callable[[str], float], ha
          else _w(_DOB_LEVELS[level]))
     out.append(FieldWeight("birth date", level, w))
     return out
+
+
+def same_name(a: NameFields, b: NameFields) -> bool:
+    """Whether two names of one account name one identity (the shared-account count): every
+    token of the shorter name agrees exactly, as a nickname or as a typo, and the birth dates
+    agree or one is missing. The same levels as :func:`score`, without term frequencies."""
+    fields = _names_weight(a, b, lambda term: smoothed_u(term, 0, 0), hashed=False)
+    tokens = [f.level for f in fields if f.field == "name token"]
+    dates = [f.level for f in fields if f.field == "birth date"]
+    return bool(tokens) and set(tokens) <= {"exact", "nickname", "typo"} and set(dates) <= {
+        "exact", "missing: name capped"}
 
 
 def _doc_weight(a: str, b: str) -> FieldWeight | None:

@@ -79,9 +79,10 @@ class LinkerSettings:
     #: The photo class's NO_MATCH threshold: 3.2% of same-person photo pairs beyond (a REVIEW on
     #: re-verification with a new selfie), 1 of 1391 different-person pairs within (0.07%).
     face_different_distance: float = 0.573
-    #: Name similarity in [0, 1] at or above which a same-birth-date name is the same identity.
+    #: No longer used (names are weighed by the fuzzy identity, linker/fuzzy.py, and one
+    #: account's identities counted with fuzzy.same_name); kept so that existing configs that
+    #: set them still load. Candidates for removal in a release that may refuse them.
     name_match_similarity: float = 0.99
-    #: Name similarity at or above which a same-birth-date name is medium evidence.
     name_medium_similarity: float = 0.5
     #: A value shared by more than this many accounts is generic and stops linking, per type.
     #: Strong payment and identity values get a small cap (a card is rarely shared by more

@@ -2,16 +2,16 @@
 
 A raw signal from a request becomes a :class:`PreparedSignal`: the canonical form of its value
 is hashed with HMAC-SHA256 under the service's secret (``linker.hash_key``) and only that
-digest is kept; faces keep their embedding, names keep a :class:`~linker.names.NameKey` of keyed
-token hashes. Canonical forms, per type:
+digest is kept; faces keep their embedding; identity values (names with birth dates,
+documents, addresses) also carry their normalised form for the fuzzy identity, which the engine
+keeps only sealed (:mod:`linker.fuzzy`). Canonical forms, per type:
 
 - ``EMAIL``, ``PAYOUT_EMAIL``: :func:`idverify.profile.contacts.normalize_email`.
 - ``PHONE``: E.164 via :func:`idverify.profile.contacts.normalize_phone`, ``country`` as region.
 - ``DOCUMENT_NUMBER``: ``ISO3:NUMBER``, the number upper case without spaces, ``<`` fillers,
   dashes, dots or slashes; the issuing country (ISO or ICAO code) as ISO alpha-3. Required.
 - ``NAME_AND_BIRTH_DATE``: ``YYYY-MM-DD:TOKENS`` (folded, sorted tokens; ``:TOKENS`` without
-  a birth date, which is optional; a malformed one is refused), plus a birth-date blocking
-  hash and the name key.
+  a birth date, which is optional; a malformed one is refused).
 - ``IP_ADDRESS``: IPv4 as is (IPv4-mapped IPv6 unwrapped); IPv6 as its /64 network, because one
   subscriber usually holds a whole /64 and rotates addresses within it.
 - ``BANK_ACCOUNT``: upper case without spaces or dashes (IBAN print form folded).
@@ -31,7 +31,6 @@ reason, never its value) and is evaluated with the others.
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import hmac
 import ipaddress
 import re
@@ -45,7 +44,7 @@ from idverify.errors import InvalidInput
 from idverify.profile.contacts import normalize_email, normalize_phone
 from idverify.profile.countries import to_alpha3
 from linker.fuzzy import fold_address, fold_tokens, name_plain
-from linker.names import NameKey, fold_name, name_key
+from linker.names import fold_name
 from linker.v1 import linking_service_pb2 as pb
 
 __all__ = [
@@ -128,7 +127,7 @@ IDENTITY_TYPES = frozenset({pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, pb.SIGNAL_TYPE_D
 EXACT_TYPES = frozenset(t for t in STRENGTHS if t != pb.SIGNAL_TYPE_FACE_EMBEDDING)
 
 #: Longest name token accepted (letters); the longest real ones are about 35. Bounds the
-#: stored name key (one hash per one-letter deletion of each token).
+#: sealed name and its fuzzy terms.
 _MAX_NAME_TOKEN = 64
 #: Most name parts accepted in one name (Picasso's full baptismal name has 15 distinct ones).
 _MAX_NAME_TOKENS = 24
@@ -155,17 +154,15 @@ def strength_of(signal_type: int) -> int:
 class PreparedSignal:
     """A signal ready to store: never the raw value.
 
-    ``digest`` is the keyed hash of the canonical value (every type but faces). Names also carry
-    ``block`` (the keyed hash of the birth date, for fuzzy candidates) and ``name``; faces carry
-    ``embedding``. ``observed_at`` is in seconds since the epoch.
+    ``digest`` is the keyed hash of the canonical value (every type but faces); identity values
+    carry ``plain`` (their normalised form, sealed before storage); faces carry ``embedding``.
+    ``observed_at`` is in seconds since the epoch.
     """
 
     type: int
     strength: int
     observed_at: float
     digest: bytes = b""
-    block: bytes = b""
-    name: NameKey | None = None
     embedding: np.ndarray | None = None
     plain: str = ""
 
@@ -345,13 +342,10 @@ def parse_embedding(values: Sequence[float]) -> np.ndarray:
 class SignalHasher:
     """Keyed hashing (HMAC-SHA256) of canonical values; the key never leaves this object."""
 
-    def __init__(self, key: bytes, token_cache: int = 100_000) -> None:
+    def __init__(self, key: bytes) -> None:
         if len(key) < 16:
             raise ValueError("the hash key must be at least 16 bytes")
         self._key = key
-        # Name-token variant hashes repeat across accounts (common given names and surnames):
-        # a bounded in-memory cache saves ~20 HMACs per name. It lives only in this process.
-        self._token_digest = functools.lru_cache(maxsize=token_cache)(self._hash_token)
 
     def __repr__(self) -> str:
         return "SignalHasher(<key hidden>)"
@@ -359,9 +353,6 @@ class SignalHasher:
     def digest(self, domain: str, canonical: str) -> bytes:
         """HMAC-SHA256 of ``domain:canonical`` (32 bytes); domains keep types apart."""
         return hmac.digest(self._key, f"{domain}:{canonical}".encode(), "sha256")
-
-    def _hash_token(self, variant: str) -> bytes:
-        return self.digest("tok", variant)[:8]
 
     def prepare(
         self,
@@ -381,16 +372,9 @@ class SignalHasher:
         if signal_type != pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE:
             plain = canonical if signal_type in IDENTITY_TYPES else ""
             return PreparedSignal(signal_type, strength, observed_at, digest=digest, plain=plain)
-        dob, _, name = canonical.partition(":")
-        return PreparedSignal(
-            signal_type,
-            strength,
-            observed_at,
-            digest=digest,
-            block=self.digest("dob", dob),
-            name=name_key(name.split(), self._token_digest),
-            plain=name_plain(fold_tokens(value), dob),
-        )
+        dob = canonical.partition(":")[0]
+        return PreparedSignal(signal_type, strength, observed_at, digest=digest,
+                              plain=name_plain(fold_tokens(value), dob))
 
     def prepare_posted(self, category: str, value: str, message_kind: str,
                        observed_at: float) -> list[PostedSignal]:

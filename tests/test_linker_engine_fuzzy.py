@@ -91,6 +91,17 @@ def test_twins_stay_two_persons(linker):
     assert edge is None or edge.strength == pb.SIGNAL_STRENGTH_WEAK
 
 
+def test_a_new_surname_and_document_link_on_birth_date_and_home(linker):
+    """A name part and the document both replaced (a married name, a new passport): the given
+    name, birth date and home still link; without the home they stay apart."""
+    home = address("12 Slessor Crescent, Glebe Garden, Wisemans Ferry 2517 NSW")
+    reg(linker, "mn1", F, name("Amelia Harrington", "1981-11-01"), doc("8853061"), home)
+    result = reg(linker, "mn2", F, name("Amelia Quarterman", "1981-11-01"), doc("2349971"), home)
+    assert result.linked_account_ids == ["mn1"]
+    away = reg(linker, "mn3", F, name("Amelia Quint", "1981-11-01"), doc("5523190"))
+    assert "mn1" not in away.linked_account_ids
+
+
 def test_shared_address_alone_never_links(linker):
     home = address("6 Tullaroop Street, Willaroo, St James 4011 WA")
     reg(linker, "ad1", F, name("Lachlan Berry", "1990-03-04"), home)
@@ -241,3 +252,33 @@ def test_a_request_brings_a_bounded_number_of_identity_values(linker):
     assert len([p for p in prepared if p.type == DOC]) == MAX_IDENTITY_VALUES_PER_TYPE
     assert [r.reason for r in rejected] == ["TOO_MANY_IDENTITY_VALUES"] * 3
     assert [r.index for r in rejected] == [MAX_IDENTITY_VALUES_PER_TYPE + 1 + i for i in range(3)]
+
+
+def test_a_document_added_later_without_a_name_is_scored_with_the_stored_name(linker):
+    """A later call may bring a document alone: it is found and scored together with the name
+    the account gave earlier, and the account stores the fuzzy terms of its whole identity
+    (the document's terms are built with the name's phonetic codes)."""
+    from linker import fuzzy
+
+    reg(linker, "dl1", F, name("Zebulon Quarterman", "1957-09-13"), doc("7900575"))
+    first = reg(linker, "dl2", F, name("Zebulon Quarterman", "1984-02-27"))  # another birth date
+    assert not first.linked_account_ids
+    later = reg(linker, "dl2", F, doc("7900557"))  # a transposition of dl1's number, no name
+    assert later.linked_account_ids == ["dl1"]
+    assert ("document", "one edit") in {(f, lvl) for f, lvl, _ in identity_edge(later, "dl1").weights}
+    whole = linker._stored_identities(["dl2"])["dl2"][0]
+    assert whole.documents == ("AUS:7900557",) and whole.names
+    held = {bytes(r[0]) for r in linker.store.dump()["link_fuzzy_keys"] if r[1] == "dl2"}
+    doc_terms = {t for t in fuzzy.block_terms(whole) if t.startswith("doc:")}
+    assert doc_terms and {linker.hasher.term_key("fz", t) for t in doc_terms} <= held
+
+
+def test_malformed_identity_signals_are_listed_and_the_valid_ones_link(linker):
+    """Item 3 of issue 15 with identity signals: an impossible birth date refuses only its name
+    signal (listed with its reason); the document and address are kept and link."""
+    home = address("12 Slessor Crescent, Glebe Garden, Wisemans Ferry 2517 NSW")
+    reg(linker, "ok1", F, name("Zebulon Quarterman", "1957-09-13"), doc("7900575"), home)
+    prepared, rejected = linker.prepare_partial([name("Zebulon Quarterman", "1957-13-09"), doc("7900575"), home])
+    assert [(r.index, r.type) for r in rejected] == [(0, NAME)] and rejected[0].reason
+    result = linker.register("ok2", F, prepared, rejected=rejected)
+    assert result.linked_account_ids == ["ok1"] and [r.index for r in result.rejected] == [0]

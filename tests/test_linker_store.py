@@ -1,4 +1,4 @@
-"""The store on both backends: migrations, signals, names, faces, persons, reviews, erasure."""
+"""The store on both backends: migrations, signals, faces, persons, reviews, erasure."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ import numpy as np
 import pytest
 
 from idverify.db.url import is_postgres_url
-from linker.names import NameKey
 from linker.store import PostgresStore, SqliteStore, open_store
-from linker.store.base import decode_name, encode_name
 from linker.store.migrations import MIGRATIONS
 
 pytest_plugins = ["tests.conftest_linker"]
@@ -51,17 +49,11 @@ def test_failed_write_rolls_back(store):
     assert store.account("gone") is None
 
 
-def test_names_and_faces(store):
-    key = NameKey((frozenset({b"12345678", b"abcdefgh"}), frozenset({b"zzzzzzzz"})))
-    assert decode_name(encode_name(key)) == key
+def test_faces(store):
     emb = np.arange(128, dtype=np.float32) / 128
     with store.write():
         store.upsert_account("a", 1, "", 1.0)
-        store.add_name("a", b"d" * 32, b"b" * 32, key, 1.0)
         face_id = store.add_face("a", emb, 1.0)
-    count, (row,) = store.names_in_block_sharing(b"b" * 32, 10, [b"zzzzzzzz"])
-    assert count == 1 and row.name == key and row.account_id == "a"
-    assert store.names_in_block_sharing(b"b" * 32, 10, [b"nomatch!"]) == (1, [])
     (row,) = store.faces_of(["a"])
     assert row.face_id == face_id and np.array_equal(row.embedding, emb)
     assert store.faces_by_id([face_id, 999]) == {face_id: ("a", 1.0)}

@@ -9,12 +9,11 @@ the embedded :class:`SqliteStore`.
 from __future__ import annotations
 
 from idverify.db.url import is_postgres_url
-from linker.store.base import AccountRow, FaceRow, LinkStore, NameRow, SealedRow, SealedValue
+from linker.store.base import AccountRow, FaceRow, LinkStore, SealedRow, SealedValue
 from linker.store.postgres import PostgresStore
 from linker.store.sqlite import SqliteStore
 
-__all__ = ["AccountRow", "FaceRow", "LinkStore", "NameRow", "PostgresStore", "SealedRow", "SealedValue", "SqliteStore",
-           "open_store"]
+__all__ = ["AccountRow", "FaceRow", "LinkStore", "PostgresStore", "SealedRow", "SealedValue", "SqliteStore", "open_store"]
 
 
 def open_store(location: str) -> LinkStore:

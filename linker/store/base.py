@@ -28,11 +28,10 @@ from typing import Any, ClassVar, final
 import numpy as np
 
 from idverify.db import Database, Migration
-from linker.names import NameKey
 from linker.store.migrations import MIGRATIONS
 from linker.store.screened import ScreenedRows
 
-__all__ = ["AccountRow", "FaceRow", "LinkStore", "NameRow", "SealedRow", "SealedValue", "decode_name", "encode_name"]
+__all__ = ["AccountRow", "FaceRow", "LinkStore", "SealedRow", "SealedValue"]
 
 #: Tables in erasure order; an erased account leaves no row in any of them (events hold refs).
 TABLES = tuple("link_" + t for t in (
@@ -49,17 +48,6 @@ class AccountRow:
     owner_account_id: str
     ref: str
     created_at: float
-
-
-@dataclass(frozen=True)
-class NameRow:
-    """A stored name-and-birth-date key of an account."""
-
-    account_id: str
-    digest: bytes
-    block: bytes
-    name: NameKey
-    first_seen: float
 
 
 @dataclass(frozen=True)
@@ -91,30 +79,6 @@ class FaceRow:
     account_id: str
     embedding: np.ndarray
     first_seen: float
-
-
-def encode_name(key: NameKey) -> bytes:
-    """Serialise a name key: per token a count byte, then that many 8-byte hashes."""
-    out = bytearray()
-    for variants in key.tokens:
-        items = sorted(variants)
-        out.append(len(items))
-        for item in items:
-            out += item
-    return bytes(out)
-
-
-def decode_name(data: bytes) -> NameKey:
-    """Inverse of :func:`encode_name`."""
-    data = bytes(data)
-    tokens: list[frozenset[bytes]] = []
-    i = 0
-    while i < len(data):
-        n = data[i]
-        i += 1
-        tokens.append(frozenset(data[i + 8 * j : i + 8 * j + 8] for j in range(n)))
-        i += 8 * n
-    return NameKey(tuple(tokens))
 
 
 def _marks(n: int) -> str:
@@ -241,56 +205,13 @@ class LinkStore(ScreenedRows, Database):
             )
         return [(a, b, t, bytes(d), s) for a, b, t, d, s in out]
 
-    # ---- names ------------------------------------------------------------------------------
-    @final
-    def add_name(self, account_id: str, digest: bytes, block: bytes, name: NameKey, first_seen: float) -> None:
-        """Store a name-and-birth-date key (keyed hashes only)."""
-        self._exec(
-            "INSERT INTO link_names (account_id, digest, block, tokens, first_seen) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (account_id, digest) DO NOTHING",
-            (account_id, digest, block, encode_name(name), first_seen),
-        )
-
-    @final
-    def names_in_block_sharing(self, block: bytes, limit: int,
-                               token_hashes: Iterable[bytes]) -> tuple[int, list[NameRow]]:
-        """How many names share a birth-date block (up to ``limit``), and those of them whose key
-        holds at least one of ``token_hashes``. A name sharing no token hash with the probe has
-        similarity 0, and a byte search of the stored key rules it out without decoding it (at
-        a million accounts a birth date holds about 60 names, nearly all strangers)."""
-        wanted = [bytes(h) for h in token_hashes]
-        rows = self._all_rows(
-            "SELECT account_id, digest, block, tokens, first_seen FROM link_names WHERE block = ? LIMIT ?",
-            (block, limit),
-        )
-        out = []
-        for r in rows:
-            tokens = bytes(r[3])
-            if any(h in tokens for h in wanted):
-                out.append(NameRow(r[0], bytes(r[1]), bytes(r[2]), decode_name(tokens), r[4]))
-        return len(rows), out
-
-    @final
-    def names_of(self, account_ids: Iterable[str]) -> list[NameRow]:
-        """The names of the given accounts."""
-        out = []
-        for chunk in _chunks(sorted(set(account_ids))):
-            out += [
-                NameRow(r[0], bytes(r[1]), bytes(r[2]), decode_name(r[3]), r[4])
-                for r in self._all_rows(
-                    "SELECT account_id, digest, block, tokens, first_seen FROM link_names "
-                    f"WHERE account_id IN ({_marks(len(chunk))})",
-                    chunk,
-                )
-            ]
-        return out
-
     # ---- fuzzy identity -----------------------------------------------------------------------
     @final
     def add_identity(self, account_id: str, sealed: Iterable[tuple[int, bytes, SealedValue, float]],
-                     keys: Iterable[bytes]) -> None:
+                     keys: Iterable[bytes], new_account: bool = False) -> None:
         """Store sealed identity values ``(type, digest, sealed, first_seen)`` and the account's
-        keyed fuzzy terms, counting each term once per account."""
+        keyed fuzzy terms, counting each term once per account (``new_account``: it holds none
+        yet, so the held terms need no lookup)."""
         self._exec_many(
             "INSERT INTO link_sealed (account_id, type, digest, sealed, seal_format, key_id, first_seen) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, type, digest) DO NOTHING",
@@ -299,8 +220,8 @@ class LinkStore(ScreenedRows, Database):
         wanted = sorted(set(keys))
         if not wanted:
             return
-        held = {bytes(r[0]) for r in self._all_rows("SELECT key FROM link_fuzzy_keys WHERE account_id = ?",
-                                                    (account_id,))}
+        held = set() if new_account else {bytes(r[0]) for r in self._all_rows(
+            "SELECT key FROM link_fuzzy_keys WHERE account_id = ?", (account_id,))}
         new = [k for k in wanted if k not in held]
         self._exec_many("INSERT INTO link_fuzzy_keys (key, account_id) VALUES (?, ?)", [(k, account_id) for k in new])
         self._exec_many("INSERT INTO link_fuzzy_counts (key, n) VALUES (?, 1) "
@@ -568,7 +489,7 @@ class LinkStore(ScreenedRows, Database):
     @final
     def erase_account(self, account_id: str) -> int:
         """Delete every row naming the account (the caller recomputes its person); returns the
-        number of signals erased (values, names and faces)."""
+        number of signals erased (values and faces)."""
         erased = 0
         self._exec("UPDATE link_fuzzy_counts SET n = n - 1 WHERE key IN "
                    "(SELECT key FROM link_fuzzy_keys WHERE account_id = ?)", (account_id,))
