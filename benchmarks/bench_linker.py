@@ -259,8 +259,9 @@ def prefill(store, hasher: SignalHasher, accounts: list[Account], sealer: Sealer
     from linker.engine import _Probe
     from linker.persons import new_person_id
 
-    rows_of = functools.partial(Linker._identity_rows,
-                                types.SimpleNamespace(hasher=hasher, sealer=sealer, _term_key=hasher.term_key))
+    engine = types.SimpleNamespace(hasher=hasher, sealer=sealer, _term_key=hasher.term_key)
+    engine._block_keys = functools.partial(Linker._block_keys, engine)
+    rows_of = functools.partial(Linker._identity_rows, engine)
 
     t0 = time.perf_counter()
     for k, acc in enumerate(accounts):
