@@ -321,9 +321,15 @@ _ANY_SPELLED = re.compile(r"\b(?:zero|oh|nought|one|two|three|four|five|six|seve
 _DIGIT_RUN = re.compile(r"[\d+](?<![\w@$][\d+])(?:[ .\-_*/]|, ?)(?:[\d+](?:[ .\-_*/]|, ?))+\d(?![\w@$])")
 _RUN = re.compile(r"(?<![\w@$])(?:[\w@$+](?: ?[.\-_*/] ?| )){2,}[\w@$](?![\w@$])")
 _RUN_SEP = re.compile(r"[ .\-_*/,]+")
+# The start every run has (two single characters, each with a separator after it): the quick
+# search before the run search, which costs more where it finds nothing.
+_RUN_HINT = re.compile(r"(?<![\w@$])[\w@$+](?: ?[.\-_*/] ?| )[\w@$+](?: ?[.\-_*/] ?| )[\w@$]")
 # A word that mixes letters with digits or symbols; it may not end in "!" or "|" (punctuation).
 _LEET_TOKEN = re.compile(r"(?<![\w@$!|])(?=[a-z0-9@$!|]*[a-z])(?=[a-z0-9@$!|]*[0-9@$!|])[a-z0-9@$!|]{2,}[a-z0-9@$]"
                          r"(?![\w@$])")
+# A letter beside a digit or a symbol, which every such word has: the quick search before it
+# (the symbol first, so the engine skips ahead to one).
+_LEET_HINT = re.compile(r"[0-9@$!|](?:(?<=[a-z].)|[a-z])")
 _LEET = str.maketrans({"4": "a", "@": "a", "3": "e", "1": "i", "!": "i", "|": "l", "0": "o", "5": "s", "$": "s",
                        "7": "t", "8": "b", "9": "g"})
 
@@ -370,5 +376,6 @@ def words_view(view: Mapped) -> Mapped:
     low = view.lower()
     out = low.rewrite(_SPELLED_RUN, _spell_run, SPELLED_DIGITS) if _ANY_SPELLED.search(low.text) else low
     out = out.rewrite(_DIGIT_RUN, _join_comma_run, SEPARATORS)
-    out = out.rewrite(_RUN, _join_run, SEPARATORS)
-    return out.rewrite(_LEET_TOKEN, _unleet, LEETSPEAK)
+    if _RUN_HINT.search(out.text):
+        out = out.rewrite(_RUN, _join_run, SEPARATORS)
+    return out.rewrite(_LEET_TOKEN, _unleet, LEETSPEAK) if _LEET_HINT.search(out.text) else out
