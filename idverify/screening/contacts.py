@@ -211,7 +211,8 @@ def phones(folded: Mapped, words: Mapped, regions: Sequence[str], taken: Sequenc
     found = []
     busy = [(f.start, f.end) for f in taken]
     text = folded.text
-    for window in _CANDIDATE.finditer(text):
+    # fewer than ten digits: nothing the matcher would be given (nor a disguised run below)
+    for window in _CANDIDATE.finditer(text) if folded.digits >= 10 else ():
         written = window.group(0)
         if len(written) < 10 or sum(c.isdigit() for c in written) < 10:
             continue  # prices, dates, versions and order numbers: the matcher never sees them
@@ -238,7 +239,7 @@ def phones(folded: Mapped, words: Mapped, regions: Sequence[str], taken: Sequenc
                     found.append(_finding(folded, a, b, "PHONE", value, 0.9, "phonenumbers"))
     taken_spans = [(f.start, f.end) for f in found] + busy
     # nothing undone in the words view (no tags): every run in it was written plainly
-    for m in _DIGIT_RUN.finditer(words.text) if words.tags is not None else ():
+    for m in _DIGIT_RUN.finditer(words.text) if words.tags is not None and words.digits >= 10 else ():
         if not words.tag(m.start(), m.end()):
             continue  # written plainly: the matcher above has judged it
         start, end = words.span(m.start(), m.end())

@@ -45,12 +45,16 @@ def _distinct(views: tuple[Mapped, ...]) -> list[Mapped]:
 
 
 _IBAN = re.compile(r"(?<![a-z0-9])[a-z]{2}\d{2}(?:[ .\-]?[a-z0-9]){11,30}(?![a-z0-9])", re.IGNORECASE)
+# Its country and check digits, the quick search before it (digits first: the engine skips ahead).
+_IBAN_HINT = re.compile(r"\d\d(?<=[a-z]{2}\d\d)", re.IGNORECASE)
 
 
 def bank_accounts(*views: Mapped) -> list[Finding]:
     """IBANs with valid check digits in any of ``views`` (the first view's finding wins)."""
     found: list[Finding] = []
     for view in _distinct(views):
+        if not _IBAN_HINT.search(view.text):
+            continue
         for m in _IBAN.finditer(view.text):
             compact = iban.compact(m.group(0).replace(".", ""))
             # the greedy match may run into the next word: trim from the right until valid
@@ -116,6 +120,8 @@ def cards(*views: Mapped) -> list[Finding]:
     """Card numbers (network prefix, 13 to 19 digits, Luhn) in any of ``views``."""
     found: list[Finding] = []
     for view in _distinct(views):
+        if view.digits < 13:
+            continue
         for m in _CARD.finditer(view.text):
             digits = m.group(0).replace(" ", "").replace("-", "")
             if not _CARD_PREFIX.match(digits) or not luhn.is_valid(digits):
@@ -145,12 +151,15 @@ def _base58check(address: str) -> bool:
     return hashlib.sha256(hashlib.sha256(raw[:21]).digest()).digest()[:4] == raw[21:]
 
 
+_LONG_TOKEN_HINT = re.compile(r"[a-zA-Z0-9]{26}")
 _ETH = re.compile(r"(?<![a-zA-Z0-9])0x[0-9a-fA-F]{40}(?![a-zA-Z0-9])")
 
 
 def crypto(folded: Mapped) -> list[Finding]:
     """Bitcoin (checksum-verified) and Ethereum addresses in the folded view (case kept)."""
     text = folded.text
+    if not (_LONG_TOKEN_HINT.search(text) or "bc1" in text or "BC1" in text):
+        return []  # every address has 26 letters and digits in a row but a short bech32 one
     found = []
     for m in _BTC.finditer(text):
         if bitcoin.is_valid(m.group(0)):
