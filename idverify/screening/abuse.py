@@ -74,7 +74,7 @@ def profanity(words: Mapped, original: str, listed: ProfanityList) -> list[Findi
     text = words.text
     # a drawn-out vowel ("fuuuck") or a strong word inside a longer one ("shitshow")
     elongated = "uuu" in text or "iii" in text or "aaa" in text or "ooo" in text or "eee" in text or "sss" in text
-    if "*" not in text and not (words.tags and any(t & LEETSPEAK for t in words.tags)) and not elongated \
+    if "*" not in text and not (words.tags and any(t & LEETSPEAK for t in set(words.tags))) and not elongated \
             and listed.words.isdisjoint(_WORD.findall(text)) and "fuck" not in text and "shit" not in text \
             and "bitch" not in text and "cunt" not in text and "asshole" not in text:
         return []  # the common case, decided in C

@@ -128,7 +128,12 @@ class Mapped:
         return Mapped("".join(pieces), tuple(starts), tuple(ends), tuple(tags), self.reordered)
 
     def lower(self) -> Mapped:
-        """The view in lower case (one character each for the scripts screened; others kept)."""
+        """The view in lower case (one character each for the scripts screened; others kept);
+        made once, however many views start from it."""
+        return self._lowered
+
+    @cached_property
+    def _lowered(self) -> Mapped:
         low = self.text.lower()
         if len(low) != len(self.text):  # e.g. "İ" lowers to two characters: keep the case
             return self
