@@ -286,6 +286,8 @@ def _lettered_numbers(folded: Mapped, regions: Sequence[str], taken: list[tuple[
 
 _HOST = re.compile(r"(?<![@\w.\-])(?P<scheme>https?://)?(?P<host>(?:[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?\.)+"
                    r"[a-z][a-z0-9\-]*[a-z0-9])(?P<port>:\d{2,5})?(?P<path>/[^\s<>\"')]*)?(?![\w@])")
+# A dot before a letter, which every host has before its suffix: the quick search before it.
+_SUFFIX_HINT = re.compile(r"\.[a-z]")
 #: Suffixes a bare "name.suffix" must have to count as a web address (no scheme, www or path):
 #: the common generic ones and the country codes used as generic; not ".py", ".sh", ".at", ".rs".
 _WEB_SUFFIXES = frozenset("com net org io co dev app me info biz xyz site online store tech page link blog shop "
@@ -297,7 +299,7 @@ def urls(dotted: Mapped, original: str, suffix_of, emails_found: Sequence[Findin
     """Web addresses in the dot view; hosts inside e-mail addresses are skipped."""
     at_dot = dotted
     text = dotted.text
-    if "." not in text:
+    if not _SUFFIX_HINT.search(text):
         return []
     found = []
     for m in _HOST.finditer(text):
