@@ -242,7 +242,10 @@ _DOT_WORDS = (r"(?:punto|ponto)(?=\s*(?:es|mx|ar|cl|co|pe|it|pt|br|" + _GENERIC 
               r"|punkt(?=\s*(?:de|at|ch|" + _GENERIC + r")\b)|kropka(?=\s*(?:pl|" + _GENERIC + r")\b)"
               r"|" + _folded_word("точка") + r"(?=\s*(?:ru|ua|by|kz|su|" + _GENERIC + r")\b)")
 # "john at example dot com", "john (at) example [dot] com", "john @ example . com", "john(@)x[.]com"
-_AT = re.compile(r"(?<=\w)(?:\s*[(\[{<]\s*(?:at|@)\s*[)\]}>]\s*|\s+at\s+|\s+@\s*|\s*@\s+)(?=\w)", re.IGNORECASE)
+# (written as the space, bracket or "@" it starts with, then the word character before it checked
+# by a look-behind, so the engine skips ahead to one: "\s*[(]...", "\s+at\s+", "\s+@\s*", "@\s+")
+_AT = re.compile(r"[\s(\[{<@](?<=\w[\s(\[{<@])(?:(?<=\s)(?:\s*[(\[{<]\s*(?:at|@)\s*[)\]}>]\s*|\s*at\s+|\s*@\s*)"
+                 r"|(?<=[(\[{<])\s*(?:at|@)\s*[)\]}>]\s*|(?<=@)\s+)(?=\w)", re.IGNORECASE)
 # A dot word, a defanged dot ("[.]"), or a dot with spaces on both sides (". " alone ends a sentence).
 _DOT = re.compile(r"(?<=\w)(?:\s*[(\[{<]\s*(?:d[o0]t|\.)\s*[)\]}>]\s*|\s+d[o0]t\s+|\s+\.\s+)(?=[a-z0-9])",
                   re.IGNORECASE)
