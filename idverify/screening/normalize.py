@@ -309,9 +309,10 @@ def at_dot_view(view: Mapped) -> Mapped:
     low = view.lower()
     text = low.text
     foreign = _has_foreign(text)
-    if not _has_at(text) and not _has_dot_words(text) and not foreign:
+    has_at = _has_at(text)
+    if not has_at and not foreign and not _has_dot_words(text):
         return low
-    out = low.rewrite(_AT, lambda m: "@", AT_DOT) if _has_at(text) else low
+    out = low.rewrite(_AT, lambda m: "@", AT_DOT) if has_at else low
     if foreign:
         out = out.rewrite(_AT_FOREIGN, lambda m: "@", AT_DOT).rewrite(_DOT_FOREIGN, lambda m: ".", AT_DOT)
     out = out.rewrite(_DOT, lambda m: ".", AT_DOT) if _has_dot_words(out.text) else out
