@@ -22,7 +22,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import reduce
+from operator import or_
 
 __all__ = ["AT_DOT", "DISGUISE_BITS", "HOMOGLYPH", "LEETSPEAK", "Mapped", "SEPARATORS", "SPELLED_DIGITS",
            "UNICODE", "at_dot_view", "disguises_of", "dot_view", "fold", "words_view"]
@@ -65,19 +66,20 @@ class Mapped:
             return min(self.starts[start:end]), max(self.ends[start:end])
         return self.starts[start], self.ends[end - 1]
 
-    @cached_property
+    @property
     def digits(self) -> int:
-        """How many decimal digits (``\\d``) the view has: the number detectors' quick test."""
-        return len(_ANY_DIGIT.findall(self.text))
+        """How many decimal digits (``\\d``) the view has: the number detectors' quick test
+        (counted once; kept beside the fields, which stay frozen)."""
+        count = self.__dict__.get("_digits")
+        if count is None:
+            count = self.__dict__["_digits"] = len(_ANY_DIGIT.findall(self.text))
+        return count
 
     def tag(self, start: int, end: int) -> int:
         """The disguises undone anywhere in ``text[start:end]``."""
         if self.tags is None:
             return 0
-        mask = 0
-        for t in self.tags[start:end]:
-            mask |= t
-        return mask
+        return reduce(or_, self.tags[start:end], 0)
 
     def _arrays(self) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
         if self.starts is None:
@@ -110,9 +112,7 @@ class Mapped:
             ends.extend(old_e[last:a])
             tags.extend(old_t[last:a])
             if new:
-                mask = bit
-                for t in old_t[a:b]:
-                    mask |= t
+                mask = reduce(or_, old_t[a:b], bit)
                 pieces.append(new)
                 lo, hi = self.span(a, b)
                 starts.extend([lo] * len(new))
@@ -130,14 +130,14 @@ class Mapped:
     def lower(self) -> Mapped:
         """The view in lower case (one character each for the scripts screened; others kept);
         made once, however many views start from it."""
-        return self._lowered
-
-    @cached_property
-    def _lowered(self) -> Mapped:
-        low = self.text.lower()
-        if len(low) != len(self.text):  # e.g. "İ" lowers to two characters: keep the case
-            return self
-        return Mapped(low, self.starts, self.ends, self.tags, self.reordered)
+        low = self.__dict__.get("_lower")
+        if low is None:
+            text = self.text.lower()
+            # e.g. "İ" lowers to two characters: keep the case
+            low = self if len(text) != len(self.text) else Mapped(text, self.starts, self.ends, self.tags,
+                                                                    self.reordered)
+            self.__dict__["_lower"] = low
+        return low
 
 
 def disguises_of(mask: int) -> list[str]:
