@@ -393,7 +393,8 @@ def words_view(view: Mapped) -> Mapped:
     folded: the view keyword, phone-run and abuse detectors read."""
     low = view.lower()
     out = low.rewrite(_SPELLED_RUN, _spell_run, SPELLED_DIGITS) if _ANY_SPELLED.search(low.text) else low
-    out = out.rewrite(_DIGIT_RUN, _join_comma_run, SEPARATORS)
+    if "," in out.text:  # only runs with a comma are joined here
+        out = out.rewrite(_DIGIT_RUN, _join_comma_run, SEPARATORS)
     if _RUN_HINT.search(out.text):
         out = out.rewrite(_RUN, _join_run, SEPARATORS)
     return out.rewrite(_LEET_TOKEN, _unleet, LEETSPEAK) if _LEET_HINT.search(out.text) else out

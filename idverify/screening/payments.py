@@ -90,16 +90,18 @@ _ACCOUNT_NO = re.compile(r"\b(?:bank\s+account|account\s+(?:number|no\.?|#))\s*(
                          r"(?P<n>\d(?:[\s\-]?\d){5,16})(?!\d)")
 
 
+#: Each label's pattern, kind and the words one of which each of its matches has.
+_NATIONAL = ((_SORT_CODE, "GB-SORT", ("sort",)), (_ROUTING, "US-RTN", ("routing", "aba", "rtn")),
+             (_BSB, "AU-BSB", ("bsb",)), (_ACCOUNT_NO, "ACCOUNT", ("account",)))
 _BANK_WORDS = ("bank", "sort code", "routing", "bsb", "iban", "wire")
 
 
 def _national_accounts(words: Mapped) -> list[Finding]:
     text = words.text
-    if "code" not in text and "routing" not in text and "aba" not in text and "rtn" not in text \
-            and "bsb" not in text and "account" not in text:
-        return []
     found = []
-    for pattern, kind in ((_SORT_CODE, "GB-SORT"), (_ROUTING, "US-RTN"), (_BSB, "AU-BSB"), (_ACCOUNT_NO, "ACCOUNT")):
+    for pattern, kind, words_in in _NATIONAL:
+        if not any(map(text.__contains__, words_in)):
+            continue  # none of the words every match has: a search that would find nothing
         for m in pattern.finditer(text):
             number = re.sub(r"\D", "", m.group("n"))
             if kind == "US-RTN" and not rtn.is_valid(number):
