@@ -74,7 +74,7 @@ def profanity(words: Mapped, original: str, listed: ProfanityList) -> list[Findi
     text = words.text
     # a drawn-out vowel ("fuuuck") or a strong word inside a longer one ("shitshow")
     elongated = "uuu" in text or "iii" in text or "aaa" in text or "ooo" in text or "eee" in text or "sss" in text
-    if "*" not in text and not (words.tags and any(t & LEETSPEAK for t in words.tags)) and not elongated \
+    if "*" not in text and not (words.tags and any(t & LEETSPEAK for t in set(words.tags))) and not elongated \
             and listed.words.isdisjoint(_WORD.findall(text)) and "fuck" not in text and "shit" not in text \
             and "bitch" not in text and "cunt" not in text and "asshole" not in text:
         return []  # the common case, decided in C
@@ -196,7 +196,7 @@ def _phrases(patterns, category: str, words: Mapped, confidence: float) -> list[
     text = words.text
     found = []
     for pattern, triggers in patterns:
-        if triggers and not any(t in text for t in triggers):
+        if triggers and not any(map(text.__contains__, triggers)):  # the loop in C
             continue
         for m in pattern.finditer(text):
             a = m.start()

@@ -131,20 +131,30 @@ def _plausible_phone(raw: str, before: str) -> bool:
     return True
 
 
-def _e164(raw: str, regions: Sequence[str], valid_only: bool = False) -> str | None:
+def _e164(raw: str, regions: Sequence[str], valid_only: bool = False, parsed=None) -> str | None:
     """E.164 of ``raw`` in the first region where it is valid, else (unless ``valid_only``) the
-    first where it is possible."""
+    first where it is possible; ``parsed``: ``raw`` as already parsed in ``regions[0]`` (the
+    matcher's number)."""
+    valid, possible = _read(raw, regions, not valid_only, parsed)
+    return valid or possible
+
+
+def _read(raw: str, regions: Sequence[str], want_possible: bool, parsed=None) -> tuple[str | None, str | None]:
+    """``raw`` read in each region in turn (each once): its E.164 form in the first where it is
+    valid, and (if ``want_possible``) in the first where it is possible before that one."""
     possible = None
-    for region in regions:
-        try:
-            number = phonenumbers.parse(raw, region)
-        except phonenumbers.NumberParseException:
-            continue
+    for i, region in enumerate(dict.fromkeys(regions)):
+        number = parsed if i == 0 and parsed is not None else None
+        if number is None:
+            try:
+                number = phonenumbers.parse(raw, region)
+            except phonenumbers.NumberParseException:
+                continue
         if phonenumbers.is_valid_number(number):
-            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-        if possible is None and not valid_only and phonenumbers.is_possible_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), possible
+        if possible is None and want_possible and phonenumbers.is_possible_number(number):
             possible = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return possible
+    return None, possible
 
 
 _DIGIT_RUN = re.compile(r"\+?\d(?:[ \-]?\d){8,}")
@@ -201,8 +211,10 @@ def phones(folded: Mapped, words: Mapped, regions: Sequence[str], taken: Sequenc
     found = []
     busy = [(f.start, f.end) for f in taken]
     text = folded.text
-    for window in _CANDIDATE.finditer(text):
-        if sum(c.isdigit() for c in window.group(0)) < 10:
+    # fewer than ten digits: nothing the matcher would be given (nor a disguised run below)
+    for window in _CANDIDATE.finditer(text) if folded.digits >= 10 else ():
+        written = window.group(0)
+        if len(written) < 10 or sum(c.isdigit() for c in written) < 10:
             continue  # prices, dates, versions and order numbers: the matcher never sees them
         ws, we = folded.span(window.start(), window.end())
         if any(a <= ws and we <= b for a, b in busy):
@@ -222,12 +234,12 @@ def phones(folded: Mapped, words: Mapped, regions: Sequence[str], taken: Sequenc
                 raw = match.raw_string
                 if not _plausible_phone(raw, text[max(0, a - 2):a]):
                     continue
-                value = _e164(raw, (region, *regions))
+                value = _e164(raw, (region, *regions), parsed=match.number)
                 if value:
                     found.append(_finding(folded, a, b, "PHONE", value, 0.9, "phonenumbers"))
     taken_spans = [(f.start, f.end) for f in found] + busy
     # nothing undone in the words view (no tags): every run in it was written plainly
-    for m in _DIGIT_RUN.finditer(words.text) if words.tags is not None else ():
+    for m in _DIGIT_RUN.finditer(words.text) if words.tags is not None and words.digits >= 10 else ():
         if not words.tag(m.start(), m.end()):
             continue  # written plainly: the matcher above has judged it
         start, end = words.span(m.start(), m.end())
@@ -264,7 +276,8 @@ def _lettered_numbers(folded: Mapped, regions: Sequence[str], taken: list[tuple[
             continue
         digits = raw.translate(_AS_DIGITS)
         # valid somewhere, or only possible but written with a trunk or international prefix
-        value = _e164(digits, regions, valid_only=True) or (_e164(digits, regions) if digits[0] in "0+" else None)
+        valid, possible = _read(digits, regions, want_possible=digits[0] in "0+")
+        value = valid or possible
         if value:
             disguises = tuple(disguises_of(folded.tag(m.start(), m.end()) | HOMOGLYPH))
             found.append(Finding("PHONE", start, end, value, disguises, 0.82, detail="phonenumbers"))
@@ -273,6 +286,8 @@ def _lettered_numbers(folded: Mapped, regions: Sequence[str], taken: list[tuple[
 
 _HOST = re.compile(r"(?<![@\w.\-])(?P<scheme>https?://)?(?P<host>(?:[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?\.)+"
                    r"[a-z][a-z0-9\-]*[a-z0-9])(?P<port>:\d{2,5})?(?P<path>/[^\s<>\"')]*)?(?![\w@])")
+# A dot before a letter, which every host has before its suffix: the quick search before it.
+_SUFFIX_HINT = re.compile(r"\.[a-z]")
 #: Suffixes a bare "name.suffix" must have to count as a web address (no scheme, www or path):
 #: the common generic ones and the country codes used as generic; not ".py", ".sh", ".at", ".rs".
 _WEB_SUFFIXES = frozenset("com net org io co dev app me info biz xyz site online store tech page link blog shop "
@@ -284,7 +299,7 @@ def urls(dotted: Mapped, original: str, suffix_of, emails_found: Sequence[Findin
     """Web addresses in the dot view; hosts inside e-mail addresses are skipped."""
     at_dot = dotted
     text = dotted.text
-    if "." not in text:
+    if not _SUFFIX_HINT.search(text):
         return []
     found = []
     for m in _HOST.finditer(text):

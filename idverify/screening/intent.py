@@ -107,7 +107,7 @@ def off_platform_intent(words: Mapped) -> list[Finding]:
     text = words.text
     found = []
     for pattern, triggers in _PATTERNS:
-        if not any(t in text for t in triggers):
+        if not any(map(text.__contains__, triggers)):  # the loop in C
             continue
         for m in pattern.finditer(text):
             start, end = words.span(m.start(), m.end())

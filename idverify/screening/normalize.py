@@ -22,6 +22,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 __all__ = ["AT_DOT", "DISGUISE_BITS", "HOMOGLYPH", "LEETSPEAK", "Mapped", "SEPARATORS", "SPELLED_DIGITS",
            "UNICODE", "at_dot_view", "disguises_of", "dot_view", "fold", "words_view"]
@@ -36,6 +38,9 @@ LEETSPEAK = 32
 DISGUISE_BITS: Mapping[int, str] = {UNICODE: "unicode", HOMOGLYPH: "homoglyph", AT_DOT: "at_dot_words",
                                     SPELLED_DIGITS: "spelled_digits", SEPARATORS: "separators",
                                     LEETSPEAK: "leetspeak"}
+
+
+_ANY_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -61,14 +66,20 @@ class Mapped:
             return min(self.starts[start:end]), max(self.ends[start:end])
         return self.starts[start], self.ends[end - 1]
 
+    @property
+    def digits(self) -> int:
+        """How many decimal digits (``\\d``) the view has: the number detectors' quick test
+        (counted once; kept beside the fields, which stay frozen)."""
+        count = self.__dict__.get("_digits")
+        if count is None:
+            count = self.__dict__["_digits"] = len(_ANY_DIGIT.findall(self.text))
+        return count
+
     def tag(self, start: int, end: int) -> int:
         """The disguises undone anywhere in ``text[start:end]``."""
         if self.tags is None:
             return 0
-        mask = 0
-        for t in self.tags[start:end]:
-            mask |= t
-        return mask
+        return reduce(or_, self.tags[start:end], 0)
 
     def _arrays(self) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
         if self.starts is None:
@@ -101,9 +112,7 @@ class Mapped:
             ends.extend(old_e[last:a])
             tags.extend(old_t[last:a])
             if new:
-                mask = bit
-                for t in old_t[a:b]:
-                    mask |= t
+                mask = reduce(or_, old_t[a:b], bit)
                 pieces.append(new)
                 lo, hi = self.span(a, b)
                 starts.extend([lo] * len(new))
@@ -119,11 +128,16 @@ class Mapped:
         return Mapped("".join(pieces), tuple(starts), tuple(ends), tuple(tags), self.reordered)
 
     def lower(self) -> Mapped:
-        """The view in lower case (one character each for the scripts screened; others kept)."""
-        low = self.text.lower()
-        if len(low) != len(self.text):  # e.g. "İ" lowers to two characters: keep the case
-            return self
-        return Mapped(low, self.starts, self.ends, self.tags, self.reordered)
+        """The view in lower case (one character each for the scripts screened; others kept);
+        made once, however many views start from it."""
+        low = self.__dict__.get("_lower")
+        if low is None:
+            text = self.text.lower()
+            # e.g. "İ" lowers to two characters: keep the case
+            low = self if len(text) != len(self.text) else Mapped(text, self.starts, self.ends, self.tags,
+                                                                    self.reordered)
+            self.__dict__["_lower"] = low
+        return low
 
 
 def disguises_of(mask: int) -> list[str]:
@@ -228,7 +242,10 @@ _DOT_WORDS = (r"(?:punto|ponto)(?=\s*(?:es|mx|ar|cl|co|pe|it|pt|br|" + _GENERIC 
               r"|punkt(?=\s*(?:de|at|ch|" + _GENERIC + r")\b)|kropka(?=\s*(?:pl|" + _GENERIC + r")\b)"
               r"|" + _folded_word("точка") + r"(?=\s*(?:ru|ua|by|kz|su|" + _GENERIC + r")\b)")
 # "john at example dot com", "john (at) example [dot] com", "john @ example . com", "john(@)x[.]com"
-_AT = re.compile(r"(?<=\w)(?:\s*[(\[{<]\s*(?:at|@)\s*[)\]}>]\s*|\s+at\s+|\s+@\s*|\s*@\s+)(?=\w)", re.IGNORECASE)
+# (written as the space, bracket or "@" it starts with, then the word character before it checked
+# by a look-behind, so the engine skips ahead to one: "\s*[(]...", "\s+at\s+", "\s+@\s*", "@\s+")
+_AT = re.compile(r"[\s(\[{<@](?<=\w[\s(\[{<@])(?:(?<=\s)(?:\s*[(\[{<]\s*(?:at|@)\s*[)\]}>]\s*|\s*at\s+|\s*@\s*)"
+                 r"|(?<=[(\[{<])\s*(?:at|@)\s*[)\]}>]\s*|(?<=@)\s+)(?=\w)", re.IGNORECASE)
 # A dot word, a defanged dot ("[.]"), or a dot with spaces on both sides (". " alone ends a sentence).
 _DOT = re.compile(r"(?<=\w)(?:\s*[(\[{<]\s*(?:d[o0]t|\.)\s*[)\]}>]\s*|\s+d[o0]t\s+|\s+\.\s+)(?=[a-z0-9])",
                   re.IGNORECASE)
@@ -292,9 +309,10 @@ def at_dot_view(view: Mapped) -> Mapped:
     low = view.lower()
     text = low.text
     foreign = _has_foreign(text)
-    if not _has_at(text) and not _has_dot_words(text) and not foreign:
+    has_at = _has_at(text)
+    if not has_at and not foreign and not _has_dot_words(text):
         return low
-    out = low.rewrite(_AT, lambda m: "@", AT_DOT) if _has_at(text) else low
+    out = low.rewrite(_AT, lambda m: "@", AT_DOT) if has_at else low
     if foreign:
         out = out.rewrite(_AT_FOREIGN, lambda m: "@", AT_DOT).rewrite(_DOT_FOREIGN, lambda m: ".", AT_DOT)
     out = out.rewrite(_DOT, lambda m: ".", AT_DOT) if _has_dot_words(out.text) else out
@@ -321,9 +339,15 @@ _ANY_SPELLED = re.compile(r"\b(?:zero|oh|nought|one|two|three|four|five|six|seve
 _DIGIT_RUN = re.compile(r"[\d+](?<![\w@$][\d+])(?:[ .\-_*/]|, ?)(?:[\d+](?:[ .\-_*/]|, ?))+\d(?![\w@$])")
 _RUN = re.compile(r"(?<![\w@$])(?:[\w@$+](?: ?[.\-_*/] ?| )){2,}[\w@$](?![\w@$])")
 _RUN_SEP = re.compile(r"[ .\-_*/,]+")
+# The start every run has (two single characters, each with a separator after it): the quick
+# search before the run search, which costs more where it finds nothing.
+_RUN_HINT = re.compile(r"(?<![\w@$])[\w@$+](?: ?[.\-_*/] ?| )[\w@$+](?: ?[.\-_*/] ?| )[\w@$]")
 # A word that mixes letters with digits or symbols; it may not end in "!" or "|" (punctuation).
 _LEET_TOKEN = re.compile(r"(?<![\w@$!|])(?=[a-z0-9@$!|]*[a-z])(?=[a-z0-9@$!|]*[0-9@$!|])[a-z0-9@$!|]{2,}[a-z0-9@$]"
                          r"(?![\w@$])")
+# A letter beside a digit or a symbol, which every such word has: the quick search before it
+# (the symbol first, so the engine skips ahead to one).
+_LEET_HINT = re.compile(r"[0-9@$!|](?:(?<=[a-z].)|[a-z])")
 _LEET = str.maketrans({"4": "a", "@": "a", "3": "e", "1": "i", "!": "i", "|": "l", "0": "o", "5": "s", "$": "s",
                        "7": "t", "8": "b", "9": "g"})
 
@@ -369,6 +393,8 @@ def words_view(view: Mapped) -> Mapped:
     folded: the view keyword, phone-run and abuse detectors read."""
     low = view.lower()
     out = low.rewrite(_SPELLED_RUN, _spell_run, SPELLED_DIGITS) if _ANY_SPELLED.search(low.text) else low
-    out = out.rewrite(_DIGIT_RUN, _join_comma_run, SEPARATORS)
-    out = out.rewrite(_RUN, _join_run, SEPARATORS)
-    return out.rewrite(_LEET_TOKEN, _unleet, LEETSPEAK)
+    if "," in out.text:  # only runs with a comma are joined here
+        out = out.rewrite(_DIGIT_RUN, _join_comma_run, SEPARATORS)
+    if _RUN_HINT.search(out.text):
+        out = out.rewrite(_RUN, _join_run, SEPARATORS)
+    return out.rewrite(_LEET_TOKEN, _unleet, LEETSPEAK) if _LEET_HINT.search(out.text) else out

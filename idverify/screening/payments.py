@@ -45,12 +45,16 @@ def _distinct(views: tuple[Mapped, ...]) -> list[Mapped]:
 
 
 _IBAN = re.compile(r"(?<![a-z0-9])[a-z]{2}\d{2}(?:[ .\-]?[a-z0-9]){11,30}(?![a-z0-9])", re.IGNORECASE)
+# Its country and check digits, the quick search before it (digits first: the engine skips ahead).
+_IBAN_HINT = re.compile(r"\d\d(?<=[a-z]{2}\d\d)", re.IGNORECASE)
 
 
 def bank_accounts(*views: Mapped) -> list[Finding]:
     """IBANs with valid check digits in any of ``views`` (the first view's finding wins)."""
     found: list[Finding] = []
     for view in _distinct(views):
+        if not _IBAN_HINT.search(view.text):
+            continue
         for m in _IBAN.finditer(view.text):
             compact = iban.compact(m.group(0).replace(".", ""))
             # the greedy match may run into the next word: trim from the right until valid
@@ -86,16 +90,18 @@ _ACCOUNT_NO = re.compile(r"\b(?:bank\s+account|account\s+(?:number|no\.?|#))\s*(
                          r"(?P<n>\d(?:[\s\-]?\d){5,16})(?!\d)")
 
 
+#: Each label's pattern, kind and the words one of which each of its matches has.
+_NATIONAL = ((_SORT_CODE, "GB-SORT", ("sort",)), (_ROUTING, "US-RTN", ("routing", "aba", "rtn")),
+             (_BSB, "AU-BSB", ("bsb",)), (_ACCOUNT_NO, "ACCOUNT", ("account",)))
 _BANK_WORDS = ("bank", "sort code", "routing", "bsb", "iban", "wire")
 
 
 def _national_accounts(words: Mapped) -> list[Finding]:
     text = words.text
-    if "code" not in text and "routing" not in text and "aba" not in text and "rtn" not in text \
-            and "bsb" not in text and "account" not in text:
-        return []
     found = []
-    for pattern, kind in ((_SORT_CODE, "GB-SORT"), (_ROUTING, "US-RTN"), (_BSB, "AU-BSB"), (_ACCOUNT_NO, "ACCOUNT")):
+    for pattern, kind, words_in in _NATIONAL:
+        if not any(map(text.__contains__, words_in)):
+            continue  # none of the words every match has: a search that would find nothing
         for m in pattern.finditer(text):
             number = re.sub(r"\D", "", m.group("n"))
             if kind == "US-RTN" and not rtn.is_valid(number):
@@ -116,6 +122,8 @@ def cards(*views: Mapped) -> list[Finding]:
     """Card numbers (network prefix, 13 to 19 digits, Luhn) in any of ``views``."""
     found: list[Finding] = []
     for view in _distinct(views):
+        if view.digits < 13:
+            continue
         for m in _CARD.finditer(view.text):
             digits = m.group(0).replace(" ", "").replace("-", "")
             if not _CARD_PREFIX.match(digits) or not luhn.is_valid(digits):
@@ -145,12 +153,15 @@ def _base58check(address: str) -> bool:
     return hashlib.sha256(hashlib.sha256(raw[:21]).digest()).digest()[:4] == raw[21:]
 
 
+_LONG_TOKEN_HINT = re.compile(r"[a-zA-Z0-9]{26}")
 _ETH = re.compile(r"(?<![a-zA-Z0-9])0x[0-9a-fA-F]{40}(?![a-zA-Z0-9])")
 
 
 def crypto(folded: Mapped) -> list[Finding]:
     """Bitcoin (checksum-verified) and Ethereum addresses in the folded view (case kept)."""
     text = folded.text
+    if not (_LONG_TOKEN_HINT.search(text) or "bc1" in text or "BC1" in text):
+        return []  # every address has 26 letters and digits in a row but a short bech32 one
     found = []
     for m in _BTC.finditer(text):
         if bitcoin.is_valid(m.group(0)):

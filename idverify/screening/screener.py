@@ -27,6 +27,7 @@ __all__ = ["Screener", "ScreeningResult"]
 
 #: When two findings overlap, the more specific one stays (a card number is not also a phone).
 _PRECEDENCE = ("CARD_NUMBER", "BANK_ACCOUNT", "CRYPTO_ADDRESS", "EMAIL", "PHONE", "URL")
+_RANK = {c: i for i, c in enumerate(_PRECEDENCE)}
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ def _in_field(f: Finding, field: str) -> Finding:
 
 def _deduplicate(found: list[Finding]) -> list[Finding]:
     """Drop a finding overlapped by a more specific one of the precedence list (and exact repeats)."""
-    rank = {c: i for i, c in enumerate(_PRECEDENCE)}
+    rank = _RANK
     kept: list[Finding] = []
     for f in sorted(found, key=lambda f: (rank.get(f.category, len(rank)), f.start)):
         if f.category in rank and any(k.category in rank and k.start < f.end and f.start < k.end for k in kept):
