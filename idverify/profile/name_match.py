@@ -647,16 +647,10 @@ def _near_miss(d: NameToken, t: NameToken, given: bool) -> tuple[TokenKind, floa
         return None
     shorter = min(len(a), len(b))
     apart = abs(len(a) - len(b))
-    if (
-        shorter >= 4
-        and apart <= 1
-        and (OSA.distance(a[::-1], b, score_cutoff=1) <= 1 or (shorter >= 6 and not apart and sorted(a) == sorted(b)))
-    ):
+    if shorter >= 4 and apart <= 1 and _backwards_or_scrambled(a, b, shorter, apart):
         return _FUZZY, _WEAK_SCORE  # written backwards or scrambled (samoT ikslawoK): look
-    if given and shorter >= 2 and apart == 1 and shorter <= 2:
-        longer, short = (a, b) if len(a) > len(b) else (b, a)
-        if longer.startswith(short) and longer[-1] not in _VOWELS:
-            return _FUZZY, _WEAK_SCORE  # a syllable with its final consonant dropped: Su, Sun
+    if given and shorter == 2 and apart == 1 and _dropped_final_consonant(a, b):
+        return _FUZZY, _WEAK_SCORE  # a syllable with its final consonant dropped: Su, Sun
     if given and d.latin and t.latin and not _same_ending(a, b):
         return None  # Milan, Milena; Alexander, Alexandra: another name, not a spelling
     if shorter >= 3 and d.phonetic == t.phonetic:
@@ -683,10 +677,7 @@ def _near_miss(d: NameToken, t: NameToken, given: bool) -> tuple[TokenKind, floa
         not given
         and apart <= 2
         and shorter >= 3
-        and (
-            (shorter >= 5 and a[0] == b[0])
-            or (d.latin and t.latin and (a[0] == b[0] or (shorter >= 4 and apart == 2)))
-        )
+        and ((shorter >= 5 and a[0] == b[0]) or (d.latin and t.latin and _short_latin_surnames(a, b, shorter, apart)))
     ):
         # A surname two letters away (Carney, Cooney; Hay, Hale), or two letters left out
         # anywhere (Mann, Hamann).
@@ -696,6 +687,25 @@ def _near_miss(d: NameToken, t: NameToken, given: bool) -> tuple[TokenKind, floa
         if not given or (d.skeleton == t.skeleton and len(a) == len(b)):
             return _FUZZY, _WEAK_SCORE  # Sin, Shin; Jong Un, Jong On
     return None
+
+
+# The near-miss rules of 2026-12-02 are small functions so that ``bench_profile.py --drift`` can
+# switch each one off and count the different-person pairs it sends to a human.
+def _backwards_or_scrambled(a: str, b: str, shorter: int, apart: int) -> bool:
+    """``a`` is ``b`` written backwards within one slip, or (six letters or more) scrambled."""
+    return OSA.distance(a[::-1], b, score_cutoff=1) <= 1 or (shorter >= 6 and not apart and sorted(a) == sorted(b))
+
+
+def _dropped_final_consonant(a: str, b: str) -> bool:
+    """One of two given-name syllables is the other with a final consonant dropped (Su, Sun)."""
+    longer, short = (a, b) if len(a) > len(b) else (b, a)
+    return longer.startswith(short) and longer[-1] not in _VOWELS
+
+
+def _short_latin_surnames(a: str, b: str, shorter: int, apart: int) -> bool:
+    """Latin surnames (from three letters) that may be two letters apart: the same first letter
+    (Hay, Hale), or two letters left out from four (Mann, Hamann)."""
+    return a[0] == b[0] or (shorter >= 4 and apart == 2)
 
 
 def _same_vowels(d: NameToken, t: NameToken) -> tuple[TokenKind, float] | None:
