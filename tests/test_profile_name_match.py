@@ -280,6 +280,18 @@ REAL_KINDS = [
     # One given name declared, the document's first: the surname left out.
     ("lone-given", "Beatrix", "HOLLANDER", "BEATRIX MARGARETHA ELISABETH", P),
     ("lone-given-near", "Margaretha", "HOLLANDER", "BEATRIX MARGARETHA ELISABETH", N),
+    # A declared particle-like surname the document lacks is another surname, not a name of
+    # given names only (Le, Lo, Da, Del are family names).
+    ("lone-given-particle", "Anna Le", "LE", "ANNA", M),
+    ("lone-given-particle-near", "Anna Le", "NGUYEN", "ANNA", N),
+    ("lone-given-particle-near", "Anna Lo", "LE", "ANNA", N),
+    ("lone-given-particle-near", "Anna Le", "LO", "ANNA", N),
+    ("lone-given-particle-near", "Thi Le", "LA", "THI", N),
+    ("lone-given-particle-near", "Anna Del", "DI", "ANNA", N),
+    ("lone-given-particle-near", "Anna Da", "DE", "ANNA", N),
+    ("lone-given-particle-near", "Anna Van", "LE", "ANNA", N),
+    ("lone-given-particle-near", "Le Anna", "NGUYEN", "ANNA", N),  # family name first
+    ("lone-given-particle-near", "Anna Maria Le", "NGUYEN", "ANNA MARIA", N),
     # A syllable of a given name with its final consonant dropped.
     ("syllable-dropped", "Pak Yong Su", "PAK", "YONG SUN", P),
     ("syllable-dropped-near", "Pak Yong Su", "PAK", "YONG SUA", N),  # a vowel added: another syllable

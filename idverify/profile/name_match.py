@@ -37,8 +37,8 @@ the first given name matched by more than an initial, no declared token the docu
 (a particle included: AL-IBRAHIM for IBRAHIM), no near miss, and the given names in the
 document's order. NO_MATCH when no surname token or no given name matches (a declared name of
 only the document's given names is PARTIAL: the surname left out, not contradicted, even when
-the first given name alone is declared against a long document name), when a
-given name, middle name or patronymic is missing while the declared name has another one
+the first given name alone is declared against a long document name; a declared particle
+left over, as in Anna Le against NGUYEN, ANNA, is another surname: NO_MATCH), when a given name, middle name or patronymic is missing while the declared name has another one
 instead (John and Jane Smith, Sergey Borisovich and Sergey Viktorovich: two different known
 given names are never a typo of one another, and namesakes differ in their father's names),
 and when given names change order around bin or ibn (father and son). Otherwise PARTIAL when
@@ -500,9 +500,13 @@ class NameMatcher:
         if not order_ok:
             notes.append("given names in a different order")
         # Only given names declared, the first of them among them: PARTIAL however low the score.
-        lone_given = first_kind in _STRONG and not extras
+        # A declared particle the document lacks, with no surname matched, is itself a declared
+        # surname that does not match (Le, Lo, Da, Del are family names: Anna Le against
+        # NGUYEN, ANNA), not a name of given names only.
+        other_surname = extras or (particle_extra and not surname_hits)
+        lone_given = first_kind in _STRONG and not other_surname
         low = score < s.name_partial_score and not lone_given
-        if core and surname_hits == 0 and (extras or not given_order or low):
+        if core and surname_hits == 0 and (other_surname or not given_order or low):
             notes.append("surname not matched")
             level = _NO_MATCH
         elif core and surname_hits == 0:
