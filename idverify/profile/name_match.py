@@ -226,21 +226,24 @@ class NameMatcher:
         # pairs: (declared indices, document indices, kind, score)
         pairs: list[tuple[tuple[int, ...], tuple[int, ...], TokenKind, float]] = []
 
-        # Pass 1: identical or transliterated tokens. Given names pick first, each the earliest
-        # declared token equal to it, so that a token repeated as given name and surname
-        # (Thomas Thomas) keeps the given names in their declared order.
+        # Pass 1: identical or transliterated tokens. Given names pick first, each the first
+        # declared token equal to it after the one the previous given name took (wrapping
+        # round), so that a token repeated as given name and surname keeps the given names in
+        # their declared order in either order of the name (Thomas Paul Thomas, Baba Caba Baba
+        # against BABA, CABA BABA).
+        after = 0
         for j in [*range(len(sur), n_doc), *range(len(sur))]:
             t = doc[j][0]
-            for i, d in enumerate(dec):
+            for i in [*range(after, n_dec), *range(after)] if after else range(n_dec):
                 if dec_match[i] >= 0:
                     continue
-                if d.text == t.text:
+                d = dec[i]
+                exact = d.text == t.text
+                if exact or not d.forms.isdisjoint(t.forms):
                     dec_match[i] = doc_match[j] = len(pairs)
-                    pairs.append(((i,), (j,), _EXACT, 100.0))
-                    break
-                if not d.forms.isdisjoint(t.forms):
-                    dec_match[i] = doc_match[j] = len(pairs)
-                    pairs.append(((i,), (j,), _TRANSLITERATED, 98.0))
+                    pairs.append(((i,), (j,), _EXACT, 100.0) if exact else ((i,), (j,), _TRANSLITERATED, 98.0))
+                    if j >= len(sur):
+                        after = i + 1
                     break
 
         if -1 not in dec_match and -1 not in doc_match:
@@ -708,8 +711,9 @@ def _dropped_final_consonant(a: str, b: str) -> bool:
 
 def _short_latin_surnames(a: str, b: str, shorter: int, apart: int) -> bool:
     """Latin surnames (from three letters) that may be two letters apart: the same first letter
-    (Hay, Hale), or two letters left out from four (Mann, Hamann)."""
-    return a[0] == b[0] or (shorter >= 4 and apart == 2)
+    and a letter added (Hay, Hale), or two letters left out from four (Mann, Hamann). Two
+    letters changed in a short name of one length make another name (Wolf, Wood; Lee, Lin)."""
+    return (a[0] == b[0] and apart > 0) or (shorter >= 4 and apart == 2)
 
 
 def _same_vowels(d: NameToken, t: NameToken) -> tuple[TokenKind, float] | None:
