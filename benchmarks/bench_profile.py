@@ -30,12 +30,24 @@ processor) in the same run, for the whole set, without and with only the
 prints aggregates only, never a row:
 
     PYTHONPATH=. /work/main/.venv/bin/python benchmarks/bench_profile.py --shared [--repeats 5]
+
+With ``--drift`` it counts, on generated pairs of two different people, how many reach PARTIAL
+and which of the near-miss rules of 2026-12-02 sends each there (each rule switched off in
+turn; a rule "adds" a PARTIAL when the pair is NO_MATCH without it). The pairs combine the
+generated set's given names and surnames (``tests/data/build_name_pairs.py``) with short and
+particle-like family names (Le, Lo, Da, Del, Van, Nguyen, Kim ...): one given name shared and
+another surname (declared given-first, and family-first), or one surname shared and another
+first given name. Seeded, so the pairs are the same on every run:
+
+    PYTHONPATH=. /work/main/.venv/bin/python benchmarks/bench_profile.py --drift
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
+import random
 import statistics
 import zlib
 import sys
@@ -46,7 +58,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, utils
 
-from idverify.profile import name_normalize
+from idverify.profile import name_match, name_normalize
 from idverify.profile.name_fields import split_full_name
 from idverify.profile.name_match import MatchLevel, NameMatcher
 from idverify.profile.settings import ProfileSettings
@@ -209,12 +221,99 @@ def shared_main(repeats: int) -> int:
     return 0
 
 
+# Family names short enough, or particle-like enough, for the short-surname and lone-given
+# rules to bite (Le is the second most common Vietnamese surname; Lo, Da, Del, Van are
+# surnames too).
+DRIFT_SURNAMES = """Le Lo La Ly Li Lee Da Di De Del Van Al El Nguyen Tran Pham Kim Park Pak Sun Wu Ng Ho Ha
+Chen Chan Wong Wang Lin Hay Hale Mann Hamann Orlov Ivanov Ivanova Hassan Abbas""".split()
+# Each near-miss rule of 2026-12-02 by the module function that decides it, with the value
+# that switches it off.
+DRIFT_RULES = {
+    "backwards or scrambled token": ("_backwards_or_scrambled", lambda *a: False),
+    "dropped final consonant (Su, Sun)": ("_dropped_final_consonant", lambda *a: False),
+    "short Latin surname two letters away": ("_short_latin_surnames", lambda *a: False),
+    "given names with other vowels": ("_same_vowels", lambda *a: None),
+    "declined given names": ("_declined_given_names", lambda *a: None),
+}
+
+
+def drift_pairs(seed: int = 15) -> list[tuple[str, str, str, str]]:
+    """(shape, declared, surname, given names) of different people, built from name lists."""
+    spec = importlib.util.spec_from_file_location("build_name_pairs", DATA.with_name("build_name_pairs.py"))
+    lists = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(lists)
+    rng = random.Random(seed)
+    given = sorted(set(lists.MALE) | set(lists.FEMALE) | {"Anna", "Thi", "Van", "Minh", "Su", "Sun", "Jong"})
+    surnames = sorted(set(lists.SURNAMES) | set(DRIFT_SURNAMES))
+    pairs = []
+    for s1 in surnames:
+        for s2 in surnames:
+            if s1 == s2:
+                continue
+            g = rng.choice(given)
+            middle = rng.choice(given)
+            pairs.append(("same given, other surname", f"{g} {s1}", s2.upper(), g.upper()))
+            pairs.append(("same given, other surname, family first", f"{s1} {g}", s2.upper(), g.upper()))
+            if middle not in (g, s1):
+                pairs.append(("same given + doc middle, other surname", f"{g} {s1}", s2.upper(), f"{g} {middle}".upper()))
+    for s in surnames:
+        for _ in range(40):
+            g1, g2 = rng.sample(given, 2)
+            pairs.append(("same surname, other given", f"{g1} {s}", s.upper(), g2.upper()))
+    return pairs
+
+
+def drift_levels(pairs, off: str | None = None) -> list:
+    """Each pair's comparison, with the rule ``off`` (a key of DRIFT_RULES) switched off."""
+    saved = None
+    if off is not None:
+        name, value = DRIFT_RULES[off]
+        saved = getattr(name_match, name)
+        setattr(name_match, name, value)
+    try:
+        matcher = NameMatcher(ProfileSettings())
+        return [matcher.compare(declared, surname, given) for _, declared, surname, given in pairs]
+    finally:
+        if saved is not None:
+            setattr(name_match, DRIFT_RULES[off][0], saved)
+
+
+def drift_main() -> int:
+    pairs = drift_pairs()
+    partial_score = ProfileSettings().name_partial_score
+    now = drift_levels(pairs)
+    reached = [c.level in (MatchLevel.MATCH, MatchLevel.PARTIAL) for c in now]
+    shapes = Counter(shape for shape, *_ in pairs)
+    print(f"different-person pairs: {len(pairs)} (seeded); MATCH or PARTIAL per shape:")
+    for shape in sorted(shapes):
+        hits = [c.level for (sh, *_), c in zip(pairs, now) if sh == shape]
+        print(f"  {shape:44s} {shapes[shape]:6d}  MATCH {hits.count(MatchLevel.MATCH):4d}  "
+              f"PARTIAL {hits.count(MatchLevel.PARTIAL):5d}")  # fmt: skip
+    print(f"  {'all':44s} {len(pairs):6d}  MATCH {sum(c.level == MatchLevel.MATCH for c in now):4d}  "
+          f"PARTIAL {sum(c.level == MatchLevel.PARTIAL for c in now):5d}")  # fmt: skip
+    print("PARTIALs each rule adds (NO_MATCH with that rule off):")
+    lone = sum(
+        1
+        for c in now
+        if c.level == MatchLevel.PARTIAL and "surname not declared" in c.notes and c.score < partial_score
+    )
+    print(f"  {'lone given name (PARTIAL below the PARTIAL score)':44s} {lone:6d}")
+    for rule in DRIFT_RULES:
+        without = drift_levels(pairs, rule)
+        added = sum(1 for r, c in zip(reached, without) if r and c.level == MatchLevel.NO_MATCH)
+        print(f"  {rule:44s} {added:6d}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("-v", "--verbose", action="store_true", help="list every misclassified pair")
     parser.add_argument("--shared", action="store_true", help="measure on ../shared/names (real pairs)")
+    parser.add_argument("--drift", action="store_true", help="count different-person pairs sent to PARTIAL, by rule")
     args = parser.parse_args()
+    if args.drift:
+        return drift_main()
     if args.shared:
         return shared_main(args.repeats)
     rows = load()

@@ -37,8 +37,8 @@ the first given name matched by more than an initial, no declared token the docu
 (a particle included: AL-IBRAHIM for IBRAHIM), no near miss, and the given names in the
 document's order. NO_MATCH when no surname token or no given name matches (a declared name of
 only the document's given names is PARTIAL: the surname left out, not contradicted, even when
-the first given name alone is declared against a long document name), when a
-given name, middle name or patronymic is missing while the declared name has another one
+the first given name alone is declared against a long document name; a declared particle
+left over, as in Anna Le against NGUYEN, ANNA, is another surname: NO_MATCH), when a given name, middle name or patronymic is missing while the declared name has another one
 instead (John and Jane Smith, Sergey Borisovich and Sergey Viktorovich: two different known
 given names are never a typo of one another, and namesakes differ in their father's names),
 and when given names change order around bin or ibn (father and son). Otherwise PARTIAL when
@@ -226,21 +226,24 @@ class NameMatcher:
         # pairs: (declared indices, document indices, kind, score)
         pairs: list[tuple[tuple[int, ...], tuple[int, ...], TokenKind, float]] = []
 
-        # Pass 1: identical or transliterated tokens. Given names pick first, each the earliest
-        # declared token equal to it, so that a token repeated as given name and surname
-        # (Thomas Thomas) keeps the given names in their declared order.
+        # Pass 1: identical or transliterated tokens. Given names pick first, each the first
+        # declared token equal to it after the one the previous given name took (wrapping
+        # round), so that a token repeated as given name and surname keeps the given names in
+        # their declared order in either order of the name (Thomas Paul Thomas, Baba Caba Baba
+        # against BABA, CABA BABA).
+        after = 0
         for j in [*range(len(sur), n_doc), *range(len(sur))]:
             t = doc[j][0]
-            for i, d in enumerate(dec):
+            for i in [*range(after, n_dec), *range(after)] if after else range(n_dec):
                 if dec_match[i] >= 0:
                     continue
-                if d.text == t.text:
+                d = dec[i]
+                exact = d.text == t.text
+                if exact or not d.forms.isdisjoint(t.forms):
                     dec_match[i] = doc_match[j] = len(pairs)
-                    pairs.append(((i,), (j,), _EXACT, 100.0))
-                    break
-                if not d.forms.isdisjoint(t.forms):
-                    dec_match[i] = doc_match[j] = len(pairs)
-                    pairs.append(((i,), (j,), _TRANSLITERATED, 98.0))
+                    pairs.append(((i,), (j,), _EXACT, 100.0) if exact else ((i,), (j,), _TRANSLITERATED, 98.0))
+                    if j >= len(sur):
+                        after = i + 1
                     break
 
         if -1 not in dec_match and -1 not in doc_match:
@@ -500,9 +503,13 @@ class NameMatcher:
         if not order_ok:
             notes.append("given names in a different order")
         # Only given names declared, the first of them among them: PARTIAL however low the score.
-        lone_given = first_kind in _STRONG and not extras
+        # A declared particle the document lacks, with no surname matched, is itself a declared
+        # surname that does not match (Le, Lo, Da, Del are family names: Anna Le against
+        # NGUYEN, ANNA), not a name of given names only.
+        other_surname = extras or (particle_extra and not surname_hits)
+        lone_given = first_kind in _STRONG and not other_surname
         low = score < s.name_partial_score and not lone_given
-        if core and surname_hits == 0 and (extras or not given_order or low):
+        if core and surname_hits == 0 and (other_surname or not given_order or low):
             notes.append("surname not matched")
             level = _NO_MATCH
         elif core and surname_hits == 0:
@@ -647,16 +654,10 @@ def _near_miss(d: NameToken, t: NameToken, given: bool) -> tuple[TokenKind, floa
         return None
     shorter = min(len(a), len(b))
     apart = abs(len(a) - len(b))
-    if (
-        shorter >= 4
-        and apart <= 1
-        and (OSA.distance(a[::-1], b, score_cutoff=1) <= 1 or (shorter >= 6 and not apart and sorted(a) == sorted(b)))
-    ):
+    if shorter >= 4 and apart <= 1 and _backwards_or_scrambled(a, b, shorter, apart):
         return _FUZZY, _WEAK_SCORE  # written backwards or scrambled (samoT ikslawoK): look
-    if given and shorter >= 2 and apart == 1 and shorter <= 2:
-        longer, short = (a, b) if len(a) > len(b) else (b, a)
-        if longer.startswith(short) and longer[-1] not in _VOWELS:
-            return _FUZZY, _WEAK_SCORE  # a syllable with its final consonant dropped: Su, Sun
+    if given and shorter == 2 and apart == 1 and _dropped_final_consonant(a, b):
+        return _FUZZY, _WEAK_SCORE  # a syllable with its final consonant dropped: Su, Sun
     if given and d.latin and t.latin and not _same_ending(a, b):
         return None  # Milan, Milena; Alexander, Alexandra: another name, not a spelling
     if shorter >= 3 and d.phonetic == t.phonetic:
@@ -683,10 +684,7 @@ def _near_miss(d: NameToken, t: NameToken, given: bool) -> tuple[TokenKind, floa
         not given
         and apart <= 2
         and shorter >= 3
-        and (
-            (shorter >= 5 and a[0] == b[0])
-            or (d.latin and t.latin and (a[0] == b[0] or (shorter >= 4 and apart == 2)))
-        )
+        and ((shorter >= 5 and a[0] == b[0]) or (d.latin and t.latin and _short_latin_surnames(a, b, shorter, apart)))
     ):
         # A surname two letters away (Carney, Cooney; Hay, Hale), or two letters left out
         # anywhere (Mann, Hamann).
@@ -696,6 +694,26 @@ def _near_miss(d: NameToken, t: NameToken, given: bool) -> tuple[TokenKind, floa
         if not given or (d.skeleton == t.skeleton and len(a) == len(b)):
             return _FUZZY, _WEAK_SCORE  # Sin, Shin; Jong Un, Jong On
     return None
+
+
+# The near-miss rules of 2026-12-02 are small functions so that ``bench_profile.py --drift`` can
+# switch each one off and count the different-person pairs it sends to a human.
+def _backwards_or_scrambled(a: str, b: str, shorter: int, apart: int) -> bool:
+    """``a`` is ``b`` written backwards within one slip, or (six letters or more) scrambled."""
+    return OSA.distance(a[::-1], b, score_cutoff=1) <= 1 or (shorter >= 6 and not apart and sorted(a) == sorted(b))
+
+
+def _dropped_final_consonant(a: str, b: str) -> bool:
+    """One of two given-name syllables is the other with a final consonant dropped (Su, Sun)."""
+    longer, short = (a, b) if len(a) > len(b) else (b, a)
+    return longer.startswith(short) and longer[-1] not in _VOWELS
+
+
+def _short_latin_surnames(a: str, b: str, shorter: int, apart: int) -> bool:
+    """Latin surnames (from three letters) that may be two letters apart: the same first letter
+    and a letter added (Hay, Hale), or two letters left out from four (Mann, Hamann). Two
+    letters changed in a short name of one length make another name (Wolf, Wood; Lee, Lin)."""
+    return (a[0] == b[0] and apart > 0) or (shorter >= 4 and apart == 2)
 
 
 def _same_vowels(d: NameToken, t: NameToken) -> tuple[TokenKind, float] | None:
