@@ -6,6 +6,7 @@ finding, erasure removes both, and nothing is recorded when linking is off."""
 from __future__ import annotations
 
 import grpc
+import numpy as np
 import pytest
 
 from idverify.app.dependencies import Dependencies
@@ -198,6 +199,24 @@ def test_near_duplicate_profiles_link_weakly_and_unrelated_ones_do_not(serve):
     assert not _weak_links(link, "c7")
     # The same text again: still one fingerprint for the account.
     screen.ScreenProfile(spb.ScreenProfileRequest(account_id="a7", title="Developer", description=PROFILE), timeout=10)
+
+
+def test_a_posted_detail_does_not_turn_a_face_only_look_alike_into_a_block(serve):
+    link, screen, _ = serve()
+    rng = np.random.default_rng(1)
+    face = rng.normal(size=128)
+    face *= 0.6 / np.linalg.norm(face)
+    _register(link, "a10", pb.Signal(type=pb.SIGNAL_TYPE_FACE_EMBEDDING, embedding=list(face)),
+              _signal(pb.SIGNAL_TYPE_PHONE, PHONE))
+    signup = _register(link, "b10", pb.Signal(type=pb.SIGNAL_TYPE_FACE_EMBEDDING, embedding=list(face + 0.01)))
+    assert signup.decision == pb.LINK_DECISION_REVIEW
+    assert [r.code for r in signup.reasons] == ["DUPLICATE_FACE_ONLY"]
+    # The look-alike posts the other account's phone number: screening evidence, not a second account.
+    assert _say(screen, "b10", "call me on +44 7911 123456", recipient="c10").linked_details == 1
+    checked = link.CheckAccount(pb.CheckAccountRequest(account_id="b10", kind=pb.ACCOUNT_KIND_FREELANCER), timeout=10)
+    assert checked.decision == pb.LINK_DECISION_REVIEW
+    assert "DUPLICATE_PERSON" not in [r.code for r in checked.reasons]
+    assert [r.code for r in checked.reasons][0] == "DUPLICATE_FACE_ONLY"
 
 
 def test_evidence_only_types_are_refused_as_request_signals(serve):
