@@ -177,7 +177,7 @@ def test_dry_runs_and_unregistered_senders_record_nothing(serve):
 
 
 def test_near_duplicate_profiles_link_weakly_and_unrelated_ones_do_not(serve):
-    link, screen, _ = serve()
+    link, screen, deps = serve()
     for account_id in ("a7", "b7", "c7"):
         _register(link, account_id, _signal(pb.SIGNAL_TYPE_IP_ADDRESS, f"192.0.2.{len(account_id) + ord(account_id[0])}"))
     first = screen.ScreenProfile(spb.ScreenProfileRequest(account_id="a7", title="Developer", description=PROFILE),
@@ -197,8 +197,14 @@ def test_near_duplicate_profiles_link_weakly_and_unrelated_ones_do_not(serve):
                                  timeout=10)
     assert not [f for f in other.findings if f.category == spb.CATEGORY_DUPLICATE_TEXT]
     assert not _weak_links(link, "c7")
-    # The same text again: still one fingerprint for the account.
-    screen.ScreenProfile(spb.ScreenProfileRequest(account_id="a7", title="Developer", description=PROFILE), timeout=10)
+    # The same text again: still one fingerprint for the account, its bands not added twice.
+    store = deps.linker.store
+    bands = sum("a7" in row for row in store.dump()["link_text_bands"])
+    again = screen.ScreenProfile(spb.ScreenProfileRequest(account_id="a7", title="Developer", description=PROFILE),
+                                 timeout=10)
+    assert again.text_linked
+    assert len(store.texts_of(["a7"])) == 1
+    assert bands > 0 and sum("a7" in row for row in store.dump()["link_text_bands"]) == bands
 
 
 def test_a_posted_detail_does_not_turn_a_face_only_look_alike_into_a_block(serve):
