@@ -241,3 +241,40 @@ def test_the_recipients_own_detail_quoted_back_is_left_out(serve):
     assert said.linked_details == 1  # the e-mail; the phone is the recipient's own
     assert not _weak_links(link, "a9")
     assert {t for t, *_ in deps.linker.store.posted_of("a9")} == {pb.SIGNAL_TYPE_EMAIL, pb.SIGNAL_TYPE_PAYOUT_EMAIL}
+
+
+def test_one_value_found_twice_in_a_message_counts_once(serve):
+    link, screen, _ = serve()
+    _register(link, "a11", _signal(pb.SIGNAL_TYPE_IP_ADDRESS, "192.0.2.11"))
+    said = _say(screen, "a11", f"call +44 7911 123456, again: +44 7911 123456, or mail {EMAIL} / {EMAIL}")
+    assert said.linked_details == 2  # one phone, one e-mail
+
+
+def test_a_profile_screened_without_an_account_is_no_duplicate_of_its_own_stored_text(serve):
+    link, screen, _ = serve()
+    _register(link, "a12", _signal(pb.SIGNAL_TYPE_IP_ADDRESS, "192.0.2.12"))
+    stored = screen.ScreenProfile(spb.ScreenProfileRequest(account_id="a12", title="Developer", description=PROFILE),
+                                  timeout=10)
+    assert stored.text_linked
+    for request in (spb.ScreenProfileRequest(account_id="a12", title="Developer", description=PROFILE),
+                    spb.ScreenProfileRequest(title="Developer", description=PROFILE)):
+        again = screen.ScreenProfile(request, timeout=10)
+        assert not [f for f in again.findings if f.category == spb.CATEGORY_DUPLICATE_TEXT]
+        assert again.decision == spb.DECISION_ALLOW
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)  # a dropped table is STORE_UNAVAILABLE on SQLite
+def test_a_linker_failure_does_not_lose_the_screening(serve):
+    link, screen, deps = serve()
+    _register(link, "a13", _signal(pb.SIGNAL_TYPE_IP_ADDRESS, "192.0.2.13"))
+    with deps.linker.store.write():
+        for table in ("link_posted", "link_text_bands"):
+            deps.linker.store._exec(f"DROP TABLE {table}")
+    said = _say(screen, "a13", "whatsapp me on +44 7911 123456 and we skip the fees")
+    assert said.decision == spb.DECISION_BLOCK and said.linked_details == 0
+    profile = screen.ScreenProfile(spb.ScreenProfileRequest(account_id="a13", title="Developer", description=PROFILE),
+                                   timeout=10)
+    assert profile.decision == spb.DECISION_ALLOW and not profile.text_linked
+    failures = deps.metrics.registry.get_sample_value
+    for what in ("posted_details", "profile_text"):
+        assert failures("idverify_screening_link_failures_total", {"what": what, "reason": "STORE_UNAVAILABLE"}) == 1
