@@ -138,6 +138,9 @@ class LinkerSettings:
     text_link_similarity: float = 0.5
     #: Texts kept per account (the newest): bounds what one account's screening adds.
     texts_per_account: int = 20
+    #: Contact and payment details posted in messages kept per account (the newest): bounds
+    #: what one account's messages add (a spammer pasting hundreds of numbers).
+    posted_per_account: int = 50
 
     def validate(self) -> None:
         if not 0 < self.face_match_distance <= self.face_medium_distance <= self.face_different_distance:
@@ -162,6 +165,8 @@ class LinkerSettings:
             raise ConfigError("linker.text_link_similarity must be in (0, 1]", reason="CONFIG_VALUE")
         if self.texts_per_account < 1:
             raise ConfigError("linker.texts_per_account must be >= 1", reason="CONFIG_VALUE")
+        if self.posted_per_account < 1:
+            raise ConfigError("linker.posted_per_account must be >= 1", reason="CONFIG_VALUE")
         if not 0 < self.risk_review_threshold <= 1:
             raise ConfigError("linker.risk_review_threshold must be in (0, 1]", reason="CONFIG_VALUE")
         if self.hash_key and len(self.hash_key) < 16:

@@ -81,3 +81,10 @@ def test_the_keys_never_show_in_a_repr_or_a_log(caplog):
         assert "store_url" in shown or "settings" in shown
         for key in (HASH, SEAL, OLD):
             assert key not in shown
+
+
+def test_posted_details_per_account_are_bounded():
+    assert _load(seal_key=SEAL).linker.posted_per_account == 50
+    assert _load(seal_key=SEAL, posted_per_account=5).linker.posted_per_account == 5
+    with pytest.raises(ConfigError, match="posted_per_account"):
+        _load(seal_key=SEAL, posted_per_account=0)
