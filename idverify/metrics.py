@@ -93,6 +93,10 @@ class Metrics:
                                   ["decision"], registry=r)
         self.reverify_failures = Counter("idverify_reverify_failed", "Re-checks that failed, by reason.",
                                          ["reason"], registry=r)
+        self.screening_link_failures = Counter(
+            "idverify_screening_link_failures", "Screenings whose decision was returned but whose linking "
+            "(posted details, profile text) failed, by what it was and reason (store down, seal key).",
+            ["what", "reason"], registry=r)
         ProcessCollector(registry=r)  # process_resident_memory_bytes, process_cpu_seconds_total, ...
         PlatformCollector(registry=r)  # python_info
         self._sampled = _Sampled()

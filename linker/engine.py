@@ -531,7 +531,7 @@ class Linker:
                 return None
             known = {(t, d) for t, d, _, _ in self.store.posted_of(account_id)}
             new = _Probe(posted=[r for r in rows if (r[0], r[1]) not in known])
-            self.store.add_posted(account_id, rows)
+            self.store.add_posted(account_id, rows, self.settings.posted_per_account)
             if new.posted and self._posted_evidence(account_id, new):
                 self._relink(row, now)
         return list(details)

@@ -29,7 +29,8 @@ Decisions (reason codes):
   distances of ../shared/faces, extrapolated (``benchmarks/bench_face_links.py``), expect about
   one stranger within the strong level per signup against 100k faces, so a face-only hit is as
   likely a look-alike as a second account. A face plus any other strong or medium signal stays
-  a BLOCK; weak overlap (IP, browser) does not change a face-only hit.
+  a BLOCK; weak overlap (IP, browser) and what screening found (a posted detail, profile
+  text) do not change a face-only hit.
 - ``SHARED_ACCOUNT``: one account presented faces of different people, several document
   numbers, or names and birth dates of different people: REVIEW.
 - ``SHARED_WEAK_SIGNAL``: weak overlap with another person's account at or above the risk
@@ -58,6 +59,7 @@ __all__ = [
     "PolicyInput",
     "Reason",
     "RISK_WEIGHTS",
+    "SCREENING_TYPES",
     "decide_account",
     "decide_contract",
     "demote_contradicted",
@@ -185,13 +187,22 @@ def demote_contradicted(evidence: list[Evidence], min_face_distance: float | Non
     return out
 
 
+#: What screening found (posted details, profile text): evidence that may add to a join but
+#: never decides alone, so it does not turn a face-only REVIEW into a BLOCK.
+SCREENING_TYPES = frozenset({pb.SIGNAL_TYPE_POSTED_DETAIL, pb.SIGNAL_TYPE_PROFILE_TEXT})
+
+
 def face_only(evidence: Iterable[Evidence]) -> bool:
     """True when ``evidence`` (an account's, toward the other accounts of its person) holds a
     face that counts (strong or medium, not generic) and nothing else strong or medium that
-    counts: the account joined its person through the face alone."""
+    counts: the account joined its person through the face alone. Screening evidence
+    (:data:`SCREENING_TYPES`) is left out: a look-alike who posted the other account's phone
+    number stays a REVIEW."""
     face = False
     for item in evidence:
         if item.generic or item.strength not in (pb.SIGNAL_STRENGTH_STRONG, pb.SIGNAL_STRENGTH_MEDIUM):
+            continue
+        if item.signal_type in SCREENING_TYPES:
             continue
         if item.signal_type != pb.SIGNAL_TYPE_FACE_EMBEDDING:
             return False

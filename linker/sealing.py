@@ -12,12 +12,16 @@ binding the format, the key id and the row's identity (account, signal type and 
 keyed digest), so a value copied to another account, type or row of the same account and type,
 or relabelled with another key id, fails to open. Format 0, written before key ids: the same
 layout bound to account and type only; it is read under ``linker.seal_key`` or any of
-``linker.previous_seal_keys`` (whichever opens it) and upgraded by :func:`reseal_store`.
+``linker.previous_seal_keys`` (whichever opens it) and upgraded by
+:func:`idverify.app.seal_rotation.reseal_store`.
 
 Failures are reasons, never INTERNAL: a value under a key id that is neither the seal key nor a
 previous key is ``SEAL_KEY_MISMATCH`` (UNAVAILABLE: a replica without the key; the key id is in
 the metadata); a value its key does not open, a truncated one or an unknown format is
-``SEALED_VALUE_CORRUPT`` (DATA_LOSS: the row was altered or damaged).
+``SEALED_VALUE_CORRUPT`` (DATA_LOSS: the row was altered or damaged). A format-0 value has no key
+id, so a wrong key and damage look alike: it is ``SEAL_KEY_MISMATCH`` until some format-0 value
+has opened under a held key (then the keys are right and a value that opens under none of them
+is ``SEALED_VALUE_CORRUPT``).
 """
 
 from __future__ import annotations
@@ -26,18 +30,16 @@ import hashlib
 import hmac
 import os
 import struct
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from idverify.errors import DataLoss, Unavailable
 from linker.settings import is_seal_key_text
-from linker.store.base import LinkStore, SealedValue
+from linker.store.base import SealedValue
 
-__all__ = ["FORMAT", "LEGACY_FORMAT", "ReSealReport", "SealedValue", "Sealer", "key_id", "legacy_key",
-           "previous_keys", "reseal_store"]
+__all__ = ["FORMAT", "LEGACY_FORMAT", "SealedValue", "Sealer", "key_id", "legacy_key", "previous_keys"]
 
 #: The format this version writes.
 FORMAT = 1
@@ -94,6 +96,12 @@ class Sealer:
         self._current = AESGCM(keys[0])
         #: Every key by id, the current one first (dict order), for opening.
         self._by_id = {key_id(k): AESGCM(k) for k in keys}
+        self._legacy_opened = False
+
+    @property
+    def legacy_opened(self) -> bool:
+        """Whether a format-0 value has opened under a held key (the keys are right for them)."""
+        return self._legacy_opened
 
     def __repr__(self) -> str:
         return f"Sealer(key_id={self.key_id}, previous={len(self._by_id) - 1}, <keys hidden>)"
@@ -136,11 +144,17 @@ class Sealer:
             aad = _aad(LEGACY_FORMAT, "", account_id, signal_type, b"")
             for aead in self._by_id.values():
                 try:
-                    return aead.decrypt(data[:_NONCE], data[_NONCE:], aad).decode()
+                    plain = aead.decrypt(data[:_NONCE], data[_NONCE:], aad).decode()
                 except (InvalidTag, UnicodeDecodeError):
                     continue
-        # A value without a key id cannot tell a wrong key from damage: a key is the likelier
+                self._legacy_opened = True
+                return plain
+        # A value without a key id cannot tell a wrong key from damage. Once another format-0
+        # value has opened under a held key, damage it is; before, a missing key is the likelier
         # cause (every such value fails at once), so it is reported as the key.
+        if self._legacy_opened:
+            raise _corrupt("it opens under no held key, though other format-0 values do",
+                           SealedValue(LEGACY_FORMAT, "", data))
         raise Unavailable(
             "a sealed identity value from before seal key ids (format 0) opens under neither "
             "linker.seal_key nor any of linker.previous_seal_keys: add the key it was sealed with "
@@ -150,51 +164,6 @@ class Sealer:
 def _corrupt(why: str, value: SealedValue) -> DataLoss:
     return DataLoss(f"a sealed identity value is corrupt: {why}", reason="SEALED_VALUE_CORRUPT",
                     metadata={"key_id": value.key_id, "format": str(value.format)})
-
-
-@dataclass
-class ReSealReport:
-    """What :func:`reseal_store` did: values re-sealed, and the rows whose value is corrupt
-    ``(account_id, signal_type)``, left as they are."""
-
-    resealed: int = 0
-    corrupt: list[tuple[str, int]] = field(default_factory=list)
-
-
-def reseal_store(store: LinkStore, sealer: Sealer, batch: int = 500,
-                 progress: Callable[[ReSealReport, int], None] | None = None) -> ReSealReport:
-    """Re-seal every value not in the current format under the current key, ``batch``
-    accounts per write transaction, while the service keeps serving.
-
-    Each batch reads its rows inside the linking write lock and replaces a value only if it is
-    still the one read (an erased or re-registered row is left alone), so running it again, or
-    after an interruption, only does what is left. ``progress(report, pending)`` is called after
-    each batch with the number of values that were pending at the start. A value under an
-    unknown key raises Unavailable (SEAL_KEY_MISMATCH) and stops the run (the batch is rolled
-    back); a corrupt one is counted in the report and left."""
-    report = ReSealReport()
-    pending = store.sealed_pending(FORMAT, sealer.key_id)
-    after = ""
-    while True:
-        with store.write():
-            accounts = store.sealed_accounts_pending(FORMAT, sealer.key_id, after, batch)
-            if not accounts:
-                break
-            updates = []
-            for row in store.sealed_of(accounts):
-                if sealer.is_current(row.value):
-                    continue
-                try:
-                    plain = sealer.open(row.value, row.account_id, row.type, row.digest)
-                except DataLoss:
-                    report.corrupt.append((row.account_id, row.type))
-                    continue
-                updates.append((row, sealer.seal(plain, row.account_id, row.type, row.digest)))
-            report.resealed += store.replace_sealed(updates)
-        after = accounts[-1]
-        if progress is not None:
-            progress(report, pending)
-    return report
 
 
 def previous_keys(values: Sequence[str]) -> list[bytes]:

@@ -13,7 +13,7 @@ Never use the dev flag in production: anyone with the file can test guesses agai
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from idverify.errors import ConfigError
@@ -33,23 +33,26 @@ def is_seal_key_text(value: str) -> bool:
 
 @dataclass(frozen=True)
 class LinkerSettings:
-    """How accounts are linked, how strong each signal is and when a value becomes generic."""
+    """How accounts are linked, how strong each signal is and when a value becomes generic.
+
+    The three secrets (``hash_key``, ``seal_key``, ``previous_seal_keys``) are left out of the
+    repr, so printing or logging the settings (or the configuration holding them) shows none."""
 
     #: Serve LinkingService. Off by default because it needs a secret: when true the server
     #: refuses to start without ``hash_key`` (or ``dev_generate_key``). When off, every
     #: LinkingService call answers FAILED_PRECONDITION (reason LINKER_DISABLED).
     enabled: bool = False
     #: HMAC-SHA256 secret (hex, or any string of at least 16 characters). Required.
-    hash_key: str = ""
+    hash_key: str = field(default="", repr=False)
     #: AES-256-GCM key sealing the normalised identity values the fuzzy scorer compares: 64 hex
     #: characters (32 random bytes; anything else refuses to start). Required, and must differ
     #: from ``hash_key``: see the README's "What the linker's store reveals".
-    seal_key: str = ""
+    seal_key: str = field(default="", repr=False)
     #: Older seal keys, for reading values sealed under them only (never for sealing), while
     #: ``idverify rotate-seal-key`` re-seals them under ``seal_key``: see the README's rotation
     #: procedure. Each is 64 hex characters, or the ``seal_key`` setting of a version before
     #: keys had to be (at least 16 characters), to upgrade a store sealed with it.
-    previous_seal_keys: tuple[str, ...] = ()
+    previous_seal_keys: tuple[str, ...] = field(default=(), repr=False)
     #: Development only: generate random keys and persist them beside the SQLite store.
     dev_generate_key: bool = False
     #: A SQLite path or ``postgresql://`` URL; empty means ``[store] url``.
@@ -135,6 +138,9 @@ class LinkerSettings:
     text_link_similarity: float = 0.5
     #: Texts kept per account (the newest): bounds what one account's screening adds.
     texts_per_account: int = 20
+    #: Contact and payment details posted in messages kept per account (the newest): bounds
+    #: what one account's messages add (a spammer pasting hundreds of numbers).
+    posted_per_account: int = 50
 
     def validate(self) -> None:
         if not 0 < self.face_match_distance <= self.face_medium_distance <= self.face_different_distance:
@@ -159,6 +165,8 @@ class LinkerSettings:
             raise ConfigError("linker.text_link_similarity must be in (0, 1]", reason="CONFIG_VALUE")
         if self.texts_per_account < 1:
             raise ConfigError("linker.texts_per_account must be >= 1", reason="CONFIG_VALUE")
+        if self.posted_per_account < 1:
+            raise ConfigError("linker.posted_per_account must be >= 1", reason="CONFIG_VALUE")
         if not 0 < self.risk_review_threshold <= 1:
             raise ConfigError("linker.risk_review_threshold must be in (0, 1]", reason="CONFIG_VALUE")
         if self.hash_key and len(self.hash_key) < 16:

@@ -59,6 +59,7 @@ __all__ = [
     "RejectedSignal",
     "SignalHasher",
     "canonical_value",
+    "crypto_canonical",
     "links_alone",
     "parse_embedding",
     "posted_name",
@@ -271,6 +272,25 @@ def _posted_canonical(signal_type: int, value: str) -> str:
         raise
 
 
+_ETH_ADDRESS = re.compile(r"0[xX][0-9a-fA-F]{40}")
+_BECH32_CHARS = frozenset("qpzry9x8gf2tvdw0s3jn54khce6mua7l")
+#: The posted-detail key type of crypto addresses (:data:`POSTED_KEYS`).
+_CRYPTO_KEY = 1003
+
+
+def crypto_canonical(address: str) -> str:
+    """A crypto address as it is keyed: a ``0x`` address (EIP-55 puts a checksum in the case of
+    the same address) and a bech32 one (``bc1...``: one case, either) in lower case; anything
+    else (base58, where case is part of the value) as it is."""
+    if _ETH_ADDRESS.fullmatch(address):
+        return address.lower()
+    hrp, sep, data = address.rpartition("1")
+    if (sep and hrp and len(data) >= 6 and len(address) <= 90 and (address.islower() or address.isupper())
+            and set(data.lower()) <= _BECH32_CHARS):
+        return address.lower()
+    return address
+
+
 def _document_number(value: str) -> str:
     number = _DOC_FILLERS.sub("", value).upper()
     if not number.isalnum():
@@ -392,9 +412,10 @@ class SignalHasher:
             if key_type in STRENGTHS:
                 digest = self.digest(str(key_type), _posted_canonical(key_type, value))
             else:
-                # Crypto addresses keep their case (base58 is case-sensitive); handles and card
-                # numbers come normalised from screening.
-                digest = self.digest(f"posted{key_type}", value)
+                # Handles and card numbers come normalised from screening; a crypto address is
+                # folded only where its case means nothing (crypto_canonical).
+                posted = crypto_canonical(value) if key_type == _CRYPTO_KEY else value
+                digest = self.digest(f"posted{key_type}", posted)
             out.append(PostedSignal(key_type, digest, message_kind, observed_at))
         return out
 

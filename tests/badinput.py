@@ -19,6 +19,7 @@ import numpy as np
 from PIL import Image
 
 from idverify.v1 import verification_service_pb2 as pb
+from idverify.screening.v1 import screening_service_pb2 as spb
 from linker.v1 import linking_service_pb2 as lpb
 
 OK, INVALID = "OK", "INVALID_ARGUMENT"
@@ -153,6 +154,7 @@ def corpus() -> list[Case]:
     cases: list[Case] = []
     V = "/idverify.v1.VerificationService/"
     L = "/linker.v1.LinkingService/"
+    S = "/idverify.screening.v1.ScreeningService/"
     for name, data, allowed, reasons in image_corpus():
         img = pb.Image(content=data)
         placements = {
@@ -189,6 +191,9 @@ def corpus() -> list[Case]:
         ("explain-empty", L + "ExplainLink", lpb.ExplainLinkRequest(), ("MISSING_FIELD", "ACCOUNT", "INVALID")),
         ("review-unspecified", L + "RecordReview", lpb.RecordReviewRequest(account_id_a="a", account_id_b="b"), ("REVIEW_ACTION", "MISSING_FIELD")),
         ("delete-empty", L + "DeleteAccount", lpb.DeleteAccountRequest(), ("MISSING_FIELD", "ACCOUNT", "INVALID")),
+        # proto3 takes any enum number on the wire; one the contract does not define is a bad field.
+        ("screen-undefined-kind", S + "ScreenMessage", spb.ScreenMessageRequest(text="hello there", sender_account_id="a1", kind=99), ("FIELD_INVALID",)),
+        ("screen-undefined-kind-dry-run", S + "ScreenMessage", spb.ScreenMessageRequest(text="hello there", kind=99, dry_run=True), ("FIELD_INVALID",)),
         ("contract-empty", L + "RecordContract", lpb.RecordContractRequest(), ("MISSING_FIELD", "CONTRACT", "INVALID", "ACCOUNT")),
     ]
     for case_id, method, message, reasons in messages:

@@ -107,6 +107,10 @@ FACE = pb.SIGNAL_TYPE_FACE_EMBEDDING
         ([ev(FACE, S), ev(pb.SIGNAL_TYPE_DOCUMENT_NUMBER, S)], False),
         ([ev(FACE, S, generic=True)], False),
         ([ev(pb.SIGNAL_TYPE_CARD_FINGERPRINT, S)], False),
+        # What screening found never turns a face-only hit into a BLOCK on its own.
+        ([ev(FACE, S), ev(pb.SIGNAL_TYPE_POSTED_DETAIL, M)], True),
+        ([ev(FACE, S), ev(pb.SIGNAL_TYPE_PROFILE_TEXT, M)], True),
+        ([ev(pb.SIGNAL_TYPE_POSTED_DETAIL, M), ev(pb.SIGNAL_TYPE_PROFILE_TEXT, M)], False),
     ],
 )
 def test_face_only(evidence, expected):

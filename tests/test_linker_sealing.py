@@ -10,7 +10,8 @@ import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from idverify.errors import DataLoss, Unavailable
-from linker.sealing import FORMAT, LEGACY_FORMAT, SealedValue, Sealer, key_id, legacy_key, previous_keys, reseal_store
+from idverify.app.seal_rotation import reseal_store
+from linker.sealing import FORMAT, LEGACY_FORMAT, SealedValue, Sealer, key_id, legacy_key, previous_keys
 from linker.store import PostgresStore, SqliteStore, open_store
 from linker.store.migrations import MIGRATIONS
 
@@ -104,6 +105,18 @@ def test_format_0_values_open_under_the_current_or_a_previous_key():
     assert err.value.reason == "SEAL_KEY_MISMATCH" and err.value.metadata["format"] == "0"
 
 
+def test_a_format_0_value_is_corrupt_once_another_opened_under_a_held_key():
+    sealer = Sealer(K2, [K1])
+    good, bad = _legacy_seal(K1, "AUS:7364009", "acc-1", DOC), _legacy_seal(K1, "AUS:7364010", "acc-1", DOC)
+    damaged = SealedValue(LEGACY_FORMAT, "", bad.data[:-1] + bytes([bad.data[-1] ^ 1]))
+    with pytest.raises(Unavailable):  # nothing opened yet: a missing key is the likelier cause
+        sealer.open(damaged, *ROW)
+    assert not sealer.legacy_opened and sealer.open(good, *ROW) == "AUS:7364009" and sealer.legacy_opened
+    with pytest.raises(DataLoss) as err:
+        sealer.open(damaged, *ROW)
+    assert err.value.reason == "SEALED_VALUE_CORRUPT" and err.value.metadata["format"] == "0"
+
+
 def test_an_old_short_seal_key_setting_reads_what_it_sealed():
     # Before 64 hex characters were required, "any string of 16+ characters" was stretched by
     # one SHA-256; such a setting is accepted in previous_seal_keys to read and upgrade.
@@ -193,6 +206,37 @@ def test_reseal_leaves_and_reports_corrupt_values_and_stops_at_an_unknown_key(st
     with pytest.raises(Unavailable) as err:
         reseal_store(store, Sealer(K2, [K1]), batch=10)
     assert err.value.reason == "SEAL_KEY_MISMATCH" and err.value.metadata["key_id"] == key_id(K3)
+
+
+def _as_format_0(store, key: bytes, plain: dict, account: str, damage: bool = False) -> None:
+    """Rewrite ``account``'s rows as the sealer before key ids wrote them, the tag damaged if asked."""
+    for (acc, t, digest), value in plain.items():
+        if acc == account:
+            data = _legacy_seal(key, value, acc, t).data
+            data = data[:-1] + bytes([data[-1] ^ 1]) if damage else data
+            store._exec("UPDATE link_sealed SET sealed = ?, seal_format = 0, key_id = '' "
+                        "WHERE account_id = ? AND type = ? AND digest = ?", (data, acc, t, digest))
+
+
+def test_reseal_counts_a_damaged_format_0_value_as_corrupt_and_rotates_the_rest(store):
+    plain = _fill(store, Sealer(K1), 4)
+    for i in range(4):  # acc-000 comes first: damaged before any format-0 value has opened
+        _as_format_0(store, K1, plain, f"acc-{i:03d}", damage=i == 0)
+    report = reseal_store(store, Sealer(K2, [K1]), batch=1)
+    assert report.resealed == 6 and sorted(report.corrupt) == [("acc-000", NAME), ("acc-000", DOC)]
+    assert store.sealed_key_counts() == {(LEGACY_FORMAT, ""): 2, (FORMAT, key_id(K2)): 6}
+    rotated = store.sealed_of([f"acc-{i:03d}" for i in range(1, 4)])
+    assert {(r.account_id, r.type, r.digest): Sealer(K2).open(r.value, r.account_id, r.type, r.digest)
+            for r in rotated} == {k: v for k, v in plain.items() if k[0] != "acc-000"}
+
+
+def test_reseal_stops_at_format_0_values_when_none_opens_after_rotating_the_rest(store):
+    plain = _fill(store, Sealer(K1), 3)
+    _as_format_0(store, K3, plain, "acc-001")  # sealed under a key no setting holds
+    with pytest.raises(Unavailable) as err:
+        reseal_store(store, Sealer(K2, [K1]), batch=1)
+    assert err.value.reason == "SEAL_KEY_MISMATCH" and err.value.metadata["values"] == "2"
+    assert store.sealed_key_counts() == {(LEGACY_FORMAT, ""): 2, (FORMAT, key_id(K2)): 4}
 
 
 def _store_at_migration_3(store_url: str):

@@ -68,3 +68,23 @@ def test_serve_refuses_a_short_seal_key_with_one_line_and_exit_code_2(tmp_path, 
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "linker.seal_key must be 64 hex characters" in err
     assert 'python -c "import secrets; print(secrets.token_hex(32))"' in err
+
+
+def test_the_keys_never_show_in_a_repr_or_a_log(caplog):
+    import logging
+
+    config = _load(seal_key=SEAL, previous_seal_keys=[OLD])
+    assert (config.linker.hash_key, config.linker.seal_key, config.linker.previous_seal_keys) == (HASH, SEAL, (OLD,))
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("test").info("settings %s %r; config %s %r", config.linker, config.linker, config, config)
+    for shown in (repr(config.linker), str(config.linker), repr(config), str(config), caplog.text):
+        assert "store_url" in shown or "settings" in shown
+        for key in (HASH, SEAL, OLD):
+            assert key not in shown
+
+
+def test_posted_details_per_account_are_bounded():
+    assert _load(seal_key=SEAL).linker.posted_per_account == 50
+    assert _load(seal_key=SEAL, posted_per_account=5).linker.posted_per_account == 5
+    with pytest.raises(ConfigError, match="posted_per_account"):
+        _load(seal_key=SEAL, posted_per_account=0)

@@ -187,3 +187,18 @@ def test_a_posted_detail_has_the_keyed_hash_of_the_registered_value():
     assert drama.digest == hasher.prepare_posted("PHONE", "+447700900123", "invite", 1.0)[0].digest
     with pytest.raises(InvalidInput):
         hasher.prepare_posted("EMAIL", "not an address", "", 0.0)
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    # EIP-55: the case of a 0x address is a checksum over the same address.
+    ("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed", True),
+    # BIP-173: a bech32 address is written in one case, either.
+    ("BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4", "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", True),
+    # base58: the case is part of the value.
+    ("1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", "1bvbmseystwetqtfn5au4m4gfg7xjanvn2", False),
+    ("3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy", "3j98t1wpez73cnmqviecrnyiwrnqrhwnly", False),
+], ids=["eip55", "bech32", "base58-p2pkh", "base58-p2sh"])
+def test_crypto_addresses_are_keyed_without_case_only_where_case_means_nothing(a, b, same):
+    hasher = SignalHasher(b"k" * 32)
+    (x,), (y,) = hasher.prepare_posted("CRYPTO_ADDRESS", a, "", 0.0), hasher.prepare_posted("CRYPTO_ADDRESS", b, "", 0.0)
+    assert (x.digest == y.digest) is same

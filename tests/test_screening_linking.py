@@ -6,6 +6,7 @@ finding, erasure removes both, and nothing is recorded when linking is off."""
 from __future__ import annotations
 
 import grpc
+import numpy as np
 import pytest
 
 from idverify.app.dependencies import Dependencies
@@ -176,7 +177,7 @@ def test_dry_runs_and_unregistered_senders_record_nothing(serve):
 
 
 def test_near_duplicate_profiles_link_weakly_and_unrelated_ones_do_not(serve):
-    link, screen, _ = serve()
+    link, screen, deps = serve()
     for account_id in ("a7", "b7", "c7"):
         _register(link, account_id, _signal(pb.SIGNAL_TYPE_IP_ADDRESS, f"192.0.2.{len(account_id) + ord(account_id[0])}"))
     first = screen.ScreenProfile(spb.ScreenProfileRequest(account_id="a7", title="Developer", description=PROFILE),
@@ -196,8 +197,32 @@ def test_near_duplicate_profiles_link_weakly_and_unrelated_ones_do_not(serve):
                                  timeout=10)
     assert not [f for f in other.findings if f.category == spb.CATEGORY_DUPLICATE_TEXT]
     assert not _weak_links(link, "c7")
-    # The same text again: still one fingerprint for the account.
-    screen.ScreenProfile(spb.ScreenProfileRequest(account_id="a7", title="Developer", description=PROFILE), timeout=10)
+    # The same text again: still one fingerprint for the account, its bands not added twice.
+    store = deps.linker.store
+    bands = sum("a7" in row for row in store.dump()["link_text_bands"])
+    again = screen.ScreenProfile(spb.ScreenProfileRequest(account_id="a7", title="Developer", description=PROFILE),
+                                 timeout=10)
+    assert again.text_linked
+    assert len(store.texts_of(["a7"])) == 1
+    assert bands > 0 and sum("a7" in row for row in store.dump()["link_text_bands"]) == bands
+
+
+def test_a_posted_detail_does_not_turn_a_face_only_look_alike_into_a_block(serve):
+    link, screen, _ = serve()
+    rng = np.random.default_rng(1)
+    face = rng.normal(size=128)
+    face *= 0.6 / np.linalg.norm(face)
+    _register(link, "a10", pb.Signal(type=pb.SIGNAL_TYPE_FACE_EMBEDDING, embedding=list(face)),
+              _signal(pb.SIGNAL_TYPE_PHONE, PHONE))
+    signup = _register(link, "b10", pb.Signal(type=pb.SIGNAL_TYPE_FACE_EMBEDDING, embedding=list(face + 0.01)))
+    assert signup.decision == pb.LINK_DECISION_REVIEW
+    assert [r.code for r in signup.reasons] == ["DUPLICATE_FACE_ONLY"]
+    # The look-alike posts the other account's phone number: screening evidence, not a second account.
+    assert _say(screen, "b10", "call me on +44 7911 123456", recipient="c10").linked_details == 1
+    checked = link.CheckAccount(pb.CheckAccountRequest(account_id="b10", kind=pb.ACCOUNT_KIND_FREELANCER), timeout=10)
+    assert checked.decision == pb.LINK_DECISION_REVIEW
+    assert "DUPLICATE_PERSON" not in [r.code for r in checked.reasons]
+    assert [r.code for r in checked.reasons][0] == "DUPLICATE_FACE_ONLY"
 
 
 def test_evidence_only_types_are_refused_as_request_signals(serve):
@@ -216,3 +241,40 @@ def test_the_recipients_own_detail_quoted_back_is_left_out(serve):
     assert said.linked_details == 1  # the e-mail; the phone is the recipient's own
     assert not _weak_links(link, "a9")
     assert {t for t, *_ in deps.linker.store.posted_of("a9")} == {pb.SIGNAL_TYPE_EMAIL, pb.SIGNAL_TYPE_PAYOUT_EMAIL}
+
+
+def test_one_value_found_twice_in_a_message_counts_once(serve):
+    link, screen, _ = serve()
+    _register(link, "a11", _signal(pb.SIGNAL_TYPE_IP_ADDRESS, "192.0.2.11"))
+    said = _say(screen, "a11", f"call +44 7911 123456, again: +44 7911 123456, or mail {EMAIL} / {EMAIL}")
+    assert said.linked_details == 2  # one phone, one e-mail
+
+
+def test_a_profile_screened_without_an_account_is_no_duplicate_of_its_own_stored_text(serve):
+    link, screen, _ = serve()
+    _register(link, "a12", _signal(pb.SIGNAL_TYPE_IP_ADDRESS, "192.0.2.12"))
+    stored = screen.ScreenProfile(spb.ScreenProfileRequest(account_id="a12", title="Developer", description=PROFILE),
+                                  timeout=10)
+    assert stored.text_linked
+    for request in (spb.ScreenProfileRequest(account_id="a12", title="Developer", description=PROFILE),
+                    spb.ScreenProfileRequest(title="Developer", description=PROFILE)):
+        again = screen.ScreenProfile(request, timeout=10)
+        assert not [f for f in again.findings if f.category == spb.CATEGORY_DUPLICATE_TEXT]
+        assert again.decision == spb.DECISION_ALLOW
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)  # a dropped table is STORE_UNAVAILABLE on SQLite
+def test_a_linker_failure_does_not_lose_the_screening(serve):
+    link, screen, deps = serve()
+    _register(link, "a13", _signal(pb.SIGNAL_TYPE_IP_ADDRESS, "192.0.2.13"))
+    with deps.linker.store.write():
+        for table in ("link_posted", "link_text_bands"):
+            deps.linker.store._exec(f"DROP TABLE {table}")
+    said = _say(screen, "a13", "whatsapp me on +44 7911 123456 and we skip the fees")
+    assert said.decision == spb.DECISION_BLOCK and said.linked_details == 0
+    profile = screen.ScreenProfile(spb.ScreenProfileRequest(account_id="a13", title="Developer", description=PROFILE),
+                                   timeout=10)
+    assert profile.decision == spb.DECISION_ALLOW and not profile.text_linked
+    failures = deps.metrics.registry.get_sample_value
+    for what in ("posted_details", "profile_text"):
+        assert failures("idverify_screening_link_failures_total", {"what": what, "reason": "STORE_UNAVAILABLE"}) == 1

@@ -16,6 +16,7 @@ from idverify.cli import main
 from idverify.client import error_reason
 from idverify.config import Config, ServerSettings
 from idverify.config.transport import AuthSettings
+from idverify.errors import InvalidInput
 from idverify.logs import configure_logging
 from idverify.screening import Screener
 from idverify.screening.v1 import screening_service_pb2 as pb
@@ -188,3 +189,21 @@ def test_a_long_proposal_is_screened(stub):
     response = stub.ScreenMessage(pb.ScreenMessageRequest(text=text), timeout=30)
     assert [pb.Category.Name(f.category) for f in response.findings] == ["CATEGORY_PHONE"]
     assert response.findings[0].start == text.index("+44")
+
+
+def test_every_category_disguise_and_message_kind_maps_to_the_contract():
+    # The response enums come from the screener's words: a word without a proto value would
+    # be an INTERNAL error on the first finding that carries it.
+    from idverify.screening.findings import CATEGORIES
+    from idverify.screening.normalize import DISGUISE_BITS
+    from idverify.server.screening import message_kind
+
+    for category in CATEGORIES:
+        assert pb.Category.Value(f"CATEGORY_{category}")
+    for disguise in DISGUISE_BITS.values():
+        assert pb.Disguise.Value(f"DISGUISE_{disguise.upper()}")
+    assert [message_kind(v) for v in (0, pb.MESSAGE_KIND_PROPOSAL, pb.MESSAGE_KIND_INVITE, pb.MESSAGE_KIND_CHAT)] == \
+        ["", "proposal", "invite", "chat"]
+    with pytest.raises(InvalidInput) as err:
+        message_kind(99)
+    assert err.value.reason == "FIELD_INVALID" and err.value.metadata == {"field": "kind"}

@@ -13,22 +13,30 @@ details found in a registered sender's message into the sender's posted-detail s
 :meth:`Screening.screen_profile` keeps the description's MinHash fingerprint as the account's
 weak text signal and reports a near-duplicate of another account's as a DUPLICATE_TEXT
 finding. ``[screening] link_posted_details`` and ``link_profile_text`` turn either off; a
-request's ``dry_run`` screens without recording.
+request's ``dry_run`` screens without recording. Linking never costs the caller the screening:
+when the linker fails (its store unavailable, a seal key missing, a corrupt row), the decision
+is returned as if nothing had been linked (``linked_details`` 0, no text link, no
+DUPLICATE_TEXT finding), and the failure is logged (reason only) and counted in
+``idverify_screening_link_failures``. A text is judged against other accounts' only: without an
+``account_id`` nobody's text can be told from the caller's own, so no DUPLICATE_TEXT is reported.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from idverify.app.dependencies import Dependencies
-from idverify.errors import InvalidInput
+from idverify.errors import DataLoss, IdverifyError, InvalidInput, Unavailable
 from idverify.screening import Finding, Screener, ScreeningResult
 from linker.signals import PostedSignal
 
 __all__ = ["Screened", "Screening"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -104,13 +112,25 @@ class Screening:
                 per_finding.append(keys)
         if not per_finding:
             return Screened(result)
-        kept = linker.post_details(sender_account_id, [k for keys in per_finding for k in keys], now,
-                                   recipient_account_id)
+        try:
+            kept = linker.post_details(sender_account_id, [k for keys in per_finding for k in keys], now,
+                                       recipient_account_id)
+        except (Unavailable, DataLoss) as exc:
+            self._link_failed("posted_details", exc)
+            return Screened(result)
         if not kept:
             return Screened(result)
+        # One value found twice in a message (or two findings normalising to one) counts once.
         kept_keys = {(k.key_type, k.digest) for k in kept}
-        return Screened(result, linked_details=sum(any((k.key_type, k.digest) in kept_keys for k in keys)
-                                                   for keys in per_finding))
+        linked = {min((k.key_type, k.digest) for k in keys if (k.key_type, k.digest) in kept_keys)
+                  for keys in per_finding if any((k.key_type, k.digest) in kept_keys for k in keys)}
+        return Screened(result, linked_details=len(linked))
+
+    def _link_failed(self, what: str, exc: IdverifyError) -> None:
+        """Log and count a linker failure that the screening result survives (no text, no ids)."""
+        log.warning("screening: linking %s failed, the screening is returned without it: %s [%s]",
+                    what, type(exc).__name__, exc.reason)
+        self._deps.metrics.screening_link_failures.labels(what, exc.reason).inc()
 
     def screen_profile(self, title: str, description: str, skills: Sequence[str] = (), *,
                        account_id: str = "", dry_run: bool = False) -> Screened:
@@ -125,10 +145,17 @@ class Screening:
         signature = linker.fingerprint_text(description)
         if signature is None:
             return Screened(result)
-        matches = [j for _, j in linker.text_matches(account_id, signature) if j >= settings.duplicate_text_similarity]
+        try:
+            # Only another account's text is a duplicate: without an account the caller's own
+            # stored text cannot be told apart, so nothing is compared.
+            matches = [j for _, j in linker.text_matches(account_id, signature)
+                       if j >= settings.duplicate_text_similarity] if account_id else []
+            linked = bool(account_id) and not dry_run and linker.add_text(account_id, signature)
+        except (Unavailable, DataLoss) as exc:
+            self._link_failed("profile_text", exc)
+            return Screened(result)
         if matches:
             duplicate = Finding("DUPLICATE_TEXT", 0, len(description), "", (), round(matches[0], 3), "description",
                                 detail=f"jaccard={matches[0]:.2f}")
             result = self.screener.with_findings(result, [duplicate])
-        linked = bool(account_id) and not dry_run and linker.add_text(account_id, signature)
         return Screened(result, text_linked=linked)

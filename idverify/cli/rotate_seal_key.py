@@ -12,7 +12,8 @@ holds. Interrupted or run twice, it does only what is left.
 Exit codes (:mod:`idverify.cli.exit_codes`): 0 every value is under the current key; 1 some
 values are corrupt and were left (listed on stderr by account and signal type; re-registering
 the account after ``DeleteAccount``, or restoring the rows, repairs them); 2 bad configuration,
-or a value under a key that is in neither setting (add it to ``previous_seal_keys``); 75 the
+or a value under a key that is in neither setting (add it to ``previous_seal_keys``; a value from
+before key ids that opens under no key counts as corrupt once other such values open); 75 the
 store is unavailable (run it again later).
 """
 
@@ -50,14 +51,14 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"configuration error: {exc.message}", ExitCode.USAGE)
     except Unavailable as exc:
         if exc.reason == "SEAL_KEY_MISMATCH":
-            return _fail(f"{exc.message} [{exc.reason}]; nothing after the last batch reported was changed",
+            return _fail(f"{exc.message} [{exc.reason}]; the batches reported above were re-sealed",
                          ExitCode.USAGE)
         return _fail(f"unavailable, run it again later: {exc.message} [{exc.reason}]", ExitCode.UNAVAILABLE)
 
 
 def _rotate(location: str, settings, batch: int) -> int:
+    from idverify.app.seal_rotation import ReSealReport, reseal_store
     from linker.engine import build_sealer
-    from linker.sealing import ReSealReport, reseal_store
     from linker.store import open_store
     from linker.v1 import linking_service_pb2 as pb
 

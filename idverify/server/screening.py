@@ -6,14 +6,30 @@ below becomes INVALID_ARGUMENT with its reason in the server's one error interce
 from __future__ import annotations
 
 from idverify.app.screening import Screening
+from idverify.errors import InvalidInput
 from idverify.screening import Finding, ScreeningResult
 from idverify.screening.v1 import screening_service_pb2 as pb
 from idverify.screening.v1 import screening_service_pb2_grpc as pb_grpc
 
-__all__ = ["ScreeningServicer", "finding_message"]
+__all__ = ["ScreeningServicer", "finding_message", "message_kind"]
 
 _DECISION = {"ALLOW": pb.DECISION_ALLOW, "WARN": pb.DECISION_WARN, "BLOCK": pb.DECISION_BLOCK}
 _EFFECT = {"allow": pb.DECISION_ALLOW, "warn": pb.DECISION_WARN, "block": pb.DECISION_BLOCK}
+#: MessageKind values as the use case's provenance words ("proposal", "invite", "chat").
+_KIND = {v.number: v.name.removeprefix("MESSAGE_KIND_").lower()
+         for v in pb.MessageKind.DESCRIPTOR.values if v.number != pb.MESSAGE_KIND_UNSPECIFIED}
+
+
+def message_kind(number: int) -> str:
+    """The provenance word of a MessageKind number ("" when unspecified). proto3 accepts any
+    number on the wire; one this version does not define is refused as an invalid field."""
+    if number == pb.MESSAGE_KIND_UNSPECIFIED:
+        return ""
+    try:
+        return _KIND[number]
+    except KeyError:
+        raise InvalidInput(f"kind {number} is not a MessageKind", reason="FIELD_INVALID",
+                           metadata={"field": "kind"}) from None
 
 
 def finding_message(f: Finding) -> pb.Finding:
@@ -41,11 +57,10 @@ class ScreeningServicer(pb_grpc.ScreeningServiceServicer):
 
     def ScreenMessage(self, request: pb.ScreenMessageRequest, context) -> pb.ScreenMessageResponse:
         """Screen one message."""
-        kind = "" if request.kind == pb.MESSAGE_KIND_UNSPECIFIED else \
-            pb.MessageKind.Name(request.kind).removeprefix("MESSAGE_KIND_").lower()
         screened = self._screening.screen_message(request.text, request.contract_exists,
                                                   sender_account_id=request.sender_account_id,
-                                                  recipient_account_id=request.recipient_account_id, kind=kind,
+                                                  recipient_account_id=request.recipient_account_id,
+                                                  kind=message_kind(request.kind),
                                                   dry_run=request.dry_run)
         result = screened.result
         return pb.ScreenMessageResponse(redacted_text=result.redacted["text"], linked_details=screened.linked_details,

@@ -31,10 +31,10 @@ class ScreenedRows:
 
     # ---- posted details -----------------------------------------------------------------------
     @final
-    def add_posted(self, account_id: str, rows: Iterable[tuple[int, bytes, str, float]]) -> int:
+    def add_posted(self, account_id: str, rows: Iterable[tuple[int, bytes, str, float]], keep: int) -> int:
         """Store ``(type, digest, message kind, first_seen)`` rows; a detail the account posted
-        before keeps its first provenance (re-screening a message adds nothing). Returns how
-        many rows are new."""
+        before keeps its first provenance (re-screening a message adds nothing); an account
+        keeps its ``keep`` newest details. Returns how many rows are new."""
         rows = list(dict.fromkeys((t, bytes(d), k, s) for t, d, k, s in rows))
         if not rows:
             return 0
@@ -47,6 +47,12 @@ class ScreenedRows:
             "ON CONFLICT (account_id, type, digest) DO NOTHING",
             [(account_id, t, d, k, s) for t, d, k, s in new],
         )
+        held_rows = self._all_rows("SELECT type, digest, first_seen FROM link_posted WHERE account_id = ?",
+                                   (account_id,))
+        if len(held_rows) > keep:
+            ordered = sorted(((r[2], int(r[0]), bytes(r[1])) for r in held_rows), reverse=True)
+            self._exec_many("DELETE FROM link_posted WHERE account_id = ? AND type = ? AND digest = ?",
+                            [(account_id, t, d) for _, t, d in ordered[keep:]])
         return len(new)
 
     @final
