@@ -192,8 +192,8 @@ def corpus() -> list[Case]:
         ("review-unspecified", L + "RecordReview", lpb.RecordReviewRequest(account_id_a="a", account_id_b="b"), ("REVIEW_ACTION", "MISSING_FIELD")),
         ("delete-empty", L + "DeleteAccount", lpb.DeleteAccountRequest(), ("MISSING_FIELD", "ACCOUNT", "INVALID")),
         # proto3 takes any enum number on the wire; one the contract does not define is a bad field.
-        ("screen-undefined-kind", S + "ScreenMessage", spb.ScreenMessageRequest(text="hello there", sender_account_id="a1", kind=99), ("FIELD_INVALID",)),
-        ("screen-undefined-kind-dry-run", S + "ScreenMessage", spb.ScreenMessageRequest(text="hello there", kind=99, dry_run=True), ("FIELD_INVALID",)),
+        ("screen-undefined-kind", S + "ScreenMessage", spb.ScreenMessageRequest(text="hello there", sender_account_id="a1", kind=99), ("INVALID_ENUM",)),
+        ("screen-undefined-kind-dry-run", S + "ScreenMessage", spb.ScreenMessageRequest(text="hello there", kind=99, dry_run=True), ("INVALID_ENUM",)),
         ("contract-empty", L + "RecordContract", lpb.RecordContractRequest(), ("MISSING_FIELD", "CONTRACT", "INVALID", "ACCOUNT")),
     ]
     for case_id, method, message, reasons in messages:

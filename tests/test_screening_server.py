@@ -206,4 +206,4 @@ def test_every_category_disguise_and_message_kind_maps_to_the_contract():
         ["", "proposal", "invite", "chat"]
     with pytest.raises(InvalidInput) as err:
         message_kind(99)
-    assert err.value.reason == "FIELD_INVALID" and err.value.metadata == {"field": "kind"}
+    assert err.value.reason == "INVALID_ENUM" and err.value.metadata == {"field": "kind"}

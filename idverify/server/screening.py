@@ -28,7 +28,7 @@ def message_kind(number: int) -> str:
     try:
         return _KIND[number]
     except KeyError:
-        raise InvalidInput(f"kind {number} is not a MessageKind", reason="FIELD_INVALID",
+        raise InvalidInput(f"kind {number} is not a MessageKind", reason="INVALID_ENUM",
                            metadata={"field": "kind"}) from None
 
 
