@@ -352,7 +352,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--n", type=int, default=200, help="generated documents per level")
     p.add_argument("--engines", default=",".join(ENGINES), help=f"Tesseract engines to compare, of {', '.join(ENGINES)}")
     p.add_argument("--pe-n", type=int, default=40, help="of the generated documents, how many PassportEye also reads (~2.5 s each)")
-    p.add_argument("--levels", default="clean,mild,strong")
+    p.add_argument("--levels", default="clean,mild,strong", help="generator levels; 'phone' is the hard photographed set "
+                   "(issue 16, item 6: security print, tilt, glare, JPEG, 720 px wide)")
     p.add_argument("--shared", default=str(Path(__file__).resolve().parents[2] / "shared" / "documents"))
     p.add_argument("--seed", type=int, default=1000, help="first generator seed")
     p.add_argument("--viz", default="fallback", choices=["always", "fallback", "never"], help="printed-field reading mode")
