@@ -112,3 +112,46 @@ def test_hard_level_leaves_the_other_levels_alone():
     left, top, bw, bh = g.truth.portrait_box
     portrait = g.arrays[0][top + bh // 4 : top + 3 * bh // 4, left + bw // 4 : left + 3 * bw // 4].astype(int)
     assert np.abs(portrait[..., 0] - portrait[..., 2]).mean() > 6
+
+
+def test_phone_level_is_a_tilted_page_photographed_720_px_wide():
+    # Issue 16, item 6: the hard photographed set. Same seed, same bytes; a JPEG 720 px wide;
+    # the page really foreshortened (its opposite edges differ in length, which no in-plane
+    # rotation or scale does), the MRZ inside the frame.
+    foreshortening = []
+    for seed, kind in ((1, "td3"), (2, "td1"), (3, "dl"), (4, "td3"), (5, "td3")):
+        g = generate_document(seed, kind=kind, level="phone", today=TODAY)
+        assert g.images == generate_document(seed, kind=kind, level="phone", today=TODAY).images
+        for data, arr, quad in zip(g.images, g.arrays, g.truth.quads):
+            assert data[:2] == b"\xff\xd8" and arr.shape[1] == 720
+            q = np.array(quad)
+            edge = lambda a, b: float(np.linalg.norm(q[a] - q[b]))  # noqa: E731
+            foreshortening.append(max(abs(1 - edge(0, 1) / edge(3, 2)), abs(1 - edge(0, 3) / edge(1, 2))))
+        if g.truth.mrz_box is not None:
+            left, top, bw, bh = g.truth.mrz_box
+            h, w = g.arrays[g.truth.mrz_image_index].shape[:2]
+            assert 0 <= left and 0 <= top and left + bw <= w and top + bh <= h
+    assert max(foreshortening) > 0.08 and min(foreshortening) > 0.01
+
+
+def test_security_print_is_densest_under_the_mrz_and_keeps_the_text_dark():
+    import random
+
+    from idverify.docgen.photograph import security_print
+
+    page = Image.new("RGB", (600, 400), (235, 235, 230))
+    page.paste((10, 10, 10), (100, 330, 500, 350))  # a bar of "text" inside the MRZ band
+    out = np.asarray(security_print(page, (60, 300, 480, 80), random.Random(3))).astype(int)
+    band, above = out[300:380, 20:580].mean(), out[40:200, 20:580].mean()
+    assert band < above - 20 and above < 235  # a dark pattern under the MRZ, a light one above
+    assert out[335:345, 110:490].max() <= 12  # multiplied ink: the text stays as dark as it was
+    assert security_print(page, None, random.Random(3)).size == page.size
+
+
+def test_the_phone_level_is_not_a_degrade_level():
+    import random
+
+    from idverify.docgen.degrade import degrade
+
+    with pytest.raises(ValueError, match="photograph"):
+        degrade(Image.new("RGB", (100, 60), "white"), "phone", random.Random(1))

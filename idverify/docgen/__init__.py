@@ -4,6 +4,8 @@
     render       TD3 passport pages, TD1 cards (front/back), AAMVA licences (front/back PDF417)
     degrade      flat rendering -> phone photo at "clean", "mild", "strong" or "hard" (a grey,
                  line-patterned main portrait photographed small)
+    photograph   the "phone" level: security print under the MRZ, a page tilted up to 28
+                 degrees, glare, shadow, blur, JPEG, 720 px wide (issue 16, item 6)
     aamva        the licence barcode's text
     damage       documents damaged like real photos (MRZ cut at the edge, a line hidden, half
                  a page, two pages, a torn corner, a stamp over the MRZ), for robustness tests
@@ -27,6 +29,7 @@ from PIL import Image
 from idverify.docgen.aamva import compose_aamva
 from idverify.docgen.degrade import LEVELS, Level, Photo, degrade
 from idverify.docgen.identities import Identity, random_identity
+from idverify.docgen.photograph import photograph, security_print
 from idverify.docgen.render import Drawn, PortraitStyle, render_dl_back, render_dl_front, render_td1_back, render_td1_front, render_td3, soften
 from idverify.documents.mrz import MrzFields, MrzFormat, compose_mrz, parse_mrz
 
@@ -191,7 +194,10 @@ def generate_document(
     else:
         raise ValueError(f"kind must be td3, td1 or dl, not {kind!r}")
     portrait_width = sides[0].portrait_box[2] if sides[0].portrait_box else None
-    photos = [degrade(soften(side.image), level, rng, portrait_width=portrait_width) for side in sides]
+    if level == "phone":
+        photos = [photograph(security_print(soften(side.image), side.mrz_box, rng), rng) for side in sides]
+    else:
+        photos = [degrade(soften(side.image), level, rng, portrait_width=portrait_width) for side in sides]
     parsed = parse_mrz(mrz_lines, today=today) if mrz_lines else None
     mrz_index = next((i for i, side in enumerate(sides) if side.mrz_box is not None), -1)
     quads = []

@@ -12,6 +12,9 @@
   95-115 px wide (a face of 50-60 px), nearly upright (up to 6 degrees: the orientation is
   the document reader's job and ``strong`` covers it), cluttered background, glare, blur of
   0.4-0.7 px, noise, JPEG at 40-55.
+* ``phone``: the page photographed the hard way (issue 16, item 6): security print under the
+  MRZ, a strong tilt, glare, shadow, blur, JPEG, 720 px wide. It needs the MRZ's place on the
+  page, so :func:`idverify.docgen.photograph.photograph` makes it (``generate_document`` calls it).
 
 Deterministic from the ``random.Random`` passed in. Points given in the flat rendering (the
 portrait's corners, the document's corners) are mapped into the photo for the ground truth.
@@ -31,8 +34,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 __all__ = ["Level", "LEVELS", "Photo", "degrade"]
 
-Level = Literal["clean", "mild", "strong", "hard"]
-LEVELS: tuple[Level, ...] = ("clean", "mild", "strong", "hard")
+Level = Literal["clean", "mild", "strong", "hard", "phone"]
+LEVELS: tuple[Level, ...] = ("clean", "mild", "strong", "hard", "phone")
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,8 @@ def degrade(flat: Image.Image, level: Level, rng: random.Random, *, portrait_wid
         return Photo(src, _encode(src, "PNG"), "PNG", np.eye(3), 0.0)
     if level == "hard":
         return _degrade_hard(src, rng, portrait_width)
+    if level == "phone":
+        raise ValueError("the phone level is idverify.docgen.photograph (it prints over the MRZ first)")
     strong = level == "strong"
     doc_w = rng.uniform(700, 900) if strong else rng.uniform(900, 1150)
     scale = doc_w / w

@@ -47,6 +47,18 @@ _FORMATS = {
     MrzFormat.MRV_B: pb.MRZ_FORMAT_MRV_B,
 }
 _UNCHECKED_MRZ_FIELDS = ("document_type", "issuing_country", "nationality", "name", "sex")
+
+
+def _malformed_mrz_fields(result: MrzResult) -> list[str]:
+    """Fields that break their alphabet or code list: those no digit checks, and those whose
+    digit passes on a value that is no value ("F4F231" for a birth date: letters weigh in
+    the check-digit sum too, so two slips can cancel; seen on phone photos, issue 16)."""
+    failed = {c.field for c in result.checks if not c.valid}
+    checked = [f for f, ok in result.field_validity.items()
+               if not ok and f not in _UNCHECKED_MRZ_FIELDS and f not in failed and not (f == "optional_data" and "composite" in failed)]
+    return [f for f in _UNCHECKED_MRZ_FIELDS if not result.field_validity.get(f, True)] + checked
+
+
 _COMPARED = ("surname", "given_names", "document_number", "birth_date", "expiry_date", "nationality", "sex")
 
 
@@ -471,7 +483,7 @@ def read_document(images: Sequence[bytes], reader: DocumentReader, *, today: dt.
         mrz_score=best_mrz.mrz.result.score if best_mrz else None,
         mrz_valid=mrz_result.valid if mrz_result is not None else None,
         failed_check_digits=[c.field for c in mrz_result.checks if not c.valid] if mrz_result is not None else [],
-        malformed_mrz_fields=[f for f in _UNCHECKED_MRZ_FIELDS if not mrz_result.field_validity.get(f, True)] if mrz_result is not None else [],
+        malformed_mrz_fields=_malformed_mrz_fields(mrz_result) if mrz_result is not None else [],
         expiry=as_date(chosen.get("expiry_date", "")),
         birth=as_date(chosen.get("birth_date", "")),
         mismatched_fields=sorted(set(mismatched)),

@@ -50,9 +50,25 @@ def cell_strip(gray: np.ndarray, line: MrzLine, height_factor: float = 1.45) -> 
     return np.hstack(cells)
 
 
+#: Darkest paper over brightest along a line below which Otsu reads the line flattened.
+_UNEVEN = 0.8
+
+
+def _flatten(strip: np.ndarray) -> np.ndarray:
+    """The strip divided by its paper (the brightest grey within about a cell, smoothed) when
+    the paper's brightness varies along it by more than ``_UNEVEN``: a shadow or a light
+    gradient across the line, which left one global threshold inking half of it (phone
+    photos, issue 16). Evenly lit lines are returned as they are, so they read as before."""
+    paper = cv2.dilate(strip, cv2.getStructuringElement(cv2.MORPH_RECT, (CELL_W + 1, CELL_H)))
+    paper = cv2.GaussianBlur(paper.astype(np.float32), (0, 0), CELL_W / 2)
+    if paper.min() >= _UNEVEN * paper.max():
+        return strip
+    return np.clip(strip.astype(np.float32) * 255.0 / np.maximum(paper, 1.0), 0, 255).astype(np.uint8)
+
+
 def _binarize(strip: np.ndarray, method: str) -> np.ndarray:
     if method in ("otsu", "tight"):
-        blur = cv2.GaussianBlur(strip, (3, 3), 0)
+        blur = cv2.GaussianBlur(_flatten(strip), (3, 3), 0)
         _, out = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
         return out
     if method == "clahe":
