@@ -42,5 +42,13 @@ WHEELS=(--only-binary=:all: --no-binary=face-recognition-models)
 # whose cv2 would overwrite opencv-python-headless's: install it without its dependencies, the
 # others being in pyproject.toml.
 "${NO_COMPILER[@]}" "$VENV/bin/python" -m pip install -q --only-binary=:all: --no-deps "rapidocr-onnxruntime==1.4.4"
-"$VENV/bin/python" -m pip check >/dev/null 2>&1 || "$VENV/bin/python" -m pip check | grep -v "face-recognition\|rapidocr" || true
+# pip check must then report exactly those two declared-but-replaced requirements (dlib by
+# dlib-bin, opencv-python by opencv-python-headless) and nothing else.
+unexpected=$("$VENV/bin/python" -m pip check 2>&1 | grep -v -x -e "face-recognition 1.3.0 requires dlib, which is not installed." \
+  -e "rapidocr-onnxruntime 1.4.4 requires opencv-python, which is not installed." -e "No broken requirements found." || true)
+if [ -n "$unexpected" ]; then
+  echo "setup: pip check found broken requirements:" >&2
+  echo "$unexpected" >&2
+  exit 1
+fi
 echo "$VENV"
