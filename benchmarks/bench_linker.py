@@ -313,7 +313,7 @@ class Breakdown:
              ("Linker", "prepare"), ("FaceIndex", "search_many"),
              ("Linker", "_fuzzy_evidence"), ("Linker", "_identity_rows"), ("Linker", "_decide"))
 
-    def __init__(self) -> None:
+    def __init__(self, store) -> None:
         import contextlib
         import functools
 
@@ -354,6 +354,11 @@ class Breakdown:
 
         Database.write = timed_write
         self.trips: collections.Counter[str] = collections.Counter()
+        # CPU seconds of this process and, on PostgreSQL, of this thread's server process (same
+        # host): on a shared machine they say more than wall time.
+        self.server = (Path(f"/proc/{store._all_rows('SELECT pg_backend_pid()')[0][0]}/stat")
+                       if store.backend == "postgresql" else None)
+        self.cpu = self._cpu()
         try:  # PostgreSQL: count the client's waits for the server (an executemany is one pipeline)
             import psycopg
         except ImportError:
@@ -379,9 +384,17 @@ class Breakdown:
         psycopg.Cursor.executemany = functools.wraps(executemany)(counted_executemany)
         psycopg.Connection.pipeline = functools.wraps(pipeline)(counted_pipeline)
 
+    def _cpu(self) -> tuple[float, float]:
+        server = 0.0
+        if self.server is not None and self.server.exists():
+            fields = self.server.read_text().rsplit(")", 1)[1].split()
+            server = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+        return time.process_time(), server
+
     def reset(self) -> None:
         self.seconds.clear()
         self.trips.clear()
+        self.cpu = self._cpu()
 
     def report(self, accounts: int, path: str = "in batches (register_many)") -> None:
         print(f"\n| where the time goes, {path} ({accounts:,} accounts) | ms per account |\n|---|---|")
@@ -389,6 +402,11 @@ class Breakdown:
             print(f"| {key} | {seconds * 1000 / max(accounts, 1):.3f} |")
         for key, n in self.trips.items():
             print(f"| PostgreSQL {key} per account (count, not ms) | {n / max(accounts, 1):.1f} |")
+        (client, server), (client0, server0) = self._cpu(), self.cpu
+        print(f"| CPU of this process (ms per account) | {(client - client0) * 1000 / max(accounts, 1):.3f} |")
+        if self.server is not None:
+            print(f"| CPU of its PostgreSQL server process (ms per account) | "
+                  f"{(server - server0) * 1000 / max(accounts, 1):.3f} |")
 
 
 def pct(values: list[float], q: float) -> float:
@@ -615,7 +633,7 @@ def main(argv: list[str] | None = None) -> int:
                       file=sys.stderr, flush=True)
         return time.perf_counter() - t0, times
 
-    breakdown = Breakdown() if args.breakdown else None
+    breakdown = Breakdown(linker.store) if args.breakdown else None
     # The bulk of the stream in batches of --batch (RegisterAccounts), then, at the final store
     # size, --single accounts one call each (RegisterAccount) and --single more in batches: the
     # two paths side by side on the same store.
