@@ -311,10 +311,9 @@ class Breakdown:
 
     CALLS = (("Linker", "register_many"), ("Linker", "_register_locked"), ("Linker", "_evidence"),
              ("Linker", "prepare"), ("FaceIndex", "search_many"),
-             ("Linker", "_fuzzy_evidence"), ("Linker", "_identity_rows"), ("LinkStore", "add_identity"),
-             ("LinkStore", "signal_holders_many"))
+             ("Linker", "_fuzzy_evidence"), ("Linker", "_identity_rows"), ("Linker", "_decide"))
 
-    def __init__(self) -> None:
+    def __init__(self, store) -> None:
         import contextlib
         import functools
 
@@ -323,7 +322,10 @@ class Breakdown:
 
         self.seconds: collections.Counter[str] = collections.Counter()
         owners = {"Linker": Linker, "FaceIndex": FaceIndex, "LinkStore": LinkStore}
-        for owner, name in self.CALLS:
+        # Every public store method (the SQL), besides the engine's steps above.
+        store_calls = sorted({("LinkStore", n) for c in LinkStore.__mro__ if c.__module__.startswith("linker.store")
+                              for n, f in vars(c).items() if callable(f) and not n.startswith("_")} - {("LinkStore", "write")})
+        for owner, name in self.CALLS + tuple(store_calls):
             cls = owners[owner]
             fn = getattr(cls, name)
 
@@ -351,11 +353,60 @@ class Breakdown:
             self.seconds["commit"] += time.perf_counter() - t
 
         Database.write = timed_write
+        self.trips: collections.Counter[str] = collections.Counter()
+        # CPU seconds of this process and, on PostgreSQL, of this thread's server process (same
+        # host): on a shared machine they say more than wall time.
+        self.server = (Path(f"/proc/{store._all_rows('SELECT pg_backend_pid()')[0][0]}/stat")
+                       if store.backend == "postgresql" else None)
+        self.cpu = self._cpu()
+        try:  # PostgreSQL: count the client's waits for the server (an executemany is one pipeline)
+            import psycopg
+        except ImportError:
+            return
+        execute, executemany, pipeline = psycopg.Cursor.execute, psycopg.Cursor.executemany, psycopg.Connection.pipeline
 
-    def report(self, accounts: int) -> None:
-        print(f"\n| where the time goes ({accounts:,} accounts) | ms per account |\n|---|---|")
+        def counted_execute(cur, query, *a, **k):
+            self.trips["statements"] += 1
+            self.trips["round trips"] += cur.connection._pipeline is None  # in a pipeline: sent with it
+            return execute(cur, query, *a, **k)
+
+        def counted_executemany(cur, query, rows, *a, **k):
+            rows = list(rows)
+            self.trips["statements"] += len(rows)
+            self.trips["round trips"] += cur.connection._pipeline is None  # its own pipeline otherwise
+            return executemany(cur, query, rows, *a, **k)
+
+        def counted_pipeline(conn, *a, **k):
+            self.trips["round trips"] += conn._pipeline is None
+            return pipeline(conn, *a, **k)
+
+        psycopg.Cursor.execute = functools.wraps(execute)(counted_execute)
+        psycopg.Cursor.executemany = functools.wraps(executemany)(counted_executemany)
+        psycopg.Connection.pipeline = functools.wraps(pipeline)(counted_pipeline)
+
+    def _cpu(self) -> tuple[float, float]:
+        server = 0.0
+        if self.server is not None and self.server.exists():
+            fields = self.server.read_text().rsplit(")", 1)[1].split()
+            server = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+        return time.process_time(), server
+
+    def reset(self) -> None:
+        self.seconds.clear()
+        self.trips.clear()
+        self.cpu = self._cpu()
+
+    def report(self, accounts: int, path: str = "in batches (register_many)") -> None:
+        print(f"\n| where the time goes, {path} ({accounts:,} accounts) | ms per account |\n|---|---|")
         for key, seconds in self.seconds.most_common():
             print(f"| {key} | {seconds * 1000 / max(accounts, 1):.3f} |")
+        for key, n in self.trips.items():
+            print(f"| PostgreSQL {key} per account (count, not ms) | {n / max(accounts, 1):.1f} |")
+        (client, server), (client0, server0) = self._cpu(), self.cpu
+        print(f"| CPU of this process (ms per account) | {(client - client0) * 1000 / max(accounts, 1):.3f} |")
+        if self.server is not None:
+            print(f"| CPU of its PostgreSQL server process (ms per account) | "
+                  f"{(server - server0) * 1000 / max(accounts, 1):.3f} |")
 
 
 def pct(values: list[float], q: float) -> float:
@@ -582,7 +633,7 @@ def main(argv: list[str] | None = None) -> int:
                       file=sys.stderr, flush=True)
         return time.perf_counter() - t0, times
 
-    breakdown = Breakdown() if args.breakdown else None
+    breakdown = Breakdown(linker.store) if args.breakdown else None
     # The bulk of the stream in batches of --batch (RegisterAccounts), then, at the final store
     # size, --single accounts one call each (RegisterAccount) and --single more in batches: the
     # two paths side by side on the same store.
@@ -597,9 +648,14 @@ def main(argv: list[str] | None = None) -> int:
         main_s, main_t = in_batches(main_part)
         if breakdown is not None:
             breakdown.report(len(main_part))
-            breakdown = None
         linker.index.flush()  # untimed: both sides start with the face graph caught up
-        side = (len(single_part), *one_by_one(single_part), len(batch_part), *in_batches(batch_part))
+        if breakdown is not None:
+            breakdown.reset()
+        single = one_by_one(single_part)
+        if breakdown is not None:
+            breakdown.report(len(single_part), "one by one (register)")
+            breakdown = None
+        side = (len(single_part), *single, len(batch_part), *in_batches(batch_part))
     blocks = [a for a, d in decisions.items() if d == pb.LINK_DECISION_BLOCK]
     reviews = [a for a, d in decisions.items() if d == pb.LINK_DECISION_REVIEW]
     tp = sum(1 for a in blocks if a in true_dup)

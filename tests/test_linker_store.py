@@ -102,3 +102,45 @@ def test_sqlite_checkpoints_in_the_background_and_truncates_at_close(tmp_path):
     again = SqliteStore(path)
     assert again.account_count() == 3000
     again.close()
+
+
+def _integrity_errors() -> tuple[type[Exception], ...]:
+    import sqlite3
+
+    import psycopg
+
+    return sqlite3.IntegrityError, psycopg.IntegrityError
+
+
+def test_writes_queued_in_a_transaction_are_seen_by_its_next_read_and_stored_at_commit(store):
+    keys = [i.to_bytes(4, "big") for i in range(1200)]  # more than one multi-row statement
+    with store.write():
+        store.upsert_account("q", 1, "", 1.0)
+        store.add_signals("q", [(7, b"\x03" * 32, 1.0)])
+        store.add_identity("q", [], keys, new_account=True)
+        store.add_person("q", "p-q", 1, 1.0)
+        assert store.signal_holders(7, b"\x03" * 32, 10) == [("q", 1.0)]  # read after the queued writes
+        assert store.persons_of(["q"]) == {"q": "p-q"}
+        store.add_identity("q", [], keys[:5] + [b"new"])  # held terms are not counted twice
+    assert store.fuzzy_counts(keys + [b"new", b"absent"]) == {**dict.fromkeys(keys, 1), b"new": 1, b"absent": 0}
+    assert store.fuzzy_holders(keys[:3]) == {"q"}
+
+
+def test_a_queued_write_that_fails_rolls_the_whole_transaction_back(store):
+    with pytest.raises(_integrity_errors()), store.write():
+        store.upsert_account("dup", 1, "", 1.0)
+        store.add_signals("dup", [(7, b"\x04" * 32, 1.0)])
+        store.add_identity("dup", [], [b"k"], new_account=True)
+        store.add_identity("dup", [], [b"k"], new_account=True)  # told wrongly it holds none: a duplicate row
+    assert store.account("dup") is None and store.signal_holders(7, b"\x04" * 32, 10) == []
+    assert store.fuzzy_counts([b"k"]) == {b"k": 0}
+    with store.write():  # the connection is usable again
+        store.upsert_account("after", 1, "", 2.0)
+        store.add_person("after", "p-after", 2, 2.0)
+    assert store.persons_of(["after"]) == {"after": "p-after"}
+
+
+def test_a_write_outside_a_transaction_runs_at_once(store):
+    store.upsert_account("o", 1, "", 1.0)
+    store.add_person("o", "p-o", 1, 1.0)
+    assert store.persons_of(["o"]) == {"o": "p-o"}

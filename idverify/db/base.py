@@ -31,6 +31,9 @@ class Database(ABC):
     migrations: ClassVar[Sequence[Migration]] = ()
     #: The table recording this store's applied migration versions.
     migrations_table: ClassVar[str] = "schema_migrations"
+    #: Whether :meth:`_exec_later` queues writes to send with the next statement (a backend
+    #: with a network round trip per statement, PostgreSQL, pipelines them; SQLite runs them now).
+    pipelines: ClassVar[bool] = False
 
     def __init__(self) -> None:
         self._local = threading.local()
@@ -83,7 +86,9 @@ class Database(ABC):
     @final
     def _exec(self, sql: str, params: Sequence[Any] = ()) -> Any:
         try:
-            return self._conn().execute(self._translate(sql), tuple(params))
+            conn = self._conn()
+            with self._flushing(conn):
+                return conn.execute(self._translate(sql), tuple(params))
         except Exception as exc:
             mapped = self._mapped(exc)
             if mapped is None:
@@ -95,12 +100,40 @@ class Database(ABC):
         if not rows:
             return
         try:
-            self._conn().cursor().executemany(self._translate(sql), [tuple(r) for r in rows])
+            conn = self._conn()
+            with self._flushing(conn):
+                conn.cursor().executemany(self._translate(sql), [tuple(r) for r in rows])
         except Exception as exc:
             mapped = self._mapped(exc)
             if mapped is None:
                 raise
             raise mapped from exc
+
+    @final
+    def _exec_later(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """A write whose result nobody reads. Inside a write transaction of a backend that
+        :attr:`pipelines`, it is queued and sent in one pipeline with the next statement that
+        waits for the server (a read, a ``RETURNING``, the ``COMMIT``): one round trip for
+        both. Its error, if any, then surfaces there, still inside the transaction, which rolls
+        back. Elsewhere it runs now."""
+        if self.pipelines and getattr(self._local, "in_tx", False):
+            self._local.pending.append((self._translate(sql), tuple(params)))
+        else:
+            self._exec(sql, params)
+
+    @final
+    @contextlib.contextmanager
+    def _flushing(self, conn: Any) -> Iterator[None]:
+        """Run the body's statement in one pipeline after the queued writes, if there are any."""
+        pending = getattr(self._local, "pending", None)
+        if not pending:
+            yield
+            return
+        self._local.pending = []
+        with conn.pipeline():
+            for sql, params in pending:
+                conn.execute(sql, params)
+            yield
 
     @final
     def _mapped(self, exc: Exception) -> Exception | None:
@@ -123,6 +156,7 @@ class Database(ABC):
         if getattr(self._local, "in_tx", False):
             yield
             return
+        self._local.pending = []
         try:
             self._begin_write(conn)
         except Exception as exc:
@@ -135,11 +169,18 @@ class Database(ABC):
             yield
         except BaseException:
             self._local.in_tx = False
+            self._local.pending = []
             with contextlib.suppress(Exception):
                 conn.execute("ROLLBACK")
             raise
         self._local.in_tx = False
-        self._exec("COMMIT")
+        try:
+            self._exec("COMMIT")  # with the queued writes: a failing one rolls everything back
+        except BaseException:
+            self._local.pending = []
+            with contextlib.suppress(Exception):
+                conn.execute("ROLLBACK")
+            raise
         self._after_commit()
 
     def _after_commit(self) -> None:

@@ -1,6 +1,8 @@
 """The PostgreSQL backend (psycopg 3) for deployments with several replicas and workers.
 
-Connections are one per thread, in autocommit mode outside transactions. A store that must
+Connections are one per thread, in autocommit mode outside transactions. Inside a write
+transaction, ``BEGIN``, the lock and every write whose result nobody reads ride in one psycopg
+pipeline with the next statement that waits for the server. A store that must
 serialise its writers across replicas sets :attr:`PostgresBackend.write_lock_key`: every write
 transaction then takes ``pg_advisory_xact_lock`` on it (released at commit). Stores whose
 writers coordinate through row locks (``FOR UPDATE SKIP LOCKED``) leave it None.
@@ -23,6 +25,8 @@ class PostgresBackend:
     backend: ClassVar[str] = "postgresql"
     #: Advisory lock key taken by every write transaction, or None for none.
     write_lock_key: ClassVar[int | None] = None
+    #: Writes without results are pipelined with the next statement (one round trip for both).
+    pipelines: ClassVar[bool] = True
 
     def __init__(self, url: str, *args: Any, connect_timeout_s: int = 10, **kwargs: Any) -> None:
         self.url = url
@@ -42,9 +46,11 @@ class PostgresBackend:
             raise Unavailable("PostgreSQL store unreachable", reason="STORE_UNAVAILABLE") from exc
 
     def _begin_write(self, conn: Any) -> None:
-        conn.execute("BEGIN")
+        # Queued (Database._exec_later): sent with the transaction's first statement, so the
+        # lock is taken before it runs, in the same round trip.
+        self._local.pending.append(("BEGIN", ()))
         if self.write_lock_key is not None:
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (self.write_lock_key,))
+            self._local.pending.append(("SELECT pg_advisory_xact_lock(%s)", (self.write_lock_key,)))
 
     def _translate(self, sql: str) -> str:
         out = self._sql_cache.get(sql)

@@ -85,12 +85,31 @@ def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
+#: Rows per multi-row ``VALUES`` statement (SQLite allows 32,766 parameters in one).
+_ROWS_PER_INSERT = 500
+
+
 class LinkStore(ScreenedRows, Database):
     """Accounts, hashed signals, faces, persons, reviews, contracts and the event log; what
     screening posted and wrote (:class:`~linker.store.screened.ScreenedRows`)."""
 
     migrations: ClassVar[Sequence[Migration]] = MIGRATIONS
     migrations_table: ClassVar[str] = "link_schema_migrations"
+
+    @final
+    def _insert_later(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """``sql`` with ``{rows}`` filled by one ``(?, ...)`` group per row, as few statements
+        as fit (:meth:`_exec_later`): one statement per registration instead of one per row on
+        a backend that :attr:`pipelines`. SQLite, in process, keeps one prepared statement run
+        per row (``executemany``), which costs it less than compiling a statement per row count."""
+        if not rows:
+            return
+        if not self.pipelines:
+            self._exec_many(sql.format(rows=f"({_marks(len(rows[0]))})"), rows)
+            return
+        for chunk in _chunks(rows, _ROWS_PER_INSERT):
+            group = f"({_marks(len(chunk[0]))})"
+            self._exec_later(sql.format(rows=", ".join([group] * len(chunk))), [v for row in chunk for v in row])
 
     # ---- accounts ---------------------------------------------------------------------------
     _ACCOUNT_COLS = "seq, account_id, kind, owner_account_id, ref, created_at"
@@ -134,11 +153,9 @@ class LinkStore(ScreenedRows, Database):
     @final
     def add_signals(self, account_id: str, rows: Iterable[tuple[int, bytes, float]]) -> None:
         """Store ``(type, digest, first_seen)`` rows; a value seen before keeps its first time."""
-        self._exec_many(
-            "INSERT INTO link_signals (account_id, type, digest, first_seen) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (account_id, type, digest) DO NOTHING",
-            [(account_id, signal_type, digest, first_seen) for signal_type, digest, first_seen in rows],
-        )
+        self._insert_later("INSERT INTO link_signals (account_id, type, digest, first_seen) VALUES {rows} "
+                           "ON CONFLICT (account_id, type, digest) DO NOTHING",
+                           [(account_id, signal_type, digest, first_seen) for signal_type, digest, first_seen in rows])
 
     @final
     def signal_holders(self, signal_type: int, digest: bytes, limit: int) -> list[tuple[str, float]]:
@@ -176,11 +193,11 @@ class LinkStore(ScreenedRows, Database):
     @final
     def add_person(self, account_id: str, person_id: str, rank: int, now: float) -> None:
         """Record a brand-new person with its first account (the fast path of a new account)."""
-        self._exec("INSERT INTO link_persons (person_id, rank, created_at) VALUES (?, ?, ?) "
-                   "ON CONFLICT (person_id) DO NOTHING", (person_id, rank, now))
-        self._exec("INSERT INTO link_memberships (account_id, person_id, since) VALUES (?, ?, ?) "
-                   "ON CONFLICT (account_id) DO UPDATE SET person_id = excluded.person_id, since = excluded.since",
-                   (account_id, person_id, now))
+        self._exec_later("INSERT INTO link_persons (person_id, rank, created_at) VALUES (?, ?, ?) "
+                         "ON CONFLICT (person_id) DO NOTHING", (person_id, rank, now))
+        self._exec_later("INSERT INTO link_memberships (account_id, person_id, since) VALUES (?, ?, ?) "
+                         "ON CONFLICT (account_id) DO UPDATE SET person_id = excluded.person_id, "
+                         "since = excluded.since", (account_id, person_id, now))
 
     @final
     def signals_of(self, account_id: str) -> list[tuple[int, bytes, float]]:
@@ -211,10 +228,11 @@ class LinkStore(ScreenedRows, Database):
                      keys: Iterable[bytes], new_account: bool = False) -> None:
         """Store sealed identity values ``(type, digest, sealed, first_seen)`` and the account's
         keyed fuzzy terms, counting each term once per account (``new_account``: it holds none
-        yet, so the held terms need no lookup)."""
-        self._exec_many(
+        yet, so the held terms need no lookup). Three multi-row statements, sent with the next
+        statement that waits for the server (:meth:`_exec_later`)."""
+        self._insert_later(
             "INSERT INTO link_sealed (account_id, type, digest, sealed, seal_format, key_id, first_seen) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, type, digest) DO NOTHING",
+            "VALUES {rows} ON CONFLICT (account_id, type, digest) DO NOTHING",
             [(account_id, t, d, s.data, s.format, s.key_id, f) for t, d, s, f in sealed],
         )
         wanted = sorted(set(keys))
@@ -223,9 +241,10 @@ class LinkStore(ScreenedRows, Database):
         held = set() if new_account else {bytes(r[0]) for r in self._all_rows(
             "SELECT key FROM link_fuzzy_keys WHERE account_id = ?", (account_id,))}
         new = [k for k in wanted if k not in held]
-        self._exec_many("INSERT INTO link_fuzzy_keys (key, account_id) VALUES (?, ?)", [(k, account_id) for k in new])
-        self._exec_many("INSERT INTO link_fuzzy_counts (key, n) VALUES (?, 1) "
-                        "ON CONFLICT (key) DO UPDATE SET n = link_fuzzy_counts.n + 1", [(k,) for k in new])
+        self._insert_later("INSERT INTO link_fuzzy_keys (key, account_id) VALUES {rows}", [(k, account_id) for k in new])
+        # Sorted and distinct: one statement may not update a row twice.
+        self._insert_later("INSERT INTO link_fuzzy_counts (key, n) VALUES {rows} "
+                           "ON CONFLICT (key) DO UPDATE SET n = link_fuzzy_counts.n + 1", [(k, 1) for k in new])
 
     @final
     def fuzzy_counts(self, keys: Iterable[bytes]) -> dict[bytes, int]:
@@ -384,13 +403,13 @@ class LinkStore(ScreenedRows, Database):
         """Record memberships and persons; persons left without members are removed."""
         before = set(self.persons_of(person_of).values())
         for person_id, rank in ranks.items():
-            self._exec(
+            self._exec_later(
                 "INSERT INTO link_persons (person_id, rank, created_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (person_id) DO NOTHING",
                 (person_id, rank, now),
             )
         for account_id, person_id in person_of.items():
-            self._exec(
+            self._exec_later(
                 "INSERT INTO link_memberships (account_id, person_id, since) VALUES (?, ?, ?) "
                 "ON CONFLICT (account_id) DO UPDATE SET person_id = excluded.person_id, since = excluded.since "
                 "WHERE link_memberships.person_id <> excluded.person_id",
@@ -401,7 +420,7 @@ class LinkStore(ScreenedRows, Database):
     @final
     def _drop_empty_persons(self, person_ids: Iterable[str]) -> None:
         for person_id in person_ids:
-            self._exec(
+            self._exec_later(
                 "DELETE FROM link_persons WHERE person_id = ? AND NOT EXISTS "
                 "(SELECT 1 FROM link_memberships WHERE link_memberships.person_id = link_persons.person_id)",
                 (person_id,),
