@@ -921,8 +921,7 @@ class Linker:
                          ) -> tuple[LinkResult, list[tuple[int, np.ndarray]]]:
         """The body of :meth:`register`, inside the caller's write transaction; also returns the
         stored faces as ``(face id, embedding)``."""
-        account = self.store.upsert_account(account_id, kind, owner_account_id, now)
-        is_new = account.created_at == now
+        account, is_new = self.store.upsert_account(account_id, kind, owner_account_id, now)
         new = _Probe.of(signals)
         whole = new
         if new.identity and not is_new:

@@ -282,3 +282,24 @@ def test_malformed_identity_signals_are_listed_and_the_valid_ones_link(linker):
     assert [(r.index, r.type) for r in rejected] == [(0, NAME)] and rejected[0].reason
     result = linker.register("ok2", F, prepared, rejected=rejected)
     assert result.linked_account_ids == ["ok1"] and [r.index for r in result.rejected] == [0]
+
+
+def test_registering_one_account_again_at_the_same_time_stores_each_term_once(linker):
+    """A retry may reach the store at the very time of the first call: the account is then not
+    new (its held terms are read, not inserted twice), and its document is keyed with its name."""
+    from linker import fuzzy
+
+    def at_once(*signals: pb.Signal):
+        return linker.register("a", F, linker.prepare(signals), now=1000.0)
+
+    at_once(name("Robert Sondergeld", "1956-02-19"))
+    at_once(doc("PA1234567"))
+    at_once(name("Robert Sondergeld", "1956-02-19"), email("x@example.com"))
+    rows = linker.store.dump()
+    held = {bytes(k) for k, account in rows["link_fuzzy_keys"] if account == "a"}
+    assert len(held) == len([k for k, account in rows["link_fuzzy_keys"] if account == "a"])
+    assert all(n == 1 for _k, n in rows["link_fuzzy_counts"])  # one account: each term counted once
+    whole = linker._stored_identities(["a"])["a"][0]
+    doc_terms = {linker.hasher.term_key("fz", t) for t in fuzzy.block_terms(whole) if t.startswith("doc:")}
+    assert doc_terms and doc_terms <= held
+
