@@ -357,6 +357,18 @@ class Linker:
         """The account's stored identity values, opened: ``(type, digest, plain, first_seen)``."""
         return [(row.type, row.digest, self._open(row), row.first_seen) for row in self.store.sealed_of([account_id])]
 
+    def _new_evidence(self, account_id: str, new: _Probe, stored: bool,
+                      face_hits: Sequence[Sequence[tuple[int, float]]] | None = None,
+                      ) -> tuple[dict[str, list[Evidence]], _Probe]:
+        """Evidence for new signals of ``account_id`` (``stored``: the account exists), with the
+        identity the fuzzy score compared: the new values with the account's stored ones, so a
+        document alone still meets the name given earlier. :meth:`register` and :meth:`check`
+        both call this, so a check predicts what registering the same signals decides."""
+        whole = new
+        if new.identity and stored:
+            whole = _Probe(identity=new.identity + self._sealed_identity(account_id))
+        return self._evidence(account_id, new, face_hits, whole), whole
+
     def _evidence(self, account_id: str, probe: _Probe,
                   face_hits: Sequence[Sequence[tuple[int, float]]] | None = None,
                   identity: _Probe | None = None) -> dict[str, list[Evidence]]:
@@ -923,10 +935,7 @@ class Linker:
         stored faces as ``(face id, embedding)``."""
         account, is_new = self.store.upsert_account(account_id, kind, owner_account_id, now)
         new = _Probe.of(signals)
-        whole = new
-        if new.identity and not is_new:
-            whole = _Probe(identity=new.identity + self._sealed_identity(account_id))
-        evidence = self._evidence(account_id, new, face_hits, whole)
+        evidence, whole = self._new_evidence(account_id, new, not is_new, face_hits)
         joined = [o for o, ev in evidence.items() if _policy.joins(ev)]
         self.store.add_signals(account_id, [(t, d, s) for t, _, d, s in new.exact])
         if new.identity:
@@ -985,7 +994,7 @@ class Linker:
             raise InvalidInput("kind must be FREELANCER, CLIENT or AGENCY", reason="ACCOUNT_KIND_INVALID",
                                metadata={"field": "kind"})
         new = _Probe.of(signals)
-        evidence = self._evidence(account_id, new)
+        evidence, _ = self._new_evidence(account_id, new, stored is not None)
         joined = [o for o, ev in evidence.items() if _policy.joins(ev)]
         seq = stored.seq if stored else 1 << 62
         ghost = stored or AccountRow(seq, account_id, kind, owner_account_id, "", 0.0)

@@ -303,3 +303,21 @@ def test_registering_one_account_again_at_the_same_time_stores_each_term_once(li
     doc_terms = {linker.hasher.term_key("fz", t) for t in fuzzy.block_terms(whole) if t.startswith("doc:")}
     assert doc_terms and doc_terms <= held
 
+
+def _later_document(linker):
+    """The reviewer's case: dl2 shares dl1's name under another birth date, then brings a
+    transposition of dl1's document number alone."""
+    reg(linker, "dl1", F, name("Zebulon Quarterman", "1957-09-13"), doc("7900575"))
+    reg(linker, "dl2", F, name("Zebulon Quarterman", "1984-02-27"))
+    return linker.prepare([doc("7900557")])
+
+
+def test_check_predicts_what_register_decides_for_values_added_later(linker):
+    signals = _later_document(linker)
+    checked = linker.check("dl2", F, signals)
+    registered = linker.register("dl2", F, signals)
+    assert registered.linked_account_ids == ["dl1"]
+    assert (checked.decision, list(checked.linked_account_ids)) == (
+        registered.decision, list(registered.linked_account_ids))
+    assert identity_edge(checked, "dl1").weight == identity_edge(registered, "dl1").weight
+
