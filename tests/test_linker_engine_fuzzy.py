@@ -321,3 +321,13 @@ def test_check_predicts_what_register_decides_for_values_added_later(linker):
         registered.decision, list(registered.linked_account_ids))
     assert identity_edge(checked, "dl1").weight == identity_edge(registered, "dl1").weight
 
+
+def test_a_later_call_weighs_a_pair_as_comparing_the_stored_accounts_does(linker):
+    """Term frequencies leave the account's own stored rows out at registration as between two
+    stored accounts (relink, LinkedAccounts, ExplainLink): one pair, one weight."""
+    registered = linker.register("dl2", F, _later_document(linker))
+    at_register = identity_edge(registered, "dl1").weight
+    stored = [e for e in linker._pair_evidence(["dl1", "dl2"])[("dl1", "dl2")] if e.signal_type == NAME]
+    assert at_register > 0 and stored[0].weight == pytest.approx(at_register, abs=1e-3)
+    rechecked = linker.check("dl2", F, [])  # re-evaluating from stored signals alone agrees too
+    assert identity_edge(rechecked, "dl1").weight == pytest.approx(at_register, abs=1e-3)
