@@ -271,7 +271,7 @@ def prefill(store, hasher: SignalHasher, accounts: list[Account], sealer: Sealer
                 store._local.in_tx = False
             store._begin_write(store._conn())
             store._local.in_tx = True
-        row = store.upsert_account(acc.account_id, acc.kind, acc.owner, 1.0)
+        row, _ = store.upsert_account(acc.account_id, acc.kind, acc.owner, 1.0)
         exact = []
         identity = []
         for t, v, c, b, e in acc.signals:

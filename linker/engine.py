@@ -21,7 +21,7 @@ import os
 import secrets
 import time
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,6 +142,9 @@ class _Probe:
     _fields: tuple[int, _fuzzy.Identity] | None = field(default=None, repr=False, compare=False)
     #: The keyed fuzzy blocking terms of :meth:`fields`, once computed (see Linker._block_keys).
     block_keys: tuple[int, set[bytes]] | None = field(default=None, repr=False, compare=False)
+    #: ``identity`` holds the account's stored values, whose terms the store counts for it already
+    #: (term frequencies then leave the account itself out, as they do between stored accounts).
+    with_stored: bool = False
 
     @classmethod
     def of(cls, signals: Iterable[PreparedSignal]) -> _Probe:
@@ -347,6 +350,7 @@ class Linker:
         for t, digest, seen in self.store.signals_of(account_id):
             probe.exact.append((t, _policy_strength(t), digest, seen))
         probe.identity += self._sealed_identity(account_id)
+        probe.with_stored = bool(probe.identity)
         for face in self.store.faces_of([account_id]):
             probe.faces.append((face.embedding, face.first_seen))
         probe.posted = self.store.posted_of(account_id)
@@ -356,6 +360,18 @@ class Linker:
     def _sealed_identity(self, account_id: str) -> list[tuple[int, bytes, str, float]]:
         """The account's stored identity values, opened: ``(type, digest, plain, first_seen)``."""
         return [(row.type, row.digest, self._open(row), row.first_seen) for row in self.store.sealed_of([account_id])]
+
+    def _new_evidence(self, account_id: str, new: _Probe, stored: bool,
+                      face_hits: Sequence[Sequence[tuple[int, float]]] | None = None,
+                      ) -> tuple[dict[str, list[Evidence]], _Probe]:
+        """Evidence for new signals of ``account_id`` (``stored``: the account exists), with the
+        identity the fuzzy score compared: the new values with the account's stored ones, so a
+        document alone still meets the name given earlier. :meth:`register` and :meth:`check`
+        both call this, so a check predicts what registering the same signals decides."""
+        whole = new
+        if new.identity and stored:
+            whole = _Probe(identity=new.identity + self._sealed_identity(account_id), with_stored=True)
+        return self._evidence(account_id, new, face_hits, whole), whole
 
     def _evidence(self, account_id: str, probe: _Probe,
                   face_hits: Sequence[Sequence[tuple[int, float]]] | None = None,
@@ -564,7 +580,8 @@ class Linker:
         candidates = (self.store.fuzzy_holders(small) | set(same_name)) - {account_id}
         if not candidates:
             return {}
-        u_of = self._u_lookup([mine], stored=False, keys=tf_keys, counts=counts)
+        held = self.store.fuzzy_keys_of(account_id) if probe.with_stored else set()
+        u_of = self._u_lookup([mine], own=lambda k: int(k in held), keys=tf_keys, counts=counts)
         seen = max(t for *_, t in probe.identity)
         out = {}
         scored = self._stored_identities(candidates)
@@ -618,21 +635,21 @@ class Linker:
         terms = set().union(*(_fuzzy.tf_terms(i) for i in identities)) if identities else set()
         return {t: self._term_key("tf", t) for t in terms | {"names"}}
 
-    def _u_lookup(self, identities: Sequence[_fuzzy.Identity], stored: bool,
+    def _u_lookup(self, identities: Sequence[_fuzzy.Identity], own: Callable[[bytes], int],
                   keys: Mapping[str, bytes] | None = None, counts: Mapping[bytes, int] | None = None):
         """``u_of(term)`` for the term-frequency terms of ``identities``: smoothed shares of
-        stored names. ``stored`` discounts the identities' own stored rows.
+        stored names. ``own(key)`` is how many of a term's counted rows are the identities' own
+        (discounted: registering and comparing two stored accounts then weigh a pair alike).
 
         ``u`` weighs exact agreement with a candidate, which holds the term itself: it is the
         term's share among the *other* stored names (leave one out), so in a small store the
         candidate alone does not make its birth date look common."""
         keys = keys if keys is not None else self._tf_keys(identities)
         counts = counts if counts is not None else self.store.fuzzy_counts(keys.values())
-        own = 1 if stored else 0
-        total = max(0, counts[keys["names"]] - own - 1)
-        cache = {t: _fuzzy.smoothed_u(t, max(0, counts[k] - own - 1), total) for t, k in keys.items()}
+        total = max(0, counts[keys["names"]] - own(keys["names"]) - 1)
+        cache = {t: _fuzzy.smoothed_u(t, max(0, counts[k] - own(k) - 1), total) for t, k in keys.items()}
         for t, k in keys.items():
-            if t.startswith("dob:") and counts[k] - own > self.settings.cap_birth_date:
+            if t.startswith("dob:") and counts[k] - own(k) > self.settings.cap_birth_date:
                 cache[t] = 1.0  # a placeholder birth date (1900-01-01): agreeing on it says nothing
         return cache.__getitem__
 
@@ -710,7 +727,7 @@ class Linker:
                     add(a, b, _text_item(j, seen))
         s = self.settings
         ordered = sorted(idents)
-        u_of = self._u_lookup([idents[a][0] for a in ordered], stored=True)
+        u_of = self._u_lookup([idents[a][0] for a in ordered], own=lambda _k: 1)
         for i, a in enumerate(ordered):
             for b in ordered[i + 1:]:
                 ev = self._fuzzy_item(idents[a][0], idents[b][0], u_of, max(idents[a][1], idents[b][1]))
@@ -921,13 +938,9 @@ class Linker:
                          ) -> tuple[LinkResult, list[tuple[int, np.ndarray]]]:
         """The body of :meth:`register`, inside the caller's write transaction; also returns the
         stored faces as ``(face id, embedding)``."""
-        account = self.store.upsert_account(account_id, kind, owner_account_id, now)
-        is_new = account.created_at == now
+        account, is_new = self.store.upsert_account(account_id, kind, owner_account_id, now)
         new = _Probe.of(signals)
-        whole = new
-        if new.identity and not is_new:
-            whole = _Probe(identity=new.identity + self._sealed_identity(account_id))
-        evidence = self._evidence(account_id, new, face_hits, whole)
+        evidence, whole = self._new_evidence(account_id, new, not is_new, face_hits)
         joined = [o for o, ev in evidence.items() if _policy.joins(ev)]
         self.store.add_signals(account_id, [(t, d, s) for t, _, d, s in new.exact])
         if new.identity:
@@ -986,7 +999,7 @@ class Linker:
             raise InvalidInput("kind must be FREELANCER, CLIENT or AGENCY", reason="ACCOUNT_KIND_INVALID",
                                metadata={"field": "kind"})
         new = _Probe.of(signals)
-        evidence = self._evidence(account_id, new)
+        evidence, _ = self._new_evidence(account_id, new, stored is not None)
         joined = [o for o, ev in evidence.items() if _policy.joins(ev)]
         seq = stored.seq if stored else 1 << 62
         ghost = stored or AccountRow(seq, account_id, kind, owner_account_id, "", 0.0)

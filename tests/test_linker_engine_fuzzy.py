@@ -282,3 +282,52 @@ def test_malformed_identity_signals_are_listed_and_the_valid_ones_link(linker):
     assert [(r.index, r.type) for r in rejected] == [(0, NAME)] and rejected[0].reason
     result = linker.register("ok2", F, prepared, rejected=rejected)
     assert result.linked_account_ids == ["ok1"] and [r.index for r in result.rejected] == [0]
+
+
+def test_registering_one_account_again_at_the_same_time_stores_each_term_once(linker):
+    """A retry may reach the store at the very time of the first call: the account is then not
+    new (its held terms are read, not inserted twice), and its document is keyed with its name."""
+    from linker import fuzzy
+
+    def at_once(*signals: pb.Signal):
+        return linker.register("a", F, linker.prepare(signals), now=1000.0)
+
+    at_once(name("Robert Sondergeld", "1956-02-19"))
+    at_once(doc("PA1234567"))
+    at_once(name("Robert Sondergeld", "1956-02-19"), email("x@example.com"))
+    rows = linker.store.dump()
+    held = {bytes(k) for k, account in rows["link_fuzzy_keys"] if account == "a"}
+    assert len(held) == len([k for k, account in rows["link_fuzzy_keys"] if account == "a"])
+    assert all(n == 1 for _k, n in rows["link_fuzzy_counts"])  # one account: each term counted once
+    whole = linker._stored_identities(["a"])["a"][0]
+    doc_terms = {linker.hasher.term_key("fz", t) for t in fuzzy.block_terms(whole) if t.startswith("doc:")}
+    assert doc_terms and doc_terms <= held
+
+
+def _later_document(linker):
+    """The reviewer's case: dl2 shares dl1's name under another birth date, then brings a
+    transposition of dl1's document number alone."""
+    reg(linker, "dl1", F, name("Zebulon Quarterman", "1957-09-13"), doc("7900575"))
+    reg(linker, "dl2", F, name("Zebulon Quarterman", "1984-02-27"))
+    return linker.prepare([doc("7900557")])
+
+
+def test_check_predicts_what_register_decides_for_values_added_later(linker):
+    signals = _later_document(linker)
+    checked = linker.check("dl2", F, signals)
+    registered = linker.register("dl2", F, signals)
+    assert registered.linked_account_ids == ["dl1"]
+    assert (checked.decision, list(checked.linked_account_ids)) == (
+        registered.decision, list(registered.linked_account_ids))
+    assert identity_edge(checked, "dl1").weight == identity_edge(registered, "dl1").weight
+
+
+def test_a_later_call_weighs_a_pair_as_comparing_the_stored_accounts_does(linker):
+    """Term frequencies leave the account's own stored rows out at registration as between two
+    stored accounts (relink, LinkedAccounts, ExplainLink): one pair, one weight."""
+    registered = linker.register("dl2", F, _later_document(linker))
+    at_register = identity_edge(registered, "dl1").weight
+    stored = [e for e in linker._pair_evidence(["dl1", "dl2"])[("dl1", "dl2")] if e.signal_type == NAME]
+    assert at_register > 0 and stored[0].weight == pytest.approx(at_register, abs=1e-3)
+    rechecked = linker.check("dl2", F, [])  # re-evaluating from stored signals alone agrees too
+    assert identity_edge(rechecked, "dl1").weight == pytest.approx(at_register, abs=1e-3)

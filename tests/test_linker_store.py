@@ -30,12 +30,14 @@ def test_open_store_picks_backend_and_migrates(store, store_url):
 
 def test_signals_round_trip_and_first_seen_sticks(store):
     with store.write():
-        a = store.upsert_account("a", 1, "", 10.0)
-        b = store.upsert_account("b", 2, "", 11.0)
+        a, a_new = store.upsert_account("a", 1, "", 10.0)
+        b, _ = store.upsert_account("b", 2, "", 11.0)
+        again, again_new = store.upsert_account("a", 1, "", 10.0)  # the same time again: not new
         store.add_signals("a", [(7, b"\x01" * 32, 10.0), (6, b"\x02" * 32, 10.0)])
         store.add_signals("b", [(7, b"\x01" * 32, 11.0)])
         store.add_signals("a", [(7, b"\x01" * 32, 99.0)])
     assert a.seq < b.seq and a.ref != b.ref
+    assert a_new and not again_new and again.ref == a.ref
     assert sorted(store.signal_holders(7, b"\x01" * 32, 10)) == [("a", 10.0), ("b", 11.0)]
     assert store.signal_holders(7, b"\x01" * 32, 1) in ([("a", 10.0)], [("b", 11.0)])
     assert store.shared_signals(["a", "b"]) == [("a", "b", 7, b"\x01" * 32, 11.0)]

@@ -133,16 +133,22 @@ class LinkStore(ScreenedRows, Database):
         return out
 
     @final
-    def upsert_account(self, account_id: str, kind: int, owner_account_id: str, now: float) -> AccountRow:
-        """Insert the account, or update its kind and owner; returns the stored row."""
+    def upsert_account(self, account_id: str, kind: int, owner_account_id: str,
+                       now: float) -> tuple[AccountRow, bool]:
+        """Insert the account, or update its kind and owner; returns the stored row and whether
+        this statement inserted it. The update keeps the stored ``ref``, so the row is new exactly
+        when it comes back with the fresh random ref offered here: one atomic statement, right
+        under concurrent replicas and when a retry registers the account again at the same time."""
+        ref = secrets.token_hex(12)
         rows = self._all_rows(
             "INSERT INTO link_accounts (account_id, kind, owner_account_id, ref, created_at, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_id) DO UPDATE SET kind = excluded.kind, "
             "owner_account_id = excluded.owner_account_id, updated_at = excluded.updated_at "
             f"RETURNING {self._ACCOUNT_COLS}",
-            (account_id, kind, owner_account_id, secrets.token_hex(12), now, now),
+            (account_id, kind, owner_account_id, ref, now, now),
         )
-        return AccountRow(*rows[0])
+        row = AccountRow(*rows[0])
+        return row, row.ref == ref
 
     @final
     def account_count(self) -> int:
@@ -238,13 +244,18 @@ class LinkStore(ScreenedRows, Database):
         wanted = sorted(set(keys))
         if not wanted:
             return
-        held = set() if new_account else {bytes(r[0]) for r in self._all_rows(
-            "SELECT key FROM link_fuzzy_keys WHERE account_id = ?", (account_id,))}
+        held = set() if new_account else self.fuzzy_keys_of(account_id)
         new = [k for k in wanted if k not in held]
         self._insert_later("INSERT INTO link_fuzzy_keys (key, account_id) VALUES {rows}", [(k, account_id) for k in new])
         # Sorted and distinct: one statement may not update a row twice.
         self._insert_later("INSERT INTO link_fuzzy_counts (key, n) VALUES {rows} "
                            "ON CONFLICT (key) DO UPDATE SET n = link_fuzzy_counts.n + 1", [(k, 1) for k in new])
+
+    @final
+    def fuzzy_keys_of(self, account_id: str) -> set[bytes]:
+        """The keyed fuzzy terms the account holds (each counted once for it)."""
+        return {bytes(r[0]) for r in self._all_rows("SELECT key FROM link_fuzzy_keys WHERE account_id = ?",
+                                                    (account_id,))}
 
     @final
     def fuzzy_counts(self, keys: Iterable[bytes]) -> dict[bytes, int]:
