@@ -25,12 +25,17 @@ class PostgresBackend:
     backend: ClassVar[str] = "postgresql"
     #: Advisory lock key taken by every write transaction, or None for none.
     write_lock_key: ClassVar[int | None] = None
-    #: Writes without results are pipelined with the next statement (one round trip for both).
+    #: Writes without results are pipelined with the next statement (one round trip for both),
+    #: where the libpq psycopg runs on supports pipelines (14 and later; the binary wheel's does).
     pipelines: ClassVar[bool] = True
 
     def __init__(self, url: str, *args: Any, connect_timeout_s: int = 10, **kwargs: Any) -> None:
+        import psycopg
+
         self.url = url
         self._connect_timeout_s = connect_timeout_s
+        if not psycopg.Pipeline.is_supported():
+            self.pipelines = False  # an old libpq: every write runs at once, as on SQLite
         self._sql_cache: dict[str, str] = {}
         super().__init__(*args, **kwargs)
 
