@@ -106,6 +106,17 @@ def misses(items: list[dict], predict, limit: int = 12) -> list[str]:
     return out[:limit]
 
 
+def print_scores(entry: dict) -> None:
+    """One set's per-category table (ours beside the naive peer) and its errors."""
+    for name, row in entry["screener"].items():
+        peer = entry["naive"].get(name)
+        peer_text = f"{peer['precision']:.3f} / {peer['recall']:.3f}" if peer else "-"
+        print(f"{name:22s} {row['precision']:6.3f} {row['recall']:6.3f} {row['tp']:4d} {row['fp']:3d} "
+              f"{row['fn']:3d}   {peer_text}")
+    for line in entry["errors"]:
+        print("  ", line)
+
+
 def throughput(screener, texts: list[str], repeats: int) -> float:
     for t in texts:
         screener.screen_message(t)
@@ -181,13 +192,7 @@ def main(argv: list[str] | None = None) -> int:
                         "errors": misses(subset, ours)}
         print(f"\n{kind}s ({len(subset)} items, split {args.split})")
         print(f"{'category':22s} {'P':>6s} {'R':>6s} {'tp':>4s} {'fp':>3s} {'fn':>3s}   naive P / R")
-        for name, row in report[kind]["screener"].items():
-            peer = report[kind]["naive"].get(name)
-            peer_text = f"{peer['precision']:.3f} / {peer['recall']:.3f}" if peer else "-"
-            print(f"{name:22s} {row['precision']:6.3f} {row['recall']:6.3f} {row['tp']:4d} {row['fp']:3d} "
-                  f"{row['fn']:3d}   {peer_text}")
-        for line in report[kind]["errors"]:
-            print("  ", line)
+        print_scores(report[kind])
 
     sets = [("fresh", FRESH, "first fresh set, hand-written"), ("fresh2", FRESH2, "second fresh set, hand-written")]
     sets += [(path.stem, path, f"extra set {path}") for path in args.extra]
@@ -196,13 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         report[key] = {"items": len(fresh), "screener": score(fresh, ours), "naive": score(fresh, naive),
                        "errors": misses(fresh, ours, limit=40)}
         print(f"\n{what} ({len(fresh)} messages)")
-        for name, row in report[key]["screener"].items():
-            peer = report[key]["naive"].get(name)
-            peer_text = f"{peer['precision']:.3f} / {peer['recall']:.3f}" if peer else "-"
-            print(f"{name:22s} {row['precision']:6.3f} {row['recall']:6.3f} {row['tp']:4d} {row['fp']:3d} "
-                  f"{row['fn']:3d}   {peer_text}")
-        for line in report[key]["errors"]:
-            print("  ", line)
+        print_scores(report[key])
 
     messages = [x["text"] for x in load("all") if x["kind"] == "message" and len(x["text"].encode()) < 1024]
     clean = [x["text"] for x in load("all") if x["kind"] == "message" and not x["labels"]]
