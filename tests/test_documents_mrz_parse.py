@@ -357,3 +357,26 @@ def test_parsing_corrected_lines_again_keeps_the_format_and_checks(f, data):
     again = parse(r.lines)
     assert again.format is r.format
     assert [c.field for c in again.checks] == [c.field for c in r.checks]
+
+
+def test_an_all_filler_expiry_is_no_expiry_not_a_malformed_field():
+    from idverify.docgen import generate_document
+    from idverify.documents.checks import document_checks
+    from idverify.documents.mrz.checkdigit import check_digit
+    from idverify.documents.reader import _malformed_mrz_fields
+    from idverify.documents.settings import DocumentSettings
+
+    today = dt.date(2026, 11, 24)
+    top, bottom = generate_document(41, kind="td3", level="clean", today=today).truth.mrz_lines
+    # No expiry: six fillers, whose check digit is 0 (a filler weighs nothing); the composite
+    # is computed again over the changed line.
+    bottom = bottom[:21] + "<<<<<<0" + bottom[28:43]
+    bottom += check_digit(bottom[0:10] + bottom[13:20] + bottom[21:43])
+    r = parse_mrz([top, bottom], today=today)
+    assert r.valid and r.field_validity["expiry_date"] and r.expiry_date.iso == ""
+    assert _malformed_mrz_fields(r) == []
+    codes = [f.code for f in document_checks(
+        found=True, any_field_read=True, mrz_found=True, mrz_score=r.score, mrz_valid=r.valid, failed_check_digits=[],
+        malformed_mrz_fields=_malformed_mrz_fields(r), expiry=None, birth=None, mismatched_fields=[],
+        settings=DocumentSettings(), today=today)]
+    assert codes == []

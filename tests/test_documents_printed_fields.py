@@ -192,3 +192,32 @@ def test_rapidocr_reads_a_front(rapidocr, kind, level):
     assert f["birth_date"].value == t.birth_date.isoformat() and f["expiry_date"].value == t.expiry_date.isoformat()
     assert f["document_number"].value == t.document_number
     assert anyascii(f["surname"].value) == anyascii(t.surname).upper() and f["surname"].confidence >= 0.8
+
+
+def test_rapidocr_threads_share_one_engine(monkeypatch):
+    # An engine costs 74-110 MB: threads reading through one reader build no engine of their
+    # own, and read what one thread reads.
+    import threading
+
+    import rapidocr_onnxruntime
+
+    from idverify.documents.rapidocr_text import RapidOcrFields
+
+    built = []
+
+    class Counted(rapidocr_onnxruntime.RapidOCR):
+        def __init__(self, *args, **kwargs):
+            built.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(rapidocr_onnxruntime, "RapidOCR", Counted)
+    reader = RapidOcrFields()
+    rgb = generate_document(4, kind="td1", level="clean").arrays[0]
+    alone = reader.read(rgb)
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(reader.read(rgb))) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(built) == 1 and got == [alone] * 3

@@ -260,3 +260,15 @@ def test_card_back_is_searched_for_a_face_only_when_the_front_shows_none(mrz_onl
     counting.calls = 0
     back = read_document(g.images[1:], reader, today=TODAY)  # the back alone: searched
     assert counting.calls >= 1 and back.document.document_number == g.truth.document_number
+
+
+def test_with_two_mrz_images_the_best_score_wins_not_the_last_good_one(mrz_only_reader):
+    # The last image is searched first; its MRZ passes every digit but scores 97 (an issuing
+    # state on no code list). The first image's MRZ is perfect (100) and must still be read.
+    perfect = generate_document(41, kind="td3", level="clean", today=TODAY)
+    lesser = generate_document(41, kind="td3", level="clean", today=TODAY, issuing_country="ZZQ")
+    resp = read_document([perfect.images[0], lesser.images[0]], mrz_only_reader, today=TODAY)
+    assert resp.mrz_score == 100 and list(resp.document.mrz_lines) == list(perfect.truth.mrz_lines)
+    # A perfect last image leaves the first unsearched for an MRZ, whatever it holds.
+    resp = read_document([lesser.images[0], perfect.images[0]], mrz_only_reader, today=TODAY)
+    assert resp.mrz_score == 100 and list(resp.document.mrz_lines) == list(perfect.truth.mrz_lines)

@@ -13,7 +13,6 @@ belong to the service's requests, not to one model.
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 import cv2
 import numpy as np
@@ -41,7 +40,9 @@ def _quad_crop(img: np.ndarray, quad: np.ndarray, ratio_limit: float | None) -> 
 
 class RapidOcrFields:
     """Printed fields with RapidOCR's detector and recogniser (built once; thread-safe: one
-    session pair per thread)."""
+    engine per process, each call to it under a lock). An engine costs 74-110 MB; onnxruntime
+    sessions may be shared between threads, and a worker process reads on one thread, so an
+    engine per thread only cost memory (it was never freed)."""
 
     name = "rapidocr"
 
@@ -50,28 +51,22 @@ class RapidOcrFields:
             from rapidocr_onnxruntime import RapidOCR
         except ImportError as exc:  # pragma: no cover - a dependency of the package
             raise Unavailable("rapidocr-onnxruntime is not installed", reason="OCR_UNAVAILABLE") from exc
-        self._factory = lambda: RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=threads, use_cls=False,
-                                         det_limit_type="min", det_limit_side_len=32)
         self.det_width = det_width
         self.first_ratio = first_ratio
-        self._local = threading.local()
-        self._engine()  # fail at start-up, not on the first request
-
-    def _engine(self) -> Any:
-        eng = getattr(self._local, "engine", None)
-        if eng is None:
-            eng = self._local.engine = self._factory()
-        return eng
+        self._lock = threading.Lock()  # the detector's side limit is set per call
+        # Built here: fail at start-up, not on the first request.
+        self._engine = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=threads, use_cls=False,
+                                det_limit_type="min", det_limit_side_len=32)
 
     def detect(self, rgb: np.ndarray) -> list[np.ndarray]:
         """Text line quads (4 x 2, pixels of ``rgb``), top to bottom."""
-        eng = self._engine()
         h, w = rgb.shape[:2]
         scale = min(1.0, self.det_width / float(w))
         small = cv2.resize(rgb, (max(32, int(w * scale)), max(32, int(h * scale))), interpolation=cv2.INTER_AREA) if scale < 1 else rgb
         # "min" with a small limit: the detector only rounds the sides to multiples of 32.
-        eng.text_det.limit_side_len = 32
-        boxes, _ = eng.text_det(np.ascontiguousarray(small[:, :, ::-1]))
+        with self._lock:
+            self._engine.text_det.limit_side_len = 32
+            boxes, _ = self._engine.text_det(np.ascontiguousarray(small[:, :, ::-1]))
         if boxes is None or len(boxes) == 0:
             return []
         quads = [np.asarray(b, np.float64) / scale for b in boxes]
@@ -81,7 +76,8 @@ class RapidOcrFields:
         """Text and confidence (0-1) of each line crop (RGB)."""
         if not crops:
             return []
-        res, _ = self._engine().text_rec([np.ascontiguousarray(c[:, :, ::-1]) for c in crops])
+        with self._lock:
+            res, _ = self._engine.text_rec([np.ascontiguousarray(c[:, :, ::-1]) for c in crops])
         return [(str(t), float(s)) for t, s in res]
 
     def read(self, rgb: np.ndarray, *, us_dates: bool = False) -> dict[str, VizField]:

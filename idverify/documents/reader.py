@@ -139,12 +139,18 @@ def _rot90_to_photo(k: int, w: int, h: int) -> np.ndarray:
 
 
 #: An MRZ read whose digits all pass at this score (0-100) or more is not read again on another
-#: view of the image, and the other images of the request are not searched for an MRZ.
+#: view of the image.
 _GOOD_MRZ_SCORE = 95
 
 
 def _good(reading: MrzReading | None) -> bool:
     return reading is not None and reading.result.valid and reading.result.score >= _GOOD_MRZ_SCORE
+
+
+def _perfect(reading: MrzReading | None) -> bool:
+    """Every digit, the composite and every field pass (the best score): no other image of the
+    request can give a better MRZ, so they are not searched for one."""
+    return reading is not None and reading.result.valid and reading.result.score >= 100
 
 
 def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer, today: dt.date,
@@ -377,12 +383,13 @@ def read_document(images: Sequence[bytes], reader: DocumentReader, *, today: dt.
         decoded.append(rgb)
     timer.add("decode", t)
     # The last image first: a card's MRZ is on its back, sent after the front. Once one image
-    # gives a good MRZ, the others are searched for the portrait and printed fields only (an
-    # MRZ search of a card's front finds nothing, in every orientation and on two views).
+    # gives a perfect MRZ, the others are searched for the portrait and printed fields only (an
+    # MRZ search of a card's front finds nothing, in every orientation and on two views); a
+    # lesser one leaves them searched, and the best score across images wins.
     # A card's back (a TD1 MRZ) is searched for faces only when no other image shows one.
     reads: list[_ImageRead] = []
     for i in reversed(range(len(decoded))):
-        reads.append(_analyse(i, decoded[i], reader, timer, today, search_mrz=not any(_good(r.mrz) for r in reads),
+        reads.append(_analyse(i, decoded[i], reader, timer, today, search_mrz=not any(_perfect(r.mrz) for r in reads),
                               defer_card_back_faces=len(decoded) > 1))
     reads.reverse()
     if not any(r.faces for r in reads):

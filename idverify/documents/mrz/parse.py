@@ -494,7 +494,9 @@ def _extract(fmt, layout, grid, raw, checks, today) -> MrzResult:
         "name": bool(surname) and set(get("name")) <= (_LETTERS | {"<"}),
         "document_number": ok("document_number") and bool(document_number),
         "birth_date": ok("birth_date") and birth.valid,
-        "expiry_date": ok("expiry_date") and expiry.valid,
+        # All fillers: a document with no expiry date, which ICAO 9303 allows on some documents
+        # (its iso stays "", so no expiry reason is raised).
+        "expiry_date": ok("expiry_date") and (expiry.valid or get("expiry_date") == "<<<<<<"),
         "sex": sex != "",
         "optional_data": ok("optional_data") and ok("composite"),
     }

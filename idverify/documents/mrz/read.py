@@ -98,9 +98,9 @@ def _orient(gray: np.ndarray) -> list[tuple[float, np.ndarray, MrzZone, np.ndarr
     return []
 
 
-#: Mean Tesseract confidence (0-1) of the name line below which it is read a third way.
+#: Mean Tesseract confidence (0-1) of a line below which the zone is read a third way.
 _SURE = 0.88
-#: Character height, pixels, below which the name line is read three ways (small print slips on
+#: Character height, pixels, below which the zone is read three ways (small print slips on
 #: letters no check digit covers, and the vote needs three reads).
 _SMALL_PX = 14
 #: Which read wins a tie on the parse score: Tesseract reads letters best (names carry no
@@ -291,20 +291,15 @@ def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_s
     for rotation, view, zone, to_input in _orient(gray):
         reads = read_zone(engine, view, zone, ("otsu", "template"))
         best = _best(reads, today)
-        # A second binarisation of the whole zone only when a check digit asks for it (the
-        # score is below 100). Names carry no check digit: when the print is small (it slips on
-        # letters) or Tesseract was unsure of the name line, that line alone is read again, for
-        # the two-of-three vote on its letters.
+        # A second binarisation of the whole zone when a check digit asks for it (the score is
+        # below 100), and also when the print is small (it slips on letters) or Tesseract was
+        # unsure of a line: every line of every layout holds a field no digit checks (the name,
+        # the issuing state; nationality and sex beside the digits), and only the two-of-three
+        # vote catches a slip into another valid code there (AUT read AUS).
         small = min(line.height for line in zone.lines) < _SMALL_PX
-        name_line = _name_cells(best[0])[0] if best is not None else 0
-        unsure = float(np.mean(reads["otsu"][name_line].confidence)) < _SURE
+        unsure = min(float(np.mean(r.confidence)) for r in reads["otsu"]) < _SURE
         if best is None or best[0].score < 100 or small or unsure:
-            if best is None or best[0].score < 100:
-                reads.update(read_zone(engine, view, zone, ("adaptive",)))
-            else:
-                one = MrzZone((zone.lines[name_line],), zone.box, zone.angle, zone.upper_half)
-                again = read_zone(engine, view, one, ("adaptive",))["adaptive"][0]
-                reads["adaptive"] = [again if li == name_line else r for li, r in enumerate(reads["otsu"])]
+            reads.update(read_zone(engine, view, zone, ("adaptive",)))
             reads["consensus"] = [consensus(list(rs)) for rs in zip(*reads.values())]
             best = _best(reads, today) or best
         if best is not None:
