@@ -6,7 +6,7 @@ lists and MRZ-derived exports write it), and ``Given SURNAME`` with the surname 
 (OFAC and UN lists, French and many other documents). Without either, the last token is the
 surname, together with the particles just before it (``Ahmed al Ghabra``, ``Ludwig van
 Beethoven``), which is the Western order, except a short first token before one hyphenated
-given name (``Kim Jong-un``, ``Park Chung-hee``: family name first). A name written family
+given name (``Kim Jong-un``, ``Moon Jae-in``: family name first). A name written family
 name first with no such mark (``Kim Jong Un``) is then split wrongly, which the matcher tolerates because it aligns
 tokens regardless of order. Pure.
 """
@@ -33,7 +33,7 @@ def split_full_name(name: str) -> tuple[str, str]:
         return " ".join(p for p in parts if p in marked), " ".join(p for p in parts if p not in marked)
     if len(parts) == 2 and "-" in parts[1] and len(parts[0]) <= 4 and "-" not in parts[0]:
         # A short family name before a hyphenated given name: the Korean and older Chinese
-        # romanisation, family name first (Kim Jong-un, Park Chung-hee).
+        # romanisation, family name first (Kim Jong-un, Moon Jae-in).
         return parts[0], parts[1]
     start = len(parts) - 1
     while start > 1 and parts[start - 1].lower().strip("-'") in PARTICLES:
