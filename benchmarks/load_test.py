@@ -3,6 +3,7 @@
     python benchmarks/load_test.py [--requests 2000] [--concurrency 16]
     python benchmarks/load_test.py --store postgresql --replicas 2 --no-crash
     python benchmarks/load_test.py --mixed [--requests 600] [--concurrency 16]
+    python benchmarks/load_test.py --mixed --store postgresql --replicas 2
 
 Starts ``idverify serve`` as its own process (linker on, one worker process per core), sends a
 fixed number of calls at the given concurrency (MatchProfile, RegisterAccount, CompareFaces on the
@@ -16,13 +17,17 @@ counts acknowledged registrations that were lost. Bounded in count and time; loo
 ``--mixed`` (issue 17) measures the cheap calls while faces saturate the workers: half the
 clients call CompareFaces without pause, the other half alternate MatchProfile and CheckAccount
 (of an account registered first) until ``--requests`` light calls are done; it prints p50/p99 per
-RPC. Run it from a checkout of another commit to compare (the server is that checkout's code).
+RPC, the servers' resident memory before and after and the load average. With ``--store
+postgresql --replicas 2`` the heavy and the light clients are spread over the two replicas (client
+k talks to replica k % 2) and every CheckAccount reads the one account through either. Run it
+from a checkout of another commit to compare (the server is that checkout's code).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import statistics
 import sys
 import tempfile
@@ -96,41 +101,53 @@ def _store(kind: str):
         server.stop()
 
 
-def load(requests: int, concurrency: int, store: str = "sqlite", replicas: int = 1) -> None:
+@contextlib.contextmanager
+def _replicas(store: str, replicas: int):
+    """``replicas`` servers on one fresh store, and a channel to each (closed, then stopped, after)."""
     with _store(store) as url:
         servers = [ServerProcess(url).start() for _ in range(replicas)]
+        channels = []
         try:
             channels = [grpc.insecure_channel(f"127.0.0.1:{server.port}") for server in servers]
-            # client i talks to replica i % replicas, as a load balancer spreading connections would
-            workloads = [_workload(pb_grpc.VerificationServiceStub(c), lpb_grpc.LinkingServiceStub(c))
-                         for c in channels]
-            record = _Recorder()
-            rss = {"before": sum(server.rss_bytes() for server in servers)}
-
-            def one(i: int) -> None:
-                calls = workloads[i % len(workloads)]
-                name, fn = calls[(i // len(workloads)) % len(calls)]
-                record.timed(name, lambda: fn(i))
-                if i == requests // 2:
-                    rss["middle"] = sum(server.rss_bytes() for server in servers)
-
-            started = time.perf_counter()
-            with ThreadPoolExecutor(concurrency) as pool:
-                list(pool.map(one, range(requests)))
-            wall = time.perf_counter() - started
-            rss["after"] = sum(server.rss_bytes() for server in servers)
+            yield servers, channels
+        finally:
             for channel in channels:
                 channel.close()
-        finally:
             for server in servers:
                 server.stop()
+
+
+def load(requests: int, concurrency: int, store: str = "sqlite", replicas: int = 1) -> None:
+    with _replicas(store, replicas) as (servers, channels):
+        # client i talks to replica i % replicas, as a load balancer spreading connections would
+        workloads = [_workload(pb_grpc.VerificationServiceStub(c), lpb_grpc.LinkingServiceStub(c))
+                     for c in channels]
+        record = _Recorder()
+        rss = {"before": sum(server.rss_bytes() for server in servers)}
+
+        def one(i: int) -> None:
+            calls = workloads[i % len(workloads)]
+            name, fn = calls[(i // len(workloads)) % len(calls)]
+            record.timed(name, lambda: fn(i))
+            if i == requests // 2:
+                rss["middle"] = sum(server.rss_bytes() for server in servers)
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(concurrency) as pool:
+            list(pool.map(one, range(requests)))
+        wall = time.perf_counter() - started
+        rss["after"] = sum(server.rss_bytes() for server in servers)
     print(f"\n{requests} calls at concurrency {concurrency} in {wall:.1f} s ({requests / wall:.0f} calls/s), "
           f"store {store}, {replicas} replica(s)\n")
     record.print_table()
+    _print_rss(rss, replicas)
+
+
+def _print_rss(rss: dict[str, int], replicas: int) -> None:
     print(f"\n| RSS of {replicas} server(s) with their workers | MB |")
     print("|---|---|")
-    for key in ("before", "middle", "after"):
-        print(f"| {key} | {rss.get(key, 0) / 2**20:.0f} |")
+    for key, value in rss.items():
+        print(f"| {key} | {value / 2**20:.0f} |")
 
 
 class _Recorder:
@@ -164,61 +181,75 @@ class _Recorder:
             print(f"| {name} | {code} | {n} | {p50} | {p99} |")
 
 
-def mixed(requests: int, concurrency: int) -> None:
+def mixed(requests: int, concurrency: int, store: str = "sqlite", replicas: int = 1) -> None:
     heavy_clients = max(1, concurrency // 2)
     light_clients = max(1, concurrency - heavy_clients)
-    with tempfile.TemporaryDirectory() as tmp:
-        server = ServerProcess(Path(tmp) / "store.sqlite3").start()
-        try:
-            channel = grpc.insecure_channel(f"127.0.0.1:{server.port}")
-            verify, link = pb_grpc.VerificationServiceStub(channel), lpb_grpc.LinkingServiceStub(channel)
-            link.RegisterAccount(_register(0), timeout=60)
-            declared = pb.DeclaredProfile(full_name="Ana María López", birth_date="1990-04-01")
-            document = pb.Document(surname="LOPEZ", given_names="ANA MARIA", birth_date="1990-04-01")
-            image = pb.Image(content=PHOTO)
-            check = lpb.CheckAccountRequest(account_id="acct-0000000", kind=lpb.ACCOUNT_KIND_FREELANCER)
-            light_calls = [
-                ("MatchProfile", lambda: verify.MatchProfile(
-                    pb.MatchProfileRequest(declared=declared, document=document), timeout=60)),
-                ("CheckAccount", lambda: link.CheckAccount(check, timeout=60)),
-            ]
-            record = _Recorder()
-            done = threading.Event()
-            next_light = iter(range(requests))
-            lock = threading.Lock()
+    load = {"before": os.getloadavg()[0]}
+    with _replicas(store, replicas) as (servers, channels):
+        stubs = [(pb_grpc.VerificationServiceStub(c), lpb_grpc.LinkingServiceStub(c)) for c in channels]
+        stubs[0][1].RegisterAccount(_register(0), timeout=60)  # checked through every replica
+        declared = pb.DeclaredProfile(full_name="Ana María López", birth_date="1990-04-01")
+        document = pb.Document(surname="LOPEZ", given_names="ANA MARIA", birth_date="1990-04-01")
+        image = pb.Image(content=PHOTO)
+        check = lpb.CheckAccountRequest(account_id="acct-0000000", kind=lpb.ACCOUNT_KIND_FREELANCER)
+        record = _Recorder()
+        done = threading.Event()
+        next_light = iter(range(requests))
+        lock = threading.Lock()
+        rss = {"before": sum(server.rss_bytes() for server in servers)}
 
-            def heavy() -> None:
-                while not done.is_set():
-                    record.timed("CompareFaces", lambda: verify.CompareFaces(
-                        pb.CompareFacesRequest(reference=image, probe=image), timeout=120))
+        def heavy(client: int) -> None:
+            verify, _ = stubs[client % replicas]  # client k talks to replica k % replicas
+            while not done.is_set():
+                record.timed("CompareFaces", lambda: verify.CompareFaces(
+                    pb.CompareFacesRequest(reference=image, probe=image), timeout=120))
 
-            def light() -> None:
-                while True:
-                    with lock:
-                        i = next(next_light, None)
-                    if i is None:
-                        return
-                    name, fn = light_calls[i % len(light_calls)]
-                    record.timed(name, fn)
+        def light(client: int) -> None:
+            verify, link = stubs[client % replicas]
+            calls = [("MatchProfile", lambda: verify.MatchProfile(
+                         pb.MatchProfileRequest(declared=declared, document=document), timeout=60)),
+                     ("CheckAccount", lambda: link.CheckAccount(check, timeout=60))]
+            while True:
+                with lock:
+                    i = next(next_light, None)
+                if i is None:
+                    return
+                name, fn = calls[i % len(calls)]
+                record.timed(name, fn)
 
-            heavy_threads = [threading.Thread(target=heavy) for _ in range(heavy_clients)]
-            for t in heavy_threads:
-                t.start()
-            time.sleep(3)  # the workers are busy before the first light call
-            started = time.perf_counter()
-            with ThreadPoolExecutor(light_clients) as pool:
-                for _ in range(light_clients):
-                    pool.submit(light)
-            wall = time.perf_counter() - started
-            done.set()
-            for t in heavy_threads:
-                t.join(180)
-            channel.close()
-        finally:
-            server.stop()
+        heavy_threads = [threading.Thread(target=heavy, args=(k,)) for k in range(heavy_clients)]
+        for t in heavy_threads:
+            t.start()
+        time.sleep(3)  # the workers are busy before the first light call
+        load["start"] = os.getloadavg()[0]
+        started = time.perf_counter()
+        with ThreadPoolExecutor(light_clients) as pool:
+            for k in range(light_clients):
+                pool.submit(light, k)
+        wall = time.perf_counter() - started
+        load["end"] = os.getloadavg()[0]
+        rss["after"] = sum(server.rss_bytes() for server in servers)
+        done.set()
+        for t in heavy_threads:
+            t.join(180)
+        connections = _store_connections(servers[0].store) if store == "postgresql" else None
     print(f"\n{requests} light calls from {light_clients} clients in {wall:.1f} s while {heavy_clients} "
-          "clients called CompareFaces without pause\n")
+          f"clients called CompareFaces without pause; store {store}, {replicas} replica(s); load average "
+          f"(1 min) {load['before']:.1f} before the servers started, {load['start']:.1f} at the first light "
+          f"call, {load['end']:.1f} at the last\n")
     record.print_table()
+    _print_rss(rss, replicas)
+    if connections is not None:
+        print(f"\nPostgreSQL connections the servers held at the end: {connections}")
+
+
+def _store_connections(url: str) -> int:
+    """Client connections to the store's database other than this one (the servers' connections)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                            "AND pid <> pg_backend_pid()").fetchone()[0]
 
 
 def crash(seconds: float) -> None:
@@ -274,7 +305,7 @@ def main() -> None:
                         help="only the light calls' latency while CompareFaces saturates the workers")
     args = parser.parse_args()
     if args.mixed:
-        mixed(args.requests, args.concurrency)
+        mixed(args.requests, args.concurrency, args.store, args.replicas)
         return
     load(args.requests, args.concurrency, args.store, args.replicas)
     if not args.no_crash:

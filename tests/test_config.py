@@ -34,6 +34,7 @@ def test_file_then_environment_then_flags(tmp_path):
         ("[server]\nport = 'x'\n", "CONFIG_TYPE", "server.port"),
         ("[server]\nport = 70000\n", "CONFIG_VALUE", "server.port"),
         ("[server]\nmax_message_bytes = 10\n", "CONFIG_VALUE", "max_message_bytes"),
+        ("[server]\nworker_nice = 20\n", "CONFIG_VALUE", "server.worker_nice"),
         ("[nosuch]\na = 1\n", "CONFIG_UNKNOWN_KEY", "nosuch"),
         ("server = 3\n", "CONFIG_TYPE", "server"),
         ("[server\n", "CONFIG_SYNTAX", "TOML"),

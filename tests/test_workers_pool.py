@@ -108,3 +108,13 @@ def test_closed_pool_is_unavailable():
 def test_processes_must_be_positive():
     with pytest.raises(ValueError):
         WorkerPool(0)
+
+
+def test_workers_run_at_a_lower_cpu_priority_than_the_server():
+    pool = WorkerPool(1, nice=5)
+    try:
+        assert pool.run(os.nice, 0) == min(19, os.nice(0) + 5)
+    finally:
+        pool.close()
+    with pytest.raises(ValueError):
+        WorkerPool(1, nice=20)

@@ -110,7 +110,8 @@ def build_dependencies(config: Config, metrics: Metrics | None = None) -> Depend
     # Every engine that submits CPU work adds its initializer here, so each worker process
     # loads all models once, at start-up.
     pool = WorkerPool(processes, initializers=[FaceService.initializer(config.faces),
-                                               DocumentService.initializer(config.documents)])
+                                               DocumentService.initializer(config.documents)],
+                      nice=config.server.worker_nice)
     deps.closers.append(pool.close)
     try:
         pool.warm_up()  # models load now, not on the first request

@@ -39,6 +39,10 @@ class ServerSettings:
     threads: int = 128
     #: Processes for CPU-bound work (face and document pipelines); 0 means one per core.
     worker_processes: int = 0
+    #: How much lower the worker processes' CPU priority is than the server's (added to their
+    #: niceness at start, 0-19; 0 keeps the server's). Cheap calls then get the CPU first while
+    #: faces and documents keep every core the server leaves idle (README, "Deployment").
+    worker_nice: int = 10
     #: Let several ``idverify serve`` processes on this host listen on one port (SO_REUSEPORT; the
     #: kernel spreads connections over them). For replicas sharing one store: PostgreSQL, or a
     #: SQLite file on this host (writes are serialised by its lock either way).
@@ -55,6 +59,8 @@ class ServerSettings:
             raise ConfigError("server.threads must be >= 1", reason="CONFIG_VALUE")
         if self.worker_processes < 0:
             raise ConfigError("server.worker_processes must be >= 0", reason="CONFIG_VALUE")
+        if not 0 <= self.worker_nice <= 19:
+            raise ConfigError("server.worker_nice must be 0-19", reason="CONFIG_VALUE")
 
 
 @dataclass(frozen=True)

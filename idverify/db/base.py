@@ -146,7 +146,44 @@ class Database(ABC):
 
     @final
     def _all_rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-        return list(self._exec(sql, params).fetchall())
+        return self._all_rows_together([(sql, params)])[0]
+
+    @final
+    def _all_rows_together(self, queries: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple]]:
+        """The rows of each query, in order: on a backend that :attr:`pipelines`, all of them in
+        one round trip (one psycopg pipeline), else one after the other. Outside a write
+        transaction they run on one of the backend's connections for statements outside
+        transactions (:meth:`_outside_transaction`); inside one, on its connection after its
+        queued writes."""
+        try:
+            with self._reading() as conn:
+                if len(queries) == 1 or not self.pipelines:
+                    return [list(conn.execute(self._translate(sql), tuple(params)).fetchall())
+                            for sql, params in queries]
+                with conn.pipeline():
+                    cursors = [conn.execute(self._translate(sql), tuple(params)) for sql, params in queries]
+                return [list(cursor.fetchall()) for cursor in cursors]
+        except Exception as exc:
+            mapped = self._mapped(exc)
+            if mapped is None:
+                raise
+            raise mapped from exc
+
+    @final
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[Any]:
+        if getattr(self._local, "in_tx", False):
+            conn = self._conn()
+            with self._flushing(conn):
+                yield conn
+            return
+        with self._outside_transaction() as conn:
+            yield conn
+
+    def _outside_transaction(self) -> contextlib.AbstractContextManager[Any]:
+        """A connection for statements outside write transactions (in autocommit mode): this
+        thread's by default; the PostgreSQL backend lends one of a pool kept open."""
+        return contextlib.nullcontext(self._conn())
 
     @final
     @contextlib.contextmanager

@@ -1,6 +1,10 @@
 """The PostgreSQL backend (psycopg 3) for deployments with several replicas and workers.
 
-Connections are one per thread, in autocommit mode outside transactions. Inside a write
+Write transactions run on a connection per thread. Statements outside them (the reads of
+every lookup) borrow a connection of a small pool (psycopg_pool) opened with the store, in
+autocommit mode: a call never pays for a new connection (a PostgreSQL backend process to start,
+tens of milliseconds on a busy host), and however many threads a server has, its reads hold at
+most :attr:`PostgresBackend.read_pool_max` connections. Inside a write
 transaction, ``BEGIN``, the lock and every write whose result nobody reads ride in one psycopg
 pipeline with the next statement that waits for the server. A store that must
 serialise its writers across replicas sets :attr:`PostgresBackend.write_lock_key`: every write
@@ -28,6 +32,9 @@ class PostgresBackend:
     #: Writes without results are pipelined with the next statement (one round trip for both),
     #: where the libpq psycopg runs on supports pipelines (14 and later; the binary wheel's does).
     pipelines: ClassVar[bool] = True
+    #: Connections of the pool for statements outside transactions: kept open, and at most.
+    read_pool_min: ClassVar[int] = 4
+    read_pool_max: ClassVar[int] = 16
 
     def __init__(self, url: str, *args: Any, connect_timeout_s: int = 10, **kwargs: Any) -> None:
         import psycopg
@@ -37,7 +44,33 @@ class PostgresBackend:
         if not psycopg.Pipeline.is_supported():
             self.pipelines = False  # an old libpq: every write runs at once, as on SQLite
         self._sql_cache: dict[str, str] = {}
+        self._pool = None  # the migrations run on this thread's connection, before the pool opens
         super().__init__(*args, **kwargs)
+        self._pool = self._open_pool()
+
+    def _open_pool(self) -> Any:
+        from psycopg_pool import ConnectionPool, PoolTimeout
+
+        pool = ConnectionPool(self.url, min_size=self.read_pool_min, max_size=self.read_pool_max, open=True,
+                              kwargs={"autocommit": True, "connect_timeout": self._connect_timeout_s},
+                              timeout=self._connect_timeout_s, name="idverify-reads")
+        try:
+            pool.wait(timeout=self._connect_timeout_s)
+        except PoolTimeout as exc:
+            pool.close()
+            self.close()
+            raise Unavailable("PostgreSQL store unreachable", reason="STORE_UNAVAILABLE") from exc
+        return pool
+
+    def _outside_transaction(self) -> Any:
+        if self._pool is None:
+            return super()._outside_transaction()
+        return self._pool.connection()
+
+    def _before_close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+        super()._before_close()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(<url hidden>)"  # the URL may carry a password
@@ -67,5 +100,9 @@ class PostgresBackend:
         import psycopg
 
         if isinstance(exc, psycopg.OperationalError):
+            if self._pool is not None:
+                # After an outage every pooled connection is dead, not only the one that failed:
+                # test the idle ones now and replace the dead (the pool reconnects in the background).
+                self._pool.check()
             return Unavailable("PostgreSQL store unavailable", reason="STORE_UNAVAILABLE")
         return None

@@ -5,6 +5,11 @@ Why a ``ProcessPoolExecutor`` rather than grpc's multi-process SO_REUSEPORT patt
 server (one port, one health service, one set of rate limits and metrics) hands only the
 CPU-heavy part to the pool, the pool is shared by every engine (faces, documents), and the
 workers are started with ``spawn`` so no gRPC or thread state is forked.
+
+Why ``nice``: the workers' jobs take seconds of CPU, the server's own calls (profile matching,
+the linker's store reads) milliseconds. Run at a lower CPU priority, the workers get every core
+the server does not need, and a cheap call (and the store's server process it waits on) gets the
+CPU first instead of waiting behind a face comparison's time slices.
 """
 
 from __future__ import annotations
@@ -52,7 +57,9 @@ class _Failure:
         return cls(self.message, reason=self.reason, metadata=self.metadata)
 
 
-def _initialize(initializers: Sequence[Initializer]) -> None:
+def _initialize(nice: int, initializers: Sequence[Initializer]) -> None:
+    if nice:
+        os.nice(nice)  # first, so the models load at the lower priority too
     for function, args in initializers:
         function(*args)
 
@@ -82,10 +89,15 @@ class WorkerPool:
         initializers: Sequence[Initializer] = (),
         *,
         start_method: str = "spawn",
+        nice: int = 0,
     ) -> None:
         if processes < 1:
             raise ValueError("processes must be >= 1")
+        if not 0 <= nice <= 19:
+            raise ValueError("nice must be 0-19")
         self.processes = processes
+        #: How much lower the workers' CPU priority is than this process's (added with os.nice).
+        self.nice = nice
         self._initializers = tuple(initializers)
         self._context = multiprocessing.get_context(start_method)
         self._lock = threading.Lock()
@@ -99,7 +111,7 @@ class WorkerPool:
             max_workers=self.processes,
             mp_context=self._context,
             initializer=_initialize,
-            initargs=(self._initializers,),
+            initargs=(self.nice, self._initializers),
         )
 
     def warm_up(self, timeout: float = 120.0) -> list[int]:
