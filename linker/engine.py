@@ -40,7 +40,7 @@ from linker.settings import SEAL_KEY_HINT, LinkerSettings
 from linker.signals import (EMBEDDING_DIM, EVIDENCE_STRENGTHS, IDENTITY_TYPES, POSTED_KEYS, STRENGTHS, PostedSignal,
                             PreparedSignal, RejectedSignal, SignalHasher, links_alone, posted_name)
 from linker.store import LinkStore, open_store
-from linker.store.base import AccountRow, SealedRow, SealedValue
+from linker.store.base import AccountRow, SealedRow, SealedValue, StoredAccount
 from linker.v1 import linking_service_pb2 as pb
 
 __all__ = [
@@ -345,21 +345,29 @@ class Linker:
                                metadata={"field": "kind"})
 
     # ---- evidence ---------------------------------------------------------------------------
-    def _stored_probe(self, account_id: str) -> _Probe:
+    def _stored_probe(self, account_id: str, stored: StoredAccount | None = None) -> _Probe:
+        """The account's stored signals as a probe (``stored``: read already; else read now, in
+        one round trip). An account not stored has an empty probe."""
+        stored = stored or self.store.stored_account(account_id)
         probe = _Probe()
-        for t, digest, seen in self.store.signals_of(account_id):
+        if stored is None:
+            return probe
+        for t, digest, seen in stored.signals:
             probe.exact.append((t, _policy_strength(t), digest, seen))
-        probe.identity += self._sealed_identity(account_id)
+        probe.identity += self._opened(stored.sealed)
         probe.with_stored = bool(probe.identity)
-        for face in self.store.faces_of([account_id]):
+        for face in stored.faces:
             probe.faces.append((face.embedding, face.first_seen))
-        probe.posted = self.store.posted_of(account_id)
-        probe.texts = [(_textsim.from_bytes(sig), seen) for _a, sig, seen in self.store.texts_of([account_id])]
+        probe.posted = stored.posted
+        probe.texts = [(_textsim.from_bytes(sig), seen) for _a, sig, seen in stored.texts]
         return probe
 
     def _sealed_identity(self, account_id: str) -> list[tuple[int, bytes, str, float]]:
         """The account's stored identity values, opened: ``(type, digest, plain, first_seen)``."""
-        return [(row.type, row.digest, self._open(row), row.first_seen) for row in self.store.sealed_of([account_id])]
+        return self._opened(self.store.sealed_of([account_id]))
+
+    def _opened(self, rows: Iterable[SealedRow]) -> list[tuple[int, bytes, str, float]]:
+        return [(row.type, row.digest, self._open(row), row.first_seen) for row in rows]
 
     def _new_evidence(self, account_id: str, new: _Probe, stored: bool,
                       face_hits: Sequence[Sequence[tuple[int, float]]] | None = None,
@@ -394,12 +402,17 @@ class Linker:
                 per[ev.signal_type] = ev
 
         caps = [self._caps[strength] + 2 for _, strength, _, _ in probe.exact]
-        holders_of = self.store.signal_holders_many([(t, d) for t, _, d, _ in probe.exact], caps)
+        # Who holds the probe's values, and who posted or holds what screening matches, at once.
+        poster_values, holder_values = _posted_lookups(probe)
+        posted_limit = self._caps[_MEDIUM] + 2
+        holders_of, posters = self.store.holders_together(
+            [(t, d) for t, _, d, _ in probe.exact] + holder_values, caps + [posted_limit] * len(holder_values),
+            poster_values, posted_limit)
         same_name: set[str] = set()  # holders of the same name and birth date: fuzzy candidates
         generic_name: set[str] = set()
-        for t, strength, digest, seen in probe.exact:
+        for (t, strength, digest, seen), limit in zip(probe.exact, caps, strict=True):
             cap = self._caps[strength]
-            holders = holders_of[(t, digest)]
+            holders = holders_of[(t, digest)][:limit]
             count = len({h for h, _ in holders} | {account_id})
             generic = count > cap
             if t == _NAME:
@@ -415,7 +428,8 @@ class Linker:
         s = self.settings
         for other, ev in self._fuzzy_evidence(account_id, identity or probe, same_name, generic_name).items():
             add(other, ev)
-        for other, ev in self._posted_evidence(account_id, probe) + self._text_evidence(account_id, probe):
+        posted = self._posted_evidence(account_id, probe, (posters, holders_of))
+        for other, ev in posted + self._text_evidence(account_id, probe):
             add(other, ev)
         if probe.faces:
             if face_hits is None:
@@ -439,17 +453,22 @@ class Linker:
         return self._contradictions(out, [f for f, _ in probe.faces])
 
     # ---- what screening found ---------------------------------------------------------------
-    def _posted_evidence(self, account_id: str, probe: _Probe) -> list[tuple[str, Evidence]]:
+    def _posted_evidence(self, account_id: str, probe: _Probe, found: tuple[Mapping, Mapping] | None = None,
+                         ) -> list[tuple[str, Evidence]]:
         """Posted-detail evidence: the probe's registered values that other accounts posted in
-        messages, and the probe's posted details that others registered or posted too."""
+        messages, and the probe's posted details that others registered or posted too.
+        ``found``: the posters and holders of :func:`_posted_lookups`' values, read already."""
         registered = [(t, d, seen) for t, _, d, seen in probe.exact if t in _POSTABLE]
         if not registered and not probe.posted:
             return []
         cap = self._caps[_MEDIUM]
-        posters = self.store.posted_holders_many(
-            [(t, d) for t, d, _ in registered] + [(t, d) for t, d, _, _ in probe.posted], cap + 2)
-        holders = self.store.signal_holders_many(
-            [(t, d) for t, d, _, _ in probe.posted if t in STRENGTHS], cap + 2) if probe.posted else {}
+        poster_values, holder_values = _posted_lookups(probe)
+        if found is None:
+            found_holders, found_posters = self.store.holders_together(holder_values, cap + 2, poster_values, cap + 2)
+        else:
+            found_posters, found_holders = found
+        posters = {v: found_posters[v] for v in poster_values}
+        holders = {v: found_holders[v][:cap + 2] for v in holder_values}
 
         def generic(t: int, d: bytes) -> bool:
             held = {a for a, _, _ in posters.get((t, d), ())} | {a for a, _ in holders.get((t, d), ())}
@@ -982,17 +1001,18 @@ class Linker:
         """What :meth:`register` would decide, without storing anything. With no signals (and
         none rejected), the stored account is re-evaluated from its stored signals; with
         signals, ``account_id`` may be empty (a prospective account)."""
-        stored = self.store.account(account_id) if account_id else None
+        everything = self.store.stored_account(account_id) if account_id else None  # one round trip
+        stored = everything.row if everything else None
         if not signals and not rejected:
-            if stored is None:
+            if everything is None:
                 self._require(account_id)
-            assert stored is not None
+            assert everything is not None and stored is not None
             kind = kind or stored.kind
             owner_account_id = owner_account_id or stored.owner_account_id
-            probe = self._stored_probe(account_id)
+            probe = self._stored_probe(account_id, everything)
             evidence = self._evidence(account_id, probe)
-            person_id = self.store.persons_of([account_id]).get(account_id, "")
-            mates = [m for m in self.store.members([person_id]).get(person_id, []) if m != account_id]
+            person_id = everything.person_id
+            mates = [m for m in everything.members if m != account_id]
             view = AccountView(account_id, kind, owner_account_id, stored.seq)
             return self._decide(view, person_id, mates, evidence, probe)
         if kind not in _KINDS:
@@ -1009,7 +1029,7 @@ class Linker:
             person_id = ""
         mates = sorted(a for a, p in assignment.person_of.items() if p == assignment.person_of[account_id]
                        and a != account_id)
-        probe = new.extend(self._stored_probe(account_id)) if stored else new
+        probe = new.extend(self._stored_probe(account_id, everything)) if everything else new
         return self._decide(AccountView(account_id, kind, owner_account_id, seq), person_id, mates, evidence, probe,
                             rejected)
 
@@ -1141,6 +1161,15 @@ def _exact_name_evidence(seen: float, generic: bool) -> Evidence:
     re-registration of the account seals its values and the fuzzy score takes over."""
     note = "same name and birth date (exact; registered before sealed identities)"
     return Evidence(_NAME, _STRONG, seen, 1.0, generic, "generic value; " + note if generic else note)
+
+
+def _posted_lookups(probe: _Probe) -> tuple[list[tuple[int, bytes]], list[tuple[int, bytes]]]:
+    """The values :meth:`Linker._posted_evidence` looks up: whose posters (the probe's
+    postable registered values and its posted details) and whose holders (its posted details
+    of a linking type)."""
+    posted = [(t, d) for t, d, _, _ in probe.posted]
+    registered = [(t, d) for t, _, d, _ in probe.exact if t in _POSTABLE]
+    return registered + posted, [v for v in posted if v[0] in STRENGTHS]
 
 
 def _policy_strength(signal_type: int) -> int:

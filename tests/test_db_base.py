@@ -25,3 +25,33 @@ def test_a_connection_lost_in_an_outage_is_replaced_on_the_same_thread(postgres_
         assert store.schema_versions()  # the same thread, a new connection
     finally:
         store.close()
+
+
+@pytest.mark.postgres
+def test_reads_from_many_threads_share_the_pool_of_open_connections(postgres_server):
+    import threading
+
+    import psycopg
+
+    url = postgres_server.new_database()
+    store = open_reverify_store(url)
+    try:
+        barrier = threading.Barrier(40)
+
+        def read() -> None:
+            barrier.wait()
+            for _ in range(5):
+                assert store.schema_versions()
+
+        threads = [threading.Thread(target=read) for _ in range(40)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        with psycopg.connect(url, autocommit=True) as conn:
+            held = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                "AND pid <> pg_backend_pid()").fetchone()[0]
+        # the pool's connections and the one that ran the migrations; not one per thread
+        assert held <= store.read_pool_max + 1
+    finally:
+        store.close()

@@ -29,9 +29,10 @@ import numpy as np
 
 from idverify.db import Database, Migration
 from linker.store.migrations import MIGRATIONS
-from linker.store.screened import ScreenedRows
+from linker.store.holders import distinct_values, holder_queries, holders_by_value
+from linker.store.screened import POSTED_HOLDERS, POSTED_OF, TEXTS_OF, ScreenedRows, posted_row, text_row
 
-__all__ = ["AccountRow", "FaceRow", "LinkStore", "SealedRow", "SealedValue"]
+__all__ = ["AccountRow", "FaceRow", "LinkStore", "SealedRow", "SealedValue", "StoredAccount"]
 
 #: Tables in erasure order; an erased account leaves no row in any of them (events hold refs).
 TABLES = tuple("link_" + t for t in (
@@ -81,6 +82,34 @@ class FaceRow:
     first_seen: float
 
 
+@dataclass(frozen=True)
+class StoredAccount:
+    """An account and what is stored of it, read together (:meth:`LinkStore.stored_account`)."""
+
+    row: AccountRow
+    #: ``(type, digest, first_seen)``, as :meth:`LinkStore.signals_of`.
+    signals: list[tuple[int, bytes, float]]
+    sealed: list[SealedRow]
+    faces: list[FaceRow]
+    #: ``(type, digest, message kind, first_seen)``, as :meth:`LinkStore.posted_of`.
+    posted: list[tuple[int, bytes, str, float]]
+    #: ``(account_id, signature, first_seen)``, as :meth:`LinkStore.texts_of`.
+    texts: list[tuple[str, bytes, float]]
+    #: Its person ("" without one) and that person's accounts, itself included, sorted.
+    person_id: str
+    members: list[str]
+
+
+_ACCOUNT_COLS = "seq, account_id, kind, owner_account_id, ref, created_at"
+_ACCOUNT_OF = f"SELECT {_ACCOUNT_COLS} FROM link_accounts WHERE account_id = ?"
+_SIGNALS_OF = "SELECT type, digest, first_seen FROM link_signals WHERE account_id = ?"
+_SIGNAL_HOLDERS = "SELECT type, digest, account_id, first_seen FROM link_signals"
+_SEALED_OF = "SELECT account_id, type, digest, sealed, seal_format, key_id, first_seen FROM link_sealed WHERE account_id IN"
+_FACES_OF = "SELECT face_id, account_id, embedding, first_seen FROM link_faces WHERE account_id IN"
+_MEMBERS_OF = ("SELECT mine.person_id, m.account_id FROM link_memberships mine JOIN link_memberships m "
+               "ON m.person_id = mine.person_id WHERE mine.account_id = ? ORDER BY m.account_id")
+
+
 def _marks(n: int) -> str:
     return ",".join("?" * n)
 
@@ -112,13 +141,28 @@ class LinkStore(ScreenedRows, Database):
             self._exec_later(sql.format(rows=", ".join([group] * len(chunk))), [v for row in chunk for v in row])
 
     # ---- accounts ---------------------------------------------------------------------------
-    _ACCOUNT_COLS = "seq, account_id, kind, owner_account_id, ref, created_at"
+    _ACCOUNT_COLS = _ACCOUNT_COLS
 
     @final
     def account(self, account_id: str) -> AccountRow | None:
         """The stored account, or None."""
-        rows = self._all_rows(f"SELECT {self._ACCOUNT_COLS} FROM link_accounts WHERE account_id = ?", (account_id,))
+        rows = self._all_rows(_ACCOUNT_OF, (account_id,))
         return AccountRow(*rows[0]) if rows else None
+
+    @final
+    def stored_account(self, account_id: str) -> StoredAccount | None:
+        """The account with its signals, sealed identity values, faces, posted details, texts,
+        person and that person's accounts, in one round trip (seven reads in one pipeline on
+        PostgreSQL); None when it is not stored."""
+        one = (account_id,)
+        account, signals, sealed, faces, posted, texts, members = self._all_rows_together([
+            (_ACCOUNT_OF, one), (_SIGNALS_OF, one), (f"{_SEALED_OF} (?)", one), (f"{_FACES_OF} (?)", one),
+            (POSTED_OF, one), (f"{TEXTS_OF} (?)", one), (_MEMBERS_OF, one)])
+        if not account:
+            return None
+        return StoredAccount(AccountRow(*account[0]), [_signal(r) for r in signals], [_sealed(r) for r in sealed],
+                             [_face(r) for r in faces], [posted_row(r) for r in posted], [text_row(r) for r in texts],
+                             members[0][0] if members else "", [r[1] for r in members])
 
     @final
     def accounts(self, account_ids: Iterable[str]) -> dict[str, AccountRow]:
@@ -179,22 +223,20 @@ class LinkStore(ScreenedRows, Database):
         self, values: Sequence[tuple[int, bytes]], limit: int | Sequence[int]
     ) -> dict[tuple[int, bytes], list[tuple[str, float]]]:
         """:meth:`signal_holders` for many values in one round trip; ``limit`` per value."""
-        values = list(dict.fromkeys(values))
-        limits = [limit] * len(values) if isinstance(limit, int) else list(limit)
-        out: dict[tuple[int, bytes], list[tuple[str, float]]] = {v: [] for v in values}
-        for start in range(0, len(values), 50):
-            part = values[start : start + 50]
-            sql = " UNION ALL ".join(
-                f"SELECT * FROM (SELECT type, digest, account_id, first_seen FROM link_signals "
-                f"WHERE type = ? AND digest = ? LIMIT ?) AS q{i}"
-                for i in range(len(part))
-            )
-            params: list[Any] = []
-            for (t, d), n in zip(part, limits[start : start + 50], strict=True):
-                params += [t, d, n]
-            for t, d, account_id, first_seen in self._all_rows(sql, params):
-                out[(t, bytes(d))].append((account_id, first_seen))
-        return out
+        return self.holders_together(values, limit, (), 0)[0]
+
+    @final
+    def holders_together(
+        self, values: Sequence[tuple[int, bytes]], limit: int | Sequence[int],
+        posted_values: Sequence[tuple[int, bytes]], posted_limit: int,
+    ) -> tuple[dict[tuple[int, bytes], list[tuple[str, float]]], dict[tuple[int, bytes], list[tuple[str, str, float]]]]:
+        """:meth:`signal_holders_many` and :meth:`posted_holders_many` in one round trip."""
+        values, limits = distinct_values(values, limit)
+        posted_values, posted_limits = distinct_values(posted_values, posted_limit)
+        signal_queries = holder_queries(_SIGNAL_HOLDERS, values, limits)
+        rowsets = self._all_rows_together(signal_queries + holder_queries(POSTED_HOLDERS, posted_values, posted_limits))
+        return (holders_by_value(values, rowsets[:len(signal_queries)]),
+                holders_by_value(posted_values, rowsets[len(signal_queries):]))
 
     @final
     def add_person(self, account_id: str, person_id: str, rank: int, now: float) -> None:
@@ -208,10 +250,7 @@ class LinkStore(ScreenedRows, Database):
     @final
     def signals_of(self, account_id: str) -> list[tuple[int, bytes, float]]:
         """An account's ``(type, digest, first_seen)`` rows."""
-        return [
-            (r[0], bytes(r[1]), r[2])
-            for r in self._all_rows("SELECT type, digest, first_seen FROM link_signals WHERE account_id = ?", (account_id,))
-        ]
+        return [_signal(r) for r in self._all_rows(_SIGNALS_OF, (account_id,))]
 
     @final
     def shared_signals(self, account_ids: Sequence[str]) -> list[tuple[str, str, int, bytes, float]]:
@@ -282,10 +321,7 @@ class LinkStore(ScreenedRows, Database):
         """Sealed identity values of the accounts."""
         out = []
         for chunk in _chunks(sorted(set(account_ids))):
-            out += [SealedRow(r[0], int(r[1]), bytes(r[2]), SealedValue(int(r[4]), r[5], bytes(r[3])), r[6])
-                    for r in self._all_rows(
-                        "SELECT account_id, type, digest, sealed, seal_format, key_id, first_seen FROM link_sealed "
-                        f"WHERE account_id IN ({_marks(len(chunk))})", chunk)]
+            out += [_sealed(r) for r in self._all_rows(f"{_SEALED_OF} ({_marks(len(chunk))})", chunk)]
         return out
 
     @final
@@ -335,14 +371,7 @@ class LinkStore(ScreenedRows, Database):
         """The face embeddings of the given accounts."""
         out = []
         for chunk in _chunks(sorted(set(account_ids))):
-            out += [
-                _face(r)
-                for r in self._all_rows(
-                    "SELECT face_id, account_id, embedding, first_seen FROM link_faces "
-                    f"WHERE account_id IN ({_marks(len(chunk))})",
-                    chunk,
-                )
-            ]
+            out += [_face(r) for r in self._all_rows(f"{_FACES_OF} ({_marks(len(chunk))})", chunk)]
         return out
 
     @final
@@ -544,6 +573,14 @@ class LinkStore(ScreenedRows, Database):
     def dump(self) -> dict[str, list[tuple]]:
         """Every row of every linker table (for audits and erasure tests; small stores only)."""
         return {table: self._all_rows(f"SELECT * FROM {table}") for table in TABLES}
+
+
+def _signal(r: tuple) -> tuple[int, bytes, float]:
+    return r[0], bytes(r[1]), r[2]
+
+
+def _sealed(r: tuple) -> SealedRow:
+    return SealedRow(r[0], int(r[1]), bytes(r[2]), SealedValue(int(r[4]), r[5], bytes(r[3])), r[6])
 
 
 def _face(r: tuple) -> FaceRow:

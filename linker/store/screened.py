@@ -10,7 +10,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, final
 
-__all__ = ["ScreenedRows"]
+from linker.store.holders import distinct_values, holder_queries, holders_by_value
+
+__all__ = ["POSTED_HOLDERS", "POSTED_OF", "ScreenedRows", "TEXTS_OF", "posted_row", "text_row"]
+
+#: An account's posted details, as :func:`posted_row` reads them.
+POSTED_OF = "SELECT type, digest, message_kind, first_seen FROM link_posted WHERE account_id = ?"
+#: The text signatures of accounts ``IN`` a list that follows, as :func:`text_row` reads them.
+TEXTS_OF = "SELECT account_id, signature, first_seen FROM link_texts WHERE account_id IN"
+#: The select :func:`~linker.store.holders.holder_queries` limits per posted value.
+POSTED_HOLDERS = "SELECT type, digest, account_id, message_kind, first_seen FROM link_posted"
+
+
+def posted_row(r: tuple) -> tuple[int, bytes, str, float]:
+    return int(r[0]), bytes(r[1]), r[2], r[3]
+
+
+def text_row(r: tuple) -> tuple[str, bytes, float]:
+    return r[0], bytes(r[1]), r[2]
 
 
 def _marks(n: int) -> str:
@@ -26,6 +43,7 @@ class ScreenedRows:
     """Posted details (``link_posted``) and text fingerprints (``link_texts``, ``link_text_bands``)."""
 
     _all_rows: Any  # provided by idverify.db.Database
+    _all_rows_together: Any
     _exec: Any
     _exec_many: Any
 
@@ -58,26 +76,14 @@ class ScreenedRows:
     @final
     def posted_of(self, account_id: str) -> list[tuple[int, bytes, str, float]]:
         """An account's posted details: ``(type, digest, message kind, first_seen)``."""
-        return [(int(r[0]), bytes(r[1]), r[2], r[3]) for r in self._all_rows(
-            "SELECT type, digest, message_kind, first_seen FROM link_posted WHERE account_id = ?", (account_id,))]
+        return [posted_row(r) for r in self._all_rows(POSTED_OF, (account_id,))]
 
     @final
     def posted_holders_many(self, values: Sequence[tuple[int, bytes]],
                             limit: int) -> dict[tuple[int, bytes], list[tuple[str, str, float]]]:
         """Up to ``limit`` accounts that posted each value: ``(account, message kind, first_seen)``."""
-        values = list(dict.fromkeys((t, bytes(d)) for t, d in values))
-        out: dict[tuple[int, bytes], list[tuple[str, str, float]]] = {v: [] for v in values}
-        for start in range(0, len(values), 50):
-            part = values[start : start + 50]
-            sql = " UNION ALL ".join(
-                f"SELECT * FROM (SELECT type, digest, account_id, message_kind, first_seen FROM link_posted "
-                f"WHERE type = ? AND digest = ? LIMIT ?) AS p{i}" for i in range(len(part)))
-            params: list[Any] = []
-            for t, d in part:
-                params += [t, d, limit]
-            for t, d, account_id, kind, first in self._all_rows(sql, params):
-                out[(int(t), bytes(d))].append((account_id, kind, first))
-        return out
+        values, limits = distinct_values(values, limit)
+        return holders_by_value(values, self._all_rows_together(holder_queries(POSTED_HOLDERS, values, limits)))
 
     @final
     def shared_posted(self, account_ids: Sequence[str]) -> list[tuple[str, str, int, bytes, str, str, float]]:
@@ -138,9 +144,7 @@ class ScreenedRows:
         """The accounts' text signatures: ``(account_id, signature, first_seen)``."""
         out = []
         for chunk in _chunks(sorted(set(account_ids))):
-            out += [(r[0], bytes(r[1]), r[2]) for r in self._all_rows(
-                f"SELECT account_id, signature, first_seen FROM link_texts WHERE account_id IN ({_marks(len(chunk))})",
-                chunk)]
+            out += [text_row(r) for r in self._all_rows(f"{TEXTS_OF} ({_marks(len(chunk))})", chunk)]
         return out
 
     # ---- erasure ------------------------------------------------------------------------------
