@@ -42,7 +42,7 @@ class ServerSettings:
     #: How much lower the worker processes' CPU priority is than the server's (added to their
     #: niceness at start, 0-19; 0 keeps the server's). Cheap calls then get the CPU first while
     #: faces and documents keep every core the server leaves idle (README, "Deployment").
-    worker_nice: int = 10
+    worker_nice: int = 0
     #: Let several ``idverify serve`` processes on this host listen on one port (SO_REUSEPORT; the
     #: kernel spreads connections over them). For replicas sharing one store: PostgreSQL, or a
     #: SQLite file on this host (writes are serialised by its lock either way).
