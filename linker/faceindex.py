@@ -10,7 +10,11 @@ wheels: pip compiles it with ``-march=native``, which needs a C++ compiler and c
 illegal instruction on another CPU. FAISS's HNSW index cannot remove vectors (removal there is a
 search-time filter whose slots are never reused), its IVF indexes need training and re-training
 as the population drifts, and its exact flat index costs O(N) per query.
-The price: usearch takes 2-3x hnswlib's time per query at the same recall (RESULTS.md).
+The price: usearch computes as many distances per query as hnswlib or faiss but takes about
+twice as long for each, so 2.8-4x hnswlib's CPU per query at the same search breadth and 2.3x
+per insert; no option of usearch's closes that (RESULTS.md, "why usearch is slower").
+Half-precision storage (``dtype="f16"``, ``linker.hnsw_dtype``) halves the vectors and cuts the
+build by a third, but lost recall and moves distances by ~1e-4, so float32 is the default.
 
 The index is derived data: the store's ``faces`` table is the truth. :meth:`FaceIndex.sync`
 catches the index up with faces committed since its last sync (by this or another replica), so
@@ -304,8 +308,9 @@ class FaceIndex:
 
 
 def _new_graph(m: int, ef_construction: int, ef_search: int, dtype: Dtype) -> Index:
-    """An empty usearch graph of embeddings under squared Euclidean distance (on the raw
-    embeddings: dlib's are not unit length, so cosine or inner product would rank otherwise)."""
+    """An empty usearch graph of embeddings under squared Euclidean distance, on the raw
+    embeddings the linker's distance thresholds are calibrated on (cosine or inner product rank
+    vectors that are not unit length otherwise)."""
     return Index(ndim=EMBEDDING_DIM, metric=MetricKind.L2sq, dtype=dtype, connectivity=m,
                  expansion_add=ef_construction, expansion_search=ef_search)
 
