@@ -461,7 +461,8 @@ def bench_faces(embeddings: np.ndarray, queries: np.ndarray, settings: LinkerSet
             hnsw_t.append((time.perf_counter() - t) * 1000)
             agree += bool(got) and got[0][0] == best
         cpu = (time.process_time() - c0) * 1000 / len(queries)
-        hnsw_p50 = hnsw_p50 or pct(hnsw_t, 50)
+        if ef == settings.hnsw_ef_search:
+            hnsw_p50 = pct(hnsw_t, 50)
         default = " (default)" if ef == settings.hnsw_ef_search else ""
         print(f"| {name} | {ef}{default} | {pct(hnsw_t, 50):.3f} | {pct(hnsw_t, 99):.3f} | {cpu:.3f} | "
               f"{agree / len(queries):.4f} |", flush=True)
