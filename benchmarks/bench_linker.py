@@ -4,6 +4,7 @@ real engine and store, then measured side by side with the naive/exact alternati
     PYTHONPATH=. python benchmarks/bench_linker.py --accounts 100000
     PYTHONPATH=. python benchmarks/bench_linker.py --accounts 1000000 --face-only   # 1:N faces at 1M
     PYTHONPATH=. python benchmarks/bench_linker.py --accounts 1000000 --face-only --peers hnswlib,faiss
+    PYTHONPATH=. python benchmarks/bench_linker.py --accounts 100000 --face-only --face-dtype f16 --peers hnswlib,usearch,faiss
     PYTHONPATH=. python benchmarks/bench_linker.py --accounts 20000 --store postgresql://...
     PYTHONPATH=. python benchmarks/bench_linker.py --febrl febrl1,febrl3,febrl4 --old c1aaee9 --splink  # issue 15
 
