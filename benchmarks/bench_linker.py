@@ -4,6 +4,7 @@ real engine and store, then measured side by side with the naive/exact alternati
     PYTHONPATH=. python benchmarks/bench_linker.py --accounts 100000
     PYTHONPATH=. python benchmarks/bench_linker.py --accounts 1000000 --face-only   # 1:N faces at 1M
     PYTHONPATH=. python benchmarks/bench_linker.py --accounts 1000000 --face-only --peers hnswlib,faiss
+    PYTHONPATH=. python benchmarks/bench_linker.py --accounts 100000 --face-only --face-dtype f16 --peers hnswlib,usearch,faiss
     PYTHONPATH=. python benchmarks/bench_linker.py --accounts 20000 --store postgresql://...
     PYTHONPATH=. python benchmarks/bench_linker.py --febrl febrl1,febrl3,febrl4 --old c1aaee9 --splink  # issue 15
 
@@ -422,13 +423,23 @@ def bench_faces(embeddings: np.ndarray, queries: np.ndarray, settings: LinkerSet
                 build: float | None = None, peers: tuple[str, ...] = ()) -> None:
     """The linker's face index (usearch) against exact numpy search on the same embeddings, and
     against the ``peers`` of benchmarks/faceindex_peers.py (hnswlib, faiss) built on them with the
-    same graph; ``labels[i]`` is row i's label."""
+    same graph; ``labels[i]`` is row i's label. Searches run one query at a time on one thread
+    (the RegisterAccount path): wall-clock p50/p99 and CPU ms per query (``time.process_time``
+    over the queries, the figure a loaded machine disturbs least). Without ``index``, the
+    linker's index is built here in one batch on all cores (as a rebuild from the store)."""
+    from benchmarks.faceindex_peers import rss_mb
+
     print(f"\n## 1:N face search over {len(embeddings):,} faces ({len(queries)} queries, new photos)\n")
-    if index is None:
-        t0 = time.perf_counter()
-        index = FaceIndex(settings.hnsw_m, settings.hnsw_ef_construction, settings.hnsw_ef_search)
+    costs: list[str] = []
+    own = index is None
+    if own:
+        gc.collect()
+        before, t0, c0 = rss_mb(), time.perf_counter(), time.process_time()
+        index = FaceIndex(settings.hnsw_m, settings.hnsw_ef_construction, settings.hnsw_ef_search,
+                          background=False, dtype=settings.hnsw_dtype)
         index.add(range(len(embeddings)), embeddings)
-        build = time.perf_counter() - t0
+        build, build_cpu, grown = time.perf_counter() - t0, time.process_time() - c0, rss_mb() - before
+        print(f"  FaceIndex built in {build:.0f} s ({build_cpu:.0f} CPU s)", file=sys.stderr, flush=True)
     labels = np.arange(len(embeddings)) if labels is None else labels
     exact_t, exact_best = [], []
     for q in queries:
@@ -436,48 +447,86 @@ def bench_faces(embeddings: np.ndarray, queries: np.ndarray, settings: LinkerSet
         d = ((embeddings - q) ** 2).sum(axis=1)
         exact_best.append(int(labels[int(np.argmin(d))]))
         exact_t.append((time.perf_counter() - t) * 1000)
-    print("| method | p50 ms | p99 ms | recall@1 vs exact | build s |")
-    print("|---|---|---|---|---|")
+    print("| method | ef | p50 ms | p99 ms | CPU ms/query | recall@1 vs exact |")
+    print("|---|---|---|---|---|---|")
     hnsw_p50 = None
-    efs = sorted({settings.hnsw_ef_search, 64, 128, 256, 512})
+    efs = sorted({settings.hnsw_ef_search, 32, 48, 64, 128, 256})
+    name = f"FaceIndex: usearch {settings.hnsw_dtype} (M {settings.hnsw_m}, ef_construction {settings.hnsw_ef_construction})"
     for ef in efs:
         index.set_ef(ef)
         hnsw_t, agree = [], 0
+        c0 = time.process_time()
         for q, best in zip(queries, exact_best, strict=True):
             t = time.perf_counter()
             got = index.search(q, 1)
             hnsw_t.append((time.perf_counter() - t) * 1000)
             agree += bool(got) and got[0][0] == best
-        hnsw_p50 = hnsw_p50 or pct(hnsw_t, 50)
+        cpu = (time.process_time() - c0) * 1000 / len(queries)
+        if ef == settings.hnsw_ef_search:
+            hnsw_p50 = pct(hnsw_t, 50)
         default = " (default)" if ef == settings.hnsw_ef_search else ""
-        print(f"| FaceIndex: usearch (M={settings.hnsw_m}, ef={ef}){default} | {pct(hnsw_t, 50):.3f} | "
-              f"{pct(hnsw_t, 99):.3f} | {agree / len(queries):.4f} | "
-              f"{'incremental, during ingest' if build is None else 'loaded from the snapshot' if build != build else f'{build:.1f}'} |")
+        print(f"| {name} | {ef}{default} | {pct(hnsw_t, 50):.3f} | {pct(hnsw_t, 99):.3f} | {cpu:.3f} | "
+              f"{agree / len(queries):.4f} |", flush=True)
     index.set_ef(settings.hnsw_ef_search)
-    for name in peers:
-        bench_peer(name, embeddings, labels, queries, exact_best, efs)
-    print(f"| numpy brute force (exact) | {pct(exact_t, 50):.3f} | {pct(exact_t, 99):.3f} | 1.0000 | 0 |")
-    print(f"| ratio exact / index default (p50) | {pct(exact_t, 50) / hnsw_p50:.0f}x | | | |")
+    if own:
+        from usearch.index import Index
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "faces.usearch")
+            t = time.perf_counter()
+            index.save(path)
+            save_s = time.perf_counter() - t
+            t = time.perf_counter()
+            Index.restore(path)  # the graph alone: FaceIndex.load also reads labels and catches up with a store
+            load_s = time.perf_counter() - t
+            size = os.path.getsize(path) / 2**20
+        costs.append(f"| {name} | {build:.0f} | {build_cpu:.0f} | {grown:,.0f} | {size:,.0f} | {save_s:.2f} / {load_s:.2f} |")
+        index.close()
+        del index
+        gc.collect()
+    for peer_name in peers:
+        costs.append(bench_peer(peer_name, embeddings, labels, queries, exact_best, efs))
+    print(f"| numpy brute force (exact) | | {pct(exact_t, 50):.3f} | {pct(exact_t, 99):.3f} | | 1.0000 |")
+    print(f"| ratio exact / index default (p50) | | {pct(exact_t, 50) / hnsw_p50:.0f}x | | | |")
+    if costs:
+        print("\n| method | build s (all cores) | build CPU s | RSS added MB | file MB | save / load s |")
+        print("|---|---|---|---|---|---|")
+        print("\n".join(filter(None, costs)))
 
 
 def bench_peer(name: str, embeddings: np.ndarray, labels: np.ndarray, queries: np.ndarray,
-               exact_best: list[int], efs: list[int]) -> None:
-    """Table rows for one peer library, built here on all cores with the linker's graph shape."""
-    from benchmarks.faceindex_peers import PEERS, build, timed_searches
+               exact_best: list[int], efs: list[int]) -> str:
+    """Table rows for one peer library, built here on all cores with the linker's graph shape;
+    returns its row of build and file costs."""
+    from benchmarks.faceindex_peers import PEERS, build, rss_mb, timed_searches
 
+    gc.collect()
+    before, c0 = rss_mb(), time.process_time()
     try:
         peer = PEERS[name](len(embeddings))
     except ImportError:
-        print(f"| {name}: not installed | | | | |")
-        return
+        print(f"| {name}: not installed | | | | | |")
+        return ""
     build_s = build(peer, labels, embeddings)
+    build_cpu, grown = time.process_time() - c0, rss_mb() - before
+    print(f"  {name} built in {build_s:.0f} s ({build_cpu:.0f} CPU s)", file=sys.stderr, flush=True)
     for ef in efs:
         peer.set_ef(ef)
-        times, recall = timed_searches(peer, queries, exact_best, k=1)
-        print(f"| {peer.name}, ef={ef} | {pct(times, 50):.3f} | {pct(times, 99):.3f} | "
-              f"{recall:.4f} | {build_s:.1f} |", flush=True)
+        times, recall, cpu = timed_searches(peer, queries, exact_best, k=1)
+        print(f"| {peer.name} | {ef} | {pct(times, 50):.3f} | {pct(times, 99):.3f} | {cpu:.3f} | "
+              f"{recall:.4f} |", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "faces.index")
+        t = time.perf_counter()
+        peer.save(path)
+        save_s = time.perf_counter() - t
+        t = time.perf_counter()
+        peer.load(path)
+        load_s = time.perf_counter() - t
+        size = os.path.getsize(path) / 2**20
     del peer
     gc.collect()
+    return f"| {PEERS[name].name} | {build_s:.0f} | {build_cpu:.0f} | {grown:,.0f} | {size:,.0f} | {save_s:.2f} / {load_s:.2f} |"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -501,6 +550,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--breakdown", action="store_true", help="time the engine's and store's calls (per account)")
     ap.add_argument("--link", type=int, default=0, help="link only this many accounts after the prefill (0: all)")
     ap.add_argument("--face-dim", type=int, default=32, help="intrinsic dimension of synthetic faces")
+    ap.add_argument("--face-dtype", choices=("f32", "f16"), default=LinkerSettings.hnsw_dtype,
+                    help="how the linker's face graph stores embeddings (linker.hnsw_dtype)")
+    ap.add_argument("--face-ef", type=int, default=LinkerSettings.hnsw_ef_search,
+                    help="the linker's face search breadth (linker.hnsw_ef_search)")
     ap.add_argument("--peers", default="", help="comma-separated vector-index libraries to build on the same "
                     "faces beside the linker's (hnswlib, usearch, faiss: benchmarks/faceindex_peers.py)")
     ap.add_argument("--febrl", default="", help="FEBRL mode (issue 15): comma-separated sets, e.g. febrl1,febrl3,febrl4; "
@@ -518,7 +571,7 @@ def main(argv: list[str] | None = None) -> int:
     if set(filter(None, args.peers.split(","))) - set(PEERS):
         ap.error(f"--peers: choose from {', '.join(PEERS)}")
 
-    settings = LinkerSettings(hash_key="0" * 64)
+    settings = LinkerSettings(hash_key="0" * 64, hnsw_dtype=args.face_dtype, hnsw_ef_search=args.face_ef)
     t0 = time.perf_counter()
     stream, truth = generate(args.accounts, args.seed, args.face_dim)
     print(f"# bench_linker: {len(stream):,} accounts, {len(set(truth.values())):,} true persons, "
@@ -556,7 +609,7 @@ def main(argv: list[str] | None = None) -> int:
         location = pg_server.new_database()
     held: dict[tuple[int, int], int] = {}
     snapshot = Path(args.snapshot) if args.snapshot else None
-    tag = f"{args.accounts}-{args.prefill}-{args.seed}-{args.face_dim}-{settings.hnsw_m}-{settings.hnsw_ef_construction}"
+    tag = f"{args.accounts}-{args.prefill}-{args.seed}-{args.face_dim}-{settings.hnsw_m}-{settings.hnsw_ef_construction}-{settings.hnsw_dtype}"
     index_build_s = float("nan")
     if args.prefill:
         for acc in stream[: args.prefill]:
@@ -567,7 +620,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copyfile(snapshot / f"{tag}.sqlite3", location)
         store = open_store(location)
         index = FaceIndex.load(snapshot / f"{tag}.hnsw", store, settings.hnsw_m, settings.hnsw_ef_construction,
-                               settings.hnsw_ef_search)
+                               settings.hnsw_ef_search, dtype=settings.hnsw_dtype)
         linker = Linker(store, SignalHasher(bytes(32)), settings, index, sealer=Sealer(bytes(range(32))))
         print(f"(prefilled store and face index copied from the snapshot in {time.perf_counter() - t:.0f} s)")
     else:
@@ -727,7 +780,7 @@ def main(argv: list[str] | None = None) -> int:
     save_s = time.perf_counter() - t
     t = time.perf_counter()
     loaded = FaceIndex.load(index_file, linker.store, settings.hnsw_m, settings.hnsw_ef_construction,
-                            settings.hnsw_ef_search)
+                            settings.hnsw_ef_search, dtype=settings.hnsw_dtype)
     load_s = time.perf_counter() - t
     print(f"\n| face index with linker.index_path ({len(loaded):,} faces) | seconds |\n|---|---|")
     print(f"| save at shutdown | {save_s:.1f} |\n| load + catch up with the store at start | {load_s:.1f} |")

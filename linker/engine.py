@@ -246,7 +246,8 @@ class Linker:
         self.hasher = hasher
         self.sealer = sealer
         self.settings = settings
-        self.index = index or FaceIndex(settings.hnsw_m, settings.hnsw_ef_construction, settings.hnsw_ef_search)
+        self.index = index or FaceIndex(settings.hnsw_m, settings.hnsw_ef_construction, settings.hnsw_ef_search,
+                                        dtype=settings.hnsw_dtype)
         self.index.sync(store)
         self._caps = {_STRONG: settings.cap_strong, _MEDIUM: settings.cap_medium, _WEAK: settings.cap_weak}
         self._bands_cache: dict[bytes, list[bytes]] = {}
@@ -265,7 +266,7 @@ class Linker:
             index = None
             if settings.index_path:
                 index = FaceIndex.load(settings.index_path, store, settings.hnsw_m, settings.hnsw_ef_construction,
-                                       settings.hnsw_ef_search)
+                                       settings.hnsw_ef_search, dtype=settings.hnsw_dtype)
             return cls(store, SignalHasher(key), settings, index, sealer=sealer)
         except BaseException:
             store.close()

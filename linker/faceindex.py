@@ -10,7 +10,11 @@ wheels: pip compiles it with ``-march=native``, which needs a C++ compiler and c
 illegal instruction on another CPU. FAISS's HNSW index cannot remove vectors (removal there is a
 search-time filter whose slots are never reused), its IVF indexes need training and re-training
 as the population drifts, and its exact flat index costs O(N) per query.
-The price: usearch takes 2-3x hnswlib's time per query at the same recall (RESULTS.md).
+The price: usearch computes as many distances per query as hnswlib or faiss but takes about
+twice as long for each, so 2.8-4x hnswlib's CPU per query at the same search breadth and 2.3x
+per insert; no option of usearch's closes that (RESULTS.md, "why usearch is slower").
+Half-precision storage (``dtype="f16"``, ``linker.hnsw_dtype``) halves the vectors and cuts the
+build by a third, but lost recall and moves distances by ~1e-4, so float32 is the default.
 
 The index is derived data: the store's ``faces`` table is the truth. :meth:`FaceIndex.sync`
 catches the index up with faces committed since its last sync (by this or another replica), so
@@ -33,6 +37,7 @@ import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from usearch.index import Index, MetricKind
@@ -40,13 +45,16 @@ from usearch.index import Index, MetricKind
 from linker.signals import EMBEDDING_DIM
 from linker.store.base import LinkStore
 
-__all__ = ["FaceIndex", "exact_distances"]
+__all__ = ["DTYPES", "Dtype", "FaceIndex", "exact_distances"]
 
 _log = logging.getLogger(__name__)
 
 #: Written into ``<index_path>.json``; a file without it (hnswlib's, before issue 17) is rebuilt.
 _FORMAT = "usearch-2"
 _ALL_CORES = 0  # usearch's "threads" for every core
+#: How the graph may store embeddings (usearch's dtype); see :class:`FaceIndex`.
+Dtype = Literal["f32", "f16"]
+DTYPES: tuple[Dtype, ...] = ("f32", "f16")
 
 
 def exact_distances(queries: np.ndarray, matrix: np.ndarray) -> np.ndarray:
@@ -74,12 +82,18 @@ class FaceIndex:
     """
 
     def __init__(self, m: int = 32, ef_construction: int = 200, ef_search: int = 96,
-                 background: bool = True, max_pending: int = 4096, chunk: int = 8) -> None:
+                 background: bool = True, max_pending: int = 4096, chunk: int = 8, *,
+                 dtype: Dtype = "f32") -> None:
         """``m`` is the graph degree (usearch's connectivity), ``ef_construction`` and
         ``ef_search`` the insert and search breadths (its expansion_add and expansion_search).
+        ``dtype`` is how the graph stores embeddings: ``f32`` exactly, ``f16`` in half the
+        memory (distances then differ from float32 ones by about 1e-4).
         ``background=False`` starts no thread: small additions wait in the pending buffer until
         :meth:`flush`, :meth:`save` or ``max_pending``."""
-        self._index = _new_graph(m, ef_construction, ef_search)
+        if dtype not in DTYPES:
+            raise ValueError(f"face index dtype must be one of {', '.join(DTYPES)}, not {dtype!r}")
+        self.dtype = dtype
+        self._index = _new_graph(m, ef_construction, ef_search, dtype)
         self._lock = threading.Lock()  # graph calls, and every move between pending and graph
         self._labels: set[int] = set()  # labels in the graph
         self._pending: dict[int, np.ndarray] = {}  # label -> vector, searchable, not in the graph yet
@@ -246,25 +260,29 @@ class FaceIndex:
         with self._lock:
             self._insert_all()
             self._index.save(str(path) + ".tmp")
-            meta = {"format": _FORMAT, "synced_to": self.synced_to, "labels": sorted(self._labels)}
+            meta = {"format": _FORMAT, "dtype": self.dtype, "synced_to": self.synced_to,
+                    "labels": sorted(self._labels)}
         Path(str(path) + ".json.tmp").write_text(json.dumps(meta))
         os.replace(str(path) + ".tmp", path)
         os.replace(str(path) + ".json.tmp", str(path) + ".json")
 
     @classmethod
     def load(cls, path: str | Path, store: LinkStore, m: int = 32, ef_construction: int = 200,
-             ef_search: int = 96) -> FaceIndex:
+             ef_search: int = 96, *, dtype: Dtype = "f32") -> FaceIndex:
         """The index saved at ``path`` caught up with ``store``; a fresh rebuild from the
-        store's embeddings when the file is missing, unreadable or in another format (an hnswlib
-        graph saved before issue 17): the store is the truth, the file only a cache."""
-        index = cls(m, ef_construction, ef_search)
+        store's embeddings when the file is missing, unreadable, in another format (an hnswlib
+        graph saved before issue 17) or stores embeddings in another ``dtype``: the store is
+        the truth, the file only a cache."""
+        index = cls(m, ef_construction, ef_search, dtype=dtype)
         path = Path(path)
         try:
             meta = json.loads(Path(str(path) + ".json").read_text())
             if meta.get("format") != _FORMAT:
                 raise ValueError(f"face index file in format {meta.get('format', 'hnswlib')!r}")
+            if meta.get("dtype", "f32") != dtype:  # files before the option stored float32
+                raise ValueError(f"face index file stores {meta.get('dtype', 'f32')}, configured {dtype}")
             labels, synced_to = set(meta["labels"]), int(meta["synced_to"])
-            loaded = _new_graph(m, ef_construction, ef_search)
+            loaded = _new_graph(m, ef_construction, ef_search, dtype)
             loaded.load(str(path))
             if loaded.ndim != EMBEDDING_DIM or len(loaded) != len(labels):
                 raise ValueError("face index file does not match its metadata")
@@ -289,9 +307,11 @@ class FaceIndex:
             return self._labels | set(self._pending)
 
 
-def _new_graph(m: int, ef_construction: int, ef_search: int) -> Index:
-    """An empty usearch graph of float32 embeddings under squared Euclidean distance."""
-    return Index(ndim=EMBEDDING_DIM, metric=MetricKind.L2sq, dtype="f32", connectivity=m,
+def _new_graph(m: int, ef_construction: int, ef_search: int, dtype: Dtype) -> Index:
+    """An empty usearch graph of embeddings under squared Euclidean distance, on the raw
+    embeddings the linker's distance thresholds are calibrated on (cosine or inner product rank
+    vectors that are not unit length otherwise)."""
+    return Index(ndim=EMBEDDING_DIM, metric=MetricKind.L2sq, dtype=dtype, connectivity=m,
                  expansion_add=ef_construction, expansion_search=ef_search)
 
 

@@ -133,6 +133,9 @@ class LinkerSettings:
     hnsw_m: int = 32
     hnsw_ef_construction: int = 200
     hnsw_ef_search: int = 96
+    #: How the face graph stores embeddings: ``f32`` exactly, or ``f16`` in half the memory and
+    #: with cheaper distances (search distances then differ from float32 ones by about 1e-4).
+    hnsw_dtype: Literal["f32", "f16"] = "f32"
     #: Profile and job-post texts (issue 18): two accounts whose texts' estimated Jaccard
     #: similarity of word shingles is at least this are weakly linked (linker/textsim.py).
     text_link_similarity: float = 0.5
@@ -152,6 +155,8 @@ class LinkerSettings:
             raise ConfigError("linker name similarities must satisfy 0 < medium <= match <= 1", reason="CONFIG_VALUE")
         if not 0 < self.fuzzy_medium_weight <= self.fuzzy_strong_weight:
             raise ConfigError("linker fuzzy weights must satisfy 0 < medium <= strong", reason="CONFIG_VALUE")
+        if self.hnsw_dtype not in ("f32", "f16"):
+            raise ConfigError("linker.hnsw_dtype must be 'f32' or 'f16'", reason="CONFIG_VALUE")
         if self.fuzzy_compare not in ("sealed", "hashed"):
             raise ConfigError("linker.fuzzy_compare must be 'sealed' or 'hashed'", reason="CONFIG_VALUE")
         self._validate_seal_keys()

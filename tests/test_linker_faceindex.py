@@ -7,6 +7,7 @@ import threading
 import time
 
 import numpy as np
+import pytest
 
 from linker.faceindex import FaceIndex
 from linker.store import SqliteStore
@@ -161,5 +162,39 @@ def test_an_index_file_in_another_format_is_rebuilt_from_the_store(tmp_path, cap
         rebuilt = FaceIndex.load(path, store)
         assert rebuilt.labels() == set(ids) and "rebuilding" in caplog.text
     for index in (loaded, again, rebuilt):
+        index.close()
+    store.close()
+
+
+def test_a_half_precision_graph_finds_the_same_faces_at_nearly_the_same_distances(tmp_path, caplog):
+    """``dtype="f16"`` (linker.hnsw_dtype) halves the graph's vectors: the same nearest faces,
+    distances within 1e-3 of float32's, and a file saved in the other dtype is rebuilt."""
+    rng = np.random.default_rng(4)
+    vectors = rng.normal(0, 0.056, (2000, 128)).astype(np.float32)
+    probes = vectors[:50] + rng.normal(0, 0.01, (50, 128)).astype(np.float32)
+    exact = np.linalg.norm(probes[:, None, :].astype(np.float64) - vectors[None, :, :], axis=2)
+    half = FaceIndex(background=False, dtype="f16")
+    half.add(range(2000), vectors)
+    assert half._index.dtype.name.lower() == "f16"
+    for row, hits in enumerate(half.search_many(probes, 3)):
+        assert [lab for lab, _ in hits] == np.argsort(exact[row])[:3].tolist()
+        assert np.allclose([d for _, d in hits], exact[row][[lab for lab, _ in hits]], atol=1e-3)
+    with pytest.raises(ValueError, match="dtype"):
+        FaceIndex(dtype="i8")
+
+    store = SqliteStore(tmp_path / "s.sqlite3")
+    with store.write():
+        store.upsert_account("a", 1, "", 1.0)
+        ids = [store.add_face("a", v, 1.0) for v in vectors[:30]]
+    saved = FaceIndex.load(tmp_path / "faces.usearch", store, dtype="f16")
+    saved.save(tmp_path / "faces.usearch")
+    assert json.loads((tmp_path / "faces.usearch.json").read_text())["dtype"] == "f16"
+    caplog.clear()
+    again = FaceIndex.load(tmp_path / "faces.usearch", store, dtype="f16")
+    assert "rebuilding" not in caplog.text and again.search(vectors[4], 1)[0][0] == ids[4]
+    full = FaceIndex.load(tmp_path / "faces.usearch", store)  # configured f32: rebuilt, not misread
+    assert "stores f16, configured f32" in caplog.text
+    assert full.dtype == "f32" and full.labels() == set(ids) and full.search(vectors[4], 1)[0] == (ids[4], 0.0)
+    for index in (half, saved, again, full):
         index.close()
     store.close()

@@ -88,3 +88,11 @@ def test_posted_details_per_account_are_bounded():
     assert _load(seal_key=SEAL, posted_per_account=5).linker.posted_per_account == 5
     with pytest.raises(ConfigError, match="posted_per_account"):
         _load(seal_key=SEAL, posted_per_account=0)
+
+
+def test_the_face_graph_dtype_is_f32_or_f16():
+    assert _load().linker.hnsw_dtype == "f32"
+    assert _load(hnsw_dtype="f16").linker.hnsw_dtype == "f16"
+    with pytest.raises(ConfigError) as err:
+        _load(hnsw_dtype="i8")
+    assert err.value.reason == "CONFIG_VALUE" and "hnsw_dtype" in err.value.message
