@@ -28,6 +28,8 @@ class PostgresBackend:
     #: Writes without results are pipelined with the next statement (one round trip for both),
     #: where the libpq psycopg runs on supports pipelines (14 and later; the binary wheel's does).
     pipelines: ClassVar[bool] = True
+    #: Lists are passed as one array parameter (``= ANY(%s)``, ``unnest(%s)``).
+    arrays: ClassVar[bool] = True
 
     def __init__(self, url: str, *args: Any, connect_timeout_s: int = 10, **kwargs: Any) -> None:
         import psycopg

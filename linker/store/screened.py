@@ -26,6 +26,7 @@ class ScreenedRows:
     """Posted details (``link_posted``) and text fingerprints (``link_texts``, ``link_text_bands``)."""
 
     _all_rows: Any  # provided by idverify.db.Database
+    arrays: bool
     _exec: Any
     _exec_many: Any
 
@@ -67,6 +68,15 @@ class ScreenedRows:
         """Up to ``limit`` accounts that posted each value: ``(account, message kind, first_seen)``."""
         values = list(dict.fromkeys((t, bytes(d)) for t, d in values))
         out: dict[tuple[int, bytes], list[tuple[str, str, float]]] = {v: [] for v in values}
+        if self.arrays and values:  # one statement: each value's first posters, in a lateral join
+            for t, d, account_id, kind, first in self._all_rows(
+                "SELECT v.type, v.digest, p.account_id, p.message_kind, p.first_seen "
+                "FROM unnest(?::int[], ?::bytea[]) AS v (type, digest) CROSS JOIN LATERAL "
+                "(SELECT account_id, message_kind, first_seen FROM link_posted "
+                "WHERE link_posted.type = v.type AND link_posted.digest = v.digest LIMIT ?) AS p",
+                ([t for t, _ in values], [d for _, d in values], limit)):
+                out[(int(t), bytes(d))].append((account_id, kind, first))
+            return out
         for start in range(0, len(values), 50):
             part = values[start : start + 50]
             sql = " UNION ALL ".join(
