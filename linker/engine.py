@@ -955,7 +955,8 @@ class Linker:
             name_type=_NAME, fuzzy_keys=fuzzy_keys, block_keys=block_keys, block_cap=s.fuzzy_block_cap,
             posted=[(t, d) for p in probes for t, _, d, _ in p.exact if t in _POSTABLE],
             posted_limit=self._caps[_MEDIUM] + 2,
-            face_ids={label for per in searched for label, dist in per if dist <= s.face_medium_distance})
+            face_ids={label for per in searched for label, dist in per if dist <= s.face_medium_distance},
+            joining_limit=max(self._caps[_STRONG], self._caps[_MEDIUM]))
         linker = copy.copy(self)  # shares the index, settings and caches; only the store differs
         linker.store = view  # type: ignore[assignment]
         return linker

@@ -97,7 +97,7 @@ class Database(ABC):
     def _exec(self, sql: str, params: Sequence[Any] = ()) -> Any:
         try:
             conn = self._conn()
-            with self._flushing(conn):
+            with self._flushing(conn, sql):
                 return conn.execute(self._translate(sql), tuple(params))
         except Exception as exc:
             mapped = self._mapped(exc)
@@ -111,7 +111,7 @@ class Database(ABC):
             return
         try:
             conn = self._conn()
-            with self._flushing(conn):
+            with self._flushing(conn, sql):
                 conn.cursor().executemany(self._translate(sql), [tuple(r) for r in rows])
         except Exception as exc:
             mapped = self._mapped(exc)
@@ -156,21 +156,32 @@ class Database(ABC):
             self._exec_many(sql.format(rows=f"VALUES ({_marks(len(rows[0]))})"), rows)
             return
         buffered = self._local.buffered
+        key = (sql.split(None, 3)[2], sql, tuple(types))  # (table, statement, types)
         if summed:
-            sums = buffered.setdefault((sql, tuple(types)), {})
+            sums = buffered.setdefault(key, {})
             for *key, n in rows:
                 sums[tuple(key)] = sums.get(tuple(key), 0) + n
         else:
-            buffered.setdefault((sql, tuple(types)), []).extend(rows)
+            buffered.setdefault(key, []).extend(rows)
 
     @final
-    def _spill(self) -> None:
-        """Turn the buffered rows (:meth:`_insert_later`) into queued statements."""
+    def _spill(self, before: str = "") -> None:
+        """Turn the buffered rows (:meth:`_insert_later`) into queued statements: all of them,
+        or before a ``SELECT``, ``before``, only those of the tables it names (a read of other
+        tables leaves them buffered, to go with more rows of theirs in one statement; the
+        tables have no triggers or foreign keys, so only the order within a table matters)."""
         buffered = getattr(self._local, "buffered", None)
         if not buffered:
             return
-        self._local.buffered = {}
-        for (sql, types), rows in buffered.items():
+        if before.lstrip()[:6].upper() == "SELECT":
+            spilled = {key: rows for key, rows in buffered.items() if key[0] in before}
+            if not spilled:
+                return
+            self._local.buffered = {key: rows for key, rows in buffered.items() if key not in spilled}
+            buffered = spilled
+        else:
+            self._local.buffered = {}
+        for (_table, sql, types), rows in buffered.items():
             if isinstance(rows, dict):
                 rows = [(*key, n) for key, n in rows.items()]
             if self.arrays:
@@ -187,9 +198,10 @@ class Database(ABC):
 
     @final
     @contextlib.contextmanager
-    def _flushing(self, conn: Any) -> Iterator[None]:
-        """Run the body's statement in one pipeline after the queued writes, if there are any."""
-        self._spill()
+    def _flushing(self, conn: Any, sql: str) -> Iterator[None]:
+        """Run the body's statement ``sql`` in one pipeline after the queued writes, if there are
+        any (with the buffered rows it may read, :meth:`_spill`)."""
+        self._spill(sql)
         pending = getattr(self._local, "pending", None)
         if not pending:
             yield

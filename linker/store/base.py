@@ -393,6 +393,12 @@ class LinkStore(ScreenedRows, Database):
             "SELECT account_id, person_id FROM link_memberships WHERE account_id {in}", sorted(set(account_ids)))}
 
     @final
+    def memberships_around(self, account_ids: Iterable[str]) -> list[tuple[str, str]]:
+        """``(account, person)`` of every member of the accounts' persons."""
+        return self._rows_in("SELECT account_id, person_id FROM link_memberships WHERE person_id IN "
+                             "(SELECT person_id FROM link_memberships WHERE account_id {in})", sorted(set(account_ids)))
+
+    @final
     def members(self, person_ids: Iterable[str]) -> dict[str, list[str]]:
         """Each person's accounts, sorted."""
         out: dict[str, list[str]] = {}
@@ -412,9 +418,11 @@ class LinkStore(ScreenedRows, Database):
             "SELECT person_id, rank FROM link_persons WHERE person_id {in}", sorted(set(person_ids)))}
 
     @final
-    def set_persons(self, person_of: Mapping[str, str], ranks: Mapping[str, int], now: float) -> None:
-        """Record memberships and persons; persons left without members are removed."""
-        before = set(self.persons_of(person_of).values())
+    def set_persons(self, person_of: Mapping[str, str], ranks: Mapping[str, int], now: float,
+                    before: Iterable[str] | None = None) -> None:
+        """Record memberships and persons; persons left without members are removed (of
+        ``before``: the accounts' persons until now, read here when not given)."""
+        before = set(self.persons_of(person_of).values()) if before is None else set(before)
         for person_id, rank in ranks.items():
             self._exec_later(
                 "INSERT INTO link_persons (person_id, rank, created_at) VALUES (?, ?, ?) "

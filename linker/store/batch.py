@@ -17,7 +17,7 @@ writer out, so the stored rows read up front stay what they are until the commit
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -44,6 +44,17 @@ class BatchReads:
         self._posted_limit = 0
         self._faces: dict[int, tuple[str, float]] = {}
         self._next_label = -1
+        # What linking an account into a person reads, cached as read (complete per key) and
+        # kept in step with the batch's writes: accounts (None: not stored), each account's
+        # person (None: none), each person's members and rank (None: no such person), and
+        # the reviewer decisions touching each account. Accounts inserted by this batch hold
+        # no reviews or contracts (both need the account to exist).
+        self._accounts: dict[str, AccountRow | None] = {}
+        self._inserted: set[str] = set()
+        self._person: dict[str, str | None] = {}
+        self._members: dict[str, list[str]] = {}
+        self._ranks: dict[str, int | None] = {}
+        self._reviews: dict[str, list[tuple]] = {}
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
@@ -51,17 +62,23 @@ class BatchReads:
     def prefetch(self, accounts: Sequence[tuple[str, int, str]], now: float, *,
                  exact: Iterable[tuple[int, bytes]], holders_limit: int, name_type: int,
                  fuzzy_keys: Iterable[bytes], block_keys: Iterable[bytes], block_cap: int,
-                 posted: Iterable[tuple[int, bytes]], posted_limit: int, face_ids: Iterable[int]) -> None:
+                 posted: Iterable[tuple[int, bytes]], posted_limit: int, face_ids: Iterable[int],
+                 joining_limit: int) -> None:
         """Insert the batch's new accounts (``(account_id, kind, owner)`` in batch order) and
         read what their registrations read: the holders of the ``exact`` values (up to
         ``holders_limit`` each), the counts of ``fuzzy_keys``, the holders of the
         ``block_keys`` counted at most ``block_cap``, the sealed values of the candidates
         these give (holders of a ``name_type`` value and of a small block) and of the batch's
         stored accounts, the posters of ``posted`` (up to ``posted_limit``) and the owners of
-        ``face_ids``."""
+        ``face_ids``; then, for the accounts an account may join (those candidates, the face
+        owners and the holders of values held by at most ``joining_limit``), their persons,
+        those persons' members and ranks, their rows and reviews."""
         store = self._store
-        stored = store.accounts(a for a, _, _ in accounts)
+        ids = [a for a, _, _ in accounts]
+        stored = store.accounts(ids)
         self._new = store.insert_accounts([row for row in accounts if row[0] not in stored], now)
+        self._inserted = set(self._new)
+        self._accounts.update({**dict.fromkeys(ids), **stored, **self._new})
         self._holders_limit = holders_limit
         self._holders = store.signal_holders_many(list(dict.fromkeys(exact)), holders_limit)
         self._counts = store.fuzzy_counts(fuzzy_keys)
@@ -76,6 +93,98 @@ class BatchReads:
         self._posted_limit = posted_limit
         self._posted = store.posted_holders_many(list(posted), posted_limit)
         self._faces = store.faces_by_id(face_ids)
+        joinable = candidates | {a for a, _ in self._faces.values()}
+        joinable |= {a for holders in self._holders.values() if len(holders) <= joining_limit for a, _ in holders}
+        self._person.update(dict.fromkeys(joinable - self._inserted))
+        for account_id, person_id in store.memberships_around(joinable - self._inserted):
+            self._person[account_id] = person_id
+            self._members.setdefault(person_id, []).append(account_id)
+        for members in self._members.values():
+            members.sort()
+        self.accounts(self._person)
+        self.person_ranks(self._members)
+        self.reviews_for(self._person)
+
+    # ---- persons, accounts and reviews --------------------------------------------------------
+    def accounts(self, account_ids: Iterable[str]) -> dict[str, AccountRow]:
+        wanted = set(account_ids)
+        missing = [a for a in wanted if a not in self._accounts]
+        if missing:
+            found = self._store.accounts(missing)
+            self._accounts.update((a, found.get(a)) for a in missing)
+        return {a: row for a in wanted if (row := self._accounts[a]) is not None}
+
+    def persons_of(self, account_ids: Iterable[str]) -> dict[str, str]:
+        wanted = set(account_ids)
+        missing = [a for a in wanted if a not in self._person]
+        if missing:
+            found = self._store.persons_of(missing)
+            self._person.update((a, found.get(a)) for a in missing)
+        return {a: p for a in wanted if (p := self._person[a]) is not None}
+
+    def members(self, person_ids: Iterable[str]) -> dict[str, list[str]]:
+        wanted = set(person_ids)
+        missing = [p for p in wanted if p not in self._members]
+        if missing:
+            found = self._store.members(missing)
+            self._members.update((p, found.get(p, [])) for p in missing)
+        return {p: list(self._members[p]) for p in wanted if self._members[p]}
+
+    def person_ranks(self, person_ids: Iterable[str]) -> dict[str, int]:
+        wanted = set(person_ids)
+        missing = [p for p in wanted if p not in self._ranks]
+        if missing:
+            found = self._store.person_ranks(missing)
+            self._ranks.update((p, found.get(p)) for p in missing)
+        return {p: r for p in wanted if (r := self._ranks[p]) is not None}
+
+    def reviews_for(self, account_ids: Iterable[str]) -> list[tuple[str, str, int, str, str, float]]:
+        wanted = set(account_ids)
+        missing = [a for a in wanted if a not in self._reviews and a not in self._inserted]
+        if missing:
+            for a in missing:
+                self._reviews[a] = []
+            for review in self._store.reviews_for(missing):
+                for end in {review[0], review[1]} & set(missing):
+                    self._reviews[end].append(review)
+        return sorted({r for a in wanted for r in self._reviews.get(a, ())})
+
+    def contracts_between(self, account_id: str, others: Iterable[str]) -> list[str]:
+        if account_id in self._inserted:
+            return []  # a contract needs both accounts stored before it
+        return self._store.contracts_between(account_id, others)
+
+    def add_person(self, account_id: str, person_id: str, rank: int, now: float) -> None:
+        self._store.add_person(account_id, person_id, rank, now)
+        self._moved(account_id, person_id)
+        if self._ranks.get(person_id) is None:
+            self._ranks[person_id] = rank
+        self._members.setdefault(person_id, [account_id])  # a new account's new person
+
+    def set_persons(self, person_of: Mapping[str, str], ranks: Mapping[str, int], now: float,
+                    before: Iterable[str] | None = None) -> None:
+        before = set(self.persons_of(person_of).values()) if before is None else set(before)
+        self._store.set_persons(person_of, ranks, now, before)
+        for account_id, person_id in person_of.items():
+            self._moved(account_id, person_id)
+        for person_id, rank in ranks.items():
+            if person_id in self._ranks and self._ranks[person_id] is None:
+                self._ranks[person_id] = rank  # created now (an existing person keeps its rank)
+        for person_id in before:
+            if person_id not in self._members:
+                self._ranks.pop(person_id, None)  # deleted or not: read it again if asked
+            elif not self._members[person_id]:
+                self._ranks[person_id] = None  # left without members: deleted
+
+    def _moved(self, account_id: str, person_id: str) -> None:
+        old = self._person.get(account_id)
+        if old is not None and old in self._members and account_id in self._members[old]:
+            self._members[old].remove(account_id)
+        self._person[account_id] = person_id
+        members = self._members.get(person_id)
+        if members is not None and account_id not in members:
+            members.append(account_id)
+            members.sort()
 
     # ---- accounts ---------------------------------------------------------------------------
     def upsert_account(self, account_id: str, kind: int, owner_account_id: str,
@@ -83,8 +192,12 @@ class BatchReads:
         new = self._new.pop(account_id, None)
         if new is not None:
             self._sealed.setdefault(account_id, [])  # a new account holds no sealed value yet
+            self._person[account_id] = None
+            self._reviews[account_id] = []
             return new, True
-        return self._store.upsert_account(account_id, kind, owner_account_id, now)
+        row, is_new = self._store.upsert_account(account_id, kind, owner_account_id, now)
+        self._accounts[account_id] = row
+        return row, is_new
 
     # ---- signals ----------------------------------------------------------------------------
     def signal_holders_many(self, values: Sequence[tuple[int, bytes]],
