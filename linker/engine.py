@@ -15,6 +15,7 @@ caught up from the store inside that transaction and after each commit.
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import os
@@ -40,6 +41,7 @@ from linker.settings import SEAL_KEY_HINT, LinkerSettings
 from linker.signals import (EMBEDDING_DIM, EVIDENCE_STRENGTHS, IDENTITY_TYPES, POSTED_KEYS, STRENGTHS, PostedSignal,
                             PreparedSignal, RejectedSignal, SignalHasher, links_alone, posted_name)
 from linker.store import LinkStore, open_store
+from linker.store.batch import BatchReads
 from linker.store.base import AccountRow, SealedRow, SealedValue, StoredAccount
 from linker.v1 import linking_service_pb2 as pb
 
@@ -818,12 +820,12 @@ class Linker:
         changed = {a: p for a, p in assignment.person_of.items() if previous.get(a) != p}
         self.store.set_persons(changed, {p: assignment.rank[p] for p in set(changed.values())}, now)
         for retired, kept in sorted(assignment.merged.items()):
-            self.store.append_event("merge", person_id=kept, other_person_id=retired, now=now)
+            self.store.log_event("merge", person_id=kept, other_person_id=retired, now=now)
         for piece, parent in sorted(assignment.split.items()):
-            self.store.append_event("split", person_id=piece, other_person_id=parent, now=now)
+            self.store.log_event("split", person_id=piece, other_person_id=parent, now=now)
         for account_id, person_id in sorted(changed.items()):
             kind = "link" if previous.get(account_id) is None else "unlink" if person_id in assignment.split else "move"
-            self.store.append_event(kind, account_ref=refs.get(account_id, ""), person_id=person_id,
+            self.store.log_event(kind, account_ref=refs.get(account_id, ""), person_id=person_id,
                                     other_person_id=previous.get(account_id, ""), now=now)
         return sorted(changed)
 
@@ -922,7 +924,9 @@ class Linker:
             self.index.sync(self.store)
             probes = [_Probe.of(item.signals) for item in items]
             vectors = [e for p in probes for e, _ in p.faces]
-            from_index = iter(self.index.search_many(np.stack(vectors), s.face_search_k) if vectors else [])
+            searched = self.index.search_many(np.stack(vectors), s.face_search_k) if vectors else []
+            from_index = iter(searched)
+            linker = self._prefetched(items, probes, searched, now)
             batch_ids: list[int] = []  # faces stored by this batch so far, and their embeddings
             batch_vectors = np.empty((len(vectors), EMBEDDING_DIM), dtype=np.float32)
             results = []
@@ -938,8 +942,8 @@ class Linker:
                                      key=lambda hit: hit[1])[: s.face_search_k]
                     hits.append(per)
                 try:
-                    result, added = self._register_locked(item.account_id, item.kind, item.signals,
-                                                          item.owner_account_id, now, hits, item.rejected)
+                    result, added = linker._register_locked(item.account_id, item.kind, item.signals,
+                                                            item.owner_account_id, now, hits, item.rejected, probe)
                 except (Unavailable, DataLoss) as exc:  # a sealed value that does not open: name the item
                     if exc.reason in ("SEAL_KEY_MISMATCH", "SEALED_VALUE_CORRUPT"):
                         exc.metadata.setdefault("field", f"accounts[{i}]")
@@ -951,15 +955,41 @@ class Linker:
         self.index.sync(self.store)
         return results
 
+    def _prefetched(self, items: Sequence[Registration], probes: Sequence[_Probe],
+                    searched: Sequence[Sequence[tuple[int, float]]], now: float) -> Linker:
+        """This linker over the store as the batch sees it (:class:`BatchReads`): the batch's
+        new accounts inserted and what their registrations read fetched, one statement per
+        table for the whole batch instead of one per account (inside the write transaction)."""
+        s = self.settings
+        fuzzy_keys: set[bytes] = set()
+        block_keys: set[bytes] = set()
+        for probe in probes:
+            if probe.identity:
+                blocks = self._block_keys(probe)
+                block_keys |= blocks
+                fuzzy_keys |= blocks | set(self._tf_keys([probe.fields()]).values())
+        view = BatchReads(self.store)
+        view.prefetch(
+            [(it.account_id, it.kind, it.owner_account_id) for it in items], now,
+            exact=[(t, d) for p in probes for t, _, d, _ in p.exact], holders_limit=max(self._caps.values()) + 2,
+            name_type=_NAME, fuzzy_keys=fuzzy_keys, block_keys=block_keys, block_cap=s.fuzzy_block_cap,
+            posted=[(t, d) for p in probes for t, _, d, _ in p.exact if t in _POSTABLE],
+            posted_limit=self._caps[_MEDIUM] + 2,
+            face_ids={label for per in searched for label, dist in per if dist <= s.face_medium_distance},
+            joining_limit=max(self._caps[_STRONG], self._caps[_MEDIUM]))
+        linker = copy.copy(self)  # shares the index, settings and caches; only the store differs
+        linker.store = view  # type: ignore[assignment]
+        return linker
+
     def _register_locked(self, account_id: str, kind: int, signals: Sequence[PreparedSignal],
                          owner_account_id: str, now: float,
                          face_hits: Sequence[Sequence[tuple[int, float]]] | None = None,
-                         rejected: Sequence[RejectedSignal] = (),
+                         rejected: Sequence[RejectedSignal] = (), new: _Probe | None = None,
                          ) -> tuple[LinkResult, list[tuple[int, np.ndarray]]]:
         """The body of :meth:`register`, inside the caller's write transaction; also returns the
-        stored faces as ``(face id, embedding)``."""
+        stored faces as ``(face id, embedding)`` (``new``: the signals' probe, if made already)."""
         account, is_new = self.store.upsert_account(account_id, kind, owner_account_id, now)
-        new = _Probe.of(signals)
+        new = new if new is not None else _Probe.of(signals)
         evidence, whole = self._new_evidence(account_id, new, not is_new, face_hits)
         joined = [o for o, ev in evidence.items() if _policy.joins(ev)]
         self.store.add_signals(account_id, [(t, d, s) for t, _, d, s in new.exact])
@@ -990,7 +1020,7 @@ class Linker:
         view = AccountView(account_id, kind, owner_account_id, account.seq)
         history = new if is_new else self._stored_probe(account_id)
         result = self._decide(view, person_id, mates, evidence, history, rejected)
-        self.store.append_event("register", account_ref=account.ref, person_id=person_id, now=now,
+        self.store.log_event("register", account_ref=account.ref, person_id=person_id, now=now,
                                 detail=json.dumps({"decision": result.decision, "signals": len(signals),
                                                    "rejected": [r.reason for r in rejected],
                                                    "new_person": is_new and not joined,

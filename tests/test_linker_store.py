@@ -146,3 +146,36 @@ def test_a_write_outside_a_transaction_runs_at_once(store):
     store.upsert_account("o", 1, "", 1.0)
     store.add_person("o", "p-o", 1, 1.0)
     assert store.persons_of(["o"]) == {"o": "p-o"}
+
+
+def test_a_transaction_buffers_rows_per_table_and_reads_see_them(store):
+    """Rows of several registrations go as one statement per table (summed counts, order kept
+    within a table); a read of a table sees its buffered rows, reads of others do not need them."""
+    face = np.arange(128, dtype=np.float32)
+    with store.write():
+        stored, _ = store.upsert_account("s", 1, "", 1.0)
+        inserted = store.insert_accounts([("n1", 1, ""), ("s", 2, ""), ("n2", 2, "s")], 2.0)
+        assert list(inserted) == ["n1", "n2"] and inserted["n1"].seq < inserted["n2"].seq
+        assert store.account("s").kind == 1  # a stored account is left alone
+        for i, account in enumerate(["n1", "n2"]):
+            store.add_identity(account, [], [b"shared", account.encode()], new_account=True)
+            store.add_face_later(account, face + i, 3.0 + i)
+            store.log_event("register", account_ref=account, now=3.0 + i)
+            assert store.reviews_for([account]) == []  # another table: nothing needed
+        assert store.fuzzy_counts([b"shared", b"n1"]) == {b"shared": 2, b"n1": 1}
+        assert store.fuzzy_holders_by_key([b"shared", b"none"]) == {b"shared": ["n1", "n2"], b"none": []}
+        assert [f.account_id for f in store.faces_after(0)] == ["n1", "n2"]
+    assert [e[3] for e in store.events()] == ["n1", "n2"]
+    assert store.memberships_around(["n1"]) == [] and stored.seq < inserted["n1"].seq
+
+
+def test_rows_buffered_in_a_failed_transaction_are_not_stored(store):
+    with pytest.raises(RuntimeError), store.write():
+        store.insert_accounts([("gone", 1, "")], 1.0)
+        store.add_identity("gone", [], [b"g"], new_account=True)
+        store.log_event("register", account_ref="gone", now=1.0)
+        raise RuntimeError("boom")
+    with store.write():
+        store.add_identity("kept", [], [b"g"], new_account=True)
+    assert store.account("gone") is None and store.events() == []
+    assert store.fuzzy_counts([b"g"]) == {b"g": 1}

@@ -14,6 +14,13 @@ __all__ = ["Database", "Migration"]
 #: ``(version, description, statements)``; never edit a released migration, append a new one.
 Migration = tuple[int, str, list[str]]
 
+#: Rows per multi-row ``VALUES`` statement (PostgreSQL allows 65,535 parameters in one).
+_ROWS_PER_INSERT = 1000
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
 
 class Database(ABC):
     """Connections (one per thread), serialised write transactions and versioned migrations.
@@ -34,6 +41,9 @@ class Database(ABC):
     #: Whether :meth:`_exec_later` queues writes to send with the next statement (a backend
     #: with a network round trip per statement, PostgreSQL, pipelines them; SQLite runs them now).
     pipelines: ClassVar[bool] = False
+    #: Whether the backend takes a list as one array parameter (``= ANY(?)``, ``unnest(?)``):
+    #: PostgreSQL does, so a lookup of many keys is one statement with one parameter each.
+    arrays: ClassVar[bool] = False
 
     def __init__(self) -> None:
         self._local = threading.local()
@@ -87,7 +97,7 @@ class Database(ABC):
     def _exec(self, sql: str, params: Sequence[Any] = ()) -> Any:
         try:
             conn = self._conn()
-            with self._flushing(conn):
+            with self._flushing(conn, sql):
                 return conn.execute(self._translate(sql), tuple(params))
         except Exception as exc:
             mapped = self._mapped(exc)
@@ -101,7 +111,7 @@ class Database(ABC):
             return
         try:
             conn = self._conn()
-            with self._flushing(conn):
+            with self._flushing(conn, sql):
                 conn.cursor().executemany(self._translate(sql), [tuple(r) for r in rows])
         except Exception as exc:
             mapped = self._mapped(exc)
@@ -117,14 +127,81 @@ class Database(ABC):
         both. Its error, if any, then surfaces there, still inside the transaction, which rolls
         back. Elsewhere it runs now."""
         if self.pipelines and getattr(self._local, "in_tx", False):
+            self._spill()  # rows buffered before it go first: statements keep their order
             self._local.pending.append((self._translate(sql), tuple(params)))
         else:
             self._exec(sql, params)
 
     @final
+    def _insert_later(self, sql: str, types: Sequence[str], rows: Sequence[Sequence[Any]], *,
+                      summed: bool = False) -> None:
+        """Rows for ``sql``, an ``INSERT`` whose ``{rows}`` is where its rows come from, with
+        columns of the PostgreSQL ``types`` (``text``, ``int``, ``bytea``, ``float8``).
+
+        Inside a write transaction of a backend that :attr:`pipelines`, the rows are buffered
+        per statement until the next statement of another kind (any :meth:`_exec` or
+        :meth:`_exec_later`), then sent as one statement, queued like :meth:`_exec_later`: a
+        batch of registrations writes each table once instead of once per registration. With
+        :attr:`arrays`, ``{rows}`` is ``SELECT * FROM unnest(?::text[], ...)``, one array per
+        column: the statement's text is the same whatever the row count (parsed and prepared
+        once; thousands of placeholders would cost the client more than the rows).
+        ``summed``: the last column is a count to add, and rows of one key (the other columns)
+        are merged into one row with the sum (one statement may not update a row twice).
+
+        Elsewhere (SQLite, in process) one prepared statement runs per row (``executemany``),
+        which costs it less than compiling a statement per row count."""
+        if not rows:
+            return
+        if not (self.pipelines and getattr(self._local, "in_tx", False)):
+            self._exec_many(sql.format(rows=f"VALUES ({_marks(len(rows[0]))})"), rows)
+            return
+        buffered = self._local.buffered
+        key = (sql.split(None, 3)[2], sql, tuple(types))  # (table, statement, types)
+        if summed:
+            sums = buffered.setdefault(key, {})
+            for *key, n in rows:
+                sums[tuple(key)] = sums.get(tuple(key), 0) + n
+        else:
+            buffered.setdefault(key, []).extend(rows)
+
+    @final
+    def _spill(self, before: str = "") -> None:
+        """Turn the buffered rows (:meth:`_insert_later`) into queued statements: all of them,
+        or before a ``SELECT``, ``before``, only those of the tables it names (a read of other
+        tables leaves them buffered, to go with more rows of theirs in one statement; the
+        tables have no triggers or foreign keys, so only the order within a table matters)."""
+        buffered = getattr(self._local, "buffered", None)
+        if not buffered:
+            return
+        if before.lstrip()[:6].upper() == "SELECT":
+            spilled = {key: rows for key, rows in buffered.items() if key[0] in before}
+            if not spilled:
+                return
+            self._local.buffered = {key: rows for key, rows in buffered.items() if key not in spilled}
+            buffered = spilled
+        else:
+            self._local.buffered = {}
+        for (_table, sql, types), rows in buffered.items():
+            if isinstance(rows, dict):
+                rows = [(*key, n) for key, n in rows.items()]
+            if self.arrays:
+                source = "SELECT * FROM unnest(" + ", ".join(f"?::{t}[]" for t in types) + ")"
+                self._local.pending.append((self._translate(sql.format(rows=source)),
+                                            tuple(list(column) for column in zip(*rows, strict=True))))
+                continue
+            for start in range(0, len(rows), _ROWS_PER_INSERT):
+                chunk = rows[start : start + _ROWS_PER_INSERT]
+                group = f"({_marks(len(chunk[0]))})"
+                self._local.pending.append(
+                    (self._translate(sql.format(rows="VALUES " + ", ".join([group] * len(chunk)))),
+                     tuple(v for row in chunk for v in row)))
+
+    @final
     @contextlib.contextmanager
-    def _flushing(self, conn: Any) -> Iterator[None]:
-        """Run the body's statement in one pipeline after the queued writes, if there are any."""
+    def _flushing(self, conn: Any, sql: str) -> Iterator[None]:
+        """Run the body's statement ``sql`` in one pipeline after the queued writes, if there are
+        any (with the buffered rows it may read, :meth:`_spill`)."""
+        self._spill(sql)
         pending = getattr(self._local, "pending", None)
         if not pending:
             yield
@@ -156,7 +233,7 @@ class Database(ABC):
         transactions (:meth:`_outside_transaction`); inside one, on its connection after its
         queued writes."""
         try:
-            with self._reading() as conn:
+            with self._reading(" ".join(sql for sql, _ in queries)) as conn:
                 if len(queries) == 1 or not self.pipelines:
                     return [list(conn.execute(self._translate(sql), tuple(params)).fetchall())
                             for sql, params in queries]
@@ -171,10 +248,11 @@ class Database(ABC):
 
     @final
     @contextlib.contextmanager
-    def _reading(self) -> Iterator[Any]:
+    def _reading(self, sql: str) -> Iterator[Any]:
+        """The connection to run ``sql`` (one or more selects) on."""
         if getattr(self._local, "in_tx", False):
             conn = self._conn()
-            with self._flushing(conn):
+            with self._flushing(conn, sql):
                 yield conn
             return
         with self._outside_transaction() as conn:
@@ -186,6 +264,21 @@ class Database(ABC):
         return contextlib.nullcontext(self._conn())
 
     @final
+    def _rows_in(self, sql: str, values: Sequence[Any], params: Sequence[Any] = ()) -> list[tuple]:
+        """The rows of ``sql``, whose ``{in}`` (as in ``WHERE key {in}``) is each of ``values``,
+        after ``params``: one statement with one array parameter (``= ANY(?)``) on a backend
+        with :attr:`arrays`, else ``IN (?, ...)`` per 500 values."""
+        if not values:
+            return []
+        if self.arrays:
+            return self._all_rows(sql.format(**{"in": "= ANY(?)"}), (*params, list(values)))
+        out: list[tuple] = []
+        for start in range(0, len(values), 500):
+            chunk = values[start : start + 500]
+            out += self._all_rows(sql.format(**{"in": f"IN ({_marks(len(chunk))})"}), (*params, *chunk))
+        return out
+
+    @final
     @contextlib.contextmanager
     def write(self) -> Iterator[None]:
         """A write transaction: commits on success, rolls back on any error; nests as one."""
@@ -194,6 +287,7 @@ class Database(ABC):
             yield
             return
         self._local.pending = []
+        self._local.buffered = {}
         try:
             self._begin_write(conn)
         except Exception as exc:
@@ -207,6 +301,7 @@ class Database(ABC):
         except BaseException:
             self._local.in_tx = False
             self._local.pending = []
+            self._local.buffered = {}
             with contextlib.suppress(Exception):
                 conn.execute("ROLLBACK")
             raise
@@ -215,6 +310,7 @@ class Database(ABC):
             self._exec("COMMIT")  # with the queued writes: a failing one rolls everything back
         except BaseException:
             self._local.pending = []
+            self._local.buffered = {}
             with contextlib.suppress(Exception):
                 conn.execute("ROLLBACK")
             raise

@@ -29,7 +29,7 @@ import numpy as np
 
 from idverify.db import Database, Migration
 from linker.store.migrations import MIGRATIONS
-from linker.store.holders import distinct_values, holder_queries, holders_by_value
+from linker.store.holders import HolderTable, distinct_values, holder_queries, holders_by_value
 from linker.store.screened import POSTED_HOLDERS, POSTED_OF, TEXTS_OF, ScreenedRows, posted_row, text_row
 
 __all__ = ["AccountRow", "FaceRow", "LinkStore", "SealedRow", "SealedValue", "StoredAccount"]
@@ -103,8 +103,8 @@ class StoredAccount:
 _ACCOUNT_COLS = "seq, account_id, kind, owner_account_id, ref, created_at"
 _ACCOUNT_OF = f"SELECT {_ACCOUNT_COLS} FROM link_accounts WHERE account_id = ?"
 _SIGNALS_OF = "SELECT type, digest, first_seen FROM link_signals WHERE account_id = ?"
-_SIGNAL_HOLDERS = "SELECT type, digest, account_id, first_seen FROM link_signals"
-_SEALED_OF = "SELECT account_id, type, digest, sealed, seal_format, key_id, first_seen FROM link_sealed WHERE account_id IN"
+_SIGNAL_HOLDERS = HolderTable("link_signals", "account_id, first_seen")
+_SEALED_OF = "SELECT account_id, type, digest, sealed, seal_format, key_id, first_seen FROM link_sealed WHERE account_id"
 _FACES_OF = "SELECT face_id, account_id, embedding, first_seen FROM link_faces WHERE account_id IN"
 _MEMBERS_OF = ("SELECT mine.person_id, m.account_id FROM link_memberships mine JOIN link_memberships m "
                "ON m.person_id = mine.person_id WHERE mine.account_id = ? ORDER BY m.account_id")
@@ -114,31 +114,12 @@ def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
-#: Rows per multi-row ``VALUES`` statement (SQLite allows 32,766 parameters in one).
-_ROWS_PER_INSERT = 500
-
-
 class LinkStore(ScreenedRows, Database):
     """Accounts, hashed signals, faces, persons, reviews, contracts and the event log; what
     screening posted and wrote (:class:`~linker.store.screened.ScreenedRows`)."""
 
     migrations: ClassVar[Sequence[Migration]] = MIGRATIONS
     migrations_table: ClassVar[str] = "link_schema_migrations"
-
-    @final
-    def _insert_later(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        """``sql`` with ``{rows}`` filled by one ``(?, ...)`` group per row, as few statements
-        as fit (:meth:`_exec_later`): one statement per registration instead of one per row on
-        a backend that :attr:`pipelines`. SQLite, in process, keeps one prepared statement run
-        per row (``executemany``), which costs it less than compiling a statement per row count."""
-        if not rows:
-            return
-        if not self.pipelines:
-            self._exec_many(sql.format(rows=f"({_marks(len(rows[0]))})"), rows)
-            return
-        for chunk in _chunks(rows, _ROWS_PER_INSERT):
-            group = f"({_marks(len(chunk[0]))})"
-            self._exec_later(sql.format(rows=", ".join([group] * len(chunk))), [v for row in chunk for v in row])
 
     # ---- accounts ---------------------------------------------------------------------------
     _ACCOUNT_COLS = _ACCOUNT_COLS
@@ -156,7 +137,7 @@ class LinkStore(ScreenedRows, Database):
         PostgreSQL); None when it is not stored."""
         one = (account_id,)
         account, signals, sealed, faces, posted, texts, members = self._all_rows_together([
-            (_ACCOUNT_OF, one), (_SIGNALS_OF, one), (f"{_SEALED_OF} (?)", one), (f"{_FACES_OF} (?)", one),
+            (_ACCOUNT_OF, one), (_SIGNALS_OF, one), (f"{_SEALED_OF} IN (?)", one), (f"{_FACES_OF} (?)", one),
             (POSTED_OF, one), (f"{TEXTS_OF} (?)", one), (_MEMBERS_OF, one)])
         if not account:
             return None
@@ -168,12 +149,27 @@ class LinkStore(ScreenedRows, Database):
     def accounts(self, account_ids: Iterable[str]) -> dict[str, AccountRow]:
         """The stored accounts among ``account_ids``, by id."""
         ids = sorted(set(account_ids))
+        return {row[1]: AccountRow(*row) for row in self._rows_in(
+            f"SELECT {self._ACCOUNT_COLS} FROM link_accounts WHERE account_id {{in}}", ids)}
+
+    @final
+    def insert_accounts(self, rows: Sequence[tuple[str, int, str]], now: float) -> dict[str, AccountRow]:
+        """Insert ``(account_id, kind, owner_account_id)`` accounts that are not stored yet, in
+        order (their ``seq`` follows it), each with a fresh random ref; returns the inserted
+        rows by id (an account stored already is left alone and absent). One statement per 500."""
         out: dict[str, AccountRow] = {}
-        for chunk in _chunks(ids):
-            for row in self._all_rows(
-                f"SELECT {self._ACCOUNT_COLS} FROM link_accounts WHERE account_id IN ({_marks(len(chunk))})", chunk
-            ):
-                out[row[1]] = AccountRow(*row)
+        insert = "INSERT INTO link_accounts (account_id, kind, owner_account_id, ref, created_at, updated_at) "
+        tail = f" ON CONFLICT (account_id) DO NOTHING RETURNING {self._ACCOUNT_COLS}"
+        if self.arrays and rows:  # one statement; unnest yields the rows in order
+            found = self._all_rows(insert + "SELECT *, ?::float8, ?::float8 FROM unnest(?::text[], ?::int[], "
+                                   "?::text[], ?::text[])" + tail,
+                                   (now, now, [a for a, _, _ in rows], [k for _, k, _ in rows],
+                                    [o for _, _, o in rows], [secrets.token_hex(12) for _ in rows]))
+            return {row[1]: AccountRow(*row) for row in found}
+        for chunk in _chunks(rows):
+            out.update((row[1], AccountRow(*row)) for row in self._all_rows(
+                insert + f"VALUES {', '.join(['(?, ?, ?, ?, ?, ?)'] * len(chunk))}" + tail,
+                [v for a, k, o in chunk for v in (a, k, o, secrets.token_hex(12), now, now)]))
         return out
 
     @final
@@ -203,8 +199,8 @@ class LinkStore(ScreenedRows, Database):
     @final
     def add_signals(self, account_id: str, rows: Iterable[tuple[int, bytes, float]]) -> None:
         """Store ``(type, digest, first_seen)`` rows; a value seen before keeps its first time."""
-        self._insert_later("INSERT INTO link_signals (account_id, type, digest, first_seen) VALUES {rows} "
-                           "ON CONFLICT (account_id, type, digest) DO NOTHING",
+        self._insert_later("INSERT INTO link_signals (account_id, type, digest, first_seen) {rows} "
+                           "ON CONFLICT (account_id, type, digest) DO NOTHING", ("text", "int", "bytea", "float8"),
                            [(account_id, signal_type, digest, first_seen) for signal_type, digest, first_seen in rows])
 
     @final
@@ -233,19 +229,21 @@ class LinkStore(ScreenedRows, Database):
         """:meth:`signal_holders_many` and :meth:`posted_holders_many` in one round trip."""
         values, limits = distinct_values(values, limit)
         posted_values, posted_limits = distinct_values(posted_values, posted_limit)
-        signal_queries = holder_queries(_SIGNAL_HOLDERS, values, limits)
-        rowsets = self._all_rows_together(signal_queries + holder_queries(POSTED_HOLDERS, posted_values, posted_limits))
+        signal_queries = holder_queries(_SIGNAL_HOLDERS, values, limits, arrays=self.arrays)
+        queries = signal_queries + holder_queries(POSTED_HOLDERS, posted_values, posted_limits, arrays=self.arrays)
+        rowsets = self._all_rows_together(queries) if queries else []
         return (holders_by_value(values, rowsets[:len(signal_queries)]),
                 holders_by_value(posted_values, rowsets[len(signal_queries):]))
 
     @final
     def add_person(self, account_id: str, person_id: str, rank: int, now: float) -> None:
         """Record a brand-new person with its first account (the fast path of a new account)."""
-        self._exec_later("INSERT INTO link_persons (person_id, rank, created_at) VALUES (?, ?, ?) "
-                         "ON CONFLICT (person_id) DO NOTHING", (person_id, rank, now))
-        self._exec_later("INSERT INTO link_memberships (account_id, person_id, since) VALUES (?, ?, ?) "
-                         "ON CONFLICT (account_id) DO UPDATE SET person_id = excluded.person_id, "
-                         "since = excluded.since", (account_id, person_id, now))
+        self._insert_later("INSERT INTO link_persons (person_id, rank, created_at) {rows} "
+                           "ON CONFLICT (person_id) DO NOTHING", ("text", "bigint", "float8"), [(person_id, rank, now)])
+        # Buffered with the batch's other new accounts: one account appears once in a batch.
+        self._insert_later("INSERT INTO link_memberships (account_id, person_id, since) {rows} "
+                           "ON CONFLICT (account_id) DO UPDATE SET person_id = excluded.person_id, "
+                           "since = excluded.since", ("text", "text", "float8"), [(account_id, person_id, now)])
 
     @final
     def signals_of(self, account_id: str) -> list[tuple[int, bytes, float]]:
@@ -277,7 +275,8 @@ class LinkStore(ScreenedRows, Database):
         statement that waits for the server (:meth:`_exec_later`)."""
         self._insert_later(
             "INSERT INTO link_sealed (account_id, type, digest, sealed, seal_format, key_id, first_seen) "
-            "VALUES {rows} ON CONFLICT (account_id, type, digest) DO NOTHING",
+            "{rows} ON CONFLICT (account_id, type, digest) DO NOTHING",
+            ("text", "int", "bytea", "bytea", "int", "text", "float8"),
             [(account_id, t, d, s.data, s.format, s.key_id, f) for t, d, s, f in sealed],
         )
         wanted = sorted(set(keys))
@@ -285,10 +284,11 @@ class LinkStore(ScreenedRows, Database):
             return
         held = set() if new_account else self.fuzzy_keys_of(account_id)
         new = [k for k in wanted if k not in held]
-        self._insert_later("INSERT INTO link_fuzzy_keys (key, account_id) VALUES {rows}", [(k, account_id) for k in new])
-        # Sorted and distinct: one statement may not update a row twice.
-        self._insert_later("INSERT INTO link_fuzzy_counts (key, n) VALUES {rows} "
-                           "ON CONFLICT (key) DO UPDATE SET n = link_fuzzy_counts.n + 1", [(k, 1) for k in new])
+        self._insert_later("INSERT INTO link_fuzzy_keys (key, account_id) {rows}", ("bytea", "text"),
+                           [(k, account_id) for k in new])
+        self._insert_later("INSERT INTO link_fuzzy_counts (key, n) {rows} "
+                           "ON CONFLICT (key) DO UPDATE SET n = link_fuzzy_counts.n + excluded.n", ("bytea", "bigint"),
+                           [(k, 1) for k in new], summed=True)
 
     @final
     def fuzzy_keys_of(self, account_id: str) -> set[bytes]:
@@ -301,28 +301,30 @@ class LinkStore(ScreenedRows, Database):
         """How many accounts hold each keyed term (absent terms count 0)."""
         wanted = sorted(set(keys))
         out = dict.fromkeys(wanted, 0)
-        for chunk in _chunks(wanted):
-            for k, n in self._all_rows(f"SELECT key, n FROM link_fuzzy_counts WHERE key IN ({_marks(len(chunk))})",
-                                       chunk):
-                out[bytes(k)] = int(n)
+        for k, n in self._rows_in("SELECT key, n FROM link_fuzzy_counts WHERE key {in}", wanted):
+            out[bytes(k)] = int(n)
         return out
 
     @final
     def fuzzy_holders(self, keys: Iterable[bytes]) -> set[str]:
         """The accounts holding any of the keyed terms (callers pass only small blocks)."""
-        out: set[str] = set()
-        for chunk in _chunks(sorted(set(keys))):
-            out.update(r[0] for r in self._all_rows(
-                f"SELECT account_id FROM link_fuzzy_keys WHERE key IN ({_marks(len(chunk))})", chunk))
+        return {r[0] for r in self._rows_in("SELECT account_id FROM link_fuzzy_keys WHERE key {in}",
+                                            sorted(set(keys)))}
+
+    @final
+    def fuzzy_holders_by_key(self, keys: Iterable[bytes]) -> dict[bytes, list[str]]:
+        """The accounts holding each keyed term (callers pass only small blocks)."""
+        wanted = sorted(set(keys))
+        out: dict[bytes, list[str]] = {k: [] for k in wanted}
+        for k, account_id in self._rows_in("SELECT key, account_id FROM link_fuzzy_keys WHERE key {in}", wanted):
+            out[bytes(k)].append(account_id)
         return out
 
     @final
     def sealed_of(self, account_ids: Iterable[str]) -> list[SealedRow]:
         """Sealed identity values of the accounts."""
-        out = []
-        for chunk in _chunks(sorted(set(account_ids))):
-            out += [_sealed(r) for r in self._all_rows(f"{_SEALED_OF} ({_marks(len(chunk))})", chunk)]
-        return out
+        rows = [_sealed(r) for r in self._rows_in(f"{_SEALED_OF} {{in}}", sorted(set(account_ids)))]
+        return sorted(rows, key=_sealed_order)  # in key order on every backend
 
     @final
     def sealed_pending(self, seal_format: int, key_id: str) -> int:
@@ -367,6 +369,13 @@ class LinkStore(ScreenedRows, Database):
         return int(rows[0][0])
 
     @final
+    def add_face_later(self, account_id: str, embedding: np.ndarray, first_seen: float) -> None:
+        """Store a face embedding whose id nobody reads yet (a batch's, sent with the batch's
+        other faces in one statement; the index learns the id from :meth:`faces_after`)."""
+        self._insert_later("INSERT INTO link_faces (account_id, embedding, first_seen) {rows}",
+                           ("text", "bytea", "float8"), [(account_id, np.asarray(embedding, dtype=np.float32).tobytes(), first_seen)])
+
+    @final
     def faces_of(self, account_ids: Iterable[str]) -> list[FaceRow]:
         """The face embeddings of the given accounts."""
         out = []
@@ -377,13 +386,9 @@ class LinkStore(ScreenedRows, Database):
     @final
     def faces_by_id(self, face_ids: Iterable[int]) -> dict[int, tuple[str, float]]:
         """Owner account and first-seen time of each stored face id (erased ids are absent)."""
-        out: dict[int, tuple[str, float]] = {}
-        for chunk in _chunks(sorted(set(int(i) for i in face_ids))):
-            for r in self._all_rows(
-                f"SELECT face_id, account_id, first_seen FROM link_faces WHERE face_id IN ({_marks(len(chunk))})", chunk
-            ):
-                out[int(r[0])] = (r[1], r[2])
-        return out
+        return {int(r[0]): (r[1], r[2]) for r in self._rows_in(
+            "SELECT face_id, account_id, first_seen FROM link_faces WHERE face_id {in}",
+            sorted(set(int(i) for i in face_ids)))}
 
     @final
     def faces_after(self, face_id: int, limit: int = 10000) -> list[FaceRow]:
@@ -406,13 +411,14 @@ class LinkStore(ScreenedRows, Database):
     @final
     def persons_of(self, account_ids: Iterable[str]) -> dict[str, str]:
         """Each account's person id (accounts without one are absent)."""
-        out: dict[str, str] = {}
-        for chunk in _chunks(sorted(set(account_ids))):
-            for r in self._all_rows(
-                f"SELECT account_id, person_id FROM link_memberships WHERE account_id IN ({_marks(len(chunk))})", chunk
-            ):
-                out[r[0]] = r[1]
-        return out
+        return {r[0]: r[1] for r in self._rows_in(
+            "SELECT account_id, person_id FROM link_memberships WHERE account_id {in}", sorted(set(account_ids)))}
+
+    @final
+    def memberships_around(self, account_ids: Iterable[str]) -> list[tuple[str, str]]:
+        """``(account, person)`` of every member of the accounts' persons."""
+        return self._rows_in("SELECT account_id, person_id FROM link_memberships WHERE person_id IN "
+                             "(SELECT person_id FROM link_memberships WHERE account_id {in})", sorted(set(account_ids)))
 
     @final
     def members(self, person_ids: Iterable[str]) -> dict[str, list[str]]:
@@ -430,18 +436,15 @@ class LinkStore(ScreenedRows, Database):
     @final
     def person_ranks(self, person_ids: Iterable[str]) -> dict[str, int]:
         """Each person's creation rank (lower is older)."""
-        out: dict[str, int] = {}
-        for chunk in _chunks(sorted(set(person_ids))):
-            for r in self._all_rows(
-                f"SELECT person_id, rank FROM link_persons WHERE person_id IN ({_marks(len(chunk))})", chunk
-            ):
-                out[r[0]] = int(r[1])
-        return out
+        return {r[0]: int(r[1]) for r in self._rows_in(
+            "SELECT person_id, rank FROM link_persons WHERE person_id {in}", sorted(set(person_ids)))}
 
     @final
-    def set_persons(self, person_of: Mapping[str, str], ranks: Mapping[str, int], now: float) -> None:
-        """Record memberships and persons; persons left without members are removed."""
-        before = set(self.persons_of(person_of).values())
+    def set_persons(self, person_of: Mapping[str, str], ranks: Mapping[str, int], now: float,
+                    before: Iterable[str] | None = None) -> None:
+        """Record memberships and persons; persons left without members are removed (of
+        ``before``: the accounts' persons until now, read here when not given)."""
+        before = set(self.persons_of(person_of).values()) if before is None else set(before)
         for person_id, rank in ranks.items():
             self._exec_later(
                 "INSERT INTO link_persons (person_id, rank, created_at) VALUES (?, ?, ?) "
@@ -536,6 +539,17 @@ class LinkStore(ScreenedRows, Database):
         return int(rows[0][0])
 
     @final
+    def log_event(
+        self, kind: str, *, account_ref: str = "", other_ref: str = "", person_id: str = "",
+        other_person_id: str = "", detail: str = "", now: float | None = None,
+    ) -> None:
+        """:meth:`append_event` for a caller that needs no event id: buffered with the
+        transaction's other events and sent in one statement (:meth:`_insert_later`)."""
+        self._insert_later(
+            "INSERT INTO link_events (at, kind, account_ref, other_ref, person_id, other_person_id, detail) {rows}",
+            ("float8", "text", "text", "text", "text", "text", "text"), [(time.time() if now is None else now, kind, account_ref, other_ref, person_id, other_person_id, detail)])
+
+    @final
     def events(self, after: int = 0, limit: int = 1000) -> list[tuple]:
         """Events after an id: ``(event_id, at, kind, account_ref, other_ref, person, other, detail)``."""
         return self._all_rows(
@@ -581,6 +595,10 @@ def _signal(r: tuple) -> tuple[int, bytes, float]:
 
 def _sealed(r: tuple) -> SealedRow:
     return SealedRow(r[0], int(r[1]), bytes(r[2]), SealedValue(int(r[4]), r[5], bytes(r[3])), r[6])
+
+
+def _sealed_order(row: SealedRow) -> tuple[str, int, bytes]:
+    return (row.account_id, row.type, row.digest)
 
 
 def _face(r: tuple) -> FaceRow:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, final
 
-from linker.store.holders import distinct_values, holder_queries, holders_by_value
+from linker.store.holders import HolderTable, distinct_values, holder_queries, holders_by_value
 
 __all__ = ["POSTED_HOLDERS", "POSTED_OF", "ScreenedRows", "TEXTS_OF", "posted_row", "text_row"]
 
@@ -19,7 +19,7 @@ POSTED_OF = "SELECT type, digest, message_kind, first_seen FROM link_posted WHER
 #: The text signatures of accounts ``IN`` a list that follows, as :func:`text_row` reads them.
 TEXTS_OF = "SELECT account_id, signature, first_seen FROM link_texts WHERE account_id IN"
 #: The select :func:`~linker.store.holders.holder_queries` limits per posted value.
-POSTED_HOLDERS = "SELECT type, digest, account_id, message_kind, first_seen FROM link_posted"
+POSTED_HOLDERS = HolderTable("link_posted", "account_id, message_kind, first_seen")
 
 
 def posted_row(r: tuple) -> tuple[int, bytes, str, float]:
@@ -44,6 +44,7 @@ class ScreenedRows:
 
     _all_rows: Any  # provided by idverify.db.Database
     _all_rows_together: Any
+    arrays: bool
     _exec: Any
     _exec_many: Any
 
@@ -83,7 +84,8 @@ class ScreenedRows:
                             limit: int) -> dict[tuple[int, bytes], list[tuple[str, str, float]]]:
         """Up to ``limit`` accounts that posted each value: ``(account, message kind, first_seen)``."""
         values, limits = distinct_values(values, limit)
-        return holders_by_value(values, self._all_rows_together(holder_queries(POSTED_HOLDERS, values, limits)))
+        queries = holder_queries(POSTED_HOLDERS, values, limits, arrays=self.arrays)
+        return holders_by_value(values, self._all_rows_together(queries) if queries else [])
 
     @final
     def shared_posted(self, account_ids: Sequence[str]) -> list[tuple[str, str, int, bytes, str, str, float]]:
