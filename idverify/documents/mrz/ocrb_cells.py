@@ -12,9 +12,10 @@ Tesseract stays the first reader; the classifier is a second opinion in two plac
 * :func:`reread_failed_digits`: at the cells a failing check digit covers, try the
   classifier's confident alternatives, one cell at a time, and keep a change only when the
   check digit then passes and no other single change also does (the digit must confirm it).
-* :func:`name_doubts`: the name has no check digit; the cells where the classifier is sure of
-  a different letter than the one read are reported, so that the caller can say the name may be
-  misread instead of returning it as certain.
+* :func:`field_doubts`: the name has no check digit, and some slips (G read 6) leave a digit
+  passing; the fields where the classifier is sure of another symbol that no digit rules out
+  are reported, so that the caller can say the field may be misread (MRZ_UNCERTAIN) instead
+  of returning it as certain.
 
 Nothing is downloaded: the model ships in the package; a missing or broken model file raises
 :class:`~idverify.errors.Unavailable` when the classifier is built (start-up), not per read.
@@ -33,7 +34,7 @@ from idverify.documents.mrz.locate import MrzLine
 from idverify.documents.mrz.ocr import CELL_H, CELL_W, cell_strip
 from idverify.errors import Unavailable
 
-__all__ = ["MODEL_PATH", "SYMBOLS", "CellClassifier", "CellReads", "cell_images", "name_doubts", "reread_failed_digits", "second_opinion"]
+__all__ = ["MODEL_PATH", "SYMBOLS", "CellClassifier", "CellReads", "cell_images", "field_doubts", "reread_failed_digits", "second_opinion"]
 
 #: The 37 MRZ symbols, in the order of the model's outputs.
 SYMBOLS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
@@ -119,7 +120,9 @@ def reread_failed_digits(result: MrzResult, reads: list[CellReads], today: dt.da
     :data:`SURE` halved: the digit is the judge here), the change is tried alone; a change is
     kept only when that check digit then passes, the composite too where there is one and the
     digit cell itself was changed, the parse score rises, and no other single change passes
-    (two passing changes would be a guess: one in ten random changes passes a digit). Filler
+    (two passing changes would be a guess: one in ten random changes passes a digit). When no
+    single change passes, the classifier's sure reading of all those cells together is tried
+    as one more hypothesis, under the same conditions. Filler
     cells are neither changed nor made: a filler moves field boundaries."""
     layout = LAYOUTS[result.format]
     best = result
@@ -151,37 +154,64 @@ def reread_failed_digits(result: MrzResult, reads: list[CellReads], today: dt.da
                 ok = _valid(cand).get(check.name, False) and ((ln, p) != check.digit or _valid(cand).get("composite", False))
                 if ok and cand.format is best.format and cand.score > best.score:
                     passing.append(cand)
+        if not passing:
+            # Several slips under one digit: the classifier's own reading of every cell it is
+            # sure of, taken together, is still one hypothesis for the digit to confirm.
+            rows = [list(x) for x in best.lines]
+            for ln, p in cells:
+                if ln < len(reads) and p < len(reads[ln].probs) and rows[ln][p] != "<":
+                    sym, pr = reads[ln].top(p, 1)[0]
+                    if sym != "<" and pr >= SURE:
+                        rows[ln][p] = sym
+            try:
+                cand = parse_mrz(["".join(r) for r in rows], today=today)
+                if (_valid(cand).get(check.name, False) and (check.digit not in cells or _valid(cand).get("composite", False))
+                        and cand.format is best.format and cand.score > best.score):
+                    passing.append(cand)
+            except MrzFormatError:
+                pass
         if len({c.lines for c in passing}) == 1:
             best = passing[0]
     return best
 
 
-def name_doubts(result: MrzResult, reads: list[CellReads]) -> list[int]:
-    """Positions in the name field where the classifier is sure (:data:`SURE`) of another
-    symbol than the one read: the name may be misread there. No check digit covers the name,
-    so these are reported, never corrected."""
-    f = LAYOUTS[result.format].field("name")
-    if f.line >= len(reads):
-        return []
-    line, r = result.lines[f.line], reads[f.line]
-    out = []
-    for p in range(f.start, min(f.end, len(line), len(r.probs))):
-        sym, pr = r.top(p, 1)[0]
-        if sym != line[p] and pr >= SURE and r.prob(p, line[p]) < 1 - SURE:
-            out.append(p)
-    return out
-
+def field_doubts(result: MrzResult, reads: list[CellReads], today: dt.date) -> tuple[str, ...]:
+    """The fields the classifier casts doubt on: it is sure (:data:`SURE`) of another symbol
+    at a cell than the one read, and no check digit tells the two apart, because the field has
+    none (the name, the codes, the sex) or because its digit passes either way (G and 6, or A
+    and 0, have the same value modulo 10). Where the digit passes only with the read symbol,
+    the digit backs the read and nothing is doubted. Reported, never corrected."""
+    layout = LAYOUTS[result.format]
+    valid = {name for name, ok in _valid(result).items() if ok}
+    out: list[str] = []
+    for f in layout.fields:
+        if f.name in out or f.line >= len(reads):
+            continue
+        line, r = result.lines[f.line], reads[f.line]
+        for p in range(f.start, min(f.end, len(line), len(r.probs))):
+            sym, pr = r.top(p, 1)[0]
+            if sym == line[p] or pr < SURE or r.prob(p, line[p]) >= 1 - SURE:
+                continue
+            rows = [list(x) for x in result.lines]
+            rows[f.line][p] = sym
+            try:
+                swapped = parse_mrz(["".join(x) for x in rows], today=today, correct=False)
+            except MrzFormatError:
+                continue
+            if valid <= {name for name, ok in _valid(swapped).items() if ok}:
+                out.append(f.name)
+                break
+    return tuple(out)
 
 
 def second_opinion(classifier: CellClassifier, view: np.ndarray, lines: tuple[MrzLine, ...], result: MrzResult,
                    today: dt.date) -> tuple[MrzResult, tuple[str, ...]]:
     """The classifier's part in reading one zone (``view``: the upright grey image the lines
     were found on): the result, with check-digit-confirmed re-reads when a digit fails, and
-    the fields it doubts: ``("name",)`` when :func:`name_doubts` finds a letter it is sure
-    of that was read otherwise, else ``()``."""
+    the fields it doubts (:func:`field_doubts`)."""
     if [line.length for line in lines] != [len(x) for x in result.lines]:
         return result, ()
     reads = classifier.read_lines(view, lines)
     if not result.valid:
         result = reread_failed_digits(result, reads, today)
-    return result, ("name",) if name_doubts(result, reads) else ()
+    return result, field_doubts(result, reads, today)
