@@ -40,8 +40,13 @@ __all__ = ["MODEL_PATH", "SYMBOLS", "CellClassifier", "CellReads", "cell_images"
 SYMBOLS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
 #: The model committed with the package (how it was made: ``ocrb_cells.txt`` beside it).
 MODEL_PATH = Path(__file__).with_name("ocrb_cells.onnx")
-#: Probability above which the classifier's symbol counts as sure (a name doubt, a re-read).
+#: Probability above which the classifier's symbol counts as sure (a field doubt, a re-read).
 SURE = 0.9
+#: The fields a doubt is reported on: what identifies the holder and the document. Optional
+#: data (national numbers, a visa's notes) decides nothing here, and on a real US visa the
+#: classifier doubted it while the read was right.
+_DOUBTED = frozenset({"document_type", "issuing_country", "name", "document_number", "nationality", "birth_date", "sex",
+                      "expiry_date"})
 
 
 def cell_images(gray: np.ndarray, line: MrzLine) -> np.ndarray:
@@ -180,12 +185,13 @@ def field_doubts(result: MrzResult, reads: list[CellReads], today: dt.date) -> t
     at a cell than the one read, and no check digit tells the two apart, because the field has
     none (the name, the codes, the sex) or because its digit passes either way (G and 6, or A
     and 0, have the same value modulo 10). Where the digit passes only with the read symbol,
-    the digit backs the read and nothing is doubted. Reported, never corrected."""
+    the digit backs the read and nothing is doubted. Only the fields in :data:`_DOUBTED`.
+    Reported, never corrected."""
     layout = LAYOUTS[result.format]
     valid = {name for name, ok in _valid(result).items() if ok}
     out: list[str] = []
     for f in layout.fields:
-        if f.name in out or f.line >= len(reads):
+        if f.name in out or f.name not in _DOUBTED or f.line >= len(reads):
             continue
         line, r = result.lines[f.line], reads[f.line]
         for p in range(f.start, min(f.end, len(line), len(r.probs))):
