@@ -42,6 +42,7 @@ import numpy as np
 
 from idverify.docgen import generate_document
 from idverify.documents import DocumentSettings, read_document
+from idverify.documents.mrz.ocrb_cells import CellClassifier
 from idverify.documents.reader import DocumentReader, build_printed_field_reader
 from idverify.documents import tesseract as tess
 from idverify.errors import Unavailable
@@ -149,6 +150,8 @@ class Tally:
         self.viz = {"right": 0, "read": 0, "expected": 0, "docs_right": 0, "docs": 0}
         #: Genuine documents reported MRZ_VIZ_MISMATCH (every benchmark document is genuine).
         self.false_mismatch = 0
+        #: Documents reported MRZ_UNCERTAIN, by whether an MRZ field was in fact wrong.
+        self.uncertain = {"fields wrong": 0, "all right": 0}
         self.mismatch_notes: list[str] = []  # field names and scores only: no document contents
         self.stages: dict[str, list[float]] = {}  # stage -> wall milliseconds per document (response timings)
         self.viz_cpu: list[float] = []  # CPU seconds of the printed-field pass per document
@@ -260,6 +263,8 @@ def _ours(reader: DocumentReader, images, today, tally: Tally, truth: dict, gen_
             "given_names": d.given_names, "document_number": d.document_number, "nationality": d.nationality,
             "birth_date": iso(d.birth_date), "expiry_date": iso(d.expiry_date), "sex": d.sex,
         }
+    if any(r.code == "MRZ_UNCERTAIN" for r in resp.reasons):
+        tally.uncertain["all right" if all(got.get(f) == truth[f] for f in FIELDS) else "fields wrong"] += 1
     tally.add(got, truth, cpu, wall)
     return got
 
@@ -360,6 +365,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--viz-engines", default="rapidocr", help="printed-field OCRs to compare (rapidocr, tesseract); "
                    "each is a reader of its own, named engine/viz-engine")
     p.add_argument("--failures", action="store_true", help="print every document an engine gets wrong")
+    p.add_argument("--ocrb", default="on", choices=["on", "off", "both"],
+                   help="the OCR-B cell classifier's second opinion on the MRZ (both: each engine with and without, "
+                        "labelled ENGINE and ENGINE+ocrb)")
     p.add_argument("--damaged", type=int, default=0, help="damaged documents (idverify.docgen.damage) to read, seeds from --seed")
     args = p.parse_args(argv)
     import dlib
@@ -369,6 +377,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = DocumentSettings(viz=args.viz)
     detector = dlib.get_frontal_face_detector()
     readers: dict[str, DocumentReader] = {}
+    cells = CellClassifier() if args.ocrb != "off" else None
     viz_engines = args.viz_engines.split(",")
     for name in args.engines.split(","):
         try:
@@ -379,7 +388,11 @@ def main(argv: list[str] | None = None) -> int:
         for viz_engine in viz_engines:
             s = dataclasses.replace(settings, viz_engine=viz_engine)
             label = name if len(viz_engines) == 1 else f"{name}/{viz_engine}"
-            readers[label] = DocumentReader(engine, detector, s, TimedPrinted(build_printed_field_reader(s, engine)))
+            printed = TimedPrinted(build_printed_field_reader(s, engine))
+            if args.ocrb in ("off", "both"):
+                readers[label] = DocumentReader(engine, detector, s, printed)
+            if args.ocrb in ("on", "both"):
+                readers[label + ("+ocrb" if args.ocrb == "both" else "")] = DocumentReader(engine, detector, s, printed, cells)
     names = list(readers) + (["PassportEye"] if args.pe_n else [])
     sets: list[tuple[str, dict[str, Tally]]] = []
     for level in args.levels.split(","):
@@ -430,6 +443,14 @@ def main(argv: list[str] | None = None) -> int:
             totals[name].merge(t)
     for name, t in totals.items():
         print(f"| all sets | {name} | {t.cells()} |")
+    if any(sum(t.uncertain.values()) for _, tallies in sets for t in tallies.values()):
+        print("\nMRZ_UNCERTAIN (a second reading, such as the OCR-B classifier, doubts a field no digit settles): "
+              "documents reported, by whether an MRZ field was in fact wrong, beside all documents with a field wrong:\n")
+        print("| set | engine | reported, a field wrong | reported, all nine right | documents with a field wrong |")
+        print("|---|---|---|---|---|")
+        for set_name, tallies in sets:
+            for name, t in tallies.items():
+                print(f"| {set_name} | {name} | {t.uncertain['fields wrong']} | {t.uncertain['all right']} | {t.docs - t.perfect} |")
     print("\nPer field, all sets together (documents with the field exact):\n")
     print("| field | " + " | ".join(names) + " |")
     print("|---|" + "---|" * len(names))

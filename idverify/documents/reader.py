@@ -29,6 +29,7 @@ from idverify.documents.barcode import AamvaLicence, decode_pdf417, parse_aamva
 from idverify.documents.checks import document_checks
 from idverify.documents.locate import Located, locate_document
 from idverify.documents.mrz import MrzFormat, MrzResult, transliterate
+from idverify.documents.mrz.ocrb_cells import CellClassifier
 from idverify.documents.mrz.read import MrzReading, read_mrz
 from idverify.documents.portrait import FaceOnDocument, detect_faces, portrait_box
 from idverify.documents.settings import DocumentSettings
@@ -71,6 +72,8 @@ class DocumentReader:
     settings: DocumentSettings = field(default_factory=DocumentSettings)
     #: The printed-field OCR; None: the one ``settings.viz_engine`` names.
     printed: PrintedFieldReader | None = None
+    #: The OCR-B MRZ cell classifier (a second opinion on the MRZ); None: Tesseract alone.
+    cells: CellClassifier | None = None
 
     def printed_fields(self) -> PrintedFieldReader:
         return self.printed or build_printed_field_reader(self.settings, self.engine)
@@ -98,7 +101,8 @@ def build_document_reader(settings: DocumentSettings | None = None) -> DocumentR
 
     settings = settings or DocumentSettings()
     engine = CtypesEngine()
-    return DocumentReader(engine, dlib.get_frontal_face_detector(), settings, build_printed_field_reader(settings, engine))
+    return DocumentReader(engine, dlib.get_frontal_face_detector(), settings, build_printed_field_reader(settings, engine),
+                          CellClassifier())
 
 
 @dataclass
@@ -174,7 +178,7 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
         base = rgb if base_to_photo is None else out.located.image
         base_to_photo = np.eye(3) if base_to_photo is None else base_to_photo
         gray = cv2.cvtColor(base, cv2.COLOR_RGB2GRAY)
-        reading = read_mrz(reader.engine, gray, today=today, max_side=s.max_working_side_px)
+        reading = read_mrz(reader.engine, gray, today=today, max_side=s.max_working_side_px, cells=reader.cells)
         # A second view replaces the first only for a clearly better read: one point of score
         # is one corrected character, and names (which no digit checks) read better unwarped.
         if reading is not None and (out.mrz is None or reading.result.score > out.mrz.result.score + 3
@@ -491,6 +495,7 @@ def read_document(images: Sequence[bytes], reader: DocumentReader, *, today: dt.
         mrz_valid=mrz_result.valid if mrz_result is not None else None,
         failed_check_digits=[c.field for c in mrz_result.checks if not c.valid] if mrz_result is not None else [],
         malformed_mrz_fields=_malformed_mrz_fields(mrz_result) if mrz_result is not None else [],
+        uncertain_mrz_fields=list(best_mrz.mrz.doubts) if mrz_result is not None else [],
         expiry=as_date(chosen.get("expiry_date", "")),
         birth=as_date(chosen.get("birth_date", "")),
         mismatched_fields=sorted(set(mismatched)),

@@ -21,6 +21,7 @@ import numpy as np
 from idverify.documents.mrz import LAYOUTS, MrzFormatError, MrzResult, parse_mrz
 from idverify.documents.mrz.locate import MrzLine, MrzZone, find_mrz
 from idverify.documents.mrz.ocr import LineRead, consensus, count_fillers, read_zone
+from idverify.documents.mrz.ocrb_cells import CellClassifier, second_opinion
 from idverify.documents.locate import rotate_bound
 from idverify.documents.tesseract import TesseractEngine
 
@@ -42,6 +43,10 @@ class MrzReading:
     upright: np.ndarray
     #: 3x3 matrix from ``upright`` pixels to the pixels of the image given to :func:`read_mrz`.
     to_input: np.ndarray
+    #: Fields the readings do not bear out where no check digit settles it (here: the OCR-B
+    #: classifier's, :func:`~idverify.documents.mrz.ocrb_cells.second_opinion`):
+    #: the read may be wrong although every digit passes.
+    doubts: tuple[str, ...] = ()
 
 
 def _rot90_matrix(k: int, w: int, h: int) -> np.ndarray:
@@ -280,8 +285,11 @@ def _splice(result: MrzResult, reads: dict[str, list[LineRead]], today: dt.date)
     return best
 
 
-def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_side: int = 1600) -> MrzReading | None:
-    """Find and read the MRZ on ``gray`` (uint8, any orientation); None when there is none."""
+def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_side: int = 1600,
+             cells: CellClassifier | None = None) -> MrzReading | None:
+    """Find and read the MRZ on ``gray`` (uint8, any orientation); None when there is none.
+    With ``cells``, the OCR-B cell classifier gives its second opinion on the read
+    (:func:`~idverify.documents.mrz.ocrb_cells.second_opinion`)."""
     h, w = gray.shape
     scale = 1.0
     if max(h, w) > max_side:
@@ -313,5 +321,8 @@ def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_s
                 # No splice here: copying a whole field from whichever of seven reads passes
                 # its digit is a guess the digit cannot tell from a confirmation.
                 result = _cell_rereads(_line_swaps(result, reads, today), reads, today)
-            return MrzReading(result, best[1], zone.box, rotation, view, unscale @ to_input)
+            doubts: tuple[str, ...] = ()
+            if cells is not None:  # check-digit-confirmed re-reads, name doubts (ocrb_cells.py)
+                result, doubts = second_opinion(cells, view, zone.lines, result, today)
+            return MrzReading(result, best[1], zone.box, rotation, view, unscale @ to_input, doubts)
     return None

@@ -1,0 +1,223 @@
+"""The project's own OCR-B classifier for MRZ character cells (issue 16, item 2).
+
+The MRZ is printed in one font at a fixed pitch, so every character sits in a cell of the grid
+:mod:`~idverify.documents.mrz.locate` fits. A small convolutional network, trained only on
+cells cut the same way from documents the project renders and photographs itself
+(``scripts/build-ocrb-model.sh``; how the committed model was made is in ``ocrb_cells.txt``),
+gives each cell a probability for each of the 37 MRZ symbols. onnxruntime runs it on the CPU
+(one thread; the 88 cells of a passport take a few milliseconds).
+
+Tesseract stays the first reader; the classifier is a second opinion in two places:
+
+* :func:`reread_failed_digits`: at the cells a failing check digit covers, try the
+  classifier's confident alternatives, one cell at a time, and keep a change only when the
+  check digit then passes and no other single change also does (the digit must confirm it).
+* :func:`field_doubts`: the name has no check digit, and some slips (G read 6) leave a digit
+  passing; the fields where the classifier is sure of another symbol that no digit rules out
+  are reported, so that the caller can say the field may be misread (MRZ_UNCERTAIN) instead
+  of returning it as certain.
+
+Nothing is downloaded: the model ships in the package; a missing or broken model file raises
+:class:`~idverify.errors.Unavailable` when the classifier is built (start-up), not per read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from idverify.documents.mrz import LAYOUTS, MrzFormatError, MrzResult, parse_mrz
+from idverify.documents.mrz.locate import MrzLine
+from idverify.documents.mrz.ocr import CELL_H, CELL_W, cell_strip
+from idverify.errors import Unavailable
+
+__all__ = ["MODEL_PATH", "SYMBOLS", "CellClassifier", "CellReads", "cell_images", "field_doubts", "reread_failed_digits", "second_opinion"]
+
+#: The 37 MRZ symbols, in the order of the model's outputs.
+SYMBOLS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
+#: The model committed with the package (how it was made: ``ocrb_cells.txt`` beside it).
+MODEL_PATH = Path(__file__).with_name("ocrb_cells.onnx")
+#: Probability above which the classifier's symbol counts as sure (a field doubt, a re-read).
+SURE = 0.9
+#: The fields a doubt is reported on: what identifies the holder and the document. Optional
+#: data (national numbers, a visa's notes) decides nothing here, and on a real US visa the
+#: classifier doubted it while the read was right.
+_DOUBTED = frozenset({"document_type", "issuing_country", "name", "document_number", "nationality", "birth_date", "sex",
+                      "expiry_date"})
+
+
+def cell_images(gray: np.ndarray, line: MrzLine) -> np.ndarray:
+    """The line's cells as the model takes them: (N, 1, CELL_H, CELL_W) float32, each cell
+    standardised (zero mean, unit spread), so that paper brightness and contrast drop out."""
+    strip = cell_strip(gray, line).astype(np.float32)
+    cells = strip.reshape(CELL_H, line.length, CELL_W).transpose(1, 0, 2)
+    mean = cells.mean(axis=(1, 2), keepdims=True)
+    std = cells.std(axis=(1, 2), keepdims=True)
+    return ((cells - mean) / np.maximum(std, 4.0))[:, None].astype(np.float32)
+
+
+@dataclass(frozen=True)
+class CellReads:
+    """The classifier's reading of one line: per cell, the probability of every symbol."""
+
+    probs: np.ndarray  # (N, 37), rows sum to 1
+
+    @property
+    def text(self) -> str:
+        """The most probable symbol of every cell."""
+        return "".join(SYMBOLS[i] for i in self.probs.argmax(1))
+
+    def top(self, pos: int, k: int = 3) -> list[tuple[str, float]]:
+        """The ``k`` most probable symbols at cell ``pos``, with their probabilities."""
+        order = np.argsort(-self.probs[pos])[:k]
+        return [(SYMBOLS[i], float(self.probs[pos, i])) for i in order]
+
+    def prob(self, pos: int, symbol: str) -> float:
+        return float(self.probs[pos, SYMBOLS.index(symbol)])
+
+
+class CellClassifier:
+    """The OCR-B cell model in an onnxruntime session, built once at start-up and passed in."""
+
+    def __init__(self, path: Path = MODEL_PATH) -> None:
+        try:
+            import onnxruntime as ort
+
+            opts = ort.SessionOptions()
+            opts.intra_op_num_threads = 1
+            opts.inter_op_num_threads = 1
+            self._session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime raises its own untyped errors for a bad file
+            raise Unavailable(f"the OCR-B cell model could not be loaded from {path}: {exc}") from exc
+        self._input = self._session.get_inputs()[0].name
+
+    def classify(self, cells: np.ndarray) -> np.ndarray:
+        """Probabilities (N, 37) for cells shaped as :func:`cell_images` makes them."""
+        if len(cells) == 0:
+            return np.zeros((0, len(SYMBOLS)), np.float32)
+        logits = self._session.run(None, {self._input: np.ascontiguousarray(cells, np.float32)})[0]
+        logits = logits - logits.max(1, keepdims=True)
+        e = np.exp(logits)
+        return e / e.sum(1, keepdims=True)
+
+    def read_lines(self, gray: np.ndarray, lines: tuple[MrzLine, ...]) -> list[CellReads]:
+        """Every line of a located zone, classified in one batch."""
+        batches = [cell_images(gray, line) for line in lines]
+        probs = self.classify(np.concatenate(batches)) if batches else np.zeros((0, len(SYMBOLS)))
+        out, at = [], 0
+        for b in batches:
+            out.append(CellReads(probs[at:at + len(b)]))
+            at += len(b)
+        return out
+
+
+def _valid(result: MrzResult) -> dict[str, bool]:
+    return {c.field: c.valid for c in result.checks}
+
+
+def reread_failed_digits(result: MrzResult, reads: list[CellReads], today: dt.date) -> MrzResult:
+    """Per failing check digit, the classifier's re-read of the cells it covers.
+
+    At each such cell whose classifier symbol differs from the one read (and is sure enough,
+    :data:`SURE` halved: the digit is the judge here), the change is tried alone; a change is
+    kept only when that check digit then passes, the composite too where there is one and the
+    digit cell itself was changed, the parse score rises, and no other single change passes
+    (two passing changes would be a guess: one in ten random changes passes a digit). When no
+    single change passes, the classifier's sure reading of all those cells together is tried
+    as one more hypothesis, under the same conditions. Filler
+    cells are neither changed nor made: a filler moves field boundaries."""
+    layout = LAYOUTS[result.format]
+    best = result
+    has_composite = any(c.name == "composite" for c in layout.checks)
+    for check in layout.checks:
+        if _valid(best).get(check.name, True):
+            continue
+        cells = [(ln, p) for ln, a, b in check.spans for p in range(a, b)]
+        # The digit itself only where the composite also covers it: a slip "confirmed" by
+        # re-reading its own check digit confirms nothing.
+        if check.name != "composite" and has_composite:
+            cells.append(check.digit)
+        passing = []
+        for ln, p in cells:
+            if ln >= len(reads) or p >= len(reads[ln].probs):
+                continue
+            old = best.lines[ln][p]
+            if old == "<":
+                continue
+            for alt, pr in reads[ln].top(p, 2):
+                if alt in (old, "<") or pr < SURE / 2:
+                    continue
+                rows = [list(x) for x in best.lines]
+                rows[ln][p] = alt
+                try:
+                    cand = parse_mrz(["".join(r) for r in rows], today=today)
+                except MrzFormatError:
+                    continue
+                ok = _valid(cand).get(check.name, False) and ((ln, p) != check.digit or _valid(cand).get("composite", False))
+                if ok and cand.format is best.format and cand.score > best.score:
+                    passing.append(cand)
+        if not passing:
+            # Several slips under one digit: the classifier's own reading of every cell it is
+            # sure of, taken together, is still one hypothesis for the digit to confirm.
+            rows = [list(x) for x in best.lines]
+            for ln, p in cells:
+                if ln < len(reads) and p < len(reads[ln].probs) and rows[ln][p] != "<":
+                    sym, pr = reads[ln].top(p, 1)[0]
+                    if sym != "<" and pr >= SURE:
+                        rows[ln][p] = sym
+            try:
+                cand = parse_mrz(["".join(r) for r in rows], today=today)
+                if (_valid(cand).get(check.name, False) and (check.digit not in cells or _valid(cand).get("composite", False))
+                        and cand.format is best.format and cand.score > best.score):
+                    passing.append(cand)
+            except MrzFormatError:
+                pass
+        if len({c.lines for c in passing}) == 1:
+            best = passing[0]
+    return best
+
+
+def field_doubts(result: MrzResult, reads: list[CellReads], today: dt.date) -> tuple[str, ...]:
+    """The fields the classifier casts doubt on: it is sure (:data:`SURE`) of another symbol
+    at a cell than the one read, and no check digit tells the two apart, because the field has
+    none (the name, the codes, the sex) or because its digit passes either way (G and 6, or A
+    and 0, have the same value modulo 10). Where the digit passes only with the read symbol,
+    the digit backs the read and nothing is doubted. Only the fields in :data:`_DOUBTED`.
+    Reported, never corrected."""
+    layout = LAYOUTS[result.format]
+    valid = {name for name, ok in _valid(result).items() if ok}
+    out: list[str] = []
+    for f in layout.fields:
+        if f.name in out or f.name not in _DOUBTED or f.line >= len(reads):
+            continue
+        line, r = result.lines[f.line], reads[f.line]
+        for p in range(f.start, min(f.end, len(line), len(r.probs))):
+            sym, pr = r.top(p, 1)[0]
+            if sym == line[p] or pr < SURE or r.prob(p, line[p]) >= 1 - SURE:
+                continue
+            rows = [list(x) for x in result.lines]
+            rows[f.line][p] = sym
+            try:
+                swapped = parse_mrz(["".join(x) for x in rows], today=today, correct=False)
+            except MrzFormatError:
+                continue
+            if valid <= {name for name, ok in _valid(swapped).items() if ok}:
+                out.append(f.name)
+                break
+    return tuple(out)
+
+
+def second_opinion(classifier: CellClassifier, view: np.ndarray, lines: tuple[MrzLine, ...], result: MrzResult,
+                   today: dt.date) -> tuple[MrzResult, tuple[str, ...]]:
+    """The classifier's part in reading one zone (``view``: the upright grey image the lines
+    were found on): the result, with check-digit-confirmed re-reads when a digit fails, and
+    the fields it doubts (:func:`field_doubts`)."""
+    if [line.length for line in lines] != [len(x) for x in result.lines]:
+        return result, ()
+    reads = classifier.read_lines(view, lines)
+    if not result.valid:
+        result = reread_failed_digits(result, reads, today)
+    return result, field_doubts(result, reads, today)
