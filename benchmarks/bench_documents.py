@@ -149,6 +149,10 @@ class Tally:
         self.viz = {"right": 0, "read": 0, "expected": 0, "docs_right": 0, "docs": 0}
         #: Genuine documents reported MRZ_VIZ_MISMATCH (every benchmark document is genuine).
         self.false_mismatch = 0
+        #: Documents with an MRZ field wrong whose response gives no reason to doubt the read
+        #: (none but the content's own: expiry, age): a silent misread.
+        self.silent = 0
+        self.last_reasons: list[str] = []  # of the document read last, for --failures
         self.mismatch_notes: list[str] = []  # field names and scores only: no document contents
         self.stages: dict[str, list[float]] = {}  # stage -> wall milliseconds per document (response timings)
         self.viz_cpu: list[float] = []  # CPU seconds of the printed-field pass per document
@@ -177,6 +181,7 @@ class Tally:
         for k in self.viz:
             self.viz[k] += other.viz[k]
         self.false_mismatch += other.false_mismatch
+        self.silent += other.silent
         for k, v in other.stages.items():
             self.stages.setdefault(k, []).extend(v)
         self.viz_cpu += other.viz_cpu
@@ -185,10 +190,10 @@ class Tally:
 
     def cells(self) -> str:
         if not self.docs:
-            return "- | - | - | - | -"
+            return "- | - | - | - | - | -"
         cpu = f"{statistics.median(self.cpu):.3f}" if self.cpu else "-"
         return (f"{100.0 * self.right / self.total:.2f}% | {self.perfect}/{self.docs} | {self.false_mismatch}/{self.docs} | {cpu} | "
-                f"{statistics.median(self.wall):.3f}")
+                f"{statistics.median(self.wall):.3f} | {self.silent}/{self.docs}")
 
 
 def _viz_tally(tally: Tally, resp, truth) -> None:
@@ -261,7 +266,14 @@ def _ours(reader: DocumentReader, images, today, tally: Tally, truth: dict, gen_
             "birth_date": iso(d.birth_date), "expiry_date": iso(d.expiry_date), "sex": d.sex,
         }
     tally.add(got, truth, cpu, wall)
+    tally.last_reasons = sorted({r.code for r in resp.reasons} - _CONTENT_REASONS)
+    if _wrong(got, truth) and not tally.last_reasons:
+        tally.silent += 1
     return got
+
+
+#: Reasons about what a document says, not about how well it was read.
+_CONTENT_REASONS = {"DOCUMENT_EXPIRED", "DOCUMENT_EXPIRING", "UNDERAGE"}
 
 
 def _passporteye(data: bytes, tally: Tally, truth: dict) -> None:
@@ -287,6 +299,7 @@ def _passporteye(data: bytes, tally: Tally, truth: dict) -> None:
             "sex": {"<": "X"}.get(m.get("sex") or "", m.get("sex") or ""),
         }
     tally.add(got, truth, cpu, wall)
+    tally.silent += bool(_wrong(got, truth))  # PassportEye gives no reasons
 
 
 def _generated_truth(t) -> dict:
@@ -391,7 +404,8 @@ def main(argv: list[str] | None = None) -> int:
             for name, reader in readers.items():
                 got = _ours(reader, g.images, today, tallies[name], truth, g.truth)
                 if args.failures and _wrong(got, truth):
-                    print(f"  {name} {level} seed={args.seed + i} {kind}: wrong {_wrong(got, truth)}", file=sys.stderr)
+                    print(f"  {name} {level} seed={args.seed + i} {kind}: wrong {_wrong(got, truth)}; "
+                          f"reasons {', '.join(tallies[name].last_reasons) or 'none'}", file=sys.stderr)
                 if args.failures and tallies[name].mismatch_notes:
                     print(f"  {name} {level} seed={args.seed + i} {kind}: MRZ_VIZ_MISMATCH on {tallies[name].mismatch_notes.pop()}", file=sys.stderr)
             if i < args.pe_n:
@@ -408,7 +422,8 @@ def main(argv: list[str] | None = None) -> int:
             for name, reader in readers.items():
                 got = _ours(reader, [data], today, tallies[name], truth)
                 if args.failures and _wrong(got, truth):
-                    print(f"  {name} shared {doc}: wrong {_wrong(got, truth)}", file=sys.stderr)
+                    print(f"  {name} shared {doc}: wrong {_wrong(got, truth)}; "
+                          f"reasons {', '.join(tallies[name].last_reasons) or 'none'}", file=sys.stderr)
                 if args.failures and tallies[name].mismatch_notes:
                     print(f"  {name} shared {doc}: MRZ_VIZ_MISMATCH on {tallies[name].mismatch_notes.pop()}", file=sys.stderr)
             if args.pe_n:
@@ -421,8 +436,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nMRZ fields exact (9 per document), documents with all nine right, median CPU and wall seconds "
           f"per document; viz={args.viz}, n={args.n} per level, PassportEye on the first {args.pe_n}; "
           f"load average at the end: {_load()}.\n")
-    print("| set | engine | fields exact | all nine right | false MRZ_VIZ_MISMATCH | CPU s/doc | wall s/doc |")
-    print("|---|---|---|---|---|---|---|")
+    print("| set | engine | fields exact | all nine right | false MRZ_VIZ_MISMATCH | CPU s/doc | wall s/doc | wrong, no reason |")
+    print("|---|---|---|---|---|---|---|---|")
     totals = {n: Tally() for n in names}
     for set_name, tallies in sets:
         for name, t in tallies.items():

@@ -34,6 +34,7 @@ def document_checks(
     mrz_valid: bool | None,
     failed_check_digits: list[str],
     malformed_mrz_fields: list[str] = (),
+    uncertain_mrz_fields: list[str] = (),
     expiry: dt.date | None,
     birth: dt.date | None,
     mismatched_fields: list[str],
@@ -46,7 +47,9 @@ def document_checks(
     at least one field was read from any source; ``mrz_found``: an MRZ zone was located;
     ``mrz_score`` / ``mrz_valid``: its parse, or None when it could not be parsed;
     ``malformed_mrz_fields``: fields without a check digit that break their alphabet or code
-    list (document_type, issuing_country, nationality, name, sex); ``barcode_read``: a licence barcode was decoded. Fields read from the printed text alone
+    list (document_type, issuing_country, nationality, name, sex); ``uncertain_mrz_fields``: fields
+    the MRZ's readings do not bear out where no check digit settles it (MRZ_UNCERTAIN: the
+    read may be wrong though every digit passes); ``barcode_read``: a licence barcode was decoded. Fields read from the printed text alone
     (no MRZ parsed and no barcode decoded: half a page, the zone covered) carry
     NO_MACHINE_READABLE_DATA, since nothing on them is checked.
     """
@@ -70,6 +73,9 @@ def document_checks(
         if malformed_mrz_fields:
             parts.append("malformed field(s): " + ", ".join(malformed_mrz_fields))
         out.append(Finding("MRZ_INVALID", "; ".join(parts)))
+    if mrz_found and mrz_score is not None and mrz_score >= settings.min_mrz_score and uncertain_mrz_fields:
+        out.append(Finding("MRZ_UNCERTAIN", "the readings of the machine-readable zone disagree on field(s) no check digit "
+                           "settles: " + ", ".join(uncertain_mrz_fields)))
     if expiry is not None:
         if expiry < today:
             out.append(Finding("DOCUMENT_EXPIRED", f"the document expired {(today - expiry).days} day(s) ago"))
