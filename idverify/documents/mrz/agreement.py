@@ -94,6 +94,15 @@ def _own_vote(reads: Reads, method: str, line: int, pos: int) -> float:
     return 0.0 if ch in "CGDO" and reads["otsu"][line].text[pos] == ch else 1.0
 
 
+def _tesseract_saw(value: str, seen: list[str], methods: list[str]) -> bool:
+    """Whether ``value`` counts as a dissent: a read other than the template's saw it, or the
+    zone was hard enough to be read a second way. The OCR-B template matcher slips on letters
+    (E as F, N as H) far more than Tesseract: on a page whose first read passed every digit
+    in large print, its dissent alone sent clean pages to MRZ_UNCERTAIN; on a hard one it
+    caught names Tesseract read wrong."""
+    return len(methods) > 2 or any(v == value and m != "template" for v, m in zip(seen, methods))
+
+
 def _tally(votes: list[tuple[float, str]]) -> dict[str, float]:
     out: dict[str, float] = {}
     for w, v in votes:
@@ -133,20 +142,23 @@ def doubts(result: MrzResult, reads: Reads) -> tuple[str, ...]:
     out = []
     for name in _UNCHECKED:
         f = layout.field(name)
+        methods = [m for m in reads if m != "consensus"]
         if name == "name":
             for p in range(f.start, f.end):
-                votes = _tally([(w * _own_vote(reads, m, f.line, p), _as_field(f.alphabet, lines[f.line].text[p]))
-                                for (w, lines), m in zip(voters, (m for m in reads if m != "consensus"))])
+                seen = [_as_field(f.alphabet, lines[f.line].text[p]) for _, lines in voters]
+                votes = _tally([(w * _own_vote(reads, m, f.line, p), c) for (w, _), m, c in zip(voters, methods, seen)])
                 mine = votes.get(result.lines[f.line][p], 0.0)
-                if any(v >= max(mine, 0.5) for c, v in votes.items() if c != result.lines[f.line][p]):
+                if any(v >= max(mine, 0.5) and _tesseract_saw(c, seen, methods)
+                       for c, v in votes.items() if c != result.lines[f.line][p]):
                     out.append(name)
                     break
             continue
-        votes = _tally([(w, _as_code(name, "".join(_as_field(f.alphabet, ch) for ch in lines[f.line].text[f.start:f.end])))
-                        for w, lines in voters])
+        seen = [_as_code(name, "".join(_as_field(f.alphabet, ch) for ch in lines[f.line].text[f.start:f.end])) for _, lines in voters]
+        votes = _tally([(w, t) for (w, _), t in zip(voters, seen)])
         mine_text = result.lines[f.line][f.start:f.end]
         mine = votes.get(mine_text, 0.0)
-        if any(v >= max(mine, 0.5) and _code_ok(name, t) for t, v in votes.items() if t != mine_text):
+        if any(v >= max(mine, 0.5) and _code_ok(name, t) and _tesseract_saw(t, seen, methods)
+               for t, v in votes.items() if t != mine_text):
             out.append(name)
     valid = {c.field: c.valid for c in result.checks}
     for check, mine_text, passing, votes in _checked_votes(result, voters):
