@@ -152,6 +152,10 @@ class Tally:
         self.false_mismatch = 0
         #: Documents reported MRZ_UNCERTAIN, by whether an MRZ field was in fact wrong.
         self.uncertain = {"fields wrong": 0, "all right": 0}
+        #: Documents with an MRZ field wrong whose response gives no reason to doubt the read
+        #: (none but the content's own: expiry, age): a silent misread.
+        self.silent = 0
+        self.last_reasons: list[str] = []  # of the document read last, for --failures
         self.mismatch_notes: list[str] = []  # field names and scores only: no document contents
         self.stages: dict[str, list[float]] = {}  # stage -> wall milliseconds per document (response timings)
         self.viz_cpu: list[float] = []  # CPU seconds of the printed-field pass per document
@@ -180,6 +184,7 @@ class Tally:
         for k in self.viz:
             self.viz[k] += other.viz[k]
         self.false_mismatch += other.false_mismatch
+        self.silent += other.silent
         for k, v in other.stages.items():
             self.stages.setdefault(k, []).extend(v)
         self.viz_cpu += other.viz_cpu
@@ -188,10 +193,10 @@ class Tally:
 
     def cells(self) -> str:
         if not self.docs:
-            return "- | - | - | - | -"
+            return "- | - | - | - | - | -"
         cpu = f"{statistics.median(self.cpu):.3f}" if self.cpu else "-"
         return (f"{100.0 * self.right / self.total:.2f}% | {self.perfect}/{self.docs} | {self.false_mismatch}/{self.docs} | {cpu} | "
-                f"{statistics.median(self.wall):.3f}")
+                f"{statistics.median(self.wall):.3f} | {self.silent}/{self.docs}")
 
 
 def _viz_tally(tally: Tally, resp, truth) -> None:
@@ -266,7 +271,14 @@ def _ours(reader: DocumentReader, images, today, tally: Tally, truth: dict, gen_
     if any(r.code == "MRZ_UNCERTAIN" for r in resp.reasons):
         tally.uncertain["all right" if all(got.get(f) == truth[f] for f in FIELDS) else "fields wrong"] += 1
     tally.add(got, truth, cpu, wall)
+    tally.last_reasons = sorted({r.code for r in resp.reasons} - _CONTENT_REASONS)
+    if _wrong(got, truth) and not tally.last_reasons:
+        tally.silent += 1
     return got
+
+
+#: Reasons about what a document says, not about how well it was read.
+_CONTENT_REASONS = {"DOCUMENT_EXPIRED", "DOCUMENT_EXPIRING", "UNDERAGE"}
 
 
 def _passporteye(data: bytes, tally: Tally, truth: dict) -> None:
@@ -292,6 +304,7 @@ def _passporteye(data: bytes, tally: Tally, truth: dict) -> None:
             "sex": {"<": "X"}.get(m.get("sex") or "", m.get("sex") or ""),
         }
     tally.add(got, truth, cpu, wall)
+    tally.silent += bool(_wrong(got, truth))  # PassportEye gives no reasons
 
 
 def _generated_truth(t) -> dict:
@@ -404,7 +417,8 @@ def main(argv: list[str] | None = None) -> int:
             for name, reader in readers.items():
                 got = _ours(reader, g.images, today, tallies[name], truth, g.truth)
                 if args.failures and _wrong(got, truth):
-                    print(f"  {name} {level} seed={args.seed + i} {kind}: wrong {_wrong(got, truth)}", file=sys.stderr)
+                    print(f"  {name} {level} seed={args.seed + i} {kind}: wrong {_wrong(got, truth)}; "
+                          f"reasons {', '.join(tallies[name].last_reasons) or 'none'}", file=sys.stderr)
                 if args.failures and tallies[name].mismatch_notes:
                     print(f"  {name} {level} seed={args.seed + i} {kind}: MRZ_VIZ_MISMATCH on {tallies[name].mismatch_notes.pop()}", file=sys.stderr)
             if i < args.pe_n:
@@ -421,7 +435,8 @@ def main(argv: list[str] | None = None) -> int:
             for name, reader in readers.items():
                 got = _ours(reader, [data], today, tallies[name], truth)
                 if args.failures and _wrong(got, truth):
-                    print(f"  {name} shared {doc}: wrong {_wrong(got, truth)}", file=sys.stderr)
+                    print(f"  {name} shared {doc}: wrong {_wrong(got, truth)}; "
+                          f"reasons {', '.join(tallies[name].last_reasons) or 'none'}", file=sys.stderr)
                 if args.failures and tallies[name].mismatch_notes:
                     print(f"  {name} shared {doc}: MRZ_VIZ_MISMATCH on {tallies[name].mismatch_notes.pop()}", file=sys.stderr)
             if args.pe_n:
@@ -434,8 +449,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nMRZ fields exact (9 per document), documents with all nine right, median CPU and wall seconds "
           f"per document; viz={args.viz}, n={args.n} per level, PassportEye on the first {args.pe_n}; "
           f"load average at the end: {_load()}.\n")
-    print("| set | engine | fields exact | all nine right | false MRZ_VIZ_MISMATCH | CPU s/doc | wall s/doc |")
-    print("|---|---|---|---|---|---|---|")
+    print("| set | engine | fields exact | all nine right | false MRZ_VIZ_MISMATCH | CPU s/doc | wall s/doc | wrong, no reason |")
+    print("|---|---|---|---|---|---|---|---|")
     totals = {n: Tally() for n in names}
     for set_name, tallies in sets:
         for name, t in tallies.items():

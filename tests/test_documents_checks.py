@@ -57,3 +57,14 @@ def test_printed_text_alone_is_said():
 
 def test_malformed_unchecked_field_is_an_invalid_mrz():
     assert run(malformed_mrz_fields=["nationality"]) == ["MRZ_INVALID"]
+
+
+def test_fields_the_readings_do_not_bear_out_are_uncertain():
+    codes = run(uncertain_mrz_fields=["name"])
+    assert codes == ["MRZ_UNCERTAIN"]
+    msg = [f.message for f in document_checks(found=True, any_field_read=True, mrz_found=True, mrz_score=100, mrz_valid=True,
+                                              failed_check_digits=[], uncertain_mrz_fields=["name"], expiry=None, birth=None,
+                                              mismatched_fields=[], settings=DocumentSettings(), today=TODAY)]
+    assert "name" in msg[0]
+    # An MRZ too weak to use says MRZ_UNREADABLE alone.
+    assert run(mrz_score=20, mrz_valid=False, uncertain_mrz_fields=["name"]) == ["MRZ_UNREADABLE"]

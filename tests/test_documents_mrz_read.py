@@ -58,10 +58,10 @@ def test_no_mrz_gives_none(engine):
 @pytest.mark.slow
 def test_real_specimens(engine, shared_dir):
     truth = json.loads((shared_dir / "documents" / "truth.json").read_text())["documents"]
-    right = 0
+    right = silent = 0
     for name, t in truth.items():
-        gray = cv2.imread(str(shared_dir / "documents" / name), cv2.IMREAD_GRAYSCALE)
-        r = read_mrz(engine, gray, today=TODAY)
+        bgr = cv2.imread(str(shared_dir / "documents" / name))
+        r = read_mrz(engine, cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY), today=TODAY, color=cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
         if r is None:
             continue
         m = r.result
@@ -69,8 +69,13 @@ def test_real_specimens(engine, shared_dir):
                      m.given_names == t["given_names"] and m.birth_date.raw == t["birth_date"] and
                      m.expiry_date.raw == t["expiry_date"] and m.nationality == t["nationality"] and m.sex == t["sex"])
         right += fields_ok
-    # Measured 12 of 14 at the time of writing (see benchmarks/RESULTS.md).
-    assert right >= 10
+        # A wrong read must say so: a failed digit, or a field the readings do not bear out.
+        silent += not fields_ok and m.valid and not r.doubts
+    # Measured 12 of 14 with every field right, as before; the two misses (a name under a
+    # SPECIMEN stamp, 10 px card print) now come with a doubt, where one of them passed every
+    # digit silently before (benchmarks/RESULTS.md, "MRZ: doubts where the digits cannot tell").
+    assert right >= 12
+    assert silent == 0
 
 
 def test_splice_survives_a_document_code_one_slip_from_a_visa():
@@ -171,6 +176,70 @@ def test_second_reads_only_where_a_digit_or_the_name_needs_them():
         small = cv2.resize(gray, None, fx=0.45, fy=0.45, interpolation=cv2.INTER_AREA)
         r = read_mrz(counting, small, today=TODAY)
         assert r is not None and r.result.valid
-        assert counting.calls == 4
+        # The second read of a line is one call per field alphabet on it (letters, digits, the
+        # sex, any character: at most four), and no third read is made.
+        assert 2 + 2 <= counting.calls <= 2 + 2 * 4
     finally:
         counting.close()
+
+
+# The ICAO 9303 specimen passport (public, in the standard itself).
+_SPECIMEN = ("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10")
+
+
+def _by_method(**lines):
+    from idverify.documents.mrz.ocr import LineRead
+
+    return {m: [LineRead(t, (0.9,) * len(t)) for t in texts] for m, texts in lines.items()}
+
+
+def test_a_name_two_binarisations_read_differently_is_in_doubt():
+    from idverify.documents.mrz import parse_mrz
+    from idverify.documents.mrz.agreement import doubts
+
+    result = parse_mrz(_SPECIMEN, today=TODAY)
+    other = (_SPECIMEN[0].replace("ANNA", "ANMA"), _SPECIMEN[1])
+    assert doubts(result, _by_method(otsu=_SPECIMEN, adaptive=_SPECIMEN, template=_SPECIMEN)) == ()
+    # One of three outvoted: the vote stands. One against one: nothing settles it.
+    assert doubts(result, _by_method(otsu=_SPECIMEN, adaptive=other, template=_SPECIMEN)) == ()
+    assert doubts(result, _by_method(otsu=_SPECIMEN, adaptive=other)) == ("name",)
+    # The template matcher alone against the one Tesseract read of an easy page raises none:
+    # it slips on letters far more.
+    assert doubts(result, _by_method(otsu=_SPECIMEN, template=other)) == ()
+    # The plain and field-alphabet reads of one binarisation are one vote, not two: two against
+    # one, not a tie.
+    assert doubts(result, _by_method(otsu=_SPECIMEN, **{"adaptive": other, "adaptive:fields": other, "template": _SPECIMEN})) == ()
+
+
+def test_a_number_whose_digit_passes_on_two_texts_is_in_doubt_and_the_read_one_is_taken():
+    from idverify.documents.mrz import is_valid, parse_mrz
+    from idverify.documents.mrz.agreement import doubts, settle
+
+    # Another number with the same check digit: one character up and one of the same weight
+    # down (positions 2 and 5 both weigh 1) leave the sum, and the composite, unchanged.
+    number = "L888912C3"
+    assert is_valid(number, "6")
+    mixed = (_SPECIMEN[0], number + _SPECIMEN[1][9:])
+    result = parse_mrz(mixed, today=TODAY)
+    assert {c.field: c.valid for c in result.checks}["document_number"]
+    # Two reads saw the true number, none the mixed one: the digit passes on both, the reads decide.
+    reads = _by_method(otsu=_SPECIMEN, adaptive=_SPECIMEN, template=mixed[:1] + (_SPECIMEN[1],))
+    assert "document_number" in doubts(result, _by_method(otsu=_SPECIMEN, adaptive=mixed))
+    settled = settle(result, reads, TODAY)
+    assert settled.document_number == "L898902C3" and doubts(settled, reads) == ()
+
+
+def test_coloured_overprint_is_read_on_the_ink_alone():
+    import numpy as np
+
+    from idverify.documents.mrz.read import _ink_view
+
+    rgb = np.full((60, 200, 3), 240, np.uint8)
+    rgb[20:40, 10:190] = 20  # black print
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    box, eye = (0, 10, 200, 40), np.eye(3)
+    assert _ink_view(rgb, gray, box, eye) is gray and _ink_view(None, gray, box, eye) is gray
+    stamped = rgb.copy()
+    stamped[10:50, 60:120] = (220, 60, 70)  # a red stamp across it
+    ink = _ink_view(stamped, cv2.cvtColor(stamped, cv2.COLOR_RGB2GRAY), box, eye)
+    assert ink[30, 90] >= 200 and ink[30, 20] <= 30  # the stamp is paper, the print stays black

@@ -12,6 +12,7 @@ Tesseract engine, the face detector) are built once in :func:`build_document_rea
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import io
@@ -148,7 +149,21 @@ _GOOD_MRZ_SCORE = 95
 
 
 def _good(reading: MrzReading | None) -> bool:
-    return reading is not None and reading.result.valid and reading.result.score >= _GOOD_MRZ_SCORE
+    """Digits that pass at a good score, and readings that bear out every field."""
+    return reading is not None and reading.result.valid and reading.result.score >= _GOOD_MRZ_SCORE and not reading.doubts
+
+
+def _names_compared(first: MrzReading, second: MrzReading, kept: MrzReading, min_score: int) -> MrzReading:
+    """``kept`` (one of two views' reads of one MRZ), its name in doubt when both reads are
+    usable and read the name differently: no check digit covers the name, and two views of one
+    photo that disagree on it show that at least one slipped (issue 16: a photographed page
+    read M for H on one view and N on the other)."""
+    a, b = first.result, second.result
+    if min(a.score, b.score) < min_score or a.format is not b.format or "name" in kept.doubts:
+        return kept
+    if (a.surname, a.given_names) == (b.surname, b.given_names):
+        return kept
+    return dataclasses.replace(kept, doubts=(*kept.doubts, "name"))
 
 
 def _perfect(reading: MrzReading | None) -> bool:
@@ -178,11 +193,20 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
         base = rgb if base_to_photo is None else out.located.image
         base_to_photo = np.eye(3) if base_to_photo is None else base_to_photo
         gray = cv2.cvtColor(base, cv2.COLOR_RGB2GRAY)
-        reading = read_mrz(reader.engine, gray, today=today, max_side=s.max_working_side_px, cells=reader.cells)
+        reading = read_mrz(reader.engine, gray, today=today, max_side=s.max_working_side_px, color=base,
+                           cells=reader.cells)
         # A second view replaces the first only for a clearly better read: one point of score
         # is one corrected character, and names (which no digit checks) read better unwarped.
-        if reading is not None and (out.mrz is None or reading.result.score > out.mrz.result.score + 3
-                                    or (reading.result.valid and not out.mrz.result.valid)):
+        # Between two valid reads, the one with fewer fields in doubt wins: a digit passes one
+        # slip in ten, so a valid read with more doubted fields may be a lucky wrong one.
+        better = reading is not None and (out.mrz is None or reading.result.score > out.mrz.result.score + 3
+                                          or (reading.result.valid and not out.mrz.result.valid)
+                                          or (reading.result.valid and out.mrz.result.valid and len(reading.doubts) < len(out.mrz.doubts)
+                                              and reading.result.score >= out.mrz.result.score))
+        if reading is not None and out.mrz is not None:
+            kept = _names_compared(out.mrz, reading, reading if better else out.mrz, s.min_mrz_score)
+            reading, out.mrz = (kept, out.mrz) if better else (reading, kept)
+        if better:
             out.mrz = reading
             out.mrz_zone_found = True
             out.view_to_photo = base_to_photo @ reading.to_input

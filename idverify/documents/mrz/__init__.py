@@ -5,6 +5,7 @@ Reading an image (OpenCV and Tesseract; imported on their own, not by this packa
     locate       the MRZ zone and its character grid (morphology + geometry)
     ocr          cells, filler templates, Tesseract per line, two binarisations
     read         orientation search and best-read selection by check-digit score
+    agreement    what several reads agree on: doubtful corrections, settled fields, doubts
 
 Pure logic with no I/O (house rule 4), exported here:
 

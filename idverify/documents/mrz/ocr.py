@@ -19,10 +19,11 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from idverify.documents.mrz.layout import LAYOUTS, Alphabet, MrzFormat
 from idverify.documents.mrz.locate import MrzLine, MrzZone
 from idverify.documents.tesseract import MRZ_WHITELIST, TesseractEngine
 
-__all__ = ["CELL_H", "CELL_W", "LineRead", "cell_strip", "consensus", "count_fillers", "read_zone", "template_read"]
+__all__ = ["CELL_H", "CELL_W", "LineRead", "ZONE_FORMATS", "cell_alphabets", "cell_strip", "consensus", "count_fillers", "read_zone", "template_read"]
 
 #: Width and height of one normalised character cell, pixels.
 CELL_W, CELL_H = 24, 34
@@ -174,40 +175,44 @@ def _fix_look_alikes(binary: np.ndarray, chars: list[str]) -> None:
                 chars[k] = decided
 
 
-def _read_line(engine: TesseractEngine, binary: np.ndarray, n: int) -> LineRead:
+def _read_line(engine: TesseractEngine, binary: np.ndarray, n: int, alphabet: tuple[str, ...] | None = None) -> LineRead:
+    """One line: fillers by template, runs of characters by Tesseract. With ``alphabet`` (per
+    cell, the characters its field allows: :func:`cell_alphabets`), the runs of each alphabet
+    are read together under that whitelist, so a digit field cannot come back as letters."""
     tpl = _classify(binary, n)
     is_filler = [c == "<" and s > 0.55 for c, s, _ in tpl]
-    chunks: list[tuple[int, int]] = []  # (first cell, last cell + 1) of runs of characters
+    allowed = alphabet or (MRZ_WHITELIST,) * n
+    chunks: dict[str, list[tuple[int, int]]] = {}  # whitelist -> (first cell, last cell + 1) of runs
     i = 0
     while i < n:
         if is_filler[i]:
             i += 1
             continue
         j = i
-        while j < n and not is_filler[j]:
+        while j < n and not is_filler[j] and allowed[j] == allowed[i]:
             j += 1
-        chunks.append((i, j))
+        chunks.setdefault(allowed[i], []).append((i, j))
         i = j
     chars = ["<" if f else "" for f in is_filler]
     conf = [min(1.0, max(0.0, tpl[k][1])) if is_filler[k] else 0.0 for k in range(n)]
-    if chunks:
+    for whitelist, runs in chunks.items():
         pad, gap = 12, CELL_W
         pieces, offsets = [], []
         x = pad
-        for a, b in chunks:
+        for a, b in runs:
             offsets.append((x, a, b))
             pieces.append(binary[:, a * CELL_W:b * CELL_W])
             pieces.append(np.full((CELL_H, gap), 255, np.uint8))
             x += (b - a) * CELL_W + gap
         compact = np.hstack(pieces[:-1])
         compact = cv2.copyMakeBorder(compact, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
-        for sym in engine.read_symbols(compact, MRZ_WHITELIST):
+        for sym in engine.read_symbols(compact, whitelist):
             cx = (sym.box[0] + sym.box[2]) / 2.0
             for start, a, b in offsets:
                 if start - CELL_W / 2 <= cx < start + (b - a) * CELL_W + CELL_W / 2:
                     k = a + int(np.clip((cx - start) // CELL_W, 0, b - a - 1))
                     c = sym.text[:1]
-                    if c in MRZ_WHITELIST and sym.confidence / 100.0 > conf[k]:
+                    if c in whitelist and sym.confidence / 100.0 > conf[k]:
                         chars[k], conf[k] = c, sym.confidence / 100.0
                     break
     for k in range(n):
@@ -252,18 +257,58 @@ def consensus(reads: list[LineRead]) -> LineRead:
     return LineRead("".join(chars), tuple(confs))
 
 
-def read_zone(engine: TesseractEngine, gray: np.ndarray, zone: MrzZone, methods: tuple[str, ...] = ("otsu", "adaptive")) -> dict[str, list[LineRead]]:
+_WHITELISTS = {
+    Alphabet.DIGITS: "0123456789<",
+    Alphabet.DATE: "0123456789<",
+    Alphabet.LETTERS: "ABCDEFGHIJKLMNOPQRSTUVWXYZ<",
+    Alphabet.SEX: "MFX<",
+    Alphabet.ALNUM: MRZ_WHITELIST,
+}
+
+
+#: The layouts a zone of (lines, length) may hold: a visa is told from a passport or card by
+#: its first letter only, which is not read yet.
+ZONE_FORMATS = {
+    (3, 30): (MrzFormat.TD1,),
+    (2, 44): (MrzFormat.TD3, MrzFormat.MRV_A),
+    (2, 36): (MrzFormat.TD2, MrzFormat.MRV_B),
+}
+
+
+def cell_alphabets(formats: tuple[MrzFormat, ...]) -> list[tuple[str, ...]]:
+    """Per line, per cell: the Tesseract whitelist of the field the cell is in, in every one
+    of ``formats`` (all of one size); where they disagree, every MRZ character."""
+    per_format = []
+    for fmt in formats:
+        layout = LAYOUTS[fmt]
+        out = [[MRZ_WHITELIST] * layout.length for _ in range(layout.lines)]
+        for f in layout.fields:
+            for p in range(f.start, f.end):
+                out[f.line][p] = _WHITELISTS[f.alphabet]
+        per_format.append(out)
+    return [tuple(cells[0] if len(set(cells)) == 1 else MRZ_WHITELIST for cells in zip(*lines)) for lines in zip(*per_format)]
+
+
+def read_zone(engine: TesseractEngine, gray: np.ndarray, zone: MrzZone, methods: tuple[str, ...] = ("otsu", "adaptive"),
+              ) -> dict[str, list[LineRead]]:
     """Read every line of ``zone`` per method: "otsu", "adaptive", "clahe" (local contrast,
     then Otsu), "sharp" (unsharp mask, then Otsu) and "tight" (Otsu on cells cropped closer:
     a larger scale), each by Tesseract, and "template" (OCR-B matching on Otsu); returns
-    method -> lines."""
+    method -> lines. A Tesseract method named with the suffix ":fields" (``"otsu:fields"``)
+    reads each field under its own alphabet, by the layout ``fmt`` (digits as digits, names
+    as letters, by the layouts the zone's size allows: :data:`ZONE_FORMATS`), where the plain
+    read allows every MRZ character everywhere."""
     strips = [cell_strip(gray, line) for line in zone.lines]
     out = {}
     for method in methods:
-        if method == "template":
+        base, _, suffix = method.partition(":")
+        if base == "template":
             out[method] = [template_read(_binarize(s, "otsu"), line.length) for s, line in zip(strips, zone.lines)]
         else:
-            source = [cell_strip(gray, line, 1.2) for line in zone.lines] if method == "tight" else strips
-            binaries = [_binarize(s, method) for s in source]
-            out[method] = engine.map(lambda b, n: _read_line(engine, b, n), binaries, [line.length for line in zone.lines])
+            source = [cell_strip(gray, line, 1.2) for line in zone.lines] if base == "tight" else strips
+            binaries = [_binarize(s, base) for s in source]
+            formats = ZONE_FORMATS.get((len(zone.lines), zone.lines[0].length)) if suffix == "fields" else None
+            alphabets = cell_alphabets(formats) if formats else [None] * len(zone.lines)
+            out[method] = engine.map(lambda b, n, a: _read_line(engine, b, n, a), binaries,
+                                     [line.length for line in zone.lines], alphabets)
     return out

@@ -32,6 +32,8 @@ from idverify.documents.mrz.dates import MrzDate, parse_mrz_date
 from idverify.documents.mrz.layout import LAYOUTS, Alphabet, Check, Layout, MrzFormat, detect_format
 
 __all__ = [
+    "DIGIT_TO_LETTER",
+    "LETTER_TO_DIGIT",
     "CheckResult",
     "Correction",
     "MrzFormatError",
@@ -111,12 +113,12 @@ class MrzResult:
 # ---------------------------------------------------------------------------------------------
 # Look-alikes. Tesseract on OCR-B confuses these; the tables are directional by target alphabet.
 
-_LETTER_TO_DIGIT = {
+LETTER_TO_DIGIT = {
     "O": "0", "D": "0", "Q": "0", "U": "0", "C": "0",
     "I": "1", "L": "1", "T": "7", "J": "1",
     "Z": "2", "S": "5", "G": "6", "B": "8", "A": "4", "E": "8", "Y": "4",
 }
-_DIGIT_TO_LETTER = {
+DIGIT_TO_LETTER = {
     "0": "O", "1": "I", "2": "Z", "5": "S", "6": "G", "8": "B", "4": "A", "7": "T", "3": "B",
 }
 # Substitutions tried under a failing check digit (both directions, alnum fields).
@@ -192,18 +194,18 @@ def _coerce(grid: _Grid, layout: Layout) -> None:
                     pos = f.start + pair + k
                     if unknown_ok and pair > 0 and ch == "K":
                         grid.set(f.line, pos, "<", "alphabet")
-                    elif ch in _LETTER_TO_DIGIT and chunk != "XX":
-                        grid.set(f.line, pos, _LETTER_TO_DIGIT[ch], "alphabet")
+                    elif ch in LETTER_TO_DIGIT and chunk != "XX":
+                        grid.set(f.line, pos, LETTER_TO_DIGIT[ch], "alphabet")
         elif f.alphabet is Alphabet.DIGITS:
             for k, ch in enumerate(text):
                 if ch == "K":
                     grid.set(f.line, f.start + k, "<", "alphabet")
-                elif ch in _LETTER_TO_DIGIT:
-                    grid.set(f.line, f.start + k, _LETTER_TO_DIGIT[ch], "alphabet")
+                elif ch in LETTER_TO_DIGIT:
+                    grid.set(f.line, f.start + k, LETTER_TO_DIGIT[ch], "alphabet")
         elif f.alphabet is Alphabet.LETTERS:
             for k, ch in enumerate(text):
-                if ch in _DIGIT_TO_LETTER:
-                    grid.set(f.line, f.start + k, _DIGIT_TO_LETTER[ch], "alphabet")
+                if ch in DIGIT_TO_LETTER:
+                    grid.set(f.line, f.start + k, DIGIT_TO_LETTER[ch], "alphabet")
             _fillers(grid, f.line, f.start, f.end)
         elif f.alphabet is Alphabet.ALNUM:
             _fillers(grid, f.line, f.start, f.end, field_start_is_filler=False)

@@ -4,9 +4,15 @@ The MRZ is searched as the image stands, then turned by 90, 180 and 270 degrees;
 at a slant is deskewed and found again, so every character cell is upright. Whether a
 horizontal zone is upright or upside down is decided by the filler glyphs: an upright MRZ
 shows ``<`` chevrons, an upside-down one ``>`` shapes that match no filler. Lines are read with
-Otsu binarisation first; only when the check digits do not all pass is the adaptive
-binarisation read as well, and every combination of line reads is parsed: the best
-:func:`~idverify.documents.mrz.parse_mrz` score wins (PassportEye's ``valid_score`` idea).
+Otsu binarisation first; only when the check digits do not all pass (or the print is small,
+or Tesseract unsure) is the adaptive binarisation read as well, each field under its own
+alphabet (a date as digits, a name as letters), and every combination of line reads is
+parsed: the best :func:`~idverify.documents.mrz.parse_mrz` score wins (PassportEye's
+``valid_score`` idea), less points for corrections the reads do not bear out. A digit that
+still fails brings three more reads. A zone under coloured overprint (a SPECIMEN stamp) is read
+on each pixel's brightest channel, where the stamp is paper. What the reads agree on settles
+fields whose digit passes on two texts, and names the fields they do not bear out
+(:mod:`~idverify.documents.mrz.agreement`), so a read that may be wrong says so.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import cv2
 import numpy as np
 
 from idverify.documents.mrz import LAYOUTS, MrzFormatError, MrzResult, parse_mrz
+from idverify.documents.mrz.agreement import DOUBT, doubtful, doubts, settle
 from idverify.documents.mrz.locate import MrzLine, MrzZone, find_mrz
 from idverify.documents.mrz.ocr import LineRead, consensus, count_fillers, read_zone
 from idverify.documents.mrz.ocrb_cells import CellClassifier, second_opinion
@@ -43,8 +50,9 @@ class MrzReading:
     upright: np.ndarray
     #: 3x3 matrix from ``upright`` pixels to the pixels of the image given to :func:`read_mrz`.
     to_input: np.ndarray
-    #: Fields the readings do not bear out where no check digit settles it (here: the OCR-B
-    #: classifier's, :func:`~idverify.documents.mrz.ocrb_cells.second_opinion`):
+    #: Fields the readings do not bear out where no check digit settles it
+    #: (:func:`~idverify.documents.mrz.agreement.doubts`, and the OCR-B classifier's,
+    #: :func:`~idverify.documents.mrz.ocrb_cells.second_opinion`):
     #: the read may be wrong although every digit passes.
     doubts: tuple[str, ...] = ()
 
@@ -111,6 +119,14 @@ _SMALL_PX = 14
 #: Which read wins a tie on the parse score: Tesseract reads letters best (names carry no
 #: check digit, so ties are decided on them), the template matcher is the fallback.
 _PRIORITY = {"otsu": 0, "adaptive": 1, "consensus": 2, "template": 3}
+#: The first reading (Otsu, each field under its own alphabet, and the OCR-B templates); the
+#: second, made when a check digit asks, the print is small or Tesseract was unsure; and the
+#: last three, made only when a check digit still fails.
+_FIRST = ("otsu", "template")
+_SECOND = ("adaptive:fields",)
+_THIRD = ("clahe", "sharp:fields", "tight")
+#: The three reads the two-of-three vote counts.
+_VOTERS = (_FIRST[0], _SECOND[0], "template")
 
 
 def _best(reads: dict[str, list[LineRead]], today: dt.date) -> tuple[MrzResult, float] | None:
@@ -128,7 +144,7 @@ def _best(reads: dict[str, list[LineRead]], today: dt.date) -> tuple[MrzResult, 
         except MrzFormatError:
             continue
         conf = float(np.mean([c for _, r in combo for c in r.confidence]))
-        key = (result.score, -sum(_PRIORITY.get(m, 9) for m, _ in combo), conf)
+        key = (result.score - DOUBT * doubtful(result, reads), -sum(_PRIORITY.get(m.partition(":")[0], 9) for m, _ in combo), conf)
         if best is None or key > best[0]:
             best = (key, result, conf)
     return (best[1], best[2]) if best else None
@@ -147,14 +163,14 @@ def _vote(result: MrzResult, reads: dict[str, list[LineRead]], today: dt.date) -
     the same value modulo 10), so the score cannot choose there. A character two reads agree
     on replaces the chosen one; the vote is kept only if the parse score does not drop (first
     for every field, then for the name alone)."""
-    if not all(m in reads for m in ("otsu", "adaptive", "template")):
+    if not all(m in reads for m in _VOTERS):
         return result
     name_line, start, end = _name_cells(result)
     lines_all = [list(line) for line in result.lines]
     lines_names = [list(line) for line in result.lines]
     for li, line in enumerate(result.lines):
         for k in range(len(line)):
-            votes = [reads[m][li].text[k] for m in ("otsu", "adaptive", "template")]
+            votes = [reads[m][li].text[k] for m in _VOTERS]
             for c in set(votes):
                 if votes.count(c) >= 2 and c != line[k]:
                     lines_all[li][k] = c
@@ -171,10 +187,6 @@ def _vote(result: MrzResult, reads: dict[str, list[LineRead]], today: dt.date) -
         if voted.format is result.format and voted.score >= result.score:
             return voted
     return result
-
-
-#: The readings made only when a check digit still fails after the first ones.
-_SECOND_READS = ("clahe", "sharp", "tight")
 
 
 def _locked(result: MrzResult) -> set[tuple[int, int]]:
@@ -285,19 +297,49 @@ def _splice(result: MrzResult, reads: dict[str, list[LineRead]], today: dt.date)
     return best
 
 
+#: Saturation (max - min of R, G, B) above which a bright pixel is coloured overprint, and the
+#: share of the zone's box such pixels must cover for the zone to be read on the ink image.
+_OVERPRINT_SATURATION, _OVERPRINT_SHARE = 70, 0.03
+
+
+def _ink_view(color: np.ndarray | None, view: np.ndarray, zone_box: tuple[int, int, int, int], to_input: np.ndarray) -> np.ndarray:
+    """``view`` with coloured overprint taken out, when the zone has some: each pixel's
+    brightest channel, in which a red or blue stamp or a coloured security print across the
+    MRZ is nearly paper while the black MRZ print stays black (a SPECIMEN stamp over a
+    passport's name line). ``view`` itself when there is no colour image or no overprint."""
+    if color is None:
+        return view
+    x, y, w, h = zone_box
+    corners = cv2.perspectiveTransform(np.array([[[x, y]], [[x + w, y]], [[x + w, y + h]], [[x, y + h]]], np.float64), to_input).reshape(-1, 2)
+    (x0, y0), (x1, y1) = np.floor(corners.min(0)).astype(int), np.ceil(corners.max(0)).astype(int)
+    patch = color[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
+    if patch.size == 0:
+        return view
+    hi, lo = patch.max(axis=2).astype(np.int16), patch.min(axis=2).astype(np.int16)
+    if float(np.mean((hi - lo > _OVERPRINT_SATURATION) & (hi > 100))) < _OVERPRINT_SHARE:
+        return view
+    ink = np.ascontiguousarray(color.max(axis=2))
+    return cv2.warpPerspective(ink, np.linalg.inv(to_input), (view.shape[1], view.shape[0]), flags=cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_REPLICATE)
+
+
 def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_side: int = 1600,
-             cells: CellClassifier | None = None) -> MrzReading | None:
+             color: np.ndarray | None = None, cells: CellClassifier | None = None) -> MrzReading | None:
     """Find and read the MRZ on ``gray`` (uint8, any orientation); None when there is none.
-    With ``cells``, the OCR-B cell classifier gives its second opinion on the read
-    (:func:`~idverify.documents.mrz.ocrb_cells.second_opinion`)."""
+    With ``color`` (the same image in RGB), a zone under coloured overprint is read on the
+    ink alone (:func:`_ink_view`). With ``cells``, the OCR-B cell classifier gives its second
+    opinion on the read (:func:`~idverify.documents.mrz.ocrb_cells.second_opinion`)."""
     h, w = gray.shape
     scale = 1.0
     if max(h, w) > max_side:
         scale = max_side / max(h, w)
         gray = cv2.resize(gray, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA)
+        if color is not None:
+            color = cv2.resize(color, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA)
     unscale = np.diag([1 / scale, 1 / scale, 1.0])
-    for rotation, view, zone, to_input in _orient(gray):
-        reads = read_zone(engine, view, zone, ("otsu", "template"))
+    for rotation, upright, zone, to_input in _orient(gray):
+        view = _ink_view(color, upright, zone.box, to_input)
+        reads = read_zone(engine, view, zone, _FIRST)
         best = _best(reads, today)
         # A second binarisation of the whole zone when a check digit asks for it (the score is
         # below 100), and also when the print is small (it slips on letters) or Tesseract was
@@ -305,9 +347,9 @@ def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_s
         # the issuing state; nationality and sex beside the digits), and only the two-of-three
         # vote catches a slip into another valid code there (AUT read AUS).
         small = min(line.height for line in zone.lines) < _SMALL_PX
-        unsure = min(float(np.mean(r.confidence)) for r in reads["otsu"]) < _SURE
+        unsure = min(float(np.mean(r.confidence)) for r in reads[_FIRST[0]]) < _SURE
         if best is None or best[0].score < 100 or small or unsure:
-            reads.update(read_zone(engine, view, zone, ("adaptive",)))
+            reads.update(read_zone(engine, view, zone, _SECOND))
             reads["consensus"] = [consensus(list(rs)) for rs in zip(*reads.values())]
             best = _best(reads, today) or best
         if best is not None:
@@ -316,13 +358,15 @@ def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_s
                 # A check digit still fails: read the zone three more ways (local contrast,
                 # sharpened, a larger scale) and let the digits choose again; every change
                 # kept is one a check digit confirms (parse, splice, per-cell re-read).
-                reads.update(read_zone(engine, view, zone, _SECOND_READS))
+                reads.update(read_zone(engine, view, zone, _THIRD))
                 reads["consensus"] = [consensus(list(rs)) for rs in zip(*(v for k, v in reads.items() if k != "consensus"))]
                 # No splice here: copying a whole field from whichever of seven reads passes
                 # its digit is a guess the digit cannot tell from a confirmation.
                 result = _cell_rereads(_line_swaps(result, reads, today), reads, today)
-            doubts: tuple[str, ...] = ()
+            result = settle(result, reads, today)
+            cell_doubts: tuple[str, ...] = ()
             if cells is not None:  # check-digit-confirmed re-reads, name doubts (ocrb_cells.py)
-                result, doubts = second_opinion(cells, view, zone.lines, result, today)
-            return MrzReading(result, best[1], zone.box, rotation, view, unscale @ to_input, doubts)
+                result, cell_doubts = second_opinion(cells, view, zone.lines, result, today)
+            found = tuple(dict.fromkeys((*doubts(result, reads), *cell_doubts)))
+            return MrzReading(result, best[1], zone.box, rotation, upright, unscale @ to_input, found)
     return None

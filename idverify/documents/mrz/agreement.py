@@ -1,0 +1,230 @@
+"""How far several reads of one MRZ agree, where the check digits cannot say. Pure: no I/O.
+
+An MRZ is read several ways (binarisations, alphabets, templates; :mod:`~idverify.documents.mrz.ocr`)
+and the reads are mixed line by line and field by field to make the digits pass. A digit
+cannot tell a confirmation from a chance pass (one wrong text in ten passes it), and the name
+and the codes have no digit at all; what the reads agree on can. Each binarisation has one
+vote (its plain and field-alphabet reads see the same pixels):
+
+    doubtful   check-digit corrections that are guesses (no read saw them, the reads outvote)
+    settle     a field whose digit passes on two texts takes the one more reads saw
+    doubts     the fields the reads do not bear out: the read may be wrong though it passes
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from idverify.documents.mrz.checkdigit import is_valid
+from idverify.documents.mrz.countries import is_known_country, normalize_country
+from idverify.documents.mrz.dates import parse_mrz_date
+from idverify.documents.mrz.layout import LAYOUTS, Alphabet, Check
+from idverify.documents.mrz.parse import DIGIT_TO_LETTER, LETTER_TO_DIGIT, MrzFormatError, MrzResult, parse_mrz
+
+if TYPE_CHECKING:
+    from idverify.documents.mrz.ocr import LineRead
+
+__all__ = ["DOUBT", "doubtful", "doubts", "settle"]
+
+Reads = dict[str, list["LineRead"]]
+
+#: Score points a doubtful correction costs (:func:`doubtful`): more than a failed digit, so
+#: a combination whose digits pass only by a guess does not beat one that fails honestly.
+DOUBT = 25
+
+
+def doubtful(result: MrzResult, reads: Reads) -> int:
+    """How many of the parse's check-digit corrections are guesses: a character no read saw
+    at that cell, in a field where the reads outvote the result at another cell too. With
+    several reads mixed line by line, some mix of slips and a one-character "correction"
+    passes a digit and the composite by chance (one in ten each): a card's number read with
+    two wrong characters, "confirmed"."""
+    layout = LAYOUTS[result.format]
+    voters = [lines for m, lines in reads.items() if m != "consensus"]
+    n = 0
+    for c in result.corrections:
+        if c.reason == "alphabet" or any(lines[c.line].text[c.position] == c.new for lines in voters):
+            continue
+        check = next((k for k in layout.checks if k.name == c.reason), None)
+        cells = [(ln, p) for ln, a, b in check.spans for p in range(a, b)] + [check.digit] if check else []
+        for ln, p in cells:
+            if (ln, p) == (c.line, c.position):
+                continue
+            seen = [lines[ln].text[p] for lines in voters]
+            top = max(set(seen), key=seen.count)
+            if seen.count(top) >= 2 and top != result.lines[ln][p] and top.isdigit() == result.lines[ln][p].isdigit():
+                n += 1
+                break
+    return n
+
+
+#: Fields no check digit covers.
+_UNCHECKED = ("document_type", "issuing_country", "nationality", "name", "sex")
+
+
+def _as_field(alphabet: Alphabet, ch: str) -> str:
+    """``ch`` as the parse reads it in a field of ``alphabet`` (a digit in a name is its
+    look-alike letter, a letter in a date its look-alike digit)."""
+    if alphabet is Alphabet.LETTERS:
+        return DIGIT_TO_LETTER.get(ch, ch)
+    if alphabet in (Alphabet.DIGITS, Alphabet.DATE):
+        return LETTER_TO_DIGIT.get(ch, ch)
+    return ch
+
+
+def _weights(reads: Reads) -> list[tuple[float, list[LineRead]]]:
+    """The reads that vote, each weighted so that every binarisation counts once (its plain
+    and its field-alphabet reads see the same pixels, so their slips are not independent)."""
+    groups: dict[str, int] = {}
+    for m in reads:
+        if m != "consensus":
+            groups[m.partition(":")[0]] = groups.get(m.partition(":")[0], 0) + 1
+    return [(1.0 / groups[m.partition(":")[0]], lines) for m, lines in reads.items() if m != "consensus"]
+
+
+def _own_vote(reads: Reads, method: str, line: int, pos: int) -> float:
+    """0 for the template's C, G, D or O where the Otsu read has the same letter: both were
+    settled by one shape test on one binarisation (``ocr._fix_look_alikes``), so they are one
+    vote, not two; else 1."""
+    if method != "template" or "otsu" not in reads:
+        return 1.0
+    ch = reads[method][line].text[pos]
+    return 0.0 if ch in "CGDO" and reads["otsu"][line].text[pos] == ch else 1.0
+
+
+def _tesseract_saw(value: str, seen: list[str], methods: list[str]) -> bool:
+    """Whether ``value`` counts as a dissent: a read other than the template's saw it, or the
+    zone was hard enough to be read a second way. The OCR-B template matcher slips on letters
+    (E as F, N as H) far more than Tesseract: on a page whose first read passed every digit
+    in large print, its dissent alone sent clean pages to MRZ_UNCERTAIN; on a hard one it
+    caught names Tesseract read wrong."""
+    return len(methods) > 2 or any(v == value and m != "template" for v, m in zip(seen, methods))
+
+
+def _tally(votes: list[tuple[float, str]]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for w, v in votes:
+        out[v] = out.get(v, 0.0) + w
+    return out
+
+
+def _as_code(name: str, text: str) -> str:
+    """A document code as the parse repairs it: no identity-card code has O as its second
+    letter ("IO" is "ID")."""
+    return "ID" + text[2:] if name == "document_type" and text[:2] == "IO" else text
+
+
+def _code_ok(name: str, text: str) -> bool:
+    """Whether ``text`` is a value the code field ``name`` may hold."""
+    if name in ("issuing_country", "nationality"):
+        return is_known_country(normalize_country(text))
+    if name == "document_type":
+        return text[:1] in "PIACV" and text.replace("<", "").isalpha()
+    return text in ("M", "F", "X", "<")
+
+
+def doubts(result: MrzResult, reads: Reads) -> tuple[str, ...]:
+    """The fields of ``result`` the reads do not bear out, where no check digit can settle it.
+
+    Every binarisation has one vote (:func:`_weights`). The name is in doubt when, at one of
+    its cells, another character has as many votes as the chosen one; a code (document type,
+    states, sex) when another read gives another valid code with as many votes. A field whose
+    digit passes is in doubt when at most one read saw it so and another read's different
+    text passes that digit too, or when no read saw it so (a mix of lines or a correction),
+    the reads disagree among themselves and it is not their cell-by-cell majority either: with several reads mixed, one passes by chance
+    (one in ten), and the digit cannot tell which is right."""
+    layout = LAYOUTS[result.format]
+    voters = _weights(reads)
+    if sum(w for w, _ in voters) < 2:
+        return ()
+    out = []
+    for name in _UNCHECKED:
+        f = layout.field(name)
+        methods = [m for m in reads if m != "consensus"]
+        if name == "name":
+            for p in range(f.start, f.end):
+                seen = [_as_field(f.alphabet, lines[f.line].text[p]) for _, lines in voters]
+                votes = _tally([(w * _own_vote(reads, m, f.line, p), c) for (w, _), m, c in zip(voters, methods, seen)])
+                mine = votes.get(result.lines[f.line][p], 0.0)
+                if any(v >= max(mine, 0.5) and _tesseract_saw(c, seen, methods)
+                       for c, v in votes.items() if c != result.lines[f.line][p]):
+                    out.append(name)
+                    break
+            continue
+        seen = [_as_code(name, "".join(_as_field(f.alphabet, ch) for ch in lines[f.line].text[f.start:f.end])) for _, lines in voters]
+        votes = _tally([(w, t) for (w, _), t in zip(voters, seen)])
+        mine_text = result.lines[f.line][f.start:f.end]
+        mine = votes.get(mine_text, 0.0)
+        if any(v >= max(mine, 0.5) and _code_ok(name, t) and _tesseract_saw(t, seen, methods)
+               for t, v in votes.items() if t != mine_text):
+            out.append(name)
+    valid = {c.field: c.valid for c in result.checks}
+    for check, mine_text, passing, votes in _checked_votes(result, voters):
+        if not valid.get(check.name):
+            continue
+        mine = votes.get(mine_text, 0.0)
+        # Another text passes as well, with as many reads; or no read saw this text at all (a
+        # mix of lines, or a correction) while the reads disagree among themselves.
+        if (mine <= 1 and any(v >= mine for t, v in passing.items() if t != mine_text)) or (
+                mine == 0 and len(votes) > 1 and not _every_cell_outvotes(mine_text, votes)):
+            out.append(check.name)
+    return tuple(out)
+
+
+def _every_cell_outvotes(text: str, votes: dict[str, float]) -> bool:
+    """Whether every character of ``text`` has at least as many votes at its cell as any
+    other character there (the reads' consensus, though no read saw the whole of it)."""
+    for i, ch in enumerate(text):
+        cell = _tally([(v, t[i]) for t, v in votes.items()])
+        if cell.get(ch, 0.0) < max(cell.values()):
+            return False
+    return True
+
+
+def _checked_votes(result: MrzResult, voters: list[tuple[float, list[LineRead]]]) -> Iterator[tuple[Check, str, dict[str, float], dict[str, float]]]:
+    """Per field with its own check digit (one span ending at the digit): the check, the
+    result's text of it (digit included), the votes for each read text that passes the digit
+    (and, for a date, is a date), and the votes for every read text."""
+    layout = LAYOUTS[result.format]
+    for check in layout.checks:
+        if check.name == "composite" or len(check.spans) != 1:
+            continue
+        ln, a, b = check.spans[0]
+        if check.digit != (ln, b):
+            continue
+        if check.name == "document_number" and result.lines[ln][b] == "<":
+            continue  # a long document number continued in the optional data: left to the parse
+        alphabet = next(f.alphabet for f in layout.fields if f.line == ln and f.start <= a < f.end)
+        votes = _tally([(w, "".join(_as_field(alphabet if p < b else Alphabet.DIGITS, lines[ln].text[p]) for p in range(a, b + 1)))
+                        for w, lines in voters])
+        kind = {"birth_date": "birth", "expiry_date": "expiry"}.get(check.name)
+        passing = {t: v for t, v in votes.items() if is_valid(t[:-1], t[-1])
+                   and (kind is None or parse_mrz_date(t[:-1], kind, dt.date(2000, 1, 1)).valid)}
+        yield check, result.lines[ln][a:b + 1], passing, votes
+
+
+def settle(result: MrzResult, reads: Reads, today: dt.date) -> MrzResult:
+    """A field whose digit passes on a text no more than one read saw, where one other text
+    that passes it has more votes (every binarisation one vote): take that text. The digit
+    confirms both; the reads prefer one (a mixed line "confirmed" by chance loses to the
+    read that saw the field whole)."""
+    voters = _weights(reads)
+    best = result
+    for check, mine_text, passing, _ in _checked_votes(result, voters):
+        mine = passing.get(mine_text, 0.0)
+        ranked = sorted(((v, t) for t, v in passing.items() if t != mine_text), reverse=True)
+        if mine > 1 or not ranked or ranked[0][0] <= mine or (len(ranked) > 1 and ranked[1][0] == ranked[0][0]):
+            continue
+        ln, a, b = check.spans[0]
+        rows = list(best.lines)
+        rows[ln] = rows[ln][:a] + ranked[0][1] + rows[ln][b + 1:]
+        try:
+            cand = parse_mrz(rows, today=today)
+        except MrzFormatError:
+            continue
+        ok = {c.field: c.valid for c in cand.checks}
+        if cand.format is best.format and ok.get(check.name) and ok.get("composite", True) >= {c.field: c.valid for c in best.checks}.get("composite", True):
+            best = cand
+    return best
