@@ -221,3 +221,38 @@ def test_rapidocr_threads_share_one_engine(monkeypatch):
     for t in threads:
         t.join()
     assert len(built) == 1 and got == [alone] * 3
+
+
+def test_rapidocr_line_input_is_its_own_width_padded_to_the_training_width():
+    import numpy as np
+
+    from idverify.documents.rapidocr_text import REC_HEIGHT, REC_MIN_WIDTH, _rec_input
+
+    short = _rec_input(np.full((20, 40, 3), 255, np.uint8))  # 96 px wide at 48 high: padded
+    long = _rec_input(np.full((20, 400, 3), 255, np.uint8))  # 960 px wide: no padding
+    assert short.shape == (1, 3, REC_HEIGHT, REC_MIN_WIDTH) and long.shape == (1, 3, REC_HEIGHT, 960)
+    assert short[..., :96].min() == 1.0 and not short[..., 96:].any()  # white, then RapidOCR's zero padding
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("kind", "level"), [("td3", "clean"), ("td1", "mild")])
+def test_rapidocr_lines_read_alone_read_as_its_batches_do(rapidocr, kind, level):
+    # Each line is recognised alone (issue 16, item 4: a batch pads every line to the widest and
+    # costs more per line); on these pages every line reads as RapidOCR's own batches read it.
+    from idverify.documents.rapidocr_text import _quad_crop
+
+    rgb = generate_document(4, kind=kind, level=level).arrays[0]
+    crops = [_quad_crop(rgb, q, None)[0] for q in rapidocr.detect(rgb)]
+    assert len(crops) >= 10
+    batched, _ = rapidocr._engine.text_rec([c[:, :, ::-1].copy() for c in crops])
+    assert [t for t, _ in rapidocr.recognise(crops)] == [str(t) for t, _ in batched]
+
+
+def test_rapidocr_sessions_keep_their_arena_and_do_not_spin(rapidocr):
+    # RapidOCR builds its sessions with the memory arena off (the detector spent a quarter of its
+    # time allocating); the reader's own sessions keep it, and one recogniser session serves both.
+    for session in (rapidocr._engine.text_det.infer.session, rapidocr._rec):
+        opts = session.get_session_options()
+        assert opts.enable_cpu_mem_arena and opts.intra_op_num_threads == 1
+        assert opts.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    assert rapidocr._engine.text_rec.session.session is rapidocr._rec

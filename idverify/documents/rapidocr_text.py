@@ -8,11 +8,20 @@ the width of text read, so a line is first read only up to ``first_ratio`` times
 (a caption's first words name it; most values fit whole) and read again in full only when it
 turns out to be a value that was cut. One onnxruntime thread per session: the machine's cores
 belong to the service's requests, not to one model.
+
+Speed (issue 16, item 4; benchmarks/RESULTS.md): the sessions are built here, not by RapidOCR,
+with onnxruntime's memory arena on (RapidOCR turns it off; the detector then spends a quarter
+of its time allocating) and thread spinning off. Each line is recognised alone at its own width,
+padded to at least the recogniser's training width (``REC_MIN_WIDTH``): RapidOCR's batches of
+six pad every line to the widest one, and a batch costs more per line than six single runs.
 """
 
 from __future__ import annotations
 
+import math
 import threading
+from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -21,6 +30,37 @@ from idverify.documents.printed_fields import FIELDS, TextLine, VizField, captio
 from idverify.errors import Unavailable
 
 __all__ = ["RapidOcrFields"]
+
+#: Height and least width, pixels, of the recogniser's input: PP-OCRv4 is trained on lines
+#: padded to 48 x 320. Narrower lines are padded to it: read unpadded, short lines on the small
+#: real specimens were misread more often (benchmarks/RESULTS.md).
+REC_HEIGHT = 48
+REC_MIN_WIDTH = 320
+
+
+def _session(model: Path, threads: int) -> Any:
+    """An onnxruntime CPU session of ``model``: ``threads`` threads, no spinning, arena on."""
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = threads
+    opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    opts.log_severity_level = 3
+    return ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
+
+
+def _rec_input(crop_rgb: np.ndarray) -> np.ndarray:
+    """One line crop (RGB) as the recogniser's input: BGR, 48 px high at its own width, scaled
+    to -1..1, padded with zeros (RapidOCR's padding) to at least ``REC_MIN_WIDTH``."""
+    h, w = crop_rgb.shape[:2]
+    rw = max(8, int(math.ceil(REC_HEIGHT * w / float(h))))
+    img = cv2.resize(np.ascontiguousarray(crop_rgb[:, :, ::-1]), (rw, REC_HEIGHT)).astype(np.float32)
+    out = np.zeros((1, 3, REC_HEIGHT, max(rw, REC_MIN_WIDTH)), np.float32)
+    out[0, :, :, :rw] = img.transpose(2, 0, 1) / 127.5 - 1.0
+    return out
 
 
 def _quad_crop(img: np.ndarray, quad: np.ndarray, ratio_limit: float | None) -> tuple[np.ndarray, bool]:
@@ -54,9 +94,18 @@ class RapidOcrFields:
         self.det_width = det_width
         self.first_ratio = first_ratio
         self._lock = threading.Lock()  # the detector's side limit is set per call
-        # Built here: fail at start-up, not on the first request.
+        # Built here: fail at start-up, not on the first request. RapidOCR brings the detector's
+        # pre- and post-processing and the recogniser's character table; the sessions are ours.
         self._engine = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=threads, use_cls=False,
                                 det_limit_type="min", det_limit_side_len=32)
+        import rapidocr_onnxruntime
+
+        models = Path(rapidocr_onnxruntime.__file__).parent / "models"
+        self._engine.text_det.infer.session = _session(models / "ch_PP-OCRv4_det_infer.onnx", threads)
+        self._rec = _session(models / "ch_PP-OCRv4_rec_infer.onnx", threads)
+        self._engine.text_rec.session.session = self._rec  # one recogniser session, not two
+        self._rec_input = self._rec.get_inputs()[0].name
+        self._decode = self._engine.text_rec.postprocess_op
 
     def detect(self, rgb: np.ndarray) -> list[np.ndarray]:
         """Text line quads (4 x 2, pixels of ``rgb``), top to bottom."""
@@ -73,12 +122,15 @@ class RapidOcrFields:
         return sorted(quads, key=lambda q: (q[:, 1].mean(), q[:, 0].min()))
 
     def recognise(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
-        """Text and confidence (0-1) of each line crop (RGB)."""
-        if not crops:
-            return []
-        with self._lock:
-            res, _ = self._engine.text_rec([np.ascontiguousarray(c[:, :, ::-1]) for c in crops])
-        return [(str(t), float(s)) for t, s in res]
+        """Text and confidence (0-1) of each line crop (RGB), one recogniser run per line."""
+        out = []
+        for c in crops:
+            x = _rec_input(c)
+            with self._lock:
+                preds = self._rec.run(None, {self._rec_input: x})[0]
+            text, score = self._decode(preds, False)[0]
+            out.append((str(text), float(score)))
+        return out
 
     def read(self, rgb: np.ndarray, *, us_dates: bool = False) -> dict[str, VizField]:
         quads = self.detect(rgb)
