@@ -54,6 +54,15 @@ def test_reads_in_an_outage_fail_at_once_and_work_as_soon_as_the_server_is_back(
 
 
 @pytest.mark.postgres
+def test_a_read_after_close_says_the_store_is_closed_not_unavailable(postgres_server):
+    """Unavailable is retryable (a client tries again later); a closed store stays closed."""
+    store = open_reverify_store(postgres_server.new_database())
+    store.close()
+    with pytest.raises(RuntimeError, match="store is closed"):
+        store.schema_versions()
+
+
+@pytest.mark.postgres
 def test_reads_from_many_threads_share_the_pool_of_open_connections(postgres_server):
     import threading
 

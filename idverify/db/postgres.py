@@ -68,7 +68,7 @@ class PostgresBackend:
         return pool
 
     def _outside_transaction(self) -> Any:
-        if self._pool is None:
+        if self._pool is None or self._closed:  # closed: the base class says so, as on SQLite
             return super()._outside_transaction()
         if self._pool_down:
             if not self._pool.get_stats().get("pool_available", 0):
