@@ -47,6 +47,9 @@ class PostgresBackend:
             self.pipelines = False  # an old libpq: every write runs at once, as on SQLite
         self._sql_cache: dict[str, str] = {}
         self._pool = None  # the migrations run on this thread's connection, before the pool opens
+        #: Set when a statement failed as unavailable: until the pool has an idle connection
+        #: again, reads run on this thread's own connection (see :meth:`_outside_transaction`).
+        self._pool_down = False
         super().__init__(*args, **kwargs)
         self._pool = self._open_pool()
 
@@ -65,8 +68,15 @@ class PostgresBackend:
         return pool
 
     def _outside_transaction(self) -> Any:
-        if self._pool is None:
+        if self._pool is None or self._closed:  # closed: the base class says so, as on SQLite
             return super()._outside_transaction()
+        if self._pool_down:
+            if not self._pool.get_stats().get("pool_available", 0):
+                # The pool reconnects after an outage in the background, with back-off; waiting
+                # for it would hold every read for the connect timeout. This thread's own
+                # connection fails at once while the server is down and works once it is back.
+                return super()._outside_transaction()
+            self._pool_down = False
         return self._pool.connection()
 
     def _before_close(self) -> None:
@@ -106,6 +116,7 @@ class PostgresBackend:
 
         if isinstance(exc, psycopg.OperationalError):
             if self._pool is not None:
+                self._pool_down = True
                 # After an outage every pooled connection is dead, not only the one that failed:
                 # test the idle ones now and replace the dead (the pool reconnects in the background).
                 self._pool.check()

@@ -22,12 +22,15 @@ class HolderTable(NamedTuple):
 
 def distinct_values(values: Sequence[tuple[int, bytes]],
                     limit: int | Sequence[int]) -> tuple[list[tuple[int, bytes]], list[int]]:
-    """The values once each (first one wins), with each one's limit."""
+    """The values once each (in first-seen order), with each one's largest limit: a value
+    asked for twice (a strong value that is also a posted detail, cut by each caller at its
+    own cap) is read up to the larger cap."""
     limits = [limit] * len(values) if isinstance(limit, int) else list(limit)
-    first: dict[tuple[int, bytes], int] = {}
+    largest: dict[tuple[int, bytes], int] = {}
     for value, n in zip(values, limits, strict=True):
-        first.setdefault((value[0], bytes(value[1])), n)
-    return list(first), list(first.values())
+        key = (value[0], bytes(value[1]))
+        largest[key] = max(n, largest.get(key, n))
+    return list(largest), list(largest.values())
 
 
 def holder_queries(source: HolderTable, values: Sequence[tuple[int, bytes]],
