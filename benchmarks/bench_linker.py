@@ -33,6 +33,7 @@ and percentiles of wall-clock per call on this (shared, noisy) machine.
 from __future__ import annotations
 
 import argparse
+import atexit
 import collections
 import functools
 import gc
@@ -246,61 +247,63 @@ def messages(signals: list[tuple]) -> list[pb.Signal]:
                       embedding=e.tolist() if e is not None else ()) for t, v, c, b, e in signals]
 
 
-def prefill(store, hasher: SignalHasher, accounts: list[Account], sealer: Sealer) -> None:
+def prefill(store, hasher: SignalHasher, accounts: list[Account], sealer: Sealer, chunk: int = 10000) -> None:
     """Bulk-load accounts as singleton persons, without linking, to reach a large store quickly.
 
     Values from the generator are already canonical, so they are hashed directly; the first
     500 accounts are checked against the full normalisation path to prove the digests agree.
     Identity values (names, documents) go through the full path and are sealed and given their
-    fuzzy terms as a registration would store them (the engine's own ``_identity_rows``).
+    fuzzy terms as a registration would store them (the engine's own ``_identity_rows``; keyed
+    terms repeat across accounts, so their hashes are memoised here). The rows go in through
+    :meth:`LinkStore.load_singletons`: ``COPY`` with the big tables' indexes built after the
+    load on PostgreSQL, ``executemany`` on SQLite; each account also gets the ``register``
+    event of a new person without evidence.
     """
+    import json
     import types
 
     from linker.engine import _Probe
     from linker.persons import new_person_id
+    from linker.store.bulk import Singleton
 
-    engine = types.SimpleNamespace(hasher=hasher, sealer=sealer, _term_key=hasher.term_key)
+    engine = types.SimpleNamespace(hasher=hasher, sealer=sealer,
+                                   _term_key=functools.lru_cache(maxsize=1 << 22)(hasher.term_key))
     engine._block_keys = functools.partial(Linker._block_keys, engine)
     rows_of = functools.partial(Linker._identity_rows, engine)
 
-    t0 = time.perf_counter()
-    for k, acc in enumerate(accounts):
-        if k % 5000 == 0:
-            if k:
-                store._exec("COMMIT")
-                store._local.in_tx = False
-            store._begin_write(store._conn())
-            store._local.in_tx = True
-        row, _ = store.upsert_account(acc.account_id, acc.kind, acc.owner, 1.0)
-        exact = []
-        identity = []
+    def singleton(k: int, acc: Account) -> Singleton:
+        exact, identity, faces = [], [], []
         for t, v, c, b, e in acc.signals:
             if t == pb.SIGNAL_TYPE_FACE_EMBEDDING:
-                store.add_face(acc.account_id, e, 1.0)
-            elif t == pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE:
-                ps = hasher.prepare(t, v, c, b, (), 1.0)
-                exact.append((t, ps.digest, 1.0))
-                identity.append(ps)
-            elif t == pb.SIGNAL_TYPE_DOCUMENT_NUMBER:
+                faces.append((e, 1.0))
+            elif t in (pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, pb.SIGNAL_TYPE_DOCUMENT_NUMBER):
                 ps = hasher.prepare(t, v, c, b, (), 1.0)
                 exact.append((t, ps.digest, 1.0))
                 identity.append(ps)
             else:
-                canonical = f"{c}:{v}" if t == pb.SIGNAL_TYPE_DOCUMENT_NUMBER else v
-                digest = hasher.digest(str(t), canonical)
+                digest = hasher.digest(str(t), v)
                 if k < 500:
                     assert digest == hasher.prepare(t, v, c, b, (), 1.0).digest, pb.SignalType.Name(t)
                 exact.append((t, digest, 1.0))
-        store.add_signals(acc.account_id, exact)
-        if identity:
-            probe = _Probe.of(identity)
-            store.add_identity(acc.account_id, *rows_of(acc.account_id, probe, probe), new_account=True)
-        store.add_person(acc.account_id, new_person_id(row.seq), row.seq, 1.0)
-        if (k + 1) % 100000 == 0:
-            print(f"  prefilled {k + 1:,} ({(k + 1) / (time.perf_counter() - t0):,.0f}/s)", file=sys.stderr, flush=True)
-    store._exec("COMMIT")
-    store._local.in_tx = False
-    print(f"(prefilled {len(accounts):,} accounts without linking in {time.perf_counter() - t0:.0f} s)")
+        probe = _Probe.of(identity)
+        sealed, keys = rows_of(acc.account_id, probe, probe) if identity else ([], ())
+        detail = json.dumps({"decision": pb.LINK_DECISION_ALLOW, "signals": len(acc.signals), "rejected": [],
+                             "new_person": True, "reasons": []})
+        return Singleton(acc.account_id, acc.kind, acc.owner, 1.0, exact, sealed, keys, faces, detail)
+
+    t0 = time.perf_counter()
+
+    def chunks():
+        for start in range(0, len(accounts), chunk):
+            yield [singleton(start + i, acc) for i, acc in enumerate(accounts[start : start + chunk])]
+
+    def progress(n: int) -> None:
+        if n % 100000 < chunk:
+            print(f"  prefilled {n:,} ({n / (time.perf_counter() - t0):,.0f}/s)", file=sys.stderr, flush=True)
+
+    store.load_singletons(chunks(), new_person_id, progress)
+    print(f"(prefilled {len(accounts):,} accounts without linking in {time.perf_counter() - t0:.0f} s, "
+          f"indexes and statistics included)")
 
 
 class Breakdown:
@@ -496,7 +499,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="accounts per register_many batch (0: every account one by one)")
     ap.add_argument("--single", type=int, default=2000,
                     help="at the end, this many accounts one by one and as many in batches, side by side")
-    ap.add_argument("--snapshot", help="folder keeping the prefilled SQLite store and face index between runs "
+    ap.add_argument("--snapshot", help="folder keeping the prefilled store (SQLite file, or with "
+                    "--store throwaway-postgresql the server's data directory) and face index between runs "
                     "(the prefill and graph build take minutes at a million)")
     ap.add_argument("--breakdown", action="store_true", help="time the engine's and store's calls (per account)")
     ap.add_argument("--link", type=int, default=0, help="link only this many accounts after the prefill (0: all)")
@@ -544,6 +548,12 @@ def main(argv: list[str] | None = None) -> int:
     tmp = tempfile.TemporaryDirectory(prefix="bench-linker-")
     location = args.store or os.path.join(tmp.name, "linker.sqlite3")
     pg_server = None
+    held: dict[tuple[int, int], int] = {}
+    snapshot = Path(args.snapshot) if args.snapshot else None
+    tag = f"{args.accounts}-{args.prefill}-{args.seed}-{args.face_dim}-{settings.hnsw_m}-{settings.hnsw_ef_construction}"
+    # A PostgreSQL snapshot: DIR/<tag>-postgresql/ holds the server's data directory (data/),
+    # the database's name (database) and the face graph (faces.hnsw).
+    pg_snap = snapshot / f"{tag}-postgresql" if snapshot and args.store == "throwaway-postgresql" else None
     if args.store == "throwaway-postgresql":
         from tests.postgres import ThrowawayPostgres, find_bin_dir
 
@@ -551,35 +561,51 @@ def main(argv: list[str] | None = None) -> int:
         if bin_dir is None:
             print("PostgreSQL binaries not found under /usr/lib/postgresql/*/bin", file=sys.stderr)
             return 2
-        pg_server = ThrowawayPostgres(bin_dir)
-        pg_server.start()
-        location = pg_server.new_database()
-    held: dict[tuple[int, int], int] = {}
-    snapshot = Path(args.snapshot) if args.snapshot else None
-    tag = f"{args.accounts}-{args.prefill}-{args.seed}-{args.face_dim}-{settings.hnsw_m}-{settings.hnsw_ef_construction}"
+        if pg_snap is not None and (pg_snap / "faces.hnsw").exists():
+            t = time.perf_counter()
+            pg_server = ThrowawayPostgres.from_data(bin_dir, pg_snap / "data")
+            location = pg_server.url((pg_snap / "database").read_text().strip())
+            print(f"(PostgreSQL data directory copied from the snapshot and started in {time.perf_counter() - t:.0f} s)")
+        else:
+            pg_server = ThrowawayPostgres(bin_dir)
+            pg_server.start()
+            location = pg_server.new_database()
+        atexit.register(pg_server.stop)  # also when the run fails: no server or data left behind
     index_build_s = float("nan")
     if args.prefill:
         for acc in stream[: args.prefill]:
             held[(acc.person, acc.kind)] = held.get((acc.person, acc.kind), 0) + 1
-    if snapshot and (snapshot / f"{tag}.sqlite3").exists() and not args.store:
+    from_snapshot = (pg_snap / "faces.hnsw").exists() if pg_snap is not None else \
+        bool(snapshot and (snapshot / f"{tag}.sqlite3").exists() and not args.store)
+    if from_snapshot:
         # The prefilled store and its face index from an earlier run: copied, not rebuilt.
         t = time.perf_counter()
-        shutil.copyfile(snapshot / f"{tag}.sqlite3", location)
+        if pg_snap is None:
+            shutil.copyfile(snapshot / f"{tag}.sqlite3", location)
         store = open_store(location)
-        index = FaceIndex.load(snapshot / f"{tag}.hnsw", store, settings.hnsw_m, settings.hnsw_ef_construction,
-                               settings.hnsw_ef_search)
+        index = FaceIndex.load(pg_snap / "faces.hnsw" if pg_snap else snapshot / f"{tag}.hnsw", store,
+                               settings.hnsw_m, settings.hnsw_ef_construction, settings.hnsw_ef_search)
         linker = Linker(store, SignalHasher(bytes(32)), settings, index, sealer=Sealer(bytes(range(32))))
         print(f"(prefilled store and face index copied from the snapshot in {time.perf_counter() - t:.0f} s)")
     else:
         store = open_store(location)
         if args.prefill:
             prefill(store, SignalHasher(bytes(32)), stream[: args.prefill], Sealer(bytes(range(32))))
+            if pg_snap is not None:  # the data directory first: the graph is built after it
+                t = time.perf_counter()
+                store.close()
+                pg_server.save_data(pg_snap / "data")
+                (pg_snap / "database").write_text(location.rsplit("/", 1)[1] + "\n")
+                store = open_store(location)
+                print(f"(PostgreSQL data directory saved to {pg_snap / 'data'} in {time.perf_counter() - t:.0f} s)")
         t = time.perf_counter()
         linker = Linker(store, SignalHasher(bytes(32)), settings, sealer=Sealer(bytes(range(32))))
         index_build_s = time.perf_counter() - t
         if args.prefill:
             print(f"(face index over the prefilled store built in {index_build_s:.0f} s)")
-        if snapshot and args.prefill and not args.store:
+        if pg_snap is not None and args.prefill:
+            linker.index.save(pg_snap / "faces.hnsw")
+        elif snapshot and args.prefill and not args.store:
             snapshot.mkdir(parents=True, exist_ok=True)
             store._exec("PRAGMA wal_checkpoint(TRUNCATE)")
             shutil.copyfile(location, snapshot / f"{tag}.sqlite3")
@@ -735,8 +761,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| rebuild from the store instead (no index_path) | {index_build_s:.1f} |")
     del loaded
     linker.close()
-    if pg_server is not None:
-        pg_server.stop()
     tmp.cleanup()
     return 0
 

@@ -29,6 +29,7 @@ import numpy as np
 
 from idverify.db import Database, Migration
 from linker.store.migrations import MIGRATIONS
+from linker.store.bulk import BulkRows
 from linker.store.screened import ScreenedRows
 
 __all__ = ["AccountRow", "FaceRow", "LinkStore", "SealedRow", "SealedValue"]
@@ -89,9 +90,10 @@ def _marks(n: int) -> str:
 _ROWS_PER_INSERT = 500
 
 
-class LinkStore(ScreenedRows, Database):
+class LinkStore(ScreenedRows, BulkRows, Database):
     """Accounts, hashed signals, faces, persons, reviews, contracts and the event log; what
-    screening posted and wrote (:class:`~linker.store.screened.ScreenedRows`)."""
+    screening posted and wrote (:class:`~linker.store.screened.ScreenedRows`); a bulk load of
+    unlinked accounts into an empty store (:class:`~linker.store.bulk.BulkRows`)."""
 
     migrations: ClassVar[Sequence[Migration]] = MIGRATIONS
     migrations_table: ClassVar[str] = "link_schema_migrations"
