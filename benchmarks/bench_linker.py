@@ -40,6 +40,7 @@ import gc
 import os
 import random
 import resource
+import signal
 import shutil
 import sys
 import tempfile
@@ -247,7 +248,8 @@ def messages(signals: list[tuple]) -> list[pb.Signal]:
                       embedding=e.tolist() if e is not None else ()) for t, v, c, b, e in signals]
 
 
-def prefill(store, hasher: SignalHasher, accounts: list[Account], sealer: Sealer, chunk: int = 10000) -> None:
+def prefill(store, hasher: SignalHasher, accounts: list[Account], sealer: Sealer, chunk: int = 10000,
+            workers: int = 1) -> None:
     """Bulk-load accounts as singleton persons, without linking, to reach a large store quickly.
 
     Values from the generator are already canonical, so they are hashed directly; the first
@@ -257,21 +259,60 @@ def prefill(store, hasher: SignalHasher, accounts: list[Account], sealer: Sealer
     terms repeat across accounts, so their hashes are memoised here). The rows go in through
     :meth:`LinkStore.load_singletons`: ``COPY`` with the big tables' indexes built after the
     load on PostgreSQL, ``executemany`` on SQLite; each account also gets the ``register``
-    event of a new person without evidence.
+    event of a new person without evidence. With ``workers`` > 1, that many forked processes
+    build the rows (the hashing and sealing: most of the time) while this one loads them.
     """
-    import json
+    from linker.persons import new_person_id
+
+    global _PREFILL
+    _PREFILL = (hasher, sealer, accounts)
+    t0 = time.perf_counter()
+    ranges = [(start, min(start + chunk, len(accounts))) for start in range(0, len(accounts), chunk)]
+
+    def progress(n: int) -> None:
+        if n % 100000 < chunk:
+            print(f"  prefilled {n:,} ({n / (time.perf_counter() - t0):,.0f}/s)", file=sys.stderr, flush=True)
+
+    try:
+        if workers > 1:
+            import multiprocessing
+
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                store.load_singletons(pool.imap(_singletons, ranges), new_person_id, progress)
+        else:
+            store.load_singletons(map(_singletons, ranges), new_person_id, progress)
+    finally:
+        _PREFILL = None
+    print(f"(prefilled {len(accounts):,} accounts without linking in {time.perf_counter() - t0:.0f} s, "
+          f"indexes and statistics included)")
+
+
+_PREFILL = None  # (hasher, sealer, accounts) of the running prefill, inherited by its workers
+
+
+@functools.cache
+def _row_builder(hasher: SignalHasher, sealer: Sealer):
+    """The engine's ``_identity_rows`` on a stand-in holding only what it uses."""
     import types
 
+    engine = types.SimpleNamespace(hasher=hasher, sealer=sealer,
+                                   _term_key=functools.lru_cache(maxsize=1 << 20)(hasher.term_key))
+    engine._block_keys = functools.partial(Linker._block_keys, engine)
+    return functools.partial(Linker._identity_rows, engine)
+
+
+def _singletons(span: tuple[int, int]) -> list:
+    """The :class:`~linker.store.bulk.Singleton` rows of ``_PREFILL``'s accounts[start:stop]."""
+    import json
+
     from linker.engine import _Probe
-    from linker.persons import new_person_id
     from linker.store.bulk import Singleton
 
-    engine = types.SimpleNamespace(hasher=hasher, sealer=sealer,
-                                   _term_key=functools.lru_cache(maxsize=1 << 22)(hasher.term_key))
-    engine._block_keys = functools.partial(Linker._block_keys, engine)
-    rows_of = functools.partial(Linker._identity_rows, engine)
-
-    def singleton(k: int, acc: Account) -> Singleton:
+    hasher, sealer, accounts = _PREFILL
+    rows_of = _row_builder(hasher, sealer)
+    out = []
+    for k in range(*span):
+        acc = accounts[k]
         exact, identity, faces = [], [], []
         for t, v, c, b, e in acc.signals:
             if t == pb.SIGNAL_TYPE_FACE_EMBEDDING:
@@ -289,21 +330,8 @@ def prefill(store, hasher: SignalHasher, accounts: list[Account], sealer: Sealer
         sealed, keys = rows_of(acc.account_id, probe, probe) if identity else ([], ())
         detail = json.dumps({"decision": pb.LINK_DECISION_ALLOW, "signals": len(acc.signals), "rejected": [],
                              "new_person": True, "reasons": []})
-        return Singleton(acc.account_id, acc.kind, acc.owner, 1.0, exact, sealed, keys, faces, detail)
-
-    t0 = time.perf_counter()
-
-    def chunks():
-        for start in range(0, len(accounts), chunk):
-            yield [singleton(start + i, acc) for i, acc in enumerate(accounts[start : start + chunk])]
-
-    def progress(n: int) -> None:
-        if n % 100000 < chunk:
-            print(f"  prefilled {n:,} ({n / (time.perf_counter() - t0):,.0f}/s)", file=sys.stderr, flush=True)
-
-    store.load_singletons(chunks(), new_person_id, progress)
-    print(f"(prefilled {len(accounts):,} accounts without linking in {time.perf_counter() - t0:.0f} s, "
-          f"indexes and statistics included)")
+        out.append(Singleton(acc.account_id, acc.kind, acc.owner, 1.0, exact, sealed, keys, faces, detail))
+    return out
 
 
 class Breakdown:
@@ -494,6 +522,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--face-only", action="store_true", help="only the 1:N face search section")
     ap.add_argument("--prefill", type=int, default=0,
                     help="bulk-load this many accounts first (no linking), then link and time the rest")
+    ap.add_argument("--prefill-workers", type=int, default=2,
+                    help="processes building the prefill's rows (hashing, sealing) while the main one loads them")
     ap.add_argument("--skip-restart", action="store_true", help="do not time a restart (index rebuild)")
     ap.add_argument("--batch", type=int, default=256,
                     help="accounts per register_many batch (0: every account one by one)")
@@ -570,7 +600,8 @@ def main(argv: list[str] | None = None) -> int:
             pg_server = ThrowawayPostgres(bin_dir)
             pg_server.start()
             location = pg_server.new_database()
-        atexit.register(pg_server.stop)  # also when the run fails: no server or data left behind
+        atexit.register(pg_server.stop)  # also when the run fails or is killed: no server left behind
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     index_build_s = float("nan")
     if args.prefill:
         for acc in stream[: args.prefill]:
@@ -590,7 +621,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         store = open_store(location)
         if args.prefill:
-            prefill(store, SignalHasher(bytes(32)), stream[: args.prefill], Sealer(bytes(range(32))))
+            prefill(store, SignalHasher(bytes(32)), stream[: args.prefill], Sealer(bytes(range(32))),
+                    workers=args.prefill_workers)
             if pg_snap is not None:  # the data directory first: the graph is built after it
                 t = time.perf_counter()
                 store.close()
