@@ -440,6 +440,38 @@ class Breakdown:
                   f"{(server - server0) * 1000 / max(accounts, 1):.3f} |")
 
 
+def explain_check(linker: Linker, signals: list[pb.Signal]) -> None:
+    """``--explain``: the statements one CheckAccount sends to PostgreSQL, each run again under
+    ``EXPLAIN (ANALYZE, BUFFERS)``: its plan's access paths and the server's execution time."""
+    import psycopg
+
+    seen: list[tuple[str, tuple]] = []
+    execute = psycopg.Cursor.execute
+
+    def recording(cur, query, params=None, *a, **k):
+        seen.append((query, tuple(params or ())))
+        return execute(cur, query, params, *a, **k)
+
+    psycopg.Cursor.execute = recording
+    try:
+        linker.check("probe-explain", F, linker.prepare(signals))
+    finally:
+        psycopg.Cursor.execute = execute
+    conn = linker.store._conn()
+    print(f"\n## EXPLAIN ANALYZE of one CheckAccount's {len(seen)} statements (PostgreSQL)\n")
+    print("| statement | access paths | rows | server ms |\n|---|---|---|---|")
+    total = 0.0
+    for query, params in seen:
+        plan = [r[0] for r in conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + query, params).fetchall()]
+        ms = next((float(line.split(":")[1].split()[0]) for line in plan if line.startswith("Execution Time")), 0.0)
+        total += ms
+        paths = sorted({line.strip().lstrip("-> ").split("  (")[0] for line in plan
+                        if "Scan" in line and " on " in line})
+        rows = plan[0].split("rows=")[-1].split()[0] if "rows=" in plan[0] else ""
+        print(f"| {' '.join(query.split())[:90]} | {'; '.join(paths)[:160]} | {rows} | {ms:.3f} |")
+    print(f"| total | | | {total:.3f} |")
+
+
 def pct(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
 
@@ -524,6 +556,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="bulk-load this many accounts first (no linking), then link and time the rest")
     ap.add_argument("--prefill-workers", type=int, default=2,
                     help="processes building the prefill's rows (hashing, sealing) while the main one loads them")
+    ap.add_argument("--explain", action="store_true",
+                    help="PostgreSQL: EXPLAIN ANALYZE the statements of one CheckAccount after the timed ones")
     ap.add_argument("--skip-restart", action="store_true", help="do not time a restart (index rebuild)")
     ap.add_argument("--batch", type=int, default=256,
                     help="accounts per register_many batch (0: every account one by one)")
@@ -582,8 +616,10 @@ def main(argv: list[str] | None = None) -> int:
     snapshot = Path(args.snapshot) if args.snapshot else None
     tag = f"{args.accounts}-{args.prefill}-{args.seed}-{args.face_dim}-{settings.hnsw_m}-{settings.hnsw_ef_construction}"
     # A PostgreSQL snapshot: DIR/<tag>-postgresql/ holds the server's data directory (data/),
-    # the database's name (database) and the face graph (faces.hnsw).
+    # the database's name (database, written once the data is complete) and the face graph
+    # (faces.hnsw, written after it: a run stopped in between builds the graph from the data).
     pg_snap = snapshot / f"{tag}-postgresql" if snapshot and args.store == "throwaway-postgresql" else None
+    pg_data = pg_snap is not None and (pg_snap / "database").exists()
     if args.store == "throwaway-postgresql":
         from tests.postgres import ThrowawayPostgres, find_bin_dir
 
@@ -591,7 +627,7 @@ def main(argv: list[str] | None = None) -> int:
         if bin_dir is None:
             print("PostgreSQL binaries not found under /usr/lib/postgresql/*/bin", file=sys.stderr)
             return 2
-        if pg_snap is not None and (pg_snap / "faces.hnsw").exists():
+        if pg_data:
             t = time.perf_counter()
             pg_server = ThrowawayPostgres.from_data(bin_dir, pg_snap / "data")
             location = pg_server.url((pg_snap / "database").read_text().strip())
@@ -620,7 +656,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"(prefilled store and face index copied from the snapshot in {time.perf_counter() - t:.0f} s)")
     else:
         store = open_store(location)
-        if args.prefill:
+        if args.prefill and not pg_data:
             prefill(store, SignalHasher(bytes(32)), stream[: args.prefill], Sealer(bytes(range(32))),
                     workers=args.prefill_workers)
             if pg_snap is not None:  # the data directory first: the graph is built after it
@@ -726,12 +762,14 @@ def main(argv: list[str] | None = None) -> int:
     rnd = random.Random(args.seed + 2)
     sample = rnd.sample(stream, min(args.checks, len(stream)))
     check_t: list[float] = []
+    check_cpu: list[float] = []
     for k, acc in enumerate(sample):
         sigs = messages(acc.signals if k % 2 == 0 else [s for s in acc.signals if s[0] in (
             pb.SIGNAL_TYPE_IP_ADDRESS, pb.SIGNAL_TYPE_BROWSER_FINGERPRINT)])
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.thread_time()
         linker.check(f"probe-{k}", F, linker.prepare(sigs))
         check_t.append((time.perf_counter() - t) * 1000)
+        check_cpu.append((time.thread_time() - c) * 1000)
 
     where = f" on top of {args.prefill:,} prefilled" if args.prefill else ""
     print(f"\n## Linking {len(stream):,} accounts{where} ({linker.store.backend})\n")
@@ -750,12 +788,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| then at the final size: in batches (register_many, {n2:,} accounts) | {n2 / s2:,.0f} accounts/s | |")
     print(f"| CheckAccount p50 / p99 ({len(check_t)} calls) | {pct(check_t, 50):.2f} / {pct(check_t, 99):.2f} ms"
           " | <= 5 / <= 20 ms |")
+    print(f"| CheckAccount CPU of this process p50 / p99 | {pct(check_cpu, 50):.2f} / {pct(check_cpu, 99):.2f} ms | |")
     print(f"| BLOCK decisions | {len(blocks):,} ({tp:,} true duplicates) | |")
     print(f"| REVIEW decisions | {len(reviews):,} | |")
     print(f"| precision of BLOCK | {precision:.4f} | >= 0.999 |")
     print(f"| recall of true duplicates (BLOCK) | {recall:.4f} ({tp:,}/{len(true_dup):,}) | >= 0.98 |")
     print(f"| true duplicates flagged (BLOCK or REVIEW) | {linked / max(1, len(true_dup)):.4f} | |")
     print(f"| peak RSS | {peak_rss_mb():,.0f} MB | |")
+    if args.explain and linker.store.backend == "postgresql" and sample:
+        explain_check(linker, messages(sample[0].signals))
     if false_causes:
         print("\nEvidence behind wrong BLOCKs (to accounts of other true persons):\n")
         print("| evidence | wrong BLOCKs |\n|---|---|")
