@@ -18,7 +18,7 @@ from linker.store import open_store
 
 pytest_plugins = ["tests.conftest_linker"]
 
-N = 200
+N = 120
 
 
 def _linker(location: str) -> Linker:
