@@ -440,6 +440,26 @@ class Breakdown:
                   f"{(server - server0) * 1000 / max(accounts, 1):.3f} |")
 
 
+def time_checks(linker: Linker, stream: list[Account], n: int, seed: int,
+                faces: bool = True) -> tuple[list[float], list[float], list[Account]]:
+    """CheckAccount: dry runs for new accounts presenting an existing person's signals (with a
+    new face photo; none with ``faces`` off) and for fresh strangers, half each. Returns the
+    wall and CPU milliseconds per call and the sample."""
+    rnd = random.Random(seed + 2)
+    sample = rnd.sample(stream, min(n, len(stream)))
+    check_t: list[float] = []
+    check_cpu: list[float] = []
+    for k, acc in enumerate(sample):
+        sigs = messages([s for s in acc.signals if faces or s[0] != pb.SIGNAL_TYPE_FACE_EMBEDDING] if k % 2 == 0
+                        else [s for s in acc.signals if s[0] in (pb.SIGNAL_TYPE_IP_ADDRESS,
+                                                                 pb.SIGNAL_TYPE_BROWSER_FINGERPRINT)])
+        t, c = time.perf_counter(), time.thread_time()
+        linker.check(f"probe-{k}", F, linker.prepare(sigs))
+        check_t.append((time.perf_counter() - t) * 1000)
+        check_cpu.append((time.thread_time() - c) * 1000)
+    return check_t, check_cpu, sample
+
+
 def explain_check(linker: Linker, signals: list[pb.Signal]) -> None:
     """``--explain``: the statements one CheckAccount sends to PostgreSQL, each run again under
     ``EXPLAIN (ANALYZE, BUFFERS)``: its plan's access paths and the server's execution time."""
@@ -543,6 +563,28 @@ def bench_peer(name: str, embeddings: np.ndarray, labels: np.ndarray, queries: n
     gc.collect()
 
 
+def checks_without_faces(store, settings: LinkerSettings, stream: list[Account], args) -> int:
+    """``--checks-without-faces``: CheckAccount on the prefilled store alone, without building
+    the face graph (minutes at a million faces; benchmarked on its own by ``--face-only``): the
+    index starts empty and caught up with the store, and the probes carry no face."""
+    index = FaceIndex(settings.hnsw_m, settings.hnsw_ef_construction, settings.hnsw_ef_search)
+    index.synced_to = int(store._all_rows("SELECT COALESCE(MAX(face_id), 0) FROM link_faces")[0][0])
+    linker = Linker(store, SignalHasher(bytes(32)), settings, index, sealer=Sealer(bytes(range(32))))
+    check_t, check_cpu, sample = time_checks(linker, stream, args.checks, args.seed, faces=False)
+    print(f"\n## CheckAccount on {store.account_count():,} stored accounts, probes without faces "
+          f"({store.backend})\n")
+    print("| metric | value | target |\n|---|---|---|")
+    print(f"| CheckAccount p50 / p99 ({len(check_t)} calls) | {pct(check_t, 50):.2f} / {pct(check_t, 99):.2f} ms"
+          " | <= 5 / <= 20 ms |")
+    print(f"| CheckAccount CPU of this process p50 / p99 | {pct(check_cpu, 50):.2f} / {pct(check_cpu, 99):.2f} ms | |")
+    print(f"| load average (1, 5, 15 min) at the end | {', '.join(f'{x:.1f}' for x in os.getloadavg())} | |")
+    print(f"| peak RSS | {peak_rss_mb():,.0f} MB | |")
+    if args.explain and store.backend == "postgresql" and sample:
+        explain_check(linker, messages([s for s in sample[0].signals if s[0] != pb.SIGNAL_TYPE_FACE_EMBEDDING]))
+    linker.close()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--accounts", type=int, default=100_000)
@@ -556,6 +598,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="bulk-load this many accounts first (no linking), then link and time the rest")
     ap.add_argument("--prefill-workers", type=int, default=2,
                     help="processes building the prefill's rows (hashing, sealing) while the main one loads them")
+    ap.add_argument("--checks-without-faces", action="store_true",
+                    help="after the prefill (or from the snapshot): only CheckAccount, probes without faces, "
+                    "no face graph and no linking")
     ap.add_argument("--explain", action="store_true",
                     help="PostgreSQL: EXPLAIN ANALYZE the statements of one CheckAccount after the timed ones")
     ap.add_argument("--skip-restart", action="store_true", help="do not time a restart (index rebuild)")
@@ -642,8 +687,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.prefill:
         for acc in stream[: args.prefill]:
             held[(acc.person, acc.kind)] = held.get((acc.person, acc.kind), 0) + 1
-    from_snapshot = (pg_snap / "faces.hnsw").exists() if pg_snap is not None else \
-        bool(snapshot and (snapshot / f"{tag}.sqlite3").exists() and not args.store)
+    sqlite_data = bool(snapshot and (snapshot / f"{tag}.sqlite3").exists() and not args.store)
+    from_snapshot = (pg_snap / "faces.hnsw").exists() if pg_snap is not None else sqlite_data
+    if args.checks_without_faces and (pg_data or sqlite_data):
+        if sqlite_data:
+            shutil.copyfile(snapshot / f"{tag}.sqlite3", location)
+        return checks_without_faces(open_store(location), settings, stream[args.prefill:][: args.link or None], args)
     if from_snapshot:
         # The prefilled store and its face index from an earlier run: copied, not rebuilt.
         t = time.perf_counter()
@@ -666,6 +715,8 @@ def main(argv: list[str] | None = None) -> int:
                 (pg_snap / "database").write_text(location.rsplit("/", 1)[1] + "\n")
                 store = open_store(location)
                 print(f"(PostgreSQL data directory saved to {pg_snap / 'data'} in {time.perf_counter() - t:.0f} s)")
+        if args.checks_without_faces:
+            return checks_without_faces(store, settings, stream[args.prefill:][: args.link or None], args)
         t = time.perf_counter()
         linker = Linker(store, SignalHasher(bytes(32)), settings, sealer=Sealer(bytes(range(32))))
         index_build_s = time.perf_counter() - t
@@ -757,19 +808,7 @@ def main(argv: list[str] | None = None) -> int:
     recall = tp / len(true_dup) if true_dup else float("nan")
     linked = sum(1 for a in true_dup if decisions[a] != pb.LINK_DECISION_ALLOW)
 
-    # CheckAccount: dry runs for new accounts presenting an existing person's signals (with a
-    # new face photo) and for fresh strangers, half each.
-    rnd = random.Random(args.seed + 2)
-    sample = rnd.sample(stream, min(args.checks, len(stream)))
-    check_t: list[float] = []
-    check_cpu: list[float] = []
-    for k, acc in enumerate(sample):
-        sigs = messages(acc.signals if k % 2 == 0 else [s for s in acc.signals if s[0] in (
-            pb.SIGNAL_TYPE_IP_ADDRESS, pb.SIGNAL_TYPE_BROWSER_FINGERPRINT)])
-        t, c = time.perf_counter(), time.thread_time()
-        linker.check(f"probe-{k}", F, linker.prepare(sigs))
-        check_t.append((time.perf_counter() - t) * 1000)
-        check_cpu.append((time.thread_time() - c) * 1000)
+    check_t, check_cpu, sample = time_checks(linker, stream, args.checks, args.seed)
 
     where = f" on top of {args.prefill:,} prefilled" if args.prefill else ""
     print(f"\n## Linking {len(stream):,} accounts{where} ({linker.store.backend})\n")
@@ -795,6 +834,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| recall of true duplicates (BLOCK) | {recall:.4f} ({tp:,}/{len(true_dup):,}) | >= 0.98 |")
     print(f"| true duplicates flagged (BLOCK or REVIEW) | {linked / max(1, len(true_dup)):.4f} | |")
     print(f"| peak RSS | {peak_rss_mb():,.0f} MB | |")
+    print(f"| load average (1, 5, 15 min) at the end | {', '.join(f'{x:.1f}' for x in os.getloadavg())} | |")
     if args.explain and linker.store.backend == "postgresql" and sample:
         explain_check(linker, messages(sample[0].signals))
     if false_causes:
