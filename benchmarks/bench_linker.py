@@ -460,6 +460,18 @@ def time_checks(linker: Linker, stream: list[Account], n: int, seed: int,
     return check_t, check_cpu, sample
 
 
+def print_pg_sizes(store) -> None:
+    """The database's size on disk and each linker table's, indexes included, and its rows."""
+    total = store._all_rows("SELECT pg_database_size(current_database())")[0][0]
+    print(f"\n| PostgreSQL table | rows | on disk with indexes (indexes) |\n|---|---|---|")
+    for name, rows, size, idx in store._all_rows(
+            "SELECT c.relname, c.reltuples::bigint, pg_total_relation_size(c.oid), pg_indexes_size(c.oid) "
+            "FROM pg_class c WHERE c.relkind = 'r' AND c.relname LIKE 'link_%' ORDER BY 3 DESC"):
+        if size > 1 << 20:
+            print(f"| {name} | {max(rows, 0):,} | {size / 2**20:,.0f} MB ({idx / 2**20:,.0f} MB) |")
+    print(f"| the whole database | | {total / 2**30:,.2f} GB |")
+
+
 def explain_check(linker: Linker, signals: list[pb.Signal]) -> None:
     """``--explain``: the statements one CheckAccount sends to PostgreSQL, each run again under
     ``EXPLAIN (ANALYZE, BUFFERS)``: its plan's access paths and the server's execution time."""
@@ -579,6 +591,8 @@ def checks_without_faces(store, settings: LinkerSettings, stream: list[Account],
     print(f"| CheckAccount CPU of this process p50 / p99 | {pct(check_cpu, 50):.2f} / {pct(check_cpu, 99):.2f} ms | |")
     print(f"| load average (1, 5, 15 min) at the end | {', '.join(f'{x:.1f}' for x in os.getloadavg())} | |")
     print(f"| peak RSS | {peak_rss_mb():,.0f} MB | |")
+    if store.backend == "postgresql":
+        print_pg_sizes(store)
     if args.explain and store.backend == "postgresql" and sample:
         explain_check(linker, messages([s for s in sample[0].signals if s[0] != pb.SIGNAL_TYPE_FACE_EMBEDDING]))
     linker.close()
