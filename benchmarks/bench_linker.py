@@ -34,12 +34,14 @@ and percentiles of wall-clock per call on this (shared, noisy) machine.
 from __future__ import annotations
 
 import argparse
+import atexit
 import collections
 import functools
 import gc
 import os
 import random
 import resource
+import signal
 import shutil
 import sys
 import tempfile
@@ -247,61 +249,90 @@ def messages(signals: list[tuple]) -> list[pb.Signal]:
                       embedding=e.tolist() if e is not None else ()) for t, v, c, b, e in signals]
 
 
-def prefill(store, hasher: SignalHasher, accounts: list[Account], sealer: Sealer) -> None:
+def prefill(store, hasher: SignalHasher, accounts: list[Account], sealer: Sealer, chunk: int = 10000,
+            workers: int = 1) -> None:
     """Bulk-load accounts as singleton persons, without linking, to reach a large store quickly.
 
     Values from the generator are already canonical, so they are hashed directly; the first
     500 accounts are checked against the full normalisation path to prove the digests agree.
     Identity values (names, documents) go through the full path and are sealed and given their
-    fuzzy terms as a registration would store them (the engine's own ``_identity_rows``).
+    fuzzy terms as a registration would store them (the engine's own ``_identity_rows``; keyed
+    terms repeat across accounts, so their hashes are memoised here). The rows go in through
+    :meth:`LinkStore.load_singletons`: ``COPY`` with the big tables' indexes built after the
+    load on PostgreSQL, ``executemany`` on SQLite; each account also gets the ``register``
+    event of a new person without evidence. With ``workers`` > 1, that many forked processes
+    build the rows (the hashing and sealing: most of the time) while this one loads them.
     """
-    import types
-
-    from linker.engine import _Probe
     from linker.persons import new_person_id
 
-    engine = types.SimpleNamespace(hasher=hasher, sealer=sealer, _term_key=hasher.term_key)
-    engine._block_keys = functools.partial(Linker._block_keys, engine)
-    rows_of = functools.partial(Linker._identity_rows, engine)
-
+    global _PREFILL
+    _PREFILL = (hasher, sealer, accounts)
     t0 = time.perf_counter()
-    for k, acc in enumerate(accounts):
-        if k % 5000 == 0:
-            if k:
-                store._exec("COMMIT")
-                store._local.in_tx = False
-            store._begin_write(store._conn())
-            store._local.in_tx = True
-        row, _ = store.upsert_account(acc.account_id, acc.kind, acc.owner, 1.0)
-        exact = []
-        identity = []
+    ranges = [(start, min(start + chunk, len(accounts))) for start in range(0, len(accounts), chunk)]
+
+    def progress(n: int) -> None:
+        if n % 100000 < chunk:
+            print(f"  prefilled {n:,} ({n / (time.perf_counter() - t0):,.0f}/s)", file=sys.stderr, flush=True)
+
+    try:
+        if workers > 1:
+            import multiprocessing
+
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                store.load_singletons(pool.imap(_singletons, ranges), new_person_id, progress)
+        else:
+            store.load_singletons(map(_singletons, ranges), new_person_id, progress)
+    finally:
+        _PREFILL = None
+    print(f"(prefilled {len(accounts):,} accounts without linking in {time.perf_counter() - t0:.0f} s, "
+          f"indexes and statistics included)")
+
+
+_PREFILL = None  # (hasher, sealer, accounts) of the running prefill, inherited by its workers
+
+
+@functools.cache
+def _row_builder(hasher: SignalHasher, sealer: Sealer):
+    """The engine's ``_identity_rows`` on a stand-in holding only what it uses."""
+    import types
+
+    engine = types.SimpleNamespace(hasher=hasher, sealer=sealer,
+                                   _term_key=functools.lru_cache(maxsize=1 << 20)(hasher.term_key))
+    engine._block_keys = functools.partial(Linker._block_keys, engine)
+    return functools.partial(Linker._identity_rows, engine)
+
+
+def _singletons(span: tuple[int, int]) -> list:
+    """The :class:`~linker.store.bulk.Singleton` rows of ``_PREFILL``'s accounts[start:stop]."""
+    import json
+
+    from linker.engine import _Probe
+    from linker.store.bulk import Singleton
+
+    hasher, sealer, accounts = _PREFILL
+    rows_of = _row_builder(hasher, sealer)
+    out = []
+    for k in range(*span):
+        acc = accounts[k]
+        exact, identity, faces = [], [], []
         for t, v, c, b, e in acc.signals:
             if t == pb.SIGNAL_TYPE_FACE_EMBEDDING:
-                store.add_face(acc.account_id, e, 1.0)
-            elif t == pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE:
-                ps = hasher.prepare(t, v, c, b, (), 1.0)
-                exact.append((t, ps.digest, 1.0))
-                identity.append(ps)
-            elif t == pb.SIGNAL_TYPE_DOCUMENT_NUMBER:
+                faces.append((e, 1.0))
+            elif t in (pb.SIGNAL_TYPE_NAME_AND_BIRTH_DATE, pb.SIGNAL_TYPE_DOCUMENT_NUMBER):
                 ps = hasher.prepare(t, v, c, b, (), 1.0)
                 exact.append((t, ps.digest, 1.0))
                 identity.append(ps)
             else:
-                canonical = f"{c}:{v}" if t == pb.SIGNAL_TYPE_DOCUMENT_NUMBER else v
-                digest = hasher.digest(str(t), canonical)
+                digest = hasher.digest(str(t), v)
                 if k < 500:
                     assert digest == hasher.prepare(t, v, c, b, (), 1.0).digest, pb.SignalType.Name(t)
                 exact.append((t, digest, 1.0))
-        store.add_signals(acc.account_id, exact)
-        if identity:
-            probe = _Probe.of(identity)
-            store.add_identity(acc.account_id, *rows_of(acc.account_id, probe, probe), new_account=True)
-        store.add_person(acc.account_id, new_person_id(row.seq), row.seq, 1.0)
-        if (k + 1) % 100000 == 0:
-            print(f"  prefilled {k + 1:,} ({(k + 1) / (time.perf_counter() - t0):,.0f}/s)", file=sys.stderr, flush=True)
-    store._exec("COMMIT")
-    store._local.in_tx = False
-    print(f"(prefilled {len(accounts):,} accounts without linking in {time.perf_counter() - t0:.0f} s)")
+        probe = _Probe.of(identity)
+        sealed, keys = rows_of(acc.account_id, probe, probe) if identity else ([], ())
+        detail = json.dumps({"decision": pb.LINK_DECISION_ALLOW, "signals": len(acc.signals), "rejected": [],
+                             "new_person": True, "reasons": []})
+        out.append(Singleton(acc.account_id, acc.kind, acc.owner, 1.0, exact, sealed, keys, faces, detail))
+    return out
 
 
 class Breakdown:
@@ -408,6 +439,70 @@ class Breakdown:
         if self.server is not None:
             print(f"| CPU of its PostgreSQL server process (ms per account) | "
                   f"{(server - server0) * 1000 / max(accounts, 1):.3f} |")
+
+
+def time_checks(linker: Linker, stream: list[Account], n: int, seed: int,
+                faces: bool = True) -> tuple[list[float], list[float], list[Account]]:
+    """CheckAccount: dry runs for new accounts presenting an existing person's signals (with a
+    new face photo; none with ``faces`` off) and for fresh strangers, half each. Returns the
+    wall and CPU milliseconds per call and the sample."""
+    rnd = random.Random(seed + 2)
+    sample = rnd.sample(stream, min(n, len(stream)))
+    check_t: list[float] = []
+    check_cpu: list[float] = []
+    for k, acc in enumerate(sample):
+        sigs = messages([s for s in acc.signals if faces or s[0] != pb.SIGNAL_TYPE_FACE_EMBEDDING] if k % 2 == 0
+                        else [s for s in acc.signals if s[0] in (pb.SIGNAL_TYPE_IP_ADDRESS,
+                                                                 pb.SIGNAL_TYPE_BROWSER_FINGERPRINT)])
+        t, c = time.perf_counter(), time.thread_time()
+        linker.check(f"probe-{k}", F, linker.prepare(sigs))
+        check_t.append((time.perf_counter() - t) * 1000)
+        check_cpu.append((time.thread_time() - c) * 1000)
+    return check_t, check_cpu, sample
+
+
+def print_pg_sizes(store) -> None:
+    """The database's size on disk and each linker table's, indexes included, and its rows."""
+    total = store._all_rows("SELECT pg_database_size(current_database())")[0][0]
+    print(f"\n| PostgreSQL table | rows | on disk with indexes (indexes) |\n|---|---|---|")
+    for name, rows, size, idx in store._all_rows(
+            "SELECT c.relname, c.reltuples::bigint, pg_total_relation_size(c.oid), pg_indexes_size(c.oid) "
+            "FROM pg_class c WHERE c.relkind = 'r' AND c.relname LIKE 'link_%' ORDER BY 3 DESC"):
+        if size > 1 << 20:
+            print(f"| {name} | {max(rows, 0):,} | {size / 2**20:,.0f} MB ({idx / 2**20:,.0f} MB) |")
+    print(f"| the whole database | | {total / 2**30:,.2f} GB |")
+
+
+def explain_check(linker: Linker, signals: list[pb.Signal]) -> None:
+    """``--explain``: the statements one CheckAccount sends to PostgreSQL, each run again under
+    ``EXPLAIN (ANALYZE, BUFFERS)``: its plan's access paths and the server's execution time."""
+    import psycopg
+
+    seen: list[tuple[str, tuple]] = []
+    execute = psycopg.Cursor.execute
+
+    def recording(cur, query, params=None, *a, **k):
+        seen.append((query, tuple(params or ())))
+        return execute(cur, query, params, *a, **k)
+
+    psycopg.Cursor.execute = recording
+    try:
+        linker.check("probe-explain", F, linker.prepare(signals))
+    finally:
+        psycopg.Cursor.execute = execute
+    conn = linker.store._conn()
+    print(f"\n## EXPLAIN ANALYZE of one CheckAccount's {len(seen)} statements (PostgreSQL)\n")
+    print("| statement | access paths | rows | server ms |\n|---|---|---|---|")
+    total = 0.0
+    for query, params in seen:
+        plan = [r[0] for r in conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + query, params).fetchall()]
+        ms = next((float(line.split(":")[1].split()[0]) for line in plan if line.startswith("Execution Time")), 0.0)
+        total += ms
+        paths = sorted({line.strip().lstrip("-> ").split("  (")[0] for line in plan
+                        if "Scan" in line and " on " in line})
+        rows = plan[0].split("rows=")[-1].split()[0] if "rows=" in plan[0] else ""
+        print(f"| {' '.join(query.split())[:90]} | {'; '.join(paths)[:160]} | {rows} | {ms:.3f} |")
+    print(f"| total | | | {total:.3f} |")
 
 
 def pct(values: list[float], q: float) -> float:
@@ -529,6 +624,30 @@ def bench_peer(name: str, embeddings: np.ndarray, labels: np.ndarray, queries: n
     return f"| {PEERS[name].name} | {build_s:.0f} | {build_cpu:.0f} | {grown:,.0f} | {size:,.0f} | {save_s:.2f} / {load_s:.2f} |"
 
 
+def checks_without_faces(store, settings: LinkerSettings, stream: list[Account], args) -> int:
+    """``--checks-without-faces``: CheckAccount on the prefilled store alone, without building
+    the face graph (minutes at a million faces; benchmarked on its own by ``--face-only``): the
+    index starts empty and caught up with the store, and the probes carry no face."""
+    index = FaceIndex(settings.hnsw_m, settings.hnsw_ef_construction, settings.hnsw_ef_search)
+    index.synced_to = int(store._all_rows("SELECT COALESCE(MAX(face_id), 0) FROM link_faces")[0][0])
+    linker = Linker(store, SignalHasher(bytes(32)), settings, index, sealer=Sealer(bytes(range(32))))
+    check_t, check_cpu, sample = time_checks(linker, stream, args.checks, args.seed, faces=False)
+    print(f"\n## CheckAccount on {store.account_count():,} stored accounts, probes without faces "
+          f"({store.backend})\n")
+    print("| metric | value | target |\n|---|---|---|")
+    print(f"| CheckAccount p50 / p99 ({len(check_t)} calls) | {pct(check_t, 50):.2f} / {pct(check_t, 99):.2f} ms"
+          " | <= 5 / <= 20 ms |")
+    print(f"| CheckAccount CPU of this process p50 / p99 | {pct(check_cpu, 50):.2f} / {pct(check_cpu, 99):.2f} ms | |")
+    print(f"| load average (1, 5, 15 min) at the end | {', '.join(f'{x:.1f}' for x in os.getloadavg())} | |")
+    print(f"| peak RSS | {peak_rss_mb():,.0f} MB | |")
+    if store.backend == "postgresql":
+        print_pg_sizes(store)
+    if args.explain and store.backend == "postgresql" and sample:
+        explain_check(linker, messages([s for s in sample[0].signals if s[0] != pb.SIGNAL_TYPE_FACE_EMBEDDING]))
+    linker.close()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--accounts", type=int, default=100_000)
@@ -540,12 +659,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--face-only", action="store_true", help="only the 1:N face search section")
     ap.add_argument("--prefill", type=int, default=0,
                     help="bulk-load this many accounts first (no linking), then link and time the rest")
+    ap.add_argument("--prefill-workers", type=int, default=2,
+                    help="processes building the prefill's rows (hashing, sealing) while the main one loads them")
+    ap.add_argument("--checks-without-faces", action="store_true",
+                    help="after the prefill (or from the snapshot): only CheckAccount, probes without faces, "
+                    "no face graph and no linking")
+    ap.add_argument("--explain", action="store_true",
+                    help="PostgreSQL: EXPLAIN ANALYZE the statements of one CheckAccount after the timed ones")
     ap.add_argument("--skip-restart", action="store_true", help="do not time a restart (index rebuild)")
     ap.add_argument("--batch", type=int, default=256,
                     help="accounts per register_many batch (0: every account one by one)")
     ap.add_argument("--single", type=int, default=2000,
                     help="at the end, this many accounts one by one and as many in batches, side by side")
-    ap.add_argument("--snapshot", help="folder keeping the prefilled SQLite store and face index between runs "
+    ap.add_argument("--snapshot", help="folder keeping the prefilled store (SQLite file, or with "
+                    "--store throwaway-postgresql the server's data directory) and face index between runs "
                     "(the prefill and graph build take minutes at a million)")
     ap.add_argument("--breakdown", action="store_true", help="time the engine's and store's calls (per account)")
     ap.add_argument("--link", type=int, default=0, help="link only this many accounts after the prefill (0: all)")
@@ -597,6 +724,14 @@ def main(argv: list[str] | None = None) -> int:
     tmp = tempfile.TemporaryDirectory(prefix="bench-linker-")
     location = args.store or os.path.join(tmp.name, "linker.sqlite3")
     pg_server = None
+    held: dict[tuple[int, int], int] = {}
+    snapshot = Path(args.snapshot) if args.snapshot else None
+    tag = f"{args.accounts}-{args.prefill}-{args.seed}-{args.face_dim}-{settings.hnsw_m}-{settings.hnsw_ef_construction}"
+    # A PostgreSQL snapshot: DIR/<tag>-postgresql/ holds the server's data directory (data/),
+    # the database's name (database, written once the data is complete) and the face graph
+    # (faces.hnsw, written after it: a run stopped in between builds the graph from the data).
+    pg_snap = snapshot / f"{tag}-postgresql" if snapshot and args.store == "throwaway-postgresql" else None
+    pg_data = pg_snap is not None and (pg_snap / "database").exists()
     if args.store == "throwaway-postgresql":
         from tests.postgres import ThrowawayPostgres, find_bin_dir
 
@@ -604,35 +739,60 @@ def main(argv: list[str] | None = None) -> int:
         if bin_dir is None:
             print("PostgreSQL binaries not found under /usr/lib/postgresql/*/bin", file=sys.stderr)
             return 2
-        pg_server = ThrowawayPostgres(bin_dir)
-        pg_server.start()
-        location = pg_server.new_database()
-    held: dict[tuple[int, int], int] = {}
-    snapshot = Path(args.snapshot) if args.snapshot else None
-    tag = f"{args.accounts}-{args.prefill}-{args.seed}-{args.face_dim}-{settings.hnsw_m}-{settings.hnsw_ef_construction}-{settings.hnsw_dtype}"
+        if pg_data:
+            t = time.perf_counter()
+            pg_server = ThrowawayPostgres.from_data(bin_dir, pg_snap / "data")
+            location = pg_server.url((pg_snap / "database").read_text().strip())
+            print(f"(PostgreSQL data directory copied from the snapshot and started in {time.perf_counter() - t:.0f} s)")
+        else:
+            pg_server = ThrowawayPostgres(bin_dir)
+            pg_server.start()
+            location = pg_server.new_database()
+        atexit.register(pg_server.stop)  # also when the run fails or is killed: no server left behind
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     index_build_s = float("nan")
     if args.prefill:
         for acc in stream[: args.prefill]:
             held[(acc.person, acc.kind)] = held.get((acc.person, acc.kind), 0) + 1
-    if snapshot and (snapshot / f"{tag}.sqlite3").exists() and not args.store:
+    sqlite_data = bool(snapshot and (snapshot / f"{tag}.sqlite3").exists() and not args.store)
+    from_snapshot = (pg_snap / "faces.hnsw").exists() if pg_snap is not None else sqlite_data
+    if args.checks_without_faces and (pg_data or sqlite_data):
+        if sqlite_data:
+            shutil.copyfile(snapshot / f"{tag}.sqlite3", location)
+        return checks_without_faces(open_store(location), settings, stream[args.prefill:][: args.link or None], args)
+    if from_snapshot:
         # The prefilled store and its face index from an earlier run: copied, not rebuilt.
         t = time.perf_counter()
-        shutil.copyfile(snapshot / f"{tag}.sqlite3", location)
+        if pg_snap is None:
+            shutil.copyfile(snapshot / f"{tag}.sqlite3", location)
         store = open_store(location)
-        index = FaceIndex.load(snapshot / f"{tag}.hnsw", store, settings.hnsw_m, settings.hnsw_ef_construction,
-                               settings.hnsw_ef_search, dtype=settings.hnsw_dtype)
+        index = FaceIndex.load(pg_snap / "faces.hnsw" if pg_snap else snapshot / f"{tag}.hnsw", store,
+                               settings.hnsw_m, settings.hnsw_ef_construction, settings.hnsw_ef_search,
+                               dtype=settings.hnsw_dtype)  # a graph of another dtype is rebuilt
         linker = Linker(store, SignalHasher(bytes(32)), settings, index, sealer=Sealer(bytes(range(32))))
         print(f"(prefilled store and face index copied from the snapshot in {time.perf_counter() - t:.0f} s)")
     else:
         store = open_store(location)
-        if args.prefill:
-            prefill(store, SignalHasher(bytes(32)), stream[: args.prefill], Sealer(bytes(range(32))))
+        if args.prefill and not pg_data:
+            prefill(store, SignalHasher(bytes(32)), stream[: args.prefill], Sealer(bytes(range(32))),
+                    workers=args.prefill_workers)
+            if pg_snap is not None:  # the data directory first: the graph is built after it
+                t = time.perf_counter()
+                store.close()
+                pg_server.save_data(pg_snap / "data")
+                (pg_snap / "database").write_text(location.rsplit("/", 1)[1] + "\n")
+                store = open_store(location)
+                print(f"(PostgreSQL data directory saved to {pg_snap / 'data'} in {time.perf_counter() - t:.0f} s)")
+        if args.checks_without_faces:
+            return checks_without_faces(store, settings, stream[args.prefill:][: args.link or None], args)
         t = time.perf_counter()
         linker = Linker(store, SignalHasher(bytes(32)), settings, sealer=Sealer(bytes(range(32))))
         index_build_s = time.perf_counter() - t
         if args.prefill:
             print(f"(face index over the prefilled store built in {index_build_s:.0f} s)")
-        if snapshot and args.prefill and not args.store:
+        if pg_snap is not None and args.prefill:
+            linker.index.save(pg_snap / "faces.hnsw")
+        elif snapshot and args.prefill and not args.store:
             snapshot.mkdir(parents=True, exist_ok=True)
             store._exec("PRAGMA wal_checkpoint(TRUNCATE)")
             shutil.copyfile(location, snapshot / f"{tag}.sqlite3")
@@ -716,17 +876,7 @@ def main(argv: list[str] | None = None) -> int:
     recall = tp / len(true_dup) if true_dup else float("nan")
     linked = sum(1 for a in true_dup if decisions[a] != pb.LINK_DECISION_ALLOW)
 
-    # CheckAccount: dry runs for new accounts presenting an existing person's signals (with a
-    # new face photo) and for fresh strangers, half each.
-    rnd = random.Random(args.seed + 2)
-    sample = rnd.sample(stream, min(args.checks, len(stream)))
-    check_t: list[float] = []
-    for k, acc in enumerate(sample):
-        sigs = messages(acc.signals if k % 2 == 0 else [s for s in acc.signals if s[0] in (
-            pb.SIGNAL_TYPE_IP_ADDRESS, pb.SIGNAL_TYPE_BROWSER_FINGERPRINT)])
-        t = time.perf_counter()
-        linker.check(f"probe-{k}", F, linker.prepare(sigs))
-        check_t.append((time.perf_counter() - t) * 1000)
+    check_t, check_cpu, sample = time_checks(linker, stream, args.checks, args.seed)
 
     where = f" on top of {args.prefill:,} prefilled" if args.prefill else ""
     print(f"\n## Linking {len(stream):,} accounts{where} ({linker.store.backend})\n")
@@ -745,12 +895,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| then at the final size: in batches (register_many, {n2:,} accounts) | {n2 / s2:,.0f} accounts/s | |")
     print(f"| CheckAccount p50 / p99 ({len(check_t)} calls) | {pct(check_t, 50):.2f} / {pct(check_t, 99):.2f} ms"
           " | <= 5 / <= 20 ms |")
+    print(f"| CheckAccount CPU of this process p50 / p99 | {pct(check_cpu, 50):.2f} / {pct(check_cpu, 99):.2f} ms | |")
     print(f"| BLOCK decisions | {len(blocks):,} ({tp:,} true duplicates) | |")
     print(f"| REVIEW decisions | {len(reviews):,} | |")
     print(f"| precision of BLOCK | {precision:.4f} | >= 0.999 |")
     print(f"| recall of true duplicates (BLOCK) | {recall:.4f} ({tp:,}/{len(true_dup):,}) | >= 0.98 |")
     print(f"| true duplicates flagged (BLOCK or REVIEW) | {linked / max(1, len(true_dup)):.4f} | |")
     print(f"| peak RSS | {peak_rss_mb():,.0f} MB | |")
+    print(f"| load average (1, 5, 15 min) at the end | {', '.join(f'{x:.1f}' for x in os.getloadavg())} | |")
+    if args.explain and linker.store.backend == "postgresql" and sample:
+        explain_check(linker, messages(sample[0].signals))
     if false_causes:
         print("\nEvidence behind wrong BLOCKs (to accounts of other true persons):\n")
         print("| evidence | wrong BLOCKs |\n|---|---|")
@@ -788,8 +942,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| rebuild from the store instead (no index_path) | {index_build_s:.1f} |")
     del loaded
     linker.close()
-    if pg_server is not None:
-        pg_server.stop()
     tmp.cleanup()
     return 0
 

@@ -316,6 +316,24 @@ class Database(ABC):
             raise
         self._after_commit()
 
+    def _copy_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Append many rows to a table in the current transaction: a bulk load, no conflict
+        handling (a duplicate key fails the load). This default runs one prepared ``INSERT`` per
+        row (``executemany``); PostgreSQL streams them with ``COPY``."""
+        self._exec_many(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({','.join('?' * len(columns))})", rows)
+
+    @contextlib.contextmanager
+    def _indexes_built_after(self, tables: Sequence[str]) -> Iterator[None]:
+        """Inside a write transaction: the body bulk-loads ``tables``; a backend that builds an
+        index faster from the loaded rows than row by row drops their secondary indexes and
+        constraints before the body and recreates them, as they were, after it. By default
+        the indexes stay."""
+        yield
+
+    def _analyze(self) -> None:
+        """Refresh the planner's statistics (after a bulk load)."""
+        self._exec("ANALYZE")
+
     def _after_commit(self) -> None:
         """Called after each committed write transaction (the SQLite backend checkpoints)."""
 

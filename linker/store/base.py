@@ -31,6 +31,7 @@ from idverify.db import Database, Migration
 from linker.store.migrations import MIGRATIONS
 from linker.store.holders import HolderTable, distinct_values, holder_queries, holders_by_value
 from linker.store.screened import POSTED_HOLDERS, POSTED_OF, TEXTS_OF, ScreenedRows, posted_row, text_row
+from linker.store.bulk import BulkRows
 
 __all__ = ["AccountRow", "FaceRow", "LinkStore", "SealedRow", "SealedValue", "StoredAccount"]
 
@@ -114,9 +115,10 @@ def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
-class LinkStore(ScreenedRows, Database):
+class LinkStore(ScreenedRows, BulkRows, Database):
     """Accounts, hashed signals, faces, persons, reviews, contracts and the event log; what
-    screening posted and wrote (:class:`~linker.store.screened.ScreenedRows`)."""
+    screening posted and wrote (:class:`~linker.store.screened.ScreenedRows`); a bulk load of
+    unlinked accounts into an empty store (:class:`~linker.store.bulk.BulkRows`)."""
 
     migrations: ClassVar[Sequence[Migration]] = MIGRATIONS
     migrations_table: ClassVar[str] = "link_schema_migrations"
