@@ -23,7 +23,7 @@ from idverify.documents.mrz.compose import MrzFields, compose_mrz
 from idverify.documents.mrz.countries import ICAO_SPECIAL_CODES, is_known_country
 from idverify.documents.mrz.dates import MrzDate, parse_mrz_date
 from idverify.documents.mrz.layout import LAYOUTS, MrzFormat, detect_format
-from idverify.documents.mrz.parse import CheckResult, Correction, MrzFormatError, MrzResult, parse_mrz
+from idverify.documents.mrz.parse import CheckResult, Correction, MrzFormatError, MrzResult, parse_mrz, with_symbol
 from idverify.documents.mrz.transliterate import mrz_name_field, transliterate
 
 __all__ = [
@@ -44,5 +44,6 @@ __all__ = [
     "mrz_name_field",
     "parse_mrz",
     "parse_mrz_date",
+    "with_symbol",
     "transliterate",
 ]

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from idverify.documents.mrz import LAYOUTS, MrzFormatError, MrzResult, parse_mrz
+from idverify.documents.mrz import LAYOUTS, MrzFormatError, MrzResult, parse_mrz, with_symbol
 from idverify.documents.mrz.locate import MrzLine
 from idverify.documents.mrz.ocr import CELL_H, CELL_W, cell_strip
 from idverify.errors import Unavailable
@@ -150,11 +150,8 @@ def reread_failed_digits(result: MrzResult, reads: list[CellReads], today: dt.da
             for alt, pr in reads[ln].top(p, 2):
                 if alt in (old, "<") or pr < SURE / 2:
                     continue
-                rows = [list(x) for x in best.lines]
-                rows[ln][p] = alt
-                try:
-                    cand = parse_mrz(["".join(r) for r in rows], today=today)
-                except MrzFormatError:
+                cand = with_symbol(best, ln, p, alt, today=today)
+                if cand is None:
                     continue
                 ok = _valid(cand).get(check.name, False) and ((ln, p) != check.digit or _valid(cand).get("composite", False))
                 if ok and cand.format is best.format and cand.score > best.score:

@@ -40,6 +40,7 @@ __all__ = [
     "MrzResult",
     "normalize_lines",
     "parse_mrz",
+    "with_symbol",
 ]
 
 
@@ -526,3 +527,14 @@ def _extract(fmt, layout, grid, raw, checks, today) -> MrzResult:
         field_validity=validity,
         score=max(0, min(100, score)),
     )
+
+
+def with_symbol(result: MrzResult, line: int, pos: int, symbol: str, *, today: dt.date | None) -> MrzResult | None:
+    """``result``'s lines with the symbol at ``(line, pos)`` replaced, parsed again (a
+    re-read of one cell); None when the lines then fit no layout."""
+    rows = [list(x) for x in result.lines]
+    rows[line][pos] = symbol
+    try:
+        return parse_mrz(["".join(r) for r in rows], today=today)
+    except MrzFormatError:
+        return None

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from idverify.documents.mrz import LAYOUTS, MrzFormatError, MrzResult, parse_mrz
+from idverify.documents.mrz import LAYOUTS, MrzFormatError, MrzResult, parse_mrz, with_symbol
 from idverify.documents.mrz.agreement import DOUBT, doubtful, doubts, settle
 from idverify.documents.mrz.locate import MrzLine, MrzZone, find_mrz
 from idverify.documents.mrz.ocr import LineRead, consensus, count_fillers, read_zone
@@ -257,11 +257,8 @@ def _cell_rereads(result: MrzResult, reads: dict[str, list[LineRead]], today: dt
             for alt in sorted({lines[ln].text[p] for lines in reads.values()} - {best.lines[ln][p], "<"}):
                 if _support(reads, ln, p, alt) < 2:
                     continue
-                rows = [list(x) for x in best.lines]
-                rows[ln][p] = alt
-                try:
-                    cand = parse_mrz(["".join(r) for r in rows], today=today)
-                except MrzFormatError:
+                cand = with_symbol(best, ln, p, alt, today=today)
+                if cand is None:
                     continue
                 valid = {c.field: c.valid for c in cand.checks}
                 ok = valid.get(check.name, False) and ((ln, p) != check.digit or valid.get("composite", False))
