@@ -248,8 +248,10 @@ class Linker:
         self.hasher = hasher
         self.sealer = sealer
         self.settings = settings
-        self.index = index or FaceIndex(settings.hnsw_m, settings.hnsw_ef_construction, settings.hnsw_ef_search,
-                                        dtype=settings.hnsw_dtype)
+        # ``is None``, not ``or``: an empty index is falsy (``len``), and one given empty but
+        # caught up with the store must not be replaced by a new one that re-reads every face.
+        self.index = index if index is not None else FaceIndex(
+            settings.hnsw_m, settings.hnsw_ef_construction, settings.hnsw_ef_search, dtype=settings.hnsw_dtype)
         self.index.sync(store)
         self._caps = {_STRONG: settings.cap_strong, _MEDIUM: settings.cap_medium, _WEAK: settings.cap_weak}
         self._bands_cache: dict[bytes, list[bytes]] = {}

@@ -393,3 +393,18 @@ def test_a_lost_identity_signal_reviews_and_is_logged_by_reason_only(linker):
     assert linker.register("lost2", F, prepared, rejected=rejected).decision == ALLOW
     dry = linker.check("lost3", F, [], rejected=linker.prepare_partial([email("a@@b")])[1])
     assert dry.decision == REVIEW and dry.person_id == "" and linker.store.account("lost3") is None
+
+
+def test_an_empty_face_index_given_to_the_linker_is_the_one_it_uses(store_url):
+    # An empty FaceIndex is falsy (it has a length): `index or FaceIndex(...)` used to replace
+    # it with a new one that re-read every stored face (the million-account bench's index,
+    # caught up with the store without a graph, rebuilt 925k faces).
+    from linker.faceindex import FaceIndex
+
+    settings = LinkerSettings(hash_key=KEY.hex())
+    index = FaceIndex(settings.hnsw_m, settings.hnsw_ef_construction, settings.hnsw_ef_search)
+    linker = Linker(open_store(store_url), SignalHasher(KEY), settings, index, sealer=Sealer(bytes(range(32))))
+    try:
+        assert linker.index is index
+    finally:
+        linker.close()
