@@ -221,7 +221,7 @@ def test_a_store_outage_is_unavailable_and_leaves_nothing_behind(shared_dir, tmp
         assert deps.history.signup_response("acct-outage", request_digest(request)) is None
         with pytest.raises(grpc.RpcError) as missing:
             linking.GetLinkedAccounts(lpb.GetLinkedAccountsRequest(account_id="acct-outage"), timeout=30)
-        assert missing.value.code() == grpc.StatusCode.NOT_FOUND
+        assert missing.value.code() == grpc.StatusCode.NOT_FOUND, missing.value.details()
 
         answer = stub.Signup(request, timeout=300)
         assert answer.registered.person_id and not answer.replayed

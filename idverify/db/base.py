@@ -9,6 +9,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, ClassVar, final
 
+from idverify.errors import Unavailable
+
 __all__ = ["Database", "Migration"]
 
 #: ``(version, description, statements)``; never edit a released migration, append a new one.
@@ -231,20 +233,30 @@ class Database(ABC):
         one round trip (one psycopg pipeline), else one after the other. Outside a write
         transaction they run on one of the backend's connections for statements outside
         transactions (:meth:`_outside_transaction`); inside one, on its connection after its
-        queued writes."""
-        try:
-            with self._reading(" ".join(sql for sql, _ in queries)) as conn:
-                if len(queries) == 1 or not self.pipelines:
-                    return [list(conn.execute(self._translate(sql), tuple(params)).fetchall())
-                            for sql, params in queries]
-                with conn.pipeline():
-                    cursors = [conn.execute(self._translate(sql), tuple(params)) for sql, params in queries]
-                return [list(cursor.fetchall()) for cursor in cursors]
-        except Exception as exc:
-            mapped = self._mapped(exc)
-            if mapped is None:
-                raise
-            raise mapped from exc
+        queued writes.
+
+        Outside a transaction, a read that fails as unavailable is tried once more: a kept
+        connection that an outage ended fails only when next used, and the backend has by then
+        noted the outage (the retry takes a connection that works if the server is back, and
+        fails at once if it is not); reads change nothing, so running one twice is safe."""
+        retry = not getattr(self._local, "in_tx", False)
+        while True:
+            try:
+                with self._reading(" ".join(sql for sql, _ in queries)) as conn:
+                    if len(queries) == 1 or not self.pipelines:
+                        return [list(conn.execute(self._translate(sql), tuple(params)).fetchall())
+                                for sql, params in queries]
+                    with conn.pipeline():
+                        cursors = [conn.execute(self._translate(sql), tuple(params)) for sql, params in queries]
+                    return [list(cursor.fetchall()) for cursor in cursors]
+            except Exception as exc:
+                mapped = self._mapped(exc)
+                if mapped is None:
+                    raise
+                if retry and isinstance(mapped, Unavailable):
+                    retry = False
+                    continue
+                raise mapped from exc
 
     @final
     @contextlib.contextmanager

@@ -75,11 +75,20 @@ class PostgresBackend:
         if self._pool_down:
             if not self._pool.get_stats().get("pool_available", 0):
                 # The pool reconnects after an outage in the background, with back-off; waiting
-                # for it would hold every read for the connect timeout. This thread's own
-                # connection fails at once while the server is down and works once it is back.
-                return super()._outside_transaction()
+                # for it would hold every read for the connect timeout. A new connection of its
+                # own fails at once while the server is down and works as soon as it is back
+                # (this thread's kept connection may be one the outage killed unnoticed).
+                return self._one_off_connection()
             self._pool_down = False
         return self._pool.connection()
+
+    @contextlib.contextmanager
+    def _one_off_connection(self) -> Iterator[Any]:
+        conn = self._connect()
+        try:
+            yield conn
+        finally:
+            conn.close()
 
     def _before_close(self) -> None:
         if self._pool is not None:

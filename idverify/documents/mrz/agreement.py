@@ -167,10 +167,29 @@ def doubts(result: MrzResult, reads: Reads) -> tuple[str, ...]:
         mine = votes.get(mine_text, 0.0)
         # Another text passes as well, with as many reads; or no read saw this text at all (a
         # mix of lines, or a correction) while the reads disagree among themselves.
+        # A single letter-for-digit correction of the reads' majority (O read for 0), which
+        # the digit confirms while the majority fails it, is what the digit is for: no doubt.
         if (mine <= 1 and any(v >= mine for t, v in passing.items() if t != mine_text)) or (
-                mine == 0 and len(votes) > 1 and not _every_cell_outvotes(mine_text, votes)):
+                mine == 0 and len(votes) > 1 and not _every_cell_outvotes(mine_text, votes)
+                and not _one_confusion_from_majority(mine_text, votes, passing)):
             out.append(check.name)
     return tuple(out)
+
+
+def _one_confusion_from_majority(text: str, votes: dict[str, float], passing: dict[str, float]) -> bool:
+    """Whether ``text`` is the reads' cell-by-cell majority but for one cell, where the
+    majority has a letter and ``text`` the digit of the same shape (or the other way round),
+    and no read text passes the digit: the single correction the check digit confirms."""
+    if passing:
+        return False
+    majority = ""
+    for i in range(len(text)):
+        cell = _tally([(v, t[i]) for t, v in votes.items() if len(t) == len(text)])
+        if not cell:
+            return False
+        majority += max(cell, key=lambda c: cell[c])
+    diff = [(a, b) for a, b in zip(majority, text, strict=True) if a != b]
+    return len(diff) == 1 and (LETTER_TO_DIGIT.get(diff[0][0]) == diff[0][1] or LETTER_TO_DIGIT.get(diff[0][1]) == diff[0][0])
 
 
 def _every_cell_outvotes(text: str, votes: dict[str, float]) -> bool:
