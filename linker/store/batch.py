@@ -107,36 +107,33 @@ class BatchReads:
         self.reviews_for(self._person)
 
     # ---- persons, accounts and reviews --------------------------------------------------------
+    @staticmethod
+    def _read_through(cache: dict, keys: set, fetch: Any, empty: Any = lambda: None) -> None:
+        """Fill ``cache`` for the ``keys`` not in it yet, from one store read (``fetch``), with
+        a new ``empty()`` for each key the store has nothing for."""
+        missing = [k for k in keys if k not in cache]
+        if missing:
+            found = fetch(missing)
+            cache.update((k, found[k] if k in found else empty()) for k in missing)
+
     def accounts(self, account_ids: Iterable[str]) -> dict[str, AccountRow]:
         wanted = set(account_ids)
-        missing = [a for a in wanted if a not in self._accounts]
-        if missing:
-            found = self._store.accounts(missing)
-            self._accounts.update((a, found.get(a)) for a in missing)
+        self._read_through(self._accounts, wanted, self._store.accounts)
         return {a: row for a in wanted if (row := self._accounts[a]) is not None}
 
     def persons_of(self, account_ids: Iterable[str]) -> dict[str, str]:
         wanted = set(account_ids)
-        missing = [a for a in wanted if a not in self._person]
-        if missing:
-            found = self._store.persons_of(missing)
-            self._person.update((a, found.get(a)) for a in missing)
+        self._read_through(self._person, wanted, self._store.persons_of)
         return {a: p for a in wanted if (p := self._person[a]) is not None}
 
     def members(self, person_ids: Iterable[str]) -> dict[str, list[str]]:
         wanted = set(person_ids)
-        missing = [p for p in wanted if p not in self._members]
-        if missing:
-            found = self._store.members(missing)
-            self._members.update((p, found.get(p, [])) for p in missing)
+        self._read_through(self._members, wanted, self._store.members, list)
         return {p: list(self._members[p]) for p in wanted if self._members[p]}
 
     def person_ranks(self, person_ids: Iterable[str]) -> dict[str, int]:
         wanted = set(person_ids)
-        missing = [p for p in wanted if p not in self._ranks]
-        if missing:
-            found = self._store.person_ranks(missing)
-            self._ranks.update((p, found.get(p)) for p in missing)
+        self._read_through(self._ranks, wanted, self._store.person_ranks)
         return {p: r for p in wanted if (r := self._ranks[p]) is not None}
 
     def reviews_for(self, account_ids: Iterable[str]) -> list[tuple[str, str, int, str, str, float]]:
