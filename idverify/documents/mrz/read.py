@@ -116,9 +116,11 @@ _SURE = 0.88
 #: Character height, pixels, below which the zone is read three ways (small print slips on
 #: letters no check digit covers, and the vote needs three reads).
 _SMALL_PX = 14
-#: Which read wins a tie on the parse score: Tesseract reads letters best (names carry no
-#: check digit, so ties are decided on them), the template matcher is the fallback.
-_PRIORITY = {"otsu": 0, "adaptive": 1, "consensus": 2, "template": 3}
+#: Which read wins a tie on the parse score: the OCR-B cell classifier reads best (held out:
+#: 99.9% of strong and 94.9% of phone characters against Tesseract's 97.9% and 86.5%, and far
+#: fewer slips on the real specimens), then Tesseract (names carry no check digit, so ties are
+#: decided on them), the template matcher is the fallback.
+_PRIORITY = {"cells": -1, "otsu": 0, "adaptive": 1, "consensus": 2, "template": 3}
 #: The first reading (Otsu, each field under its own alphabet, and the OCR-B templates); the
 #: second, made when a check digit asks, the print is small or Tesseract was unsure; and the
 #: last three, made only when a check digit still fails.
@@ -127,6 +129,21 @@ _SECOND = ("adaptive:fields",)
 _THIRD = ("clahe", "sharp:fields", "tight")
 #: The three reads the two-of-three vote counts.
 _VOTERS = (_FIRST[0], _SECOND[0], "template")
+
+
+#: The classifier's probability at or above which the two-of-three vote leaves its character
+#: standing (:func:`_vote`).
+_CELLS_SURE = 0.9
+
+
+def _cells_read(cells: CellClassifier, view: np.ndarray, zone: MrzZone) -> list[LineRead]:
+    """The zone read by the OCR-B cell classifier alone: per cell its most probable symbol,
+    with that probability as the confidence. A reader of its own beside Tesseract's, on the
+    same grid: its line reads enter the combinations the check digits choose among."""
+    out = []
+    for r in cells.read_lines(view, zone.lines):
+        out.append(LineRead(r.text, tuple(float(p) for p in r.probs.max(1))))
+    return out
 
 
 def _best(reads: dict[str, list[LineRead]], today: dt.date) -> tuple[MrzResult, float] | None:
@@ -165,11 +182,14 @@ def _vote(result: MrzResult, reads: dict[str, list[LineRead]], today: dt.date) -
     for every field, then for the name alone)."""
     if not all(m in reads for m in _VOTERS):
         return result
+    sure = reads.get("cells")
     name_line, start, end = _name_cells(result)
     lines_all = [list(line) for line in result.lines]
     lines_names = [list(line) for line in result.lines]
     for li, line in enumerate(result.lines):
         for k in range(len(line)):
+            if sure is not None and sure[li].text[k] == line[k] and sure[li].confidence[k] >= _CELLS_SURE:
+                continue  # the classifier is sure of the chosen character: a better reader than the vote
             votes = [reads[m][li].text[k] for m in _VOTERS]
             for c in set(votes):
                 if votes.count(c) >= 2 and c != line[k]:
@@ -337,6 +357,8 @@ def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_s
     for rotation, upright, zone, to_input in _orient(gray):
         view = _ink_view(color, upright, zone.box, to_input)
         reads = read_zone(engine, view, zone, _FIRST)
+        if cells is not None:
+            reads["cells"] = _cells_read(cells, view, zone)
         best = _best(reads, today)
         # A second binarisation of the whole zone when a check digit asks for it (the score is
         # below 100), and also when the print is small (it slips on letters) or Tesseract was
