@@ -48,7 +48,9 @@ def test_a_page_whose_mrz_is_not_read_comes_back_with_a_reason(reader):
 
 
 def test_an_mrz_read_with_failing_check_digits_is_reported_invalid(reader):
-    truth, resp = _read(reader, 2, "td3")
+    # Seed 2's page failed its digits until the OCR-B classifier read beside Tesseract (now
+    # every digit passes and a name letter is in doubt); seed 5's still fails them.
+    truth, resp = _read(reader, 5, "td3")
     assert resp.document.mrz_lines and resp.mrz_score < 100
     assert "MRZ_INVALID" in [r.code for r in resp.reasons]
 
@@ -72,12 +74,13 @@ def test_a_date_whose_check_digit_passes_on_letters_is_malformed():
 _DOUBTED = {"MRZ_UNCERTAIN", "MRZ_INVALID", "MRZ_UNREADABLE", "DOCUMENT_UNREADABLE"}
 
 
-@pytest.mark.parametrize(("seed", "kind"), [(1002, "td3"), (1009, "td1")])
+@pytest.mark.parametrize(("seed", "kind"), [(1002, "td3"), (1009, "td1"), (8, "td3")])
 def test_a_name_read_wrong_is_never_returned_as_if_fine(reader, seed, kind):
     # Seeds of the benchmark's phone set (read on its day) whose name came back wrong with no
     # reason at all before issue 16's doubts: a letter no check digit covers, read differently
     # by two binarisations or two views of the photo. Now the name is right or a reason says
-    # why it may not be.
+    # why it may not be. Seed 8: Tesseract's reads all saw a D as O, the classifier read D but
+    # below its sure level, and the vote took O: the classifier's likelier letter is a doubt.
     day = dt.date(2026, 12, 2)
     g = generate_document(seed, kind=kind, level="phone", today=day)
     resp = read_document(g.images, reader, today=day)

@@ -272,3 +272,19 @@ def test_with_two_mrz_images_the_best_score_wins_not_the_last_good_one(mrz_only_
     # A perfect last image leaves the first unsearched for an MRZ, whatever it holds.
     resp = read_document([lesser.images[0], perfect.images[0]], mrz_only_reader, today=TODAY)
     assert resp.mrz_score == 100 and list(resp.document.mrz_lines) == list(perfect.truth.mrz_lines)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1006, 1010, 1012, 3014, 3022])
+def test_the_cell_classifier_reads_beside_tesseract_and_the_digits_choose(reader, seed):
+    # Strong passport pages of the benchmark whose name or number Tesseract's reads got wrong
+    # (each flagged MRZ_UNCERTAIN) before the OCR-B cell classifier read the zone as a reader
+    # of its own and voted on the name cells Tesseract's reads disagree on: now every field is
+    # right, with no doubt left on them.
+    day = dt.date(2026, 12, 2)
+    g = generate_document(seed, kind="td3", level="strong", today=day)
+    with_cells = type(reader)(reader.engine, reader.face_detector, DocumentSettings(viz="fallback"), cells=reader.cells)
+    assert with_cells.cells is not None
+    resp = read_document(g.images, with_cells, today=day)
+    assert tuple(resp.document.mrz_lines) == g.truth.mrz_lines
+    assert not {"MRZ_UNCERTAIN", "MRZ_INVALID"} & {r.code for r in resp.reasons}

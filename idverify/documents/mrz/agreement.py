@@ -14,7 +14,8 @@ vote (its plain and field-alphabet reads see the same pixels):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from idverify.documents.mrz.checkdigit import is_valid
@@ -26,7 +27,7 @@ from idverify.documents.mrz.parse import DIGIT_TO_LETTER, LETTER_TO_DIGIT, MrzFo
 if TYPE_CHECKING:
     from idverify.documents.mrz.ocr import LineRead
 
-__all__ = ["DOUBT", "doubtful", "doubts", "settle"]
+__all__ = ["DOUBT", "NAME_VOTE_SURE", "NameDoubt", "Reads", "doubtful", "doubts", "name_doubts", "settle", "settle_name_cells"]
 
 Reads = dict[str, list["LineRead"]]
 
@@ -125,8 +126,69 @@ def _code_ok(name: str, text: str) -> bool:
     return text in ("M", "F", "X", "<")
 
 
-def doubts(result: MrzResult, reads: Reads) -> tuple[str, ...]:
+@dataclass(frozen=True)
+class NameDoubt:
+    """A name cell the reads do not agree on: what the result has there and what else the
+    reads saw with as many votes (every binarisation one vote)."""
+
+    line: int
+    pos: int
+    chosen: str
+    #: The other characters read at the cell with at least the chosen one's votes.
+    rivals: tuple[str, ...]
+
+    @property
+    def candidates(self) -> tuple[str, ...]:
+        return (self.chosen, *self.rivals)
+
+
+def name_doubts(result: MrzResult, reads: Reads) -> tuple[NameDoubt, ...]:
+    """The name cells in doubt: another character has as many votes as the chosen one (and
+    Tesseract, not the template alone, saw it: :func:`_tesseract_saw`). Empty with fewer than
+    two binarisations' votes."""
+    voters = _weights(reads)
+    if sum(w for w, _ in voters) < 2:
+        return ()
+    f = LAYOUTS[result.format].field("name")
+    methods = [m for m in reads if m != "consensus"]
+    out = []
+    for p in range(f.start, f.end):
+        seen = [_as_field(f.alphabet, lines[f.line].text[p]) for _, lines in voters]
+        votes = _tally([(w * _own_vote(reads, m, f.line, p), c) for (w, _), m, c in zip(voters, methods, seen)])
+        chosen = result.lines[f.line][p]
+        mine = votes.get(chosen, 0.0)
+        rivals = tuple(sorted(c for c, v in votes.items()
+                              if c != chosen and v >= max(mine, 0.5) and _tesseract_saw(c, seen, methods)))
+        if rivals:
+            out.append(NameDoubt(f.line, p, chosen, rivals))
+    return tuple(out)
+
+
+#: The classifier's probability at or above which its vote settles a name cell in doubt
+#: (:func:`settle_name_cells`); measured in benchmarks/RESULTS.md (issue 16, name votes).
+NAME_VOTE_SURE = 0.9
+
+
+def settle_name_cells(name_cells: Sequence[NameDoubt], votes: Mapping[tuple[int, int], Sequence[tuple[str, float]]],
+                      sure: float = NAME_VOTE_SURE) -> dict[tuple[int, int], str]:
+    """The name cells in doubt a further reader settles, with the character it settles each
+    on. ``votes``: per cell (line, position), that reader's symbols, most probable first, with
+    their probabilities (0-1). A cell is settled only when the reader's first symbol has at
+    least ``sure`` and is one of the candidates the reads saw there (the chosen character or a
+    rival): a reader that is sure of a third letter, or unsure, leaves the doubt standing, and
+    a vote never makes a letter no read saw. Pure."""
+    out = {}
+    for d in name_cells:
+        ranked = votes.get((d.line, d.pos), ())
+        if ranked and ranked[0][1] >= sure and ranked[0][0] in d.candidates:
+            out[(d.line, d.pos)] = ranked[0][0]
+    return out
+
+
+def doubts(result: MrzResult, reads: Reads, settled: Collection[tuple[int, int]] = ()) -> tuple[str, ...]:
     """The fields of ``result`` the reads do not bear out, where no check digit can settle it.
+    ``settled``: name cells (line, position) whose doubt another reader settled
+    (:func:`settle_name_cells`); they cast none.
 
     Every binarisation has one vote (:func:`_weights`). The name is in doubt when, at one of
     its cells, another character has as many votes as the chosen one; a code (document type,
@@ -144,14 +206,8 @@ def doubts(result: MrzResult, reads: Reads) -> tuple[str, ...]:
         f = layout.field(name)
         methods = [m for m in reads if m != "consensus"]
         if name == "name":
-            for p in range(f.start, f.end):
-                seen = [_as_field(f.alphabet, lines[f.line].text[p]) for _, lines in voters]
-                votes = _tally([(w * _own_vote(reads, m, f.line, p), c) for (w, _), m, c in zip(voters, methods, seen)])
-                mine = votes.get(result.lines[f.line][p], 0.0)
-                if any(v >= max(mine, 0.5) and _tesseract_saw(c, seen, methods)
-                       for c, v in votes.items() if c != result.lines[f.line][p]):
-                    out.append(name)
-                    break
+            if any((d.line, d.pos) not in settled for d in name_doubts(result, reads)):
+                out.append(name)
             continue
         seen = [_as_code(name, "".join(_as_field(f.alphabet, ch) for ch in lines[f.line].text[f.start:f.end])) for _, lines in voters]
         votes = _tally([(w, t) for (w, _), t in zip(voters, seen)])

@@ -30,11 +30,12 @@ from pathlib import Path
 import numpy as np
 
 from idverify.documents.mrz import LAYOUTS, MrzFormatError, MrzResult, parse_mrz, with_symbol
+from idverify.documents.mrz.agreement import NAME_VOTE_SURE, Reads, doubts, name_doubts, settle_name_cells
 from idverify.documents.mrz.locate import MrzLine
 from idverify.documents.mrz.ocr import CELL_H, CELL_W, cell_strip
 from idverify.errors import Unavailable
 
-__all__ = ["MODEL_PATH", "SYMBOLS", "CellClassifier", "CellReads", "cell_images", "field_doubts", "reread_failed_digits", "second_opinion"]
+__all__ = ["MODEL_PATH", "SYMBOLS", "CellClassifier", "CellReads", "cell_images", "field_doubts", "reread_failed_digits", "second_opinion", "settle_names"]
 
 #: The 37 MRZ symbols, in the order of the model's outputs.
 SYMBOLS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
@@ -42,6 +43,10 @@ SYMBOLS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
 MODEL_PATH = Path(__file__).with_name("ocrb_cells.onnx")
 #: Probability above which the classifier's symbol counts as sure (a field doubt, a re-read).
 SURE = 0.9
+#: Probability from which the classifier's other letter at a name cell is a doubt, when it is
+#: also at least twice the read letter's: a name has no check digit, so the two-of-three vote of
+#: Tesseract's reads can outvote a better reader there (benchmarks/RESULTS.md, issue 16).
+NAME_DOUBT = 0.6
 #: The fields a doubt is reported on: what identifies the holder and the document. Optional
 #: data (national numbers, a visa's notes) decides nothing here, and on a real US visa the
 #: classifier doubted it while the read was right.
@@ -193,7 +198,12 @@ def field_doubts(result: MrzResult, reads: list[CellReads], today: dt.date) -> t
         line, r = result.lines[f.line], reads[f.line]
         for p in range(f.start, min(f.end, len(line), len(r.probs))):
             sym, pr = r.top(p, 1)[0]
-            if sym == line[p] or pr < SURE or r.prob(p, line[p]) >= 1 - SURE:
+            if sym == line[p]:
+                continue
+            if f.name == "name":  # no digit at all: a likelier other letter is doubt enough
+                if pr < NAME_DOUBT or pr < 2 * r.prob(p, line[p]):
+                    continue
+            elif pr < SURE or r.prob(p, line[p]) >= 1 - SURE:
                 continue
             rows = [list(x) for x in result.lines]
             rows[f.line][p] = sym
@@ -207,14 +217,47 @@ def field_doubts(result: MrzResult, reads: list[CellReads], today: dt.date) -> t
     return tuple(out)
 
 
+def settle_names(result: MrzResult, reads: list[CellReads], tesseract: Reads, today: dt.date,
+                 sure: float = NAME_VOTE_SURE) -> tuple[MrzResult, dict[tuple[int, int], str]]:
+    """The name cells the Tesseract reads disagree on (:func:`~idverify.documents.mrz.agreement.name_doubts`)
+    that the classifier settles (:func:`~idverify.documents.mrz.agreement.settle_name_cells`):
+    the result with those cells set to its vote, and the cells settled. A change that leaves
+    the lines fitting another layout, or passing fewer check digits, is not made and its cell
+    not settled (a name letter moves no digit; a filler made or removed could)."""
+    cells = name_doubts(result, tesseract)
+    votes = {(d.line, d.pos): reads[d.line].top(d.pos, 2) for d in cells
+             if d.line < len(reads) and d.pos < len(reads[d.line].probs)}
+    settled = {}
+    for (ln, p), sym in settle_name_cells(cells, votes, sure).items():
+        if sym == result.lines[ln][p]:
+            settled[(ln, p)] = sym
+            continue
+        cand = with_symbol(result, ln, p, sym, today=today)
+        if cand is not None and cand.format is result.format and set(_passing(result)) <= set(_passing(cand)):
+            result = cand
+            settled[(ln, p)] = sym
+    return result, settled
+
+
+def _passing(result: MrzResult) -> list[str]:
+    return [name for name, ok in _valid(result).items() if ok]
+
+
 def second_opinion(classifier: CellClassifier, view: np.ndarray, lines: tuple[MrzLine, ...], result: MrzResult,
-                   today: dt.date) -> tuple[MrzResult, tuple[str, ...]]:
+                   today: dt.date, tesseract: Reads | None = None) -> tuple[MrzResult, tuple[str, ...]]:
     """The classifier's part in reading one zone (``view``: the upright grey image the lines
-    were found on): the result, with check-digit-confirmed re-reads when a digit fails, and
-    the fields it doubts (:func:`field_doubts`)."""
+    were found on): the result, with check-digit-confirmed re-reads when a digit fails and,
+    given the Tesseract reads (``tesseract``), the name cells they disagree on settled where
+    the classifier is sure of one of their readings (:func:`settle_names`); and the fields in
+    doubt: those the classifier doubts (:func:`field_doubts`) and, given ``tesseract``, those
+    the reads do not bear out, less the settled name cells
+    (:func:`~idverify.documents.mrz.agreement.doubts`)."""
     if [line.length for line in lines] != [len(x) for x in result.lines]:
-        return result, ()
+        return result, (doubts(result, tesseract) if tesseract is not None else ())
     reads = classifier.read_lines(view, lines)
     if not result.valid:
         result = reread_failed_digits(result, reads, today)
-    return result, field_doubts(result, reads, today)
+    if tesseract is None:
+        return result, field_doubts(result, reads, today)
+    result, settled = settle_names(result, reads, tesseract, today)
+    return result, tuple(dict.fromkeys((*doubts(result, tesseract, settled), *field_doubts(result, reads, today))))

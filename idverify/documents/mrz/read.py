@@ -383,9 +383,9 @@ def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_s
                 # its digit is a guess the digit cannot tell from a confirmation.
                 result = _cell_rereads(_line_swaps(result, reads, today), reads, today)
             result = settle(result, reads, today)
-            cell_doubts: tuple[str, ...] = ()
-            if cells is not None:  # check-digit-confirmed re-reads, name doubts (ocrb_cells.py)
-                result, cell_doubts = second_opinion(cells, view, zone.lines, result, today)
-            found = tuple(dict.fromkeys((*doubts(result, reads), *cell_doubts)))
+            if cells is None:
+                found = doubts(result, reads)
+            else:  # check-digit-confirmed re-reads, votes on name cells in doubt, doubts (ocrb_cells.py)
+                result, found = second_opinion(cells, view, zone.lines, result, today, reads)
             return MrzReading(result, best[1], zone.box, rotation, upright, unscale @ to_input, found)
     return None

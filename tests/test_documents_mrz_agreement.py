@@ -1,0 +1,61 @@
+"""The name cells the reads disagree on, and when another reader's vote settles one (pure
+logic: ``idverify.documents.mrz.agreement``, no images)."""
+
+import datetime as dt
+
+from idverify.documents.mrz import parse_mrz
+from idverify.documents.mrz.agreement import NAME_VOTE_SURE, NameDoubt, doubts, name_doubts, settle_name_cells
+from idverify.documents.mrz.ocr import LineRead
+
+TODAY = dt.date(2026, 11, 24)
+# The ICAO 9303 specimen passport (public, in the standard itself).
+_SPECIMEN = ("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10")
+_SLIP = (_SPECIMEN[0].replace("ANNA", "ANMA"), _SPECIMEN[1])  # N read M at line 0, cell 17
+_CELL = (0, 17)
+
+
+def _by_method(**lines):
+    return {m: [LineRead(t, (0.9,) * len(t)) for t in texts] for m, texts in lines.items()}
+
+
+def test_a_tie_between_two_binarisations_is_a_name_cell_in_doubt():
+    result = parse_mrz(_SPECIMEN, today=TODAY)
+    cells = name_doubts(result, _by_method(otsu=_SPECIMEN, adaptive=_SLIP))
+    assert cells == (NameDoubt(0, 17, "N", ("M",)),)
+    assert cells[0].candidates == ("N", "M")
+    # Outvoted two to one: no cell in doubt; one binarisation alone: no vote at all.
+    assert name_doubts(result, _by_method(otsu=_SPECIMEN, adaptive=_SLIP, clahe=_SPECIMEN)) == ()
+    assert name_doubts(result, _by_method(otsu=_SLIP)) == ()
+
+
+def test_a_sure_vote_for_a_candidate_settles_the_cell():
+    cell = NameDoubt(*_CELL, "N", ("M",))
+    assert settle_name_cells([cell], {_CELL: [("M", 0.95), ("N", 0.02)]}) == {_CELL: "M"}
+    # A vote for the chosen letter settles the doubt too, keeping the letter.
+    assert settle_name_cells([cell], {_CELL: [("N", NAME_VOTE_SURE), ("M", 0.05)]}) == {_CELL: "N"}
+
+
+def test_an_unsure_vote_or_a_third_letter_leaves_the_doubt():
+    cell = NameDoubt(*_CELL, "N", ("M",))
+    assert settle_name_cells([cell], {_CELL: [("M", NAME_VOTE_SURE - 0.01), ("N", 0.05)]}) == {}
+    # Sure of a letter no read saw: a vote never makes a letter, so the doubt stands.
+    assert settle_name_cells([cell], {_CELL: [("H", 0.99), ("N", 0.005)]}) == {}
+    # No vote at the cell (the classifier did not read it): nothing settled.
+    assert settle_name_cells([cell], {}) == {}
+    assert settle_name_cells([cell], {_CELL: [("M", 0.95)]}, sure=0.97) == {}
+
+
+def test_each_cell_is_settled_on_its_own():
+    a, b = NameDoubt(0, 17, "N", ("M",)), NameDoubt(0, 22, "I", ("L", "E"))
+    votes = {(0, 17): [("M", 0.96)], (0, 22): [("E", 0.6), ("I", 0.3)]}
+    assert settle_name_cells([a, b], votes) == {(0, 17): "M"}
+
+
+def test_settled_cells_cast_no_doubt_on_the_name():
+    result = parse_mrz(_SPECIMEN, today=TODAY)
+    reads = _by_method(otsu=_SPECIMEN, adaptive=_SLIP)
+    assert doubts(result, reads) == ("name",)
+    assert doubts(result, reads, settled={_CELL}) == ()
+    # A second cell in doubt that is not settled keeps the name in doubt.
+    two = (_SLIP[0].replace("MARIA", "MAPIA"), _SLIP[1])
+    assert doubts(result, _by_method(otsu=_SPECIMEN, adaptive=two), settled={_CELL}) == ("name",)
