@@ -167,7 +167,7 @@ def test_an_index_file_in_another_format_is_rebuilt_from_the_store(tmp_path, cap
 
 
 def test_a_half_precision_graph_finds_the_same_faces_at_nearly_the_same_distances(tmp_path, caplog):
-    """``dtype="f16"`` (linker.hnsw_dtype) halves the graph's vectors: the same nearest faces,
+    """``dtype="f16"`` (linker.hnsw_dtype) halves the graph's vectors: the same nearest face,
     distances within 1e-3 of float32's, and a file saved in the other dtype is rebuilt."""
     rng = np.random.default_rng(4)
     vectors = rng.normal(0, 0.056, (2000, 128)).astype(np.float32)
@@ -176,9 +176,14 @@ def test_a_half_precision_graph_finds_the_same_faces_at_nearly_the_same_distance
     half = FaceIndex(background=False, dtype="f16")
     half.add(range(2000), vectors)
     assert half._index.dtype.name.lower() == "f16"
+    found = 0
     for row, hits in enumerate(half.search_many(probes, 3)):
-        assert [lab for lab, _ in hits] == np.argsort(exact[row])[:3].tolist()
+        # The nearest face always; the 2nd and 3rd are an approximate graph's (the build runs
+        # on several threads, so a near tie or a rare miss among them varies run to run).
+        assert hits[0][0] == int(np.argmin(exact[row]))
+        found += len({lab for lab, _ in hits} & set(np.argsort(exact[row])[:3].tolist()))
         assert np.allclose([d for _, d in hits], exact[row][[lab for lab, _ in hits]], atol=1e-3)
+    assert found >= 0.95 * 3 * len(probes)
     with pytest.raises(ValueError, match="dtype"):
         FaceIndex(dtype="i8")
 
