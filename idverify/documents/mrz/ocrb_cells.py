@@ -244,17 +244,19 @@ def _passing(result: MrzResult) -> list[str]:
 
 
 def second_opinion(classifier: CellClassifier, view: np.ndarray, lines: tuple[MrzLine, ...], result: MrzResult,
-                   today: dt.date, tesseract: Reads | None = None) -> tuple[MrzResult, tuple[str, ...]]:
+                   today: dt.date, tesseract: Reads | None = None,
+                   cell_reads: list[CellReads] | None = None) -> tuple[MrzResult, tuple[str, ...]]:
     """The classifier's part in reading one zone (``view``: the upright grey image the lines
     were found on): the result, with check-digit-confirmed re-reads when a digit fails and,
     given the Tesseract reads (``tesseract``), the name cells they disagree on settled where
     the classifier is sure of one of their readings (:func:`settle_names`); and the fields in
     doubt: those the classifier doubts (:func:`field_doubts`) and, given ``tesseract``, those
     the reads do not bear out, less the settled name cells
-    (:func:`~idverify.documents.mrz.agreement.doubts`)."""
+    (:func:`~idverify.documents.mrz.agreement.doubts`). ``cell_reads``: the classifier's reading
+    of these lines on this view when the caller already made it (it is not made again)."""
     if [line.length for line in lines] != [len(x) for x in result.lines]:
         return result, (doubts(result, tesseract) if tesseract is not None else ())
-    reads = classifier.read_lines(view, lines)
+    reads = cell_reads if cell_reads is not None else classifier.read_lines(view, lines)
     if not result.valid:
         result = reread_failed_digits(result, reads, today)
     if tesseract is None:

@@ -28,7 +28,7 @@ from idverify.documents.mrz import LAYOUTS, MrzFormatError, MrzResult, parse_mrz
 from idverify.documents.mrz.agreement import DOUBT, doubtful, doubts, settle
 from idverify.documents.mrz.locate import MrzLine, MrzZone, find_mrz
 from idverify.documents.mrz.ocr import LineRead, consensus, count_fillers, read_zone
-from idverify.documents.mrz.ocrb_cells import CellClassifier, second_opinion
+from idverify.documents.mrz.ocrb_cells import CellClassifier, CellReads, second_opinion
 from idverify.documents.locate import rotate_bound
 from idverify.documents.tesseract import TesseractEngine
 
@@ -136,14 +136,11 @@ _VOTERS = (_FIRST[0], _SECOND[0], "template")
 _CELLS_SURE = 0.9
 
 
-def _cells_read(cells: CellClassifier, view: np.ndarray, zone: MrzZone) -> list[LineRead]:
-    """The zone read by the OCR-B cell classifier alone: per cell its most probable symbol,
-    with that probability as the confidence. A reader of its own beside Tesseract's, on the
-    same grid: its line reads enter the combinations the check digits choose among."""
-    out = []
-    for r in cells.read_lines(view, zone.lines):
-        out.append(LineRead(r.text, tuple(float(p) for p in r.probs.max(1))))
-    return out
+def _cells_read(cell_reads: list[CellReads]) -> list[LineRead]:
+    """The zone as the OCR-B cell classifier read it: per cell its most probable symbol, with
+    that probability as the confidence. A reader of its own beside Tesseract's, on the same
+    grid: its line reads enter the combinations the check digits choose among."""
+    return [LineRead(r.text, tuple(float(p) for p in r.probs.max(1))) for r in cell_reads]
 
 
 def _best(reads: dict[str, list[LineRead]], today: dt.date) -> tuple[MrzResult, float] | None:
@@ -357,8 +354,9 @@ def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_s
     for rotation, upright, zone, to_input in _orient(gray):
         view = _ink_view(color, upright, zone.box, to_input)
         reads = read_zone(engine, view, zone, _FIRST)
-        if cells is not None:
-            reads["cells"] = _cells_read(cells, view, zone)
+        cell_reads = cells.read_lines(view, zone.lines) if cells is not None else None
+        if cell_reads is not None:
+            reads["cells"] = _cells_read(cell_reads)
         best = _best(reads, today)
         # A second binarisation of the whole zone when a check digit asks for it (the score is
         # below 100), and also when the print is small (it slips on letters) or Tesseract was
@@ -386,6 +384,6 @@ def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_s
             if cells is None:
                 found = doubts(result, reads)
             else:  # check-digit-confirmed re-reads, votes on name cells in doubt, doubts (ocrb_cells.py)
-                result, found = second_opinion(cells, view, zone.lines, result, today, reads)
+                result, found = second_opinion(cells, view, zone.lines, result, today, reads, cell_reads)
             return MrzReading(result, best[1], zone.box, rotation, upright, unscale @ to_input, found)
     return None
