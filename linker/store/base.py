@@ -337,18 +337,19 @@ class LinkStore(ScreenedRows, BulkRows, Database):
         and any of them."""
         ids = sorted(set(account_ids))
         where, params = self._in_list(ids)
-        members = ("SELECT m.account_id FROM link_memberships m WHERE m.person_id IN "
-                   f"(SELECT person_id FROM link_memberships WHERE account_id {where})")
+        persons = f"SELECT person_id FROM link_memberships WHERE account_id {where}"
+        # The accounts and the members of their persons, as one set (an ``IN`` of it is a join
+        # on the index; an ``OR`` of two ``IN`` would make PostgreSQL scan the whole table).
+        listed = "SELECT unnest(?::text[])" if self.arrays else f"VALUES {', '.join(['(?)'] * len(ids))}"
+        scope = f"{listed} UNION SELECT account_id FROM link_memberships WHERE person_id IN ({persons})"
+        scope_params = [*([ids] if self.arrays else ids), *params]
+        review_cols = "SELECT account_a, account_b, action, reviewer, note, at FROM link_reviews"
         queries: list[tuple[str, Sequence[Any]]] = [
-            (f"SELECT account_id, person_id FROM link_memberships WHERE person_id IN "
-             f"(SELECT person_id FROM link_memberships WHERE account_id {where})", params),
-            (f"SELECT {_ACCOUNT_COLS} FROM link_accounts WHERE account_id {where} OR account_id IN ({members})",
-             [*params, *params]),
-            (f"SELECT person_id, rank FROM link_persons WHERE person_id IN "
-             f"(SELECT person_id FROM link_memberships WHERE account_id {where})", params),
-            ("SELECT account_a, account_b, action, reviewer, note, at FROM link_reviews "
-             f"WHERE account_a {where} OR account_b {where} OR account_a IN ({members}) OR account_b IN ({members})",
-             [*params, *params, *params, *params]),
+            (f"SELECT account_id, person_id FROM link_memberships WHERE person_id IN ({persons})", params),
+            (f"SELECT {_ACCOUNT_COLS} FROM link_accounts WHERE account_id IN ({scope})", scope_params),
+            (f"SELECT person_id, rank FROM link_persons WHERE person_id IN ({persons})", params),
+            (f"{review_cols} WHERE account_a IN ({scope}) UNION {review_cols} WHERE account_b IN ({scope})",
+             [*scope_params, *scope_params]),
         ]
         if contracts_of:
             queries.append(("SELECT contract_id, client_account_id, freelancer_account_id FROM link_contracts "
