@@ -141,6 +141,18 @@ _SIGNALS_OF = "SELECT type, digest, first_seen FROM link_signals WHERE account_i
 _SIGNAL_HOLDERS = HolderTable("link_signals", "account_id, first_seen")
 _SEALED_OF = "SELECT account_id, type, digest, sealed, seal_format, key_id, first_seen FROM link_sealed WHERE account_id"
 _FACES_OF = "SELECT face_id, account_id, embedding, first_seen FROM link_faces WHERE account_id IN"
+#: The counts of the keys of a check (``unnest`` of the keys and whether each is a block), the
+#: holders of its blocks counted at most the cap, and those holders' sealed values, as one
+#: result tagged 0, 1, 2 (PostgreSQL: a check sends its keys once; see LinkStore.check_rows).
+_FUZZY_TOGETHER = (
+    "WITH k AS (SELECT * FROM unnest(?::bytea[], ?::bool[]) AS k (key, block)), "
+    "c AS (SELECT c.key, c.n, k.block FROM link_fuzzy_counts c JOIN k ON c.key = k.key), "
+    "h AS (SELECT f.key, f.account_id FROM link_fuzzy_keys f JOIN c ON f.key = c.key "
+    "WHERE c.block AND c.n > 0 AND c.n <= ?) "
+    "SELECT 0, key, n, NULL::text, NULL::bytea, NULL::int, NULL::text, NULL::float8 FROM c "
+    "UNION ALL SELECT 1, key, NULL::bigint, account_id, NULL::bytea, NULL::int, NULL::text, NULL::float8 FROM h "
+    "UNION ALL SELECT 2, digest, type::bigint, account_id, sealed, seal_format, key_id, first_seen FROM link_sealed "
+    "WHERE account_id IN (SELECT account_id FROM h)")
 _MEMBERS_OF = ("SELECT mine.person_id, m.account_id FROM link_memberships mine JOIN link_memberships m "
                "ON m.person_id = mine.person_id WHERE mine.account_id = ? ORDER BY m.account_id")
 
@@ -294,10 +306,16 @@ class LinkStore(ScreenedRows, BulkRows, Database):
         signal_queries = holder_queries(_SIGNAL_HOLDERS, values, limits, arrays=self.arrays)
         posted_queries = holder_queries(POSTED_HOLDERS, posted_values, posted_limits, arrays=self.arrays)
         queries += signal_queries + posted_queries
-        if counted:
+        together = self.arrays and bool(counted)
+        if together:
+            # Counts, small blocks' holders and their sealed values in one statement: the keys
+            # go to the server once, and the three are read in one snapshot.
+            block = set(blocks)
+            queries.append((_FUZZY_TOGETHER, (counted, [k in block for k in counted], block_cap)))
+        elif counted:
             where, params = self._in_list(counted)
             queries.append((f"SELECT key, n FROM link_fuzzy_counts WHERE key {where}", params))
-        if blocks:
+        if blocks and not together:
             where, params = self._in_list(blocks)
             small = f"SELECT key FROM link_fuzzy_counts WHERE key {where} AND n > 0 AND n <= ?"
             params = [*params, block_cap]
@@ -305,18 +323,34 @@ class LinkStore(ScreenedRows, BulkRows, Database):
             queries.append((f"{_SEALED_OF} IN (SELECT account_id FROM link_fuzzy_keys WHERE key IN ({small}))",
                             params))
         rowsets = iter(self._all_rows_together(queries) if queries else [])
-        account = None
+        account_row = None
         if account_id:
-            found = next(rowsets)
-            account = AccountRow(*found[0]) if found else None
+            found_row = next(rowsets)
+            account_row = AccountRow(*found_row[0]) if found_row else None
         holders = holders_by_value(values, [next(rowsets) for _ in signal_queries])
         posters = holders_by_value(posted_values, [next(rowsets) for _ in posted_queries])
         counts = dict.fromkeys(counted, 0)
+        sealed: dict[str, list[SealedRow]] = {}
+        if together:
+            tagged = next(rowsets)
+            for tag, k, n, *_ in tagged:
+                if tag == 0:
+                    counts[bytes(k)] = int(n)
+            block_holders = {k: [] for k in blocks if 0 < counts[k] <= block_cap}
+            found = []
+            for tag, k, n, account, value, fmt, kid, seen in tagged:
+                if tag == 1:
+                    block_holders[bytes(k)].append(account)
+                    sealed.setdefault(account, [])
+                elif tag == 2:
+                    found.append(_sealed((account, n, k, value, fmt, kid, seen)))
+            for row in sorted(found, key=_sealed_order):
+                sealed.setdefault(row.account_id, []).append(row)
+            return CheckRows(account_row, holders, posters, counts, block_holders, sealed)
         if counted:
             for k, n in next(rowsets):
                 counts[bytes(k)] = int(n)
-        block_holders: dict[bytes, list[str]] = {k: [] for k in blocks if 0 < counts[k] <= block_cap}
-        sealed: dict[str, list[SealedRow]] = {}
+        block_holders = {k: [] for k in blocks if 0 < counts[k] <= block_cap}
         if blocks:
             for k, holder in next(rowsets):
                 # (Each statement reads its own snapshot: a block whose count crossed the cap
@@ -326,7 +360,7 @@ class LinkStore(ScreenedRows, BulkRows, Database):
                 sealed.setdefault(holder, [])
             for row in sorted((_sealed(r) for r in next(rowsets)), key=_sealed_order):
                 sealed.setdefault(row.account_id, []).append(row)
-        return CheckRows(account, holders, posters, counts, block_holders, sealed)
+        return CheckRows(account_row, holders, posters, counts, block_holders, sealed)
 
     @final
     def persons_rows(self, account_ids: Iterable[str], contracts_of: str = "") -> PersonsRows:
