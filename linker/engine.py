@@ -42,6 +42,7 @@ from linker.signals import (EMBEDDING_DIM, EVIDENCE_STRENGTHS, IDENTITY_TYPES, P
                             PreparedSignal, RejectedSignal, SignalHasher, links_alone, posted_name)
 from linker.store import LinkStore, open_store
 from linker.store.batch import BatchReads
+from linker.store.check import CheckReads
 from linker.store.base import AccountRow, SealedRow, SealedValue, StoredAccount
 from linker.v1 import linking_service_pb2 as pb
 
@@ -408,11 +409,7 @@ class Linker:
 
         caps = [self._caps[strength] + 2 for _, strength, _, _ in probe.exact]
         # Who holds the probe's values, and who posted or holds what screening matches, at once.
-        poster_values, holder_values = _posted_lookups(probe)
-        posted_limit = self._caps[_MEDIUM] + 2
-        holders_of, posters = self.store.holders_together(
-            [(t, d) for t, _, d, _ in probe.exact] + holder_values, caps + [posted_limit] * len(holder_values),
-            poster_values, posted_limit)
+        holders_of, posters = self.store.holders_together(*self._holder_lookups(probe))
         same_name: set[str] = set()  # holders of the same name and birth date: fuzzy candidates
         generic_name: set[str] = set()
         for (t, strength, digest, seen), limit in zip(probe.exact, caps, strict=True):
@@ -456,6 +453,17 @@ class Linker:
                                     f"face distance {dist:.3f}"))
         out = {o: sorted(per.values(), key=_order) for o, per in found.items()}
         return self._contradictions(out, [f for f, _ in probe.faces])
+
+    def _holder_lookups(self, probe: _Probe) -> tuple[list[tuple[int, bytes]], list[int],
+                                                      list[tuple[int, bytes]], int]:
+        """The arguments of :meth:`_evidence`'s ``holders_together``: the probe's values and
+        the posted details of a linking type (each with its limit: its strength's cap, plus two
+        to tell a generic value), and the values whose posters are looked up, with their limit."""
+        caps = [self._caps[strength] + 2 for _, strength, _, _ in probe.exact]
+        poster_values, holder_values = _posted_lookups(probe)
+        posted_limit = self._caps[_MEDIUM] + 2
+        return ([(t, d) for t, _, d, _ in probe.exact] + holder_values, caps + [posted_limit] * len(holder_values),
+                poster_values, posted_limit)
 
     # ---- what screening found ---------------------------------------------------------------
     def _posted_evidence(self, account_id: str, probe: _Probe, found: tuple[Mapping, Mapping] | None = None,
@@ -1034,12 +1042,12 @@ class Linker:
         """What :meth:`register` would decide, without storing anything. With no signals (and
         none rejected), the stored account is re-evaluated from its stored signals; with
         signals, ``account_id`` may be empty (a prospective account)."""
-        everything = self.store.stored_account(account_id) if account_id else None  # one round trip
-        stored = everything.row if everything else None
         if not signals and not rejected:
+            everything = self.store.stored_account(account_id) if account_id else None  # one round trip
             if everything is None:
                 self._require(account_id)
-            assert everything is not None and stored is not None
+            assert everything is not None
+            stored = everything.row
             kind = kind or stored.kind
             owner_account_id = owner_account_id or stored.owner_account_id
             probe = self._stored_probe(account_id, everything)
@@ -1052,19 +1060,42 @@ class Linker:
             raise InvalidInput("kind must be FREELANCER, CLIENT or AGENCY", reason="ACCOUNT_KIND_INVALID",
                                metadata={"field": "kind"})
         new = _Probe.of(signals)
-        evidence, _ = self._new_evidence(account_id, new, stored is not None)
+        # The same evidence and placement code as a registration, over the store as this check
+        # sees it (CheckReads): what they read fetched in one round trip before the evidence
+        # and one before the placement, instead of a statement at a time.
+        reads = CheckReads(self.store)
+        linker = copy.copy(self)  # shares the index, settings and caches; only the store differs
+        linker.store = reads  # type: ignore[assignment]
+        stored = linker._check_prefetch(reads, account_id, new)
+        everything = self.store.stored_account(account_id) if stored else None
+        evidence, _ = linker._new_evidence(account_id, new, stored is not None)
         joined = [o for o, ev in evidence.items() if _policy.joins(ev)]
+        reads.around({*joined, account_id} - {""}, account_id)
         seq = stored.seq if stored else 1 << 62
         ghost = stored or AccountRow(seq, account_id, kind, owner_account_id, "", 0.0)
-        assignment = self._place(ghost, joined)
+        assignment = linker._place(ghost, joined)
         person_id = assignment.person_of[account_id]
         if person_id in assignment.created:
             person_id = ""
         mates = sorted(a for a, p in assignment.person_of.items() if p == assignment.person_of[account_id]
                        and a != account_id)
         probe = new.extend(self._stored_probe(account_id, everything)) if everything else new
-        return self._decide(AccountView(account_id, kind, owner_account_id, seq), person_id, mates, evidence, probe,
-                            rejected)
+        return linker._decide(AccountView(account_id, kind, owner_account_id, seq), person_id, mates, evidence,
+                              probe, rejected)
+
+    def _check_prefetch(self, reads: CheckReads, account_id: str, new: _Probe) -> AccountRow | None:
+        """Fetch what weighing ``new`` reads (:meth:`CheckReads.prefetch`): the holders
+        :meth:`_evidence` asks for, and the fuzzy terms :meth:`_fuzzy_evidence` counts and
+        blocks on; returns the account's row (None when it is not stored)."""
+        values, limits, poster_values, posted_limit = self._holder_lookups(new)
+        counted: set[bytes] = set()
+        blocks: set[bytes] = set()
+        mine = new.fields()
+        if mine.names or mine.documents:
+            blocks = self._block_keys(new)
+            counted = blocks | set(self._tf_keys([mine]).values())
+        return reads.prefetch(account_id, values, limits, poster_values, posted_limit, counted, blocks,
+                              self.settings.fuzzy_block_cap)
 
     def linked_accounts(self, account_id: str, include_weak: bool = False) -> tuple[str, list[LinkedAccountResult]]:
         """The account's person and its linked accounts (with weaker risk links on request)."""

@@ -8,7 +8,7 @@ forms) with the birth date, with each two of its three parts (year+month, year+d
 month+day) and with day and month swapped; pairs of phonetic codes; and the one-character
 deletions of a document number with a name token's code or the birth year. Two records one typo apart share at least one term.
 
-Candidates are then scored with real string comparisons (jellyfish's Jaro-Winkler and
+Candidates are then scored with real string comparisons (jellyfish's Jaro-Winkler, rapidfuzz's
 Damerau-Levenshtein, the project's nicknames table, rapidfuzz for addresses), Fellegi-Sunter style:
 each field's agreement level has an ``m`` probability (how often a true duplicate shows it) and
 a ``u`` probability (how often two different people do), and the match weight is the sum of
@@ -28,10 +28,13 @@ import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import NamedTuple
 
 import jellyfish
 from anyascii import anyascii
 from rapidfuzz import fuzz
+from rapidfuzz.distance import DamerauLevenshtein
 
 from idverify.profile.nickname_table import default_nickname_table
 from linker.names import letter_tokens
@@ -113,8 +116,22 @@ _ADDRESS_LEVELS = {
 }
 
 
+_first = itemgetter(0)
+
+
 def _w(mu: tuple[float, float]) -> float:
     return math.log2(mu[0] / mu[1])
+
+
+#: Each level's weight, computed once (the scorer runs for every candidate of every check).
+_TOKEN_W = {level: _w(mu) for level, mu in _TOKEN_LEVELS.items()}
+_DOB_W = {level: _w(mu) for level, mu in _DOB_LEVELS.items()}
+_DOC_W = {level: _w(mu) for level, mu in _DOC_LEVELS.items()}
+_ADDRESS_W = {level: min(ADDRESS_CAP, _w(mu)) for level, mu in _ADDRESS_LEVELS.items()}
+
+#: The (unrestricted) Damerau-Levenshtein distance: rapidfuzz's, equal to jellyfish's on
+#: every pair (tests/test_linker_fuzzy.py) at a tenth of its cost.
+_edits = DamerauLevenshtein.distance
 
 
 @dataclass(frozen=True)
@@ -139,9 +156,9 @@ class Identity:
         return bool(self.names or self.documents or self.addresses)
 
 
-@dataclass(frozen=True)
-class FieldWeight:
-    """One compared field: its name, the agreement level and the weight (log2 m/u)."""
+class FieldWeight(NamedTuple):
+    """One compared field: its name, the agreement level and the weight (log2 m/u). (A named
+    tuple: the scorer makes several for each candidate of every check.)"""
 
     field: str
     level: str
@@ -280,14 +297,17 @@ def tf_terms(identity: Identity) -> set[str]:
 
 
 # ---- comparison ------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=1 << 16)
 def _token_level(a: str, b: str, hashed: bool) -> str:
+    """The agreement level of two name tokens (pure; cached: common names meet again and
+    again among a million accounts' candidates)."""
     if a == b:
         return "exact"
     if _nickname(a, b):  # keyed hashes of each token's related names allow this too
         return "nickname"
     if _known_given_name(a) and _known_given_name(b):
         return "different"  # two distinct given names (MARIA, MARTA) are never a typo of each other
-    if min(len(a), len(b)) >= 3 and jellyfish.damerau_levenshtein_distance(a, b) <= 1:
+    if min(len(a), len(b)) >= 3 and _edits(a, b) <= 1:
         return "typo"  # a one-deletion neighbourhood (SymSpell) finds these from hashes too
     if hashed:
         return "phonetic" if _phonetic(a) == _phonetic(b) else "different"
@@ -306,7 +326,7 @@ def _dob_level(a: str, b: str) -> str:
     yb, mb, db = _dob_parts(b)
     if ya == yb and ma == db and da == mb:
         return "day/month swapped"
-    if jellyfish.damerau_levenshtein_distance(a, b) <= 1:
+    if _edits(a, b) <= 1:
         return "one digit"
     if (ya == yb) + (ma == mb) + (da == db) >= 2:
         return "two of three parts"
@@ -319,16 +339,17 @@ def _names_weight(a: NameFields, b: NameFields, u_of: Callable[[str], float], ha
     for i, x in enumerate(a.tokens):
         for j, y in enumerate(b.tokens):
             level = _token_level(x, y, hashed)
-            w = (math.log2(_TOKEN_EXACT_M / u_of(f"tok:{x}")) if level == "exact"
-                 else _w(_TOKEN_LEVELS[level]))
+            if level == "different":
+                continue  # never chosen below: a token without a counterpart is weighed after
+            w = math.log2(_TOKEN_EXACT_M / u_of(f"tok:{x}")) if level == "exact" else _TOKEN_W[level]
             pairs.append((w, i, j, level))
-    pairs.sort(key=lambda p: -p[0])
+    pairs.sort(key=_first, reverse=True)  # stable: equal weights keep the token order
     used_a: set[int] = set()
     used_b: set[int] = set()
     out: list[FieldWeight] = []
     chosen: set[tuple[int, int]] = set()
     for w, i, j, level in pairs:
-        if i in used_a or j in used_b or level == "different":
+        if i in used_a or j in used_b:
             continue
         used_a.add(i)
         used_b.add(j)
@@ -342,7 +363,7 @@ def _names_weight(a: NameFields, b: NameFields, u_of: Callable[[str], float], ha
     full = max(0, min(missing, 2 - len(out)))
     surnames_agree = len(a.tokens) > 1 and len(b.tokens) > 1 and (len(a.tokens) - 1, len(b.tokens) - 1) in chosen
     label = "different given name" if surnames_agree else "different"
-    out += [FieldWeight("name token", label, _w(_TOKEN_LEVELS["different"]))] * full
+    out += [FieldWeight("name token", label, _TOKEN_W["different"])] * full
     out += [FieldWeight("name token", "extra", _EXTRA_TOKEN)] * (missing - full)
     if not (a.birth_date and b.birth_date):
         # Without a birth date on both sides a name is medium evidence at most: its positive
@@ -353,7 +374,7 @@ def _names_weight(a: NameFields, b: NameFields, u_of: Callable[[str], float], ha
         return out
     level = _dob_level(a.birth_date, b.birth_date)
     w = (math.log2(_DOB_EXACT_M / u_of(f"dob:{a.birth_date}")) if level == "exact"
-         else _w(_DOB_LEVELS[level]))
+         else _DOB_W[level])
     out.append(FieldWeight("birth date", level, w))
     return out
 
@@ -376,11 +397,11 @@ def _doc_weight(a: str, b: str) -> FieldWeight | None:
         return None  # documents of two countries say nothing about each other
     if na == nb:
         level = "exact"
-    elif jellyfish.damerau_levenshtein_distance(na, nb) <= 1:
+    elif _edits(na, nb) <= 1:
         level = "one edit"
     else:
         level = "different"
-    return FieldWeight("document", level, _w(_DOC_LEVELS[level]))
+    return FieldWeight("document", level, _DOC_W[level])
 
 
 def _address_weight(a: str, b: str, hashed: bool) -> FieldWeight:
@@ -390,11 +411,18 @@ def _address_weight(a: str, b: str, hashed: bool) -> FieldWeight:
     else:
         ratio = 100.0 if a == b else fuzz.token_set_ratio(a, b)
     level = "same" if ratio >= 96 else "similar" if ratio >= 85 else "partly" if ratio >= 70 else "different"
-    return FieldWeight("address", level, min(ADDRESS_CAP, _w(_ADDRESS_LEVELS[level])))
+    return FieldWeight("address", level, _ADDRESS_W[level])
 
 
 def _best(options: Iterable[list[FieldWeight]]) -> list[FieldWeight]:
-    return max(options, key=lambda fs: sum(f.weight for f in fs), default=[])
+    """The option of the largest summed weight, the first of equals ([] without options)."""
+    best: list[FieldWeight] | None = None
+    top = 0.0
+    for fields in options:
+        total = sum(f.weight for f in fields)
+        if best is None or total > top:
+            best, top = fields, total
+    return [] if best is None else best
 
 
 def score(a: Identity, b: Identity, u_of: Callable[[str], float], hashed: bool = False) -> Match | None:
@@ -406,11 +434,15 @@ def score(a: Identity, b: Identity, u_of: Callable[[str], float], hashed: bool =
     to those computable from keyed hashes alone (equality of values, of nickname canonical
     forms and phonetic codes, one-deletion neighbourhoods, token-set overlap): no
     Jaro-Winkler, no nickname lists beyond canonical forms, no fuzzy address ratio."""
-    fields: list[FieldWeight] = []
-    fields += _best(_names_weight(x, y, u_of, hashed) for x in a.names for y in b.names)
-    docs = [[w] for x in a.documents for y in b.documents if (w := _doc_weight(x, y)) is not None]
-    fields += _best(docs)
-    fields += _best([_address_weight(x, y, hashed)] for x in a.addresses for y in b.addresses)
+    if len(a.names) == 1 and len(b.names) == 1:  # the common case, without the generator
+        fields = _names_weight(a.names[0], b.names[0], u_of, hashed)
+    else:
+        fields = _best([_names_weight(x, y, u_of, hashed) for x in a.names for y in b.names])
+    if a.documents and b.documents:
+        fields = fields + _best([[w] for x in a.documents for y in b.documents
+                                 if (w := _doc_weight(x, y)) is not None])
+    if a.addresses and b.addresses:
+        fields = fields + _best([[_address_weight(x, y, hashed)] for x in a.addresses for y in b.addresses])
     if not fields:
         return None
     return Match(sum(f.weight for f in fields), tuple(fields))

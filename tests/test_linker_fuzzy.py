@@ -122,3 +122,33 @@ def test_a_rare_full_name_with_another_birth_date_is_not_strong_even_at_a_millio
     m = fuzzy.score(ident("Zebulon Quarterman", "1957-09-13"), ident("Zebulon Quarterman", "1984-02-27"),
                     lambda t: fuzzy.smoothed_u(t, 1, 1_000_000))
     assert m.weight < 18
+
+
+def test_the_edit_distance_is_jellyfish_damerau_levenshtein():
+    # The scorer's typo levels use rapidfuzz's Damerau-Levenshtein for speed; it must be the
+    # same distance as jellyfish's (unrestricted, adjacent transpositions), which the levels
+    # were written against.
+    import random
+
+    import jellyfish
+
+    rnd = random.Random(17)
+    pairs = [("JOHNSON", "JOHNSTON"), ("1990-01-02", "1990-02-01"), ("P00001234", "P00001243"), ("CA", "ABC"),
+             ("", "A"), ("ABCD", "BADC"), ("SONDERGELD", "SONDERGELT")]
+    for _ in range(20000):
+        a = "".join(rnd.choice("ABCD") for _ in range(rnd.randint(0, 7)))
+        b = "".join(rnd.choice("ABCD") for _ in range(rnd.randint(0, 7)))
+        pairs.append((a, b))
+    assert [fuzzy._edits(a, b) for a, b in pairs] == [jellyfish.damerau_levenshtein_distance(a, b) for a, b in pairs]
+
+
+def test_of_several_names_the_first_with_the_largest_weight_counts():
+    # A name that folds to no token weighs nothing: it beats two disagreeing tokens (a
+    # negative weight), and with nothing else comparable there is no match at all.
+    empty_and_other = Identity((NameFields((), ""), NameFields(("MARY", "QUARTERMAN"), "")))
+    assert fuzzy.score(empty_and_other, ident("Zebulon Oswald", ""), u_default) is None
+    # Two names of equal weight: the first one's fields are the match's.
+    twice = Identity((NameFields(("ANNA", "QUARTERMAN"), "1950-01-01"), NameFields(("QUARTERMAN", "ANNA"), "1950-01-01")))
+    m = fuzzy.score(twice, ident("Anna Quarterman", "1950-01-01"), u_default)
+    alone = fuzzy.score(Identity(twice.names[:1]), ident("Anna Quarterman", "1950-01-01"), u_default)
+    assert m == alone and [f.level for f in m.fields] == ["exact", "exact", "exact"]

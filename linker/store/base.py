@@ -23,7 +23,7 @@ import secrets
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, final
+from typing import Any, ClassVar, NamedTuple, final
 
 import numpy as np
 
@@ -33,7 +33,7 @@ from linker.store.holders import HolderTable, distinct_values, holder_queries, h
 from linker.store.screened import POSTED_HOLDERS, POSTED_OF, TEXTS_OF, ScreenedRows, posted_row, text_row
 from linker.store.bulk import BulkRows
 
-__all__ = ["AccountRow", "FaceRow", "LinkStore", "SealedRow", "SealedValue", "StoredAccount"]
+__all__ = ["AccountRow", "CheckRows", "FaceRow", "LinkStore", "PersonsRows", "SealedRow", "SealedValue", "StoredAccount"]
 
 #: Tables in erasure order; an erased account leaves no row in any of them (events hold refs).
 TABLES = tuple("link_" + t for t in (
@@ -52,18 +52,17 @@ class AccountRow:
     created_at: float
 
 
-@dataclass(frozen=True)
-class SealedValue:
+class SealedValue(NamedTuple):
     """A sealed value as stored (:mod:`linker.sealing`): its format, its key's id and
-    ``nonce || ciphertext || tag``."""
+    ``nonce || ciphertext || tag``. (Named tuples, this and :class:`SealedRow`: a check at a
+    million accounts reads a few hundred, and a frozen dataclass costs four times as much to make.)"""
 
     format: int
     key_id: str
     data: bytes
 
 
-@dataclass(frozen=True)
-class SealedRow:
+class SealedRow(NamedTuple):
     """A stored sealed identity value; ``(account_id, type, digest)`` is the row's identity."""
 
     account_id: str
@@ -101,12 +100,58 @@ class StoredAccount:
     members: list[str]
 
 
+@dataclass(frozen=True)
+class CheckRows:
+    """What :meth:`LinkStore.check_rows` read for a check of new values."""
+
+    #: The account's row, None when it is not stored (or no account id was given).
+    account: AccountRow | None
+    #: ``{(type, digest): [(account_id, first_seen), ...]}``, as :meth:`LinkStore.holders_together`.
+    holders: dict[tuple[int, bytes], list[tuple[str, float]]]
+    #: ``{(type, digest): [(account_id, message kind, first_seen), ...]}``, its posters.
+    posters: dict[tuple[int, bytes], list[tuple[str, str, float]]]
+    #: How many accounts hold each counted key (0 for none).
+    counts: dict[bytes, int]
+    #: The holders of each block key held by at most the cap (and more than none).
+    block_holders: dict[bytes, list[str]]
+    #: Each of those holders' sealed values, in :meth:`LinkStore.sealed_of` order ([] for none).
+    sealed: dict[str, list[SealedRow]]
+
+
+@dataclass(frozen=True)
+class PersonsRows:
+    """What :meth:`LinkStore.persons_rows` read around some accounts."""
+
+    #: ``(account_id, person_id)`` of every member of the accounts' persons.
+    memberships: list[tuple[str, str]]
+    #: The stored rows of the accounts and of those members, by id.
+    accounts: dict[str, AccountRow]
+    #: The persons' ranks.
+    ranks: dict[str, int]
+    #: Reviews touching any of the accounts or members, as :meth:`LinkStore.reviews_for`.
+    reviews: list[tuple[str, str, int, str, str, float]]
+    #: ``(contract_id, other account)`` of the contracts of the account asked about.
+    contracts: list[tuple[str, str]]
+
+
 _ACCOUNT_COLS = "seq, account_id, kind, owner_account_id, ref, created_at"
 _ACCOUNT_OF = f"SELECT {_ACCOUNT_COLS} FROM link_accounts WHERE account_id = ?"
 _SIGNALS_OF = "SELECT type, digest, first_seen FROM link_signals WHERE account_id = ?"
 _SIGNAL_HOLDERS = HolderTable("link_signals", "account_id, first_seen")
 _SEALED_OF = "SELECT account_id, type, digest, sealed, seal_format, key_id, first_seen FROM link_sealed WHERE account_id"
 _FACES_OF = "SELECT face_id, account_id, embedding, first_seen FROM link_faces WHERE account_id IN"
+#: The counts of the keys of a check (``unnest`` of the keys and whether each is a block), the
+#: holders of its blocks counted at most the cap, and those holders' sealed values, as one
+#: result tagged 0, 1, 2 (PostgreSQL: a check sends its keys once; see LinkStore.check_rows).
+_FUZZY_TOGETHER = (
+    "WITH k AS (SELECT * FROM unnest(?::bytea[], ?::bool[]) AS k (key, block)), "
+    "c AS (SELECT c.key, c.n, k.block FROM link_fuzzy_counts c JOIN k ON c.key = k.key), "
+    "h AS (SELECT f.key, f.account_id FROM link_fuzzy_keys f JOIN c ON f.key = c.key "
+    "WHERE c.block AND c.n > 0 AND c.n <= ?) "
+    "SELECT 0, key, n, NULL::text, NULL::bytea, NULL::int, NULL::text, NULL::float8 FROM c "
+    "UNION ALL SELECT 1, key, NULL::bigint, account_id, NULL::bytea, NULL::int, NULL::text, NULL::float8 FROM h "
+    "UNION ALL SELECT 2, digest, type::bigint, account_id, sealed, seal_format, key_id, first_seen FROM link_sealed "
+    "WHERE account_id IN (SELECT account_id FROM h)")
 _MEMBERS_OF = ("SELECT mine.person_id, m.account_id FROM link_memberships mine JOIN link_memberships m "
                "ON m.person_id = mine.person_id WHERE mine.account_id = ? ORDER BY m.account_id")
 
@@ -236,6 +281,124 @@ class LinkStore(ScreenedRows, BulkRows, Database):
         rowsets = self._all_rows_together(queries) if queries else []
         return (holders_by_value(values, rowsets[:len(signal_queries)]),
                 holders_by_value(posted_values, rowsets[len(signal_queries):]))
+
+    @final
+    def check_rows(
+        self, account_id: str, values: Sequence[tuple[int, bytes]], limit: int | Sequence[int],
+        posted_values: Sequence[tuple[int, bytes]], posted_limit: int,
+        counted: Iterable[bytes], blocks: Iterable[bytes], block_cap: int,
+    ) -> CheckRows:
+        """What a check of new values reads before it weighs them, in one round trip (one
+        pipeline on PostgreSQL): the account's row (``account_id`` may be empty), the holders
+        and posters of ``values`` and ``posted_values`` (as :meth:`holders_together`), the
+        counts of the ``counted`` keys, and for the ``blocks`` among them held by at most
+        ``block_cap`` accounts, their holders (as :meth:`fuzzy_holders_by_key`) and those
+        holders' sealed values (as :meth:`sealed_of`). The small blocks are chosen by the
+        server from the counts it reads for the holders, so nothing waits for the counts."""
+        values, limits = distinct_values(values, limit)
+        posted_values, posted_limits = distinct_values(posted_values, posted_limit)
+        counted = sorted(set(counted) | set(blocks))
+        blocks = sorted(set(blocks))
+        queries: list[tuple[str, Sequence[Any]]] = []
+        if account_id:
+            queries.append((_ACCOUNT_OF, (account_id,)))
+        signal_queries = holder_queries(_SIGNAL_HOLDERS, values, limits, arrays=self.arrays)
+        posted_queries = holder_queries(POSTED_HOLDERS, posted_values, posted_limits, arrays=self.arrays)
+        queries += signal_queries + posted_queries
+        together = self.arrays and bool(counted)
+        if together:
+            # Counts, small blocks' holders and their sealed values in one statement: the keys
+            # go to the server once, and the three are read in one snapshot.
+            block = set(blocks)
+            queries.append((_FUZZY_TOGETHER, (counted, [k in block for k in counted], block_cap)))
+        elif counted:
+            where, params = self._in_list(counted)
+            queries.append((f"SELECT key, n FROM link_fuzzy_counts WHERE key {where}", params))
+        if blocks and not together:
+            where, params = self._in_list(blocks)
+            small = f"SELECT key FROM link_fuzzy_counts WHERE key {where} AND n > 0 AND n <= ?"
+            params = [*params, block_cap]
+            queries.append((f"SELECT key, account_id FROM link_fuzzy_keys WHERE key IN ({small})", params))
+            queries.append((f"{_SEALED_OF} IN (SELECT account_id FROM link_fuzzy_keys WHERE key IN ({small}))",
+                            params))
+        rowsets = iter(self._all_rows_together(queries) if queries else [])
+        account_row = None
+        if account_id:
+            found_row = next(rowsets)
+            account_row = AccountRow(*found_row[0]) if found_row else None
+        holders = holders_by_value(values, [next(rowsets) for _ in signal_queries])
+        posters = holders_by_value(posted_values, [next(rowsets) for _ in posted_queries])
+        counts = dict.fromkeys(counted, 0)
+        sealed: dict[str, list[SealedRow]] = {}
+        if together:
+            tagged = next(rowsets)
+            for tag, k, n, *_ in tagged:
+                if tag == 0:
+                    counts[bytes(k)] = int(n)
+            block_holders = {k: [] for k in blocks if 0 < counts[k] <= block_cap}
+            found = []
+            for tag, k, n, account, value, fmt, kid, seen in tagged:
+                if tag == 1:
+                    block_holders[bytes(k)].append(account)
+                    sealed.setdefault(account, [])
+                elif tag == 2:
+                    found.append(_sealed((account, n, k, value, fmt, kid, seen)))
+            for row in sorted(found, key=_sealed_order):
+                sealed.setdefault(row.account_id, []).append(row)
+            return CheckRows(account_row, holders, posters, counts, block_holders, sealed)
+        if counted:
+            for k, n in next(rowsets):
+                counts[bytes(k)] = int(n)
+        block_holders = {k: [] for k in blocks if 0 < counts[k] <= block_cap}
+        if blocks:
+            for k, holder in next(rowsets):
+                # (Each statement reads its own snapshot: a block whose count crossed the cap
+                # between them is answered as the counts read say, as between two round trips.)
+                if bytes(k) in block_holders:
+                    block_holders[bytes(k)].append(holder)
+                sealed.setdefault(holder, [])
+            for row in sorted((_sealed(r) for r in next(rowsets)), key=_sealed_order):
+                sealed.setdefault(row.account_id, []).append(row)
+        return CheckRows(account_row, holders, posters, counts, block_holders, sealed)
+
+    @final
+    def persons_rows(self, account_ids: Iterable[str], contracts_of: str = "") -> PersonsRows:
+        """What placing an account among ``account_ids`` reads, in one round trip (one pipeline
+        on PostgreSQL): the persons of the accounts and all of those persons' members
+        (:meth:`memberships_around`), the rows of the accounts and members, the persons' ranks,
+        the reviews touching any of them, and the contracts between ``contracts_of`` (if given)
+        and any of them."""
+        ids = sorted(set(account_ids))
+        where, params = self._in_list(ids)
+        persons = f"SELECT person_id FROM link_memberships WHERE account_id {where}"
+        # The accounts and the members of their persons, as one set (an ``IN`` of it is a join
+        # on the index; an ``OR`` of two ``IN`` would make PostgreSQL scan the whole table).
+        listed = "SELECT unnest(?::text[])" if self.arrays else f"VALUES {', '.join(['(?)'] * len(ids))}"
+        scope = f"{listed} UNION SELECT account_id FROM link_memberships WHERE person_id IN ({persons})"
+        scope_params = [*([ids] if self.arrays else ids), *params]
+        review_cols = "SELECT account_a, account_b, action, reviewer, note, at FROM link_reviews"
+        queries: list[tuple[str, Sequence[Any]]] = [
+            (f"SELECT account_id, person_id FROM link_memberships WHERE person_id IN ({persons})", params),
+            (f"SELECT {_ACCOUNT_COLS} FROM link_accounts WHERE account_id IN ({scope})", scope_params),
+            (f"SELECT person_id, rank FROM link_persons WHERE person_id IN ({persons})", params),
+            (f"{review_cols} WHERE account_a IN ({scope}) UNION {review_cols} WHERE account_b IN ({scope})",
+             [*scope_params, *scope_params]),
+        ]
+        if contracts_of:
+            queries.append(("SELECT contract_id, client_account_id, freelancer_account_id FROM link_contracts "
+                            "WHERE client_account_id = ? OR freelancer_account_id = ?", (contracts_of, contracts_of)))
+        rowsets = self._all_rows_together(queries)
+        contracts = [(c, a if b == contracts_of else b) for c, a, b in rowsets[4]] if contracts_of else []
+        return PersonsRows([(a, p) for a, p in rowsets[0]], {r[1]: AccountRow(*r) for r in rowsets[1]},
+                           {p: int(r) for p, r in rowsets[2]}, sorted(set(rowsets[3])), contracts)
+
+    @final
+    def _in_list(self, values: Sequence[Any]) -> tuple[str, list[Any]]:
+        """``values`` as the right side of ``x IN`` and its parameters: one array parameter
+        (``= ANY(?)``) on a backend with :attr:`arrays`, else one placeholder per value."""
+        if self.arrays:
+            return "= ANY(?)", [list(values)]
+        return f"IN ({_marks(len(values))})", list(values)
 
     @final
     def add_person(self, account_id: str, person_id: str, rank: int, now: float) -> None:
