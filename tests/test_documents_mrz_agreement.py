@@ -45,6 +45,20 @@ def test_an_unsure_vote_or_a_third_letter_leaves_the_doubt():
     assert settle_name_cells([cell], {_CELL: [("M", 0.95)]}, sure=0.97) == {}
 
 
+def test_a_sure_vote_never_turns_a_letter_into_a_filler_or_a_filler_into_a_letter():
+    # A filler ends a name part (or joins two): the vote settles letters, not the name's
+    # structure, so the doubt stands (and the caller reports MRZ_UNCERTAIN).
+    letter = NameDoubt(*_CELL, "N", ("<",))
+    assert settle_name_cells([letter], {_CELL: [("<", 0.99), ("N", 0.005)]}) == {}
+    filler = NameDoubt(*_CELL, "<", ("K",))
+    assert settle_name_cells([filler], {_CELL: [("K", 0.99), ("<", 0.005)]}) == {}
+    # Confirming the chosen symbol, filler or letter, still settles the cell.
+    assert settle_name_cells([filler], {_CELL: [("<", 0.99)]}) == {_CELL: "<"}
+    assert settle_name_cells([letter], {_CELL: [("N", 0.99)]}) == {_CELL: "N"}
+    # The old rule, kept measurable: with filler swaps allowed the vote is taken.
+    assert settle_name_cells([letter], {_CELL: [("<", 0.99)]}, filler_swaps=True) == {_CELL: "<"}
+
+
 def test_each_cell_is_settled_on_its_own():
     a, b = NameDoubt(0, 17, "N", ("M",)), NameDoubt(0, 22, "I", ("L", "E"))
     votes = {(0, 17): [("M", 0.96)], (0, 22): [("E", 0.6), ("I", 0.3)]}
