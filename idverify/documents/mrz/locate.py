@@ -169,16 +169,11 @@ def _one_missed_step(idx: np.ndarray, xs: np.ndarray) -> np.ndarray:
     return best
 
 
-def _grid(chain: list[tuple[int, int, int, int]], n: int, left: float, right: float) -> MrzLine | None:
-    """:func:`_fitted_grid` without the cells it covers."""
-    fitted = _fitted_grid(chain, n, left, right)
-    return fitted[0] if fitted is not None else None
-
-
 def _fitted_grid(chain: list[tuple[int, int, int, int]], n: int, left: float, right: float) -> tuple[MrzLine, int, int] | None:
     """Fit ``n`` evenly spaced cells through the chain's components between ``left`` and
     ``right`` (the zone's edges: MRZ lines are equally long and aligned, so a character the
-    component filter missed at one end of one line does not shift that line's grid)."""
+    component filter missed at one end of one line does not shift that line's grid): the
+    line, and the first and last cell its components fall in."""
     span = right - left
     pitch = span / (n - 0.31)
     boxes = _split_merged(sorted(chain), pitch)
@@ -325,16 +320,13 @@ def _rows(chains: list[_Chain], max_gap: float = 8.0) -> list[_Chain]:
     return rows
 
 
-def find_mrz(gray: np.ndarray, strict: bool = False, aligned: bool = False) -> MrzZone | None:
+def find_mrz(gray: np.ndarray, strict: bool = False) -> MrzZone | None:
     """The MRZ on a grey image with roughly horizontal text, or None.
 
     Looks for 2 or 3 consecutive long text rows of about the same height and spacing whose
     character count and width fit 30, 36 or 44 cells; prefers the lowest such group (the MRZ is
     at the foot of the page). ``strict``: search the components of the stricter separation of
     print from paper (:data:`_STRICT_LEVEL`), for when the ordinary one finds no zone.
-    ``aligned``: every line's grid spans the whole zone, from its leftmost character to its
-    rightmost (on an image flattened so that the lines are parallel and evenly pitched, where a
-    line whose last fillers are faint would otherwise get a grid one cell short).
     """
     # The strict search is the one for glare: a glare spot on a photo wipes out a few cells
     # of every line it crosses.
@@ -361,12 +353,12 @@ def find_mrz(gray: np.ndarray, strict: bool = False, aligned: bool = False) -> M
             n = _best_length(span, max(len(c.boxes) for c in group))
             if n is None or (size == 3) != (n == 30):
                 continue
-            if size == 3 and not aligned:
+            if size == 3:
                 left = float(np.median([c.x0 for c in group]))
                 right = float(np.median([c.x1 for c in group]))
             # A line whose own count fits keeps its own ends (perspective shifts them a little).
             fits = [
-                _fitted_grid(c.boxes, n, c.x0, c.x1) if len(c.boxes) >= n - 1 and not aligned else _fitted_grid(c.boxes, n, left, right)
+                _fitted_grid(c.boxes, n, c.x0, c.x1) if len(c.boxes) >= n - 1 else _fitted_grid(c.boxes, n, left, right)
                 for c in group
             ]
             if any(fit is None for fit in fits):
