@@ -149,8 +149,9 @@ def _cells_fields_read(cell_reads: list[CellReads]) -> list[LineRead] | None:
     """The classifier's reading under each field's alphabet (a name cell's most probable
     letter or filler, a date cell's most probable digit), by the layouts the zone's size
     allows (:data:`~idverify.documents.mrz.ocr.ZONE_FORMATS`); None for a zone of no layout.
-    As Tesseract's ``:fields`` reads: a name the classifier reads right but for one O as 0
-    (JOSE read J0SE) otherwise loses the choice to a Tesseract line with a real slip."""
+    As Tesseract's ``:fields`` reads: read with every symbol allowed, a name the classifier
+    reads right but for one O as 0 (JOSE read J0SE) costs a correction in the parse score and
+    loses the choice to a Tesseract line with a real slip in it."""
     formats = ZONE_FORMATS.get((len(cell_reads), len(cell_reads[0].probs) if cell_reads else 0))
     if formats is None or any(len(r.probs) != len(cell_reads[0].probs) for r in cell_reads):
         return None
@@ -383,10 +384,7 @@ def _read_zone(engine: TesseractEngine, view: np.ndarray, zone: MrzZone, today: 
     reads = read_zone(engine, view, zone, _FIRST)
     cell_reads = cells.read_lines(view, zone.lines) if cells is not None else None
     if cell_reads is not None:
-        reads["cells"] = _cells_read(cell_reads)
-        fields = _cells_fields_read(cell_reads)
-        if fields is not None and [x.text for x in fields] != [x.text for x in reads["cells"]]:
-            reads["cells:fields"] = fields
+        reads["cells"] = _cells_fields_read(cell_reads) or _cells_read(cell_reads)
     best = _best(reads, today)
     # A second binarisation of the whole zone when a check digit asks for it (the score is
     # below 100), and also when the print is small (it slips on letters) or Tesseract was
