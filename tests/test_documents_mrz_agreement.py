@@ -59,6 +59,19 @@ def test_a_sure_vote_never_turns_a_letter_into_a_filler_or_a_filler_into_a_lette
     assert settle_name_cells([letter], {_CELL: [("<", 0.99)]}, filler_swaps=True) == {_CELL: "<"}
 
 
+def test_a_vote_that_keeps_the_chosen_letter_needs_less_than_one_that_changes_it():
+    # Confirming changes nothing: the chosen letter at 0.5 or more with every rival under a
+    # tenth of it settles the doubt (KARI on a phone photo: I at 0.86, the rival L at 0.01).
+    cell = NameDoubt(*_CELL, "I", ("L",))
+    assert settle_name_cells([cell], {_CELL: [("I", 0.86), ("1", 0.05), ("L", 0.01)]}) == {_CELL: "I"}
+    # A rival at a tenth or more, or the chosen letter under 0.5: the doubt stands.
+    assert settle_name_cells([cell], {_CELL: [("I", 0.86), ("L", 0.09)]}) == {}
+    assert settle_name_cells([cell], {_CELL: [("I", 0.45), ("1", 0.01)]}) == {}
+    # Changing the letter still needs a sure vote.
+    other = NameDoubt(*_CELL, "L", ("I",))
+    assert settle_name_cells([other], {_CELL: [("I", 0.86), ("L", 0.01)]}) == {}
+
+
 def test_each_cell_is_settled_on_its_own():
     a, b = NameDoubt(0, 17, "N", ("M",)), NameDoubt(0, 22, "I", ("L", "E"))
     votes = {(0, 17): [("M", 0.96)], (0, 22): [("E", 0.6), ("I", 0.3)]}
