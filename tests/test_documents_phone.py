@@ -39,12 +39,14 @@ def test_a_tilted_card_back_under_security_print_reads_exactly(reader, seed):
 
 
 def test_a_page_whose_mrz_is_not_read_comes_back_with_a_reason(reader):
-    # Seed 4's passport page: today no MRZ is found on it (the located page is read as no
-    # document); the response must say so rather than return empty fields silently.
+    # Seed 4's passport page: small print tilted 9 degrees under the security print. No MRZ was
+    # found on it (DOCUMENT_UNREADABLE) until rows were spaced along their slope; now its zone
+    # is found and misread (the name and number lines under the pattern), and the check
+    # digits say so. Either way the response must say why rather than return fields as fine.
     truth, resp = _read(reader, 4, "td3")
-    assert not resp.document.mrz_lines
-    assert resp.reasons and all(r.code and r.message for r in resp.reasons)
-    assert "DOCUMENT_UNREADABLE" in [r.code for r in resp.reasons]
+    if tuple(resp.document.mrz_lines) != truth.mrz_lines:
+        assert resp.reasons and all(r.code and r.message for r in resp.reasons)
+        assert {"DOCUMENT_UNREADABLE", "MRZ_INVALID"} & {r.code for r in resp.reasons}
 
 
 def test_an_mrz_read_with_failing_check_digits_is_reported_invalid(reader):

@@ -75,8 +75,14 @@ class _Chain:
 #: faint dark texture that Otsu's level falls between texture and paper, so the fillers merge
 #: with the grain into blobs that are no characters (a tilted card back, issue 16).
 _STRICT_SIGMA, _STRICT_LEVEL = 1.0, 1.5
-#: The widest gap (character heights) across which the strict search joins a row's pieces.
-_STRICT_GAP = 10.0
+#: The widest gap (character heights) across which the strict search joins a row's pieces,
+#: and the shortest line it accepts, as a share of the zone's longest (0.45 in the ordinary
+#: search): a glare spot can wipe out the right half of two lines of a card back, whose
+#: cells the full line lends them (:func:`_borrowed`) and whose check digits then judge.
+_STRICT_GAP, _STRICT_WIDTH = 10.0, 0.35
+#: The fewest characters a row needs to count as a line in the strict search (14 in the
+#: ordinary one): what a glare spot leaves of a card's first line.
+_STRICT_CHARS = 10
 
 
 def _components(gray: np.ndarray, strict: bool = False) -> list[tuple[int, int, int, int]]:
@@ -331,8 +337,12 @@ def find_mrz(gray: np.ndarray, strict: bool = False) -> MrzZone | None:
     # The strict search is the one for glare: a glare spot on a photo wipes out a few cells
     # of every line it crosses.
     chains = _rows([_Chain(c) for c in find_text_lines(gray, min_chars=3, strict=strict)], _STRICT_GAP if strict else 8.0)
-    chains = [c for c in chains if len(c.boxes) >= 14]
-    chains.sort(key=lambda c: c.cy)
+    chains = [c for c in chains if len(c.boxes) >= (_STRICT_CHARS if strict else 14)]
+    # Rows are ordered and spaced by their height at one x, along the text's slope: on a
+    # tilted photo a row a glare spot cut short has its mean height far from its neighbours'.
+    slope = _slope(chains)
+    mid = gray.shape[1] / 2
+    chains.sort(key=lambda c: _y_at(c, mid, slope))
     candidates = []
     for i in range(len(chains)):
         for size in (3, 2):
@@ -342,12 +352,13 @@ def find_mrz(gray: np.ndarray, strict: bool = False) -> MrzZone | None:
             hmed = float(np.median([c.h for c in group]))
             if max(c.h for c in group) > 1.4 * min(c.h for c in group):
                 continue
-            gaps = [b.cy - a.cy for a, b in zip(group, group[1:])]
+            at = (min(c.x0 for c in group) + max(c.x1 for c in group)) / 2
+            gaps = [_y_at(b, at, slope) - _y_at(a, at, slope) for a, b in zip(group, group[1:])]
             if not all(1.15 * hmed <= g <= 3.2 * hmed for g in gaps):
                 continue
             left, right = min(c.x0 for c in group), max(c.x1 for c in group)
             widths = [c.x1 - c.x0 for c in group]
-            if min(widths) < 0.45 * max(widths):
+            if min(widths) < (_STRICT_WIDTH if strict else 0.45) * max(widths):
                 continue
             span = _Chain([(left, 0, 1, int(hmed)), (right - 1, 0, 1, int(hmed))])
             n = _best_length(span, max(len(c.boxes) for c in group))
