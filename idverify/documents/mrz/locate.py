@@ -305,20 +305,22 @@ def _y_at(row: _Chain, x: float, slope: float) -> float:
     return float(np.mean(ys - slope * xs)) + slope * x
 
 
-def _rows(chains: list[_Chain], max_gap: float = 8.0) -> list[_Chain]:
+def _rows(chains: list[_Chain], max_gap: float = 8.0, slope: float | None = None) -> list[_Chain]:
     """Join chains that continue one another on the same text row (a gap in the print, a
     glare spot or a missed character splits a line) across at most ``max_gap`` character
-    heights."""
+    heights, continued along the text's ``slope`` (:func:`_slope` of ``chains`` when not given)."""
     chains = sorted(chains, key=lambda c: c.x0)
     # Rows are continued along the text's slope: on a tilted line the row's mean height is a
     # cell or more off beyond a gap (a glare spot across a tilted card back).
-    slope = _slope(chains)
+    slope = _slope(chains) if slope is None else slope
     rows: list[_Chain] = []
     for c in chains:
         x, y, w, h = c.boxes[0]
         for r in rows:
-            level = abs(r.cy - c.cy) < 0.5 * r.h or abs(_y_at(r, x + w / 2, slope) - (y + h / 2)) < 0.5 * r.h
-            if level and 0.7 < c.h / r.h < 1.4 and c.x0 > r.x1 - r.h and c.x0 - r.x1 < max_gap * r.h:
+            rh = r.h
+            if not (0.7 < c.h / rh < 1.4 and c.x0 > r.x1 - rh and c.x0 - r.x1 < max_gap * rh):
+                continue
+            if abs(r.cy - c.cy) < 0.5 * rh or abs(_y_at(r, x + w / 2, slope) - (y + h / 2)) < 0.5 * rh:
                 r.boxes.extend(c.boxes)
                 break
         else:
@@ -336,11 +338,12 @@ def find_mrz(gray: np.ndarray, strict: bool = False) -> MrzZone | None:
     """
     # The strict search is the one for glare: a glare spot on a photo wipes out a few cells
     # of every line it crosses.
-    chains = _rows([_Chain(c) for c in find_text_lines(gray, min_chars=3, strict=strict)], _STRICT_GAP if strict else 8.0)
+    pieces = [_Chain(c) for c in find_text_lines(gray, min_chars=3, strict=strict)]
+    slope = _slope(pieces)
+    chains = _rows(pieces, _STRICT_GAP if strict else 8.0, slope)
     chains = [c for c in chains if len(c.boxes) >= (_STRICT_CHARS if strict else 14)]
     # Rows are ordered and spaced by their height at one x, along the text's slope: on a
     # tilted photo a row a glare spot cut short has its mean height far from its neighbours'.
-    slope = _slope(chains)
     mid = gray.shape[1] / 2
     chains.sort(key=lambda c: _y_at(c, mid, slope))
     candidates = []
