@@ -18,13 +18,14 @@ fields whose digit passes on two texts, and names the fields they do not bear ou
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-from idverify.documents.mrz import LAYOUTS, MrzFormatError, MrzResult, parse_mrz, with_symbol
+from idverify.documents.mrz import LAYOUTS, MrzFormat, MrzFormatError, MrzResult, parse_mrz, with_symbol
 from idverify.documents.mrz.agreement import DOUBT, doubtful, doubts, settle
 from idverify.documents.mrz.locate import MrzLine, MrzZone, find_mrz
 from idverify.documents.mrz.ocr import ZONE_FORMATS, LineRead, cell_alphabets, consensus, count_fillers, read_zone
@@ -145,6 +146,13 @@ def _cells_read(cell_reads: list[CellReads]) -> list[LineRead]:
     return [LineRead(r.text, tuple(float(p) for p in r.probs.max(1))) for r in cell_reads]
 
 
+@functools.cache
+def _symbol_masks(formats: tuple[MrzFormat, ...]) -> tuple[np.ndarray, ...]:
+    """Per line of a zone of ``formats``, (cells, symbols): whether the cell's field allows
+    the classifier's symbol (:data:`~idverify.documents.mrz.ocrb_cells.SYMBOLS`)."""
+    return tuple(np.array([[sym in allowed for sym in SYMBOLS] for allowed in line]) for line in cell_alphabets(formats))
+
+
 def _cells_fields_read(cell_reads: list[CellReads]) -> list[LineRead] | None:
     """The classifier's reading under each field's alphabet (a name cell's most probable
     letter or filler, a date cell's most probable digit), by the layouts the zone's size
@@ -156,8 +164,7 @@ def _cells_fields_read(cell_reads: list[CellReads]) -> list[LineRead] | None:
     if formats is None or any(len(r.probs) != len(cell_reads[0].probs) for r in cell_reads):
         return None
     out = []
-    for r, allowed in zip(cell_reads, cell_alphabets(formats)):
-        masks = np.array([[s in a for s in SYMBOLS] for a in allowed])
+    for r, masks in zip(cell_reads, _symbol_masks(formats)):
         probs = np.where(masks, r.probs, -1.0)
         best = probs.argmax(1)
         out.append(LineRead("".join(SYMBOLS[i] for i in best), tuple(float(r.probs[k, i]) for k, i in enumerate(best))))
