@@ -60,13 +60,14 @@ def test_a_sure_vote_never_turns_a_letter_into_a_filler_or_a_filler_into_a_lette
 
 
 def test_a_vote_that_keeps_the_chosen_letter_needs_less_than_one_that_changes_it():
-    # Confirming changes nothing: the chosen letter at 0.5 or more with every rival under a
+    # Confirming changes nothing: the chosen letter at 0.8 or more with every rival under a
     # tenth of it settles the doubt (KARI on a phone photo: I at 0.86, the rival L at 0.01).
     cell = NameDoubt(*_CELL, "I", ("L",))
     assert settle_name_cells([cell], {_CELL: [("I", 0.86), ("1", 0.05), ("L", 0.01)]}) == {_CELL: "I"}
-    # A rival at a tenth or more, or the chosen letter under 0.5: the doubt stands.
+    # A rival at a tenth or more, or the chosen letter under 0.8 (a wrong T at 0.65 under a
+    # CANCELLED stamp): the doubt stands.
     assert settle_name_cells([cell], {_CELL: [("I", 0.86), ("L", 0.09)]}) == {}
-    assert settle_name_cells([cell], {_CELL: [("I", 0.45), ("1", 0.01)]}) == {}
+    assert settle_name_cells([NameDoubt(*_CELL, "T", ("I",))], {_CELL: [("T", 0.65), ("1", 0.05)]}) == {}
     # Changing the letter still needs a sure vote.
     other = NameDoubt(*_CELL, "L", ("I",))
     assert settle_name_cells([other], {_CELL: [("I", 0.86), ("L", 0.01)]}) == {}

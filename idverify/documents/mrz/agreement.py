@@ -170,8 +170,11 @@ NAME_VOTE_SURE = 0.9
 
 
 #: The probability from which the further reader confirms the chosen character of a name
-#: cell in doubt, when it gives each rival less than :data:`NAME_CONFIRM_RATIO` of it.
-NAME_CONFIRM_LEAN, NAME_CONFIRM_RATIO = 0.5, 0.1
+#: cell in doubt, when it gives each rival less than :data:`NAME_CONFIRM_RATIO` of it. Measured
+#: (benchmarks/RESULTS.md, branch phone): right letters on phone photos were confirmed at
+#: 0.86-0.90; under a CANCELLED stamp the classifier gave a wrong T 0.65, which 0.5 let pass
+#: with no reason.
+NAME_CONFIRM_LEAN, NAME_CONFIRM_RATIO = 0.8, 0.1
 
 
 def _confirms(ranked: Sequence[tuple[str, float]], rivals: Sequence[str]) -> bool:
