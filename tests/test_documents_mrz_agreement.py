@@ -45,6 +45,34 @@ def test_an_unsure_vote_or_a_third_letter_leaves_the_doubt():
     assert settle_name_cells([cell], {_CELL: [("M", 0.95)]}, sure=0.97) == {}
 
 
+def test_a_sure_vote_never_turns_a_letter_into_a_filler_or_a_filler_into_a_letter():
+    # A filler ends a name part (or joins two): the vote settles letters, not the name's
+    # structure, so the doubt stands (and the caller reports MRZ_UNCERTAIN).
+    letter = NameDoubt(*_CELL, "N", ("<",))
+    assert settle_name_cells([letter], {_CELL: [("<", 0.99), ("N", 0.005)]}) == {}
+    filler = NameDoubt(*_CELL, "<", ("K",))
+    assert settle_name_cells([filler], {_CELL: [("K", 0.99), ("<", 0.005)]}) == {}
+    # Confirming the chosen symbol, filler or letter, still settles the cell.
+    assert settle_name_cells([filler], {_CELL: [("<", 0.99)]}) == {_CELL: "<"}
+    assert settle_name_cells([letter], {_CELL: [("N", 0.99)]}) == {_CELL: "N"}
+    # The old rule, kept measurable: with filler swaps allowed the vote is taken.
+    assert settle_name_cells([letter], {_CELL: [("<", 0.99)]}, filler_swaps=True) == {_CELL: "<"}
+
+
+def test_a_vote_that_keeps_the_chosen_letter_needs_less_than_one_that_changes_it():
+    # Confirming changes nothing: the chosen letter at 0.8 or more with every rival under a
+    # tenth of it settles the doubt (KARI on a phone photo: I at 0.86, the rival L at 0.01).
+    cell = NameDoubt(*_CELL, "I", ("L",))
+    assert settle_name_cells([cell], {_CELL: [("I", 0.86), ("1", 0.05), ("L", 0.01)]}) == {_CELL: "I"}
+    # A rival at a tenth or more, or the chosen letter under 0.8 (a wrong T at 0.65 under a
+    # CANCELLED stamp): the doubt stands.
+    assert settle_name_cells([cell], {_CELL: [("I", 0.86), ("L", 0.09)]}) == {}
+    assert settle_name_cells([NameDoubt(*_CELL, "T", ("I",))], {_CELL: [("T", 0.65), ("1", 0.05)]}) == {}
+    # Changing the letter still needs a sure vote.
+    other = NameDoubt(*_CELL, "L", ("I",))
+    assert settle_name_cells([other], {_CELL: [("I", 0.86), ("L", 0.01)]}) == {}
+
+
 def test_each_cell_is_settled_on_its_own():
     a, b = NameDoubt(0, 17, "N", ("M",)), NameDoubt(0, 22, "I", ("L", "E"))
     votes = {(0, 17): [("M", 0.96)], (0, 22): [("E", 0.6), ("I", 0.3)]}

@@ -243,3 +243,39 @@ def test_coloured_overprint_is_read_on_the_ink_alone():
     stamped[10:50, 60:120] = (220, 60, 70)  # a red stamp across it
     ink = _ink_view(stamped, cv2.cvtColor(stamped, cv2.COLOR_RGB2GRAY), box, eye)
     assert ink[30, 90] >= 200 and ink[30, 20] <= 30  # the stamp is paper, the print stays black
+
+
+def _cells(rows):
+    """CellReads for one line from per-cell {symbol: probability} (the rest share what is left)."""
+    import numpy as np
+
+    from idverify.documents.mrz.ocrb_cells import SYMBOLS, CellReads
+
+    probs = np.zeros((len(rows), len(SYMBOLS)))
+    for k, row in enumerate(rows):
+        rest = (1.0 - sum(row.values())) / (len(SYMBOLS) - len(row))
+        probs[k] = [row.get(s, rest) for s in SYMBOLS]
+    return [CellReads(probs)]
+
+
+def test_the_vote_leaves_a_letter_the_classifier_all_but_rules_out_the_rival_of():
+    from idverify.documents.mrz.read import _classifier_against
+
+    cells = _cells([{"I": 0.86, "L": 0.01}, {"I": 0.6, "L": 0.3}, {"I": 0.4, "L": 0.001}])
+    assert _classifier_against(cells, 0, 0, "I", "L")  # KARI, not KARL
+    assert not _classifier_against(cells, 0, 1, "I", "L")  # the rival is likely enough
+    assert not _classifier_against(cells, 0, 2, "I", "L")  # the classifier is unsure itself
+    assert not _classifier_against(None, 0, 0, "I", "L")  # no classifier, the vote as before
+
+
+def test_the_classifier_reads_each_field_under_its_alphabet():
+    from idverify.documents.mrz.read import _cells_fields_read
+
+    # A card's (TD1) name line: O is likelier as 0 in the classifier's eyes, but a name holds
+    # letters, so the field read makes it O.
+    name = [{"J": 0.9}, {"0": 0.5, "O": 0.4}] + [{"<": 0.99}] * 28
+    line = _cells(name)[0]
+    reads = _cells_fields_read([line, line, line])
+    assert reads[2].text.startswith("JO<") and abs(reads[2].confidence[1] - 0.4) < 1e-9
+    # A layout the zone's size fits none of: no field read.
+    assert _cells_fields_read([line]) is None

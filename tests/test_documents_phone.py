@@ -39,12 +39,14 @@ def test_a_tilted_card_back_under_security_print_reads_exactly(reader, seed):
 
 
 def test_a_page_whose_mrz_is_not_read_comes_back_with_a_reason(reader):
-    # Seed 4's passport page: today no MRZ is found on it (the located page is read as no
-    # document); the response must say so rather than return empty fields silently.
+    # Seed 4's passport page: small print tilted 9 degrees under the security print. No MRZ was
+    # found on it (DOCUMENT_UNREADABLE) until rows were spaced along their slope; now its zone
+    # is found and misread (the name and number lines under the pattern), and the check
+    # digits say so. Either way the response must say why rather than return fields as fine.
     truth, resp = _read(reader, 4, "td3")
-    assert not resp.document.mrz_lines
-    assert resp.reasons and all(r.code and r.message for r in resp.reasons)
-    assert "DOCUMENT_UNREADABLE" in [r.code for r in resp.reasons]
+    if tuple(resp.document.mrz_lines) != truth.mrz_lines:
+        assert resp.reasons and all(r.code and r.message for r in resp.reasons)
+        assert {"DOCUMENT_UNREADABLE", "MRZ_INVALID"} & {r.code for r in resp.reasons}
 
 
 def test_an_mrz_read_with_failing_check_digits_is_reported_invalid(reader):
@@ -87,3 +89,30 @@ def test_a_name_read_wrong_is_never_returned_as_if_fine(reader, seed, kind):
     doc = resp.document
     name_right = (doc.surname, doc.given_names) == (g.truth.mrz_surname, g.truth.mrz_given_names)
     assert name_right or _DOUBTED & {r.code for r in resp.reasons}
+
+
+#: The benchmark's day for the seeds below (a generated document's dates follow it).
+_BENCH_DAY = dt.date(2026, 12, 2)
+
+
+def test_a_tilted_card_back_under_glare_has_its_zone_found(reader):
+    # Seed 1007 of the benchmark: a card back turned 7 degrees, a glare spot across the middle
+    # of all three lines and the paper's grain merged with the fillers by the ordinary
+    # threshold. No zone was found (NO_MACHINE_READABLE_DATA); the stricter component search
+    # and rows continued along their slope across the glare find it.
+    g = generate_document(1007, kind="td1", level="phone", today=_BENCH_DAY)
+    resp = read_document(g.images, reader, today=_BENCH_DAY)
+    assert [len(line) for line in resp.document.mrz_lines] == [30, 30, 30]
+    assert "NO_MACHINE_READABLE_DATA" not in [r.code for r in resp.reasons]
+
+
+@pytest.mark.parametrize("seed", [1008, 1012])
+def test_a_page_whose_grid_sat_off_its_characters_reads_exactly(reader, seed):
+    # Seeds of the benchmark's phone set read wrong before: small, blurred print merged
+    # neighbouring glyphs into one component (1008: the grid half a cell off, the document
+    # number read "8422322353" for "P842532353"), or two Tesseract binarisations shared a slip
+    # the classifier all but ruled out (1012: KHAI read KHAL).
+    g = generate_document(seed, kind="td3", level="phone", today=_BENCH_DAY)
+    resp = read_document(g.images, reader, today=_BENCH_DAY)
+    assert tuple(resp.document.mrz_lines) == g.truth.mrz_lines
+    assert "MRZ_INVALID" not in [r.code for r in resp.reasons]

@@ -169,19 +169,47 @@ def name_doubts(result: MrzResult, reads: Reads) -> tuple[NameDoubt, ...]:
 NAME_VOTE_SURE = 0.9
 
 
+#: The probability from which the further reader confirms the chosen character of a name
+#: cell in doubt, when it gives each rival less than :data:`NAME_CONFIRM_RATIO` of it. Measured
+#: (benchmarks/RESULTS.md, branch phone): right letters on phone photos were confirmed at
+#: 0.86-0.90; under a CANCELLED stamp the classifier gave a wrong T 0.65, which 0.5 let pass
+#: with no reason.
+NAME_CONFIRM_LEAN, NAME_CONFIRM_RATIO = 0.8, 0.1
+
+
+def _confirms(ranked: Sequence[tuple[str, float]], rivals: Sequence[str]) -> bool:
+    """``ranked``'s first symbol (the chosen one) at :data:`NAME_CONFIRM_LEAN` or more, each
+    rival under :data:`NAME_CONFIRM_RATIO` of it (a rival not ranked has at most the last
+    ranked probability)."""
+    p = ranked[0][1]
+    probs = dict(ranked)
+    floor = ranked[-1][1] if len(ranked) > 1 else 0.0
+    return p >= NAME_CONFIRM_LEAN and all(probs.get(r, floor) < NAME_CONFIRM_RATIO * p for r in rivals)
+
+
 def settle_name_cells(name_cells: Sequence[NameDoubt], votes: Mapping[tuple[int, int], Sequence[tuple[str, float]]],
-                      sure: float = NAME_VOTE_SURE) -> dict[tuple[int, int], str]:
+                      sure: float = NAME_VOTE_SURE, filler_swaps: bool = False) -> dict[tuple[int, int], str]:
     """The name cells in doubt a further reader settles, with the character it settles each
     on. ``votes``: per cell (line, position), that reader's symbols, most probable first, with
     their probabilities (0-1). A cell is settled only when the reader's first symbol has at
     least ``sure`` and is one of the candidates the reads saw there (the chosen character or a
     rival): a reader that is sure of a third letter, or unsure, leaves the doubt standing, and
-    a vote never makes a letter no read saw. Pure."""
+    a vote never makes a letter no read saw. A vote that keeps the chosen character needs
+    less (:func:`_confirms`): it changes nothing. Nor, unless ``filler_swaps``, does it turn a
+    chosen letter into the filler ``<`` or a chosen filler into a letter: that ends a name part
+    or joins two (the name's structure, not one letter), and on phone photos the filler cells
+    the vote settled that way were wrong (benchmarks/RESULTS.md, issue 16). Pure."""
     out = {}
     for d in name_cells:
         ranked = votes.get((d.line, d.pos), ())
-        if ranked and ranked[0][1] >= sure and ranked[0][0] in d.candidates:
-            out[(d.line, d.pos)] = ranked[0][0]
+        if ranked and ranked[0][0] == d.chosen and _confirms(ranked, d.rivals):
+            out[(d.line, d.pos)] = d.chosen
+            continue
+        if not ranked or ranked[0][1] < sure or ranked[0][0] not in d.candidates:
+            continue
+        if not filler_swaps and ranked[0][0] != d.chosen and "<" in (ranked[0][0], d.chosen):
+            continue
+        out[(d.line, d.pos)] = ranked[0][0]
     return out
 
 

@@ -68,12 +68,32 @@ class _Chain:
         return float(np.median([h for _, _, _, h in self.boxes]))
 
 
-def _components(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
+#: How the print is separated from the paper for the component search: the black-hat image
+#: thresholded by Otsu; and, tried only when that finds no zone, the black-hat image of the
+#: photo smoothed a little (sigma in pixels), thresholded at this multiple of its Otsu level.
+#: On a phone photo the paper's grain and a dense security print under the zone leave enough
+#: faint dark texture that Otsu's level falls between texture and paper, so the fillers merge
+#: with the grain into blobs that are no characters (a tilted card back, issue 16).
+_STRICT_SIGMA, _STRICT_LEVEL = 1.0, 1.5
+#: The widest gap (character heights) across which the strict search joins a row's pieces,
+#: and the shortest line it accepts, as a share of the zone's longest (0.45 in the ordinary
+#: search): a glare spot can wipe out the right half of two lines of a card back, whose
+#: cells the full line lends them (:func:`_borrowed`) and whose check digits then judge.
+_STRICT_GAP, _STRICT_WIDTH = 10.0, 0.35
+#: The fewest characters a row needs to count as a line in the strict search (14 in the
+#: ordinary one): what a glare spot leaves of a card's first line.
+_STRICT_CHARS = 10
+
+
+def _components(gray: np.ndarray, strict: bool = False) -> list[tuple[int, int, int, int]]:
     h, w = gray.shape
     kw = max(9, int(w / 60)) | 1
     kh = max(5, int(w / 160)) | 1
-    blackhat = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (kw, kh * 3)))
-    _, binary = cv2.threshold(blackhat, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    src = cv2.GaussianBlur(gray, (0, 0), _STRICT_SIGMA) if strict else gray
+    blackhat = cv2.morphologyEx(src, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (kw, kh * 3)))
+    level, binary = cv2.threshold(blackhat, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    if strict:
+        _, binary = cv2.threshold(blackhat, min(254.0, level * _STRICT_LEVEL), 255, cv2.THRESH_BINARY)
     n, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
     out = []
     min_h, max_h = max(6, h * 0.008, w * 0.006), max(12, w * 0.06)
@@ -83,9 +103,10 @@ def _components(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
     return out
 
 
-def find_text_lines(gray: np.ndarray, min_chars: int = 3) -> list[list[tuple[int, int, int, int]]]:
-    """Chains of character-like components, left to right: each a text line's character boxes."""
-    boxes = sorted(_components(gray))
+def find_text_lines(gray: np.ndarray, min_chars: int = 3, strict: bool = False) -> list[list[tuple[int, int, int, int]]]:
+    """Chains of character-like components, left to right: each a text line's character boxes
+    (``strict``: components from the stricter separation of print from paper, :data:`_STRICT_LEVEL`)."""
+    boxes = sorted(_components(gray, strict))
     used = [False] * len(boxes)
     chains: list[list[tuple[int, int, int, int]]] = []
     for i, first in enumerate(boxes):
@@ -119,16 +140,52 @@ def find_text_lines(gray: np.ndarray, min_chars: int = 3) -> list[list[tuple[int
     return chains
 
 
-def _grid(chain: list[tuple[int, int, int, int]], n: int, left: float, right: float) -> MrzLine | None:
+#: Width of an OCR-B glyph's component, in pitches (about 0.6-0.8 of the cell); a component
+#: as wide as a cell and a glyph more (:func:`_split_merged`) holds two characters.
+_GLYPH = 0.7
+
+
+def _split_merged(boxes: list[tuple[float, float, float, float]], pitch: float) -> list[tuple[float, float, float, float]]:
+    """``boxes`` with each component that spans several cells split into one box per cell:
+    small, blurred print (a phone photo, a 10-pixel pitch) merges neighbouring glyphs into one
+    component whose centre lies between two cells, and counted as one character it shifts the
+    grid's fit by half a cell, enough to read every later letter of a name one cell off."""
+    out: list[tuple[float, float, float, float]] = []
+    for x, y, w, h in boxes:
+        k = max(1, int(round(w / pitch - _GLYPH)) + 1)
+        if k == 1:
+            out.append((x, y, w, h))
+            continue
+        part = w - (k - 1) * pitch
+        for j in range(k):
+            out.append((x + j * pitch, y, part, h))
+    return out
+
+
+def _one_missed_step(idx: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    """``idx`` (cell indices of the components at ``xs``) with one cell added from the
+    component where a smooth (quadratic: perspective) grid then fits the components best."""
+    best, best_err = idx, np.inf
+    for k in range(1, len(xs)):
+        cand = idx + (np.arange(len(xs)) >= k)
+        coef = np.polyfit(cand, xs, 2)
+        err = float(np.sum((np.polyval(coef, cand) - xs) ** 2))
+        if err < best_err:
+            best, best_err = cand, err
+    return best
+
+
+def _fitted_grid(chain: list[tuple[int, int, int, int]], n: int, left: float, right: float) -> tuple[MrzLine, int, int] | None:
     """Fit ``n`` evenly spaced cells through the chain's components between ``left`` and
     ``right`` (the zone's edges: MRZ lines are equally long and aligned, so a character the
-    component filter missed at one end of one line does not shift that line's grid)."""
-    boxes = sorted(chain)
+    component filter missed at one end of one line does not shift that line's grid): the
+    line, and the first and last cell its components fall in."""
+    span = right - left
+    pitch = span / (n - 0.31)
+    boxes = _split_merged(sorted(chain), pitch)
     xs = np.array([x + w / 2 for x, _, w, _ in boxes], np.float64)
     ys = np.array([y + h / 2 for _, y, _, h in boxes], np.float64)
     hs = np.array([h for *_, h in boxes], np.float64)
-    span = right - left
-    pitch = span / (n - 0.31)
     # Walk the components left to right, counting cells by the local pitch: perspective makes
     # the pitch drift along a line, so one global pitch would slip a cell on long lines.
     idx = np.zeros(len(xs))
@@ -139,6 +196,12 @@ def _grid(chain: list[tuple[int, int, int, int]], n: int, left: float, right: fl
         idx[k] = idx[k - 1] + max(0, round(step))
         if 0.75 < step < 1.25:
             local = 0.8 * local + 0.2 * (xs[k] - xs[k - 1])
+    if idx[-1] == n - 2 and idx[0] == 0 and xs[0] < left + pitch and xs[-1] > right - pitch:
+        # Both ends at the zone's edges and the walk one cell short: it missed one step
+        # somewhere between (a gap of two cells counted as one). Shifting every index to pin
+        # the right end would put the first character in the second cell; instead the step is
+        # placed where the grid fits the components best.
+        idx = _one_missed_step(idx, xs)
     # Pin the ends: the first and last cells sit at the zone's edges.
     if idx[-1] <= n - 1 and xs[-1] > right - pitch:
         idx += (n - 1) - idx[-1]
@@ -156,7 +219,37 @@ def _grid(chain: list[tuple[int, int, int, int]], n: int, left: float, right: fl
         return None
     ycoef = np.polyfit(xs, ys, 1)
     centers = np.stack([cells, np.polyval(ycoef, cells)], axis=1)
-    return MrzLine(centers, pitch, float(np.median(hs)))
+    return MrzLine(centers, pitch, float(np.median(hs))), int(idx.min()), int(idx.max())
+
+
+#: Share of a line's cells its components must span for its own grid to be trusted beyond
+#: them, and the share a neighbouring line must span to lend its grid.
+_PARTIAL, _FULL = 0.8, 0.95
+
+
+def _borrowed(fits: list[tuple[MrzLine, int, int]]) -> tuple[MrzLine, ...]:
+    """The lines of one zone, each line whose components span only part of it (glare, faint
+    print, a stamp) given the cell positions of a line that spans it whole, shifted onto its
+    own components: MRZ lines are equally long, equally pitched and aligned, while a grid
+    extrapolated beyond its components (a quadratic, for perspective) drifts by cells."""
+    n = max(line.length for line, _, _ in fits)
+    full = [line for line, lo, hi in fits if hi - lo + 1 >= _FULL * n and line.length == n]
+    out = []
+    for line, lo, hi in fits:
+        if hi - lo + 1 >= _PARTIAL * n or not full or line.length != n:
+            out.append(line)
+            continue
+        ref = full[0].centers[:, 0]
+        # By position, not by index: a partial line's first index is itself a guess (a
+        # pitch that perspective bends puts it a cell off), while the lines' cells lie
+        # within a fraction of a cell of one another.
+        own = line.centers[lo:hi + 1, 0]
+        nearest = np.abs(own[:, None] - ref[None, :]).argmin(1)
+        shift = float(np.median(own - ref[nearest]))
+        xs = ref + shift
+        ycoef = np.polyfit(line.centers[:, 0], line.centers[:, 1], 1)
+        out.append(MrzLine(np.stack([xs, np.polyval(ycoef, xs)], axis=1), float(np.median(np.diff(xs))), line.height))
+    return tuple(out)
 
 
 def _best_length(chain: _Chain, count: int | None = None) -> int | None:
@@ -175,14 +268,59 @@ def _best_length(chain: _Chain, count: int | None = None) -> int | None:
     return best[1] if best else None
 
 
-def _rows(chains: list[_Chain]) -> list[_Chain]:
+#: The steepest slope (dy / dx) a text row is continued along when joining its pieces.
+_MAX_SLOPE = 0.25
+
+
+def _slope(chains: list[_Chain]) -> float:
+    """The text's slope on the image (dy / dx): the median, over chains of at least five
+    characters spanning three character heights, of a straight line through their centres,
+    each weighted by its length. 0 when there is none or it is steeper than :data:`_MAX_SLOPE`."""
+    slopes, weights = [], []
+    for c in chains:
+        xs = np.array([x + w / 2 for x, _, w, _ in c.boxes], np.float64)
+        if len(xs) < 5 or xs.max() - xs.min() < 3 * c.h:
+            continue
+        ys = np.array([y + h / 2 for _, y, _, h in c.boxes], np.float64)
+        slopes.append(np.polyfit(xs, ys, 1)[0])
+        weights.append(len(xs))
+    if not slopes:
+        return 0.0
+    order = np.argsort(slopes)
+    cum = np.cumsum(np.array(weights, np.float64)[order])
+    slope = float(np.array(slopes)[order][np.searchsorted(cum, cum[-1] / 2)])
+    return slope if abs(slope) <= _MAX_SLOPE else 0.0
+
+
+def _y_at(row: _Chain, x: float, slope: float) -> float:
+    """The row's centre line at ``x``, continued from its characters along its own slope when
+    it is long enough to have one (eight characters over six heights), else along ``slope``
+    (the text's on the whole image)."""
+    xs = np.array([bx + bw / 2 for bx, _, bw, _ in row.boxes], np.float64)
+    ys = np.array([by + bh / 2 for _, by, _, bh in row.boxes], np.float64)
+    if len(xs) >= 8 and xs.max() - xs.min() >= 6 * row.h:
+        own = float(np.polyfit(xs, ys, 1)[0])
+        if abs(own) <= _MAX_SLOPE:
+            slope = own
+    return float(np.mean(ys - slope * xs)) + slope * x
+
+
+def _rows(chains: list[_Chain], max_gap: float = 8.0, slope: float | None = None) -> list[_Chain]:
     """Join chains that continue one another on the same text row (a gap in the print, a
-    glare spot or a missed character splits a line)."""
+    glare spot or a missed character splits a line) across at most ``max_gap`` character
+    heights, continued along the text's ``slope`` (:func:`_slope` of ``chains`` when not given)."""
     chains = sorted(chains, key=lambda c: c.x0)
+    # Rows are continued along the text's slope: on a tilted line the row's mean height is a
+    # cell or more off beyond a gap (a glare spot across a tilted card back).
+    slope = _slope(chains) if slope is None else slope
     rows: list[_Chain] = []
     for c in chains:
+        x, y, w, h = c.boxes[0]
         for r in rows:
-            if abs(r.cy - c.cy) < 0.5 * r.h and 0.7 < c.h / r.h < 1.4 and c.x0 > r.x1 - r.h and c.x0 - r.x1 < 8 * r.h:
+            rh = r.h
+            if not (0.7 < c.h / rh < 1.4 and c.x0 > r.x1 - rh and c.x0 - r.x1 < max_gap * rh):
+                continue
+            if abs(r.cy - c.cy) < 0.5 * rh or abs(_y_at(r, x + w / 2, slope) - (y + h / 2)) < 0.5 * rh:
                 r.boxes.extend(c.boxes)
                 break
         else:
@@ -190,16 +328,24 @@ def _rows(chains: list[_Chain]) -> list[_Chain]:
     return rows
 
 
-def find_mrz(gray: np.ndarray) -> MrzZone | None:
+def find_mrz(gray: np.ndarray, strict: bool = False) -> MrzZone | None:
     """The MRZ on a grey image with roughly horizontal text, or None.
 
     Looks for 2 or 3 consecutive long text rows of about the same height and spacing whose
     character count and width fit 30, 36 or 44 cells; prefers the lowest such group (the MRZ is
-    at the foot of the page).
+    at the foot of the page). ``strict``: search the components of the stricter separation of
+    print from paper (:data:`_STRICT_LEVEL`), for when the ordinary one finds no zone.
     """
-    chains = _rows([_Chain(c) for c in find_text_lines(gray, min_chars=3)])
-    chains = [c for c in chains if len(c.boxes) >= 14]
-    chains.sort(key=lambda c: c.cy)
+    # The strict search is the one for glare: a glare spot on a photo wipes out a few cells
+    # of every line it crosses.
+    pieces = [_Chain(c) for c in find_text_lines(gray, min_chars=3, strict=strict)]
+    slope = _slope(pieces)
+    chains = _rows(pieces, _STRICT_GAP if strict else 8.0, slope)
+    chains = [c for c in chains if len(c.boxes) >= (_STRICT_CHARS if strict else 14)]
+    # Rows are ordered and spaced by their height at one x, along the text's slope: on a
+    # tilted photo a row a glare spot cut short has its mean height far from its neighbours'.
+    mid = gray.shape[1] / 2
+    chains.sort(key=lambda c: _y_at(c, mid, slope))
     candidates = []
     for i in range(len(chains)):
         for size in (3, 2):
@@ -209,12 +355,13 @@ def find_mrz(gray: np.ndarray) -> MrzZone | None:
             hmed = float(np.median([c.h for c in group]))
             if max(c.h for c in group) > 1.4 * min(c.h for c in group):
                 continue
-            gaps = [b.cy - a.cy for a, b in zip(group, group[1:])]
+            at = (min(c.x0 for c in group) + max(c.x1 for c in group)) / 2
+            gaps = [_y_at(b, at, slope) - _y_at(a, at, slope) for a, b in zip(group, group[1:])]
             if not all(1.15 * hmed <= g <= 3.2 * hmed for g in gaps):
                 continue
             left, right = min(c.x0 for c in group), max(c.x1 for c in group)
             widths = [c.x1 - c.x0 for c in group]
-            if min(widths) < 0.45 * max(widths):
+            if min(widths) < (_STRICT_WIDTH if strict else 0.45) * max(widths):
                 continue
             span = _Chain([(left, 0, 1, int(hmed)), (right - 1, 0, 1, int(hmed))])
             n = _best_length(span, max(len(c.boxes) for c in group))
@@ -224,12 +371,13 @@ def find_mrz(gray: np.ndarray) -> MrzZone | None:
                 left = float(np.median([c.x0 for c in group]))
                 right = float(np.median([c.x1 for c in group]))
             # A line whose own count fits keeps its own ends (perspective shifts them a little).
-            lines = [
-                _grid(c.boxes, n, c.x0, c.x1) if len(c.boxes) >= n - 1 else _grid(c.boxes, n, left, right)
+            fits = [
+                _fitted_grid(c.boxes, n, c.x0, c.x1) if len(c.boxes) >= n - 1 else _fitted_grid(c.boxes, n, left, right)
                 for c in group
             ]
-            if any(line is None for line in lines):
+            if any(fit is None for fit in fits):
                 continue
+            lines = _borrowed(fits)
             candidates.append((size, group[-1].cy, tuple(lines), group))
     if not candidates:
         return None

@@ -18,17 +18,18 @@ fields whose digit passes on two texts, and names the fields they do not bear ou
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-from idverify.documents.mrz import LAYOUTS, MrzFormatError, MrzResult, parse_mrz, with_symbol
+from idverify.documents.mrz import LAYOUTS, MrzFormat, MrzFormatError, MrzResult, parse_mrz, with_symbol
 from idverify.documents.mrz.agreement import DOUBT, doubtful, doubts, settle
 from idverify.documents.mrz.locate import MrzLine, MrzZone, find_mrz
-from idverify.documents.mrz.ocr import LineRead, consensus, count_fillers, read_zone
-from idverify.documents.mrz.ocrb_cells import CellClassifier, CellReads, second_opinion
+from idverify.documents.mrz.ocr import ZONE_FORMATS, LineRead, cell_alphabets, consensus, count_fillers, read_zone
+from idverify.documents.mrz.ocrb_cells import SYMBOLS, CellClassifier, CellReads, second_opinion
 from idverify.documents.locate import rotate_bound
 from idverify.documents.tesseract import TesseractEngine
 
@@ -82,16 +83,18 @@ def _half_turn(zone: MrzZone, w: int, h: int) -> MrzZone:
 def _orient(gray: np.ndarray) -> list[tuple[float, np.ndarray, MrzZone, np.ndarray]]:
     """Upright, deskewed views holding an MRZ: (rotation, view, zone, view->input matrix)."""
     h, w = gray.shape
-    for quarter in (0, 1, 3):
+    # The ordinary component search in every orientation first, the stricter one (for grain
+    # and security print that merge with the fillers) only when that finds no zone at all.
+    for strict, quarter in itertools.product((False, True), (0, 1, 3)):
         view = np.ascontiguousarray(np.rot90(gray, quarter)) if quarter else gray
         to_input = _rot90_matrix(quarter, w, h)
-        zone = find_mrz(view)
+        zone = find_mrz(view, strict)
         if zone is None:
             continue
         rotation = 90.0 * quarter
         if abs(zone.angle) > 1.0:
             rotated, m = rotate_bound(view, -zone.angle)
-            zone2 = find_mrz(rotated)
+            zone2 = find_mrz(rotated, strict)
             if zone2 is not None:
                 back = np.linalg.inv(np.vstack([m, [0, 0, 1]]))
                 rotation -= zone.angle
@@ -143,6 +146,31 @@ def _cells_read(cell_reads: list[CellReads]) -> list[LineRead]:
     return [LineRead(r.text, tuple(float(p) for p in r.probs.max(1))) for r in cell_reads]
 
 
+@functools.cache
+def _symbol_masks(formats: tuple[MrzFormat, ...]) -> tuple[np.ndarray, ...]:
+    """Per line of a zone of ``formats``, (cells, symbols): whether the cell's field allows
+    the classifier's symbol (:data:`~idverify.documents.mrz.ocrb_cells.SYMBOLS`)."""
+    return tuple(np.array([[sym in allowed for sym in SYMBOLS] for allowed in line]) for line in cell_alphabets(formats))
+
+
+def _cells_fields_read(cell_reads: list[CellReads]) -> list[LineRead] | None:
+    """The classifier's reading under each field's alphabet (a name cell's most probable
+    letter or filler, a date cell's most probable digit), by the layouts the zone's size
+    allows (:data:`~idverify.documents.mrz.ocr.ZONE_FORMATS`); None for a zone of no layout.
+    As Tesseract's ``:fields`` reads: read with every symbol allowed, a name the classifier
+    reads right but for one O as 0 (JOSE read J0SE) costs a correction in the parse score and
+    loses the choice to a Tesseract line with a real slip in it."""
+    formats = ZONE_FORMATS.get((len(cell_reads), len(cell_reads[0].probs) if cell_reads else 0))
+    if formats is None or any(len(r.probs) != len(cell_reads[0].probs) for r in cell_reads):
+        return None
+    out = []
+    for r, masks in zip(cell_reads, _symbol_masks(formats)):
+        probs = np.where(masks, r.probs, -1.0)
+        best = probs.argmax(1)
+        out.append(LineRead("".join(SYMBOLS[i] for i in best), tuple(float(r.probs[k, i]) for k, i in enumerate(best))))
+    return out
+
+
 def _best(reads: dict[str, list[LineRead]], today: dt.date) -> tuple[MrzResult, float] | None:
     methods = list(reads)
     per_line = list(zip(*(list(zip([m] * len(reads[m]), reads[m])) for m in methods)))
@@ -170,13 +198,32 @@ def _name_cells(result: MrzResult) -> tuple[int, int, int]:
     return f.line, f.start, f.end
 
 
-def _vote(result: MrzResult, reads: dict[str, list[LineRead]], today: dt.date) -> MrzResult:
+#: The classifier's probability of a character from which it speaks against a vote that
+#: would replace it, when it gives the voted character less than a tenth of that (:func:`_vote`).
+_CELLS_LEAN = 0.5
+
+
+def _classifier_against(cell_reads: list[CellReads] | None, line: int, pos: int, kept: str, voted: str) -> bool:
+    """True when the OCR-B classifier reads ``kept`` at the cell with at least
+    :data:`_CELLS_LEAN` and gives ``voted`` less than a tenth of that."""
+    if cell_reads is None or line >= len(cell_reads) or pos >= len(cell_reads[line].probs):
+        return False
+    p = cell_reads[line].prob(pos, kept)
+    return p >= _CELLS_LEAN and cell_reads[line].prob(pos, voted) < p / 10
+
+
+def _vote(result: MrzResult, reads: dict[str, list[LineRead]], today: dt.date,
+          cell_reads: list[CellReads] | None = None) -> MrzResult:
     """Settle characters by a two-of-three vote of the Otsu, adaptive and template reads.
 
     Names carry no check digit, and some confusions leave a check digit valid (G and 6 have
     the same value modulo 10), so the score cannot choose there. A character two reads agree
     on replaces the chosen one; the vote is kept only if the parse score does not drop (first
-    for every field, then for the name alone)."""
+    for every field, then for the name alone). With ``cell_reads`` (the OCR-B classifier's
+    probabilities), a vote does not overturn a character the classifier reads with at least
+    :data:`_CELLS_LEAN` while giving the voted one less than a tenth of that
+    (:func:`_classifier_against`): on a phone photo two Tesseract binarisations share a slip
+    (KARI read KARL) that the classifier, the better reader there, all but rules out."""
     if not all(m in reads for m in _VOTERS):
         return result
     sure = reads.get("cells")
@@ -189,7 +236,7 @@ def _vote(result: MrzResult, reads: dict[str, list[LineRead]], today: dt.date) -
                 continue  # the classifier is sure of the chosen character: a better reader than the vote
             votes = [reads[m][li].text[k] for m in _VOTERS]
             for c in set(votes):
-                if votes.count(c) >= 2 and c != line[k]:
+                if votes.count(c) >= 2 and c != line[k] and not _classifier_against(cell_reads, li, k, line[k], c):
                     lines_all[li][k] = c
                     if li == name_line and start <= k < end and (c.isalpha() or c == "<"):
                         lines_names[li][k] = c
@@ -337,6 +384,46 @@ def _ink_view(color: np.ndarray | None, view: np.ndarray, zone_box: tuple[int, i
                                borderMode=cv2.BORDER_REPLICATE)
 
 
+def _read_zone(engine: TesseractEngine, view: np.ndarray, zone: MrzZone, today: dt.date,
+               cells: CellClassifier | None) -> tuple[MrzResult, float, tuple[str, ...]] | None:
+    """Read one located zone on ``view``: (result, mean OCR confidence of the chosen lines,
+    fields in doubt), or None when no combination of reads parses."""
+    reads = read_zone(engine, view, zone, _FIRST)
+    cell_reads = cells.read_lines(view, zone.lines) if cells is not None else None
+    if cell_reads is not None:
+        reads["cells"] = _cells_fields_read(cell_reads) or _cells_read(cell_reads)
+    best = _best(reads, today)
+    # A second binarisation of the whole zone when a check digit asks for it (the score is
+    # below 100), and also when the print is small (it slips on letters) or Tesseract was
+    # unsure of a line: every line of every layout holds a field no digit checks (the name,
+    # the issuing state; nationality and sex beside the digits), and only the two-of-three
+    # vote catches a slip into another valid code there (AUT read AUS).
+    small = min(line.height for line in zone.lines) < _SMALL_PX
+    unsure = min(float(np.mean(r.confidence)) for r in reads[_FIRST[0]]) < _SURE
+    if best is None or best[0].score < 100 or small or unsure:
+        reads.update(read_zone(engine, view, zone, _SECOND))
+        reads["consensus"] = [consensus(list(rs)) for rs in zip(*reads.values())]
+        best = _best(reads, today) or best
+    if best is None:
+        return None
+    result = _vote(_splice(best[0], reads, today), reads, today, cell_reads)
+    if not result.valid:
+        # A check digit still fails: read the zone three more ways (local contrast,
+        # sharpened, a larger scale) and let the digits choose again; every change
+        # kept is one a check digit confirms (parse, splice, per-cell re-read).
+        reads.update(read_zone(engine, view, zone, _THIRD))
+        reads["consensus"] = [consensus(list(rs)) for rs in zip(*(v for k, v in reads.items() if k != "consensus"))]
+        # No splice here: copying a whole field from whichever of seven reads passes
+        # its digit is a guess the digit cannot tell from a confirmation.
+        result = _cell_rereads(_line_swaps(result, reads, today), reads, today)
+    result = settle(result, reads, today)
+    if cells is None:
+        found = doubts(result, reads)
+    else:  # check-digit-confirmed re-reads, votes on name cells in doubt, doubts (ocrb_cells.py)
+        result, found = second_opinion(cells, view, zone.lines, result, today, reads, cell_reads)
+    return result, best[1], found
+
+
 def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_side: int = 1600,
              color: np.ndarray | None = None, cells: CellClassifier | None = None) -> MrzReading | None:
     """Find and read the MRZ on ``gray`` (uint8, any orientation); None when there is none.
@@ -353,37 +440,9 @@ def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_s
     unscale = np.diag([1 / scale, 1 / scale, 1.0])
     for rotation, upright, zone, to_input in _orient(gray):
         view = _ink_view(color, upright, zone.box, to_input)
-        reads = read_zone(engine, view, zone, _FIRST)
-        cell_reads = cells.read_lines(view, zone.lines) if cells is not None else None
-        if cell_reads is not None:
-            reads["cells"] = _cells_read(cell_reads)
-        best = _best(reads, today)
-        # A second binarisation of the whole zone when a check digit asks for it (the score is
-        # below 100), and also when the print is small (it slips on letters) or Tesseract was
-        # unsure of a line: every line of every layout holds a field no digit checks (the name,
-        # the issuing state; nationality and sex beside the digits), and only the two-of-three
-        # vote catches a slip into another valid code there (AUT read AUS).
-        small = min(line.height for line in zone.lines) < _SMALL_PX
-        unsure = min(float(np.mean(r.confidence)) for r in reads[_FIRST[0]]) < _SURE
-        if best is None or best[0].score < 100 or small or unsure:
-            reads.update(read_zone(engine, view, zone, _SECOND))
-            reads["consensus"] = [consensus(list(rs)) for rs in zip(*reads.values())]
-            best = _best(reads, today) or best
-        if best is not None:
-            result = _vote(_splice(best[0], reads, today), reads, today)
-            if not result.valid:
-                # A check digit still fails: read the zone three more ways (local contrast,
-                # sharpened, a larger scale) and let the digits choose again; every change
-                # kept is one a check digit confirms (parse, splice, per-cell re-read).
-                reads.update(read_zone(engine, view, zone, _THIRD))
-                reads["consensus"] = [consensus(list(rs)) for rs in zip(*(v for k, v in reads.items() if k != "consensus"))]
-                # No splice here: copying a whole field from whichever of seven reads passes
-                # its digit is a guess the digit cannot tell from a confirmation.
-                result = _cell_rereads(_line_swaps(result, reads, today), reads, today)
-            result = settle(result, reads, today)
-            if cells is None:
-                found = doubts(result, reads)
-            else:  # check-digit-confirmed re-reads, votes on name cells in doubt, doubts (ocrb_cells.py)
-                result, found = second_opinion(cells, view, zone.lines, result, today, reads, cell_reads)
-            return MrzReading(result, best[1], zone.box, rotation, upright, unscale @ to_input, found)
+        got = _read_zone(engine, view, zone, today, cells)
+        if got is None:
+            continue
+        result, conf, found = got
+        return MrzReading(result, conf, zone.box, rotation, upright, unscale @ to_input, found)
     return None
