@@ -24,6 +24,7 @@ import numpy as np
 
 from linker.store.base import AccountRow, LinkStore, SealedRow, SealedValue
 from linker.store.holders import distinct_values
+from linker.store.read_through import counts_through, holders_through
 
 __all__ = ["BatchReads"]
 
@@ -218,29 +219,10 @@ class BatchReads:
 
     # ---- fuzzy identity -----------------------------------------------------------------------
     def fuzzy_counts(self, keys: Iterable[bytes]) -> dict[bytes, int]:
-        counts, out, missing = self._counts, {}, []
-        for k in keys:
-            n = counts.get(k)
-            if n is None:
-                missing.append(k)
-            else:
-                out[k] = n
-        if missing:
-            out.update(self._store.fuzzy_counts(missing))
-        return out
+        return counts_through(self._counts, keys, self._store.fuzzy_counts)
 
     def fuzzy_holders(self, keys: Iterable[bytes]) -> set[str]:
-        out: set[str] = set()
-        missing = []
-        for k in keys:
-            holders = self._key_holders.get(k)
-            if holders is None:
-                missing.append(k)
-            else:
-                out.update(holders)
-        if missing:
-            out |= self._store.fuzzy_holders(missing)
-        return out
+        return holders_through(self._key_holders, keys, self._store.fuzzy_holders)
 
     def add_identity(self, account_id: str, sealed: Iterable[tuple[int, bytes, SealedValue, float]],
                      keys: Iterable[bytes], new_account: bool = False) -> None:

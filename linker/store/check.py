@@ -26,6 +26,7 @@ from typing import Any
 
 from linker.store.base import AccountRow, LinkStore, SealedRow
 from linker.store.holders import distinct_values
+from linker.store.read_through import counts_through, holders_through
 
 __all__ = ["CheckReads"]
 
@@ -130,29 +131,10 @@ class CheckReads:
         return self.holders_together(values, limit, (), 0)[0]
 
     def fuzzy_counts(self, keys: Iterable[bytes]) -> dict[bytes, int]:
-        out, missing = {}, []
-        for k in keys:
-            n = self._counts.get(k)
-            if n is None:
-                missing.append(k)
-            else:
-                out[k] = n
-        if missing:
-            out.update(self._store.fuzzy_counts(missing))
-        return out
+        return counts_through(self._counts, keys, self._store.fuzzy_counts)
 
     def fuzzy_holders(self, keys: Iterable[bytes]) -> set[str]:
-        out: set[str] = set()
-        missing = []
-        for k in keys:
-            holders = self._block_holders.get(k)
-            if holders is None:
-                missing.append(k)
-            else:
-                out.update(holders)
-        if missing:
-            out |= self._store.fuzzy_holders(missing)
-        return out
+        return holders_through(self._block_holders, keys, self._store.fuzzy_holders)
 
     def sealed_of(self, account_ids: Iterable[str]) -> list[SealedRow]:
         wanted = set(account_ids)
