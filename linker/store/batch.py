@@ -24,7 +24,7 @@ import numpy as np
 
 from linker.store.base import AccountRow, LinkStore, SealedRow, SealedValue
 from linker.store.holders import distinct_values
-from linker.store.read_through import counts_through, holders_through
+from linker.store.read_through import counts_through, holders_through, reviews_through
 
 __all__ = ["BatchReads"]
 
@@ -139,13 +139,7 @@ class BatchReads:
 
     def reviews_for(self, account_ids: Iterable[str]) -> list[tuple[str, str, int, str, str, float]]:
         wanted = set(account_ids)
-        missing = [a for a in wanted if a not in self._reviews and a not in self._inserted]
-        if missing:
-            for a in missing:
-                self._reviews[a] = []
-            for review in self._store.reviews_for(missing):
-                for end in {review[0], review[1]} & set(missing):
-                    self._reviews[end].append(review)
+        reviews_through(self._reviews, [a for a in wanted if a not in self._reviews and a not in self._inserted], self._store.reviews_for)
         return sorted({r for a in wanted for r in self._reviews.get(a, ())})
 
     def contracts_between(self, account_id: str, others: Iterable[str]) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-__all__ = ["counts_through", "holders_through"]
+__all__ = ["counts_through", "holders_through", "reviews_through"]
 
 
 def counts_through(cached: Mapping[bytes, int], keys: Iterable[bytes],
@@ -40,3 +40,17 @@ def holders_through(cached: Mapping[bytes, Iterable[str]], keys: Iterable[bytes]
     if missing:
         out |= fetch(missing)
     return out
+
+
+def reviews_through(cached: dict[str, list[tuple]], missing: list[str],
+                    fetch: Callable[[list[str]], Iterable[tuple]]) -> None:
+    """Fill ``cached`` (account -> its reviews) for the ``missing`` accounts with one ``fetch``:
+    each review (account_a, account_b, ...) under each of its two ends that was asked about."""
+    if not missing:
+        return
+    asked = set(missing)
+    for a in missing:
+        cached[a] = []
+    for review in fetch(missing):
+        for end in {review[0], review[1]} & asked:
+            cached[end].append(review)
