@@ -277,9 +277,19 @@ def prefill(store, hasher: SignalHasher, accounts: list[Account], sealer: Sealer
     try:
         if workers > 1:
             import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
 
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                store.load_singletons(pool.imap(_singletons, ranges), new_person_id, progress)
+            # A process pool, not multiprocessing.Pool: when a worker dies (one did at ~900k
+            # accounts in an earlier run, most likely killed for memory) Pool.imap waits forever
+            # for the lost chunk, where the executor's map raises BrokenProcessPool and the
+            # load's transaction rolls back. gc.freeze() keeps the collector from writing to every inherited object, so
+            # the forked workers share the accounts' pages instead of copying them.
+            gc.freeze()
+            try:
+                with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                    store.load_singletons(pool.map(_singletons, ranges), new_person_id, progress)
+            finally:
+                gc.unfreeze()
         else:
             store.load_singletons(map(_singletons, ranges), new_person_id, progress)
     finally:

@@ -5,6 +5,8 @@ person, so a store filled in minutes answers CheckAccount as one filled through 
 from __future__ import annotations
 
 import collections
+import os
+from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
@@ -90,5 +92,38 @@ def test_load_singletons_needs_an_empty_store(store_url):
         with pytest.raises(ValueError, match="empty store"):
             bench_linker.prefill(lk.store, lk.hasher, stream[5:], lk.sealer)
         assert lk.store.account_count() == 5
+    finally:
+        lk.close()
+
+
+_SINGLETONS = bench_linker._singletons
+
+
+def _dies_on_second_chunk(span: tuple[int, int]) -> list:
+    if span[0] > 0:
+        os._exit(9)  # as a worker killed for memory ends: no exception, no result
+    return _SINGLETONS(span)
+
+
+def test_prefill_with_workers_stores_what_one_process_stores(tmp_path):
+    stream, _ = bench_linker.generate(40, seed=7)
+    one, two = (_linker(str(tmp_path / f"{name}.sqlite3")) for name in ("one", "two"))
+    try:
+        bench_linker.prefill(one.store, one.hasher, stream, one.sealer, chunk=8)
+        bench_linker.prefill(two.store, two.hasher, stream, two.sealer, chunk=8, workers=2)
+        assert _rows(two) == _rows(one)
+    finally:
+        one.close()
+        two.close()
+
+
+def test_prefill_fails_when_a_worker_dies_instead_of_waiting(tmp_path, monkeypatch):
+    stream, _ = bench_linker.generate(40, seed=7)
+    lk = _linker(str(tmp_path / "store.sqlite3"))
+    monkeypatch.setattr(bench_linker, "_singletons", _dies_on_second_chunk)
+    try:
+        with pytest.raises(BrokenProcessPool):
+            bench_linker.prefill(lk.store, lk.hasher, stream, lk.sealer, chunk=8, workers=2)
+        assert lk.store.account_count() == 0  # the load's one transaction rolled back
     finally:
         lk.close()
