@@ -282,8 +282,9 @@ def prefill(store, hasher: SignalHasher, accounts: list[Account], sealer: Sealer
             # A process pool, not multiprocessing.Pool: when a worker dies (one did at ~900k
             # accounts in an earlier run, most likely killed for memory) Pool.imap waits forever
             # for the lost chunk, where the executor's map raises BrokenProcessPool and the
-            # load's transaction rolls back. gc.freeze() keeps the collector from writing to every inherited object, so
-            # the forked workers share the accounts' pages instead of copying them.
+            # load's transaction rolls back. gc.freeze() keeps the collector from writing to
+            # every inherited object, so a forked worker copies only the pages of the accounts it
+            # reads (reference counts), not all of them at its first collection.
             gc.freeze()
             try:
                 with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
