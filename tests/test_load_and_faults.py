@@ -25,11 +25,15 @@ def _register(i: int) -> lpb.RegisterAccountRequest:
         lpb.Signal(type=lpb.SIGNAL_TYPE_IP_ADDRESS, value=f"10.1.{i // 250 % 250}.{i % 250}")])
 
 
-def test_load_at_concurrency_16_has_no_errors_but_designed_refusals(tmp_path):
+def test_load_at_concurrency_16_within_the_limits_answers_every_call(tmp_path):
+    # 4 running + 12 queued per class: 16 callers can never overflow a class, so every call must
+    # be answered. (With 8 queued, the count of refusals depended on how the scheduler mixed the
+    # classes in flight and the old ">= 200 OK" bound failed once at 188; refusals at a full
+    # queue are tested deterministically in test_server_call_classes.py.)
     server = ServerProcess(tmp_path / "store.sqlite3", env={"IDVERIFY_LIMITS__MAX_CONCURRENT_CALLS": "4",
-                                                           "IDVERIFY_LIMITS__MAX_QUEUED_CALLS": "8",
+                                                           "IDVERIFY_LIMITS__MAX_QUEUED_CALLS": "12",
                                                            "IDVERIFY_LIMITS__MAX_CONCURRENT_LIGHT_CALLS": "4",
-                                                           "IDVERIFY_LIMITS__MAX_QUEUED_LIGHT_CALLS": "8"}).start()
+                                                           "IDVERIFY_LIMITS__MAX_QUEUED_LIGHT_CALLS": "12"}).start()
     try:
         channel = grpc.insecure_channel(f"127.0.0.1:{server.port}")
         verify, link = pb_grpc.VerificationServiceStub(channel), lpb_grpc.LinkingServiceStub(channel)
@@ -57,8 +61,7 @@ def test_load_at_concurrency_16_has_no_errors_but_designed_refusals(tmp_path):
         channel.close()
     finally:
         server.stop()
-    assert set(codes) <= {"OK", "RESOURCE_EXHAUSTED"}, sorted(set(codes))
-    assert codes.count("OK") >= 200
+    assert len(codes) == 400 and set(codes) == {"OK"}, sorted(set(codes))
     assert rss_after < rss_before * 1.5 + 50 * 1024 * 1024  # no runaway growth over 400 calls
 
 
