@@ -10,10 +10,9 @@ import grpc
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from idverify.app import Application
 from idverify.config import Config, ServerSettings, StoreSettings
-from idverify.server.app import create_server
 from idverify.app.dependencies import Dependencies
+from inprocess import serve, stop_serving
 
 # The machine is shared and noisy: no property test may fail on wall-clock time, and CI runs the
 # same examples every time (a red CI run must be reproducible, not a draw).
@@ -49,17 +48,11 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., tuple[grpc.Channel, i
         )
         if deps is None:
             deps = Dependencies(config=config)
-        running, port = create_server(config, Application(deps))
-        running.start()
-        channel = grpc.insecure_channel(
-            f"127.0.0.1:{port}",
-            options=[("grpc.max_send_message_length", 64 * 1024 * 1024)],
-        )
+        running, channel, port = serve(deps)
         started.append((running, channel, deps))
         return channel, port
 
     yield start
     for running, channel, deps in started:
-        channel.close()
-        running.stop(0).wait()
-        deps.close()
+        stop_serving(running, channel, deps)
+

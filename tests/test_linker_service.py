@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 
 import grpc
 import pytest
@@ -14,6 +15,7 @@ from idverify.app.dependencies import build_dependencies
 from linker.settings import LinkerSettings
 from linker.v1 import linking_service_pb2 as pb
 from linker.v1 import linking_service_pb2_grpc as pb_grpc
+from inprocess import serve, stop_serving
 
 pytest_plugins = ["tests.conftest_linker"]
 
@@ -29,11 +31,20 @@ def _config(tmp_path, store_url: str, **linker) -> Config:
     )
 
 
-@pytest.fixture
-def stub(start_server, tmp_path, store_url):
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def stub(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[pb_grpc.LinkingServiceStub]:
+    """One server per backend for the tests of this module (its worker processes take seconds
+    to load their models). Each test uses its own account ids and signal values, so none sees
+    another's accounts."""
+    tmp_path = tmp_path_factory.mktemp("linker-service")
+    if request.param == "sqlite":
+        store_url = str(tmp_path / "linker.sqlite3")
+    else:
+        store_url = request.getfixturevalue("postgres_server").new_database()
     deps = build_dependencies(_config(tmp_path, store_url, hash_key=KEY, seal_key=SEAL_KEY))
-    channel, _ = start_server(deps)
-    return pb_grpc.LinkingServiceStub(channel)
+    running, channel, _ = serve(deps)
+    yield pb_grpc.LinkingServiceStub(channel)
+    stop_serving(running, channel, deps)
 
 
 def card(value: str) -> pb.Signal:

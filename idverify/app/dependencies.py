@@ -106,6 +106,17 @@ def build_dependencies(config: Config, metrics: Metrics | None = None) -> Depend
     # The store is created here on first start (SQLite in the per-user data directory by default).
     deps.history = open_reverify_store(config.store.resolved())
     deps.closers.append(deps.history.close)
+    # The linker opens first: a missing key or an unreachable store fails start-up at once, not
+    # after the worker processes have loaded their models.
+    if config.linker.enabled:
+        from linker.engine import Linker
+
+        try:
+            deps.linker = Linker.open(config.linker, config.linker.store_url or config.store.resolved())
+        except BaseException:
+            deps.close()
+            raise
+        deps.closers.append(deps.linker.close)
     processes = config.server.worker_processes or os.cpu_count() or 1
     # Every engine that submits CPU work adds its initializer here, so each worker process
     # loads all models once, at start-up.
@@ -124,13 +135,4 @@ def build_dependencies(config: Config, metrics: Metrics | None = None) -> Depend
     from idverify.screening import Screener
 
     deps.screener = Screener.build(config.screening)  # word lists and tables, about a second
-    if config.linker.enabled:
-        from linker.engine import Linker
-
-        try:
-            deps.linker = Linker.open(config.linker, config.linker.store_url or config.store.resolved())
-        except BaseException:
-            deps.close()
-            raise
-        deps.closers.append(deps.linker.close)
     return deps
