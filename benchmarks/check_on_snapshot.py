@@ -10,6 +10,9 @@ Run it from each checkout on the same snapshot, then compare the two result file
     (cd /tmp/old && PYTHONPATH=$PWD python /path/to/this/script ... --out /tmp/old.pkl)
     python benchmarks/check_on_snapshot.py --compare /tmp/old.pkl /tmp/new.pkl
 
+``--profile FILE`` profiles the checks (CPU of the calling thread; the profiler's own cost
+inflates the times, so read it for shares, and take the timings from a run without it).
+
 Probes: ``--probes`` accounts after the prefill (as bench_linker's ``--checks-without-faces``:
 every other one with its identity and exact values but no face, the others with only an IP
 address and a browser fingerprint), half as many prefilled accounts' values under a new id
@@ -47,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--prefill", type=int, default=950_000)
     ap.add_argument("--probes", type=int, default=500)
     ap.add_argument("--out", default="", help="write every result here (pickle)")
+    ap.add_argument("--profile", default="", help="profile the checks (cProfile, this thread): write the "
+                    "stats here and print the 25 costliest functions by their own time")
     ap.add_argument("--compare", nargs=2, metavar=("OLD", "NEW"), help="compare two result files and exit")
     args = ap.parse_args(argv)
     if args.compare:
@@ -114,6 +119,12 @@ def main(argv: list[str] | None = None) -> int:
         for account_id, sigs in probes[:2]:  # warm up
             linker.check(account_id, F, linker.prepare(sigs, now=1.7e9))
         results, rows = [], []
+        profiler = None
+        if args.profile:
+            import cProfile
+
+            profiler = cProfile.Profile(time.thread_time)  # CPU of this thread: waits on the server not counted
+            profiler.enable()
         for (account_id, sigs), kind in zip(probes, kinds, strict=True):
             counts.clear()
             t, c = time.perf_counter(), time.thread_time()
@@ -123,6 +134,12 @@ def main(argv: list[str] | None = None) -> int:
             results.append((account_id, r.decision, r.reasons, r.person_id, r.linked_account_ids, r.risk_score,
                             [(e.from_account_id, e.to_account_id, e.evidence) for e in r.evidence], r.rejected))
         psycopg.Connection.execute, psycopg.Connection.pipeline = execute, pipeline
+        if profiler is not None:
+            import pstats
+
+            profiler.disable()
+            profiler.dump_stats(args.profile)
+            pstats.Stats(args.profile).sort_stats("tottime").print_stats(25)
         print(f"| probes ({len(probes)}) | calls | wall p50 / p99 ms | CPU p50 / p99 ms | round trips p50 (max) | "
               "statements p50 |\n|---|---|---|---|---|---|")
         for kind in dict.fromkeys(kinds):
