@@ -10,7 +10,8 @@ Run it from each checkout on the same snapshot, then compare the two result file
     (cd /tmp/old && PYTHONPATH=$PWD python /path/to/this/script ... --out /tmp/old.pkl)
     python benchmarks/check_on_snapshot.py --compare /tmp/old.pkl /tmp/new.pkl
 
-``--profile FILE`` profiles the checks (CPU of the calling thread; the profiler's own cost
+``--blocks`` says, per identity probe, how many fuzzy candidates it opened and scored and which
+kind of blocking term brought them. ``--profile FILE`` profiles the checks (CPU of the calling thread; the profiler's own cost
 inflates the times, so read it for shares, and take the timings from a run without it).
 
 Probes: ``--probes`` accounts after the prefill (as bench_linker's ``--checks-without-faces``:
@@ -43,6 +44,53 @@ def _compare(old: str, new: str) -> int:
     return 1 if differing else 0
 
 
+def _watch_blocks(linker, cap: int) -> tuple[list, Counter]:
+    """Wrap ``linker._fuzzy_evidence`` to record, per call with candidates, the CPU of the step,
+    the candidates and the evidence items; and per kind of blocking term (the prefix of
+    :func:`linker.fuzzy.block_terms`) the holders of the blocks under the cap."""
+    from linker import fuzzy
+
+    calls: list[tuple[float, int, int]] = []
+    by_kind: Counter = Counter()
+    step, opened = linker._fuzzy_evidence, linker._stored_identities
+    scored = [0]
+
+    def stored_identities(accounts):
+        accounts = list(accounts)
+        scored[0] = len(accounts)
+        return opened(accounts)
+
+    def fuzzy_evidence(account_id, probe, same_name, generic_name):
+        keyed = {linker._term_key("fz", t): t.split(":")[0] for t in fuzzy.block_terms(probe.fields())}
+        counts = linker.store.fuzzy_counts(set(keyed))
+        for key, kind in keyed.items():
+            if 0 < counts[key] <= cap:
+                by_kind[kind] += counts[key]
+        scored[0] = 0
+        c = time.thread_time()
+        out = step(account_id, probe, same_name, generic_name)
+        if scored[0]:
+            calls.append(((time.thread_time() - c) * 1000, scored[0], len(out)))
+        return out
+
+    linker._fuzzy_evidence, linker._stored_identities = fuzzy_evidence, stored_identities
+    return calls, by_kind
+
+
+def _print_blocks(calls: list[tuple[float, int, int]], by_kind: Counter) -> None:
+    import numpy as np
+
+    cpu, candidates = np.array([c[0] for c in calls]), np.array([c[1] for c in calls])
+    print(f"\n| fuzzy step of {len(calls)} probes with candidates | p50 | p90 | p99 | max |\n|---|---|---|---|---|")
+    for label, values in (("candidates opened and scored", candidates), ("CPU ms", cpu)):
+        print(f"| {label} | " + " | ".join(f"{np.percentile(values, q):.1f}" for q in (50, 90, 99, 100)) + " |")
+    print(f"correlation of CPU and candidates: {np.corrcoef(cpu, candidates)[0, 1]:.2f}; evidence items per "
+          f"probe: {sum(c[2] for c in calls) / len(calls):.2f}")
+    print("\n| blocking term kind | holders of its blocks under the cap, all probes |\n|---|---|")
+    for kind, n in by_kind.most_common():
+        print(f"| {kind} | {n:,} |")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("snapshot", nargs="?", help="DIR/<tag>-postgresql of bench_linker.py --snapshot")
@@ -52,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default="", help="write every result here (pickle)")
     ap.add_argument("--profile", default="", help="profile the checks (cProfile, this thread): write the "
                     "stats here and print the 25 costliest functions by their own time")
+    ap.add_argument("--blocks", action="store_true", help="per identity probe: fuzzy candidates, CPU of the fuzzy "
+                    "step, and which kind of blocking term brought the candidates (an extra count read per probe, "
+                    "outside the timings)")
     ap.add_argument("--compare", nargs=2, metavar=("OLD", "NEW"), help="compare two result files and exit")
     args = ap.parse_args(argv)
     if args.compare:
@@ -118,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         psycopg.Connection.execute, psycopg.Connection.pipeline = counted_execute, counted_pipeline
         for account_id, sigs in probes[:2]:  # warm up
             linker.check(account_id, F, linker.prepare(sigs, now=1.7e9))
+        blocks = _watch_blocks(linker, settings.fuzzy_block_cap) if args.blocks else None
         results, rows = [], []
         profiler = None
         if args.profile:
@@ -148,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| {kind} | {len(mine)} | {np.percentile(wall, 50):.2f} / {np.percentile(wall, 99):.2f} | "
                   f"{np.percentile(cpu, 50):.2f} / {np.percentile(cpu, 99):.2f} | {np.median(trips):.0f} "
                   f"({trips.max()}) | {np.median(stmts):.0f} |")
+        if blocks is not None:
+            _print_blocks(*blocks)
         print(f"decisions: {sorted(Counter(r[1] for r in results).items())}; "
               f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
         if args.out:
