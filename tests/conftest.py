@@ -55,4 +55,3 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., tuple[grpc.Channel, i
     yield start
     for running, channel, deps in started:
         stop_serving(running, channel, deps)
-
