@@ -104,3 +104,57 @@ def test_a_full_heavy_class_leaves_light_calls_their_own_slots():
             assert light.value.metadata["call_class"] == "light"
     assert refused == [("heavy", "QUEUE_FULL"), ("light", "QUEUE_FULL")]
     assert admission.running == 0 and admission.waiting == 0
+
+
+def test_a_finished_call_hands_its_slot_to_the_oldest_queued_caller_at_once():
+    """A slot freed while callers are queued is the oldest one's from that moment: a call arriving
+    before it wakes finds room in the queue, never QUEUE_FULL beside a free slot (the load test,
+    16 callers against 4 running + 12 queued per class, was refused so once)."""
+    from idverify.server.limits import Slots
+
+    slots = Slots("heavy", max_running=1, max_queued=1, queue_timeout_seconds=5)
+    held = slots.hold(_call())
+    held.__enter__()
+    ran = []
+
+    def queued() -> None:
+        with slots.hold(_call()):
+            ran.append(slots.running)
+
+    waiter = threading.Thread(target=queued)
+    waiter.start()
+    while slots.waiting < 1:
+        time.sleep(0.01)
+    with slots._cond:  # re-entrant: the queued caller cannot wake while this test holds it
+        held.__exit__(None, None, None)
+        assert (slots.running, slots.waiting) == (1, 0)  # handed on, not freed
+        with pytest.raises(DeadlineExceeded) as info:  # queued (its deadline is now), not refused
+            with slots.hold(_call(remaining=1e-6)):
+                pass
+        assert info.value.reason == "DEADLINE_PASSED_IN_QUEUE"
+    waiter.join(5)
+    assert ran == [1] and (slots.running, slots.waiting) == (0, 0)
+
+
+def test_queued_callers_get_slots_oldest_first():
+    from idverify.server.limits import Slots
+
+    slots = Slots("light", max_running=1, max_queued=3, queue_timeout_seconds=5)
+    held = slots.hold(_call())
+    held.__enter__()
+    order: list[int] = []
+
+    def queued(n: int) -> None:
+        with slots.hold(_call()):
+            order.append(n)
+
+    threads = []
+    for n in range(3):
+        threads.append(threading.Thread(target=queued, args=(n,)))
+        threads[-1].start()
+        while slots.waiting < n + 1:
+            time.sleep(0.01)
+    held.__exit__(None, None, None)
+    for t in threads:
+        t.join(5)
+    assert order == [0, 1, 2] and (slots.running, slots.waiting) == (0, 0)

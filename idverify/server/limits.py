@@ -14,6 +14,7 @@ passed is not started (DEADLINE_EXCEEDED). Health checks and reflection are neve
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import threading
 import time
@@ -49,8 +50,9 @@ class Slots:
         self.max_queued = max_queued
         self._queue_timeout = queue_timeout_seconds
         self._cond = threading.Condition()
-        self._running = 0
-        self._waiting = 0
+        self._running = 0  # slots taken, those handed to a queued caller not yet awake included
+        #: The queued callers, oldest first: one cell each, set when a finished call hands it its slot.
+        self._queue: collections.deque[list[bool]] = collections.deque()
         self._on_change = on_change or (lambda call_class, running, waiting: None)
         self._on_refused = on_refused or (lambda call_class, reason: None)
         self._changed()
@@ -63,7 +65,7 @@ class Slots:
     @property
     def waiting(self) -> int:
         """Calls of this class waiting for a slot now."""
-        return self._waiting
+        return len(self._queue)
 
     @contextlib.contextmanager
     def hold(self, call: CallInfo) -> Iterator[None]:
@@ -73,12 +75,21 @@ class Slots:
             yield
         finally:
             with self._cond:
-                self._running -= 1
-                self._cond.notify()
+                self._hand_on()
                 self._changed()
 
+    def _hand_on(self) -> None:
+        """Give a finished call's slot to the oldest queued caller, or free it. Handed on, it
+        counts as taken at once: a caller arriving before that one wakes finds the queue one
+        shorter, never a full queue beside a free slot. The caller holds ``_cond``."""
+        if self._queue:
+            self._queue.popleft()[0] = True
+            self._cond.notify_all()
+        else:
+            self._running -= 1
+
     def _changed(self) -> None:
-        self._on_change(self.call_class, self._running, self._waiting)
+        self._on_change(self.call_class, self._running, len(self._queue))
 
     def _acquire(self, call: CallInfo) -> None:
         try:
@@ -90,21 +101,22 @@ class Slots:
     def _wait_for_slot(self, call: CallInfo) -> None:
         metadata = {"call_class": self.call_class}
         with self._cond:
-            if self._running < self.max_running and self._waiting == 0:
+            if self._running < self.max_running and not self._queue:
                 self._running += 1
                 self._changed()
                 return
-            if self._waiting >= self.max_queued:
+            if len(self._queue) >= self.max_queued:
                 raise ResourceExhausted(
                     f"the server is at capacity for {self.call_class} calls ({self.max_running} running, "
                     f"{self.max_queued} queued); retry with backoff", reason="QUEUE_FULL", metadata=metadata)
             remaining = call.context.time_remaining()
             limit = self._queue_timeout if remaining is None else min(remaining, self._queue_timeout)
             deadline = time.monotonic() + limit
-            self._waiting += 1
+            cell = [False]
+            self._queue.append(cell)
             self._changed()
             try:
-                while self._running >= self.max_running:
+                while not cell[0]:
                     left = deadline - time.monotonic()
                     if left <= 0:
                         if remaining is not None and remaining <= self._queue_timeout:
@@ -113,9 +125,13 @@ class Slots:
                         raise ResourceExhausted(f"no slot for a {self.call_class} call became free in time; "
                                                 "retry with backoff", reason="QUEUE_TIMEOUT", metadata=metadata)
                     self._cond.wait(left)
-                self._running += 1
+            except BaseException:
+                if cell[0]:  # handed a slot as it gave up (an interrupt in the wait): pass it on
+                    self._hand_on()
+                else:
+                    self._queue.remove(cell)
+                raise
             finally:
-                self._waiting -= 1
                 self._changed()
 
 
