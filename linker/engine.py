@@ -627,9 +627,9 @@ class Linker:
 
     def _fuzzy_item(self, a: _fuzzy.Identity, b: _fuzzy.Identity, u_of, seen: float,
                     generic: bool = False) -> Evidence | None:
-        match = _fuzzy.score(a, b, u_of, hashed=self.settings.fuzzy_compare == "hashed")
         s = self.settings
-        if match is None or match.weight < s.fuzzy_medium_weight:
+        match = _fuzzy.score_at_least(a, b, u_of, s.fuzzy_medium_weight, hashed=s.fuzzy_compare == "hashed")
+        if match is None:
             return None
         strength = _STRONG if match.weight >= s.fuzzy_strong_weight else _MEDIUM
         note = match.explain()

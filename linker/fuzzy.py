@@ -52,6 +52,7 @@ __all__ = [
     "parse_name_plain",
     "same_name",
     "score",
+    "score_at_least",
     "smoothed_u",
     "tf_terms",
 ]
@@ -446,6 +447,47 @@ def score(a: Identity, b: Identity, u_of: Callable[[str], float], hashed: bool =
     if not fields:
         return None
     return Match(sum(f.weight for f in fields), tuple(fields))
+
+
+def _names_bound(a: NameFields, b: NameFields, u_of: Callable[[str], float], hashed: bool) -> float:
+    """An upper bound of the summed weights :func:`_names_weight` gives two names, without
+    building them: each of ``a``'s tokens counts its best agreement with any of ``b``'s (the
+    one-to-one choice can only do worse), at most as many as the shorter name has, and the
+    disagreement penalties (all negative) count 0. The birth date is weighed exactly."""
+    caps = []
+    for x in a.tokens:
+        cap = 0.0
+        for y in b.tokens:
+            level = _token_level(x, y, hashed)
+            if level == "different":
+                continue
+            w = math.log2(_TOKEN_EXACT_M / u_of(f"tok:{x}")) if level == "exact" else _TOKEN_W[level]
+            cap = max(cap, w)
+        caps.append(cap)
+    caps.sort(reverse=True)
+    total = sum(caps[: min(len(a.tokens), len(b.tokens))])
+    if not (a.birth_date and b.birth_date):
+        return min(total, _NAME_ONLY_CAP)
+    level = _dob_level(a.birth_date, b.birth_date)
+    return total + (math.log2(_DOB_EXACT_M / u_of(f"dob:{a.birth_date}")) if level == "exact" else _DOB_W[level])
+
+
+def score_at_least(a: Identity, b: Identity, u_of: Callable[[str], float], floor: float,
+                   hashed: bool = False) -> Match | None:
+    """:func:`score` when its weight may reach ``floor``; None (without building the match)
+    when an upper bound already says it cannot. The same matches as :func:`score` at or above
+    ``floor``: the linker's candidates are scored only to find those over its medium level, and
+    at a million accounts about 99 in 100 of them fall short (benchmarks/RESULTS.md)."""
+    bound = max((_names_bound(x, y, u_of, hashed) for x in a.names for y in b.names), default=0.0)
+    if a.documents and b.documents:
+        bound += max((w.weight for x in a.documents for y in b.documents
+                      if (w := _doc_weight(x, y)) is not None), default=0.0)
+    if a.addresses and b.addresses:
+        bound += ADDRESS_CAP
+    if bound < floor:
+        return None
+    match = score(a, b, u_of, hashed)
+    return match if match is not None and match.weight >= floor else None
 
 
 def smoothed_u(term: str, count: int, total: int) -> float:

@@ -152,3 +152,44 @@ def test_of_several_names_the_first_with_the_largest_weight_counts():
     m = fuzzy.score(twice, ident("Anna Quarterman", "1950-01-01"), u_default)
     alone = fuzzy.score(Identity(twice.names[:1]), ident("Anna Quarterman", "1950-01-01"), u_default)
     assert m == alone and [f.level for f in m.fields] == ["exact", "exact", "exact"]
+
+
+def _near_identities(rnd):
+    """Two identities a few edits apart (or strangers), from a small pool so that exact,
+    nickname, typo, phonetic and different tokens, every birth-date level, documents and
+    addresses all occur."""
+    tokens = ["JOHN", "JON", "JONATHAN", "ROBERT", "BOB", "ROB", "MARIA", "MARTA", "SMITH", "SMYTH",
+              "SONDERGELD", "SONDERGELT", "QUARTERMAN", "QUARTERMANN", "ANNA", "ANN", "LEE", "LI"]
+    dates = ["1971-06-05", "1971-05-06", "1981-06-05", "1971-06-15", "1934-08-30", "", "1971-07-05"]
+    docs = ["AUS:7900575", "AUS:7900557", "AUS:1234567", "DEU:7900575"]
+    addresses = ["12 HIGH STREET LEEDS", "12 HIGH ST LEEDS", "12 HIGH STREET", "4 LOW ROAD YORK"]
+
+    def one():
+        names = tuple(NameFields(tuple(dict.fromkeys(rnd.sample(tokens, rnd.randint(0, 4)))), rnd.choice(dates))
+                      for _ in range(rnd.choice((1, 1, 1, 2))))
+        return Identity(names, tuple(rnd.sample(docs, rnd.randint(0, 2))), tuple(rnd.sample(addresses, rnd.randint(0, 1))))
+
+    return one(), one()
+
+
+@pytest.mark.parametrize("hashed", [False, True])
+def test_score_at_least_finds_exactly_the_matches_score_finds_over_the_floor(hashed):
+    import random
+
+    rnd = random.Random(29)
+    counts = {}
+
+    def u_of(term):  # some tokens and dates common, others at the floor
+        return fuzzy.smoothed_u(term, counts.setdefault(term, rnd.choice((0, 3, 300, 30000))), 1_000_000)
+
+    skipped = kept = 0
+    for _ in range(20000):
+        a, b = _near_identities(rnd)
+        full = fuzzy.score(a, b, u_of, hashed)
+        for floor in (4.0, 12.0, 16.0, 18.0):
+            got = fuzzy.score_at_least(a, b, u_of, floor, hashed)
+            want = full if full is not None and full.weight >= floor else None
+            assert got == want, (a, b, floor)
+            skipped += want is None
+            kept += want is not None
+    assert skipped > 1000 and kept > 1000  # both branches taken, at every floor
