@@ -103,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--blocks", action="store_true", help="per identity probe: fuzzy candidates, CPU of the fuzzy "
                     "step, and which kind of blocking term brought the candidates (an extra count read per probe, "
                     "outside the timings)")
+    ap.add_argument("--pg-setting", action="append", default=[], metavar="NAME=VALUE",
+                    help="a setting of the throwaway PostgreSQL (repeatable), e.g. shared_buffers=4GB")
     ap.add_argument("--compare", nargs=2, metavar=("OLD", "NEW"), help="compare two result files and exit")
     args = ap.parse_args(argv)
     if args.compare:
@@ -123,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = LinkerSettings(hash_key="0" * 64)
     stream, _ = generate(args.accounts, 7, 32)
     snap = Path(args.snapshot)
-    server = ThrowawayPostgres.from_data(find_bin_dir(), snap / "data")
+    server = ThrowawayPostgres.from_data(find_bin_dir(), snap / "data", args.pg_setting)
     try:
         store = open_store(server.url((snap / "database").read_text().strip()))
         index = FaceIndex(settings.hnsw_m, settings.hnsw_ef_construction, settings.hnsw_ef_search)

@@ -51,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--face-dim", type=int, default=32)
     ap.add_argument("--count", type=int, default=10000, help="accounts to import after the prefilled ones")
     ap.add_argument("--batch", type=int, default=256)
+    ap.add_argument("--pg-setting", action="append", default=[], metavar="NAME=VALUE",
+                    help="a setting of the throwaway PostgreSQL (repeatable), e.g. shared_buffers=4GB")
     ap.add_argument("--save-graph", action="store_true",
                     help="only start the server on the snapshot (it builds the face graph from the store), stop "
                          "it (it saves the graph) and keep the graph beside the snapshot's data for later runs")
@@ -76,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             if (args.snapshot / name).exists():
                 shutil.copyfile(args.snapshot / name, Path(tmp) / name)
         t = time.perf_counter()
-        pg = ThrowawayPostgres.from_data(bin_dir, args.snapshot / "data")
+        pg = ThrowawayPostgres.from_data(bin_dir, args.snapshot / "data", args.pg_setting)
         server = None
         try:
             url = pg.url((args.snapshot / "database").read_text().strip())

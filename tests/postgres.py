@@ -19,7 +19,8 @@ import socket
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -53,6 +54,13 @@ def find_bin_dir() -> Path | None:
     return None
 
 
+def _setting(text: str) -> str:
+    """A ``NAME=VALUE`` server setting, checked (it goes into pg_ctl's option string)."""
+    if not re.fullmatch(r"[a-z_]+=[A-Za-z0-9_.]+", text):
+        raise ValueError(f"a PostgreSQL setting is NAME=VALUE (letters, digits, _ and .), not {text!r}")
+    return text
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -62,8 +70,10 @@ def _free_port() -> int:
 class ThrowawayPostgres:
     """Start with :meth:`start`, get databases with :meth:`new_database`, :meth:`stop` at the end."""
 
-    def __init__(self, bin_dir: Path) -> None:
+    def __init__(self, bin_dir: Path, settings: Sequence[str] = ()) -> None:
+        """``settings``: extra server settings as ``NAME=VALUE`` (benchmarks: shared_buffers...)."""
         self.bin_dir = bin_dir
+        self.settings = [_setting(s) for s in settings]
         self.root = Path(tempfile.mkdtemp(prefix="idverify-pg-"))
         self.data = self.root / "data"
         self.sockets = self.root / "sock"
@@ -110,7 +120,8 @@ class ThrowawayPostgres:
     def resume(self) -> None:
         """Start the paused server again on the same port and data."""
         options = f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 -c fsync=off " \
-                  "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+                  "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+                  + "".join(f" -c {s}" for s in self.settings)
         self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-o", options, "-w", "-t", "60",
                   "-l", str(self.root / "server.log"), "start")
 
@@ -126,10 +137,10 @@ class ThrowawayPostgres:
             self.resume()
 
     @classmethod
-    def from_data(cls, bin_dir: Path, source: Path) -> ThrowawayPostgres:
+    def from_data(cls, bin_dir: Path, source: Path, settings: Sequence[str] = ()) -> ThrowawayPostgres:
         """A started server on a copy of the data directory ``source`` (from :meth:`save_data`);
         the copy is removed by :meth:`stop`, ``source`` stays as it was."""
-        server = cls(bin_dir)
+        server = cls(bin_dir, settings)
         subprocess.run(["cp", "-a", str(source), str(server.data)], check=True, timeout=3600)
         server.resume()
         return server

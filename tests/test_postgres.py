@@ -51,3 +51,11 @@ def test_a_server_that_does_not_start_fails_under_ci(monkeypatch: pytest.MonkeyP
         postgres.start_or_skip(ci=True)
     with pytest.raises(pytest.skip.Exception, match="could not start a throwaway PostgreSQL"):
         postgres.start_or_skip(ci=False)
+
+
+def test_extra_server_settings_are_name_value_pairs_only():
+    # They go into pg_ctl's option string: nothing else may ride along.
+    assert postgres._setting("shared_buffers=4GB") == "shared_buffers=4GB"
+    for bad in ("shared_buffers", "shared_buffers=4GB -c fsync=on", "x=1;y", "=1"):
+        with pytest.raises(ValueError, match="NAME=VALUE"):
+            postgres._setting(bad)
