@@ -53,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--pg-setting", action="append", default=[], metavar="NAME=VALUE",
                     help="a setting of the throwaway PostgreSQL (repeatable), e.g. shared_buffers=4GB")
+    ap.add_argument("--decisions", type=Path, help="keep import-accounts' decisions (JSON Lines) here, to "
+                    "compare two checkouts' runs")
     ap.add_argument("--save-graph", action="store_true",
                     help="only start the server on the snapshot (it builds the face graph from the store), stop "
                          "it (it saves the graph) and keep the graph beside the snapshot's data for later runs")
@@ -105,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
             if done.returncode:
                 print(done.stderr[-2000:], file=sys.stderr)
                 return done.returncode
+            if args.decisions:
+                shutil.copyfile(Path(tmp) / "out.jsonl", args.decisions)
             print(f"\n| import-accounts, {len(tail):,} accounts on top of {args.prefill:,} (PostgreSQL) | value |")
             print("|---|---|")
             seconds = json.loads(done.stdout.strip().splitlines()[-1]).get("seconds", float("nan"))

@@ -56,7 +56,7 @@ def find_bin_dir() -> Path | None:
 
 def _setting(text: str) -> str:
     """A ``NAME=VALUE`` server setting, checked (it goes into pg_ctl's option string)."""
-    if not re.fullmatch(r"[a-z_]+=[A-Za-z0-9_.]+", text):
+    if not re.fullmatch(r"[a-z_][a-z_.]*=[A-Za-z0-9_.]+", text):
         raise ValueError(f"a PostgreSQL setting is NAME=VALUE (letters, digits, _ and .), not {text!r}")
     return text
 

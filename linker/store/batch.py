@@ -72,9 +72,10 @@ class BatchReads:
         ``block_keys`` counted at most ``block_cap``, the sealed values of the candidates
         these give (holders of a ``name_type`` value and of a small block) and of the batch's
         stored accounts, the posters of ``posted`` (up to ``posted_limit``) and the owners of
-        ``face_ids``; then, for the accounts an account may join (those candidates, the face
-        owners and the holders of values held by at most ``joining_limit``), their persons,
-        those persons' members and ranks, their rows and reviews."""
+        ``face_ids``; then, for the accounts an account is likely to join (the batch's stored
+        accounts, the face owners and the holders of values held by at most ``joining_limit``,
+        exact names included), their persons, those persons' members and ranks, their rows and
+        reviews."""
         store = self._store
         ids = [a for a, _, _ in accounts]
         stored = store.accounts(ids)
@@ -95,7 +96,10 @@ class BatchReads:
         self._posted_limit = posted_limit
         self._posted = store.posted_holders_many(list(posted), posted_limit)
         self._faces = store.faces_by_id(face_ids)
-        joinable = candidates | {a for a, _ in self._faces.values()}
+        # Fuzzy candidates are not read around: at a million accounts a batch of 256 has about
+        # 32,000 of them and 1 in 100 reaches the medium weight; the few that do are read
+        # through when their registration places the account (benchmarks/RESULTS.md).
+        joinable = set(stored) | {a for a, _ in self._faces.values()}
         joinable |= {a for holders in self._holders.values() if len(holders) <= joining_limit for a, _ in holders}
         self._person.update(dict.fromkeys(joinable - self._inserted))
         for account_id, person_id in store.memberships_around(joinable - self._inserted):
