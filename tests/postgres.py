@@ -14,12 +14,12 @@ from __future__ import annotations
 import glob
 import os
 import pwd
+import re
 import shutil
 import socket
 import subprocess
 import tempfile
 import uuid
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NoReturn
