@@ -342,8 +342,7 @@ def _names_weight(a: NameFields, b: NameFields, u_of: Callable[[str], float], ha
             level = _token_level(x, y, hashed)
             if level == "different":
                 continue  # never chosen below: a token without a counterpart is weighed after
-            w = math.log2(_TOKEN_EXACT_M / u_of(f"tok:{x}")) if level == "exact" else _TOKEN_W[level]
-            pairs.append((w, i, j, level))
+            pairs.append((_token_weight(x, level, u_of), i, j, level))
     pairs.sort(key=_first, reverse=True)  # stable: equal weights keep the token order
     used_a: set[int] = set()
     used_b: set[int] = set()
@@ -374,10 +373,18 @@ def _names_weight(a: NameFields, b: NameFields, u_of: Callable[[str], float], ha
             out.append(FieldWeight("birth date", "missing: name capped", _NAME_ONLY_CAP - total))
         return out
     level = _dob_level(a.birth_date, b.birth_date)
-    w = (math.log2(_DOB_EXACT_M / u_of(f"dob:{a.birth_date}")) if level == "exact"
-         else _DOB_W[level])
-    out.append(FieldWeight("birth date", level, w))
+    out.append(FieldWeight("birth date", level, _dob_weight(a.birth_date, level, u_of)))
     return out
+
+
+def _token_weight(token: str, level: str, u_of: Callable[[str], float]) -> float:
+    """The weight of a name token of the probe at an agreement level (exact: by its frequency)."""
+    return math.log2(_TOKEN_EXACT_M / u_of(f"tok:{token}")) if level == "exact" else _TOKEN_W[level]
+
+
+def _dob_weight(dob: str, level: str, u_of: Callable[[str], float]) -> float:
+    """The weight of the probe's birth date at an agreement level (exact: by its frequency)."""
+    return math.log2(_DOB_EXACT_M / u_of(f"dob:{dob}")) if level == "exact" else _DOB_W[level]
 
 
 def same_name(a: NameFields, b: NameFields) -> bool:
@@ -459,17 +466,14 @@ def _names_bound(a: NameFields, b: NameFields, u_of: Callable[[str], float], has
         cap = 0.0
         for y in b.tokens:
             level = _token_level(x, y, hashed)
-            if level == "different":
-                continue
-            w = math.log2(_TOKEN_EXACT_M / u_of(f"tok:{x}")) if level == "exact" else _TOKEN_W[level]
-            cap = max(cap, w)
+            if level != "different":
+                cap = max(cap, _token_weight(x, level, u_of))
         caps.append(cap)
     caps.sort(reverse=True)
     total = sum(caps[: min(len(a.tokens), len(b.tokens))])
     if not (a.birth_date and b.birth_date):
         return min(total, _NAME_ONLY_CAP)
-    level = _dob_level(a.birth_date, b.birth_date)
-    return total + (math.log2(_DOB_EXACT_M / u_of(f"dob:{a.birth_date}")) if level == "exact" else _DOB_W[level])
+    return total + _dob_weight(a.birth_date, _dob_level(a.birth_date, b.birth_date), u_of)
 
 
 def score_at_least(a: Identity, b: Identity, u_of: Callable[[str], float], floor: float,
