@@ -382,11 +382,14 @@ def main(argv: list[str] | None = None) -> int:
                    help="the OCR-B cell classifier's second opinion on the MRZ (both: each engine with and without, "
                         "labelled ENGINE and ENGINE+ocrb)")
     p.add_argument("--damaged", type=int, default=0, help="damaged documents (idverify.docgen.damage) to read, seeds from --seed")
+    p.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today(),
+                   help="the day documents are generated and checked on (YYYY-MM-DD; the generator draws birth and "
+                        "expiry dates around it, so a seed gives another document on another day)")
     args = p.parse_args(argv)
     import dlib
 
     _count_stage_cpu()
-    today = dt.date.today()
+    today = args.today
     settings = DocumentSettings(viz=args.viz)
     detector = dlib.get_frontal_face_detector()
     readers: dict[str, DocumentReader] = {}
@@ -448,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"\nMRZ fields exact (9 per document), documents with all nine right, median CPU and wall seconds "
           f"per document; viz={args.viz}, n={args.n} per level, PassportEye on the first {args.pe_n}; "
-          f"load average at the end: {_load()}.\n")
+          f"documents of {today.isoformat()}; load average at the end: {_load()}.\n")
     print("| set | engine | fields exact | all nine right | false MRZ_VIZ_MISMATCH | CPU s/doc | wall s/doc | wrong, no reason |")
     print("|---|---|---|---|---|---|---|---|")
     totals = {n: Tally() for n in names}

@@ -68,3 +68,27 @@ def test_fields_the_readings_do_not_bear_out_are_uncertain():
     assert "name" in msg[0]
     # An MRZ too weak to use says MRZ_UNREADABLE alone.
     assert run(mrz_score=20, mrz_valid=False, uncertain_mrz_fields=["name"]) == ["MRZ_UNREADABLE"]
+
+
+def test_fields_read_where_glare_hid_the_zone_are_said_and_not_judged():
+    # A glare spot over the zone: the expiry's cells were read on their positions alone, so
+    # the document is neither called expired (a reject) nor fine on a guess.
+    codes = run(obscured_mrz_fields=["expiry_date"], expiry=TODAY - dt.timedelta(days=300))
+    assert codes == ["MRZ_OBSCURED"]
+    assert run(obscured_mrz_fields=["birth_date"], birth=dt.date(2015, 1, 1)) == ["MRZ_OBSCURED"]
+    # Another field hidden: the expiry read in plain sight is judged as ever.
+    assert run(obscured_mrz_fields=["name"], expiry=TODAY - dt.timedelta(days=1)) == ["MRZ_OBSCURED", "DOCUMENT_EXPIRED"]
+    msg = [f.message for f in document_checks(found=True, any_field_read=True, mrz_found=True, mrz_score=90, mrz_valid=False,
+                                              failed_check_digits=[], obscured_mrz_fields=["name", "expiry_date"], expiry=None,
+                                              birth=None, mismatched_fields=[], settings=DocumentSettings(), today=TODAY)]
+    assert any("name, expiry_date" in m for m in msg)
+    # No zone, nothing obscured to speak of.
+    assert "MRZ_OBSCURED" not in run(mrz_found=False, mrz_score=None, mrz_valid=None, obscured_mrz_fields=["name"])
+
+
+def test_an_expiry_or_birth_date_the_readings_doubt_is_not_judged():
+    # Readings that disagree on the expiry (a digit misread that its check digit passes): the
+    # doubt is a review, not a reject for expiry on a date that may be misread.
+    assert run(uncertain_mrz_fields=["expiry_date"], expiry=TODAY - dt.timedelta(days=5)) == ["MRZ_UNCERTAIN"]
+    assert run(uncertain_mrz_fields=["birth_date"], birth=dt.date(2015, 1, 1)) == ["MRZ_UNCERTAIN"]
+    assert run(uncertain_mrz_fields=["name"], expiry=TODAY - dt.timedelta(days=5)) == ["MRZ_UNCERTAIN", "DOCUMENT_EXPIRED"]

@@ -46,3 +46,37 @@ def test_components_spanning_two_cells_count_as_two_characters():
     boxes = [(0, 0, 7, 11), (10, 0, 17, 11), (30, 0, 9, 11), (40, 0, 27, 11)]
     split = _split_merged(boxes, pitch)
     assert [round(x + w / 2, 1) for x, _, w, _ in split] == [3.5, 13.5, 23.5, 34.5, 43.5, 53.5, 63.5]
+
+
+def _phone(seed, kind="td3"):
+    g = generate_document(seed, kind=kind, level="phone", today=dt.date(2026, 12, 4))
+    return g, cv2.imdecode(np.frombuffer(g.images[g.truth.mrz_image_index], np.uint8), cv2.IMREAD_GRAYSCALE)
+
+
+def test_a_zone_glare_cuts_short_is_found_as_its_visible_part():
+    # A phone photo of a passport page (benchmark seed 1054): a glare spot over the right half
+    # of both lines. Neither search finds a zone (rows of 20-24 characters fit no layout); the
+    # glare search takes the two monospaced rows as the start of a 44-cell zone first.
+    from idverify.documents.mrz.locate import find_mrz_beside_glare
+
+    g, gray = _phone(1054)
+    assert find_mrz(gray) is None and find_mrz(gray, strict=True) is None
+    zones = find_mrz_beside_glare(gray)
+    assert zones and [line.length for line in zones[0].lines] == [44, 44]
+    left, top, width, height = g.truth.mrz_box
+    first = zones[0].lines[0]
+    # The first cell on the first character, within a cell; the zone's foot inside the MRZ.
+    assert abs(first.centers[0, 0] - first.pitch * 0.345 - left) < 1.5 * first.pitch
+    assert top <= zones[0].box[1] <= top + height
+    # The cells right of what was seen are hidden on both lines, the left ones are not.
+    hidden = {(line, i) for line, a, b in zones[0].hidden for i in range(a, b)}
+    assert {(0, 40), (1, 40)} <= hidden and not {(0, 0), (1, 0), (1, 10)} & hidden
+
+
+def test_the_glare_search_finds_no_zone_on_pages_without_one():
+    from idverify.documents.mrz.locate import find_mrz_beside_glare
+
+    for seed, kind in [(5, "dl"), (6, "td1"), (1040, "dl"), (1041, "td1")]:
+        for level in ("clean", "phone"):
+            g = generate_document(seed, kind=kind, level=level, today=dt.date(2026, 12, 4))
+            assert find_mrz_beside_glare(cv2.cvtColor(g.arrays[0], cv2.COLOR_RGB2GRAY)) == [], (seed, kind, level)

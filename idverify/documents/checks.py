@@ -35,6 +35,7 @@ def document_checks(
     failed_check_digits: list[str],
     malformed_mrz_fields: list[str] = (),
     uncertain_mrz_fields: list[str] = (),
+    obscured_mrz_fields: list[str] = (),
     expiry: dt.date | None,
     birth: dt.date | None,
     mismatched_fields: list[str],
@@ -49,7 +50,10 @@ def document_checks(
     ``malformed_mrz_fields``: fields without a check digit that break their alphabet or code
     list (document_type, issuing_country, nationality, name, sex); ``uncertain_mrz_fields``: fields
     the MRZ's readings do not bear out where no check digit settles it (MRZ_UNCERTAIN: the
-    read may be wrong though every digit passes); ``barcode_read``: a licence barcode was decoded. Fields read from the printed text alone
+    read may be wrong though every digit passes); ``obscured_mrz_fields``: fields read in cells
+    of the zone where no character was seen (MRZ_OBSCURED: a glare spot over the zone). Expiry
+    and age are not judged on an uncertain or obscured field; ``barcode_read``: a licence barcode was
+    decoded. Fields read from the printed text alone
     (no MRZ parsed and no barcode decoded: half a page, the zone covered) carry
     NO_MACHINE_READABLE_DATA, since nothing on them is checked.
     """
@@ -76,12 +80,20 @@ def document_checks(
     if mrz_found and mrz_score is not None and mrz_score >= settings.min_mrz_score and uncertain_mrz_fields:
         out.append(Finding("MRZ_UNCERTAIN", "the readings of the machine-readable zone disagree on field(s) no check digit "
                            "settles: " + ", ".join(uncertain_mrz_fields)))
-    if expiry is not None:
+    obscured = [f for f in obscured_mrz_fields if mrz_found]
+    if obscured:
+        out.append(Finding("MRZ_OBSCURED", "part of the machine-readable zone is hidden (glare, a shadow or the photo's "
+                           "edge); field(s) read where no character was seen, which no pair of check digits confirms: " + ", ".join(obscured)))
+    # Expiry and age are not judged on a field the reader doubts or did not see: a reject on a
+    # guess (a glare spot, readings that disagree) turns away a genuine holder; the doubt is
+    # a review.
+    unsure = set(obscured) | set(uncertain_mrz_fields if mrz_found else ())
+    if expiry is not None and "expiry_date" not in unsure:
         if expiry < today:
             out.append(Finding("DOCUMENT_EXPIRED", f"the document expired {(today - expiry).days} day(s) ago"))
         elif (expiry - today).days <= settings.expiring_within_days:
             out.append(Finding("DOCUMENT_EXPIRING", f"the document expires in {(expiry - today).days} day(s) (limit {settings.expiring_within_days})"))
-    if birth is not None:
+    if birth is not None and "birth_date" not in unsure:
         age = age_on(birth, today)
         if age < settings.min_age_years:
             out.append(Finding("UNDERAGE", f"the holder is {age}, under the minimum age of {settings.min_age_years}"))

@@ -188,13 +188,23 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
     # part of the document, such as one side of a two-sided scan); the rectified outline
     # second, when the photo's read is not perfect (perspective, low resolution); it is
     # warped only then.
+    # Zones a glare spot hides part of are searched last, on each view where the ordinary
+    # searches read none, once no view gave a read whose digits pass: their hypotheses cost a
+    # read each, and one whose hidden cells hold a check digit cannot pass them all.
     views = [None] + ([out.located.to_photo] if out.located is not None else [])  # None: the photo
-    for base_to_photo in views if search_mrz else ():
+    searches = [(i, False) for i in range(len(views))] + [(i, True) for i in range(len(views))]
+    unread: set[int] = set()
+    for view_index, beside_glare in searches if search_mrz else ():
+        if beside_glare and ((out.mrz is not None and out.mrz.result.valid) or view_index not in unread):
+            continue
+        base_to_photo = views[view_index]
         base = rgb if base_to_photo is None else out.located.image
         base_to_photo = np.eye(3) if base_to_photo is None else base_to_photo
         gray = cv2.cvtColor(base, cv2.COLOR_RGB2GRAY)
         reading = read_mrz(reader.engine, gray, today=today, max_side=s.max_working_side_px, color=base,
-                           cells=reader.cells)
+                           cells=reader.cells, beside_glare=beside_glare)
+        if reading is None:
+            unread.add(view_index)
         # A second view replaces the first only for a clearly better read: one point of score
         # is one corrected character, and names (which no digit checks) read better unwarped.
         # Between two valid reads, the one with fewer fields in doubt wins: a digit passes one
@@ -520,6 +530,7 @@ def read_document(images: Sequence[bytes], reader: DocumentReader, *, today: dt.
         failed_check_digits=[c.field for c in mrz_result.checks if not c.valid] if mrz_result is not None else [],
         malformed_mrz_fields=_malformed_mrz_fields(mrz_result) if mrz_result is not None else [],
         uncertain_mrz_fields=list(best_mrz.mrz.doubts) if mrz_result is not None else [],
+        obscured_mrz_fields=list(best_mrz.mrz.obscured) if mrz_result is not None else [],
         expiry=as_date(chosen.get("expiry_date", "")),
         birth=as_date(chosen.get("birth_date", "")),
         mismatched_fields=sorted(set(mismatched)),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-__all__ = ["MrzLine", "MrzZone", "find_mrz", "find_text_lines"]
+__all__ = ["MrzLine", "MrzZone", "find_mrz", "find_mrz_beside_glare", "find_text_lines"]
 
 _LENGTHS = (30, 36, 44)
 
@@ -45,6 +45,10 @@ class MrzZone:
     angle: float
     #: True when the zone lies in the upper half (the document is probably upside down).
     upper_half: bool
+    #: Runs of cells (line, start, end exclusive) in which no character was seen: the glare
+    #: search's zones (:func:`find_mrz_beside_glare`) are read there on the cells' positions
+    #: alone, so what is read there is a guess. Empty for the other searches.
+    hidden: tuple[tuple[int, int, int], ...] = ()
 
 
 @dataclass
@@ -305,10 +309,12 @@ def _y_at(row: _Chain, x: float, slope: float) -> float:
     return float(np.mean(ys - slope * xs)) + slope * x
 
 
-def _rows(chains: list[_Chain], max_gap: float = 8.0, slope: float | None = None) -> list[_Chain]:
+def _rows(chains: list[_Chain], max_gap: float = 8.0, slope: float | None = None, along_only: bool = False) -> list[_Chain]:
     """Join chains that continue one another on the same text row (a gap in the print, a
     glare spot or a missed character splits a line) across at most ``max_gap`` character
-    heights, continued along the text's ``slope`` (:func:`_slope` of ``chains`` when not given)."""
+    heights, continued along the text's ``slope`` (:func:`_slope` of ``chains`` when not given).
+    ``along_only``: only along the slope, not also at the row's mean height (across a wide
+    gap on tilted text, a piece of the next line lies at that height)."""
     chains = sorted(chains, key=lambda c: c.x0)
     # Rows are continued along the text's slope: on a tilted line the row's mean height is a
     # cell or more off beyond a gap (a glare spot across a tilted card back).
@@ -320,7 +326,7 @@ def _rows(chains: list[_Chain], max_gap: float = 8.0, slope: float | None = None
             rh = r.h
             if not (0.7 < c.h / rh < 1.4 and c.x0 > r.x1 - rh and c.x0 - r.x1 < max_gap * rh):
                 continue
-            if abs(r.cy - c.cy) < 0.5 * rh or abs(_y_at(r, x + w / 2, slope) - (y + h / 2)) < 0.5 * rh:
+            if (not along_only and abs(r.cy - c.cy) < 0.5 * rh) or abs(_y_at(r, x + w / 2, slope) - (y + h / 2)) < 0.5 * rh:
                 r.boxes.extend(c.boxes)
                 break
         else:
@@ -389,3 +395,130 @@ def find_mrz(gray: np.ndarray, strict: bool = False) -> MrzZone | None:
     y1 = int(max(max(y + h for _, y, _, h in c.boxes) for c in group))
     dy = np.polyfit(lines[0].centers[:, 0], lines[0].centers[:, 1], 1)[0]
     return MrzZone(lines, (int(x0), y0, int(x1 - x0), y1 - y0), float(-np.degrees(np.arctan(dy))), (y0 + y1) / 2 < gray.shape[0] / 2)
+
+
+#: The glare search (:func:`find_mrz_beside_glare`): rows of at least this many characters,
+#: joined across gaps of up to this many character heights, whose characters step by one
+#: pitch at least this share of the time (an MRZ is monospaced and has no spaces; printed
+#: names and dates are not and have).
+_GLARE_CHARS, _GLARE_GAP, _GLARE_REGULAR = 14, 20.0, 0.5
+#: The most zone hypotheses the glare search returns: each costs a full read when it fails.
+_GLARE_HYPOTHESES = 4
+#: The fewest consecutive cells without a character that count as hidden (one or two are a
+#: character the component filter missed).
+_HIDDEN_RUN = 3
+
+
+def _hidden_cells(lines: tuple[MrzLine, ...], group: list[_Chain]) -> tuple[tuple[int, int, int], ...]:
+    """The runs of at least :data:`_HIDDEN_RUN` cells of each line with no component of its
+    row within half a pitch of the cell's centre."""
+    out = []
+    for k, (line, row) in enumerate(zip(lines, group, strict=True)):
+        xs = np.array([x + w / 2 for x, _, w, _ in row.boxes], np.float64)
+        seen = np.abs(line.centers[:, 0][:, None] - xs[None, :]).min(1) <= 0.5 * line.pitch
+        start = None
+        for i, s in enumerate([*seen.tolist(), True]):
+            if not s and start is None:
+                start = i
+            elif s and start is not None:
+                if i - start >= _HIDDEN_RUN:
+                    out.append((k, start, i))
+                start = None
+    return tuple(out)
+
+
+def _row_pitch(row: _Chain) -> float | None:
+    """The row's character pitch (median step between neighbouring characters), or None when
+    the row is not monospaced and unbroken enough to be an MRZ line (:data:`_GLARE_REGULAR`)."""
+    xs = np.sort(np.array([x + w / 2 for x, _, w, _ in row.boxes], np.float64))
+    steps = np.diff(xs)
+    steps = steps[steps < 2.5 * row.h]  # the glare gaps, not steps
+    if len(steps) < _GLARE_CHARS - 2:
+        return None
+    pitch = float(np.median(steps))
+    if not 0.6 * row.h <= pitch <= 1.4 * row.h or np.mean((steps > 0.8 * pitch) & (steps < 1.25 * pitch)) < _GLARE_REGULAR:
+        return None
+    return pitch
+
+
+def _glare_beyond(gray: np.ndarray, rows: list[_Chain], x: float, pitch: float, right: bool) -> float:
+    """Mean brightness of the band of ``rows`` over three pitches beyond ``x`` (to the right
+    when ``right``): a glare spot there is brighter than paper, an edge of the page darker."""
+    y0 = int(max(0, min(min(y for _, y, _, _ in r.boxes) for r in rows)))
+    y1 = int(min(gray.shape[0], max(max(y + h for _, y, _, h in r.boxes) for r in rows)))
+    a, b = (x, x + 3 * pitch) if right else (x - 3 * pitch, x)
+    a, b = int(max(0, a)), int(min(gray.shape[1], b))
+    return float(gray[y0:y1, a:b].mean()) if b > a and y1 > y0 else 0.0
+
+
+def _glare_hypotheses(gray: np.ndarray, group: list[_Chain], pitches: list[float],
+                      slope: float) -> list[tuple[tuple[float, ...], MrzZone]]:
+    """The zones ``group`` (two or three rows, top to bottom) may be the visible part of, each
+    with its sort key (lowest first, the longer layout first, the brighter hidden side first)."""
+    if max(pitches) > 1.25 * min(pitches) or max(c.h for c in group) > 1.4 * min(c.h for c in group):
+        return []
+    hmed = float(np.median([c.h for c in group]))
+    x0, x1 = min(c.x0 for c in group), max(c.x1 for c in group)
+    if min(c.x1 for c in group) - max(c.x0 for c in group) < 0.5 * min(c.x1 - c.x0 for c in group):
+        return []  # side by side, not one above the other
+    at = (x0 + x1) / 2
+    gaps = [_y_at(b, at, slope) - _y_at(a, at, slope) for a, b in zip(group, group[1:])]
+    if not all(1.15 * hmed <= g <= 3.2 * hmed for g in gaps):
+        return []
+    pitch = float(np.mean(pitches))
+    seen = (x1 - x0) / pitch + 0.31
+    y0 = int(min(min(y for _, y, _, _ in c.boxes) for c in group))
+    y1 = int(max(max(y + h for _, y, _, h in c.boxes) for c in group))
+    out = []
+    for n in ((30,) if len(group) == 3 else (44, 36)):
+        if seen > 1.12 * n:
+            continue
+        if seen >= n - 1.5:
+            spans = [(0.0, float(x0), float(x1))]
+        else:
+            width = (n - 0.31) * pitch
+            # The brighter hidden side first: there the glare hides the rest of the line.
+            spans = [(-_glare_beyond(gray, group, x1, pitch, True), float(x0), x0 + width),
+                     (-_glare_beyond(gray, group, x0, pitch, False), x1 - width, float(x1))]
+        for glare, left, right in spans:
+            fits = [_fitted_grid(c.boxes, n, left, right) for c in group]
+            if any(fit is None for fit in fits):
+                continue
+            lines = _borrowed(fits)  # type: ignore[arg-type]
+            dy = np.polyfit(lines[0].centers[:, 0], lines[0].centers[:, 1], 1)[0]
+            zone = MrzZone(lines, (int(left), y0, int(right - left), y1 - y0), float(-np.degrees(np.arctan(dy))),
+                           (y0 + y1) / 2 < gray.shape[0] / 2, _hidden_cells(lines, group))
+            out.append(((-y1, -len(group), -n, glare), zone))
+    return out
+
+
+def find_mrz_beside_glare(gray: np.ndarray) -> list[MrzZone]:
+    """Zones a glare spot (or faded print) hides part of, for when :func:`find_mrz` finds none
+    in either search: three (or two) long monospaced rows of one height, one above the other
+    at a line's spacing, taken as the visible part of an MRZ of 30 (or 44 and 36) cells at
+    the rows' own pitch. When the rows span a whole line the zone is theirs; when they span
+    less, the visible part is taken as the line's start and as its end, two hypotheses, the
+    one whose hidden side is brighter (the glare) first. At most :data:`_GLARE_HYPOTHESES`,
+    best first; the reader's check digits choose.
+
+    A phone photo with glare over the zone (issue 16's hard set) cuts every line it crosses:
+    the ordinary search finds rows too short for any layout, and the strict one rows of too
+    few characters, so neither finds a zone, while the visible cells carry most fields."""
+    pieces = [_Chain(c) for c in find_text_lines(gray, min_chars=3)]
+    slope = _slope(pieces)
+    rows = [r for r in _rows(pieces, _GLARE_GAP, slope, along_only=True) if len(r.boxes) >= _GLARE_CHARS]
+    mid = gray.shape[1] / 2
+    rows.sort(key=lambda c: _y_at(c, mid, slope))
+    pitches = [_row_pitch(r) for r in rows]
+    found: list[tuple[tuple[float, ...], MrzZone]] = []
+    in_card: set[int] = set()  # rows of three-line zones: no two-line zone of them
+    for i in range(len(rows)):
+        for size in (3, 2):
+            group, gp = rows[i:i + size], pitches[i:i + size]
+            if len(group) < size or any(p is None for p in gp) or (size == 2 and {i, i + 1} & in_card):
+                continue
+            got = _glare_hypotheses(gray, group, gp, slope)  # type: ignore[arg-type]
+            if got and size == 3:
+                in_card.update((i, i + 1, i + 2))
+            found.extend(got)
+    return [z for _, z in sorted(found, key=lambda t: t[0])][:_GLARE_HYPOTHESES]

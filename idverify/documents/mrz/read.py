@@ -27,7 +27,7 @@ import numpy as np
 
 from idverify.documents.mrz import LAYOUTS, MrzFormat, MrzFormatError, MrzResult, parse_mrz, with_symbol
 from idverify.documents.mrz.agreement import DOUBT, doubtful, doubts, settle
-from idverify.documents.mrz.locate import MrzLine, MrzZone, find_mrz
+from idverify.documents.mrz.locate import MrzLine, MrzZone, find_mrz, find_mrz_beside_glare
 from idverify.documents.mrz.ocr import ZONE_FORMATS, LineRead, cell_alphabets, consensus, count_fillers, read_zone
 from idverify.documents.mrz.ocrb_cells import SYMBOLS, CellClassifier, CellReads, second_opinion
 from idverify.documents.locate import rotate_bound
@@ -56,6 +56,34 @@ class MrzReading:
     #: :func:`~idverify.documents.mrz.ocrb_cells.second_opinion`):
     #: the read may be wrong although every digit passes.
     doubts: tuple[str, ...] = ()
+    #: Fields read, in part or by their check digit, in cells where no character was seen
+    #: (a glare spot over the zone: :attr:`MrzZone.hidden`) and no pair of digits confirms.
+    obscured: tuple[str, ...] = ()
+
+
+def _obscured(result: MrzResult, zone: MrzZone) -> tuple[str, ...]:
+    """The fields of ``result`` (names as in its layout, check digits folded into their field)
+    with a cell, or their check digit's cell, among the zone's hidden cells; but a field whose
+    own digit and the composite both pass as read (no correction): two digits confirm it,
+    where one passes a misread in ten. Faint print under glare is often read right where no
+    character was seen; a name or a code has no digit to say so."""
+    if not zone.hidden:
+        return ()
+    hidden = {(line, i) for line, a, b in zone.hidden for i in range(a, b)}
+    fields = LAYOUTS[result.format].fields
+    checks = {c.field: c.valid and not c.corrected for c in result.checks}
+    out = set()
+    for f in fields:
+        if any((f.line, i) in hidden for i in range(f.start, f.end)):
+            base = f.name.removesuffix("_check")
+            # The composite digit and the optional data (a personal number) hold nothing the
+            # checks compare.
+            if base == "composite" or base.startswith("optional_data") or not any(g.name == base for g in fields):
+                continue
+            if checks.get(base) and checks.get("composite"):
+                continue
+            out.add(base)
+    return tuple(sorted(out))
 
 
 def _rot90_matrix(k: int, w: int, h: int) -> np.ndarray:
@@ -111,6 +139,28 @@ def _orient(gray: np.ndarray) -> list[tuple[float, np.ndarray, MrzZone, np.ndarr
         if count_fillers(flipped, zone_f) > up:
             return [(rotation + 180.0, flipped, zone_f, to_input @ _flip_matrix(vw, vh))]
         return [(rotation, view, zone, to_input)]
+    return []
+
+
+def _beside_glare(gray: np.ndarray) -> list[tuple[float, np.ndarray, MrzZone, np.ndarray]]:
+    """The zone hypotheses of :func:`~idverify.documents.mrz.locate.find_mrz_beside_glare` in
+    the first orientation that has any, deskewed, upright (no half turn: a glare spot hides
+    the chevrons that tell it)."""
+    h, w = gray.shape
+    for quarter in (0, 1, 3):
+        view = np.ascontiguousarray(np.rot90(gray, quarter)) if quarter else gray
+        to_input = _rot90_matrix(quarter, w, h)
+        zones = find_mrz_beside_glare(view)
+        if not zones:
+            continue
+        rotation = 90.0 * quarter
+        if abs(zones[0].angle) > 1.0:
+            rotated, m = rotate_bound(view, -zones[0].angle)
+            again = find_mrz_beside_glare(rotated)
+            if again:
+                back = np.linalg.inv(np.vstack([m, [0, 0, 1]]))
+                return [(rotation - zones[0].angle, rotated, z, to_input @ back) for z in again]
+        return [(rotation, view, z, to_input) for z in zones]
     return []
 
 
@@ -425,11 +475,14 @@ def _read_zone(engine: TesseractEngine, view: np.ndarray, zone: MrzZone, today: 
 
 
 def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_side: int = 1600,
-             color: np.ndarray | None = None, cells: CellClassifier | None = None) -> MrzReading | None:
+             color: np.ndarray | None = None, cells: CellClassifier | None = None,
+             beside_glare: bool = False) -> MrzReading | None:
     """Find and read the MRZ on ``gray`` (uint8, any orientation); None when there is none.
     With ``color`` (the same image in RGB), a zone under coloured overprint is read on the
     ink alone (:func:`_ink_view`). With ``cells``, the OCR-B cell classifier gives its second
-    opinion on the read (:func:`~idverify.documents.mrz.ocrb_cells.second_opinion`)."""
+    opinion on the read (:func:`~idverify.documents.mrz.ocrb_cells.second_opinion`).
+    ``beside_glare``: search only for zones a glare spot hides part of (:func:`_beside_glare`),
+    the last resort once every view of every search found none that reads."""
     h, w = gray.shape
     scale = 1.0
     if max(h, w) > max_side:
@@ -438,11 +491,11 @@ def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_s
         if color is not None:
             color = cv2.resize(color, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA)
     unscale = np.diag([1 / scale, 1 / scale, 1.0])
-    for rotation, upright, zone, to_input in _orient(gray):
+    for rotation, upright, zone, to_input in (_beside_glare(gray) if beside_glare else _orient(gray)):
         view = _ink_view(color, upright, zone.box, to_input)
         got = _read_zone(engine, view, zone, today, cells)
         if got is None:
             continue
         result, conf, found = got
-        return MrzReading(result, conf, zone.box, rotation, upright, unscale @ to_input, found)
+        return MrzReading(result, conf, zone.box, rotation, upright, unscale @ to_input, found, _obscured(result, zone))
     return None
