@@ -203,7 +203,7 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
         gray = cv2.cvtColor(base, cv2.COLOR_RGB2GRAY)
         reading = read_mrz(reader.engine, gray, today=today, max_side=s.max_working_side_px, color=base,
                            cells=reader.cells, beside_glare=beside_glare)
-        if reading is None:
+        if reading is None or not reading.result.valid:
             unread.add(view_index)
         # A second view replaces the first only for a clearly better read: one point of score
         # is one corrected character, and names (which no digit checks) read better unwarped.

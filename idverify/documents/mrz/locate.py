@@ -436,7 +436,7 @@ def _row_pitch(row: _Chain) -> float | None:
     if len(steps) < _GLARE_CHARS - 2:
         return None
     pitch = float(np.median(steps))
-    if not 0.6 * row.h <= pitch <= 1.4 * row.h or np.mean((steps > 0.8 * pitch) & (steps < 1.25 * pitch)) < _GLARE_REGULAR:
+    if not 0.6 * row.h <= pitch <= 1.8 * row.h or np.mean((steps > 0.8 * pitch) & (steps < 1.25 * pitch)) < _GLARE_REGULAR:
         return None
     return pitch
 
