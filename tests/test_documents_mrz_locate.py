@@ -80,3 +80,27 @@ def test_the_glare_search_finds_no_zone_on_pages_without_one():
         for level in ("clean", "phone"):
             g = generate_document(seed, kind=kind, level=level, today=dt.date(2026, 12, 4))
             assert find_mrz_beside_glare(cv2.cvtColor(g.arrays[0], cv2.COLOR_RGB2GRAY)) == [], (seed, kind, level)
+
+
+def test_a_card_line_whose_grid_the_other_two_contradict_takes_theirs():
+    from idverify.documents.mrz.locate import MrzLine, _aligned, _Chain
+
+    def line(x0, pitch, y):
+        xs = x0 + pitch * np.arange(30)
+        return MrzLine(np.stack([xs, np.full(30, y)], axis=1), pitch, 12.0)
+
+    def chars(x0, pitch, y, noise=()):
+        return _Chain([(int(x - 4), y - 6, 8, 12) for x in (*noise, *(x0 + pitch * np.arange(30)))])
+
+    # A phone photo (benchmark seed 1045): a speck of grain left of the name line stretched
+    # its fit (first cell 46 px early, pitch 15.6 against 14), and TANAKA was read IMITANAA.
+    good = [line(218.0, 14.0, 420), line(218.5, 14.0, 445)]
+    bad = line(172.0, 15.6, 469)
+    group = [chars(218, 14.0, 420), chars(218, 14.0, 445), chars(219, 14.0, 469, noise=(167.0,))]
+    fixed = _aligned((*good, bad), group)
+    assert fixed[:2] == tuple(good)
+    assert abs(fixed[2].centers[0, 0] - 219.0) < 1.0 and abs(fixed[2].pitch - 14.0) < 0.1
+    assert np.allclose(fixed[2].centers[:, 1], 469)
+    # Lines that agree, and two lines alone, are left as fitted.
+    assert _aligned((*good, line(218.2, 14.1, 469)), group)[2].centers[0, 0] == 218.2
+    assert _aligned(tuple(good), group[:2]) == tuple(good)

@@ -256,6 +256,40 @@ def _borrowed(fits: list[tuple[MrzLine, int, int]]) -> tuple[MrzLine, ...]:
     return tuple(out)
 
 
+def _aligned(lines: tuple[MrzLine, ...], group: list[_Chain]) -> tuple[MrzLine, ...]:
+    """The three lines of a card's zone with one line whose grid the other two contradict
+    (its first cell half a pitch or more from theirs, or its pitch 5% off, while they agree)
+    given their grid, shifted onto its own characters: a component of noise beside a line
+    (the grain of a phone photo, an edge) stretches that line's fit, and every cell read from
+    it slips (TANAKA read IMITANAA). Two lines alone cannot tell which one is wrong."""
+    if len(lines) != 3:
+        return lines
+    starts = [float(line.centers[0, 0]) for line in lines]
+    pitches = [line.pitch for line in lines]
+
+    def agree(a: int, b: int) -> bool:
+        p = (pitches[a] + pitches[b]) / 2
+        return abs(starts[a] - starts[b]) < 0.5 * p and abs(pitches[a] - pitches[b]) < 0.05 * p
+
+    out = list(lines)
+    for k in range(3):
+        i, j = (m for m in range(3) if m != k)
+        if not agree(i, j) or agree(k, i) or agree(k, j):
+            continue
+        ref = (lines[i].centers[:, 0] + lines[j].centers[:, 0]) / 2
+        pitch = float(np.median(np.diff(ref)))
+        xs = np.array([x + w / 2 for x, _, w, _ in group[k].boxes], np.float64)
+        d = xs[:, None] - ref[None, :]
+        near = d[np.arange(len(xs)), np.abs(d).argmin(1)]
+        near = near[np.abs(near) < 0.5 * pitch]
+        if len(near) < 0.5 * len(ref):
+            continue  # its characters do not sit on the others' grid either
+        cells = ref + float(np.median(near))
+        ycoef = np.polyfit(lines[k].centers[:, 0], lines[k].centers[:, 1], 1)
+        out[k] = MrzLine(np.stack([cells, np.polyval(ycoef, cells)], axis=1), pitch, lines[k].height)
+    return tuple(out)
+
+
 def _best_length(chain: _Chain, count: int | None = None) -> int | None:
     count = len(chain.boxes) if count is None else count
     width_in_heights = (chain.x1 - chain.x0) / max(chain.h, 1)
@@ -383,7 +417,7 @@ def find_mrz(gray: np.ndarray, strict: bool = False) -> MrzZone | None:
             ]
             if any(fit is None for fit in fits):
                 continue
-            lines = _borrowed(fits)
+            lines = _aligned(_borrowed(fits), group)
             candidates.append((size, group[-1].cy, tuple(lines), group))
     if not candidates:
         return None
