@@ -230,10 +230,10 @@ class TimedPrinted:
     def __init__(self, inner) -> None:
         self.inner, self.name, self.last = inner, inner.name, None
 
-    def read(self, rgb, *, us_dates: bool = False):
+    def read(self, rgb, *, us_dates: bool = False, names=None):
         c = _cpu()
         try:
-            return self.inner.read(rgb, us_dates=us_dates)
+            return self.inner.read(rgb, us_dates=us_dates, names=names)
         finally:
             self.last = _cpu() - c
 
@@ -375,7 +375,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--shared", default=str(Path(__file__).resolve().parents[2] / "shared" / "documents"))
     p.add_argument("--seed", type=int, default=1000, help="first generator seed")
     p.add_argument("--viz", default="fallback", choices=["always", "fallback", "never"], help="printed-field reading mode")
-    p.add_argument("--viz-engines", default="rapidocr", help="printed-field OCRs to compare (rapidocr, tesseract); "
+    p.add_argument("--viz-engines", default="rapidocr", help="printed-field OCRs to compare (rapidocr, "
+                                                             "rapidocr:ppocrv6-tiny, tesseract); "
                    "each is a reader of its own, named engine/viz-engine")
     p.add_argument("--failures", action="store_true", help="print every document an engine gets wrong")
     p.add_argument("--ocrb", default="on", choices=["on", "off", "both"],
@@ -402,7 +403,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"skipping {name}: {exc}", file=sys.stderr)
             continue
         for viz_engine in viz_engines:
-            s = dataclasses.replace(settings, viz_engine=viz_engine)
+            engine_name, _, models = viz_engine.partition(":")  # rapidocr:ppocrv6-tiny
+            s = dataclasses.replace(settings, viz_engine=engine_name, **({"viz_models": models} if models else {}))
             label = name if len(viz_engines) == 1 else f"{name}/{viz_engine}"
             printed = TimedPrinted(build_printed_field_reader(s, engine))
             if args.ocrb in ("off", "both"):

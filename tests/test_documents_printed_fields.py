@@ -171,23 +171,36 @@ def rapidocr():
 
 
 def test_rapidocr_models_ship_with_the_wheel(rapidocr):
-    # Nothing is downloaded: every model the engine runs is a file of the installed package.
+    # Nothing is downloaded: every model the engine runs is a file of an installed package.
     from pathlib import Path
 
     import rapidocr_onnxruntime
 
+    from idverify.documents.rapidocr_text import MODELS, _model_files
+
     root = Path(rapidocr_onnxruntime.__file__).parent
     models = sorted(p.name for p in (root / "models").glob("*.onnx"))
     assert "ch_PP-OCRv4_det_infer.onnx" in models and "ch_PP-OCRv4_rec_infer.onnx" in models
+    for name in MODELS:
+        det, rec, table, _ = _model_files(name)
+        assert det.is_file() and rec.is_file() and (table is None or table.is_file())
+    assert rapidocr.models == "mixed" and rapidocr.det_width == 640
+
+
+@pytest.fixture(scope="module", params=["mixed", "ppocrv4"])
+def each_rapidocr(request, rapidocr):
+    from idverify.documents.rapidocr_text import RapidOcrFields
+
+    return rapidocr if request.param == "mixed" else RapidOcrFields(models=request.param)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("kind", "level"), [("td3", "clean"), ("td1", "mild")])
-def test_rapidocr_reads_a_front(rapidocr, kind, level):
+def test_rapidocr_reads_a_front(each_rapidocr, kind, level):
     from anyascii import anyascii
 
     g = generate_document(4, kind=kind, level=level)
-    f = rapidocr.read(g.arrays[0])
+    f = each_rapidocr.read(g.arrays[0])
     t = g.truth
     assert f["birth_date"].value == t.birth_date.isoformat() and f["expiry_date"].value == t.expiry_date.isoformat()
     assert f["document_number"].value == t.document_number
@@ -236,13 +249,15 @@ def test_rapidocr_line_input_is_its_own_width_padded_to_the_training_width():
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("kind", "level"), [("td3", "clean"), ("td1", "mild")])
-def test_rapidocr_lines_read_alone_read_as_its_batches_do(rapidocr, kind, level):
+def test_rapidocr_lines_read_alone_read_as_its_batches_do(kind, level):
     # Each line is recognised alone (issue 16, item 4: a batch pads every line to the widest and
     # costs more per line); on these pages every line reads the characters RapidOCR's own batches
     # read. Where the decoder puts a space may differ: on one machine (2026-12-03) the td3 MRZ
     # line read 'B01 5401219F IN0 50402' alone and 'B01 54 01219 F IN050402' batched.
-    from idverify.documents.rapidocr_text import _quad_crop
+    # Measured for PP-OCRv4 (the tiny recogniser reads a run of MRZ fillers one shorter alone).
+    from idverify.documents.rapidocr_text import RapidOcrFields, _quad_crop
 
+    rapidocr = RapidOcrFields(models="ppocrv4")
     rgb = generate_document(4, kind=kind, level=level).arrays[0]
     crops = [_quad_crop(rgb, q, None)[0] for q in rapidocr.detect(rgb)]
     assert len(crops) >= 10
@@ -262,3 +277,31 @@ def test_rapidocr_sessions_keep_their_arena_and_do_not_spin(rapidocr):
         assert opts.enable_cpu_mem_arena and opts.intra_op_num_threads == 1
         assert opts.get_session_config_entry("session.intra_op.allow_spinning") == "0"
     assert rapidocr._engine.text_rec.session.session is rapidocr._rec
+
+
+def test_mixed_reads_a_name_again_only_where_it_differs_from_the_given_one(rapidocr, monkeypatch):
+    # "mixed": the tiny recogniser reads every line; PP-OCRv4's reads a name's line again only
+    # when the read is not the name another source (the MRZ) gives, or none is given. The
+    # surname is compared in the MRZ's alphabet (MÜLLER is MUELLER).
+    from idverify.documents.rapidocr_text import _same_name
+
+    g = generate_document(4, kind="td3", level="clean")
+    t = g.truth
+    calls = []
+    real = type(rapidocr).recognise
+
+    def counted(self, crops, *, names=False):
+        calls.append((len(crops), names))
+        return real(self, crops, names=names)
+
+    monkeypatch.setattr(type(rapidocr), "recognise", counted)
+    given = {"surname": t.mrz_surname, "given_names": t.mrz_given_names}
+    first = rapidocr.read(g.arrays[0], names=given)
+    assert _same_name(first["surname"].value, t.mrz_surname) and not any(names for _, names in calls)
+    calls.clear()
+    other = rapidocr.read(g.arrays[0], names={"surname": "SOMEONE", "given_names": t.mrz_given_names})
+    assert [n for n, names in calls if names] == [1] and other["surname"].value == first["surname"].value
+    calls.clear()
+    rapidocr.read(g.arrays[0])
+    assert [n for n, names in calls if names] == [2]
+    assert _same_name("MÜLLER", "MUELLER") and _same_name("JEAN-PAUL", "JEAN PAUL") and not _same_name("MULLER", "MUELLER")

@@ -16,7 +16,8 @@ def test_defaults_are_valid_and_in_the_config():
 
 @pytest.mark.parametrize(("key", "value"), [("min_age_years", -1), ("expiring_within_days", -5), ("max_working_side_px", 100),
                                             ("min_mrz_score", 101), ("viz", "sometimes"), ("document_width_px", 10),
-                                            ("viz_min_confidence", 1.5), ("viz_engine", "easyocr")])
+                                            ("viz_min_confidence", 1.5), ("viz_engine", "easyocr"),
+                                            ("viz_models", "ppocrv9")])
 def test_bad_values(key, value):
     with pytest.raises(ConfigError):
         build(DocumentSettings, {key: value})

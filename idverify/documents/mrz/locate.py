@@ -54,6 +54,8 @@ class MrzZone:
 @dataclass
 class _Chain:
     boxes: list[tuple[int, int, int, int]]  # x, y, w, h
+    #: The median height, and the number of boxes it was taken over (boxes are only added).
+    _height: tuple[int, float] = (0, 0.0)
 
     @property
     def x0(self) -> int:
@@ -69,7 +71,10 @@ class _Chain:
 
     @property
     def h(self) -> float:
-        return float(np.median([h for _, _, _, h in self.boxes]))
+        # Asked thousands of times per search (every join and every group): taken once per size.
+        if self._height[0] != len(self.boxes):
+            self._height = (len(self.boxes), float(np.median([h for _, _, _, h in self.boxes])))
+        return self._height[1]
 
 
 #: How the print is separated from the paper for the component search: the black-hat image
