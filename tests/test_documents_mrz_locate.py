@@ -104,3 +104,20 @@ def test_a_card_line_whose_grid_the_other_two_contradict_takes_theirs():
     # Lines that agree, and two lines alone, are left as fitted.
     assert _aligned((*good, line(218.2, 14.1, 469)), group)[2].centers[0, 0] == 218.2
     assert _aligned(tuple(good), group[:2]) == tuple(good)
+
+
+def test_a_line_seen_on_both_sides_of_a_glare_gap_keeps_its_first_cells():
+    # Both ends of the line at the zone's edges, 13 cells hidden between (benchmark seed 1036),
+    # on a tilted photo whose pitch grows along the line: the walk across the gap counts a
+    # cell too many, and pinning the whole line to the right end slipped every character
+    # before the gap (11-25 px off); now only the part after the gap takes the right end.
+    from idverify.documents.mrz.locate import _fitted_grid
+
+    n, pitch, left = 44, 10.0, 100.0
+    for growth in (0.0, 0.02, 0.03, 0.05):
+        centre = [left + 0.345 * pitch + pitch * i + growth * i * i for i in range(n)]
+        seen = [*range(21), *range(34, 44)]
+        chain = [(int(round(centre[i] - 3)), 50, 6, 10) for i in seen]
+        line, first, last = _fitted_grid(chain, n, left, centre[-1] + 0.345 * pitch)
+        assert (first, last) == (0, 43) and line.length == n
+        assert max(abs(line.centers[i, 0] - centre[i]) for i in seen) < 2.0, growth

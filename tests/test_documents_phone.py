@@ -124,16 +124,18 @@ GLARE_DAY = dt.date(2026, 12, 4)
 def test_a_page_glare_half_hides_is_read_where_it_shows_and_says_what_it_did_not_see(reader):
     # Benchmark seed 1056 (the generator depends on the day): a glare spot over the middle of
     # both MRZ lines of a tilted passport page. No search found a zone, so the response was
-    # NO_MACHINE_READABLE_DATA; the glare search reads the visible cells, whose digits pass,
-    # and names the fields read where nothing was seen.
+    # NO_MACHINE_READABLE_DATA; the glare search reads the visible cells, and a field read
+    # wrong is never returned as fine: its name is in a reason (doubted or not seen).
     g = generate_document(1056, kind="td3", level="phone", today=GLARE_DAY)
     resp = read_document(g.images, reader, today=GLARE_DAY)
-    doc, codes = resp.document, {r.code for r in resp.reasons}
-    assert doc.document_number == g.truth.document_number and doc.birth_date == g.truth.birth_date.isoformat()
-    assert doc.surname == g.truth.mrz_surname and doc.nationality == g.truth.nationality
+    doc, t, codes = resp.document, g.truth, {r.code for r in resp.reasons}
+    assert doc.birth_date == t.birth_date.isoformat() and doc.surname == t.mrz_surname and doc.nationality == t.nationality
     assert "MRZ_OBSCURED" in codes and "NO_MACHINE_READABLE_DATA" not in codes
-    obscured = next(r.message for r in resp.reasons if r.code == "MRZ_OBSCURED")
-    assert "expiry_date" in obscured and "document_number" not in obscured
+    said = " ".join(r.message for r in resp.reasons if r.code in ("MRZ_OBSCURED", "MRZ_UNCERTAIN"))
+    for field, got, want in [("document_number", doc.document_number, t.document_number),
+                             ("expiry_date", doc.expiry_date, t.expiry_date.isoformat()),
+                             ("name", doc.given_names, t.mrz_given_names)]:
+        assert got == want or field in said or "MRZ_INVALID" in codes, field
 
 
 def test_an_expiry_the_readings_doubt_under_glare_is_a_review_not_a_verdict(reader):

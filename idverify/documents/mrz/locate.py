@@ -171,6 +171,11 @@ def _split_merged(boxes: list[tuple[float, float, float, float]], pitch: float) 
     return out
 
 
+#: A step of at least this many cells between two characters of a line is a gap in what was
+#: seen (glare, a stamp), across which the cell count is a guess.
+_GAP_CELLS = 4
+
+
 def _one_missed_step(idx: np.ndarray, xs: np.ndarray) -> np.ndarray:
     """``idx`` (cell indices of the components at ``xs``) with one cell added from the
     component where a smooth (quadratic: perspective) grid then fits the components best."""
@@ -211,6 +216,15 @@ def _fitted_grid(chain: list[tuple[int, int, int, int]], n: int, left: float, ri
         # the right end would put the first character in the second cell; instead the step is
         # placed where the grid fits the components best.
         idx = _one_missed_step(idx, xs)
+    steps = np.diff(idx)
+    if (len(steps) and steps.max() >= _GAP_CELLS and idx[0] == 0 and idx[-1] != n - 1
+            and xs[0] < left + pitch and xs[-1] > right - pitch):
+        # Both ends at the zone's edges across a wide gap (glare): the cells the gap hides are
+        # the count in doubt, not the first cell. The part after the gap takes the right end;
+        # pinning the whole line to it would slip every cell before the gap.
+        k = int(steps.argmax()) + 1
+        if idx[k] + (n - 1) - idx[-1] > idx[k - 1]:
+            idx[k:] += (n - 1) - idx[-1]
     # Pin the ends: the first and last cells sit at the zone's edges.
     if idx[-1] <= n - 1 and xs[-1] > right - pitch:
         idx += (n - 1) - idx[-1]
