@@ -128,8 +128,11 @@ def test_a_finished_call_hands_its_slot_to_the_oldest_queued_caller_at_once():
     with slots._cond:  # re-entrant: the queued caller cannot wake while this test holds it
         held.__exit__(None, None, None)
         assert (slots.running, slots.waiting) == (1, 0)  # handed on, not freed
-        with pytest.raises(DeadlineExceeded) as info:  # queued (its deadline is now), not refused
-            with slots.hold(_call(remaining=1e-6)):
+        # Queued (its deadline is now), not refused. A deadline of 0, not a microsecond: with
+        # time left the wait releases the lock, the waiter runs and hands this call its slot
+        # (CI on a loaded machine, 2026-12-04).
+        with pytest.raises(DeadlineExceeded) as info:
+            with slots.hold(_call(remaining=0.0)):
                 pass
         assert info.value.reason == "DEADLINE_PASSED_IN_QUEUE"
     waiter.join(5)
