@@ -184,7 +184,7 @@ def test_rapidocr_models_ship_with_the_wheel(rapidocr):
     for name in MODELS:
         det, rec, table, _ = _model_files(name)
         assert det.is_file() and rec.is_file() and (table is None or table.is_file())
-    assert rapidocr.models == "mixed" and rapidocr.det_width == 640
+    assert rapidocr.models == "mixed" and rapidocr.det_width == 640 and rapidocr._rec_min_width == 160
 
 
 @pytest.fixture(scope="module", params=["mixed", "ppocrv4"])
@@ -244,6 +244,7 @@ def test_rapidocr_line_input_is_its_own_width_padded_to_the_training_width():
     short = _rec_input(np.full((20, 40, 3), 255, np.uint8))  # 96 px wide at 48 high: padded
     long = _rec_input(np.full((20, 400, 3), 255, np.uint8))  # 960 px wide: no padding
     assert short.shape == (1, 3, REC_HEIGHT, REC_MIN_WIDTH) and long.shape == (1, 3, REC_HEIGHT, 960)
+    assert _rec_input(np.full((20, 40, 3), 255, np.uint8), 160).shape == (1, 3, REC_HEIGHT, 160)
     assert short[..., :96].min() == 1.0 and not short[..., 96:].any()  # white, then RapidOCR's zero padding
 
 

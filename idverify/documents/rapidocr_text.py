@@ -47,6 +47,10 @@ __all__ = ["RapidOcrFields"]
 #: real specimens were misread more often (benchmarks/RESULTS.md).
 REC_HEIGHT = 48
 REC_MIN_WIDTH = 320
+#: The PP-OCRv6 tiny recogniser's least width: padded to 160 px it reads the same printed fields
+#: as at 320 on generated and real pages (and one more agreeing with the MRZ on the real ones),
+#: with no false MRZ_VIZ_MISMATCH more; unpadded it raised one (benchmarks/RESULTS.md).
+TINY_REC_MIN_WIDTH = 160
 
 
 def _session(model: Path, threads: int) -> Any:
@@ -65,13 +69,13 @@ def _session(model: Path, threads: int) -> Any:
     return ort.InferenceSession(graph, opts, providers=["CPUExecutionProvider"])
 
 
-def _rec_input(crop_rgb: np.ndarray) -> np.ndarray:
+def _rec_input(crop_rgb: np.ndarray, min_width: int = REC_MIN_WIDTH) -> np.ndarray:
     """One line crop (RGB) as the recogniser's input: BGR, 48 px high at its own width, scaled
-    to -1..1, padded with zeros (RapidOCR's padding) to at least ``REC_MIN_WIDTH``."""
+    to -1..1, padded with zeros (RapidOCR's padding) to at least ``min_width``."""
     h, w = crop_rgb.shape[:2]
     rw = max(8, int(math.ceil(REC_HEIGHT * w / float(h))))
     img = cv2.resize(np.ascontiguousarray(crop_rgb[:, :, ::-1]), (rw, REC_HEIGHT)).astype(np.float32)
-    out = np.zeros((1, 3, REC_HEIGHT, max(rw, REC_MIN_WIDTH)), np.float32)
+    out = np.zeros((1, 3, REC_HEIGHT, max(rw, min_width)), np.float32)
     out[0, :, :, :rw] = img.transpose(2, 0, 1) / 127.5 - 1.0
     return out
 
@@ -163,6 +167,7 @@ class RapidOcrFields:
         v4_decode = self._engine.text_rec.postprocess_op
         self._engine.text_rec.session.session = self._rec  # one recogniser session, not two
         self._rec_input = self._rec.get_inputs()[0].name
+        self._rec_min_width = REC_MIN_WIDTH if models == "ppocrv4" else TINY_REC_MIN_WIDTH
         if table is None:
             self._decode = v4_decode
         else:
@@ -192,10 +197,13 @@ class RapidOcrFields:
     def recognise(self, crops: list[np.ndarray], *, names: bool = False) -> list[tuple[str, float]]:
         """Text and confidence (0-1) of each line crop (RGB), one recogniser run per line
         (``names``: with the recogniser of names, PP-OCRv4's in "mixed")."""
-        session, input_name, decode = self._names if names and self._names else (self._rec, self._rec_input, self._decode)
+        if names and self._names:
+            (session, input_name, decode), min_width = self._names, REC_MIN_WIDTH
+        else:
+            session, input_name, decode, min_width = self._rec, self._rec_input, self._decode, self._rec_min_width
         out = []
         for c in crops:
-            x = _rec_input(c)
+            x = _rec_input(c, min_width)
             with self._lock:
                 preds = session.run(None, {input_name: x})[0]
             text, score = decode(preds, False)[0]
