@@ -35,7 +35,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from idverify.documents.mrz.transliterate import transliterate
+from idverify.documents.mrz.transliterate import name_key
 from idverify.documents.onnx_folding import fold_elementwise
 from idverify.documents.printed_fields import FIELDS, TextLine, VizField, caption_field, fields_from_lines
 from idverify.errors import Unavailable
@@ -127,8 +127,7 @@ def _model_files(models: str) -> tuple[Path, Path, Path | None, dict[str, float]
 def _same_name(printed: str, other: str) -> bool:
     """True when a printed name is ``other`` in the MRZ's alphabet (ICAO transliteration:
     MÜLLER is MUELLER), letter for letter."""
-    key = lambda text: " ".join(transliterate(text).replace("<", " ").split())  # noqa: E731
-    return key(printed) == key(other)
+    return name_key(printed).split() == name_key(other).split()
 
 
 class RapidOcrFields:

@@ -29,7 +29,8 @@ from idverify.documents._intake import decode_image
 from idverify.documents.barcode import AamvaLicence, decode_pdf417, parse_aamva
 from idverify.documents.checks import document_checks
 from idverify.documents.locate import Located, locate_document
-from idverify.documents.mrz import MrzFormat, MrzResult, transliterate
+from idverify.documents.mrz import MrzFormat, MrzResult
+from idverify.documents.mrz.transliterate import name_key
 from idverify.documents.mrz.ocrb_cells import CellClassifier
 from idverify.documents.mrz.read import MrzReading, read_mrz
 from idverify.documents.portrait import FaceOnDocument, detect_faces, portrait_box
@@ -299,15 +300,11 @@ def _map_box(box: tuple[int, int, int, int], m: np.ndarray, shape: tuple[int, ..
     return pb.BoundingBox(left=int(round(x0)), top=int(round(y0)), width=int(round(x1 - x0)), height=int(round(y1 - y0)))
 
 
-def _name_key(text: str) -> str:
-    return transliterate(text).replace("<", " ")
-
-
 def _similarity(field_name: str, a: str, b: str, truncated: bool) -> float:
     from rapidfuzz import fuzz
 
     if field_name in ("surname", "given_names"):
-        a, b = _name_key(a), _name_key(b)
+        a, b = name_key(a), name_key(b)
         if truncated and len(b) > len(a):
             b = b[: len(a)]
     elif field_name == "document_number":
@@ -325,9 +322,9 @@ def _viz_name_is_partial_read(mrz_value: str, other_value: str) -> bool:
     contradicts nothing;
     a different or extra word still counts as a mismatch.
     """
-    mrz_tokens = set(_name_key(mrz_value).split())
+    mrz_tokens = set(name_key(mrz_value).split())
     # One or two letters not in the MRZ are the remains of a word OCR broke ("IN" of "JOHN").
-    other_tokens = [t for t in _name_key(other_value).split() if t in mrz_tokens or len(t) > 2]
+    other_tokens = [t for t in name_key(other_value).split() if t in mrz_tokens or len(t) > 2]
     # A word cut short at a hologram or the page edge ("MIL" of "MILOS") is a partial read too,
     # and so is a piece of four letters or more from its middle or end (its start under the
     # blanked portrait, "SSON" of "ERIKSSON"; a line split in the wrong place, "ERGE").
@@ -348,7 +345,7 @@ def _viz_name_is_one_slip(mrz_value: str, other_value: str) -> bool:
     from rapidfuzz.distance import Levenshtein
 
     def fold(text: str) -> str:
-        text = _name_key(text).replace(" ", "")
+        text = name_key(text).replace(" ", "")
         for digraph, letter in _DIGRAPHS:
             text = text.replace(digraph, letter)
         return text
@@ -451,6 +448,8 @@ def read_document(images: Sequence[bytes], reader: DocumentReader, *, today: dt.
         x, y, w, h = pbox
         resp.portrait_png = _png(np.ascontiguousarray(portrait_read.view[y:y + h, x:x + w]))
 
+    # The MRZ read well enough to use, or None.
+    mrz_result = best_mrz.mrz.result if best_mrz is not None and best_mrz.mrz.result.score >= s.min_mrz_score else None
     # Printed fields, on the image with the portrait (the data page or the card's front).
     viz: dict[str, VizField] = {}
     want_viz = s.viz == "always" or (s.viz == "fallback" and best_mrz is None and barcode is None)
@@ -459,16 +458,13 @@ def read_document(images: Sequence[bytes], reader: DocumentReader, *, today: dt.
         t = time.perf_counter()
         view = _printed_page(viz_read)
         if view.shape[0] >= 32 and view.shape[1] >= 32:
-            known = (best_mrz.mrz.result if best_mrz is not None and best_mrz.mrz.result.score >= s.min_mrz_score
-                     else barcode)
+            known = mrz_result or barcode
             names = {"surname": known.surname, "given_names": known.given_names} if known is not None else None
             viz = reader.printed_fields().read(view, us_dates=barcode is not None, names=names)
         timer.add("viz", t)
 
     sources: list[tuple[int, dict[str, tuple[str, float]]]] = []
-    mrz_result = None
-    if best_mrz is not None and best_mrz.mrz.result.score >= s.min_mrz_score:
-        mrz_result = best_mrz.mrz.result
+    if mrz_result is not None:
         sources.append((pb.FIELD_SOURCE_MRZ, _mrz_fields(mrz_result, best_mrz.mrz.ocr_confidence)))
     if barcode is not None:
         sources.append((pb.FIELD_SOURCE_BARCODE, _barcode_fields(barcode)))

@@ -12,7 +12,7 @@ import re
 
 from idverify.icao.transliteration import to_latin
 
-__all__ = ["transliterate", "mrz_name_field"]
+__all__ = ["mrz_name_field", "name_key", "transliterate"]
 
 _SEPARATORS = re.compile(r"[^A-Z0-9]+")
 _DIGITS = re.compile(r"[0-9]")
@@ -22,6 +22,12 @@ def transliterate(text: str) -> str:
     """``text`` in MRZ characters only: upper case A-Z with ``<`` for every separator."""
     mrz = _DIGITS.sub("", _SEPARATORS.sub("<", to_latin(text)))
     return mrz.strip("<")
+
+
+def name_key(text: str) -> str:
+    """A name as the MRZ spells it, words apart: ``transliterate`` with its fillers as spaces
+    (MÜLLER and MUELLER, JEAN-PAUL and JEAN PAUL each have one key)."""
+    return transliterate(text).replace("<", " ")
 
 
 def mrz_name_field(surname: str, given_names: str, width: int) -> tuple[str, bool]:
