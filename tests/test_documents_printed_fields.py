@@ -236,6 +236,29 @@ def test_rapidocr_threads_share_one_engine(monkeypatch):
     assert len(built) == 1 and got == [alone] * 3
 
 
+def test_rapidocr_lines_shared_between_threads_read_as_one_thread_reads_them(rapidocr):
+    # A page's lines are recognised on two threads (the wall time of the pass): every line
+    # keeps its place and reads what the calling thread alone reads.
+    from idverify.documents.rapidocr_text import RapidOcrFields, _quad_crop
+
+    rgb = generate_document(4, kind="td3", level="clean").arrays[0]
+    crops = [_quad_crop(rgb, q, None)[0] for q in rapidocr.detect(rgb)]
+    assert len(crops) >= 10
+    alone = RapidOcrFields(line_threads=1)
+    assert alone._helpers is None and rapidocr._helpers is not None
+    assert rapidocr.recognise(crops) == alone.recognise(crops)
+    assert rapidocr.recognise(crops[:1]) == alone.recognise(crops[:1]) and rapidocr.recognise([]) == []
+
+
+def test_lines_are_shared_out_by_width():
+    from idverify.documents.rapidocr_text import _shares
+
+    assert _shares([100.0, 300.0, 200.0, 100.0], 2) == [[1, 3], [0, 2]]
+    assert _shares([5.0], 2) == [[0]] and _shares([], 2) == [[]] and _shares([1.0, 2.0], 1) == [[0, 1]]
+    shares = _shares([float(w) for w in range(1, 20)], 2)
+    assert sorted(i for s in shares for i in s) == list(range(19))
+
+
 def test_rapidocr_line_input_is_its_own_width_padded_to_the_training_width():
     import numpy as np
 

@@ -12,8 +12,10 @@ detector (DBNet) finds the text lines on the page scaled to ``det_width`` pixels
 recogniser reads each line crop from the full-size page. Cost is in recognition and grows with
 the width of text read, so a line is first read only up to ``first_ratio`` times its height
 (a caption's first words name it; most values fit whole) and read again in full only when it
-turns out to be a value that was cut. One onnxruntime thread per session: the machine's cores
-belong to the service's requests, not to one model.
+turns out to be a value that was cut. One onnxruntime thread per session, and the page's lines
+split between two threads (``line_threads``): onnxruntime releases the GIL while it runs, so the
+second core reads half the lines while the first reads the other half (the wall time of the pass,
+not its CPU: a worker process reads one document at a time).
 
 Speed (issue 16, item 4; benchmarks/RESULTS.md): the sessions are built here, not by RapidOCR,
 with onnxruntime's memory arena on (RapidOCR turns it off; the detector then spends a quarter
@@ -29,6 +31,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -130,18 +133,31 @@ def _same_name(printed: str, other: str) -> bool:
     return name_key(printed).split() == name_key(other).split()
 
 
+def _shares(widths: list[float], n: int) -> list[list[int]]:
+    """The indices of ``widths`` in ``n`` shares of about equal total width (the widest first,
+    each to the lightest share), each share in index order; the first share is never empty
+    while there is a line."""
+    loads = [0.0] * n
+    out: list[list[int]] = [[] for _ in range(n)]
+    for i in sorted(range(len(widths)), key=lambda k: -widths[k]):
+        k = loads.index(min(loads))
+        loads[k] += widths[i]
+        out[k].append(i)
+    return [sorted(share) for share in out if share] or [[]]
+
+
 class RapidOcrFields:
     """Printed fields with RapidOCR's detector and recogniser (built once; thread-safe: one
-    engine per process, each call to it under a lock). An engine costs 74-110 MB; onnxruntime
-    sessions may be shared between threads, and a worker process reads on one thread, so an
-    engine per thread only cost memory (it was never freed). ``models``: one of :data:`MODELS`;
-    RapidOCR's pre- and post-processing serve both (the same DB detector and CTC recogniser
-    conventions, 48-pixel lines)."""
+    engine per process, each detection under a lock; onnxruntime sessions run from several
+    threads at once). An engine costs 74-110 MB; an engine per thread only cost memory (it was
+    never freed). ``models``: one of :data:`MODELS`; RapidOCR's pre- and post-processing serve
+    both (the same DB detector and CTC recogniser conventions, 48-pixel lines). ``line_threads``:
+    how many threads recognise one page's lines (1: the calling thread alone)."""
 
     name = "rapidocr"
 
     def __init__(self, *, det_width: int | None = None, first_ratio: float = 9.0, threads: int = 1,
-                 models: str = "mixed") -> None:
+                 models: str = "mixed", line_threads: int = 2) -> None:
         try:
             from rapidocr_onnxruntime import RapidOCR
         except ImportError as exc:  # pragma: no cover - a dependency of the package
@@ -151,6 +167,9 @@ class RapidOcrFields:
         self.det_width = det_width or (736 if models == "ppocrv4" else 640)
         self.first_ratio = first_ratio
         self._lock = threading.Lock()  # the detector's side limit is set per call
+        # The calling thread reads one share of a page's lines, these threads the others.
+        self._helpers = ThreadPoolExecutor(max_workers=line_threads - 1, thread_name_prefix="rapidocr") if line_threads > 1 else None
+        self._shares = max(1, line_threads)
         # Built here: fail at start-up, not on the first request. RapidOCR brings the detector's
         # pre- and post-processing and the recogniser's character table; the sessions are ours.
         self._engine = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=threads, use_cls=False,
@@ -195,19 +214,29 @@ class RapidOcrFields:
 
     def recognise(self, crops: list[np.ndarray], *, names: bool = False) -> list[tuple[str, float]]:
         """Text and confidence (0-1) of each line crop (RGB), one recogniser run per line
-        (``names``: with the recogniser of names, PP-OCRv4's in "mixed")."""
+        (``names``: with the recogniser of names, PP-OCRv4's in "mixed"), the lines shared out
+        among ``line_threads`` threads by their width (a run's cost grows with it)."""
         if names and self._names:
             (session, input_name, decode), min_width = self._names, REC_MIN_WIDTH
         else:
             session, input_name, decode, min_width = self._rec, self._rec_input, self._decode, self._rec_min_width
-        out = []
-        for c in crops:
-            x = _rec_input(c, min_width)
-            with self._lock:
-                preds = session.run(None, {input_name: x})[0]
-            text, score = decode(preds, False)[0]
-            out.append((str(text), float(score)))
-        return out
+
+        def read(indices: list[int]) -> list[tuple[int, str, float]]:
+            out = []
+            for i in indices:
+                preds = session.run(None, {input_name: _rec_input(crops[i], min_width)})[0]
+                text, score = decode(preds, False)[0]
+                out.append((i, str(text), float(score)))
+            return out
+
+        shares = _shares([max(min_width, REC_HEIGHT * c.shape[1] / max(1, c.shape[0])) for c in crops],
+                         self._shares if self._helpers is not None else 1)
+        others = [self._helpers.submit(read, share) for share in shares[1:]] if self._helpers is not None else []
+        got = read(shares[0]) + [item for f in others for item in f.result()]
+        texts: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+        for i, text, score in got:
+            texts[i] = (text, score)
+        return texts
 
     def read(self, rgb: np.ndarray, *, us_dates: bool = False, names: Mapping[str, str] | None = None) -> dict[str, VizField]:
         quads = self.detect(rgb)
