@@ -262,6 +262,44 @@ def test_card_back_is_searched_for_a_face_only_when_the_front_shows_none(mrz_onl
     assert counting.calls >= 1 and back.document.document_number == g.truth.document_number
 
 
+class _Inline:
+    """An executor that runs what it is given at once, on the calling thread."""
+
+    def submit(self, fn, *args):
+        from concurrent.futures import Future
+
+        f = Future()
+        f.set_result(fn(*args))
+        return f
+
+
+def test_a_cards_front_is_read_on_the_helper_thread_while_its_back_mrz_is_read(reader, monkeypatch):
+    # The front's outline, faces and printed lines are read on the reader's helper thread while
+    # the back's MRZ is read on the calling thread; the response is the one read on one thread.
+    import dataclasses
+    import threading
+
+    from idverify.documents import reader as reader_module
+
+    g = generate_document(7, kind="td1", level="clean", today=TODAY)
+    inline = dataclasses.replace(reader, helper=_Inline())
+    one_thread = read_document(g.images, inline, today=TODAY)
+    threads = []
+    real = reader_module.detect_faces
+
+    def recorded(detector, rgb):
+        threads.append(threading.current_thread().name)
+        return real(detector, rgb)
+
+    monkeypatch.setattr(reader_module, "detect_faces", recorded)
+    two_threads = read_document(g.images, reader, today=TODAY)
+    assert threads and all(name.startswith("document") for name in threads)
+    for resp in (one_thread, two_threads):
+        del resp.timings[:]
+    assert two_threads == one_thread and two_threads.document.document_number == g.truth.document_number
+    assert two_threads.portrait_image_index == 0 and any(f.source == pb.FIELD_SOURCE_VIZ for f in two_threads.fields)
+
+
 def test_with_two_mrz_images_the_best_score_wins_not_the_last_good_one(mrz_only_reader):
     # The last image is searched first; its MRZ passes every digit but scores 97 (an issuing
     # state on no code list). The first image's MRZ is perfect (100) and must still be read.

@@ -7,6 +7,7 @@ the proportions of an ICAO portrait (head and shoulders) so that it can be fed t
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,9 @@ __all__ = ["FaceOnDocument", "detect_faces", "portrait_box"]
 
 #: Width, pixels, the document is scaled to for detection (faces on it are then 100-300 px).
 DETECT_WIDTH = 720
+#: dlib's detector is not safe to run from two threads at once (a request's images are read on
+#: two: reader.py), and it holds the GIL while it runs, so serialising it costs no parallelism.
+_DETECTING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,8 @@ def detect_faces(detector: Any, rgb: np.ndarray) -> list[FaceOnDocument]:
     scale = min(1.0, DETECT_WIDTH / float(max(w, 1)))
     small = cv2.resize(rgb, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else rgb
     upsample = 1 if small.shape[1] < 500 else 0
-    rects, scores, _ = detector.run(np.ascontiguousarray(small), upsample, -0.2)
+    with _DETECTING:
+        rects, scores, _ = detector.run(np.ascontiguousarray(small), upsample, -0.2)
     faces = []
     for r, s in zip(rects, scores):
         x0, y0 = max(0, r.left()) / scale, max(0, r.top()) / scale

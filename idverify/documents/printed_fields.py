@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import cv2
 import numpy as np
@@ -102,15 +102,27 @@ class TextLine:
 
 
 class PrintedFieldReader(Protocol):
-    """What the document reader needs of an OCR engine for the printed fields."""
+    """What the document reader needs of an OCR engine for the printed fields. A read is two
+    steps: :meth:`lines`, what can be read of the page before any other source is known (it
+    may run on another thread while the MRZ of another image is read), and :meth:`fields`,
+    which finishes it once the MRZ or barcode is known; :meth:`read` is both."""
 
     #: "rapidocr" or "tesseract" (the ``documents.viz_engine`` setting that selects it).
     name: str
 
+    def lines(self, rgb: np.ndarray) -> Any:
+        """The text on the upright document ``rgb`` (portrait and MRZ blanked), in a form only
+        this reader's :meth:`fields` takes (a reader may leave all the work to it)."""
+        ...
+
+    def fields(self, lines: Any, *, us_dates: bool = False, names: Mapping[str, str] | None = None) -> dict[str, VizField]:
+        """The printed fields of what :meth:`lines` gave. ``names``: the surname and given
+        names another source gives (the MRZ, a barcode); a reader may read a name's line again
+        when its read differs, never change a read to it."""
+        ...
+
     def read(self, rgb: np.ndarray, *, us_dates: bool = False, names: Mapping[str, str] | None = None) -> dict[str, VizField]:
-        """The printed fields of the upright document ``rgb`` (portrait and MRZ blanked).
-        ``names``: the surname and given names another source gives (the MRZ, a barcode); a
-        reader may read a name's line again when its read differs, never change a read to it."""
+        """``fields(lines(rgb), ...)``."""
         ...
 
 
@@ -396,7 +408,14 @@ class TesseractFields:
         self.engine = engine
         self.width = width
 
+    def lines(self, rgb: np.ndarray) -> np.ndarray:
+        """The page itself: the sparse pass and its re-reads are one step (:meth:`fields`)."""
+        return rgb
+
     def read(self, rgb: np.ndarray, *, us_dates: bool = False, names: Mapping[str, str] | None = None) -> dict[str, VizField]:
+        return self.fields(rgb, us_dates=us_dates, names=names)
+
+    def fields(self, rgb: np.ndarray, *, us_dates: bool = False, names: Mapping[str, str] | None = None) -> dict[str, VizField]:
         h, w = rgb.shape[:2]
         scale = self.width / float(w)
         gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)

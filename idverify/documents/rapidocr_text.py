@@ -32,6 +32,7 @@ import math
 import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,7 @@ from idverify.documents.onnx_folding import fold_elementwise
 from idverify.documents.printed_fields import FIELDS, TextLine, VizField, caption_field, fields_from_lines
 from idverify.errors import Unavailable
 
-__all__ = ["RapidOcrFields"]
+__all__ = ["PageLines", "RapidOcrFields"]
 
 #: Height and least width, pixels, of the recogniser's input: PP-OCRv4 is trained on lines
 #: padded to 48 x 320. Narrower lines are padded to it: read unpadded, short lines on the small
@@ -131,6 +132,16 @@ def _same_name(printed: str, other: str) -> bool:
     """True when a printed name is ``other`` in the MRZ's alphabet (ICAO transliteration:
     MÜLLER is MUELLER), letter for letter."""
     return name_key(printed).split() == name_key(other).split()
+
+
+@dataclass(frozen=True)
+class PageLines:
+    """A page's text lines as read (:meth:`RapidOcrFields.lines`): the page, each line's quad
+    on it and its read, top to bottom."""
+
+    rgb: np.ndarray
+    quads: list[np.ndarray]
+    lines: list[TextLine]
 
 
 def _shares(widths: list[float], n: int) -> list[list[int]]:
@@ -238,10 +249,11 @@ class RapidOcrFields:
             texts[i] = (text, score)
         return texts
 
-    def read(self, rgb: np.ndarray, *, us_dates: bool = False, names: Mapping[str, str] | None = None) -> dict[str, VizField]:
+    def lines(self, rgb: np.ndarray) -> PageLines:
+        """The text lines of the page, read (a value cut short read again whole)."""
         quads = self.detect(rgb)
         if not quads:
-            return {}
+            return PageLines(rgb, [], [])
         cuts = [_quad_crop(rgb, q, self.first_ratio) for q in quads]
         texts = self.recognise([c for c, _ in cuts])
         lines = [TextLine(t, s, tuple(int(v) for v in (q[:, 0].min(), q[:, 1].min(), q[:, 0].max(), q[:, 1].max())))
@@ -252,6 +264,12 @@ class RapidOcrFields:
             full = self.recognise([_quad_crop(rgb, quads[i], None)[0] for i in again])
             for i, (t, s) in zip(again, full):
                 lines[i] = TextLine(t, s, lines[i].box)
+        return PageLines(rgb, quads, lines)
+
+    def fields(self, page: PageLines, *, us_dates: bool = False, names: Mapping[str, str] | None = None) -> dict[str, VizField]:
+        if not page.lines:
+            return {}
+        lines = list(page.lines)
         fields = fields_from_lines(lines, us_dates=us_dates)
         if self._names is not None:
             # The names' value lines again, with the recogniser that reads every Latin letter,
@@ -259,8 +277,11 @@ class RapidOcrFields:
             doubted = [f for f in _NAME_FIELDS if f in fields and not (names and names.get(f) and _same_name(fields[f].value, names[f]))]
             again = sorted({i for i, ln in enumerate(lines) for f in doubted if ln.text == fields[f].raw})
             if again:
-                full = self.recognise([_quad_crop(rgb, quads[i], None)[0] for i in again], names=True)
+                full = self.recognise([_quad_crop(page.rgb, page.quads[i], None)[0] for i in again], names=True)
                 for i, (t, s) in zip(again, full):
                     lines[i] = TextLine(t, s, lines[i].box)
                 fields = fields_from_lines(lines, us_dates=us_dates)
         return {k: v for k, v in fields.items() if k in FIELDS}
+
+    def read(self, rgb: np.ndarray, *, us_dates: bool = False, names: Mapping[str, str] | None = None) -> dict[str, VizField]:
+        return self.fields(self.lines(rgb), us_dates=us_dates, names=names)

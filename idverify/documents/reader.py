@@ -8,6 +8,13 @@
 Each step is a small module of this package; this one only wires them, picks each field from
 its best source (MRZ, then barcode, then VIZ), and fills the response. Heavy objects (the
 Tesseract engine, the face detector) are built once in :func:`build_document_reader`.
+
+A request of several images (a card's front and back) is read on two threads: the last image's
+MRZ on the calling thread, and meanwhile the others' outlines, faces and printed lines on the
+reader's helper thread, as they would be read once the MRZ is known to be perfect (an MRZ
+search of a card's front finds none). When it is not, they are searched for an MRZ after it,
+and the early read stands where none is found. The response's stage timings then add up to
+more than the wall time.
 """
 
 from __future__ import annotations
@@ -16,7 +23,9 @@ import dataclasses
 import datetime as dt
 import functools
 import io
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,6 +85,9 @@ class DocumentReader:
     printed: PrintedFieldReader | None = None
     #: The OCR-B MRZ cell classifier (a second opinion on the MRZ); None: Tesseract alone.
     cells: CellClassifier | None = None
+    #: The thread that reads a request's other images while the last one's MRZ is read.
+    helper: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="document"),
+                                       compare=False, repr=False)
 
     def printed_fields(self) -> PrintedFieldReader:
         return self.printed or build_printed_field_reader(self.settings, self.engine)
@@ -120,14 +132,18 @@ class _ImageRead:
     mrz_top: int | None = None  # top of the MRZ zone on the view, pixels
     faces: list[FaceOnDocument] = field(default_factory=list)
     faces_searched: bool = False
+    printed: Any = None  # the printed lines of the page, read ahead (PrintedFieldReader.lines)
 
 
 class _Timer:
     def __init__(self) -> None:
         self.stages: dict[str, float] = {}
+        self._lock = threading.Lock()  # two threads read one request
 
     def add(self, stage: str, start: float) -> None:
-        self.stages[stage] = self.stages.get(stage, 0.0) + (time.perf_counter() - start) * 1000.0
+        ms = (time.perf_counter() - start) * 1000.0
+        with self._lock:
+            self.stages[stage] = self.stages.get(stage, 0.0) + ms
 
 
 def _warp_view(rgb: np.ndarray, view_to_photo: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -174,16 +190,20 @@ def _perfect(reading: MrzReading | None) -> bool:
 
 
 def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer, today: dt.date,
-             search_mrz: bool = True, defer_card_back_faces: bool = False) -> _ImageRead:
+             search_mrz: bool = True, defer_card_back_faces: bool = False, early: _ImageRead | None = None) -> _ImageRead:
     """Locate the document on one image, read its MRZ (unless ``search_mrz`` is false) and find
     its faces; with ``defer_card_back_faces`` an image whose MRZ is a card's (TD1: the back,
     where ICAO 9303 puts no portrait) is left for :func:`_find_faces` to search later, only
-    when no other image shows a face."""
+    when no other image shows a face. ``early``: this image read without an MRZ search
+    (:func:`_read_ahead`); its outline is used, and it is the read when no MRZ is found."""
     s = reader.settings
     out = _ImageRead(index, rgb)
-    t = time.perf_counter()
-    out.located = locate_document(rgb, max_width=s.document_width_px)
-    timer.add("locate", t)
+    if early is not None:
+        out.located = early.located
+    else:
+        t = time.perf_counter()
+        out.located = locate_document(rgb, max_width=s.document_width_px)
+        timer.add("locate", t)
     t = time.perf_counter()
     # The photo first (the MRZ search deskews by itself, and an outline found may be only a
     # part of the document, such as one side of a two-sided scan); the rectified outline
@@ -229,6 +249,8 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
         # The upright view at the working scale of the MRZ search.
         out.view = _warp_view(rgb, out.view_to_photo, (vw, vh))
     timer.add("mrz", t)
+    if out.mrz is None and early is not None:
+        return early  # the same steps on the same outline
     if out.mrz is None:
         t = time.perf_counter()
         for base in ([out.located.image] if out.located is not None else []) + [rgb]:
@@ -259,6 +281,30 @@ def _find_faces(out: _ImageRead, reader: DocumentReader, timer: _Timer) -> None:
                 out.view_to_photo = base_to_photo @ _rot90_to_photo(k, base.shape[1], base.shape[0])
                 break
     timer.add("portrait", t)
+
+
+def _read_ahead(images: Sequence[np.ndarray], reader: DocumentReader, timer: _Timer, today: dt.date,
+                printed: bool) -> list[_ImageRead]:
+    """``images`` read as :func:`read_document` reads them once an MRZ is known to be perfect
+    (no MRZ search), with the printed lines of those that show a face (``printed``: the
+    printed fields are read)."""
+    out = []
+    for i, rgb in enumerate(images):
+        r = _analyse(i, rgb, reader, timer, today, search_mrz=False, defer_card_back_faces=True)
+        if printed and r.faces:
+            t = time.perf_counter()
+            r.printed = _printed_lines(r, reader)
+            timer.add("viz", t)
+        out.append(r)
+    return out
+
+
+def _printed_lines(r: _ImageRead, reader: DocumentReader) -> Any:
+    """The printed lines of ``r``'s page (:func:`_printed_page`), or None when it is too small."""
+    view = _printed_page(r)
+    if view.shape[0] < 32 or view.shape[1] < 32:
+        return None
+    return reader.printed_fields().lines(view)
 
 
 def _printed_page(r: _ImageRead) -> np.ndarray:
@@ -422,10 +468,14 @@ def read_document(images: Sequence[bytes], reader: DocumentReader, *, today: dt.
     # MRZ search of a card's front finds nothing, in every orientation and on two views); a
     # lesser one leaves them searched, and the best score across images wins.
     # A card's back (a TD1 MRZ) is searched for faces only when no other image shows one.
-    reads: list[_ImageRead] = []
-    for i in reversed(range(len(decoded))):
-        reads.append(_analyse(i, decoded[i], reader, timer, today, search_mrz=not any(_perfect(r.mrz) for r in reads),
-                              defer_card_back_faces=len(decoded) > 1))
+    # The other images are read meanwhile on the helper thread, without an MRZ search.
+    last = len(decoded) - 1
+    ahead = reader.helper.submit(_read_ahead, decoded[:last], reader, timer, today, s.viz == "always") if last else None
+    reads = [_analyse(last, decoded[last], reader, timer, today, defer_card_back_faces=last > 0)]
+    early = ahead.result() if ahead is not None else []
+    for i in reversed(range(last)):
+        perfect = any(_perfect(r.mrz) for r in reads)
+        reads.append(early[i] if perfect else _analyse(i, decoded[i], reader, timer, today, defer_card_back_faces=True, early=early[i]))
     reads.reverse()
     if not any(r.faces for r in reads):
         for r in reads:
@@ -456,11 +506,11 @@ def read_document(images: Sequence[bytes], reader: DocumentReader, *, today: dt.
     viz_read = portrait_read or next((r for r in reads if r.view is not None), None)
     if want_viz and viz_read is not None:
         t = time.perf_counter()
-        view = _printed_page(viz_read)
-        if view.shape[0] >= 32 and view.shape[1] >= 32:
+        lines = viz_read.printed if viz_read.printed is not None else _printed_lines(viz_read, reader)
+        if lines is not None:
             known = mrz_result or barcode
             names = {"surname": known.surname, "given_names": known.given_names} if known is not None else None
-            viz = reader.printed_fields().read(view, us_dates=barcode is not None, names=names)
+            viz = reader.printed_fields().fields(lines, us_dates=barcode is not None, names=names)
         timer.add("viz", t)
 
     sources: list[tuple[int, dict[str, tuple[str, float]]]] = []
