@@ -231,26 +231,21 @@ class TimedPrinted:
     def __init__(self, inner) -> None:
         self.inner, self.name, self.last = inner, inner.name, None
 
-    def lines(self, rgb):
+    def _timed(self, fn, *args, **kwargs):
         c = _cpu()
         try:
-            return self.inner.lines(rgb)
+            return fn(*args, **kwargs)
         finally:
             self.last = (self.last or 0.0) + _cpu() - c
+
+    def lines(self, rgb):
+        return self._timed(self.inner.lines, rgb)
 
     def fields(self, lines, *, us_dates: bool = False, names=None):
-        c = _cpu()
-        try:
-            return self.inner.fields(lines, us_dates=us_dates, names=names)
-        finally:
-            self.last = (self.last or 0.0) + _cpu() - c
+        return self._timed(self.inner.fields, lines, us_dates=us_dates, names=names)
 
     def read(self, rgb, *, us_dates: bool = False, names=None):
-        c = _cpu()
-        try:
-            return self.inner.read(rgb, us_dates=us_dates, names=names)
-        finally:
-            self.last = _cpu() - c
+        return self._timed(self.inner.read, rgb, us_dates=us_dates, names=names)
 
 
 def _ours(reader: DocumentReader, images, today, tally: Tally, truth: dict, gen_truth=None) -> dict:
