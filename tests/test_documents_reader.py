@@ -273,27 +273,32 @@ class _Inline:
         return f
 
 
-def test_a_cards_front_is_read_on_the_helper_thread_while_its_back_mrz_is_read(reader, monkeypatch):
-    # The front's outline, faces and printed lines are read on the reader's helper thread while
-    # the back's MRZ is read on the calling thread; the response is the one read on one thread.
+@pytest.mark.parametrize("kind", ["td1", "td3"])
+def test_faces_and_printed_lines_are_read_on_the_helper_thread_while_an_mrz_is_read(reader, monkeypatch, kind):
+    # A card's front (outline, faces, printed lines) is read on the reader's helper thread while
+    # its back's MRZ is read on the calling thread; on a passport page, the faces and printed
+    # lines of the view the zone is found on, while the zone is read. The response is the one a
+    # read on one thread gives.
     import dataclasses
     import threading
 
     from idverify.documents import reader as reader_module
 
-    g = generate_document(7, kind="td1", level="clean", today=TODAY)
+    g = generate_document(7, kind=kind, level="clean", today=TODAY)
     inline = dataclasses.replace(reader, helper=_Inline())
     one_thread = read_document(g.images, inline, today=TODAY)
     threads = []
-    real = reader_module.detect_faces
+    for name in ("detect_faces", "_printed_page", "_page_above"):
+        real = getattr(reader_module, name)
 
-    def recorded(detector, rgb):
-        threads.append(threading.current_thread().name)
-        return real(detector, rgb)
+        def recorded(*args, real=real, name=name):
+            threads.append((name, threading.current_thread().name))
+            return real(*args)
 
-    monkeypatch.setattr(reader_module, "detect_faces", recorded)
+        monkeypatch.setattr(reader_module, name, recorded)
     two_threads = read_document(g.images, reader, today=TODAY)
-    assert threads and all(name.startswith("document") for name in threads)
+    assert {name for name, _ in threads} >= {"detect_faces"} and len(threads) >= 2
+    assert all(thread.startswith("document") for _, thread in threads)
     for resp in (one_thread, two_threads):
         del resp.timings[:]
     assert two_threads == one_thread and two_threads.document.document_number == g.truth.document_number

@@ -25,7 +25,7 @@ import functools
 import io
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +41,7 @@ from idverify.documents.locate import Located, locate_document
 from idverify.documents.mrz import MrzFormat, MrzResult
 from idverify.documents.mrz.transliterate import name_key
 from idverify.documents.mrz.ocrb_cells import CellClassifier
+from idverify.documents.mrz.locate import MrzZone
 from idverify.documents.mrz.read import MrzReading, read_mrz
 from idverify.documents.portrait import FaceOnDocument, detect_faces, portrait_box
 from idverify.documents.settings import DocumentSettings
@@ -190,12 +191,17 @@ def _perfect(reading: MrzReading | None) -> bool:
 
 
 def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer, today: dt.date,
-             search_mrz: bool = True, defer_card_back_faces: bool = False, early: _ImageRead | None = None) -> _ImageRead:
+             search_mrz: bool = True, defer_card_back_faces: bool = False, early: _ImageRead | None = None,
+             faces_ahead: bool = False, printed: bool = False) -> _ImageRead:
     """Locate the document on one image, read its MRZ (unless ``search_mrz`` is false) and find
     its faces; with ``defer_card_back_faces`` an image whose MRZ is a card's (TD1: the back,
     where ICAO 9303 puts no portrait) is left for :func:`_find_faces` to search later, only
     when no other image shows a face. ``early``: this image read without an MRZ search
-    (:func:`_read_ahead`); its outline is used, and it is the read when no MRZ is found."""
+    (:func:`_read_ahead`); its outline is used, and it is the read when no MRZ is found.
+    ``faces_ahead``: the reader's helper thread is free (the request's only image); the faces
+    of the first upright view an MRZ zone is found on, and with ``printed`` the printed lines
+    above the zone, are read there while the zone is read (dlib holds the GIL, but Tesseract and
+    onnxruntime do not), and kept when the MRZ read is of that view and zone."""
     s = reader.settings
     out = _ImageRead(index, rgb)
     if early is not None:
@@ -213,6 +219,8 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
     # searches read none, once no view gave a read whose digits pass: their hypotheses cost a
     # read each, and one whose hidden cells hold a check digit cannot pass them all.
     views = [None] + ([out.located.to_photo] if out.located is not None else [])  # None: the photo
+    # view -> photo, view, top of the zone on it, (faces, printed lines)
+    ahead: list[tuple[np.ndarray, np.ndarray, int, Future[tuple[list[FaceOnDocument], Any]]]] = []
     searches = [(i, False) for i in range(len(views))] + [(i, True) for i in range(len(views))]
     unread: set[int] = set()
     for view_index, beside_glare in searches if search_mrz else ():
@@ -222,8 +230,17 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
         base = rgb if base_to_photo is None else out.located.image
         base_to_photo = np.eye(3) if base_to_photo is None else base_to_photo
         gray = cv2.cvtColor(base, cv2.COLOR_RGB2GRAY)
+
+        def zone_found(to_base: np.ndarray, shape: tuple[int, int], zone: MrzZone, base_to_photo: np.ndarray = base_to_photo) -> None:
+            if ahead or not faces_ahead or (defer_card_back_faces and len(zone.lines) == 3):  # 3 lines: a card's back
+                return
+            view_to_photo = base_to_photo @ to_base
+            view = _warp_view(rgb, view_to_photo, (shape[1], shape[0]))
+            top = zone.box[1]
+            ahead.append((view_to_photo, view, top, reader.helper.submit(_ahead_of_mrz, view, top, reader, timer, printed)))
+
         reading = read_mrz(reader.engine, gray, today=today, max_side=s.max_working_side_px, color=base,
-                           cells=reader.cells, beside_glare=beside_glare)
+                           cells=reader.cells, beside_glare=beside_glare, on_zone=zone_found)
         if reading is None or not reading.result.valid:
             unread.add(view_index)
         # A second view replaces the first only for a clearly better read: one point of score
@@ -247,7 +264,11 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
     if out.mrz is not None:
         vh, vw = out.mrz.upright.shape
         # The upright view at the working scale of the MRZ search.
-        out.view = _warp_view(rgb, out.view_to_photo, (vw, vh))
+        if ahead and np.array_equal(ahead[0][0], out.view_to_photo) and ahead[0][1].shape[:2] == (vh, vw) and ahead[0][2] == out.mrz_top:
+            out.view = ahead[0][1]
+        else:
+            out.view = _warp_view(rgb, out.view_to_photo, (vw, vh))
+            ahead.clear()  # the faces of another view
     timer.add("mrz", t)
     if out.mrz is None and early is not None:
         return early  # the same steps on the same outline
@@ -260,8 +281,28 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
                 break
         timer.add("barcode", t)
     if not (defer_card_back_faces and out.mrz is not None and out.mrz.result.format is MrzFormat.TD1):
-        _find_faces(out, reader, timer)
+        if ahead:
+            (out.faces, out.printed), out.faces_searched = ahead[0][3].result(), True
+        else:
+            _find_faces(out, reader, timer)
     return out
+
+
+def _ahead_of_mrz(view: np.ndarray, mrz_top: int, reader: DocumentReader, timer: _Timer, printed: bool,
+                  ) -> tuple[list[FaceOnDocument], Any]:
+    """The faces on the upright ``view`` of an MRZ whose zone starts at ``mrz_top``, and with
+    ``printed`` the printed lines of the page above it (portraits blanked), as they are read
+    once the MRZ is read (:func:`_find_faces`, :func:`_printed_lines`)."""
+    t = time.perf_counter()
+    faces = detect_faces(reader.face_detector, view)
+    timer.add("portrait", t)
+    if not printed:
+        return faces, None
+    t = time.perf_counter()
+    page = _page_above(view, mrz_top, faces)
+    lines = reader.printed_fields().lines(page) if page.shape[0] >= 32 and page.shape[1] >= 32 else None
+    timer.add("viz", t)
+    return faces, lines
 
 
 def _find_faces(out: _ImageRead, reader: DocumentReader, timer: _Timer) -> None:
@@ -325,9 +366,20 @@ def _printed_page(r: _ImageRead) -> np.ndarray:
                 view = cv2.warpPerspective(r.rgb, shift @ to_view, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
             else:
                 shift = np.eye(3)
+    if r.mrz is not None:
+        return _page_above(view, r.mrz_top, faces)
     view = np.ascontiguousarray(view).copy()
-    if r.mrz_top is not None and r.mrz is not None:
-        view = view[: max(16, r.mrz_top - 4)]
+    return _blank_portraits(view, faces, shift)
+
+
+def _page_above(view: np.ndarray, mrz_top: int, faces: list[FaceOnDocument]) -> np.ndarray:
+    """The upright ``view`` above the MRZ zone starting at ``mrz_top``, portraits blanked."""
+    return _blank_portraits(np.ascontiguousarray(view).copy()[: max(16, mrz_top - 4)], faces, np.eye(3))
+
+
+def _blank_portraits(view: np.ndarray, faces: list[FaceOnDocument], shift: np.ndarray) -> np.ndarray:
+    """``view`` (changed) with the head-and-shoulders box of each face painted white (``shift``:
+    the faces' view -> ``view``)."""
     for f in faces:
         fx, fy, fw, fh = f.box
         pts = cv2.perspectiveTransform(np.array([[[fx, fy]], [[fx + fw, fy + fh]]], np.float64), shift).reshape(-1, 2)
@@ -471,7 +523,8 @@ def read_document(images: Sequence[bytes], reader: DocumentReader, *, today: dt.
     # The other images are read meanwhile on the helper thread, without an MRZ search.
     last = len(decoded) - 1
     ahead = reader.helper.submit(_read_ahead, decoded[:last], reader, timer, today, s.viz == "always") if last else None
-    reads = [_analyse(last, decoded[last], reader, timer, today, defer_card_back_faces=last > 0)]
+    reads = [_analyse(last, decoded[last], reader, timer, today, defer_card_back_faces=last > 0, faces_ahead=not last,
+                      printed=s.viz == "always")]
     early = ahead.result() if ahead is not None else []
     for i in reversed(range(last)):
         perfect = any(_perfect(r.mrz) for r in reads)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -476,13 +477,16 @@ def _read_zone(engine: TesseractEngine, view: np.ndarray, zone: MrzZone, today: 
 
 def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_side: int = 1600,
              color: np.ndarray | None = None, cells: CellClassifier | None = None,
-             beside_glare: bool = False) -> MrzReading | None:
+             beside_glare: bool = False, on_zone: Callable[[np.ndarray, tuple[int, int], MrzZone], None] | None = None,
+             ) -> MrzReading | None:
     """Find and read the MRZ on ``gray`` (uint8, any orientation); None when there is none.
     With ``color`` (the same image in RGB), a zone under coloured overprint is read on the
     ink alone (:func:`_ink_view`). With ``cells``, the OCR-B cell classifier gives its second
     opinion on the read (:func:`~idverify.documents.mrz.ocrb_cells.second_opinion`).
     ``beside_glare``: search only for zones a glare spot hides part of (:func:`_beside_glare`),
-    the last resort once every view of every search found none that reads."""
+    the last resort once every view of every search found none that reads. ``on_zone`` is told
+    of each zone found before it is read: (upright view -> ``gray``, the view's shape, the zone
+    on it), so that the caller may start on that view meanwhile."""
     h, w = gray.shape
     scale = 1.0
     if max(h, w) > max_side:
@@ -492,6 +496,8 @@ def read_mrz(engine: TesseractEngine, gray: np.ndarray, *, today: dt.date, max_s
             color = cv2.resize(color, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA)
     unscale = np.diag([1 / scale, 1 / scale, 1.0])
     for rotation, upright, zone, to_input in (_beside_glare(gray) if beside_glare else _orient(gray)):
+        if on_zone is not None:
+            on_zone(unscale @ to_input, upright.shape, zone)
         view = _ink_view(color, upright, zone.box, to_input)
         got = _read_zone(engine, view, zone, today, cells)
         if got is None:
