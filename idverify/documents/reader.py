@@ -133,7 +133,7 @@ class _ImageRead:
     mrz_top: int | None = None  # top of the MRZ zone on the view, pixels
     faces: list[FaceOnDocument] = field(default_factory=list)
     faces_searched: bool = False
-    printed: Any = None  # the printed lines of the page, read ahead (PrintedFieldReader.lines)
+    printed: Any = None  # the printed lines of the page read ahead (PrintedFieldReader.lines), or their Future
 
 
 class _Timer:
@@ -204,12 +204,21 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
     onnxruntime do not), and kept when the MRZ read is of that view and zone."""
     s = reader.settings
     out = _ImageRead(index, rgb)
+    outline: Future[Located | None] | None = None
     if early is not None:
         out.located = early.located
+    elif faces_ahead and search_mrz:
+        # The photo is searched first and needs no outline: it is found on the helper meanwhile.
+        outline = reader.helper.submit(_locate, rgb, reader, timer)
     else:
-        t = time.perf_counter()
-        out.located = locate_document(rgb, max_width=s.document_width_px)
-        timer.add("locate", t)
+        out.located = _locate(rgb, reader, timer)
+
+    def located() -> Located | None:
+        nonlocal outline
+        if outline is not None:
+            out.located, outline = outline.result(), None
+        return out.located
+
     t = time.perf_counter()
     # The photo first (the MRZ search deskews by itself, and an outline found may be only a
     # part of the document, such as one side of a two-sided scan); the rectified outline
@@ -218,17 +227,16 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
     # Zones a glare spot hides part of are searched last, on each view where the ordinary
     # searches read none, once no view gave a read whose digits pass: their hypotheses cost a
     # read each, and one whose hidden cells hold a check digit cannot pass them all.
-    views = [None] + ([out.located.to_photo] if out.located is not None else [])  # None: the photo
-    # view -> photo, view, top of the zone on it, (faces, printed lines)
-    ahead: list[tuple[np.ndarray, np.ndarray, int, Future[tuple[list[FaceOnDocument], Any]]]] = []
-    searches = [(i, False) for i in range(len(views))] + [(i, True) for i in range(len(views))]
+    # view -> photo, view, top of the zone on it, its faces, its printed lines
+    ahead: list[tuple[np.ndarray, np.ndarray, int, Future[list[FaceOnDocument]], Future[Any] | None]] = []
     unread: set[int] = set()
-    for view_index, beside_glare in searches if search_mrz else ():
+    for view_index, beside_glare in ((0, False), (1, False), (0, True), (1, True)) if search_mrz else ():  # 0: the photo, 1: the outline
         if beside_glare and ((out.mrz is not None and out.mrz.result.valid) or view_index not in unread):
             continue
-        base_to_photo = views[view_index]
-        base = rgb if base_to_photo is None else out.located.image
-        base_to_photo = np.eye(3) if base_to_photo is None else base_to_photo
+        if view_index == 1 and located() is None:
+            continue
+        base = rgb if view_index == 0 else out.located.image
+        base_to_photo = np.eye(3) if view_index == 0 else out.located.to_photo
         gray = cv2.cvtColor(base, cv2.COLOR_RGB2GRAY)
 
         def zone_found(to_base: np.ndarray, shape: tuple[int, int], zone: MrzZone, base_to_photo: np.ndarray = base_to_photo) -> None:
@@ -237,7 +245,9 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
             view_to_photo = base_to_photo @ to_base
             view = _warp_view(rgb, view_to_photo, (shape[1], shape[0]))
             top = zone.box[1]
-            ahead.append((view_to_photo, view, top, reader.helper.submit(_ahead_of_mrz, view, top, reader, timer, printed)))
+            faces = reader.helper.submit(_faces_on, view, reader, timer)
+            lines = reader.helper.submit(_lines_above, view, top, faces, reader, timer) if printed else None
+            ahead.append((view_to_photo, view, top, faces, lines))
 
         reading = read_mrz(reader.engine, gray, today=today, max_side=s.max_working_side_px, color=base,
                            cells=reader.cells, beside_glare=beside_glare, on_zone=zone_found)
@@ -270,6 +280,7 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
             out.view = _warp_view(rgb, out.view_to_photo, (vw, vh))
             ahead.clear()  # the faces of another view
     timer.add("mrz", t)
+    located()
     if out.mrz is None and early is not None:
         return early  # the same steps on the same outline
     if out.mrz is None:
@@ -282,27 +293,39 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
         timer.add("barcode", t)
     if not (defer_card_back_faces and out.mrz is not None and out.mrz.result.format is MrzFormat.TD1):
         if ahead:
-            (out.faces, out.printed), out.faces_searched = ahead[0][3].result(), True
+            out.faces, out.printed, out.faces_searched = ahead[0][3].result(), ahead[0][4], True
         else:
             _find_faces(out, reader, timer)
     return out
 
 
-def _ahead_of_mrz(view: np.ndarray, mrz_top: int, reader: DocumentReader, timer: _Timer, printed: bool,
-                  ) -> tuple[list[FaceOnDocument], Any]:
-    """The faces on the upright ``view`` of an MRZ whose zone starts at ``mrz_top``, and with
-    ``printed`` the printed lines of the page above it (portraits blanked), as they are read
-    once the MRZ is read (:func:`_find_faces`, :func:`_printed_lines`)."""
+def _locate(rgb: np.ndarray, reader: DocumentReader, timer: _Timer) -> Located | None:
     t = time.perf_counter()
-    faces = detect_faces(reader.face_detector, view)
-    timer.add("portrait", t)
-    if not printed:
-        return faces, None
+    try:
+        return locate_document(rgb, max_width=reader.settings.document_width_px)
+    finally:
+        timer.add("locate", t)
+
+
+def _faces_on(view: np.ndarray, reader: DocumentReader, timer: _Timer) -> list[FaceOnDocument]:
+    """The faces on an upright view of an MRZ, as :func:`_find_faces` finds them."""
     t = time.perf_counter()
-    page = _page_above(view, mrz_top, faces)
-    lines = reader.printed_fields().lines(page) if page.shape[0] >= 32 and page.shape[1] >= 32 else None
-    timer.add("viz", t)
-    return faces, lines
+    try:
+        return detect_faces(reader.face_detector, view)
+    finally:
+        timer.add("portrait", t)
+
+
+def _lines_above(view: np.ndarray, mrz_top: int, faces: Future[list[FaceOnDocument]], reader: DocumentReader,
+                 timer: _Timer) -> Any:
+    """The printed lines of the page above an MRZ zone starting at ``mrz_top`` on the upright
+    ``view``, ``faces`` blanked, as :func:`_printed_lines` reads them (None: too small)."""
+    t = time.perf_counter()
+    page = _page_above(view, mrz_top, faces.result())
+    try:
+        return reader.printed_fields().lines(page) if page.shape[0] >= 32 and page.shape[1] >= 32 else None
+    finally:
+        timer.add("viz", t)
 
 
 def _find_faces(out: _ImageRead, reader: DocumentReader, timer: _Timer) -> None:
@@ -559,7 +582,8 @@ def read_document(images: Sequence[bytes], reader: DocumentReader, *, today: dt.
     viz_read = portrait_read or next((r for r in reads if r.view is not None), None)
     if want_viz and viz_read is not None:
         t = time.perf_counter()
-        lines = viz_read.printed if viz_read.printed is not None else _printed_lines(viz_read, reader)
+        lines = viz_read.printed.result() if isinstance(viz_read.printed, Future) else viz_read.printed
+        lines = lines if lines is not None else _printed_lines(viz_read, reader)
         if lines is not None:
             known = mrz_result or barcode
             names = {"surname": known.surname, "given_names": known.given_names} if known is not None else None
