@@ -305,6 +305,24 @@ def test_faces_and_printed_lines_are_read_on_the_helper_thread_while_an_mrz_is_r
     assert two_threads.portrait_image_index == 0 and any(f.source == pb.FIELD_SOURCE_VIZ for f in two_threads.fields)
 
 
+def test_faces_found_ahead_of_a_zone_that_does_not_read_are_not_kept(reader, monkeypatch):
+    # A zone is found, its faces searched on the helper thread, and then the zone reads as no
+    # MRZ: the page has no MRZ view, so its faces are searched as on a page without an MRZ (the
+    # outline turned until a face shows), not taken from the zone's view.
+    import dataclasses
+
+    from idverify.documents.mrz import read as mrz_read
+
+    monkeypatch.setattr(mrz_read, "_read_zone", lambda *args: None)
+    g = generate_document(7, kind="td3", level="clean", today=TODAY)
+    resp = read_document(g.images, reader, today=TODAY)
+    one_thread = read_document(g.images, dataclasses.replace(reader, helper=_Inline()), today=TODAY)
+    assert not resp.document.mrz_lines and resp.portrait_image_index == 0 and resp.portrait_png
+    for r in (resp, one_thread):
+        del r.timings[:]
+    assert resp == one_thread
+
+
 def test_with_two_mrz_images_the_best_score_wins_not_the_last_good_one(mrz_only_reader):
     # The last image is searched first; its MRZ passes every digit but scores 97 (an issuing
     # state on no code list). The first image's MRZ is perfect (100) and must still be read.

@@ -13,8 +13,11 @@ A request of several images (a card's front and back) is read on two threads: th
 MRZ on the calling thread, and meanwhile the others' outlines, faces and printed lines on the
 reader's helper thread, as they would be read once the MRZ is known to be perfect (an MRZ
 search of a card's front finds none). When it is not, they are searched for an MRZ after it,
-and the early read stands where none is found. The response's stage timings then add up to
-more than the wall time.
+and the early read stands where none is found. A request of one image is read on two threads
+too: its outline is found on the helper while the photo is searched for an MRZ, and the faces
+and printed lines of the view a zone is found on while the zone is read (kept only when the MRZ
+read is of that view). Either way the response is the one a read on one thread gives; its
+stage timings then add up to more than the wall time.
 """
 
 from __future__ import annotations
@@ -25,8 +28,8 @@ import functools
 import io
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,10 +42,10 @@ from idverify.documents.barcode import AamvaLicence, decode_pdf417, parse_aamva
 from idverify.documents.checks import document_checks
 from idverify.documents.locate import Located, locate_document
 from idverify.documents.mrz import MrzFormat, MrzResult
-from idverify.documents.mrz.transliterate import name_key
-from idverify.documents.mrz.ocrb_cells import CellClassifier
 from idverify.documents.mrz.locate import MrzZone
+from idverify.documents.mrz.ocrb_cells import CellClassifier
 from idverify.documents.mrz.read import MrzReading, read_mrz
+from idverify.documents.mrz.transliterate import name_key
 from idverify.documents.portrait import FaceOnDocument, detect_faces, portrait_box
 from idverify.documents.settings import DocumentSettings
 from idverify.documents.tesseract import CtypesEngine, TesseractEngine
@@ -271,14 +274,13 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
             out.mrz_top = reading.zone_box[1]
         if _good(out.mrz):
             break
+    if out.mrz is None or not (ahead and np.array_equal(ahead[0][0], out.view_to_photo)
+                               and ahead[0][1].shape[:2] == out.mrz.upright.shape and ahead[0][2] == out.mrz_top):
+        ahead.clear()  # the faces of another view, or of a zone that did not read
     if out.mrz is not None:
         vh, vw = out.mrz.upright.shape
         # The upright view at the working scale of the MRZ search.
-        if ahead and np.array_equal(ahead[0][0], out.view_to_photo) and ahead[0][1].shape[:2] == (vh, vw) and ahead[0][2] == out.mrz_top:
-            out.view = ahead[0][1]
-        else:
-            out.view = _warp_view(rgb, out.view_to_photo, (vw, vh))
-            ahead.clear()  # the faces of another view
+        out.view = ahead[0][1] if ahead else _warp_view(rgb, out.view_to_photo, (vw, vh))
     timer.add("mrz", t)
     located()
     if out.mrz is None and early is not None:
