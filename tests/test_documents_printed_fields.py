@@ -250,6 +250,25 @@ def test_rapidocr_lines_shared_between_threads_read_as_one_thread_reads_them(rap
     assert rapidocr.recognise(crops[:1]) == alone.recognise(crops[:1]) and rapidocr.recognise([]) == []
 
 
+@pytest.mark.parametrize("models", ["mixed", "ppocrv4"])
+def test_rapidocr_detection_finds_what_rapidocr_itself_finds(rapidocr, models):
+    # The detector's input is normalised through a table of the 256 levels, not pixel by pixel
+    # in float64 as RapidOCR does: the same input to the last bit, so the same lines.
+    import numpy as np
+
+    from idverify.documents.rapidocr_text import RapidOcrFields
+
+    reader = rapidocr if models == "mixed" else RapidOcrFields(models=models)
+    bgr = np.ascontiguousarray(generate_document(4, kind="td3", level="mild").arrays[0][:, :, ::-1])
+    ours = reader._detect(bgr)
+    theirs, _ = reader._engine.text_det(bgr)
+    assert len(ours) >= 10 and np.array_equal(np.asarray(ours), np.asarray(theirs))
+    levels = np.arange(256, dtype=np.uint8).reshape(16, 16, 1).repeat(3, axis=2)
+    pre = reader._engine.text_det.get_preprocess(32)
+    table = reader._det_table
+    assert np.array_equal(pre.normalize(levels).astype(np.float32), table[levels, [0, 1, 2]])
+
+
 def test_lines_are_shared_out_by_width():
     from idverify.documents.rapidocr_text import _shares
 

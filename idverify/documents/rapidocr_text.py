@@ -29,7 +29,6 @@ six pad every line to the widest one, and a batch costs more per line than six s
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -159,8 +158,8 @@ def _shares(widths: list[float], n: int) -> list[list[int]]:
 
 class RapidOcrFields:
     """Printed fields with RapidOCR's detector and recogniser (built once; thread-safe: one
-    engine per process, each detection under a lock; onnxruntime sessions run from several
-    threads at once). An engine costs 74-110 MB; an engine per thread only cost memory (it was
+    engine per process; onnxruntime sessions run from several threads at once, and RapidOCR's
+    pre- and post-processing objects keep no state between calls). An engine costs 74-110 MB; an engine per thread only cost memory (it was
     never freed). ``models``: one of :data:`MODELS`; RapidOCR's pre- and post-processing serve
     both (the same DB detector and CTC recogniser conventions, 48-pixel lines). ``line_threads``:
     how many threads recognise one page's lines (1: the calling thread alone)."""
@@ -177,7 +176,6 @@ class RapidOcrFields:
         # reads as many printed fields at 640 (benchmarks/RESULTS.md).
         self.det_width = det_width or (736 if models == "ppocrv4" else 640)
         self.first_ratio = first_ratio
-        self._lock = threading.Lock()  # the detector's side limit is set per call
         # The calling thread reads one share of a page's lines, these threads the others.
         self._helpers = ThreadPoolExecutor(max_workers=line_threads - 1, thread_name_prefix="rapidocr") if line_threads > 1 else None
         self._shares = max(1, line_threads)
@@ -190,6 +188,12 @@ class RapidOcrFields:
         self.models = models
         det, rec, table, det_post = _model_files(models)
         self._engine.text_det.infer.session = _session(det, threads)
+        self._engine.text_det.limit_side_len = 32
+        # RapidOCR normalises the detector's input in float64, pixel by pixel (a sixth of the
+        # detector's time): here each channel's 256 values are normalised once by its own
+        # code, and a page's pixels looked up (the same float32 values).
+        levels = np.arange(256, dtype=np.uint8).reshape(256, 1, 1).repeat(3, axis=2)
+        self._det_table = self._engine.text_det.get_preprocess(32).normalize(levels)[:, 0, :].astype(np.float32)
         for key, value in det_post.items():
             setattr(self._engine.text_det.postprocess_op, key, value)
         self._rec = _session(rec, threads)
@@ -214,14 +218,25 @@ class RapidOcrFields:
         h, w = rgb.shape[:2]
         scale = min(1.0, self.det_width / float(w))
         small = cv2.resize(rgb, (max(32, int(w * scale)), max(32, int(h * scale))), interpolation=cv2.INTER_AREA) if scale < 1 else rgb
-        # "min" with a small limit: the detector only rounds the sides to multiples of 32.
-        with self._lock:
-            self._engine.text_det.limit_side_len = 32
-            boxes, _ = self._engine.text_det(np.ascontiguousarray(small[:, :, ::-1]))
+        boxes = self._detect(np.ascontiguousarray(small[:, :, ::-1]))
         if boxes is None or len(boxes) == 0:
             return []
         quads = [np.asarray(b, np.float64) / scale for b in boxes]
         return sorted(quads, key=lambda q: (q[:, 1].mean(), q[:, 0].min()))
+
+    def _detect(self, bgr: np.ndarray) -> Any:
+        """RapidOCR's detection of ``bgr`` (its ``TextDetector.__call__``: resize, normalise,
+        run, DB post-processing, filter), with its normalisation through :attr:`_det_table`."""
+        det = self._engine.text_det
+        # "min" with a small limit: the detector only rounds the sides to multiples of 32.
+        resized = det.get_preprocess(max(bgr.shape[:2])).resize(bgr)
+        if resized is None:
+            return None
+        x = np.empty((1, 3, *resized.shape[:2]), np.float32)
+        for c in range(3):
+            np.take(self._det_table[:, c], resized[:, :, c], out=x[0, c])
+        boxes, _ = det.postprocess_op(det.infer(x)[0], bgr.shape[:2])
+        return det.filter_tag_det_res(boxes, bgr.shape[:2])
 
     def recognise(self, crops: list[np.ndarray], *, names: bool = False) -> list[tuple[str, float]]:
         """Text and confidence (0-1) of each line crop (RGB), one recogniser run per line
