@@ -269,6 +269,33 @@ def test_rapidocr_detection_finds_what_rapidocr_itself_finds(rapidocr, models):
     assert np.array_equal(pre.normalize(levels).astype(np.float32), table[levels, [0, 1, 2]])
 
 
+def test_rapidocr_lines_cut_short_are_read_whole_in_the_same_round(rapidocr, monkeypatch):
+    # A line longer than first_ratio times its height is read cut (a caption's first words name
+    # it) and whole in one round of reads; its whole read is kept unless the cut one is a
+    # caption: the lines read as two rounds (cut, then whole where no caption) read them.
+    from idverify.documents.printed_fields import TextLine, caption_field
+    from idverify.documents.rapidocr_text import _box, _quad_crop
+
+    rgb = generate_document(4, kind="td3", level="clean").arrays[0]
+    quads = rapidocr.detect(rgb)
+    cuts = [_quad_crop(rgb, q, rapidocr.first_ratio) for q in quads]
+    first = rapidocr.recognise([c for c, _ in cuts])
+    expected = [TextLine(t, s, _box(q)) for q, (t, s) in zip(quads, first)]
+    again = [i for i, (_, cut) in enumerate(cuts) if cut and caption_field(expected[i].text) is None]
+    assert again
+    for i, (t, s) in zip(again, rapidocr.recognise([_quad_crop(rgb, quads[i], None)[0] for i in again])):
+        expected[i] = TextLine(t, s, expected[i].box)
+    rounds = []
+    real = type(rapidocr).recognise
+
+    def counted(self, crops, *, names=False):
+        rounds.append(len(crops))
+        return real(self, crops, names=names)
+
+    monkeypatch.setattr(type(rapidocr), "recognise", counted)
+    assert rapidocr.lines(rgb).lines == expected and len(rounds) == 1
+
+
 def test_lines_are_shared_out_by_width():
     from idverify.documents.rapidocr_text import _shares
 

@@ -133,6 +133,11 @@ def _same_name(printed: str, other: str) -> bool:
     return name_key(printed).split() == name_key(other).split()
 
 
+def _box(quad: np.ndarray) -> tuple[int, int, int, int]:
+    """The bounding box (left, top, right, bottom) of a line's quad."""
+    return (int(quad[:, 0].min()), int(quad[:, 1].min()), int(quad[:, 0].max()), int(quad[:, 1].max()))
+
+
 @dataclass(frozen=True)
 class PageLines:
     """A page's text lines as read (:meth:`RapidOcrFields.lines`): the page, each line's quad
@@ -270,14 +275,14 @@ class RapidOcrFields:
         if not quads:
             return PageLines(rgb, [], [])
         cuts = [_quad_crop(rgb, q, self.first_ratio) for q in quads]
-        texts = self.recognise([c for c, _ in cuts])
-        lines = [TextLine(t, s, tuple(int(v) for v in (q[:, 0].min(), q[:, 1].min(), q[:, 0].max(), q[:, 1].max())))
-                 for q, (t, s) in zip(quads, texts)]
-        # Lines cut short that are not captions may be values: read them whole.
-        again = [i for i, (_, cut) in enumerate(cuts) if cut and caption_field(lines[i].text) is None]
-        if again:
-            full = self.recognise([_quad_crop(rgb, quads[i], None)[0] for i in again])
-            for i, (t, s) in zip(again, full):
+        # A line cut short that is not a caption may be a value, read whole: lines cut are read
+        # whole at once too (a caption's whole read is not used), so that no second round of
+        # reads waits for the first.
+        cut = [i for i, (_, was_cut) in enumerate(cuts) if was_cut]
+        texts = self.recognise([c for c, _ in cuts] + [_quad_crop(rgb, quads[i], None)[0] for i in cut])
+        lines = [TextLine(t, s, _box(q)) for q, (t, s) in zip(quads, texts)]
+        for i, (t, s) in zip(cut, texts[len(quads):]):
+            if caption_field(lines[i].text) is None:
                 lines[i] = TextLine(t, s, lines[i].box)
         return PageLines(rgb, quads, lines)
 

@@ -230,8 +230,8 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
     # Zones a glare spot hides part of are searched last, on each view where the ordinary
     # searches read none, once no view gave a read whose digits pass: their hypotheses cost a
     # read each, and one whose hidden cells hold a check digit cannot pass them all.
-    # view -> photo, view, top of the zone on it, its faces, its printed lines
-    ahead: list[tuple[np.ndarray, np.ndarray, int, Future[list[FaceOnDocument]], Future[Any] | None]] = []
+    # view -> photo, its shape, top of the zone on it, (the view, its faces), its printed lines
+    ahead: list[tuple[np.ndarray, tuple[int, int], int, Future[tuple[np.ndarray, list[FaceOnDocument]]], Future[Any] | None]] = []
     unread: set[int] = set()
     for view_index, beside_glare in ((0, False), (1, False), (0, True), (1, True)) if search_mrz else ():  # 0: the photo, 1: the outline
         if beside_glare and ((out.mrz is not None and out.mrz.result.valid) or view_index not in unread):
@@ -245,12 +245,10 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
         def zone_found(to_base: np.ndarray, shape: tuple[int, int], zone: MrzZone, base_to_photo: np.ndarray = base_to_photo) -> None:
             if ahead or not faces_ahead or (defer_card_back_faces and len(zone.lines) == 3):  # 3 lines: a card's back
                 return
-            view_to_photo = base_to_photo @ to_base
-            view = _warp_view(rgb, view_to_photo, (shape[1], shape[0]))
-            top = zone.box[1]
-            faces = reader.helper.submit(_faces_on, view, reader, timer)
-            lines = reader.helper.submit(_lines_above, view, top, faces, reader, timer) if printed else None
-            ahead.append((view_to_photo, view, top, faces, lines))
+            view_to_photo, top = base_to_photo @ to_base, zone.box[1]
+            seen = reader.helper.submit(_faces_on, rgb, view_to_photo, shape, reader, timer)
+            lines = reader.helper.submit(_lines_above, seen, top, reader, timer) if printed else None
+            ahead.append((view_to_photo, shape, top, seen, lines))
 
         reading = read_mrz(reader.engine, gray, today=today, max_side=s.max_working_side_px, color=base,
                            cells=reader.cells, beside_glare=beside_glare, on_zone=zone_found)
@@ -275,12 +273,12 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
         if _good(out.mrz):
             break
     if out.mrz is None or not (ahead and np.array_equal(ahead[0][0], out.view_to_photo)
-                               and ahead[0][1].shape[:2] == out.mrz.upright.shape and ahead[0][2] == out.mrz_top):
+                               and ahead[0][1] == out.mrz.upright.shape and ahead[0][2] == out.mrz_top):
         ahead.clear()  # the faces of another view, or of a zone that did not read
     if out.mrz is not None:
         vh, vw = out.mrz.upright.shape
         # The upright view at the working scale of the MRZ search.
-        out.view = ahead[0][1] if ahead else _warp_view(rgb, out.view_to_photo, (vw, vh))
+        out.view = ahead[0][3].result()[0] if ahead else _warp_view(rgb, out.view_to_photo, (vw, vh))
     timer.add("mrz", t)
     located()
     if out.mrz is None and early is not None:
@@ -295,7 +293,7 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
         timer.add("barcode", t)
     if not (defer_card_back_faces and out.mrz is not None and out.mrz.result.format is MrzFormat.TD1):
         if ahead:
-            out.faces, out.printed, out.faces_searched = ahead[0][3].result(), ahead[0][4], True
+            out.faces, out.printed, out.faces_searched = ahead[0][3].result()[1], ahead[0][4], True
         else:
             _find_faces(out, reader, timer)
     return out
@@ -309,21 +307,25 @@ def _locate(rgb: np.ndarray, reader: DocumentReader, timer: _Timer) -> Located |
         timer.add("locate", t)
 
 
-def _faces_on(view: np.ndarray, reader: DocumentReader, timer: _Timer) -> list[FaceOnDocument]:
-    """The faces on an upright view of an MRZ, as :func:`_find_faces` finds them."""
+def _faces_on(rgb: np.ndarray, view_to_photo: np.ndarray, shape: tuple[int, int], reader: DocumentReader,
+              timer: _Timer) -> tuple[np.ndarray, list[FaceOnDocument]]:
+    """The upright view of an MRZ (``shape``: its height and width) warped from the photo, and
+    its faces, as :func:`_analyse` and :func:`_find_faces` make and find them."""
+    view = _warp_view(rgb, view_to_photo, (shape[1], shape[0]))
     t = time.perf_counter()
     try:
-        return detect_faces(reader.face_detector, view)
+        return view, detect_faces(reader.face_detector, view)
     finally:
         timer.add("portrait", t)
 
 
-def _lines_above(view: np.ndarray, mrz_top: int, faces: Future[list[FaceOnDocument]], reader: DocumentReader,
+def _lines_above(seen: Future[tuple[np.ndarray, list[FaceOnDocument]]], mrz_top: int, reader: DocumentReader,
                  timer: _Timer) -> Any:
     """The printed lines of the page above an MRZ zone starting at ``mrz_top`` on the upright
-    ``view``, ``faces`` blanked, as :func:`_printed_lines` reads them (None: too small)."""
+    view ``seen`` gives, its faces blanked, as :func:`_printed_lines` reads them (None: too small)."""
     t = time.perf_counter()
-    page = _page_above(view, mrz_top, faces.result())
+    view, faces = seen.result()
+    page = _page_above(view, mrz_top, faces)
     try:
         return reader.printed_fields().lines(page) if page.shape[0] >= 32 and page.shape[1] >= 32 else None
     finally:
