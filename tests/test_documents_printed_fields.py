@@ -153,6 +153,21 @@ def test_fields_whose_captions_were_not_read_come_from_the_layout_and_are_not_co
     assert all(f[k].confidence <= LAYOUT_CONFIDENCE for k in ("birth_date", "expiry_date", "document_number", "surname"))
 
 
+@pytest.mark.parametrize(("text", "iso", "confident"), [
+    ("24 JUL 1969", "1969-07-24", True), ("4 JUL 1969", "1969-07-04", False), ("19.03.2032", "2032-03-19", True),
+    ("9.03.2032", "2032-03-09", False), ("19.3.2032", "2032-03-19", False)])
+def test_a_printed_date_with_a_one_digit_day_cannot_contradict(text, iso, confident):
+    # Documents print two-digit days and months; one digit is a read that lost the other, as
+    # on a phone photo whose value column was cut at its left edge (24 JUL read 4 JUL, 19 MAR
+    # read 9 MAR: a false MRZ_VIZ_MISMATCH on a genuine card). The value stays, not conclusive.
+    from idverify.documents.printed_fields import TRUNCATED_DATE_CONFIDENCE
+
+    f = fields_from_lines([L("Date of birth", 100, 10, h=12), L(text, 100, 26, conf=0.99)])
+    assert f["birth_date"].value == iso
+    assert (f["birth_date"].confidence > 0.9) is confident
+    assert confident or f["birth_date"].confidence <= TRUNCATED_DATE_CONFIDENCE
+
+
 def test_a_name_in_two_scripts_is_not_conclusive():
     f = fields_from_lines([L("Surname", 100, 10, h=12), L("IVANOV / IVANOV", 100, 26)])
     assert f["surname"].value == "IVANOV" and f["surname"].confidence < 0.5

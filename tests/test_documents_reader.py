@@ -188,6 +188,33 @@ def test_forged_printed_surname_is_a_mismatch(reader):
     assert all(0 <= c.other_confidence <= 1 for c in resp.comparisons)
 
 
+def test_a_printed_date_that_lost_its_first_digit_does_not_contradict_a_valid_mrz(reader):
+    # A phone photo of a card (benchmark seed 1019, 2026-12-04's documents) whose printed value
+    # column lost its first character: the dates read 4 JUL 1969 and 9 MAR 2032 for 24 JUL and
+    # 19 MAR, with full confidence, and sent a genuine holder to review (MRZ_VIZ_MISMATCH).
+    day = dt.date(2026, 12, 4)
+    g = generate_document(1019, kind="td1", level="phone", today=day)
+    resp = read_document(g.images, reader, today=day)
+    assert resp.document.birth_date == g.truth.birth_date.isoformat() and resp.mrz_score >= 90
+    dates = [c for c in resp.comparisons if c.field in ("birth_date", "expiry_date")]
+    assert dates and not any(c.conclusive and not c.agree for c in dates)
+    assert "MRZ_VIZ_MISMATCH" not in _codes(resp)
+
+
+def test_a_print_cannot_contradict_an_mrz_field_the_reading_doubts(reader):
+    # A phone photo of a card (benchmark seed 1027, 2026-12-04's documents): the MRZ's name was
+    # misread (WET for WEISS) and flagged MRZ_UNCERTAIN, the print read WEISS. The disagreement
+    # is the MRZ read's, not the document's: reported, not conclusive, no MRZ_VIZ_MISMATCH.
+    # (It pins that misread: a reader that reads WEISS needs another such page here.)
+    day = dt.date(2026, 12, 4)
+    g = generate_document(1027, kind="td1", level="phone", today=day)
+    resp = read_document(g.images, reader, today=day)
+    names = {c.field: c for c in resp.comparisons if c.field in ("surname", "given_names")}
+    assert "MRZ_UNCERTAIN" in _codes(resp) and "MRZ_VIZ_MISMATCH" not in _codes(resp)
+    assert names and not any(c.conclusive for c in names.values())
+    assert any(not c.agree and c.other_value == "WEISS" for c in names.values())
+
+
 def test_weak_print_read_does_not_contradict_a_valid_mrz(reader):
     # The same forgery read by a reader that trusts no print read: the disagreement is
     # reported as evidence, not as MRZ_VIZ_MISMATCH.

@@ -132,25 +132,38 @@ Reread = Callable[[tuple[int, int, int, int], str], "TextLine | None"]
 
 def parse_printed_date(text: str, *, us: bool = False) -> str:
     """An ISO date from printed text, or "". ``us`` reads nn/nn/yyyy as month/day."""
+    return _printed_date(text, us)[0]
+
+
+def _printed_date(text: str, us: bool) -> tuple[str, bool]:
+    """:func:`parse_printed_date`'s date, and whether its day, or a numeric month, was read
+    with one digit."""
     up = text.upper()
     m = re.search(r"([0-9OQDIL]{1,2})\s*([A-Z0]{3})[A-Z/ .]*?\s*([0-9OQDILSBZ]{4})", up)
     if m and m.group(2).replace("0", "O") in _MONTHS:
         day = int(m.group(1).translate(_DIGIT_LOOKALIKES))
         month = _MONTHS[m.group(2).replace("0", "O")]
         year = int(m.group(3).translate(_DIGIT_LOOKALIKES))
+        short = len(m.group(1)) == 1
     else:
         t = up.translate(_DIGIT_LOOKALIKES)
         m = re.search(r"(\d{1,2})\s*[./\- ]\s*(\d{1,2})\s*[./\- ]\s*(\d{4})", t)
         if not m:
-            return ""
+            return "", False
         a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
         day, month = (b, a) if us else (a, b)
+        short = len(m.group(1)) == 1 or len(m.group(2)) == 1
     if not 1900 <= year <= 2100:
-        return ""
+        return "", False
     try:
-        return dt.date(year, month, day).isoformat()
+        return dt.date(year, month, day).isoformat(), short
     except ValueError:
-        return ""
+        return "", False
+
+
+#: The confidence of a printed date read with a one-digit day or month: below
+#: ``documents.viz_min_confidence``, so it cannot contradict the MRZ.
+TRUNCATED_DATE_CONFIDENCE = 0.5
 
 
 def _fold(text: str) -> str:
@@ -226,7 +239,12 @@ def lines_from_words(words: Sequence[Word]) -> list[TextLine]:
 def _normalise(field: str, raw: str, conf: float, us_dates: bool) -> tuple[str, float]:
     value = raw.strip(" /:.,")
     if field in ("birth_date", "expiry_date"):
-        return parse_printed_date(raw, us=us_dates), conf
+        value, short = _printed_date(raw, us_dates)
+        if short:
+            # Documents print days and months in two digits (ICAO 9303: 04 JUL 1969): one digit
+            # is a read that lost the other, most often at the line's cut start (24 read 4).
+            conf = min(conf, TRUNCATED_DATE_CONFIDENCE)
+        return value, conf
     if field in ("surname", "given_names"):
         if re.search(r"\d", raw):
             # No name holds a digit: this is another line (a date's "pate of 1959").

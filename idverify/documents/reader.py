@@ -625,6 +625,11 @@ def read_document(images: Sequence[bytes], reader: DocumentReader, *, today: dt.
     mismatched = []
     if mrz_result is not None:
         mrz_values = _mrz_fields(mrz_result, 1.0)
+        # Fields the MRZ reading itself doubts or read where nothing was seen: a print that
+        # disagrees there is more likely right than a sign of an altered document (a phone
+        # photo's MRZ read WEISS as WET, its name flagged MRZ_UNCERTAIN; the print read WEISS).
+        unsure = {f for d in (*best_mrz.mrz.doubts, *best_mrz.mrz.obscured)
+                  for f in (("surname", "given_names") if d == "name" else (d,))}
         for source, values in sources[1:]:
             for name in _COMPARED:
                 if name in values and values[name][0] and mrz_values[name][0]:
@@ -633,10 +638,11 @@ def read_document(images: Sequence[bytes], reader: DocumentReader, *, today: dt.
                     if not agree and name in ("surname", "given_names"):
                         agree = (_viz_name_is_partial_read(mrz_values[name][0], values[name][0])
                                  or _viz_name_is_one_slip(mrz_values[name][0], values[name][0]))
-                    # Only a confident print read against an MRZ whose digits all pass can
-                    # contradict it; OCR slips in small print sent genuine holders to review.
+                    # Only a confident print read against an MRZ whose digits all pass, on a
+                    # field the reading does not doubt, can contradict it; OCR slips in small
+                    # print sent genuine holders to review.
                     other_conf = values[name][1]
-                    conclusive = mrz_result.valid and other_conf >= s.viz_min_confidence
+                    conclusive = mrz_result.valid and other_conf >= s.viz_min_confidence and name not in unsure
                     resp.comparisons.append(pb.FieldComparison(
                         field=name, mrz_value=mrz_values[name][0], other_value=values[name][0], other_source=source,
                         agree=agree, similarity=sim, other_confidence=other_conf, conclusive=conclusive))
