@@ -168,6 +168,14 @@ def test_a_printed_date_with_a_one_digit_day_cannot_contradict(text, iso, confid
     assert confident or f["birth_date"].confidence <= TRUNCATED_DATE_CONFIDENCE
 
 
+def test_a_date_caption_read_as_a_name_is_not_conclusive():
+    # "Date of birth" misread DATE OT TSITH, not known as a caption, sat where the given names
+    # go; no name holds the word "date".
+    f = fields_from_lines([L("Given names", 100, 10, h=12), L("DATE OT TSITH", 100, 26, conf=0.95)])
+    assert f["given_names"].confidence < 0.5
+    assert fields_from_lines([L("Given names", 100, 10, h=12), L("DANTE", 100, 26, conf=0.95)])["given_names"].confidence > 0.9
+
+
 def test_a_name_in_two_scripts_is_not_conclusive():
     f = fields_from_lines([L("Surname", 100, 10, h=12), L("IVANOV / IVANOV", 100, 26)])
     assert f["surname"].value == "IVANOV" and f["surname"].confidence < 0.5

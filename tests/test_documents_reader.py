@@ -262,6 +262,16 @@ def test_a_piece_of_a_printed_name_is_a_partial_read():
     assert not _viz_name_is_partial_read("OLGA SERGEYEVNA", "MALLORY")
 
 
+def test_the_start_or_end_of_a_document_number_is_a_partial_read():
+    # A phone photo of a card cut the printed number's end (JT5234 of JT5234643): it agrees as
+    # far as it was seen. Another number, or too little of one, is no partial read.
+    from idverify.documents.reader import _viz_number_is_partial_read
+
+    assert _viz_number_is_partial_read("JT5234643", "JT5234") and _viz_number_is_partial_read("JT5234643", "234643")
+    assert not _viz_number_is_partial_read("JT5234643", "JT5234644") and not _viz_number_is_partial_read("JT5234643", "JT52")
+    assert not _viz_number_is_partial_read("JT5234643", "JT5234643") and not _viz_number_is_partial_read("JT5234643", "T52346")
+
+
 class _CountingDetector:
     """dlib's detector, counting the images it searches."""
 

@@ -161,6 +161,9 @@ def _printed_date(text: str, us: bool) -> tuple[str, bool]:
         return "", False
 
 
+#: The words "date" in the languages of :data:`_CAPTIONS`: no name holds one, every date's
+#: caption does.
+_DATE_WORDS = frozenset({"DATE", "DATUM", "FECHA", "DATA"})
 #: The confidence of a printed date read with a one-digit day or month: below
 #: ``documents.viz_min_confidence``, so it cannot contradict the MRZ.
 TRUNCATED_DATE_CONFIDENCE = 0.5
@@ -248,6 +251,9 @@ def _normalise(field: str, raw: str, conf: float, us_dates: bool) -> tuple[str, 
     if field in ("surname", "given_names"):
         if re.search(r"\d", raw):
             # No name holds a digit: this is another line (a date's "pate of 1959").
+            conf *= 0.5
+        if _DATE_WORDS & set(value.upper().split()):
+            # A date's caption taken for a name ("Date of birth" read DATE OT TSITH).
             conf *= 0.5
         if "/" in value:
             # Two scripts ("national / Latin"): which part the MRZ transliterates is not known.

@@ -458,6 +458,18 @@ def _viz_name_is_partial_read(mrz_value: str, other_value: str) -> bool:
                                       for t in other_tokens)
 
 
+#: The fewest characters of a document number a partial print read must show.
+_PARTIAL_NUMBER = 5
+
+
+def _viz_number_is_partial_read(mrz_value: str, other_value: str) -> bool:
+    """True when the printed document number is the start or the end of the MRZ's, of at
+    least :data:`_PARTIAL_NUMBER` characters: the print read lost the rest at a cut edge or a
+    hologram (JT5234 of JT5234643, a phone photo of a card), which contradicts nothing."""
+    a, b = mrz_value.replace("<", "").upper(), other_value.replace(" ", "").upper()
+    return _PARTIAL_NUMBER <= len(b) < len(a) and (a.startswith(b) or a.endswith(b))
+
+
 _DIGRAPHS = (("AE", "A"), ("OE", "O"), ("UE", "U"), ("AA", "A"))
 
 
@@ -638,6 +650,8 @@ def read_document(images: Sequence[bytes], reader: DocumentReader, *, today: dt.
                     if not agree and name in ("surname", "given_names"):
                         agree = (_viz_name_is_partial_read(mrz_values[name][0], values[name][0])
                                  or _viz_name_is_one_slip(mrz_values[name][0], values[name][0]))
+                    if not agree and name == "document_number":
+                        agree = _viz_number_is_partial_read(mrz_values[name][0], values[name][0])
                     # Only a confident print read against an MRZ whose digits all pass, on a
                     # field the reading does not doubt, can contradict it; OCR slips in small
                     # print sent genuine holders to review.
