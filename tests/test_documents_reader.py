@@ -215,6 +215,17 @@ def test_a_print_cannot_contradict_an_mrz_field_the_reading_doubts(reader):
     assert any(not c.agree and c.other_value == "WEISS" for c in names.values())
 
 
+def test_an_mrz_number_whose_slips_cancel_in_its_digit_is_in_doubt(reader):
+    # A phone photo of a passport page (benchmark seed 5018, 2026-12-04's documents): the number
+    # KM0001977 read KM0OO1977, whose digit passes (the two slips cancel), with no reason at all.
+    # (It pins that misread: a reader that reads it right needs another such page here.)
+    day = dt.date(2026, 12, 4)
+    g = generate_document(5018, kind="td3", level="phone", today=day)
+    resp = read_document(g.images, reader, today=day)
+    assert resp.document.document_number == "KM0OO1977" != g.truth.document_number
+    assert "MRZ_UNCERTAIN" in _codes(resp)
+
+
 def test_weak_print_read_does_not_contradict_a_valid_mrz(reader):
     # The same forgery read by a reader that trusts no print read: the disagreement is
     # reported as evidence, not as MRZ_VIZ_MISMATCH.

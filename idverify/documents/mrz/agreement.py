@@ -255,9 +255,47 @@ def doubts(result: MrzResult, reads: Reads, settled: Collection[tuple[int, int]]
         # the digit confirms while the majority fails it, is what the digit is for: no doubt.
         if (mine <= 1 and any(v >= mine for t, v in passing.items() if t != mine_text)) or (
                 mine == 0 and len(votes) > 1 and not _every_cell_outvotes(mine_text, votes)
-                and not _one_confusion_from_majority(mine_text, votes, passing)):
+                and not _one_confusion_from_majority(mine_text, votes, passing)) or _letters_among_digits_pass(result, check, voters):
             out.append(check.name)
     return tuple(out)
+
+
+#: The most cells :func:`_letters_among_digits_pass` tries swaps among (2**n - 1 sets of them).
+_SWAP_CELLS = 6
+
+
+def _letters_among_digits_pass(result: MrzResult, check: Check, voters: list[tuple[float, list[LineRead]]]) -> bool:
+    """Whether the field holds letters among its digits (a digit before and after) that a read
+    saw as the digit of the same shape (O as 0), and swapping two or more of them back passes
+    the field's digit and the composite too. One such swap always fails the digit (O and 0 are
+    24 apart), but two can cancel (weights 7 and 3: 24 x 10): KM0OO1977 and KM0001977 both
+    pass, and the digits cannot tell which the document holds."""
+    ln, a, b = check.spans[0]
+    row = result.lines[ln]
+    swaps = []
+    for p in range(a, b):
+        if not row[p].isalpha() or not any(c.isdigit() for c in row[a:p]) or not any(c.isdigit() for c in row[p + 1:b]):
+            continue
+        digit = LETTER_TO_DIGIT.get(row[p])
+        if digit is not None and any(p < len(lines[ln].text) and lines[ln].text[p] == digit for _, lines in voters):
+            swaps.append((p, digit))
+    swaps = swaps[:_SWAP_CELLS]
+    for mask in range(1, 1 << len(swaps)):
+        if mask & (mask - 1) == 0:
+            continue  # one swap: the digit always tells
+        chars = list(row)
+        for k, (p, digit) in enumerate(swaps):
+            if mask >> k & 1:
+                chars[p] = digit
+        lines = list(result.lines)
+        lines[ln] = "".join(chars)
+        try:
+            cand = parse_mrz(lines, today=dt.date(2000, 1, 1), correct=False)
+        except MrzFormatError:
+            continue
+        if all(c.valid for c in cand.checks if c.field in (check.name, "composite")):
+            return True
+    return False
 
 
 def _one_confusion_from_majority(text: str, votes: dict[str, float], passing: dict[str, float]) -> bool:
