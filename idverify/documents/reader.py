@@ -136,7 +136,7 @@ class _ImageRead:
     mrz_top: int | None = None  # top of the MRZ zone on the view, pixels
     faces: list[FaceOnDocument] = field(default_factory=list)
     faces_searched: bool = False
-    printed: Any = None  # the printed lines of the page read ahead (PrintedFieldReader.lines), or their Future
+    printed: Future[Any] | None = None  # the page's printed lines read ahead (PrintedFieldReader.lines; None: too small)
 
 
 class _Timer:
@@ -322,12 +322,11 @@ def _faces_on(rgb: np.ndarray, view_to_photo: np.ndarray, shape: tuple[int, int]
 def _lines_above(seen: Future[tuple[np.ndarray, list[FaceOnDocument]]], mrz_top: int, reader: DocumentReader,
                  timer: _Timer) -> Any:
     """The printed lines of the page above an MRZ zone starting at ``mrz_top`` on the upright
-    view ``seen`` gives, its faces blanked, as :func:`_printed_lines` reads them (None: too small)."""
+    view ``seen`` gives, its faces blanked, as :func:`_lines_of` reads them (None: too small)."""
     t = time.perf_counter()
     view, faces = seen.result()
-    page = _page_above(view, mrz_top, faces)
     try:
-        return reader.printed_fields().lines(page) if page.shape[0] >= 32 and page.shape[1] >= 32 else None
+        return _lines_of(_page_above(view, mrz_top, faces), reader)
     finally:
         timer.add("viz", t)
 
@@ -361,18 +360,18 @@ def _read_ahead(images: Sequence[np.ndarray], reader: DocumentReader, timer: _Ti
         r = _analyse(i, rgb, reader, timer, today, search_mrz=False, defer_card_back_faces=True)
         if printed and r.faces:
             t = time.perf_counter()
-            r.printed = _printed_lines(r, reader)
+            r.printed = Future()
+            r.printed.set_result(_lines_of(_printed_page(r), reader))
             timer.add("viz", t)
         out.append(r)
     return out
 
 
-def _printed_lines(r: _ImageRead, reader: DocumentReader) -> Any:
-    """The printed lines of ``r``'s page (:func:`_printed_page`), or None when it is too small."""
-    view = _printed_page(r)
-    if view.shape[0] < 32 or view.shape[1] < 32:
+def _lines_of(page: np.ndarray, reader: DocumentReader) -> Any:
+    """The printed lines of ``page`` (:func:`_printed_page`), or None when it is too small."""
+    if page.shape[0] < 32 or page.shape[1] < 32:
         return None
-    return reader.printed_fields().lines(view)
+    return reader.printed_fields().lines(page)
 
 
 def _printed_page(r: _ImageRead) -> np.ndarray:
@@ -598,8 +597,7 @@ def read_document(images: Sequence[bytes], reader: DocumentReader, *, today: dt.
     viz_read = portrait_read or next((r for r in reads if r.view is not None), None)
     if want_viz and viz_read is not None:
         t = time.perf_counter()
-        lines = viz_read.printed.result() if isinstance(viz_read.printed, Future) else viz_read.printed
-        lines = lines if lines is not None else _printed_lines(viz_read, reader)
+        lines = viz_read.printed.result() if viz_read.printed is not None else _lines_of(_printed_page(viz_read), reader)
         if lines is not None:
             known = mrz_result or barcode
             names = {"surname": known.surname, "given_names": known.given_names} if known is not None else None
