@@ -54,8 +54,12 @@ def doubtful(result: MrzResult, reads: Reads) -> int:
             if (ln, p) == (c.line, c.position):
                 continue
             seen = [lines[ln].text[p] for lines in voters]
-            top = max(set(seen), key=seen.count)
-            if seen.count(top) >= 2 and top != result.lines[ln][p] and top.isdigit() == result.lines[ln][p].isdigit():
+            own = result.lines[ln][p]
+            # Another character at least two reads saw, and more of them than saw this one
+            # (a tie is no majority: chosen by a set's order, it made the read depend on the
+            # process's string hashing).
+            if any(seen.count(ch) >= 2 and seen.count(ch) > seen.count(own) and ch.isdigit() == own.isdigit()
+                   for ch in dict.fromkeys(seen) if ch != own):
                 n += 1
                 break
     return n
