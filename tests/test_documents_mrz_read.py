@@ -7,6 +7,7 @@ import cv2
 import pytest
 
 from idverify.docgen import generate_document
+from idverify.documents.mrz import parse_mrz
 from idverify.documents.mrz.read import read_mrz
 from idverify.documents.tesseract import CtypesEngine
 
@@ -181,6 +182,62 @@ def test_second_reads_only_where_a_digit_or_the_name_needs_them():
         assert 2 + 2 <= counting.calls <= 2 + 2 * 4
     finally:
         counting.close()
+
+
+def test_a_zone_the_classifier_reads_surely_needs_no_tesseract_read():
+    from idverify.documents.mrz.ocrb_cells import CellClassifier
+
+    counting, cells = _CountingEngine(), CellClassifier()
+    try:
+        g = generate_document(24, kind="td3", level="clean", today=TODAY)
+        gray = _gray(g.arrays[0])
+        r = read_mrz(counting, gray, today=TODAY, cells=cells)
+        assert r is not None and r.result.lines == g.truth.mrz_lines and r.result.score == 100
+        assert counting.calls == 0 and r.doubts == ()
+        # Small print is read by Tesseract as well, for the vote on the fields no digit checks.
+        small = cv2.resize(gray, None, fx=0.45, fy=0.45, interpolation=cv2.INTER_AREA)
+        r = read_mrz(counting, small, today=TODAY, cells=cells)
+        assert r is not None and r.result.valid and counting.calls >= 2 + 2
+    finally:
+        counting.close()
+
+
+def _sure_lines(texts, least=0.93):
+    """CellReads with ``least`` for each text's symbols (the rest share what is left)."""
+    import numpy as np
+
+    from idverify.documents.mrz.ocrb_cells import SYMBOLS, CellReads
+
+    out = []
+    for text in texts:
+        probs = np.full((len(text), len(SYMBOLS)), (1.0 - least) / (len(SYMBOLS) - 1))
+        for k, ch in enumerate(text):
+            probs[k, SYMBOLS.index(ch)] = least
+        out.append(CellReads(probs))
+    return out
+
+
+def test_the_classifier_alone_only_where_every_cell_is_sure_and_every_digit_passes():
+    from idverify.documents.mrz.read import _ALONE_SURE, _classifier_alone
+
+    # The ICAO specimen with a number of digits only (120003456).
+    right = (_SPECIMEN[0], "1200034565UTO7408122F1204159ZE184226B<<<<<12")
+    got = _classifier_alone(_sure_lines(right), TODAY, _ALONE_SURE)
+    assert got is not None and got[0].lines == right and got[0].score == 100
+    # One cell less sure than the threshold: Tesseract reads the zone as well.
+    unsure = _sure_lines(right)
+    unsure[0].probs[7] = unsure[1].probs[0]
+    assert _classifier_alone(unsure, TODAY, _ALONE_SURE) is None
+    # A check digit that fails (the birth date's 2 read 3).
+    wrong = (right[0], right[1][:19] + "3" + right[1][20:])
+    assert _classifier_alone(_sure_lines(wrong), TODAY, _ALONE_SURE) is None
+    # Two O-for-0 slips among a number's digits cancel in its digit (weights 7 and 3: 24 x 10),
+    # and the composite passes too: only other reads can tell, so the classifier's word is not
+    # enough; nor for any letter of a digit's shape between digits (the specimen's C).
+    slipped = (right[0], "120OO34565UTO7408122F1204159ZE184226B<<<<<12")
+    assert parse_mrz(slipped, today=TODAY).score == 100
+    assert _classifier_alone(_sure_lines(slipped), TODAY, _ALONE_SURE) is None
+    assert _classifier_alone(_sure_lines(_SPECIMEN), TODAY, _ALONE_SURE) is None
 
 
 # The ICAO 9303 specimen passport (public, in the standard itself).

@@ -4,8 +4,10 @@ The MRZ is searched as the image stands, then turned by 90, 180 and 270 degrees;
 at a slant is deskewed and found again, so every character cell is upright. Whether a
 horizontal zone is upright or upside down is decided by the filler glyphs: an upright MRZ
 shows ``<`` chevrons, an upside-down one ``>`` shapes that match no filler. Lines are read with
-Otsu binarisation first; only when the check digits do not all pass (or the print is small,
-or Tesseract unsure) is the adaptive binarisation read as well, each field under its own
+Otsu binarisation first (unless the OCR-B cell classifier read every cell surely, the print
+is not small and every check digit passes: its reading is then taken alone); only when the
+check digits do not all pass (or the print is small, or Tesseract unsure) is the adaptive
+binarisation read as well, each field under its own
 alphabet (a date as digits, a name as letters), and every combination of line reads is
 parsed: the best :func:`~idverify.documents.mrz.parse_mrz` score wins (PassportEye's
 ``valid_score`` idea), less points for corrections the reads do not bear out. A digit that
@@ -30,7 +32,8 @@ from idverify.documents.mrz import LAYOUTS, MrzFormat, MrzFormatError, MrzResult
 from idverify.documents.mrz.agreement import DOUBT, doubtful, doubts, settle
 from idverify.documents.mrz.locate import MrzLine, MrzZone, find_mrz, find_mrz_beside_glare
 from idverify.documents.mrz.ocr import ZONE_FORMATS, LineRead, cell_alphabets, consensus, count_fillers, read_zone
-from idverify.documents.mrz.ocrb_cells import SYMBOLS, CellClassifier, CellReads, second_opinion
+from idverify.documents.mrz.ocrb_cells import SYMBOLS, CellClassifier, CellReads, field_doubts, second_opinion
+from idverify.documents.mrz.parse import LETTER_TO_DIGIT
 from idverify.documents.locate import rotate_bound
 from idverify.documents.tesseract import TesseractEngine
 
@@ -188,6 +191,12 @@ _VOTERS = (_FIRST[0], _SECOND[0], "template")
 #: The classifier's probability at or above which the two-of-three vote leaves its character
 #: standing (:func:`_vote`).
 _CELLS_SURE = 0.9
+#: The classifier's least probability over a zone's cells at or above which its reading alone
+#: is taken, every check digit passing, print not small (:func:`_classifier_alone`). Its
+#: probabilities top out near 0.95; of 579 zones of generated and real documents, 243 were read
+#: at 0.9 or more, and on each Tesseract's reads changed no character and cast no doubt
+#: (benchmarks/RESULTS.md, 2026-12-07).
+_ALONE_SURE = 0.9
 
 
 def _cells_read(cell_reads: list[CellReads]) -> list[LineRead]:
@@ -435,12 +444,53 @@ def _ink_view(color: np.ndarray | None, view: np.ndarray, zone_box: tuple[int, i
                                borderMode=cv2.BORDER_REPLICATE)
 
 
+def _classifier_alone(cell_reads: list[CellReads], today: dt.date, sure: float) -> tuple[MrzResult, float] | None:
+    """The classifier's own reading of a zone (each field under its alphabet), when it needs no
+    other: it parses with every check digit and the composite passing uncorrected (score 100),
+    and the classifier is at least ``sure`` of every cell. None otherwise."""
+    lines = _cells_fields_read(cell_reads)
+    if lines is None:
+        return None
+    least = min(min(r.confidence) for r in lines)
+    if least < sure:
+        return None
+    try:
+        result = parse_mrz([r.text for r in lines], today=today)
+    except MrzFormatError:
+        return None
+    if not result.valid or result.score < 100 or _shape_letters_among_digits(result):
+        return None
+    return result, float(np.mean([c for r in lines for c in r.confidence]))
+
+
+def _shape_letters_among_digits(result: MrzResult) -> bool:
+    """Whether a field with its own check digit holds a letter shaped like a digit (O, I, B...)
+    between two digits: two such slips can cancel in the digit (KM0OO1977 for KM0001977), and
+    only other reads tell (:func:`~idverify.documents.mrz.agreement.doubts`)."""
+    for check in LAYOUTS[result.format].checks:
+        if check.name == "composite" or len(check.spans) != 1:
+            continue
+        ln, a, b = check.spans[0]
+        row = result.lines[ln][a:b]
+        for p, ch in enumerate(row):
+            if ch in LETTER_TO_DIGIT and any(c.isdigit() for c in row[:p]) and any(c.isdigit() for c in row[p + 1:]):
+                return True
+    return False
+
+
 def _read_zone(engine: TesseractEngine, view: np.ndarray, zone: MrzZone, today: dt.date,
                cells: CellClassifier | None) -> tuple[MrzResult, float, tuple[str, ...]] | None:
     """Read one located zone on ``view``: (result, mean OCR confidence of the chosen lines,
     fields in doubt), or None when no combination of reads parses."""
-    reads = read_zone(engine, view, zone, _FIRST)
     cell_reads = cells.read_lines(view, zone.lines) if cells is not None else None
+    small = min(line.height for line in zone.lines) < _SMALL_PX
+    if cell_reads is not None and not small:
+        # The classifier alone, when it reads every cell surely and every digit passes: on such
+        # a zone Tesseract's reads changed no character and no doubt (benchmarks/RESULTS.md).
+        alone = _classifier_alone(cell_reads, today, _ALONE_SURE)
+        if alone is not None:
+            return alone[0], alone[1], field_doubts(alone[0], cell_reads, today)
+    reads = read_zone(engine, view, zone, _FIRST)
     if cell_reads is not None:
         reads["cells"] = _cells_fields_read(cell_reads) or _cells_read(cell_reads)
     best = _best(reads, today)
@@ -449,7 +499,6 @@ def _read_zone(engine: TesseractEngine, view: np.ndarray, zone: MrzZone, today: 
     # unsure of a line: every line of every layout holds a field no digit checks (the name,
     # the issuing state; nationality and sex beside the digits), and only the two-of-three
     # vote catches a slip into another valid code there (AUT read AUS).
-    small = min(line.height for line in zone.lines) < _SMALL_PX
     unsure = min(float(np.mean(r.confidence)) for r in reads[_FIRST[0]]) < _SURE
     if best is None or best[0].score < 100 or small or unsure:
         reads.update(read_zone(engine, view, zone, _SECOND))
