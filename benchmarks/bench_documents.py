@@ -238,8 +238,11 @@ class TimedPrinted:
         finally:
             self.last = (self.last or 0.0) + _cpu() - c
 
-    def lines(self, rgb):
-        return self._timed(self.inner.lines, rgb)
+    def regions(self, rgb):
+        return self._timed(self.inner.regions, rgb)
+
+    def lines(self, rgb, *, regions=None, keep_out=()):
+        return self._timed(self.inner.lines, rgb, regions=regions, keep_out=keep_out)
 
     def fields(self, lines, *, us_dates: bool = False, names=None):
         return self._timed(self.inner.fields, lines, us_dates=us_dates, names=names)

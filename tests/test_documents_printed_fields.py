@@ -4,7 +4,7 @@ import pytest
 
 from idverify.docgen import generate_document
 from idverify.documents.tesseract import CtypesEngine, Word
-from idverify.documents.printed_fields import fields_from_words, parse_printed_date, read_viz
+from idverify.documents.printed_fields import TesseractFields, fields_from_words, parse_printed_date, read_viz
 
 
 @pytest.mark.parametrize(
@@ -398,3 +398,33 @@ def test_mixed_reads_a_name_again_only_where_it_differs_from_the_given_one(rapid
     rapidocr.read(g.arrays[0])
     assert [n for n, names in calls if names] == [2]
     assert _same_name("MÜLLER", "MUELLER") and _same_name("JEAN-PAUL", "JEAN PAUL") and not _same_name("MULLER", "MUELLER")
+
+
+def test_lines_at_regions_found_beforehand_less_those_inside_a_portrait(rapidocr):
+    # The detector runs on the page while the faces are searched (regions); the lines are then
+    # read at those regions, less the ones mostly inside a portrait's box.
+    import numpy as np
+
+    from idverify.documents.rapidocr_text import _mostly_inside
+
+    rgb = generate_document(4, kind="td3", level="clean").arrays[0]
+    regions = rapidocr.regions(rgb)
+    assert len(regions) >= 5 and rapidocr.lines(rgb, regions=regions).lines == rapidocr.lines(rgb).lines
+    first = regions[0]
+    x0, y0 = (int(v) for v in first.min(0))
+    x1, y1 = (int(v) for v in first.max(0))
+    box = (x0 - 2, y0 - 2, x1 - x0 + 4, y1 - y0 + 4)
+    kept = rapidocr.lines(rgb, regions=regions, keep_out=[box])
+    assert len(kept.lines) == len(regions) - 1 and not any(np.array_equal(q, first) for q in kept.quads)
+    # A line that only runs into a portrait's box is read whole.
+    assert _mostly_inside(first, [box]) and not _mostly_inside(first, [(x0, y0, (x1 - x0) // 3, y1 - y0)])
+
+
+def test_tesseract_reads_the_page_with_its_portraits_painted_out(engine):
+    import numpy as np
+
+    fields = TesseractFields(engine)
+    page = np.zeros((40, 60, 3), np.uint8)
+    assert fields.regions(page) is None and fields.lines(page) is page
+    out = fields.lines(page, keep_out=[(10, 5, 20, 10)])
+    assert (out[5:15, 10:30] == 255).all() and out.sum() == 255 * 3 * 200 and not page.any()

@@ -102,17 +102,26 @@ class TextLine:
 
 
 class PrintedFieldReader(Protocol):
-    """What the document reader needs of an OCR engine for the printed fields. A read is two
-    steps: :meth:`lines`, what can be read of the page before any other source is known (it
-    may run on another thread while the MRZ of another image is read), and :meth:`fields`,
-    which finishes it once the MRZ or barcode is known; :meth:`read` is both."""
+    """What the document reader needs of an OCR engine for the printed fields. A read is three
+    steps: :meth:`regions`, where the text lines are on the page, found before its portraits
+    are known (it may run while the faces are searched); :meth:`lines`, what can be read of
+    the page before any other source is known (it may run on another thread while the MRZ of
+    another image is read); and :meth:`fields`, which finishes it once the MRZ or barcode is
+    known. :meth:`read` is all three on one page."""
 
     #: "rapidocr" or "tesseract" (the ``documents.viz_engine`` setting that selects it).
     name: str
 
-    def lines(self, rgb: np.ndarray) -> Any:
-        """The text on the upright document ``rgb`` (portrait and MRZ blanked), in a form only
-        this reader's :meth:`fields` takes (a reader may leave all the work to it)."""
+    def regions(self, rgb: np.ndarray) -> Any:
+        """Where the text lines are on the upright document ``rgb``, in a form only this
+        reader's :meth:`lines` takes; None for a reader that finds them as it reads."""
+        ...
+
+    def lines(self, rgb: np.ndarray, *, regions: Any = None, keep_out: Sequence[tuple[int, int, int, int]] = ()) -> Any:
+        """The text on the upright document ``rgb`` (the MRZ cut off), at the ``regions``
+        :meth:`regions` found on it (found here when not given), none from inside a
+        ``keep_out`` box (a portrait's head and shoulders: left, top, width, height); in a form
+        only this reader's :meth:`fields` takes (a reader may leave all the work to it)."""
         ...
 
     def fields(self, lines: Any, *, us_dates: bool = False, names: Mapping[str, str] | None = None) -> dict[str, VizField]:
@@ -432,9 +441,19 @@ class TesseractFields:
         self.engine = engine
         self.width = width
 
-    def lines(self, rgb: np.ndarray) -> np.ndarray:
-        """The page itself: the sparse pass and its re-reads are one step (:meth:`fields`)."""
-        return rgb
+    def regions(self, rgb: np.ndarray) -> None:
+        """None: Tesseract's page segmentation finds the lines in the sparse pass."""
+        return None
+
+    def lines(self, rgb: np.ndarray, *, regions: Any = None, keep_out: Sequence[tuple[int, int, int, int]] = ()) -> np.ndarray:
+        """The page itself with the ``keep_out`` boxes painted white (a portrait's shapes read
+        as text): the sparse pass and its re-reads are one step (:meth:`fields`)."""
+        if not keep_out:
+            return rgb
+        page = np.ascontiguousarray(rgb).copy()
+        for x, y, w, h in keep_out:
+            page[y:y + h, x:x + w] = 255
+        return page
 
     def read(self, rgb: np.ndarray, *, us_dates: bool = False, names: Mapping[str, str] | None = None) -> dict[str, VizField]:
         return self.fields(rgb, us_dates=us_dates, names=names)

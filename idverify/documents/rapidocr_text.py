@@ -29,7 +29,7 @@ six pad every line to the widest one, and a batch costs more per line than six s
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,6 +136,22 @@ def _same_name(printed: str, other: str) -> bool:
 def _box(quad: np.ndarray) -> tuple[int, int, int, int]:
     """The bounding box (left, top, right, bottom) of a line's quad."""
     return (int(quad[:, 0].min()), int(quad[:, 1].min()), int(quad[:, 0].max()), int(quad[:, 1].max()))
+
+
+def _overlap(quad: np.ndarray, box: tuple[int, int, int, int]) -> float:
+    """The share of ``quad``'s bounding box that lies inside ``box`` (left, top, width, height)."""
+    x0, y0 = quad.min(0)
+    x1, y1 = quad.max(0)
+    bx, by, bw, bh = box
+    ix = min(x1, bx + bw) - max(x0, bx)
+    iy = min(y1, by + bh) - max(y0, by)
+    return float(ix * iy) / max(1.0, float((x1 - x0) * (y1 - y0))) if ix > 0 and iy > 0 else 0.0
+
+
+def _mostly_inside(quad: np.ndarray, boxes: Sequence[tuple[int, int, int, int]]) -> bool:
+    """Whether half or more of ``quad``'s bounding box lies inside one of ``boxes``: a line
+    the detector found in a portrait (a photo's shapes, a ghost image), not read."""
+    return any(_overlap(quad, b) >= 0.5 for b in boxes)
 
 
 @dataclass(frozen=True)
@@ -269,9 +285,20 @@ class RapidOcrFields:
             texts[i] = (text, score)
         return texts
 
-    def lines(self, rgb: np.ndarray) -> PageLines:
-        """The text lines of the page, read (a value cut short read again whole)."""
-        quads = self.detect(rgb)
+    def regions(self, rgb: np.ndarray) -> list[np.ndarray]:
+        """The text line quads of the page (:meth:`detect`): found before its portraits are
+        known, so that the detector runs while the faces are searched."""
+        return self.detect(rgb)
+
+    def lines(self, rgb: np.ndarray, *, regions: list[np.ndarray] | None = None,
+              keep_out: Sequence[tuple[int, int, int, int]] = ()) -> PageLines:
+        """The text lines of the page, read (a value cut short read again whole): at
+        ``regions`` (:meth:`regions` of this page; found here when not given), less those
+        mostly inside a ``keep_out`` box (a portrait: left, top, width, height). A line that
+        only runs into a portrait box is read whole: the box is wider than the portrait, and
+        captions beside the photo reach into it (a real Latvian card's name caption)."""
+        found = self.detect(rgb) if regions is None else regions
+        quads = [q for q in found if not _mostly_inside(q, keep_out)]
         if not quads:
             return PageLines(rgb, [], [])
         cuts = [_quad_crop(rgb, q, self.first_ratio) for q in quads]

@@ -89,8 +89,10 @@ class DocumentReader:
     printed: PrintedFieldReader | None = None
     #: The OCR-B MRZ cell classifier (a second opinion on the MRZ); None: Tesseract alone.
     cells: CellClassifier | None = None
-    #: The thread that reads a request's other images while the last one's MRZ is read.
-    helper: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="document"),
+    #: The threads that read a request's other images while the last one's MRZ is read, and a
+    #: page's faces beside the regions of its printed lines (dlib holds the GIL, onnxruntime
+    #: does not). Tasks wait only on tasks submitted before them, so two threads cannot deadlock.
+    helper: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(2, thread_name_prefix="document"),
                                        compare=False, repr=False)
 
     def printed_fields(self) -> PrintedFieldReader:
@@ -246,8 +248,12 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
             if ahead or not faces_ahead or (defer_card_back_faces and len(zone.lines) == 3):  # 3 lines: a card's back
                 return
             view_to_photo, top = base_to_photo @ to_base, zone.box[1]
-            seen = reader.helper.submit(_faces_on, rgb, view_to_photo, shape, reader, timer)
-            lines = reader.helper.submit(_lines_above, seen, top, reader, timer) if printed else None
+            view = reader.helper.submit(_warp_view, rgb, view_to_photo, (shape[1], shape[0]))
+            seen = reader.helper.submit(_faces_of, view, reader, timer)
+            lines = None
+            if printed:  # where the printed lines are, found while the faces are searched
+                regions = reader.helper.submit(_regions_above, view, top, reader, timer)
+                lines = reader.helper.submit(_lines_above, seen, regions, top, reader, timer)
             ahead.append((view_to_photo, shape, top, seen, lines))
 
         reading = read_mrz(reader.engine, gray, today=today, max_side=s.max_working_side_px, color=base,
@@ -307,26 +313,37 @@ def _locate(rgb: np.ndarray, reader: DocumentReader, timer: _Timer) -> Located |
         timer.add("locate", t)
 
 
-def _faces_on(rgb: np.ndarray, view_to_photo: np.ndarray, shape: tuple[int, int], reader: DocumentReader,
-              timer: _Timer) -> tuple[np.ndarray, list[FaceOnDocument]]:
-    """The upright view of an MRZ (``shape``: its height and width) warped from the photo, and
-    its faces, as :func:`_analyse` and :func:`_find_faces` make and find them."""
-    view = _warp_view(rgb, view_to_photo, (shape[1], shape[0]))
+def _faces_of(view: Future[np.ndarray], reader: DocumentReader, timer: _Timer) -> tuple[np.ndarray, list[FaceOnDocument]]:
+    """The upright view of an MRZ (warped from the photo on the helper thread) and its faces,
+    as :func:`_analyse` and :func:`_find_faces` find them."""
+    v = view.result()
     t = time.perf_counter()
     try:
-        return view, detect_faces(reader.face_detector, view)
+        return v, detect_faces(reader.face_detector, v)
     finally:
         timer.add("portrait", t)
 
 
-def _lines_above(seen: Future[tuple[np.ndarray, list[FaceOnDocument]]], mrz_top: int, reader: DocumentReader,
-                 timer: _Timer) -> Any:
-    """The printed lines of the page above an MRZ zone starting at ``mrz_top`` on the upright
-    view ``seen`` gives, its faces blanked, as :func:`_lines_of` reads them (None: too small)."""
+def _regions_above(view: Future[np.ndarray], mrz_top: int, reader: DocumentReader, timer: _Timer) -> Any:
+    """Where the printed lines are on the view above an MRZ zone starting at ``mrz_top``, its
+    portraits not yet known (:meth:`PrintedFieldReader.regions`; None: too small)."""
     t = time.perf_counter()
-    view, faces = seen.result()
     try:
-        return _lines_of(_page_above(view, mrz_top, faces), reader)
+        page = _page_above(view.result(), mrz_top, [])
+        return None if _too_small(page.rgb) else reader.printed_fields().regions(page.rgb)
+    finally:
+        timer.add("viz", t)
+
+
+def _lines_above(seen: Future[tuple[np.ndarray, list[FaceOnDocument]]], regions: Future[Any], mrz_top: int,
+                 reader: DocumentReader, timer: _Timer) -> Any:
+    """The printed lines of the page above an MRZ zone starting at ``mrz_top`` on the upright
+    view ``seen`` gives, as :func:`_lines_of` reads them, at the ``regions`` found meanwhile."""
+    view, faces = seen.result()
+    found = regions.result()
+    t = time.perf_counter()
+    try:
+        return _lines_of(_page_above(view, mrz_top, faces), reader, found)
     finally:
         timer.add("viz", t)
 
@@ -367,17 +384,35 @@ def _read_ahead(images: Sequence[np.ndarray], reader: DocumentReader, timer: _Ti
     return out
 
 
-def _lines_of(page: np.ndarray, reader: DocumentReader) -> Any:
-    """The printed lines of ``page`` (:func:`_printed_page`), or None when it is too small."""
-    if page.shape[0] < 32 or page.shape[1] < 32:
+@dataclass(frozen=True)
+class _Page:
+    """An upright page to read the printed fields of, and the head-and-shoulders box of each
+    portrait on it (left, top, width, height), where no line is read."""
+
+    rgb: np.ndarray
+    portraits: list[tuple[int, int, int, int]]
+
+
+def _too_small(rgb: np.ndarray) -> bool:
+    return rgb.shape[0] < 32 or rgb.shape[1] < 32
+
+
+def _lines_of(page: _Page, reader: DocumentReader, regions: Any = None) -> Any:
+    """The printed lines of ``page`` (:func:`_printed_page`), or None when it is too small, at
+    the ``regions`` found on it already (:func:`_regions_above`: while the faces were
+    searched), or else found now."""
+    if _too_small(page.rgb):
         return None
-    return reader.printed_fields().lines(page)
+    printed = reader.printed_fields()
+    if regions is None:
+        regions = printed.regions(page.rgb)
+    return printed.lines(page.rgb, regions=regions, keep_out=page.portraits)
 
 
-def _printed_page(r: _ImageRead) -> np.ndarray:
-    """The upright page the printed fields are read from: the view above the MRZ with the
-    portraits blanked. When the view is little more than the portrait (an outline found around
-    the photo on the card, not around the card), the whole photo turned upright instead."""
+def _printed_page(r: _ImageRead) -> _Page:
+    """The upright page the printed fields are read from: the view above the MRZ and its
+    portraits. When the view is little more than the portrait (an outline found around the
+    photo on the card, not around the card), the whole photo turned upright instead."""
     view, faces, shift = r.view, r.faces, np.eye(3)
     if faces and r.mrz is None:
         x, y, w, h = portrait_box(faces[0].box, view.shape)
@@ -394,25 +429,25 @@ def _printed_page(r: _ImageRead) -> np.ndarray:
                 shift = np.eye(3)
     if r.mrz is not None:
         return _page_above(view, r.mrz_top, faces)
-    view = np.ascontiguousarray(view).copy()
-    return _blank_portraits(view, faces, shift)
+    return _Page(view, _portrait_boxes(faces, shift, view.shape))
 
 
-def _page_above(view: np.ndarray, mrz_top: int, faces: list[FaceOnDocument]) -> np.ndarray:
-    """The upright ``view`` above the MRZ zone starting at ``mrz_top``, portraits blanked."""
-    return _blank_portraits(np.ascontiguousarray(view).copy()[: max(16, mrz_top - 4)], faces, np.eye(3))
+def _page_above(view: np.ndarray, mrz_top: int, faces: list[FaceOnDocument]) -> _Page:
+    """The upright ``view`` above the MRZ zone starting at ``mrz_top``, and its portraits."""
+    above = view[: max(16, mrz_top - 4)]
+    return _Page(above, _portrait_boxes(faces, np.eye(3), above.shape))
 
 
-def _blank_portraits(view: np.ndarray, faces: list[FaceOnDocument], shift: np.ndarray) -> np.ndarray:
-    """``view`` (changed) with the head-and-shoulders box of each face painted white (``shift``:
-    the faces' view -> ``view``)."""
+def _portrait_boxes(faces: list[FaceOnDocument], shift: np.ndarray, shape: tuple[int, ...]) -> list[tuple[int, int, int, int]]:
+    """The head-and-shoulders box of each face on a view of ``shape`` (``shift``: the faces'
+    view -> that view), clipped to it."""
+    out = []
     for f in faces:
         fx, fy, fw, fh = f.box
         pts = cv2.perspectiveTransform(np.array([[[fx, fy]], [[fx + fw, fy + fh]]], np.float64), shift).reshape(-1, 2)
         box = (int(pts[0, 0]), int(pts[0, 1]), int(pts[1, 0] - pts[0, 0]), int(pts[1, 1] - pts[0, 1]))
-        x, y, w, h = portrait_box(box, view.shape)
-        view[y:y + h, x:x + w] = 255
-    return view
+        out.append(portrait_box(box, shape))
+    return out
 
 
 def _map_box(box: tuple[int, int, int, int], m: np.ndarray, shape: tuple[int, ...]) -> pb.BoundingBox:
@@ -450,8 +485,8 @@ def _viz_name_is_partial_read(mrz_value: str, other_value: str) -> bool:
     # One or two letters not in the MRZ are the remains of a word OCR broke ("IN" of "JOHN").
     other_tokens = [t for t in name_key(other_value).split() if t in mrz_tokens or len(t) > 2]
     # A word cut short at a hologram or the page edge ("MIL" of "MILOS") is a partial read too,
-    # and so is a piece of four letters or more from its middle or end (its start under the
-    # blanked portrait, "SSON" of "ERIKSSON"; a line split in the wrong place, "ERGE").
+    # and so is a piece of four letters or more from its middle or end (its start inside the
+    # portrait's box, "SSON" of "ERIKSSON"; a line split in the wrong place, "ERGE").
     return bool(other_tokens) and all(t in mrz_tokens or (len(t) >= 3 and any(m.startswith(t) for m in mrz_tokens))
                                       or (len(t) >= 4 and any(t in m for m in mrz_tokens))
                                       for t in other_tokens)
@@ -467,6 +502,15 @@ def _viz_number_is_partial_read(mrz_value: str, other_value: str) -> bool:
     hologram (JT5234 of JT5234643, a phone photo of a card), which contradicts nothing."""
     a, b = mrz_value.replace("<", "").upper(), other_value.replace(" ", "").upper()
     return _PARTIAL_NUMBER <= len(b) < len(a) and (a.startswith(b) or a.endswith(b))
+
+
+def _viz_number_is_another_number(mrz_value: str, other_value: str) -> bool:
+    """True when the printed "number" is two or more characters longer or shorter than the
+    MRZ's document number: another number under a caption read short (a real Latvian card's
+    personal code, 121282-88882, under "...No./Num." for the card's PA9992921), not a number
+    altered in the print, which keeps the length of the one it replaces."""
+    a, b = mrz_value.replace("<", "").upper(), "".join(ch for ch in other_value.upper() if ch.isalnum())
+    return abs(len(a) - len(b)) >= 2
 
 
 _DIGRAPHS = (("AE", "A"), ("OE", "O"), ("UE", "U"), ("AA", "A"))
@@ -654,7 +698,8 @@ def read_document(images: Sequence[bytes], reader: DocumentReader, *, today: dt.
                     # field the reading does not doubt, can contradict it; OCR slips in small
                     # print sent genuine holders to review.
                     other_conf = values[name][1]
-                    conclusive = mrz_result.valid and other_conf >= s.viz_min_confidence and name not in unsure
+                    conclusive = (mrz_result.valid and other_conf >= s.viz_min_confidence and name not in unsure
+                                  and not (name == "document_number" and _viz_number_is_another_number(mrz_values[name][0], values[name][0])))
                     resp.comparisons.append(pb.FieldComparison(
                         field=name, mrz_value=mrz_values[name][0], other_value=values[name][0], other_source=source,
                         agree=agree, similarity=sim, other_confidence=other_conf, conclusive=conclusive))
