@@ -19,7 +19,7 @@ __all__ = ["FaceOnDocument", "detect_faces", "portrait_box"]
 #: Width, pixels, the document is scaled to for detection (faces on it are then 100-300 px).
 DETECT_WIDTH = 720
 #: dlib's detector is not safe to run from two threads at once (a request's images are read on
-#: two: reader.py), and it holds the GIL while it runs, so serialising it costs no parallelism.
+#: several: reader.py), and it holds the GIL while it runs, so serialising it costs no parallelism.
 _DETECTING = threading.Lock()
 
 

@@ -9,13 +9,13 @@ Each step is a small module of this package; this one only wires them, picks eac
 its best source (MRZ, then barcode, then VIZ), and fills the response. Heavy objects (the
 Tesseract engine, the face detector) are built once in :func:`build_document_reader`.
 
-A request of several images (a card's front and back) is read on two threads: the last image's
-MRZ on the calling thread, and meanwhile the others' outlines, faces and printed lines on the
-reader's helper thread, as they would be read once the MRZ is known to be perfect (an MRZ
+A request of several images (a card's front and back) is read on several threads: the last
+image's MRZ on the calling thread, and meanwhile the others' outlines, faces and printed lines on
+the reader's helper threads (a pool of two), as they would be read once the MRZ is known to be perfect (an MRZ
 search of a card's front finds none). When it is not, they are searched for an MRZ after it,
-and the early read stands where none is found. A request of one image is read on two threads
-too: its outline is found on the helper while the photo is searched for an MRZ, and the faces
-and printed lines of the view a zone is found on while the zone is read (kept only when the MRZ
+and the early read stands where none is found. A request of one image is read on several threads
+too: its outline is found on a helper while the photo is searched for an MRZ, and the faces of
+the view a zone is found on, beside where its printed lines are, while the zone is read (kept only when the MRZ
 read is of that view). Either way the response is the one a read on one thread gives; its
 stage timings then add up to more than the wall time.
 """
@@ -203,7 +203,7 @@ def _analyse(index: int, rgb: np.ndarray, reader: DocumentReader, timer: _Timer,
     where ICAO 9303 puts no portrait) is left for :func:`_find_faces` to search later, only
     when no other image shows a face. ``early``: this image read without an MRZ search
     (:func:`_read_ahead`); its outline is used, and it is the read when no MRZ is found.
-    ``faces_ahead``: the reader's helper thread is free (the request's only image); the faces
+    ``faces_ahead``: the reader's helper threads are free (the request's only image); the faces
     of the first upright view an MRZ zone is found on, and with ``printed`` the printed lines
     above the zone, are read there while the zone is read (dlib holds the GIL, but Tesseract and
     onnxruntime do not), and kept when the MRZ read is of that view and zone."""

@@ -268,6 +268,14 @@ def doubts(result: MrzResult, reads: Reads, settled: Collection[tuple[int, int]]
 _SWAP_CELLS = 6
 
 
+def digit_shaped_letters(row: str, a: int, b: int) -> list[int]:
+    """Positions in ``row[a:b]`` (a field with its own check digit) of letters shaped like a
+    digit (:data:`LETTER_TO_DIGIT`: O, I, B...) with a digit before and after them in the field:
+    slips a check digit may not see, since two of them can cancel (KM0OO1977 for KM0001977)."""
+    return [p for p in range(a, b) if row[p] in LETTER_TO_DIGIT
+            and any(c.isdigit() for c in row[a:p]) and any(c.isdigit() for c in row[p + 1:b])]
+
+
 def _letters_among_digits_pass(result: MrzResult, check: Check, voters: list[tuple[float, list[LineRead]]]) -> bool:
     """Whether the field holds letters among its digits (a digit before and after) that a read
     saw as the digit of the same shape (O as 0), and swapping two or more of them back passes
@@ -277,11 +285,9 @@ def _letters_among_digits_pass(result: MrzResult, check: Check, voters: list[tup
     ln, a, b = check.spans[0]
     row = result.lines[ln]
     swaps = []
-    for p in range(a, b):
-        if not row[p].isalpha() or not any(c.isdigit() for c in row[a:p]) or not any(c.isdigit() for c in row[p + 1:b]):
-            continue
-        digit = LETTER_TO_DIGIT.get(row[p])
-        if digit is not None and any(p < len(lines[ln].text) and lines[ln].text[p] == digit for _, lines in voters):
+    for p in digit_shaped_letters(row, a, b):
+        digit = LETTER_TO_DIGIT[row[p]]
+        if any(p < len(lines[ln].text) and lines[ln].text[p] == digit for _, lines in voters):
             swaps.append((p, digit))
     swaps = swaps[:_SWAP_CELLS]
     for mask in range(1, 1 << len(swaps)):

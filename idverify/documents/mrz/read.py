@@ -29,11 +29,10 @@ import cv2
 import numpy as np
 
 from idverify.documents.mrz import LAYOUTS, MrzFormat, MrzFormatError, MrzResult, parse_mrz, with_symbol
-from idverify.documents.mrz.agreement import DOUBT, doubtful, doubts, settle
+from idverify.documents.mrz.agreement import DOUBT, digit_shaped_letters, doubtful, doubts, settle
 from idverify.documents.mrz.locate import MrzLine, MrzZone, find_mrz, find_mrz_beside_glare
 from idverify.documents.mrz.ocr import ZONE_FORMATS, LineRead, cell_alphabets, consensus, count_fillers, read_zone
 from idverify.documents.mrz.ocrb_cells import SYMBOLS, CellClassifier, CellReads, field_doubts, second_opinion
-from idverify.documents.mrz.parse import LETTER_TO_DIGIT
 from idverify.documents.locate import rotate_bound
 from idverify.documents.tesseract import TesseractEngine
 
@@ -467,21 +466,15 @@ def _shape_letters_among_digits(result: MrzResult) -> bool:
     """Whether a field with its own check digit holds a letter shaped like a digit (O, I, B...)
     between two digits: two such slips can cancel in the digit (KM0OO1977 for KM0001977), and
     only other reads tell (:func:`~idverify.documents.mrz.agreement.doubts`)."""
-    for check in LAYOUTS[result.format].checks:
-        if check.name == "composite" or len(check.spans) != 1:
-            continue
-        ln, a, b = check.spans[0]
-        row = result.lines[ln][a:b]
-        for p, ch in enumerate(row):
-            if ch in LETTER_TO_DIGIT and any(c.isdigit() for c in row[:p]) and any(c.isdigit() for c in row[p + 1:]):
-                return True
-    return False
+    return any(digit_shaped_letters(result.lines[c.spans[0][0]], c.spans[0][1], c.spans[0][2])
+               for c in LAYOUTS[result.format].checks if c.name != "composite" and len(c.spans) == 1)
 
 
 def _read_zone(engine: TesseractEngine, view: np.ndarray, zone: MrzZone, today: dt.date,
                cells: CellClassifier | None) -> tuple[MrzResult, float, tuple[str, ...]] | None:
-    """Read one located zone on ``view``: (result, mean OCR confidence of the chosen lines,
-    fields in doubt), or None when no combination of reads parses."""
+    """Read one located zone on ``view``: (result, mean confidence of the chosen lines (OCR's, or
+    the classifier's probability when its reading is taken alone), fields in doubt), or None
+    when no combination of reads parses."""
     cell_reads = cells.read_lines(view, zone.lines) if cells is not None else None
     small = min(line.height for line in zone.lines) < _SMALL_PX
     if cell_reads is not None and not small:
