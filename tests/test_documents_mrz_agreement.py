@@ -113,3 +113,26 @@ def test_letters_among_a_numbers_digits_that_cancel_in_its_digit_are_in_doubt():
     prefix = _passport("OO1234567")
     digits = (prefix[0], prefix[1].replace("OO1", "001"))
     assert "document_number" not in doubts(parse_mrz(prefix, today=TODAY), _by_method(otsu=digits, adaptive=prefix, clahe=prefix))
+
+
+def test_a_correction_is_doubtful_only_where_a_clear_majority_of_the_reads_is_against_another_cell():
+    import dataclasses
+
+    from idverify.documents.mrz import Correction
+    from idverify.documents.mrz.agreement import doubtful
+
+    # A check-digit correction of the number's fourth character (to its 8) that no read saw.
+    result = dataclasses.replace(parse_mrz(_SPECIMEN, today=TODAY),
+                                 corrections=(Correction(1, 3, "5", "8", "document_number"),))
+
+    def at_fifth(*chars):  # reads of the zone, each with ``chars[k]`` at the number's fifth cell
+        lines = [(_SPECIMEN[0], _SPECIMEN[1][:3] + "5" + ch + _SPECIMEN[1][5:]) for ch in chars]
+        return _by_method(**{f"read{k}": line for k, line in enumerate(lines)})
+
+    assert doubtful(result, at_fifth("5", "5", "9", "4")) == 1  # two of four saw 5 for its 9
+    assert doubtful(result, at_fifth("9", "9", "9", "5")) == 0  # the majority agrees with it
+    # A tie for the most is no majority (the order of a set broke it, by the string hashing).
+    assert doubtful(result, at_fifth("5", "5", "6", "6")) == 0
+    assert doubtful(result, at_fifth("5", "5", "9", "9")) == 0
+    # The majority a letter where the cell holds a digit: a slip of kind, not a rival digit.
+    assert doubtful(result, at_fifth("A", "A", "A", "5", "5")) == 0

@@ -240,6 +240,25 @@ def test_the_classifier_alone_only_where_every_cell_is_sure_and_every_digit_pass
     assert _classifier_alone(_sure_lines(_SPECIMEN), TODAY, _ALONE_SURE) is None
 
 
+def test_the_classifier_alone_scans_long_numbers_and_the_optional_data_for_digit_shaped_letters():
+    from idverify.documents.mrz import MrzFields, MrzFormat, compose_mrz
+    from idverify.documents.mrz.read import _ALONE_SURE, _classifier_alone
+
+    def td1(number, optional=""):
+        lines, _ = compose_mrz(MrzFields(MrzFormat.TD1, "I", "UTO", "ERIKSSON", "ANNA MARIA", number, "UTO",
+                                         "740812", "F", "320415", optional_data=optional))
+        assert parse_mrz(lines, today=TODAY).score == 100
+        return lines
+
+    # ICAO's long-number example (D23145890734: the check-digit cell is "<" and the number goes
+    # on in the optional data): digits only, the classifier may read it alone.
+    assert _classifier_alone(_sure_lines(td1("D23145890734")), TODAY, _ALONE_SURE) is not None
+    # An O and an I among its digits, either side of the "<" and in the continuation.
+    assert _classifier_alone(_sure_lines(td1("D2314589O7I4")), TODAY, _ALONE_SURE) is None
+    # An O among the digits of the optional data, which only the composite covers.
+    assert _classifier_alone(_sure_lines(td1("D23145890", "12O45")), TODAY, _ALONE_SURE) is None
+
+
 # The ICAO 9303 specimen passport (public, in the standard itself).
 _SPECIMEN = ("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10")
 

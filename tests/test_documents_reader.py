@@ -407,6 +407,11 @@ def test_another_number_under_a_number_caption_is_not_a_mismatch():
     # A number altered in the print keeps the length of the one it replaces: still compared.
     assert not _viz_number_is_another_number("PA9992921", "PA9992927")
     assert not _viz_number_is_another_number("L898902C3", "L898902C")
+    # Longer or shorter by two, but the issuer's kind of number (letters, then digits): altered,
+    # still compared; so is a digits-only number printed with digits of its own added.
+    assert not _viz_number_is_another_number("PA9992921", "PA99929")
+    assert not _viz_number_is_another_number("PA9992921", "PA999292177")
+    assert not _viz_number_is_another_number("123456789", "12345678901")
 
 
 @pytest.mark.shared

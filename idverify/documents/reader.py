@@ -505,12 +505,15 @@ def _viz_number_is_partial_read(mrz_value: str, other_value: str) -> bool:
 
 
 def _viz_number_is_another_number(mrz_value: str, other_value: str) -> bool:
-    """True when the printed "number" is two or more characters longer or shorter than the
-    MRZ's document number: another number under a caption read short (a real Latvian card's
-    personal code, 121282-88882, under "...No./Num." for the card's PA9992921), not a number
-    altered in the print, which keeps the length of the one it replaces."""
+    """True when the printed "number" is another number, not the MRZ's document number altered:
+    two or more characters longer or shorter, and of another kind (digits only where the MRZ's
+    holds letters, or letters where it holds none). A caption read short puts a personal code
+    under "...No./Num." (a real Latvian card's 121282-88882 for the card's PA9992921); a number
+    altered in the print keeps the issuer's kind of number (PA99929 or PA99929217 for
+    PA9992921 is a mismatch)."""
     a, b = mrz_value.replace("<", "").upper(), "".join(ch for ch in other_value.upper() if ch.isalnum())
-    return abs(len(a) - len(b)) >= 2
+    kind = lambda text: any(ch.isalpha() for ch in text)  # noqa: E731
+    return abs(len(a) - len(b)) >= 2 and kind(a) != kind(b)
 
 
 _DIGRAPHS = (("AE", "A"), ("OE", "O"), ("UE", "U"), ("AA", "A"))

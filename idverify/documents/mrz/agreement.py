@@ -55,11 +55,12 @@ def doubtful(result: MrzResult, reads: Reads) -> int:
                 continue
             seen = [lines[ln].text[p] for lines in voters]
             own = result.lines[ln][p]
-            # Another character at least two reads saw, and more of them than saw this one
-            # (a tie is no majority: chosen by a set's order, it made the read depend on the
-            # process's string hashing).
-            if any(seen.count(ch) >= 2 and seen.count(ch) > seen.count(own) and ch.isdigit() == own.isdigit()
-                   for ch in dict.fromkeys(seen) if ch != own):
+            # The reads' majority, at least two of them, is another character of the same kind.
+            # A tie for the most is no majority: chosen by a set's order, it made the read
+            # depend on the process's string hashing.
+            most = max(seen.count(ch) for ch in seen)
+            top = [ch for ch in dict.fromkeys(seen) if seen.count(ch) == most]
+            if most >= 2 and len(top) == 1 and top[0] != own and top[0].isdigit() == own.isdigit():
                 n += 1
                 break
     return n
