@@ -355,3 +355,15 @@ def test_the_classifier_reads_each_field_under_its_alphabet():
     assert reads[2].text.startswith("JO<") and abs(reads[2].confidence[1] - 0.4) < 1e-9
     # A layout the zone's size fits none of: no field read.
     assert _cells_fields_read([line]) is None
+
+
+def test_a_line_grid_moved_a_cell_along_and_back_is_the_same_grid():
+    import numpy as np
+
+    from idverify.documents.mrz.locate import MrzLine
+    from idverify.documents.mrz.read import _shifted
+
+    line = MrzLine(np.array([[10.0 + 8.0 * k, 50.0 + 0.5 * k] for k in range(30)]), 8.0, 12.0)
+    along = _shifted(line, 1)
+    assert along.length == 30 and np.allclose(along.centers[0], [18.0, 50.5]) and np.allclose(along.centers[-1], [250.0, 65.0])
+    assert np.allclose(_shifted(along, -1).centers, line.centers)

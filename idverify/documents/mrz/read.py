@@ -23,7 +23,7 @@ import datetime as dt
 import functools
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -482,11 +482,63 @@ def _shape_letters_among_digits(result: MrzResult) -> bool:
     return any(digit_shaped_letters(result.lines[ln], a, b) for ln, a, b in spans)
 
 
+def _sound(result: MrzResult) -> bool:
+    """Every check digit passes and every field is of its alphabet or code list (a country
+    code of the list, a date that is a date): check digits alone pass one read in a hundred by
+    chance (two of them)."""
+    return result.valid and all(result.field_validity.values())
+
+
+def _shifted(line: MrzLine, step: int) -> MrzLine:
+    """``line``'s grid one cell further along (``step`` 1: the first cell dropped, one added
+    after the last at the last pitch) or back (-1)."""
+    c = line.centers
+    if step > 0:
+        centers = np.vstack([c[1:], c[-1:] + (c[-1] - c[-2])])
+    else:
+        centers = np.vstack([c[:1] - (c[1] - c[0]), c[:-1]])
+    return MrzLine(centers, line.pitch, line.height)
+
+
+def _shifted_zone(cells: CellClassifier, view: np.ndarray, zone: MrzZone, result: MrzResult,
+                  cell_reads: list[CellReads], today: dt.date) -> MrzZone | None:
+    """The zone with one line's grid a cell along or back, when the classifier's read of that
+    line there makes the zone sound (:func:`_sound`; it is not as found); None
+    otherwise. On a phone photo a speck before a line's first character, with the line's last
+    filler lost, puts every character of the line one cell late (IIDUTOAM3267895 for
+    IDUTOAM3267895): no per-character re-read mends that. Only lines a check digit covers are
+    moved, and only the digits decide."""
+    layout = LAYOUTS[result.format]
+    checked = {ln for check in layout.checks for ln, _, _ in check.spans}
+    for li in sorted(checked):
+        for step in (1, -1):
+            line = _shifted(zone.lines[li], step)
+            h, w = view.shape[:2]
+            if line.centers[:, 0].min() < 0 or line.centers[:, 0].max() >= w:
+                continue
+            trial = list(cell_reads)
+            trial[li] = cells.read_lines(view, (line,))[0]
+            fields = _cells_fields_read(trial)
+            if fields is None:
+                continue
+            texts = list(result.lines)
+            texts[li] = fields[li].text
+            try:
+                cand = parse_mrz(texts, today=today)
+            except MrzFormatError:
+                continue
+            if cand.format is result.format and _sound(cand):
+                return replace(zone, lines=tuple(line if k == li else z for k, z in enumerate(zone.lines)))
+    return None
+
+
 def _read_zone(engine: TesseractEngine, view: np.ndarray, zone: MrzZone, today: dt.date,
-               cells: CellClassifier | None) -> tuple[MrzResult, float, tuple[str, ...]] | None:
+               cells: CellClassifier | None, shift: bool = True) -> tuple[MrzResult, float, tuple[str, ...]] | None:
     """Read one located zone on ``view``: (result, mean confidence of the chosen lines (OCR's, or
     the classifier's probability when its reading is taken alone), fields in doubt), or None
-    when no combination of reads parses."""
+    when no combination of reads parses. With ``shift``, a zone still not sound (:func:`_sound`)
+    is read again with one line's grid a cell along or back where the classifier finds that
+    this makes them pass (:func:`_shifted_zone`)."""
     cell_reads = cells.read_lines(view, zone.lines) if cells is not None else None
     small = min(line.height for line in zone.lines) < _SMALL_PX
     if cell_reads is not None and not small:
@@ -521,6 +573,11 @@ def _read_zone(engine: TesseractEngine, view: np.ndarray, zone: MrzZone, today: 
         # No splice here: copying a whole field from whichever of seven reads passes
         # its digit is a guess the digit cannot tell from a confirmation.
         result = _cell_rereads(_line_swaps(result, reads, today), reads, today)
+    if shift and cell_reads is not None and not _sound(result):
+        moved = _shifted_zone(cells, view, zone, result, cell_reads, today)
+        again = _read_zone(engine, view, moved, today, cells, shift=False) if moved is not None else None
+        if again is not None and _sound(again[0]):
+            return again
     result = settle(result, reads, today)
     if cells is None:
         found = doubts(result, reads)
