@@ -197,7 +197,7 @@ _CELLS_SURE = 0.9
 #: at 0.9 or more, and on each Tesseract's reads changed no character and cast no doubt
 #: (benchmarks/RESULTS.md, 2026-12-07). Fields no digit checks (names, codes, sex) lose no vote
 #: by it: the full path's vote leaves a character the classifier reads at :data:`_CELLS_SURE`
-#: standing too. Against the truth, 336 of 360 clean, mild and strong documents (seeds 4000+)
+#: standing too. Against the truth, 159 of 180 clean, mild and strong documents (seeds 4000+)
 #: were read this way with no field wrong (benchmarks/RESULTS.md, 2026-12-07, second section).
 _ALONE_SURE = 0.9
 
