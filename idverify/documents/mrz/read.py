@@ -510,25 +510,26 @@ def _shifted_zone(cells: CellClassifier, view: np.ndarray, zone: MrzZone, result
     moved, and only the digits decide."""
     layout = LAYOUTS[result.format]
     checked = {ln for check in layout.checks for ln, _, _ in check.spans}
-    for li in sorted(checked):
-        for step in (1, -1):
-            line = _shifted(zone.lines[li], step)
-            h, w = view.shape[:2]
-            if line.centers[:, 0].min() < 0 or line.centers[:, 0].max() >= w:
-                continue
-            trial = list(cell_reads)
-            trial[li] = cells.read_lines(view, (line,))[0]
-            fields = _cells_fields_read(trial)
-            if fields is None:
-                continue
-            texts = list(result.lines)
-            texts[li] = fields[li].text
-            try:
-                cand = parse_mrz(texts, today=today)
-            except MrzFormatError:
-                continue
-            if cand.format is result.format and _sound(cand):
-                return replace(zone, lines=tuple(line if k == li else z for k, z in enumerate(zone.lines)))
+    width = view.shape[1]
+    moves = [(li, line) for li in sorted(checked) for line in (_shifted(zone.lines[li], 1), _shifted(zone.lines[li], -1))
+             if line.centers[:, 0].min() >= 0 and line.centers[:, 0].max() < width]
+    if not moves:
+        return None
+    moved_reads = cells.read_lines(view, tuple(line for _, line in moves))  # one classifier run for all
+    for (li, line), moved in zip(moves, moved_reads):
+        trial = list(cell_reads)
+        trial[li] = moved
+        fields = _cells_fields_read(trial)
+        if fields is None:
+            continue
+        texts = list(result.lines)
+        texts[li] = fields[li].text
+        try:
+            cand = parse_mrz(texts, today=today)
+        except MrzFormatError:
+            continue
+        if cand.format is result.format and _sound(cand):
+            return replace(zone, lines=tuple(line if k == li else z for k, z in enumerate(zone.lines)))
     return None
 
 
