@@ -27,13 +27,15 @@ import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
+from itertools import chain, repeat
 from dataclasses import dataclass
-from operator import itemgetter
+from operator import add, attrgetter, itemgetter
 from typing import NamedTuple
 
 import jellyfish
+import numpy as np
 from anyascii import anyascii
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from idverify.profile.nickname_table import default_nickname_table
@@ -52,6 +54,7 @@ __all__ = [
     "parse_name_plain",
     "same_name",
     "score",
+    "score_all_at_least",
     "score_at_least",
     "smoothed_u",
     "tf_terms",
@@ -476,22 +479,188 @@ def _names_bound(a: NameFields, b: NameFields, u_of: Callable[[str], float], has
     return total + _dob_weight(a.birth_date, _dob_level(a.birth_date, b.birth_date), u_of)
 
 
-def score_at_least(a: Identity, b: Identity, u_of: Callable[[str], float], floor: float,
-                   hashed: bool = False) -> Match | None:
-    """:func:`score` when its weight may reach ``floor``; None (without building the match)
-    when an upper bound already says it cannot. The same matches as :func:`score` at or above
-    ``floor``: the linker's candidates are scored only to find those over its medium level, and
-    at a million accounts about 99 in 100 of them fall short (benchmarks/RESULTS.md)."""
+def _bound(a: Identity, b: Identity, u_of: Callable[[str], float], hashed: bool) -> float:
+    """An upper bound of :func:`score`'s weight (names by :func:`_names_bound`, the best
+    document exactly, an address at :data:`ADDRESS_CAP`), without building the match."""
     bound = max((_names_bound(x, y, u_of, hashed) for x in a.names for y in b.names), default=0.0)
     if a.documents and b.documents:
         bound += max((w.weight for x in a.documents for y in b.documents
                       if (w := _doc_weight(x, y)) is not None), default=0.0)
     if a.addresses and b.addresses:
         bound += ADDRESS_CAP
-    if bound < floor:
+    return bound
+
+
+def score_at_least(a: Identity, b: Identity, u_of: Callable[[str], float], floor: float,
+                   hashed: bool = False) -> Match | None:
+    """:func:`score` when its weight may reach ``floor``; None (without building the match)
+    when an upper bound already says it cannot. The same matches as :func:`score` at or above
+    ``floor``: the linker's candidates are scored only to find those over its medium level, and
+    at a million accounts about 99 in 100 of them fall short (benchmarks/RESULTS.md)."""
+    if _bound(a, b, u_of, hashed) < floor:
         return None
     match = score(a, b, u_of, hashed)
     return match if match is not None and match.weight >= floor else None
+
+
+#: How far under the floor a batched bound (:func:`_bounds`) still sends a candidate to the
+#: per-pair :func:`score_at_least`. The batched bound adds the same float64 numbers in the same
+#: order as :func:`_bound` and equals it to the bit (tests/test_linker_fuzzy.py); the slack only
+#: guards against a platform rounding one of them differently, and costs nothing measurable
+#: (weights are multiples of log2 ratios tens of units apart, not 1e-9).
+_BOUND_SLACK = 1e-9
+
+
+def score_all_at_least(a: Identity, bs: Sequence[Identity], u_of: Callable[[str], float], floor: float,
+                       hashed: bool = False) -> list[Match | None]:
+    """``[score_at_least(a, b, u_of, floor, hashed) for b in bs]``, with the bound of all of
+    ``bs`` computed together (:func:`_bounds`: a few numpy operations per probe instead of
+    Python per pair). Only the candidates whose bound reaches ``floor`` are scored, each by
+    :func:`score_at_least` itself, so every result is the per-pair one."""
+    out: list[Match | None] = [None] * len(bs)
+    if not bs:
+        return out
+    for k in np.flatnonzero(_bounds(a, bs, u_of, hashed) >= floor - _BOUND_SLACK).tolist():
+        out[k] = score_at_least(a, bs[k], u_of, floor, hashed)
+    return out
+
+
+def _bounds(a: Identity, bs: Sequence[Identity], u_of: Callable[[str], float], hashed: bool) -> np.ndarray:
+    """:func:`_bound` of ``a`` against each of ``bs`` (float64, one per candidate), equal to it
+    to the bit: per field the same numbers, added in the same order."""
+    n = len(bs)
+    bound = np.zeros(n)
+    if a.names:
+        per_b = list(map(_names_of, bs))
+        names = list(chain.from_iterable(per_b))
+        if names:
+            bound = _per_candidate(_names_bounds(a.names, names, u_of, hashed), per_b, n)
+    if a.documents:
+        per_b = list(map(_documents_of, bs))
+        documents = [d.partition(":") for d in chain.from_iterable(per_b)]
+        if documents:
+            countries = np.array(list(map(_first, documents)))
+            numbers = list(map(_third, documents))
+            best = np.full(len(documents), -np.inf)
+            for x in a.documents:
+                country, _, number = x.partition(":")
+                edits = process.cdist([number], numbers, scorer=DamerauLevenshtein.distance, score_cutoff=2,
+                                      dtype=np.int32)[0]
+                weight = np.where(edits == 0, _DOC_W["exact"],
+                                  np.where(edits == 1, _DOC_W["one edit"], _DOC_W["different"]))
+                best = np.maximum(best, np.where(countries == country, weight, -np.inf))
+            # x + 0.0 is x: a candidate without a document of the probe's countries adds nothing.
+            bound = bound + _per_candidate(best, per_b, n)
+    if a.addresses:
+        bound = bound + np.where(np.fromiter(map(len, map(_addresses_of, bs)), np.intp, n) > 0, ADDRESS_CAP, 0.0)
+    return bound
+
+
+def _per_candidate(values: np.ndarray, per_b: Sequence[Sequence[object]], n: int) -> np.ndarray:
+    """The largest of each candidate's ``values`` (its fields' in :func:`_bounds`'s flat order),
+    0.0 for a candidate with none (``max(..., default=0.0)``); -inf stands for "not comparable"."""
+    counts = np.fromiter(map(len, per_b), np.intp, n)
+    if len(values) == n and (counts == 1).all():  # one name or document each: the common case
+        best = values
+    else:
+        best = np.full(n, -np.inf)
+        np.maximum.at(best, np.repeat(np.arange(n), counts), values)
+    return np.where(best == -np.inf, 0.0, best)
+
+
+_names_of = attrgetter("names")
+_documents_of = attrgetter("documents")
+_addresses_of = attrgetter("addresses")
+_tokens_of = attrgetter("tokens")
+_birth_date_of = attrgetter("birth_date")
+_third = itemgetter(2)
+
+
+def _names_bounds(mine: Sequence[NameFields], names: Sequence[NameFields], u_of: Callable[[str], float],
+                  hashed: bool) -> np.ndarray:
+    """The largest :func:`_names_bound` of any of ``mine`` against each of ``names``: each
+    of a name's tokens weighed once against the distinct tokens of all ``names`` (the cached
+    levels), then for every name at once the best agreements sorted, the shorter name's
+    count of them summed (a cumulative sum: Python's ``sum`` order) and the birth date added."""
+    tokens = list(map(_tokens_of, names))
+    lengths = np.fromiter(map(len, tokens), np.intp, len(names))
+    width = max(1, int(lengths.max()))
+    words = list(dict.fromkeys(chain.from_iterable(tokens)))
+    # Each name's token columns, padded with a column of weight 0 (a cap starts at 0): None is
+    # never a token.
+    column_of = dict(zip(words, range(len(words))))
+    column_of[None] = len(words)
+    padding = [(None,) * (width - k) for k in range(width + 1)]
+    padded = chain.from_iterable(map(add, tokens, map(padding.__getitem__, lengths.tolist())))
+    columns = np.fromiter(map(column_of.__getitem__, padded), np.intp, len(names) * width).reshape(-1, width)
+    rows = np.arange(len(names))
+    dates = list(map(_birth_date_of, names))
+    dated = np.fromiter(map(len, dates), np.intp, len(names)) > 0
+    best = None
+    for x in mine:
+        if x.tokens:
+            weights = np.zeros((len(x.tokens), len(words) + 1))
+            for i, t in enumerate(x.tokens):
+                # A level's weight counts when it is not "different" and is positive (the cap
+                # starts at 0); exact agreement's is the token's own, by its frequency.
+                weight_of = dict(_TOKEN_CAP)
+                if t in column_of:
+                    weight_of["exact"] = max(0.0, _token_weight(t, "exact", u_of))
+                levels = map(_token_level, repeat(t), words, repeat(hashed))
+                weights[i, : len(words)] = list(map(weight_of.__getitem__, levels))
+            caps = weights[:, columns].max(axis=2)
+            if len(x.tokens) > 1:
+                caps = -np.sort(-caps, axis=0)  # best first, per name
+            sums = np.cumsum(caps, axis=0)  # sequential, as Python's sum: 0 + c0 is c0, then c1 ...
+            total = np.where(lengths > 0, sums[np.minimum(len(x.tokens), lengths) - 1, rows], 0.0)
+        else:
+            total = np.zeros(len(names))
+        capped = np.minimum(total, _NAME_ONLY_CAP)
+        if x.birth_date:
+            value = np.where(dated, total + _dob_weights(x.birth_date, dates, u_of), capped)
+        else:
+            value = capped
+        best = value if best is None else np.maximum(best, value)
+    return best
+
+
+#: Each token level's weight as a cap counts it: a disagreement 0, every other level at least 0
+#: (exact's by the token's frequency, filled in per token).
+_TOKEN_CAP = {level: 0.0 if level == "different" else max(0.0, w) for level, w in _TOKEN_W.items()}
+#: Birth-date columns compared for "day/month swapped": the candidate's day and month ...
+_SWAPPED_THEIRS, _SWAPPED_MINE = [8, 9, 5, 6], [5, 6, 8, 9]  # ... against the probe's month and day
+
+
+def _dob_weights(dob: str, dates: Sequence[str], u_of: Callable[[str], float]) -> np.ndarray:
+    """:func:`_dob_weight` of ``dob`` at its :func:`_dob_level` against each of ``dates``
+    (``YYYY-MM-DD``; any other length is weighed by the per-pair code; an empty date's weight
+    is not used)."""
+    n = len(dates)
+    well_formed = np.fromiter(map(len, dates), np.intp, n) == 10
+    if len(dob) != 10:
+        well_formed[:] = False
+    weights = np.full(n, _DOB_W["different"])
+    if well_formed.any():
+        # The dates' code points, one row each: _dob_parts's slices are columns 0-3, 5-6, 8-9.
+        # (A date of another length is cut or padded here and weighed below instead.)
+        points = np.array(dates, dtype="<U10").view(np.uint32).reshape(n, 10)
+        mine = np.array([dob]).view(np.uint32)
+        same = points == mine
+        parts = same[:, 0:4].all(axis=1).astype(np.intp) + same[:, 5:7].all(axis=1) + same[:, 8:10].all(axis=1)
+        swapped = same[:, 0:4].all(axis=1) & (points[:, _SWAPPED_THEIRS] == mine[_SWAPPED_MINE]).all(axis=1)
+        # One edit by rapidfuzz's Damerau-Levenshtein, the very function _dob_level uses.
+        edits = process.cdist([dob], dates, scorer=DamerauLevenshtein.distance, score_cutoff=2, dtype=np.int32)[0]
+        exact = same.all(axis=1)
+        # _dob_level's order, last first: two of three parts, one digit, swapped, exact.
+        weights = np.where(parts >= 2, _DOB_W["two of three parts"], weights)
+        weights = np.where(edits == 1, _DOB_W["one digit"], weights)
+        weights = np.where(swapped, _DOB_W["day/month swapped"], weights)
+        if exact.any():
+            weights = np.where(exact, _dob_weight(dob, "exact", u_of), weights)
+    for k in np.flatnonzero(~well_formed).tolist():
+        if dates[k]:
+            weights[k] = _dob_weight(dob, _dob_level(dob, dates[k]), u_of)
+    return weights
 
 
 def smoothed_u(term: str, count: int, total: int) -> float:

@@ -193,3 +193,75 @@ def test_score_at_least_finds_exactly_the_matches_score_finds_over_the_floor(has
             skipped += want is None
             kept += want is not None
     assert skipped > 1000 and kept > 1000  # both branches taken, at every floor
+
+
+# ---- a probe's candidates together (score_all_at_least) -------------------------------------------
+# Raw names as a client sends them, folded by the service's own fold_tokens: transliterated
+# pairs (JÜRGEN -> JURGEN against JUERGEN), nicknames, typos, one-token names, names that fold
+# to no token at all (initials only) or to a lone given name.
+_RAW_NAMES = ["Jürgen Müller", "Juergen Mueller", "JURGEN MULLER", "Łukasz Nowak", "Lukasz Nowak", "Søren Øberg",
+              "Soeren Oeberg", "Zoë Dubois", "Zoe Dubois", "José Muñoz", "Jose Munoz", "Robert Smith", "Bob Smith",
+              "Rob Smyth", "Maria Garcia", "Marta Garcia", "Alexander Kowalski", "Alexandra Kowalski", "Smith",
+              "Madonna", "J. R.", "", "Anna Maria Quarterman", "QUARTERMAN, Anna", "Ethan Bartel", "Etahn Bartnel",
+              "Sondergeld", "Li Lee", "Dmitri Yamamoto"]
+_DATES = ["1971-06-05", "1971-05-06", "1981-06-05", "1971-06-15", "1971-06-50", "1934-08-30", "1971-07-05",
+          "", "", "1900-01-01", "1971-6-5", "1971-06-055"]  # the last two malformed (never stored, still weighed)
+_DOCS = ["DEU:P00012345", "DEU:P00012354", "DEU:P00012346", "DEU:P99999999", "AUS:P00012345", "DEU:"]
+_ADDRESSES = ["12 HIGH STREET LEEDS", "12 HIGH ST LEEDS", "4 LOW ROAD YORK"]
+
+
+def _random_identity(rnd) -> Identity:
+    names = tuple(NameFields(fuzzy.fold_tokens(rnd.choice(_RAW_NAMES)), rnd.choice(_DATES))
+                  for _ in range(rnd.choice((0, 1, 1, 1, 1, 2))))
+    return Identity(names, tuple(rnd.sample(_DOCS, rnd.choice((0, 0, 1, 1, 2)))),
+                    tuple(rnd.sample(_ADDRESSES, rnd.choice((0, 0, 0, 1)))))
+
+
+@pytest.mark.parametrize("hashed", [False, True])
+def test_a_probes_candidates_together_score_exactly_as_one_pair_at_a_time(hashed):
+    """The batched bound equals the per-pair one to the bit on every pair (so a drift in
+    either fails here, even one that would leave today's matches unchanged), and the batched
+    results are the per-pair ones at every floor, weights and fields included."""
+    import random
+
+    rnd = random.Random(17)
+    counts = {}
+
+    def u_of(term):  # some tokens and dates common, others at the floor; a placeholder date says nothing
+        if term == "dob:1900-01-01":
+            return 1.0
+        return fuzzy.smoothed_u(term, counts.setdefault(term, rnd.choice((0, 3, 300, 30000, 900_000))), 1_000_000)
+
+    pairs = matched = 0
+    seen_levels: set[tuple[str, str]] = set()
+    for _ in range(120):
+        probe = _random_identity(rnd)
+        candidates = [_random_identity(rnd) for _ in range(rnd.choice((0, 1, 5, 40)))]
+        # The probe against itself and a copy with day and month swapped are among its candidates.
+        swapped = Identity(tuple(NameFields(n.tokens, f"{n.birth_date[:4]}-{n.birth_date[8:]}-{n.birth_date[5:7]}"
+                                            if n.birth_date else "") for n in probe.names), probe.documents)
+        candidates += [probe, swapped]
+        per_pair = [fuzzy._bound(probe, b, u_of, hashed) for b in candidates]
+        assert fuzzy._bounds(probe, candidates, u_of, hashed).tolist() == per_pair
+        for floor in (-20.0, 0.0, 4.0, 12.0, 16.0, 18.0):
+            want = [fuzzy.score_at_least(probe, b, u_of, floor, hashed) for b in candidates]
+            assert fuzzy.score_all_at_least(probe, candidates, u_of, floor, hashed) == want, (probe, floor)
+        for b in candidates:
+            full = fuzzy.score(probe, b, u_of, hashed)
+            if full is not None:
+                seen_levels |= levels(full)
+                matched += full.weight >= 16.0
+        pairs += len(candidates)
+    assert pairs >= 300 and matched >= 20
+    # The edge cases occurred: every birth-date level, a dateless name, transliterations (typo or phonetic).
+    assert {("birth date", lvl) for lvl in ("exact", "day/month swapped", "one digit", "two of three parts",
+                                            "different", "missing: name capped")} <= seen_levels
+    assert {("name token", "typo"), ("name token", "nickname"), ("document", "one edit")} <= seen_levels
+
+
+def test_score_all_at_least_without_candidates_or_comparable_fields():
+    probe = ident("Anna Quarterman", "1950-01-01", "DEU:P1")
+    assert fuzzy.score_all_at_least(probe, [], u_default, 16.0) == []
+    assert fuzzy.score_all_at_least(Identity(), [probe], u_default, -1.0) == [None]
+    nothing = Identity(addresses=("12 HIGH STREET LEEDS",))
+    assert fuzzy.score_all_at_least(probe, [nothing, Identity()], u_default, -1.0) == [None, None]
