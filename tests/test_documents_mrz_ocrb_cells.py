@@ -91,3 +91,51 @@ def test_missing_model_is_unavailable(tmp_path: Path):
     bad.write_bytes(b"not a model")
     with pytest.raises(Unavailable):
         CellClassifier(bad)
+
+
+def _two_slips_passing(truth):
+    """``truth`` with two characters of the document number changed so that its digit still
+    passes, each change alone failing it (two slips that cancel), and the two positions."""
+    layout = LAYOUTS[parse_mrz(truth, today=TODAY).format]
+    f = layout.field("document_number")
+    for a in range(f.start, f.end):
+        for b in range(a + 1, f.end):
+            for ca in "TGH":
+                for cb in "TGH":
+                    if ca == truth[f.line][a] or cb == truth[f.line][b]:
+                        continue
+                    lines = _slip(_slip(truth, (f.line, a), ca), (f.line, b), cb)
+                    got = parse_mrz(lines, today=TODAY, correct=False)
+                    one = parse_mrz(_slip(truth, (f.line, a), ca), today=TODAY, correct=False)
+                    checks = {c.field: c.valid for c in got.checks}
+                    if checks["document_number"] and not {c.field: c.valid for c in one.checks}["document_number"]:
+                        return got, (a, b)
+    raise AssertionError("no two slips cancel")
+
+
+def test_two_slips_that_pass_the_digit_together_are_a_doubt(classifier):
+    # A check digit rules out one slip, not two: Tesseract read HUGTT0972 for XU4110972 on a
+    # phone photo, its digit passing, while the classifier read four of its cells otherwise.
+    view, zone, truth = document_lines(1003, "td3", "strong")
+    reads = classifier.read_lines(view, zone.lines)
+    slipped, _ = _two_slips_passing(truth)
+    assert "document_number" in field_doubts(slipped, reads, TODAY)
+    assert field_doubts(parse_mrz(truth, today=TODAY), reads, TODAY) == ()
+
+
+def test_a_passing_number_one_read_saw_and_the_classifier_rejects_is_a_doubt(classifier):
+    # Of five reads of a blurred line one passes a digit by chance four times in ten: a
+    # number only one read saw, one of whose characters the classifier is sure is another, is
+    # not confirmed by its digit; the same number two reads saw is.
+    from idverify.documents.mrz.ocr import LineRead
+    from idverify.documents.mrz.ocrb_cells import thinly_read
+
+    view, zone, truth = document_lines(1003, "td3", "strong")
+    reads = classifier.read_lines(view, zone.lines)
+    slipped, _ = _two_slips_passing(truth)
+    as_read = lambda lines: [LineRead(t, (0.9,) * len(t)) for t in lines]  # noqa: E731
+    alone = {"otsu": as_read(slipped.lines), "adaptive:fields": as_read(truth), "consensus": as_read(slipped.lines)}
+    assert thinly_read(slipped, reads, alone) == ("document_number",)
+    twice = {"otsu": as_read(slipped.lines), "adaptive:fields": as_read(slipped.lines)}
+    assert thinly_read(slipped, reads, twice) == ()
+    assert thinly_read(parse_mrz(truth, today=TODAY), reads, {"otsu": as_read(truth)}) == ()

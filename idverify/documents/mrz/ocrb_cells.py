@@ -15,7 +15,9 @@ Tesseract stays the first reader; the classifier is a second opinion in two plac
 * :func:`field_doubts`: the name has no check digit, and some slips (G read 6) leave a digit
   passing; the fields where the classifier is sure of another symbol that no digit rules out
   are reported, so that the caller can say the field may be misread (MRZ_UNCERTAIN) instead
-  of returning it as certain.
+  of returning it as certain; and a field whose digit passes is doubted where the classifier
+  contradicts two of its cells, or one when at most one read saw the field so
+  (:func:`thinly_read`): a digit rules out one slip, not two that cancel.
 
 Nothing is downloaded: the model ships in the package; a missing or broken model file raises
 :class:`~idverify.errors.Unavailable` when the classifier is built (start-up), not per read.
@@ -35,7 +37,7 @@ from idverify.documents.mrz.locate import MrzLine
 from idverify.documents.mrz.ocr import CELL_H, CELL_W, cell_strip
 from idverify.errors import Unavailable
 
-__all__ = ["MODEL_PATH", "SYMBOLS", "CellClassifier", "CellReads", "cell_images", "field_doubts", "reread_failed_digits", "second_opinion", "settle_names"]
+__all__ = ["MODEL_PATH", "SYMBOLS", "CellClassifier", "CellReads", "cell_images", "field_doubts", "reread_failed_digits", "second_opinion", "settle_names", "thinly_read"]
 
 #: The 37 MRZ symbols, in the order of the model's outputs.
 SYMBOLS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
@@ -52,6 +54,9 @@ NAME_DOUBT = 0.6
 #: classifier doubted it while the read was right.
 _DOUBTED = frozenset({"document_type", "issuing_country", "name", "document_number", "nationality", "birth_date", "sex",
                       "expiry_date"})
+#: The classifier's probability of its own symbol at a cell from which it contradicts the read
+#: one there, when it gives the read symbol less than a tenth of that (:func:`_contradicted`).
+CONTRADICTS = 0.5
 
 
 def cell_images(gray: np.ndarray, line: MrzLine) -> np.ndarray:
@@ -182,19 +187,56 @@ def reread_failed_digits(result: MrzResult, reads: list[CellReads], today: dt.da
     return best
 
 
+def _checked_cells(result: MrzResult) -> dict[str, list[tuple[int, int]]]:
+    """Per field of :data:`_DOUBTED` whose own check digit passes: its cells, the digit's included."""
+    layout = LAYOUTS[result.format]
+    valid = {name for name, ok in _valid(result).items() if ok}
+    out = {}
+    for f in layout.fields:
+        if f.name in _DOUBTED and f.name in valid:
+            digit = next((c.digit for c in layout.checks if c.name == f.name), None)
+            out[f.name] = [(f.line, p) for p in range(f.start, f.end)] + ([digit] if digit is not None else [])
+    return out
+
+
+def thinly_read(result: MrzResult, reads: list[CellReads], tesseract: Reads) -> tuple[str, ...]:
+    """The fields whose digit passes on a text that at most one read saw (``tesseract``: the
+    reads by method, their consensus not counted) while the classifier is sure
+    (:data:`SURE`) of another symbol at one of its cells. With five reads of a blurred line
+    one passes a digit by chance four times in ten; where the better reader rejects one of its
+    characters, the passing digit is that chance more likely than a confirmation (the template
+    read KMOOO19T7 for KM0001977 on a phone photo, O for 0 three times and T for 7, its digit
+    passing, the classifier reading 7 at 0.91)."""
+    out = []
+    for name, cells in _checked_cells(result).items():
+        text = [result.lines[ln][p] for ln, p in cells]
+        seen = sum(1 for m, lines in tesseract.items() if m != "consensus"
+                   and all(ln < len(lines) and p < len(lines[ln].text) and lines[ln].text[p] == c
+                           for (ln, p), c in zip(cells, text)))
+        if seen <= 1 and _contradicted(result, reads, cells, SURE) >= 1:
+            out.append(name)
+    return tuple(out)
+
+
 def field_doubts(result: MrzResult, reads: list[CellReads], today: dt.date) -> tuple[str, ...]:
     """The fields the classifier casts doubt on: it is sure (:data:`SURE`) of another symbol
     at a cell than the one read, and no check digit tells the two apart, because the field has
     none (the name, the codes, the sex) or because its digit passes either way (G and 6, or A
     and 0, have the same value modulo 10). Where the digit passes only with the read symbol,
-    the digit backs the read and nothing is doubted. Only the fields in :data:`_DOUBTED`.
-    Reported, never corrected."""
+    the digit backs the read against one slip; a field whose digit passes is still doubted
+    where the classifier contradicts two of its cells, the digit's own included
+    (:func:`_contradicted`). Only the fields in :data:`_DOUBTED`. Reported, never corrected."""
     layout = LAYOUTS[result.format]
     valid = {name for name, ok in _valid(result).items() if ok}
+    checked = _checked_cells(result)
     out: list[str] = []
     for f in layout.fields:
         if f.name in out or f.name not in _DOUBTED or f.line >= len(reads):
             continue
+        if f.name in checked:
+            if _contradicted(result, reads, checked[f.name]) >= 2:
+                out.append(f.name)
+                continue
         line, r = result.lines[f.line], reads[f.line]
         for p in range(f.start, min(f.end, len(line), len(r.probs))):
             sym, pr = r.top(p, 1)[0]
@@ -215,6 +257,25 @@ def field_doubts(result: MrzResult, reads: list[CellReads], today: dt.date) -> t
                 out.append(f.name)
                 break
     return tuple(out)
+
+
+def _contradicted(result: MrzResult, reads: list[CellReads], cells: list[tuple[int, int]], least: float = CONTRADICTS) -> int:
+    """How many of the (line, position) ``cells`` of ``result`` the classifier reads as another
+    symbol with at least :data:`CONTRADICTS`, giving the read one less than a tenth of that. A
+    check digit rules out one slip in its field, not two: two slips pass it together one time in
+    ten (Tesseract's HUGTT0972 for XU4110972 on a blurred phone photo passed its digit while
+    the classifier read X, 4, 1, 1 at four of its cells), so a field the classifier contradicts
+    at two cells is not backed by its passing digit. ``least``: the probability from which the
+    classifier's symbol counts."""
+    count = 0
+    for line, p in cells:
+        if line >= len(reads) or p >= len(reads[line].probs) or p >= len(result.lines[line]):
+            continue
+        r, read = reads[line], result.lines[line][p]
+        sym, pr = r.top(p, 1)[0]
+        if sym != read and pr >= least and r.prob(p, read) < pr / 10:
+            count += 1
+    return count
 
 
 def settle_names(result: MrzResult, reads: list[CellReads], tesseract: Reads, today: dt.date,
@@ -262,4 +323,5 @@ def second_opinion(classifier: CellClassifier, view: np.ndarray, lines: tuple[Mr
     if tesseract is None:
         return result, field_doubts(result, reads, today)
     result, settled = settle_names(result, reads, tesseract, today)
-    return result, tuple(dict.fromkeys((*doubts(result, tesseract, settled), *field_doubts(result, reads, today))))
+    return result, tuple(dict.fromkeys((*doubts(result, tesseract, settled), *field_doubts(result, reads, today),
+                                        *thinly_read(result, reads, tesseract))))
