@@ -516,12 +516,14 @@ def score_all_at_least(a: Identity, bs: Sequence[Identity], u_of: Callable[[str]
     """``[score_at_least(a, b, u_of, floor, hashed) for b in bs]``, with the bound of all of
     ``bs`` computed together (:func:`_bounds`: a few numpy operations per probe instead of
     Python per pair). Only the candidates whose bound reaches ``floor`` are scored, each by
-    :func:`score_at_least` itself, so every result is the per-pair one."""
+    :func:`score` with :func:`score_at_least`'s floor, so every result is the per-pair one (the
+    per-pair bound is not taken again: a weight never exceeds it)."""
     out: list[Match | None] = [None] * len(bs)
     if not bs:
         return out
     for k in np.flatnonzero(_bounds(a, bs, u_of, hashed) >= floor - _BOUND_SLACK).tolist():
-        out[k] = score_at_least(a, bs[k], u_of, floor, hashed)
+        match = score(a, bs[k], u_of, hashed)
+        out[k] = match if match is not None and match.weight >= floor else None
     return out
 
 
